@@ -1,0 +1,59 @@
+"""The ``chukmath`` command. Each sub-module registers its commands; this file only wires them."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from chukmath import __version__
+from chukmath.errors import ChukmathError
+
+app = typer.Typer(
+    name="chukmath",
+    help=(
+        "Make synthetic reasoning data: generate exact problems, render teacher prompts, collect answers, "
+        "verify them and write chat JSONL for SFT.\n\n"
+        "Example: chukmath build --recipe datasets/demo.toml --out datasets/demo"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"chukmath {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """chukmath: exact problems in, verified reasoning samples out."""
+
+
+def _register_all() -> None:
+    # Imported here so `chukmath --help` lists every command and each module stays independent.
+    from chukmath.cli import batch, build, generate, teach, templates, verify
+
+    for module in (generate, templates, teach, batch, verify, build):
+        module.register(app)
+
+
+_register_all()
+
+
+def run() -> None:
+    """Console-script entry point: library errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except ChukmathError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
