@@ -1,0 +1,195 @@
+"""The build recipe: one TOML file that says what dataset to make, validated strictly before any work starts."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from chukmath.errors import ConfigError, InputError
+from chukmath.hashing import content_hash
+
+TeacherKind = Literal["builtin", "openai", "batch"]
+
+# Settings that change how fast or how a run is carried out, never which dataset comes out. They are left out of
+# the fingerprint, so a run may be resumed with a different concurrency or against an endpoint on a new port.
+OPERATIONAL_TEACHER_KEYS = frozenset(
+    {"concurrency", "timeout", "max_retries", "rpm", "tpm", "base_url", "api_key_env", "poll_interval"}
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PromptSection(_Strict):
+    """Which template renders the teacher prompt (one per family may be set in ``[[mix]]``)."""
+
+    template: str = "step_by_step"
+    templates_dirs: list[str] = Field(default_factory=list)
+    system: str = ""
+
+
+class TeacherSection(_Strict):
+    """Who answers: the offline ``builtin`` teacher, a live OpenAI-compatible endpoint, or the Batch API."""
+
+    kind: TeacherKind = "builtin"
+    model: str = ""
+    base_url: str = ""
+    api_key_env: str = "OPENAI_API_KEY"
+    temperature: float = Field(0.6, ge=0.0, le=2.0)
+    top_p: float = Field(0.95, gt=0.0, le=1.0)
+    max_tokens: int = Field(4096, ge=1)
+    seed: int | None = None
+    samples: int = Field(1, ge=1, le=64)
+    concurrency: int = Field(16, ge=1, le=4096)
+    timeout: float = Field(120.0, gt=0.0)
+    max_retries: int = Field(5, ge=0, le=100)
+    rpm: int = Field(0, ge=0)
+    tpm: int = Field(0, ge=0)
+    price_in: float = Field(0.0, ge=0.0)
+    price_out: float = Field(0.0, ge=0.0)
+    poll_interval: float = Field(30.0, gt=0.0)
+    extra_body: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def paid(self) -> bool:
+        """True when answers come from an endpoint (a key and a model are needed before the first request)."""
+        return self.kind != "builtin"
+
+
+class VerifySection(_Strict):
+    """Which reasons reject a response and which accepted responses per problem are kept."""
+
+    policy: str = "all"
+    keep: Literal["first", "all", "shortest"] = "first"
+    max_per_problem: int = Field(1, ge=1, le=64)
+    language: str = "en"
+
+
+class OutputSection(_Strict):
+    """The shape of the chat rows in train.jsonl."""
+
+    user_turn: Literal["question", "prompt"] = "question"
+    system: str = ""
+    strip_verifier_answer: bool = False
+
+
+class BuildRecipe(_Strict):
+    """A validated build recipe. ``mix`` keeps the generator tables; ``chukmath.generate`` validates them."""
+
+    name: str = Field(min_length=1, max_length=200)
+    count: int = Field(ge=1, le=10**10)
+    seed: int = 0
+    description: str = ""
+    mix: list[dict[str, Any]] = Field(min_length=1)
+    prompt: PromptSection = Field(default_factory=PromptSection)
+    teacher: TeacherSection = Field(default_factory=TeacherSection)
+    verify: VerifySection = Field(default_factory=VerifySection)
+    output: OutputSection = Field(default_factory=OutputSection)
+
+    @field_validator("mix")
+    @classmethod
+    def _mix_tables(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for number, entry in enumerate(value, 1):
+            if not isinstance(entry.get("generator"), str) or not entry["generator"]:
+                raise ValueError(f"[[mix]] table {number} needs generator = \"<family name>\"")
+            if "template" in entry and not isinstance(entry["template"], str):
+                raise ValueError(f"[[mix]] table {number}: template must be a template name (a string)")
+        return value
+
+    def family_templates(self) -> dict[str, str]:
+        """Template name for each generator family: the ``[[mix]]`` table's own, else ``[prompt].template``."""
+        chosen: dict[str, str] = {}
+        for number, entry in enumerate(self.mix, 1):
+            family = entry["generator"]
+            name = entry.get("template") or self.prompt.template
+            if chosen.get(family, name) != name:
+                raise ConfigError(
+                    f"recipe '{self.name}': [[mix]] table {number} gives generator '{family}' template '{name}' "
+                    f"but an earlier table gave it '{chosen[family]}'; one template per generator"
+                )
+            chosen[family] = name
+        return chosen
+
+    def generator_mix(self) -> list[dict[str, Any]]:
+        """The ``[[mix]]`` tables as the generator expects them (the build-only ``template`` key removed)."""
+        return [{k: v for k, v in entry.items() if k != "template"} for entry in self.mix]
+
+    def fingerprint(self, template_hashes: dict[str, str]) -> str:
+        """Hash of everything that decides the dataset's content; operational settings are left out."""
+        data = self.model_dump(mode="json")
+        data["teacher"] = {k: v for k, v in data["teacher"].items() if k not in OPERATIONAL_TEACHER_KEYS}
+        data.pop("description", None)
+        return content_hash({"recipe": data, "templates": dict(sorted(template_hashes.items()))})
+
+    def with_overrides(self, **overrides: Any) -> BuildRecipe:
+        """A copy with command-line overrides applied (``None`` means not given); re-validated."""
+        data = self.model_dump(mode="python")
+        teacher_keys = {"teacher": "kind", "model": "model", "base_url": "base_url", "concurrency": "concurrency"}
+        for key, value in overrides.items():
+            if value is None:
+                continue
+            if key in teacher_keys:
+                data["teacher"][teacher_keys[key]] = value
+            elif key in ("count", "seed"):
+                data[key] = value
+            else:
+                raise ConfigError(f"unknown override '{key}'")
+        return _validate(data, "command-line overrides")
+
+
+_LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item + 1}]" if parts else f"[{item + 1}]"]
+        else:
+            parts.append(item)
+    return ".".join(parts) or "(top level)"
+
+
+def _validate(data: dict[str, Any], source: str) -> BuildRecipe:
+    try:
+        return BuildRecipe.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = _location(tuple(err["loc"]))
+            if err["type"] == "extra_forbidden":
+                problems.append(f"unknown key '{where}' (check the spelling; see datasets/demo.toml)")
+            elif err["type"] == "missing":
+                problems.append(f"missing key '{where}'")
+            else:
+                problems.append(f"key '{where}': {err['msg']} (got {err.get('input')!r})")
+        raise ConfigError(f"{source}: " + "; ".join(problems)) from None
+
+
+def parse_recipe(text: str, source: str = "<recipe>") -> BuildRecipe:
+    """Parse and validate recipe TOML text; errors name ``source``, the key and, for syntax errors, the line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _LINE_RE.search(str(exc))
+        message = _LINE_RE.sub("", str(exc)).strip()
+        where = f"{source}:{found.group(1)}" if found else source
+        raise InputError(f"{where}: TOML syntax error: {message}") from None
+    return _validate(data, source)
+
+
+def load_recipe(path: str | Path) -> BuildRecipe:
+    """Read and validate a build recipe file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such recipe file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read recipe ({exc})") from None
+    return parse_recipe(text, str(path))

@@ -1,0 +1,127 @@
+"""The run directory: its file names, the lock against two builds at once, and refusal of a different run."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from chukmath.build.manifest import read_manifest
+from chukmath.errors import OutputError
+
+RUN_FILES = (
+    "manifest.json",
+    "problems.jsonl",
+    "responses.jsonl",
+    "train.jsonl",
+    "rejects.jsonl",
+    "stats.json",
+    "README.md",
+    "train.jsonl.partial",
+    "rejects.jsonl.partial",
+)
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """Paths of one run directory."""
+
+    root: Path
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def problems(self) -> Path:
+        return self.root / "problems.jsonl"
+
+    @property
+    def journal(self) -> Path:
+        return self.root / "responses.jsonl"
+
+    @property
+    def train(self) -> Path:
+        return self.root / "train.jsonl"
+
+    @property
+    def rejects(self) -> Path:
+        return self.root / "rejects.jsonl"
+
+    @property
+    def stats(self) -> Path:
+        return self.root / "stats.json"
+
+    @property
+    def card(self) -> Path:
+        return self.root / "README.md"
+
+    def partial(self, final: Path) -> Path:
+        """Where a final file grows during a run before it is renamed into place."""
+        return final.with_name(final.name + ".partial")
+
+
+def prepare(root: str | Path, *, fingerprint: str, name: str, force: bool) -> tuple[RunDir, bool]:
+    """Make ``root`` ready for a run with ``fingerprint``; returns ``(rundir, resuming)``.
+
+    A directory holding another run (different fingerprint) or unrelated files is refused unless ``force``;
+    with ``force`` only the run's own files are removed, nothing else the user keeps there.
+    """
+    run = RunDir(Path(root))
+    if run.root.exists() and not run.root.is_dir():
+        raise OutputError(f"{run.root}: exists and is not a directory; choose another --out")
+    if run.manifest.exists():
+        old = None if force else read_manifest(run.manifest)
+        if old is not None and old["fingerprint"] == fingerprint:
+            return run, True
+        if old is not None:
+            raise OutputError(
+                f"{run.root} holds a different run (recipe '{old.get('name')}', fingerprint "
+                f"{str(old['fingerprint'])[:12]}) than this one (recipe '{name}', fingerprint {fingerprint[:12]}); "
+                "use --force to replace it or choose another --out"
+            )
+    elif run.root.is_dir() and any(p.name != ".lock" for p in run.root.iterdir()) and not force:
+        raise OutputError(
+            f"{run.root}: not empty and has no manifest.json, so it is not a chukmath run; "
+            "choose another --out or use --force (only chukmath's own file names are removed)"
+        )
+    if force:
+        for file_name in RUN_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                (run.root / file_name).unlink()
+    try:
+        run.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{run.root}: cannot create the run directory ({exc.strerror})") from None
+    return run, False
+
+
+class RunLock:
+    """An exclusive lock on the run directory: two builds appending to one journal would corrupt it."""
+
+    def __init__(self, run: RunDir) -> None:
+        self.path = run.root / ".lock"
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> RunLock:
+        try:
+            self._fh = self.path.open("w")
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot create the lock file ({exc.strerror})") from None
+        try:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.close()
+            raise OutputError(
+                f"{self.path.parent}: another chukmath build is running in this directory; wait for it to finish"
+            ) from None
+        self._fh.write(f"{os.getpid()}\n")
+        self._fh.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self._fh.close()  # closing releases the lock; the file stays (removing it would race a waiting build)
