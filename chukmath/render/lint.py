@@ -1,0 +1,175 @@
+"""Check templates before a paid run: syntax, unknown variables, unsafe access, tag instructions, answer leaks."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import TemplateSyntaxError, UndefinedError, nodes
+from jinja2.meta import find_undeclared_variables
+
+from chukmath.errors import TemplateError
+from chukmath.records import Problem
+from chukmath.render.environment import TEMPLATE_VARIABLES, make_environment
+from chukmath.render.source import DEFAULT_TAGS, TemplateFileError, TemplateSource, parse_template_source
+from chukmath.render.template import PromptTemplate, TemplateRenderError
+
+Severity = Literal["error", "warning"]
+
+# Rendered once per linted template to catch what only shows at render time (sandbox violations).
+SAMPLE_PROBLEM = Problem(
+    id="lint-sample",
+    generator="word_problem",
+    difficulty=2,
+    seed=0,
+    index=0,
+    question="A train travels 120 km in 2 hours. What is its average speed in km/h?",
+    expression="120 / 2",
+    answer="60",
+    meta={"unit": "km/h", "operations": ["/"], "answer_decimal": "60"},
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LintIssue:
+    """One finding; ``str()`` is ``path:line: severity: message`` (no line part when ``line`` is 0)."""
+
+    path: Path
+    line: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line > 0 else str(self.path)
+        return f"{where}: {self.severity}: {self.message}"
+
+
+def template_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories to their ``*.jinja`` files; files are kept as given."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.jinja")) if path.is_dir() else [path])
+    return files
+
+
+def lint_paths(paths: Iterable[Path | str]) -> list[LintIssue]:
+    """Lint every template file in ``paths`` (files or directories of ``*.jinja``)."""
+    issues: list[LintIssue] = []
+    for path in template_files(Path(p) for p in paths):
+        issues.extend(lint_file(path))
+    return issues
+
+
+def lint_file(path: Path) -> list[LintIssue]:
+    """All issues of one template file, errors and warnings, in line order."""
+    if not path.exists():
+        return [LintIssue(path, 0, "error", "no such file or directory")]
+    try:
+        source = parse_template_source(path)
+    except TemplateFileError as exc:
+        return [LintIssue(path, exc.line, "error", exc.detail)]
+    issues = _check_sections(source)
+    issues.extend(_check_tags(source))
+    if not any(i.severity == "error" for i in issues):
+        issues.extend(_check_render(source))
+    return sorted(issues, key=lambda i: (i.line, i.severity != "error"))
+
+
+def _check_sections(source: TemplateSource) -> list[LintIssue]:
+    env = make_environment()
+    path, meta = source.path, source.meta
+    issues: list[LintIssue] = []
+    used: dict[str, int] = {}
+    answer_uses: list[int] = []
+    for section in source.sections:
+        try:
+            ast = env.parse(section.padded(), name=meta.name, filename=str(path))
+        except TemplateSyntaxError as exc:
+            issues.append(LintIssue(path, exc.lineno, "error", f"syntax error: {exc.message}"))
+            continue
+        undeclared = find_undeclared_variables(ast)
+        first_line = _first_load_lines(ast)
+        for name in sorted(undeclared, key=lambda n: first_line.get(n, 0)):
+            line = first_line.get(name, section.first_line)
+            if name in TEMPLATE_VARIABLES:
+                used.setdefault(name, line)
+                continue
+            hint = difflib.get_close_matches(name, TEMPLATE_VARIABLES, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (known: {', '.join(TEMPLATE_VARIABLES)})"
+            issues.append(LintIssue(path, line, "error", f"unknown variable {name!r}{suggestion}"))
+        issues.extend(_unsafe_nodes(ast, path))
+        answer_uses.extend(_answer_uses(ast))
+    for name, line in sorted(used.items(), key=lambda kv: kv[1]):
+        if name not in meta.variables:
+            issues.append(LintIssue(path, line, "warning", f"uses {name!r} but the front matter's variables omit it"))
+    for name in meta.variables:
+        if name not in used:
+            issues.append(LintIssue(path, source.meta_line, "warning", f"front matter lists {name!r} but it is unused"))
+    if not meta.reveals_answer and answer_uses:
+        issues.append(
+            LintIssue(path, min(answer_uses), "warning",
+                      "reveals_answer = false but the template shows the answer to the teacher")
+        )
+    return issues
+
+
+def _first_load_lines(ast: nodes.Template) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for node in ast.find_all(nodes.Name):
+        if node.ctx == "load":
+            lines.setdefault(node.name, node.lineno)
+            lines[node.name] = min(lines[node.name], node.lineno)
+    return lines
+
+
+def _unsafe_nodes(ast: nodes.Template, path: Path) -> list[LintIssue]:
+    issues = []
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        attr = node.attr if isinstance(node, nodes.Getattr) else _const_str(node.arg)
+        if attr is not None and attr.startswith("_"):
+            issues.append(LintIssue(path, node.lineno, "error",
+                                    f"access to {attr!r} is refused by the sandbox; templates cannot reach internals"))
+    for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        issues.append(LintIssue(path, node.lineno, "error",
+                                "include/import/extends are not available: templates are self-contained files"))
+    return issues
+
+
+def _answer_uses(ast: nodes.Template) -> list[int]:
+    """Lines that put the answer in front of the teacher: ``answer``, ``problem.answer``, ``meta.answer_*``."""
+    lines = [n.lineno for n in ast.find_all(nodes.Name) if n.name == "answer" and n.ctx == "load"]
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        key = node.attr if isinstance(node, nodes.Getattr) else _const_str(node.arg)
+        base = node.node
+        if key and isinstance(base, nodes.Name) and base.name in ("problem", "meta") and key.startswith("answer"):
+            lines.append(node.lineno)
+    return lines
+
+
+def _const_str(node: nodes.Node) -> str | None:
+    return node.value if isinstance(node, nodes.Const) and isinstance(node.value, str) else None
+
+
+def _check_tags(source: TemplateSource) -> list[LintIssue]:
+    issues = []
+    for tag in dict.fromkeys((*DEFAULT_TAGS, *source.meta.tags)):
+        if f"<{tag}>" not in source.text:
+            issues.append(LintIssue(source.path, source.meta_line, "warning",
+                                    f"the template never mentions <{tag}>; the teacher will not know to write it"))
+    return issues
+
+
+def _check_render(source: TemplateSource) -> list[LintIssue]:
+    try:
+        PromptTemplate(source, origin="lint").render(SAMPLE_PROBLEM)
+    except TemplateRenderError as exc:
+        # A missing meta key may be fine for the problems the template is meant for; anything else is a bug.
+        severity: Severity = "warning" if isinstance(exc.cause, UndefinedError) else "error"
+        cause = f"{type(exc.cause).__name__}: {exc.cause}"
+        return [LintIssue(source.path, exc.line, severity, f"rendering a sample problem failed: {cause}")]
+    except TemplateError as exc:
+        return [LintIssue(source.path, 0, "error", f"rendering a sample problem failed: {exc}")]
+    return []

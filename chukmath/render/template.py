@@ -1,0 +1,124 @@
+"""A compiled prompt template: problem in, chat messages out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import Template, TemplateSyntaxError
+
+from chukmath.errors import ConfigError, TemplateError
+from chukmath.hashing import content_hash
+from chukmath.records import Message, Problem
+from chukmath.render.environment import make_environment
+from chukmath.render.source import TemplateFileError, TemplateMeta, TemplateSource, parse_template_source
+
+# One environment for every template: compiled code is bound to it and it holds no per-template state.
+_ENV = make_environment()
+
+
+def problem_context(problem: Problem) -> dict[str, Any]:
+    """The variables a template sees for ``problem`` (see TEMPLATE_VARIABLES)."""
+    return {
+        "question": problem.question,
+        "expression": problem.expression,
+        "answer": problem.answer,
+        "generator": problem.generator,
+        "difficulty": problem.difficulty,
+        "meta": problem.meta,
+        "problem": problem.to_dict(),
+    }
+
+
+class TemplateRenderError(TemplateError):
+    """Rendering failed for one problem; ``line`` is the template line (0 if unknown), ``cause`` the error."""
+
+    def __init__(self, path: Path, line: int, name: str, problem_id: str, cause: Exception) -> None:
+        self.path = path
+        self.line = line
+        self.cause = cause
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(
+            f"{where}: template '{name}' failed on problem {problem_id}: {type(cause).__name__}: {cause}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledSection:
+    role: str
+    template: Template
+
+
+class PromptTemplate:
+    """A template compiled once and rendered many times.
+
+    ``name``, ``meta`` (TemplateMeta), ``source_path``, ``origin`` (``built-in`` or the directory it came from)
+    and ``hash`` (of the file text and metadata: it changes whenever the prompt could change).
+    """
+
+    def __init__(self, source: TemplateSource, origin: str) -> None:
+        self.source = source
+        self.name = source.meta.name
+        self.meta: TemplateMeta = source.meta
+        self.source_path: Path = source.path
+        self.origin = origin
+        self.hash = content_hash({"source": source.text, "meta": source.meta.to_dict()})
+        self._filename = str(source.path)
+        self._sections = tuple(_CompiledSection(s.role, self._compile(s.padded())) for s in source.sections)
+
+    @classmethod
+    def from_file(cls, path: Path, origin: str = "file") -> PromptTemplate:
+        """Parse and compile ``path``; any problem raises TemplateError naming file and line."""
+        return cls(parse_template_source(path), origin)
+
+    def _compile(self, padded: str) -> Template:
+        try:
+            code = _ENV.compile(padded, name=self.name, filename=self._filename)
+        except TemplateSyntaxError as exc:
+            raise TemplateFileError(self.source_path, exc.lineno, f"syntax error: {exc.message}") from None
+        return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
+
+    def render(self, problem: Problem, system: str | None = None) -> list[Message]:
+        """The chat messages for ``problem``; ``system`` replaces the template's system message or is prepended."""
+        context = problem_context(problem)
+        messages: list[Message] = []
+        try:
+            for section in self._sections:
+                content = section.template.render(context).strip()
+                if not content:
+                    raise TemplateError(
+                        f"template '{self.name}' ({self._filename}) rendered an empty {section.role} message "
+                        f"for problem {problem.id}"
+                    )
+                messages.append({"role": section.role, "content": content})
+        except TemplateError:
+            raise
+        except Exception as exc:  # whatever a template expression raised: undefined, sandbox, ZeroDivisionError
+            line = _template_line(exc.__traceback__, self._filename)
+            raise TemplateRenderError(self.source_path, line, self.name, problem.id, exc) from None
+        if system is not None:
+            messages = with_system(messages, system)
+        return messages
+
+    def __repr__(self) -> str:
+        return f"PromptTemplate(name={self.name!r}, source_path={str(self.source_path)!r}, hash={self.hash!r})"
+
+
+def with_system(messages: list[Message], system: str) -> list[Message]:
+    """Replace the leading system message with ``system``, or prepend one."""
+    if not system.strip():
+        raise ConfigError("--system: the system text is empty; leave the option out to keep the template's own")
+    rest = messages[1:] if messages and messages[0]["role"] == "system" else messages
+    return [{"role": "system", "content": system}, *rest]
+
+
+def _template_line(tb: TracebackType | None, filename: str) -> int:
+    """The template line of the innermost frame Jinja attributed to ``filename`` (0 if none)."""
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
