@@ -110,8 +110,12 @@ def _check_sections(source: TemplateSource) -> list[LintIssue]:
             issues.append(LintIssue(path, source.meta_line, "warning", f"front matter lists {name!r} but it is unused"))
     if not meta.reveals_answer and answer_uses:
         issues.append(
-            LintIssue(path, min(answer_uses), "warning",
-                      "reveals_answer = false but the template shows the answer to the teacher")
+            LintIssue(
+                path,
+                min(answer_uses),
+                "warning",
+                "reveals_answer = false but the template shows the answer to the teacher",
+            )
         )
     return issues
 
@@ -130,11 +134,23 @@ def _unsafe_nodes(ast: nodes.Template, path: Path) -> list[LintIssue]:
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else _const_str(node.arg)
         if attr is not None and attr.startswith("_"):
-            issues.append(LintIssue(path, node.lineno, "error",
-                                    f"access to {attr!r} is refused by the sandbox; templates cannot reach internals"))
+            issues.append(
+                LintIssue(
+                    path,
+                    node.lineno,
+                    "error",
+                    f"access to {attr!r} is refused by the sandbox; templates cannot reach internals",
+                )
+            )
     for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-        issues.append(LintIssue(path, node.lineno, "error",
-                                "include/import/extends are not available: templates are self-contained files"))
+        issues.append(
+            LintIssue(
+                path,
+                node.lineno,
+                "error",
+                "include/import/extends are not available: templates are self-contained files",
+            )
+        )
     return issues
 
 
@@ -157,8 +173,14 @@ def _check_tags(source: TemplateSource) -> list[LintIssue]:
     issues = []
     for tag in dict.fromkeys((*DEFAULT_TAGS, *source.meta.tags)):
         if f"<{tag}>" not in source.text:
-            issues.append(LintIssue(source.path, source.meta_line, "warning",
-                                    f"the template never mentions <{tag}>; the teacher will not know to write it"))
+            issues.append(
+                LintIssue(
+                    source.path,
+                    source.meta_line,
+                    "warning",
+                    f"the template never mentions <{tag}>; the teacher will not know to write it",
+                )
+            )
     return issues
 
 

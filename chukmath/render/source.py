@@ -150,8 +150,12 @@ def _parse_meta(path: Path, toml_text: str, expected_name: str) -> TemplateMeta:
         raise fail(unknown[0], f"unknown key; allowed keys are {', '.join(_META_KEYS)}")
     for key in ("name", "description", "variables", "reveals_answer"):
         if key not in data:
-            raise TemplateFileError(path, 2, f"front matter is missing '{key}' (required: {', '.join(_META_KEYS[:3])}, "
-                                    "reveals_answer; optional: tags)")
+            raise TemplateFileError(
+                path,
+                2,
+                f"front matter is missing '{key}' (required: {', '.join(_META_KEYS[:3])}, "
+                "reveals_answer; optional: tags)",
+            )
     name, description = data["name"], data["description"]
     if not isinstance(name, str) or not _NAME.match(name):
         raise fail("name", "must be a name of letters, digits, '_', '-' or '.'")
@@ -177,7 +181,7 @@ def _parse_meta(path: Path, toml_text: str, expected_name: str) -> TemplateMeta:
 
 def _string_list(value: object, fail: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise fail("must be a list of strings, e.g. [\"question\", \"answer\"]")
+        raise fail('must be a list of strings, e.g. ["question", "answer"]')
     return list(value)
 
 
@@ -216,8 +220,9 @@ def _split_sections(path: Path, lines: list[str], body_start: int) -> tuple[Sect
             sections.append(Section(role, i + 2, "\n".join(lines[i + 1 : end])))
     for section in sections:
         if not section.text.strip():
-            raise TemplateFileError(path, section.first_line - 1 if markers else section.first_line,
-                                    f"the {section.role} message is empty")
+            raise TemplateFileError(
+                path, section.first_line - 1 if markers else section.first_line, f"the {section.role} message is empty"
+            )
     if not any(s.role == "user" for s in sections):
         raise TemplateFileError(path, markers[0][0] + 1, "a template needs at least one user message")
     return tuple(sections)

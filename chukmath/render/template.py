@@ -40,9 +40,7 @@ class TemplateRenderError(TemplateError):
         self.line = line
         self.cause = cause
         where = f"{path}:{line}" if line else str(path)
-        super().__init__(
-            f"{where}: template '{name}' failed on problem {problem_id}: {type(cause).__name__}: {cause}"
-        )
+        super().__init__(f"{where}: template '{name}' failed on problem {problem_id}: {type(cause).__name__}: {cause}")
 
 
 @dataclass(frozen=True, slots=True)
