@@ -1,0 +1,138 @@
+"""The built-in offline teacher: correct, deterministic step-by-step traces written by code.
+
+``builtin_trace(problem)`` is pure (same problem, same bytes) and needs no key and no network, which is
+why it is the default teacher. Each family has its own trace module in ``chukmath.teach.traces``; the
+family is chosen by ``problem.generator`` and, for generators this module does not know, by the shape
+of the expression.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+from chukmath.errors import ChukmathError, InputError
+from chukmath.records import Problem, Request, Response
+from chukmath.teach.traces.arithmetic import arithmetic_trace, word_problem_trace
+
+BUILTIN_MODEL = "chukmath-builtin-1"
+
+Tracer = Callable[[Problem], str]
+
+
+def _equation(problem: Problem) -> str:
+    from chukmath.teach.traces.equations import linear_equation_trace
+
+    return linear_equation_trace(problem)
+
+
+def _system(problem: Problem) -> str:
+    from chukmath.teach.traces.equations import linear_system_trace
+
+    return linear_system_trace(problem)
+
+
+def _quadratic(problem: Problem) -> str:
+    from chukmath.teach.traces.quadratic import quadratic_trace
+
+    return quadratic_trace(problem)
+
+
+def _number_theory(problem: Problem) -> str:
+    from chukmath.teach.traces.number_theory import number_theory_trace
+
+    return number_theory_trace(problem)
+
+
+def _calculus(problem: Problem) -> str:
+    from chukmath.teach.traces.calculus import calculus_trace
+
+    return calculus_trace(problem)
+
+
+# Symbolic families import sympy lazily so arithmetic-only runs never pay its import time.
+FAMILY_TRACERS: dict[str, Tracer] = {
+    "arithmetic": arithmetic_trace,
+    "fractions": arithmetic_trace,
+    "word_problem": word_problem_trace,
+    "linear_equation": _equation,
+    "linear_system": _system,
+    "quadratic": _quadratic,
+    "number_theory": _number_theory,
+    "calculus": _calculus,
+}
+
+_NUMBER_THEORY_CALLS = ("gcd(", "lcm(", "Mod(", "divisor_count(")
+
+
+def _by_shape(problem: Problem) -> Tracer:
+    """Pick a tracer for an unknown generator name from the expression's outermost shape."""
+    expr = problem.expression.strip()
+    if expr.startswith("["):
+        return _system
+    if expr.startswith(("Derivative(", "Integral(")):
+        return _calculus
+    if expr.startswith(_NUMBER_THEORY_CALLS):
+        return _number_theory
+    if expr.startswith("Eq("):
+        return _quadratic if "**2" in expr.replace(" ", "") else _equation
+    if problem.meta.get("unit"):
+        return word_problem_trace
+    return arithmetic_trace
+
+
+def tracer_for(problem: Problem) -> Tracer:
+    """The trace function used for ``problem``."""
+    return FAMILY_TRACERS.get(problem.generator) or _by_shape(problem)
+
+
+def builtin_trace(problem: Problem) -> str:
+    """A correct step-by-step explanation of ``problem`` in the ``<think>/<answer>/<verifier_answer>`` format.
+
+    Raises InputError (naming the problem id) when the expression is not one this teacher can explain.
+    """
+    return tracer_for(problem)(problem)
+
+
+class BuiltinTeacher:
+    """Teacher interface over :func:`builtin_trace`: answers requests for the problems it was given."""
+
+    name = "builtin"
+
+    def __init__(self, problems: Mapping[str, Problem], model: str = BUILTIN_MODEL) -> None:
+        self.problems = problems
+        self.model = model
+
+    async def answer(self, request: Request, sample: int) -> Response:
+        """The trace for the request's problem; unknown or unexplainable problems become error responses."""
+        started = time.perf_counter()
+        problem = self.problems.get(request.problem_id)
+        content: str | None = None
+        error: dict[str, str] | None = None
+        if problem is None:
+            error = {
+                "kind": "unknown_problem",
+                "message": f"request {request.id}: problem id {request.problem_id!r} is not in the problems given "
+                "to the built-in teacher; pass the problems file the requests were rendered from",
+            }
+        else:
+            try:
+                content = builtin_trace(problem)
+            except ChukmathError as exc:
+                error = {"kind": "bad_problem", "message": str(exc)}
+        return Response(
+            request_id=request.id,
+            sample=sample,
+            teacher=self.name,
+            model=self.model,
+            content=content,
+            finish_reason="stop" if content is not None else None,
+            usage=None,
+            error=error,
+            attempts=1,
+            latency_s=time.perf_counter() - started,
+            created=time.time(),
+        )
+
+
+__all__ = ["BUILTIN_MODEL", "FAMILY_TRACERS", "BuiltinTeacher", "InputError", "builtin_trace", "tracer_for"]

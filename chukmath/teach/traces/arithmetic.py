@@ -1,0 +1,221 @@
+"""Traces for arithmetic, fractions and word problems: the expression tree evaluated one claim per line.
+
+Sympy-free on purpose: these families are most of a dataset and the build must stay fast, so the walk
+uses ``int``/``Fraction`` and the validated tree from :mod:`chukmath.safe_expr` directly.
+"""
+
+from __future__ import annotations
+
+import ast
+from fractions import Fraction
+from typing import Any
+
+from chukmath.errors import InputError
+from chukmath.records import Problem
+from chukmath.safe_expr import check_power, literal_value, parse_expression
+from chukmath.teach.traces.format import (
+    OP_ADD,
+    OP_DIV,
+    OP_MUL,
+    OP_SUB,
+    Number,
+    Style,
+    assemble,
+    num,
+    pretty,
+    step,
+)
+
+_OPS = {ast.Add: OP_ADD, ast.Sub: OP_SUB, ast.Mult: OP_MUL, ast.Div: OP_DIV}
+_INVERSE = {OP_ADD: OP_SUB, OP_SUB: OP_ADD, OP_MUL: OP_DIV, OP_DIV: OP_MUL}
+# Up to this exponent a power is written as repeated multiplication; above it, by repeated squaring.
+_SEQUENTIAL_POWER_MAX = 6
+_ORDER_NOTE = "Innermost parentheses first, then powers, then × and ÷ left to right, then + and - left to right."
+
+
+class ArithmeticWalk:
+    """Evaluates a validated tree in precedence order, recording one true claim per operation."""
+
+    def __init__(self, expr: str, where: str, style: Style) -> None:
+        self.expr = expr
+        self.where = where
+        self.style = style
+        self.lines: list[str] = []
+        # (left, op, right, result) of the last binary step, for the inverse-operation re-check.
+        self.last: tuple[Number, str, Number, Number] | None = None
+
+    def value(self, node: ast.expr) -> Number:
+        """Value of ``node``, appending the claims that compute it."""
+        if isinstance(node, ast.Constant):
+            return literal_value(node, self.expr)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.operand, ast.Constant):
+                value = literal_value(node.operand, self.expr)
+                return -value if isinstance(node.op, ast.USub) else value
+            inner = self.value(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return inner
+            shown = num(inner, self.style)
+            self.lines.append(f"Change the sign: the negative of {shown} is {num(-inner, self.style)}.")
+            return -inner
+        if isinstance(node, ast.BinOp):
+            literal = _fraction_literal(node)
+            if literal is not None:
+                return literal
+            left = self.value(node.left)
+            right = self.value(node.right)
+            if isinstance(node.op, ast.Pow):
+                return self.power(left, right)
+            op = _OPS[type(node.op)]
+            if op == OP_DIV and right == 0:
+                raise InputError(f"{self.where}: division by zero in {self.expr!r}; fix the generator")
+            return self.binary(left, op, right)
+        raise InputError(
+            f"{self.where}: {type(node).__name__} in {self.expr!r} is not plain arithmetic; "
+            "the arithmetic trace takes numbers and + - * / ** only"
+        )
+
+    def binary(self, left: Number, op: str, right: Number) -> Number:
+        line, result = step(left, op, right, self.style)
+        self.lines.append(line)
+        self.last = (left, op, right, result)
+        return result
+
+    def power(self, base: Number, exponent: Number) -> Number:
+        n = check_power(base, exponent, self.where, self.expr)
+        shown = f"({num(base, self.style)})" if num(base, self.style)[0] == "-" or "/" in num(base) else num(base)
+        if n == 0:
+            self.lines.append(f"Any nonzero number to the power 0 is 1, so {shown}^0 is 1.")
+            return 1
+        magnitude = abs(n)
+        if magnitude == 1:
+            result: Number = base
+        elif magnitude <= _SEQUENTIAL_POWER_MAX:
+            self.lines.append(f"Power: {shown}^{magnitude} multiplies {num(base, self.style)} by itself.")
+            result = base
+            for _ in range(magnitude - 1):
+                result = self.binary(result, OP_MUL, base)
+        else:
+            result = self.squaring(base, magnitude, shown)
+        if n < 0:
+            self.lines.append(f"A negative exponent means the reciprocal of {shown}^{magnitude}.")
+            result = self.binary(1, OP_DIV, result)
+        return result
+
+    def squaring(self, base: Number, n: int, shown: str) -> Number:
+        """``base^n`` by repeated squaring: square up the powers of two, then multiply the ones n needs."""
+        self.lines.append(f"Power: {shown}^{n} by repeated squaring ({n} is {' + '.join(_binary_parts(n))}).")
+        squares: list[Number] = [base]
+        exponent = 1
+        while exponent * 2 <= n:
+            squares.append(self.binary(squares[-1], OP_MUL, squares[-1]))
+            exponent *= 2
+        result: Number | None = None
+        for bit, square in enumerate(squares):
+            if n >> bit & 1:
+                result = square if result is None else self.binary(result, OP_MUL, square)
+        assert result is not None  # n >= 1 always has a set bit
+        return result
+
+
+def _fraction_literal(node: ast.BinOp) -> Fraction | None:
+    """``3/4`` written in lowest terms is a number, not a division step (``6/8`` is a step: it simplifies)."""
+    if not isinstance(node.op, ast.Div):
+        return None
+    top, bottom = node.left, node.right
+    sign = 1
+    if isinstance(top, ast.UnaryOp) and isinstance(top.op, ast.USub):
+        sign, top = -1, top.operand
+    if not (isinstance(top, ast.Constant) and type(top.value) is int):
+        return None
+    if not (isinstance(bottom, ast.Constant) and type(bottom.value) is int) or bottom.value <= 1:
+        return None
+    value = Fraction(sign * top.value, bottom.value)
+    return value if value.denominator == bottom.value else None
+
+
+def _binary_parts(n: int) -> list[str]:
+    return [str(1 << bit) for bit in range(n.bit_length()) if n >> bit & 1]
+
+
+def _style(tree: ast.expr) -> Style:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and type(node.value) is float:
+            return "decimal"
+    return "fraction"
+
+
+def evaluate_with_steps(expr: str, where: str) -> tuple[list[str], Number, ArithmeticWalk]:
+    """Claims that evaluate ``expr`` in precedence order, the exact value, and the walk (for re-checks)."""
+    tree = parse_expression(expr, where)
+    walk = ArithmeticWalk(expr, where, _style(tree))
+    value = walk.value(tree)
+    return walk.lines, value, walk
+
+
+def recheck(walk: ArithmeticWalk) -> list[str]:
+    """Undo the last operation with its inverse: a second, independent true claim about the result."""
+    if walk.last is None:
+        return []
+    left, op, right, result = walk.last
+    if op == OP_MUL and right == 0:
+        return []  # x × 0 cannot be undone by ÷ 0
+    line, back = step(result, _INVERSE[op], right, walk.style)
+    if back != left:
+        raise AssertionError(f"{walk.where}: inverse check failed for {line}")
+    return ["Check by undoing the last step with the inverse operation:", line, "That gives back the value before it."]
+
+
+def answer_text(value: Number) -> str:
+    """The clean result in ``str()`` of the sympy value: ``110``, ``3/4``, ``-10/9``."""
+    if isinstance(value, Fraction) and value.denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    return str(int(value))
+
+
+def arithmetic_trace(problem: Problem) -> str:
+    """Trace for ``arithmetic`` and ``fractions``: restate, evaluate step by step, re-check, answer."""
+    where = f"problem {problem.id}"
+    lines, value, walk = evaluate_with_steps(problem.expression, where)
+    think = [f"We need to evaluate {pretty(problem.expression)}."]
+    if lines:
+        think.append(_ORDER_NOTE)
+        think.extend(lines)
+    think.extend(recheck(walk))
+    shown = num(value, walk.style)
+    think.append(f"So the value is {shown}.")
+    result = answer_text(value)
+    return assemble(think, f"The answer is {result}.", result)
+
+
+def _unit(meta: dict[str, Any]) -> str:
+    unit = meta.get("unit")
+    return unit.strip() if isinstance(unit, str) and unit.strip() else ""
+
+
+def _step_labels(meta: dict[str, Any], count: int) -> list[str] | None:
+    """Per-step descriptions from the generator, when it gives one per operation."""
+    for key in ("steps", "operations"):
+        labels = meta.get(key)
+        if isinstance(labels, list) and len(labels) == count and all(isinstance(s, str) for s in labels):
+            return [s.strip().rstrip(".:") for s in labels]
+    return None
+
+
+def word_problem_trace(problem: Problem) -> str:
+    """Trace for ``word_problem``: the question, which quantity each step computes, the answer with its unit."""
+    where = f"problem {problem.id}"
+    lines, value, walk = evaluate_with_steps(problem.expression, where)
+    unit = _unit(problem.meta)
+    think = [problem.question.strip(), f"The quantity asked for is the value of {pretty(problem.expression)}."]
+    claims = [i for i, line in enumerate(lines) if " = " in line]
+    labels = _step_labels(problem.meta, len(claims))
+    for position, line in enumerate(lines):
+        if labels is not None and position in claims:
+            think.append(f"{labels[claims.index(position)]}:")
+        think.append(line)
+    think.extend(recheck(walk))
+    shown = num(value, walk.style)
+    think.append(f"So the answer is {shown} {unit}." if unit else f"So the answer is {shown}.")
+    result = answer_text(value)
+    return assemble(think, f"The answer is {result} {unit}." if unit else f"The answer is {result}.", result)
