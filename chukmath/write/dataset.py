@@ -1,0 +1,70 @@
+"""The streaming dataset writer behind ``chukmath verify``: inputs in, train.jsonl / rejects.jsonl / stats.json out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chukmath.jsonl import AtomicWriter, dumps_line
+from chukmath.verify import Policy
+from chukmath.write.index import InputIndex
+from chukmath.write.selection import SelectOptions, select_samples
+from chukmath.write.stats import StatsAccumulator
+
+TRAIN = "train.jsonl"
+REJECTS = "rejects.jsonl"
+STATS = "stats.json"
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetPaths:
+    """The inputs of a verify run."""
+
+    problems: Path
+    requests: Path
+    responses: Path
+
+
+def write_stats(path: str | Path, stats: dict[str, Any]) -> None:
+    """Write stats.json atomically, keys sorted so equal stats give equal bytes."""
+    with AtomicWriter(path) as fh:
+        fh.write(orjson.dumps(stats, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+def write_dataset(
+    inputs: DatasetPaths,
+    out_dir: str | Path,
+    *,
+    policy_spec: str = "all",
+    options: SelectOptions | None = None,
+) -> dict[str, Any]:
+    """Verify every journal answer and write ``train.jsonl``, ``rejects.jsonl`` and ``stats.json`` in ``out_dir``.
+
+    Rows come in problem-index order and, within a problem, by sample index, so the same inputs give
+    byte-identical files whatever order the journal was written in. Each file is written under a temporary name
+    and renamed into place, so a crash leaves the previous files intact. Memory: one problem's responses at a
+    time plus the on-disk index's bounded cache (see ``chukmath.write.index``). Returns the stats.
+    """
+    options = options or SelectOptions()
+    policy = Policy.from_spec(policy_spec)
+    out = Path(out_dir)
+    stats = StatsAccumulator(
+        {"policy": policy_spec, **options.to_dict()},
+    )
+    with InputIndex(inputs.problems, inputs.requests, inputs.responses, out) as index:
+        index.build()
+        with AtomicWriter(out / TRAIN) as train, AtomicWriter(out / REJECTS) as rejects:
+            for problem in index.problems():
+                result = select_samples(problem, index.candidates(problem.id), policy, options)
+                for row in result.rows:
+                    train.write(dumps_line(row))
+                for row in result.rejects:
+                    rejects.write(dumps_line(row))
+                stats.add_result(problem, result)
+        stats.add_orphans(index.orphan_keys())
+    summary = stats.to_dict()
+    write_stats(out / STATS, summary)
+    return summary
