@@ -1,0 +1,214 @@
+"""Traces for ``linear_equation`` (isolate the unknown) and ``linear_system`` (elimination, back-substitution).
+
+Sympy reads the equations (through the safe converter) and gives exact coefficients; every number the
+trace states is then computed with ``Fraction`` and written as one true ``a op b = c`` claim.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from chukmath.errors import InputError
+from chukmath.records import Problem
+from chukmath.safe_expr import to_sympy
+from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
+from chukmath.teach.traces.linear import linear_coefficients, linear_text, term_text
+
+
+def _equation_sides(eq: Any, where: str) -> tuple[Any, Any]:
+    import sympy
+
+    if not isinstance(eq, sympy.Equality):
+        raise InputError(f"{where}: expected an equation Eq(lhs, rhs), got {eq}")
+    return eq.lhs, eq.rhs
+
+
+def _symbols(exprs: list[Any], where: str) -> list[Any]:
+    found = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
+    if not found:
+        raise InputError(f"{where}: the equation has no unknown")
+    return found
+
+
+def _answer_text(value: Fraction) -> str:
+    return num(value)
+
+
+def _evaluate_side(
+    coefficients: list[Fraction], values: list[Fraction], constant: Fraction
+) -> tuple[list[str], Number]:
+    """Claims computing ``sum(c_i * v_i) + constant`` one operation at a time (negative terms subtracted)."""
+    lines: list[str] = []
+    total: Number | None = None
+    for coefficient, value in zip(coefficients, values, strict=True):
+        if coefficient == 0:
+            continue
+        # After the first term a negative coefficient reads as subtraction, as a person would write it.
+        subtract = total is not None and coefficient < 0
+        factor = abs(coefficient) if subtract else coefficient
+        if factor == 1:
+            product: Number = value
+        else:
+            line, product = step(factor, OP_MUL, value)
+            lines.append(line)
+        if total is None:
+            total = product
+        else:
+            line, total = step(total, OP_SUB if subtract else OP_ADD, product)
+            lines.append(line)
+    if total is None:
+        total = constant
+    elif constant != 0:
+        line, total = step(total, OP_SUB if constant < 0 else OP_ADD, abs(constant))
+        lines.append(line)
+    return lines, total
+
+
+def linear_equation_trace(problem: Problem) -> str:
+    """Isolate the unknown step by step, then substitute back into both sides as the check."""
+    where = f"problem {problem.id}"
+    lhs, rhs = _equation_sides(to_sympy(problem.expression, where), where)
+    found = _symbols([lhs, rhs], where)
+    if len(found) != 1:
+        raise InputError(f"{where}: a linear equation needs exactly one unknown, found {', '.join(map(str, found))}")
+    symbol = found[0]
+    name = symbol.name
+    (a1,), b1 = linear_coefficients(lhs, [symbol], where)
+    (a2,), b2 = linear_coefficients(rhs, [symbol], where)
+    think = [f"We need to solve for {name}: {linear_text([a1], [name], b1)} = {linear_text([a2], [name], b2)}."]
+    if lhs.expand() != lhs or rhs.expand() != rhs:
+        think.append("(That is the equation with the brackets multiplied out and like terms collected.)")
+    a, b, c = a1, b1, b2
+    if a2 != 0:
+        verb = f"Subtract {term_text(a2, name)} from" if a2 > 0 else f"Add {term_text(-a2, name)} to"
+        think.append(f"{verb} both sides to bring the {name} terms together:")
+        line, a = step(a1, OP_SUB, a2)
+        think.append(line)
+        think.append(f"{linear_text([a], [name], b)} = {num(c)}")
+    if a == 0:
+        raise InputError(f"{where}: the {name} terms cancel, so the equation has no unique solution")
+    if b != 0:
+        verb = f"Subtract {num(b)} from" if b > 0 else f"Add {num(-b)} to"
+        think.append(f"{verb} both sides:")
+        line, c = step(c, OP_SUB if b > 0 else OP_ADD, abs(b))
+        think.append(line)
+        think.append(f"{term_text(a, name)} = {num(c)}")
+    solution = Fraction(c)
+    if a != 1:
+        think.append(f"Divide both sides by {num(a)}:")
+        line, quotient = step(c, OP_DIV, a)
+        think.append(line)
+        solution = Fraction(quotient)
+    think.append(f"{name} = {num(solution)}")
+    think.append(f"Check: substitute {name} = {num(solution)} into both sides of the original equation.")
+    left_lines, left = _evaluate_side([a1], [solution], b1)
+    right_lines, right = _evaluate_side([a2], [solution], b2)
+    think.append(f"Left side: {linear_text([a1], [name], b1)}")
+    think.extend(left_lines)
+    think.append(f"Right side: {linear_text([a2], [name], b2)}")
+    think.extend(right_lines)
+    if left != right:
+        raise AssertionError(f"{where}: substitution check failed ({left} != {right})")
+    think.append(f"Both sides are {num(left)}, so {name} = {num(solution)} is correct.")
+    result = _answer_text(solution)
+    return assemble(think, f"{name} = {result}", result)
+
+
+def _row_text(row: list[Fraction], names: list[str]) -> str:
+    return f"{linear_text(row[:-1], names)} = {num(row[-1])}"
+
+
+def linear_system_trace(problem: Problem) -> str:
+    """Gaussian elimination with one claim per coefficient, back-substitution, then check every equation."""
+    where = f"problem {problem.id}"
+    parsed = to_sympy(problem.expression, where)
+    if not isinstance(parsed, (list, tuple)) or not parsed:
+        raise InputError(f"{where}: expected a list of equations [Eq(...), Eq(...)], got {problem.expression!r}")
+    sides = [_equation_sides(eq, where) for eq in parsed]
+    symbols = _symbols([s for pair in sides for s in pair], where)
+    names = [s.name for s in symbols]
+    n = len(symbols)
+    if len(sides) != n:
+        raise InputError(f"{where}: {len(sides)} equations in {n} unknowns; the trace needs a square system")
+    rows: list[list[Fraction]] = []
+    for lhs, rhs in sides:
+        coefficients, constant = linear_coefficients(lhs - rhs, symbols, where)
+        rows.append([*coefficients, -constant])
+    original = [list(r) for r in rows]
+    think = [f"We need to solve the system in {', '.join(names)}. With the unknowns on the left:"]
+    think.extend(f"({i + 1}) {_row_text(row, names)}" for i, row in enumerate(rows))
+    labels = [f"({i + 1})" for i in range(n)]
+    for col in range(n):
+        pivot = next((r for r in range(col, n) if rows[r][col] != 0), None)
+        if pivot is None:
+            raise InputError(f"{where}: the system has no unique solution ({names[col]} cannot be isolated)")
+        if pivot != col:
+            rows[col], rows[pivot] = rows[pivot], rows[col]
+            labels[col], labels[pivot] = labels[pivot], labels[col]
+            think.append(f"Use {labels[col]} to eliminate {names[col]}, since its {names[col]} coefficient is not 0.")
+        for r in range(col + 1, n):
+            if rows[r][col] == 0:
+                continue
+            think.extend(_eliminate(rows, col, r, labels, names))
+    values: list[Fraction] = [Fraction(0)] * n
+    think.append("Back-substitute from the last equation up.")
+    for i in range(n - 1, -1, -1):
+        rest = rows[i][-1]
+        for k in range(i + 1, n):
+            if rows[i][k] == 0:
+                continue
+            product: Number = values[k]
+            if rows[i][k] != 1:
+                line, product = step(rows[i][k], OP_MUL, values[k])
+                think.append(line)
+            line, rest = step(rest, OP_SUB, product)
+            think.append(line)
+        value: Number = rest
+        if rows[i][i] != 1:
+            think.append(f"{term_text(rows[i][i], names[i])} = {num(rest)}")
+            line, value = step(rest, OP_DIV, rows[i][i])
+            think.append(line)
+        values[i] = Fraction(value)
+        think.append(f"{names[i]} = {num(values[i])}")
+    think.append("Check every original equation with these values.")
+    for i, row in enumerate(original):
+        lines, total = _evaluate_side(row[:-1], values, Fraction(0))
+        think.append(f"({i + 1}) {linear_text(row[:-1], names)}:")
+        think.extend(lines)
+        if total != row[-1]:
+            raise AssertionError(f"{where}: check of equation {i + 1} failed ({total} != {row[-1]})")
+        think.append(f"That is {num(total)}, as required.")
+    pairs = ", ".join(f"{name} = {num(v)}" for name, v in zip(names, values, strict=True))
+    verifier = "{" + ", ".join(f"{name}: {num(v)}" for name, v in zip(names, values, strict=True)) + "}"
+    return assemble(think, pairs, verifier)
+
+
+def _eliminate(rows: list[list[Fraction]], col: int, r: int, labels: list[str], names: list[str]) -> list[str]:
+    """Replace row ``r`` by row ``r`` minus ``factor`` times row ``col``, one claim per entry."""
+    factor = rows[r][col] / rows[col][col]
+    # A negative factor reads better as adding |factor| times the pivot row; the arithmetic is the same.
+    op = OP_SUB if factor > 0 else OP_ADD
+    magnitude = abs(factor)
+    verb = (
+        f"subtract {num(magnitude)} times {labels[col]} from"
+        if op == OP_SUB
+        else (f"add {num(magnitude)} times {labels[col]} to")
+    )
+    lines = [f"Eliminate {names[col]} from {labels[r]}: {verb} {labels[r]}."]
+    new_row = list(rows[r])
+    for k in range(col, len(rows[r])):
+        if rows[col][k] == 0:
+            continue
+        if magnitude == 1:
+            product: Number = rows[col][k]
+        else:
+            line, product = step(magnitude, OP_MUL, rows[col][k])
+            lines.append(line)
+        line, result = step(rows[r][k], op, product)
+        lines.append(line)
+        new_row[k] = Fraction(result)
+    rows[r] = new_row
+    labels[r] = labels[r] + "'"
+    lines.append(f"{labels[r]} {_row_text(new_row, names)}")
+    return lines

@@ -1,0 +1,69 @@
+"""Shared pieces for linear traces: reading linear sides exactly and writing them for prose.
+
+Linear forms are written coefficient-first (``2x + 3y - 5``, ``(1/2)x``) so that no digit ever sits
+right before an operator next to ``=`` in an equation line: a step checker must not mistake ``x/2 + 1 = 4``
+for the false claim ``2 + 1 = 4``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from chukmath.errors import InputError
+from chukmath.teach.traces.format import Number, num
+
+
+def to_fraction(value: Any, where: str) -> Fraction:
+    """A sympy Rational as a Fraction; anything else (a radical, a float) is refused."""
+    if getattr(value, "is_Rational", False):
+        return Fraction(int(value.p), int(value.q))
+    raise InputError(f"{where}: coefficient {value} is not an exact rational number; expected a linear problem")
+
+
+def linear_coefficients(expr: Any, symbols: list[Any], where: str) -> tuple[list[Fraction], Fraction]:
+    """Coefficients of each symbol and the constant term of a linear sympy expression."""
+    import sympy
+
+    expanded = sympy.expand(expr)
+    try:
+        poly = sympy.Poly(expanded, *symbols)
+    except sympy.PolynomialError as exc:
+        raise InputError(f"{where}: {expr} is not a polynomial in {symbols} ({exc})") from None
+    if poly.total_degree() > 1:
+        raise InputError(f"{where}: {expr} is not linear in {', '.join(map(str, symbols))}")
+    coefficients = [to_fraction(poly.coeff_monomial(s), where) for s in symbols]
+    constant = to_fraction(poly.coeff_monomial(1), where)
+    return coefficients, constant
+
+
+def _coefficient_text(value: Fraction) -> str:
+    magnitude = abs(value)
+    if magnitude == 1:
+        return ""
+    text = num(magnitude)
+    return f"({text})" if "/" in text else text
+
+
+def linear_text(coefficients: list[Number], names: list[str], constant: Number = 0) -> str:
+    """``2x - y + 3``: coefficient-first terms, then the constant; ``0`` when everything vanishes."""
+    parts: list[str] = []
+    for coefficient, name in zip(coefficients, names, strict=True):
+        if coefficient == 0:
+            continue
+        term = f"{_coefficient_text(Fraction(coefficient))}{name}"
+        if not parts:
+            parts.append(f"-{term}" if coefficient < 0 else term)
+        else:
+            parts.append(f"- {term}" if coefficient < 0 else f"+ {term}")
+    if constant != 0 or not parts:
+        if not parts:
+            parts.append(num(constant))
+        else:
+            parts.append(f"- {num(abs(constant))}" if constant < 0 else f"+ {num(constant)}")
+    return " ".join(parts)
+
+
+def term_text(coefficient: Number, name: str) -> str:
+    """One term like ``3x`` or ``(1/2)y`` (sign included)."""
+    return linear_text([coefficient], [name])
