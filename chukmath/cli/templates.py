@@ -1,7 +1,221 @@
-"""CLI commands (being written)."""
+"""``chukmath templates list|show|render|lint`` and ``chukmath prompts``: thin wrappers over chukmath.render."""
 
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
 import typer
+
+from chukmath.errors import ConfigError, TemplateError
+from chukmath.hashing import content_hash
+from chukmath.records import Message, Problem
+from chukmath.render import (
+    BUILTIN_ORIGIN,
+    TemplateLibrary,
+    builtin_template_dir,
+    find_problem,
+    lint_paths,
+    write_requests,
+)
+
+TemplatesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--templates",
+        help="A folder of *.jinja templates searched before the built-ins (repeatable; earlier wins).",
+        file_okay=False,
+    ),
+]
+SystemOpt = Annotated[
+    str | None,
+    typer.Option("--system", help="System message text: replaces the template's system message, or is prepended."),
+]
+
+templates_app = typer.Typer(
+    name="templates",
+    help=(
+        "List, inspect, try out and check prompt templates.\n\n"
+        "Example: chukmath templates render step_by_step --question 'What is 2 + 3?' --expression '2 + 3' "
+        "--answer 5"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@templates_app.command("list")
+def list_templates(templates: TemplatesOpt = None) -> None:
+    """List the templates on the search path and where each comes from.
+
+    Example: chukmath templates list --templates my_prompts
+    """
+    library = TemplateLibrary(templates or [])
+    rows: list[tuple[str, str, str]] = []
+    for entry in library.list():
+        try:
+            description = library.get(entry.name).meta.description
+        except TemplateError as exc:
+            description = f"BROKEN: {exc}"
+        origin = entry.origin if entry.origin == BUILTIN_ORIGIN else str(entry.path)
+        if entry.shadows:
+            hidden = ", ".join(str(p) for p in entry.shadows)
+            origin += f" (overrides {hidden})"
+        rows.append((entry.name, origin, description))
+    name_w = max((len(r[0]) for r in rows), default=4)
+    origin_w = max((len(r[1]) for r in rows), default=6)
+    typer.echo(f"{'NAME':<{name_w}}  {'SOURCE':<{origin_w}}  DESCRIPTION")
+    for name, origin, description in rows:
+        typer.echo(f"{name:<{name_w}}  {origin:<{origin_w}}  {description}")
+
+
+@templates_app.command("show")
+def show_template(
+    name: Annotated[str, typer.Argument(help="Template name (or a path to a .jinja file).")],
+    templates: TemplatesOpt = None,
+) -> None:
+    """Print a template's metadata, its file and its source text.
+
+    Example: chukmath templates show answer_blind
+    """
+    template = TemplateLibrary(templates or []).get(name)
+    meta = template.meta
+    roles = ", ".join(s.role for s in template.source.sections)
+    typer.echo(f"name:           {meta.name}")
+    typer.echo(f"source:         {template.source_path} ({template.origin})")
+    typer.echo(f"hash:           {template.hash}")
+    typer.echo(f"description:    {meta.description}")
+    typer.echo(f"variables:      {', '.join(meta.variables)}")
+    typer.echo(f"tags:           {', '.join(meta.tags)}")
+    typer.echo(f"reveals_answer: {str(meta.reveals_answer).lower()}")
+    typer.echo(f"messages:       {roles}")
+    typer.echo("")
+    typer.echo(template.source.text.rstrip("\n"))
+
+
+@templates_app.command("render")
+def render_template(
+    name: Annotated[str, typer.Argument(help="Template name (or a path to a .jinja file).")],
+    templates: TemplatesOpt = None,
+    question: Annotated[str | None, typer.Option(help="Problem text (with --expression and --answer).")] = None,
+    expression: Annotated[str | None, typer.Option(help="The problem's expression, e.g. '2 + 3'.")] = None,
+    answer: Annotated[str | None, typer.Option(help="The exact answer, e.g. '5' or '3/4'.")] = None,
+    meta: Annotated[str | None, typer.Option(help='Problem meta as JSON, e.g. \'{"unit": "km"}\'.')] = None,
+    problems: Annotated[Path | None, typer.Option(help="A problems JSONL file (with --index).", dir_okay=False)] = None,
+    index: Annotated[int | None, typer.Option(help="Render the problem whose 'index' field is this.")] = None,
+    system: SystemOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the messages as a JSON list.")] = False,
+) -> None:
+    """Render a template for one problem and print the chat messages.
+
+    Example: chukmath templates render word_problem --problems problems.jsonl --index 3
+    """
+    template = TemplateLibrary(templates or []).get(name)
+    problem = _cli_problem(question, expression, answer, meta, problems, index)
+    messages = template.render(problem, system)
+    if as_json:
+        typer.echo(json.dumps(messages, ensure_ascii=False, indent=2))
+        return
+    typer.echo("\n\n".join(_format_message(m) for m in messages))
+
+
+def _format_message(message: Message) -> str:
+    return f"--- {message['role']} ---\n{message['content']}"
+
+
+def _cli_problem(
+    question: str | None,
+    expression: str | None,
+    answer: str | None,
+    meta: str | None,
+    problems: Path | None,
+    index: int | None,
+) -> Problem:
+    """The problem to render: given inline (--question/--expression/--answer) or picked from a file."""
+    inline = (question, expression, answer)
+    if problems is not None:
+        if any(v is not None for v in (*inline, meta)):
+            raise ConfigError("give either --problems FILE --index I, or --question/--expression/--answer, not both")
+        if index is None:
+            raise ConfigError("--problems needs --index I (the problem's 'index' field)")
+        return find_problem(problems, index)
+    if index is not None:
+        raise ConfigError("--index needs --problems FILE")
+    missing = [flag for flag, v in zip(("--question", "--expression", "--answer"), inline, strict=True) if v is None]
+    if missing:
+        raise ConfigError(f"missing {', '.join(missing)}; or use --problems FILE --index I")
+    meta_dict: dict[str, Any] = {}
+    if meta is not None:
+        try:
+            meta_dict = orjson.loads(meta)
+        except orjson.JSONDecodeError as exc:
+            raise ConfigError(f"--meta: not valid JSON ({exc})") from None
+        if not isinstance(meta_dict, dict):
+            raise ConfigError('--meta: must be a JSON object, e.g. \'{"unit": "km"}\'')
+    assert question is not None and expression is not None and answer is not None
+    return Problem(
+        id=content_hash({"question": question, "expression": expression, "answer": answer}),
+        generator="cli",
+        difficulty=1,
+        seed=0,
+        index=0,
+        question=question,
+        expression=expression,
+        answer=answer,
+        meta=meta_dict,
+    )
+
+
+@templates_app.command("lint")
+def lint_templates(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Template files or folders (default: the built-ins and --templates).")
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Check templates: syntax errors, unknown variables, unsafe access (errors); missing tags (warnings).
+
+    Exits 1 if there is any error, 0 with warnings only.
+
+    Example: chukmath templates lint my_prompts/
+    """
+    targets = list(paths or []) or [*(templates or []), builtin_template_dir()]
+    issues = lint_paths(targets)
+    for issue in issues:
+        typer.echo(str(issue))
+    errors = sum(1 for i in issues if i.severity == "error")
+    warnings = len(issues) - errors
+    typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors:
+        raise typer.Exit(1)
+
+
+def prompts(
+    problems: Annotated[Path, typer.Option(help="Problems JSONL (from `chukmath generate`).", dir_okay=False)],
+    template: Annotated[str, typer.Option(help="Template name (or a path to a .jinja file).")],
+    out: Annotated[str, typer.Option(help="Requests JSONL to write ('-' for stdout).")],
+    templates: TemplatesOpt = None,
+    system: SystemOpt = None,
+) -> None:
+    """Render one teacher request per problem into a JSONL file.
+
+    Each line is {"id", "problem_id", "template", "template_hash", "messages"}; "id" is the content hash of the
+    messages, so it is the same on every run. The file appears only when complete.
+
+    Example: chukmath prompts --problems problems.jsonl --template step_by_step --out requests.jsonl
+    """
+    if system is not None and not system.strip():
+        raise ConfigError("--system: the system text is empty; leave the option out to keep the template's own")
+    chosen = TemplateLibrary(templates or []).get(template)  # a broken template fails here, before any request
+    count = write_requests(problems, chosen, out, system)
+    print(f"wrote {count} requests to {out} (template {chosen.name}, hash {chosen.hash})", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``templates`` (sub-commands) and ``prompts`` to ``app``."""
+    app.add_typer(templates_app, name="templates")
+    app.command("prompts")(prompts)

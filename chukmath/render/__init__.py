@@ -11,7 +11,7 @@ Example::
 from chukmath.render.environment import ROLES, TEMPLATE_VARIABLES
 from chukmath.render.library import BUILTIN_ORIGIN, TemplateEntry, TemplateLibrary, builtin_template_dir
 from chukmath.render.lint import LintIssue, lint_file, lint_paths
-from chukmath.render.requests import build_requests, read_problems, write_requests
+from chukmath.render.requests import build_requests, find_problem, read_problems, write_requests
 from chukmath.render.source import TemplateFileError, TemplateMeta
 from chukmath.render.template import PromptTemplate, TemplateRenderError, problem_context, with_system
 
@@ -28,6 +28,7 @@ __all__ = [
     "TemplateRenderError",
     "build_requests",
     "builtin_template_dir",
+    "find_problem",
     "lint_file",
     "lint_paths",
     "problem_context",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from jinja2 import TemplateSyntaxError, UndefinedError, nodes
-from jinja2.meta import find_undeclared_variables
+from jinja2 import TemplateSyntaxError, UndefinedError
 
 from chukmath.errors import TemplateError
 from chukmath.records import Problem
+from chukmath.render.checks import answer_lines, static_errors, used_variables
 from chukmath.render.environment import TEMPLATE_VARIABLES, make_environment
 from chukmath.render.source import DEFAULT_TAGS, TemplateFileError, TemplateSource, parse_template_source
 from chukmath.render.template import PromptTemplate, TemplateRenderError
@@ -90,18 +89,11 @@ def _check_sections(source: TemplateSource) -> list[LintIssue]:
         except TemplateSyntaxError as exc:
             issues.append(LintIssue(path, exc.lineno, "error", f"syntax error: {exc.message}"))
             continue
-        undeclared = find_undeclared_variables(ast)
-        first_line = _first_load_lines(ast)
-        for name in sorted(undeclared, key=lambda n: first_line.get(n, 0)):
-            line = first_line.get(name, section.first_line)
+        issues.extend(LintIssue(path, line, "error", message) for line, message in static_errors(ast))
+        for name, line in used_variables(ast).items():
             if name in TEMPLATE_VARIABLES:
-                used.setdefault(name, line)
-                continue
-            hint = difflib.get_close_matches(name, TEMPLATE_VARIABLES, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (known: {', '.join(TEMPLATE_VARIABLES)})"
-            issues.append(LintIssue(path, line, "error", f"unknown variable {name!r}{suggestion}"))
-        issues.extend(_unsafe_nodes(ast, path))
-        answer_uses.extend(_answer_uses(ast))
+                used[name] = min(used.get(name, line), line)
+        answer_uses.extend(answer_lines(ast))
     for name, line in sorted(used.items(), key=lambda kv: kv[1]):
         if name not in meta.variables:
             issues.append(LintIssue(path, line, "warning", f"uses {name!r} but the front matter's variables omit it"))
@@ -118,55 +110,6 @@ def _check_sections(source: TemplateSource) -> list[LintIssue]:
             )
         )
     return issues
-
-
-def _first_load_lines(ast: nodes.Template) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for node in ast.find_all(nodes.Name):
-        if node.ctx == "load":
-            lines.setdefault(node.name, node.lineno)
-            lines[node.name] = min(lines[node.name], node.lineno)
-    return lines
-
-
-def _unsafe_nodes(ast: nodes.Template, path: Path) -> list[LintIssue]:
-    issues = []
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        attr = node.attr if isinstance(node, nodes.Getattr) else _const_str(node.arg)
-        if attr is not None and attr.startswith("_"):
-            issues.append(
-                LintIssue(
-                    path,
-                    node.lineno,
-                    "error",
-                    f"access to {attr!r} is refused by the sandbox; templates cannot reach internals",
-                )
-            )
-    for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-        issues.append(
-            LintIssue(
-                path,
-                node.lineno,
-                "error",
-                "include/import/extends are not available: templates are self-contained files",
-            )
-        )
-    return issues
-
-
-def _answer_uses(ast: nodes.Template) -> list[int]:
-    """Lines that put the answer in front of the teacher: ``answer``, ``problem.answer``, ``meta.answer_*``."""
-    lines = [n.lineno for n in ast.find_all(nodes.Name) if n.name == "answer" and n.ctx == "load"]
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        key = node.attr if isinstance(node, nodes.Getattr) else _const_str(node.arg)
-        base = node.node
-        if key and isinstance(base, nodes.Name) and base.name in ("problem", "meta") and key.startswith("answer"):
-            lines.append(node.lineno)
-    return lines
-
-
-def _const_str(node: nodes.Node) -> str | None:
-    return node.value if isinstance(node, nodes.Const) and isinstance(node.value, str) else None
 
 
 def _check_tags(source: TemplateSource) -> list[LintIssue]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from chukmath.errors import InputError
 from chukmath.hashing import content_hash
 from chukmath.jsonl import AtomicWriter, dumps_line, read_jsonl
 from chukmath.records import Problem, Request
@@ -51,3 +52,17 @@ def write_requests(
                 batch.clear()
         fh.write(b"".join(batch))
     return count
+
+
+def find_problem(path: str | Path, index: int) -> Problem:
+    """The first problem in ``path`` whose ``index`` field is ``index``; InputError naming the range if absent."""
+    seen: list[int] = []
+    for problem in read_problems(path):
+        if problem.index == index:
+            return problem
+        seen.append(problem.index)
+    if not seen:
+        raise InputError(f"{path}: no problems in the file")
+    raise InputError(
+        f"{path}: no problem with index {index} (the file has {len(seen)} problems, indexes {min(seen)}..{max(seen)})"
+    )

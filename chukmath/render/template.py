@@ -12,6 +12,7 @@ from jinja2 import Template, TemplateSyntaxError
 from chukmath.errors import ConfigError, TemplateError
 from chukmath.hashing import content_hash
 from chukmath.records import Message, Problem
+from chukmath.render.checks import static_errors
 from chukmath.render.environment import make_environment
 from chukmath.render.source import TemplateFileError, TemplateMeta, TemplateSource, parse_template_source
 
@@ -73,9 +74,14 @@ class PromptTemplate:
 
     def _compile(self, padded: str) -> Template:
         try:
-            code = _ENV.compile(padded, name=self.name, filename=self._filename)
+            ast = _ENV.parse(padded, name=self.name, filename=self._filename)
         except TemplateSyntaxError as exc:
             raise TemplateFileError(self.source_path, exc.lineno, f"syntax error: {exc.message}") from None
+        errors = static_errors(ast)
+        if errors:
+            line, message = errors[0]
+            raise TemplateFileError(self.source_path, line, message)
+        code = _ENV.compile(ast, name=self.name, filename=self._filename)
         return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
 
     def render(self, problem: Problem, system: str | None = None) -> list[Message]:

@@ -1,0 +1,56 @@
+"""Static checks on a parsed template section, shared by compile (first error fails) and lint (all reported).
+
+Checking statically matters: a misspelt variable inside ``{% if difficulty > 3 %}`` would otherwise fail
+only on the first hard problem, possibly after a paid run has started.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from jinja2 import nodes
+from jinja2.meta import find_undeclared_variables
+
+from chukmath.render.environment import TEMPLATE_VARIABLES
+
+
+def used_variables(ast: nodes.Template) -> dict[str, int]:
+    """Every free variable the section reads, with the first line it is read on."""
+    first_line: dict[str, int] = {}
+    for node in ast.find_all(nodes.Name):
+        if node.ctx == "load":
+            first_line[node.name] = min(first_line.get(node.name, node.lineno), node.lineno)
+    return {name: first_line.get(name, 0) for name in find_undeclared_variables(ast)}
+
+
+def static_errors(ast: nodes.Template) -> list[tuple[int, str]]:
+    """``(line, message)`` for unknown variables, underscore attributes and include/import/extends."""
+    errors: list[tuple[int, str]] = []
+    for name, line in used_variables(ast).items():
+        if name not in TEMPLATE_VARIABLES:
+            hint = difflib.get_close_matches(name, TEMPLATE_VARIABLES, n=1)
+            suggestion = f"did you mean {hint[0]!r}?" if hint else f"known: {', '.join(TEMPLATE_VARIABLES)}"
+            errors.append((line, f"unknown variable {name!r} ({suggestion})"))
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        attr = node.attr if isinstance(node, nodes.Getattr) else const_str(node.arg)
+        if attr is not None and attr.startswith("_"):
+            errors.append((node.lineno, f"access to {attr!r} is refused: templates cannot reach Python internals"))
+    for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        errors.append((node.lineno, "include/import/extends are not available: a template is one self-contained file"))
+    return sorted(errors)
+
+
+def answer_lines(ast: nodes.Template) -> list[int]:
+    """Lines that put the answer in front of the teacher: ``answer``, ``problem.answer``, ``meta.answer_*``."""
+    lines = [n.lineno for n in ast.find_all(nodes.Name) if n.name == "answer" and n.ctx == "load"]
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        key = node.attr if isinstance(node, nodes.Getattr) else const_str(node.arg)
+        base = node.node
+        if key and isinstance(base, nodes.Name) and base.name in ("problem", "meta") and key.startswith("answer"):
+            lines.append(node.lineno)
+    return lines
+
+
+def const_str(node: nodes.Node) -> str | None:
+    """The value of a string constant node, else None."""
+    return node.value if isinstance(node, nodes.Const) and isinstance(node.value, str) else None
