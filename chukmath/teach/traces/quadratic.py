@@ -1,0 +1,187 @@
+"""Trace for ``quadratic``: standard form, discriminant, roots by the formula with simplified radicals, Vieta check.
+
+Roots are ``p ± q√m`` with rational ``p, q`` and square-free ``m`` (``m = 1`` for rational roots,
+``m < 0`` written with ``i`` for complex roots); every number is a Fraction and every step a true claim.
+The clean answer is sympy's ``str()`` of the root set, built from the same exact numbers.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from chukmath.errors import InputError
+from chukmath.records import Problem
+from chukmath.safe_expr import to_sympy
+from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
+from chukmath.teach.traces.linear import to_fraction
+
+
+def _square_part(n: int) -> tuple[int, int]:
+    """``n = k^2 * m`` with ``m`` square-free (``n > 0``): returns ``(k, m)``."""
+    k, m = 1, n
+    factor = 2
+    while factor * factor <= m:
+        while m % (factor * factor) == 0:
+            m //= factor * factor
+            k *= factor
+        factor += 1
+    return k, m
+
+
+def _poly_text(a: Fraction, b: Fraction, c: Fraction, name: str) -> str:
+    """``x^2 - 6x + 1`` with coefficient-first terms."""
+    parts: list[str] = []
+    for coefficient, power in ((a, f"{name}^2"), (b, name), (c, "")):
+        if coefficient == 0:
+            continue
+        magnitude = abs(coefficient)
+        shown = num(magnitude)
+        if power and magnitude == 1:
+            shown = ""
+        elif power and "/" in shown:
+            shown = f"({shown})"
+        term = f"{shown}{power}"
+        if not parts:
+            parts.append(f"-{term}" if coefficient < 0 else term)
+        else:
+            parts.append(f"- {term}" if coefficient < 0 else f"+ {term}")
+    return " ".join(parts) or "0"
+
+
+def _coefficients(problem: Problem) -> tuple[Fraction, Fraction, Fraction, Any]:
+    import sympy
+
+    where = f"problem {problem.id}"
+    eq = to_sympy(problem.expression, where)
+    expr = eq.lhs - eq.rhs if isinstance(eq, sympy.Equality) else eq
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    if len(symbols) != 1:
+        raise InputError(f"{where}: a quadratic needs exactly one unknown, got {problem.expression!r}")
+    symbol = symbols[0]
+    try:
+        poly = sympy.Poly(sympy.expand(expr), symbol)
+    except sympy.PolynomialError as exc:
+        raise InputError(f"{where}: {problem.expression!r} is not a polynomial ({exc})") from None
+    if poly.degree() != 2:
+        raise InputError(f"{where}: {problem.expression!r} has degree {poly.degree()}, not 2")
+    a, b, c = (to_fraction(poly.coeff_monomial(symbol**k), where) for k in (2, 1, 0))
+    return a, b, c, symbol
+
+
+def _root_sympy(p: Fraction, q: Fraction, m: int, sign: int) -> Any:
+    import sympy
+
+    radical = sympy.sqrt(sympy.Integer(m))
+    return sympy.Rational(p.numerator, p.denominator) + sign * sympy.Rational(q.numerator, q.denominator) * radical
+
+
+def _root_text(p: Fraction, q: Fraction, m: int, sign: str) -> str:
+    """``3 - 2√2``, ``-1/2 + (3/2)√5``, ``1 + 2i``: readable root text (``m != 1``)."""
+    unit = "i" if m == -1 else (f"√{m}" if m > 0 else f"√{-m}i")
+    coefficient = "" if q == 1 else (f"({num(q)})" if "/" in num(q) else num(q))
+    tail = f"{coefficient}{unit}"
+    if p == 0:
+        return f"-{tail}" if sign == "-" else tail
+    return f"{num(p)} {sign} {tail}"
+
+
+def quadratic_trace(problem: Problem) -> str:
+    """Solve ``a x^2 + b x + c = 0`` with the quadratic formula; check the roots by Vieta's formulas."""
+    import sympy
+
+    a, b, c, symbol = _coefficients(problem)
+    x = symbol.name
+    think = [f"We need to solve {_poly_text(a, b, c, x)} = 0.", f"Here a = {num(a)}, b = {num(b)}, c = {num(c)}."]
+    think.append("Discriminant: b^2 - 4ac.")
+    line, b_squared = step(b, OP_MUL, b)
+    think.append(line)
+    line, four_a = step(4, OP_MUL, a)
+    think.append(line)
+    line, four_ac = step(four_a, OP_MUL, c)
+    think.append(line)
+    line, disc = step(b_squared, OP_SUB, four_ac)
+    think.append(line)
+    disc = Fraction(disc)
+    line, two_a = step(2, OP_MUL, a)
+    think.append("The roots are (-b ± √D) / (2a), and the denominator is:")
+    think.append(line)
+    two_a = Fraction(two_a)
+    p = -b / two_a
+    think.append("The centre of the two roots is -b / (2a):")
+    think.append(step(-b, OP_DIV, two_a)[0])
+    roots_sympy: list[Any]
+    if disc == 0:
+        think.append(f"D is 0, so there is one repeated root {x} = {num(p)}.")
+        roots_text = [f"{x} = {num(p)}"]
+        roots_sympy = [sympy.Rational(p.numerator, p.denominator)]
+        think.extend(_vieta(a, b, c, p, Fraction(0), 1))
+    else:
+        # √D = √(D.num / D.den) = √(D.num · D.den) / D.den, then pull square factors out.
+        radicand = disc.numerator * disc.denominator
+        k, m = _square_part(abs(radicand))
+        if radicand < 0:
+            m = -m
+        q = Fraction(k, disc.denominator) / abs(two_a)
+        if m == 1:
+            think.append(f"{k} × {k} = {k * k}, so √D is {num(Fraction(k, disc.denominator))}.")
+            think.append("Half the distance between the roots is √D / |2a|:")
+            think.append(step(Fraction(k, disc.denominator), OP_DIV, abs(two_a))[0])
+            think.append(f"The roots are {num(p)} - {num(q)} and {num(p)} + {num(q)}:")
+            line, low = step(p, OP_SUB, q)
+            think.append(line)
+            line, high = step(p, OP_ADD, q)
+            think.append(line)
+            roots = sorted([Fraction(low), Fraction(high)])
+            roots_text = [f"{x} = {num(r)}" for r in roots]
+            roots_sympy = [sympy.Rational(r.numerator, r.denominator) for r in roots]
+        else:
+            kind = "negative, so the roots are complex" if m < 0 else "not a perfect square"
+            think.append(f"D is {kind}; simplify the square root by pulling out square factors.")
+            if disc.denominator != 1:
+                think.append(step(disc.numerator, OP_MUL, disc.denominator)[0])
+            think.append(step(k * k, OP_MUL, abs(m))[0])
+            think.append(f"So √D is {_root_text(Fraction(0), Fraction(k, disc.denominator), m, '+')}.")
+            think.append("Divide its coefficient by |2a|:")
+            think.append(step(Fraction(k, disc.denominator), OP_DIV, abs(two_a))[0])
+            think.append(f"So the roots are {num(p)} ± {_root_text(Fraction(0), q, m, '+')}.")
+            roots_text = [f"{x} = {_root_text(p, q, m, '-')}", f"{x} = {_root_text(p, q, m, '+')}"]
+            roots_sympy = [_root_sympy(p, q, m, -1), _root_sympy(p, q, m, 1)]
+        think.extend(_vieta(a, b, c, p, q, m))
+    answer = " or ".join(roots_text)
+    verifier = str(sympy.FiniteSet(*roots_sympy))
+    return assemble(think, answer, verifier)
+
+
+def _vieta(a: Fraction, b: Fraction, c: Fraction, p: Fraction, q: Fraction, m: int) -> list[str]:
+    """Sum of roots ``2p`` against ``-b/a`` and product ``p^2 - q^2 m`` against ``c/a``, each a true claim."""
+    lines = ["Check with Vieta's formulas: the roots must add up to -b/a and multiply to c/a."]
+    if m == 1 and q != 0:
+        low, high = p - q, p + q
+        line, total = step(low, OP_ADD, high)
+        lines.append(line)
+        line, product = step(low, OP_MUL, high)
+        lines.append(line)
+    else:
+        lines.append("The ± parts cancel in the sum, so the sum is 2 times the centre:")
+        line, total = step(2, OP_MUL, p)
+        lines.append(line)
+        lines.append("The product is (centre)^2 minus (± part)^2:")
+        line, p_squared = step(p, OP_MUL, p)
+        lines.append(line)
+        q_squared_m: Number = 0
+        if q != 0:
+            line, q_squared = step(q, OP_MUL, q)
+            lines.append(line)
+            line, q_squared_m = step(q_squared, OP_MUL, m)
+            lines.append(line)
+        line, product = step(p_squared, OP_SUB, q_squared_m)
+        lines.append(line)
+    line, expected_sum = step(-b, OP_DIV, a)
+    lines.append(line)
+    line, expected_product = step(c, OP_DIV, a)
+    lines.append(line)
+    if total != expected_sum or product != expected_product:
+        raise AssertionError(f"Vieta check failed: {total} vs {expected_sum}, {product} vs {expected_product}")
+    lines.append(f"The sum {num(total)} and the product {num(product)} match, so the roots are right.")
+    return lines
