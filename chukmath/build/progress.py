@@ -24,6 +24,8 @@ class Counters:
     accepted: int = 0
     failed: int = 0  # teacher errors (retried on the next run) — shown so a failing endpoint is visible at once
     resumed: int = 0  # answers taken from the journal instead of asked again
+    asked: int = 0  # answers requested from the teacher in this run
+    totals: dict[str, int] = field(default_factory=dict)  # per-stage bar totals (default: ``total``)
     started: float = field(default_factory=time.monotonic)
 
 
@@ -55,7 +57,8 @@ class ProgressDisplay:
                 auto_refresh=False,
             )
             for stage in STAGES:
-                self._tasks[stage] = self._progress.add_task(stage, total=counters.total, rate="", note="")
+                total = counters.totals.get(stage, counters.total)
+                self._tasks[stage] = self._progress.add_task(stage, total=total, rate="", note="")
 
     @staticmethod
     def wanted(quiet: bool, stream: IO[str] | None = None) -> bool:

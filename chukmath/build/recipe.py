@@ -65,8 +65,8 @@ class VerifySection(_Strict):
     """Which reasons reject a response and which accepted responses per problem are kept."""
 
     policy: str = "all"
-    keep: Literal["first", "all", "shortest"] = "first"
-    max_per_problem: int = Field(1, ge=1, le=64)
+    keep: Literal["first", "all"] = "first"
+    max_per_problem: int | None = Field(None, ge=1, le=64)
     language: str = "en"
 
 
@@ -96,7 +96,7 @@ class BuildRecipe(_Strict):
     def _mix_tables(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for number, entry in enumerate(value, 1):
             if not isinstance(entry.get("generator"), str) or not entry["generator"]:
-                raise ValueError(f"[[mix]] table {number} needs generator = \"<family name>\"")
+                raise ValueError(f'[[mix]] table {number} needs generator = "<family name>"')
             if "template" in entry and not isinstance(entry["template"], str):
                 raise ValueError(f"[[mix]] table {number}: template must be a template name (a string)")
         return value

@@ -1,7 +1,85 @@
-"""CLI commands (being written)."""
+"""``chukmath build`` (recipe to dataset, resumable) and ``chukmath stats`` (the tables of a run's stats.json)."""
 
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import orjson
 import typer
+
+from chukmath.errors import InputError
+
+BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to end.
+
+Generates the problems, renders the prompts, asks the teacher, verifies every answer and writes train.jsonl,
+rejects.jsonl, stats.json, manifest.json and a README.md dataset card into OUT. Running the same command again
+resumes: nothing already answered is asked again and the files come out as from an unbroken run. OUT holding a
+different run is refused (use --force to replace it). Options given here override the recipe.
+
+Example: chukmath build --recipe datasets/demo.toml --out datasets/demo
+"""
+
+STATS_HELP = """Print the tables of a run's stats.json: by family, difficulty, verdict and reason; tokens and cost.
+
+Example: chukmath stats datasets/demo
+"""
+
+
+def build_command(
+    recipe: Path = typer.Option(..., "--recipe", "-r", help="Build recipe (TOML), e.g. datasets/demo.toml."),
+    out: Path = typer.Option(..., "--out", "-o", help="Run directory to create or resume."),
+    count: int | None = typer.Option(None, "--count", "-n", min=1, help="Number of problems (overrides the recipe)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Generation seed (overrides the recipe)."),
+    teacher: str | None = typer.Option(None, "--teacher", help="Teacher kind: builtin or openai (overrides)."),
+    model: str | None = typer.Option(None, "--model", help="Teacher model name (overrides)."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL (overrides)."),
+    concurrency: int | None = typer.Option(None, "--concurrency", "-j", min=1, help="Requests in flight."),
+    force: bool = typer.Option(False, "--force", help="Replace a different run in --out instead of refusing."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary text."),
+    json_out: bool = typer.Option(False, "--json", help="Print a machine-readable summary (JSON) on stdout."),
+) -> None:
+    from chukmath.build import BuildOptions, build_dataset, load_recipe
+    from chukmath.build.manifest import command_line
+
+    loaded = load_recipe(recipe).with_overrides(
+        count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency
+    )
+    options = BuildOptions(force=force, quiet=quiet or json_out, command=command_line(), recipe_source=str(recipe))
+    summary = build_dataset(loaded, out, options)
+    if json_out:
+        sys.stdout.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif not quiet:
+        from chukmath.build.report import print_summary
+
+        print_summary(summary)
+    if not summary.complete:
+        typer.echo(
+            f"warning: {summary.failed} answer(s) failed (see {summary.files['journal']}); "
+            "run the same command again to retry them",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def stats_command(
+    run_dir: Path = typer.Argument(..., help="A run directory made by chukmath build (or a stats.json file)."),
+) -> None:
+    from chukmath.build.report import print_stats
+
+    path = run_dir / "stats.json" if run_dir.is_dir() else run_dir
+    try:
+        stats = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; is {run_dir} a finished chukmath build directory?") from None
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(stats, dict):
+        raise InputError(f"{path}: expected a JSON object")
+    print_stats(stats, str(path))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``build`` and ``stats`` to ``app``."""
+    app.command("build", help=BUILD_HELP)(build_command)
+    app.command("stats", help=STATS_HELP)(stats_command)

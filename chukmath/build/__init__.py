@@ -1,0 +1,12 @@
+"""``chukmath build``: one recipe file in, a verified, resumable dataset directory out.
+
+Example::
+
+    from chukmath.build import BuildOptions, build_dataset, load_recipe
+    summary = build_dataset(load_recipe("datasets/demo.toml"), "datasets/demo", BuildOptions(quiet=True))
+"""
+
+from chukmath.build.pipeline import BuildOptions, BuildSummary, build_dataset
+from chukmath.build.recipe import BuildRecipe, load_recipe, parse_recipe
+
+__all__ = ["BuildOptions", "BuildRecipe", "BuildSummary", "build_dataset", "load_recipe", "parse_recipe"]

@@ -1,0 +1,124 @@
+"""Where finished problems go, in problem-index order: problems.jsonl, the journal, train/rejects and the stats.
+
+Writes are batched (one ``write`` per file per flush) because at thousands of samples a second a syscall per row
+would be the bottleneck. The order of a flush — problems, then journal, then train/rejects — means a kill at any
+moment leaves files that the next run can resume from: problems and the journal are append-only prefixes, and
+train/rejects ``.partial`` files are rewritten from the start by every run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from chukmath.build.progress import Counters
+from chukmath.build.rundir import RunDir
+from chukmath.errors import OutputError
+from chukmath.jsonl import JsonlAppender, dumps_line, repair_torn_tail
+from chukmath.records import Problem, Response
+
+
+def count_lines(path: Path) -> tuple[int, bytes]:
+    """Complete lines in ``path`` (after cutting a torn tail) and the last complete line."""
+    if not path.exists():
+        return 0, b""
+    repair_torn_tail(path)
+    lines = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            lines += block.count(b"\n")
+        size = fh.tell()
+        fh.seek(max(0, size - (1 << 16)))
+        tail = fh.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    return lines, tail
+
+
+class Sink:
+    """Ordered, batched output of one run. ``emit`` takes problems strictly in index order."""
+
+    def __init__(self, run: RunDir, counters: Counters, stats: Any, *, flush_every: int = 512) -> None:
+        self.run = run
+        self.counters = counters
+        self.stats = stats
+        self.flush_every = flush_every
+        self.problems_on_disk, last = count_lines(run.problems)
+        self._last_problem_id = orjson.loads(last).get("id") if last else None
+        self.problems_out = JsonlAppender(run.problems)
+        self.journal = JsonlAppender(run.journal)
+        self._train: IO[bytes] = run.partial(run.train).open("wb")
+        self._rejects: IO[bytes] = run.partial(run.rejects).open("wb")
+        self._buf_problems: list[dict[str, Any]] = []
+        self._buf_journal: list[dict[str, Any]] = []
+        self._buf_train: list[bytes] = []
+        self._buf_rejects: list[bytes] = []
+        self.next_index = 0
+        self.first_sample: dict[str, Any] | None = None
+
+    def journal_now(self, response: Response) -> None:
+        """Append a paid answer at once (one whole line): it must survive a kill the moment it arrives."""
+        self.journal.append(response.to_dict())
+
+    def journal_later(self, response: Response) -> None:
+        """Queue a cheap (built-in) answer for the next batched flush."""
+        self._buf_journal.append(response.to_dict())
+
+    def emit(self, problem: Problem, result: Any) -> None:
+        """Take the ``select_samples`` result of the next problem in index order."""
+        index = self.next_index
+        if index >= self.problems_on_disk:
+            self._buf_problems.append(problem.to_dict())
+        elif index == self.problems_on_disk - 1 and self._last_problem_id != problem.id:
+            raise OutputError(
+                f"{self.run.problems}: line {index + 1} holds problem {self._last_problem_id}, but this recipe makes "
+                f"{problem.id} there; the directory was made by other code or edited. Use --force to start over"
+            )
+        self.next_index = index + 1
+        for row in result.rows:
+            if self.first_sample is None:
+                self.first_sample = row
+            self._buf_train.append(dumps_line(row))
+        self._buf_rejects.extend(dumps_line(row) for row in result.rejects)
+        self.stats.add_result(problem, result)
+        c = self.counters
+        c.generated = self.next_index
+        c.verified += sum(1 for o in result.outcomes if o.verdict is not None)
+        c.accepted += len(result.rows)
+        if len(self._buf_problems) + len(self._buf_train) + len(self._buf_rejects) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is buffered, in crash-safe order."""
+        if self._buf_problems:
+            self.problems_out.append_many(self._buf_problems)
+            self._buf_problems.clear()
+        if self._buf_journal:
+            self.journal.append_many(self._buf_journal)
+            self._buf_journal.clear()
+        if self._buf_train:
+            self._train.write(b"".join(self._buf_train))
+            self._buf_train.clear()
+        if self._buf_rejects:
+            self._rejects.write(b"".join(self._buf_rejects))
+            self._buf_rejects.clear()
+
+    def finish(self) -> None:
+        """Flush, make the partial files durable and rename them into place."""
+        self.flush()
+        for fh, final in ((self._train, self.run.train), (self._rejects, self.run.rejects)):
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+            os.replace(self.run.partial(final), final)
+        self.close()
+
+    def close(self) -> None:
+        """Flush and close everything (on error too: what was finished stays on disk for the next run)."""
+        for fh in (self._train, self._rejects):
+            if not fh.closed:
+                self.flush()
+                fh.close()
+        self.problems_out.close()
+        self.journal.close()

@@ -1,0 +1,132 @@
+"""Glue to the pipeline stages (generate, render, teach, write): the one place that knows their call shapes.
+
+Nothing here re-implements a stage; it adapts the recipe to each stage's public API.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from chukmath.build.recipe import BuildRecipe
+from chukmath.errors import TeacherError
+from chukmath.records import Problem, Request, Response
+
+
+@dataclass(frozen=True)
+class Prompting:
+    """Compiled template per family, and the system text (None keeps each template's own)."""
+
+    templates: dict[str, Any]  # family -> chukmath.render.PromptTemplate
+    system: str | None
+
+    @property
+    def hashes(self) -> dict[str, str]:
+        return {t.name: t.hash for t in self.templates.values()}
+
+    def request(self, problem: Problem) -> Request:
+        """The teacher request for ``problem`` (rendered by its family's template)."""
+        from chukmath.render import build_requests
+
+        template = self.templates.get(problem.generator)
+        if template is None:
+            raise TeacherError(f"problem {problem.id}: generator '{problem.generator}' has no template in the recipe")
+        return next(build_requests((problem,), template, self.system))
+
+
+def load_prompting(recipe: BuildRecipe) -> Prompting:
+    """Resolve and compile every template the recipe names (fails before any work when one is missing)."""
+    from chukmath.render import TemplateLibrary
+
+    library = TemplateLibrary(recipe.prompt.templates_dirs)
+    templates = {family: library.get(name) for family, name in recipe.family_templates().items()}
+    return Prompting(templates, recipe.prompt.system or None)
+
+
+def load_mix(recipe: BuildRecipe, source: str) -> Any:
+    """The generator mix of the recipe, validated by chukmath.generate (unknown families or configs fail here)."""
+    from chukmath.generate import parse_mix
+
+    return parse_mix({"mix": recipe.generator_mix()}, source)
+
+
+def problems(mix: Any, recipe: BuildRecipe, start: int, count: int) -> Iterator[Problem]:
+    """Problems ``start .. start+count-1``: a pure function of (recipe, seed, index)."""
+    from chukmath.generate import generate_mix
+
+    return generate_mix(mix, seed=recipe.seed, count=count, start=start)
+
+
+def builtin_response(request: Request, sample: int, problem: Problem) -> Response:
+    """The built-in teacher's answer (same shape as ``BuiltinTeacher.answer``), without an event loop per sample."""
+    from chukmath.errors import ChukmathError
+    from chukmath.teach.builtin import BUILTIN_MODEL, builtin_trace
+
+    content: str | None = None
+    error: dict[str, str] | None = None
+    try:
+        content = builtin_trace(problem)
+    except ChukmathError as exc:
+        error = {"kind": "bad_problem", "message": str(exc)}
+    return Response(
+        request_id=request.id,
+        sample=sample,
+        teacher="builtin",
+        model=BUILTIN_MODEL,
+        content=content,
+        finish_reason="stop" if content is not None else None,
+        error=error,
+        created=time.time(),
+    )
+
+
+def check_teacher(recipe: BuildRecipe) -> str | None:
+    """Fail before any request when a paid teacher lacks its model or key; returns the key (never stored)."""
+    t = recipe.teacher
+    if not t.paid:
+        return None
+    where = f"recipe '{recipe.name}' [teacher] kind = \"{t.kind}\""
+    if not t.model:
+        raise TeacherError(f"{where}: 'model' is missing; set model = \"<model name>\" in [teacher] or pass --model")
+    if t.kind == "openai" and not t.base_url:
+        raise TeacherError(f"{where}: 'base_url' is missing; set it in [teacher] or pass --base-url")
+    if not t.api_key_env:
+        return ""
+    key = os.environ.get(t.api_key_env, "")
+    if not key:
+        raise TeacherError(
+            f"{where}: environment variable {t.api_key_env} (api_key_env) is not set; export it with your API key "
+            '(set api_key_env = "" for an endpoint that needs none)'
+        )
+    return key
+
+
+def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
+    """The live teacher for ``[teacher] kind = "openai"`` (an object with ``async answer(request, sample)``)."""
+    from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
+    from chukmath.teach.retry import RetryPolicy
+
+    t = recipe.teacher
+    if t.kind != "openai":
+        raise TeacherError(
+            f"recipe '{recipe.name}': teacher kind '{t.kind}' cannot answer inside build; use kind = \"openai\" "
+            "or \"builtin\""
+        )
+    config = OpenAIConfig(
+        base_url=t.base_url,
+        model=t.model,
+        api_key=api_key or None,
+        temperature=t.temperature,
+        top_p=t.top_p,
+        max_tokens=t.max_tokens,
+        seed=t.seed,
+        extra_body=dict(t.extra_body),
+        timeout=t.timeout,
+        retry=RetryPolicy(max_retries=t.max_retries),
+        rpm=t.rpm or None,
+        tpm=t.tpm or None,
+    )
+    return OpenAITeacher(config)

@@ -1,0 +1,70 @@
+"""stats.json as tables (by family, difficulty, verdict and reason; tokens and cost), for the CLI and the card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of plain values; rendered as a rich table by ``chukmath stats`` and as Markdown in README."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[object, ...]]
+
+
+def _pct(rate: object) -> str:
+    return f"{100 * rate:.1f}%" if isinstance(rate, int | float) else "-"
+
+
+def _group_table(title: str, key_name: str, groups: dict[str, dict[str, Any]], numeric: bool) -> Table:
+    keys = sorted(groups, key=(lambda k: (int(k) if k.lstrip("-").isdigit() else 0, k)) if numeric else str)
+    rows = [
+        (
+            k,
+            groups[k].get("problems", 0),
+            groups[k].get("responses", 0),
+            groups[k].get("accepted", 0),
+            groups[k].get("written", 0),
+            _pct(groups[k].get("acceptance_rate")),
+        )
+        for k in keys
+    ]
+    return Table(title, (key_name, "problems", "responses", "accepted", "samples", "acceptance"), rows)
+
+
+def stats_tables(stats: dict[str, Any]) -> list[Table]:
+    """The tables of a stats.json object, in reading order; sections absent from the file are left out."""
+    tables: list[Table] = []
+    totals = stats.get("totals") or {}
+    if totals:
+        rows = [(k, _pct(v) if k == "acceptance_rate" else v) for k, v in totals.items()]
+        tables.append(Table("Totals", ("count", "value"), rows))
+    if stats.get("by_generator"):
+        tables.append(_group_table("By family", "family", stats["by_generator"], numeric=False))
+    if stats.get("by_difficulty"):
+        tables.append(_group_table("By difficulty", "difficulty", stats["by_difficulty"], numeric=True))
+    responses = totals.get("responses") or 0
+    if stats.get("by_verdict"):
+        rows = [
+            (k, v, _pct(v / responses if responses else None))
+            for k, v in sorted(stats["by_verdict"].items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        tables.append(Table("Acceptance by verdict (each response once)", ("verdict", "responses", "share"), rows))
+    if stats.get("by_reason"):
+        rows = [
+            (k, v, _pct(v / responses if responses else None))
+            for k, v in sorted(stats["by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        tables.append(Table("Rejection reasons (a response may have several)", ("reason", "responses", "share"), rows))
+    tokens = stats.get("tokens") or {}
+    cost = stats.get("cost") or {}
+    if tokens or cost:
+        rows = [(f"{k} tokens" if k != "responses_with_usage" else k, v) for k, v in tokens.items()]
+        if cost:
+            rows.append(("cost (USD)", f"{cost.get('usd', 0.0):.4f}"))
+            rows.append(("price in / out (USD per 1M tokens)", f"{cost.get('price_in')} / {cost.get('price_out')}"))
+        tables.append(Table("Tokens and cost", ("item", "value"), rows))
+    return tables
