@@ -1,0 +1,96 @@
+"""Recipe validation: unknown keys, bad values, TOML syntax errors and overrides, through the CLI and the API."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from chukmath.build import load_recipe, parse_recipe
+from chukmath.cli.main import app
+from chukmath.errors import ConfigError, InputError
+
+GOOD = """
+name = "t"
+count = 10
+seed = 3
+[[mix]]
+generator = "arithmetic"
+weight = 2
+difficulty = 1
+[teacher]
+kind = "builtin"
+"""
+
+
+def _run(args: list[str]):
+    return CliRunner().invoke(app, args)
+
+
+def test_good_recipe_defaults_and_overrides(tmp_path):
+    recipe = parse_recipe(GOOD, "good.toml")
+    assert recipe.count == 10 and recipe.teacher.kind == "builtin" and recipe.prompt.template == "step_by_step"
+    changed = recipe.with_overrides(count=5, seed=None, teacher="openai", model="m", concurrency=3)
+    assert (changed.count, changed.seed, changed.teacher.kind, changed.teacher.model) == (5, 3, "openai", "m")
+    assert changed.teacher.concurrency == 3
+
+
+def test_fingerprint_ignores_operational_settings_only():
+    recipe = parse_recipe(GOOD, "good.toml")
+    hashes = {"step_by_step": "abc"}
+    base = recipe.fingerprint(hashes)
+    assert recipe.with_overrides(concurrency=99).fingerprint(hashes) == base
+    assert recipe.with_overrides(count=11).fingerprint(hashes) != base
+    assert recipe.with_overrides(seed=4).fingerprint(hashes) != base
+    assert recipe.fingerprint({"step_by_step": "abd"}) != base
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("colour = 1\n" + GOOD, "unknown key 'colour'"),
+        (GOOD + "colour = 1\n", "unknown key 'teacher.colour'"),
+        (GOOD.replace('kind = "builtin"', 'kind = "builtin"\ntemprature = 0.5'), "unknown key 'teacher.temprature'"),
+        (GOOD + "[verify]\nkeep = 'best'\n", "verify.keep"),
+        (GOOD.replace("count = 10", "count = 0"), "count"),
+        (GOOD.replace('name = "t"', ""), "missing key 'name'"),
+        (GOOD + "[outptu]\nsystem = 'x'\n", "unknown key 'outptu'"),
+        (GOOD.replace('generator = "arithmetic"', 'generatr = "arithmetic"'), "mix"),
+    ],
+)
+def test_recipe_errors_name_the_key(tmp_path, text, needle):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_recipe(path)
+    assert needle in str(err.value) and str(path) in str(err.value)
+
+
+def test_toml_syntax_error_names_file_and_line(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('name = "x"\ncount = 3\nseed = = 4\n')
+    with pytest.raises(InputError) as err:
+        load_recipe(path)
+    assert f"{path}:3:" in str(err.value)
+
+
+def test_cli_refuses_bad_recipe_before_touching_out(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(GOOD + "surprise = true\n")
+    out = tmp_path / "out"
+    result = _run(["build", "--recipe", str(path), "--out", str(out), "--quiet"])
+    assert result.exit_code != 0
+    assert "surprise" in str(result.exception) or "surprise" in result.output
+    assert not out.exists()
+
+
+def test_cli_missing_recipe_file(tmp_path):
+    result = _run(["build", "--recipe", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o")])
+    assert result.exit_code != 0
+    assert "no such recipe file" in str(result.exception)
+
+
+def test_one_template_per_generator(tmp_path):
+    text = GOOD + '[[mix]]\ngenerator = "arithmetic"\ntemplate = "other"\n'
+    recipe = parse_recipe(text, "x.toml")
+    with pytest.raises(ConfigError, match="one template per generator"):
+        recipe.family_templates()
