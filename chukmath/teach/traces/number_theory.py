@@ -1,0 +1,244 @@
+"""Trace for ``number_theory``: Euclid's algorithm, lcm via gcd, modular powers by repeated squaring, divisor counts.
+
+Every remainder is stated as a true ``a mod m = r`` claim backed by ``q × m = p`` and ``a - p = r``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from chukmath.errors import InputError
+from chukmath.records import Problem
+from chukmath.safe_expr import MAX_DIVISOR_COUNT_ARG, parse_expression
+from chukmath.teach.traces.arithmetic import ArithmeticWalk
+from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
+
+
+def _remainder(a: int, m: int) -> tuple[list[str], int]:
+    """``a mod m`` with its supporting claims (quotient times divisor, then the difference)."""
+    q, r = divmod(a, m)
+    lines = []
+    if q != 0:
+        product = q * m
+        lines.append(claim(q, OP_MUL, m, product))
+        lines.append(claim(a, OP_SUB, product, r))
+    lines.append(claim(a, OP_MOD, m, r))
+    return lines, r
+
+
+def euclid(a: int, b: int) -> tuple[list[str], int]:
+    """Euclid's algorithm on ``|a|, |b|`` with one remainder claim block per step; returns the gcd."""
+    a, b = abs(a), abs(b)
+    lines: list[str] = []
+    if b > a:
+        a, b = b, a
+    if b == 0:
+        lines.append(f"One number is 0, so the gcd is the other one, {a}.")
+        return lines, a
+    lines.append(f"Euclid's algorithm on {a} and {b}: keep replacing the pair by (divisor, remainder) until it is 0.")
+    while b:
+        q, r = divmod(a, b)
+        lines.append(f"Divide {a} by {b}: quotient {q}, remainder {r}.")
+        block, r = _remainder(a, b)
+        lines.extend(block)
+        a, b = b, r
+    lines.append(f"The remainder is 0, so the gcd is the last divisor, {a}.")
+    return lines, a
+
+
+def _int_args(node: ast.Call, expr: str, where: str, walk: ArithmeticWalk) -> list[int]:
+    """Evaluate each argument exactly (arithmetic steps are recorded); each must be an integer."""
+    values = []
+    for arg in node.args:
+        value = walk.value(arg)
+        if getattr(value, "denominator", 1) != 1:
+            raise InputError(f"{where}: {ast.get_source_segment(expr, arg)} in {expr!r} is not an integer")
+        values.append(int(value))
+    return values
+
+
+def _gcd(values: list[int], lines: list[str]) -> int:
+    result = values[0]
+    for value in values[1:]:
+        block, result = euclid(result, value)
+        lines.extend(block)
+    return abs(result)
+
+
+def _lcm(values: list[int], lines: list[str]) -> int:
+    result = abs(values[0])
+    for value in values[1:]:
+        value = abs(value)
+        if result == 0 or value == 0:
+            lines.append("One of the numbers is 0, so the lcm is 0.")
+            result = 0
+            continue
+        block, g = euclid(result, value)
+        lines.extend(block)
+        lines.append(f"lcm({result}, {value}) is {result} × {value} divided by their gcd {g}:")
+        line, product = step(result, OP_MUL, value)
+        lines.append(line)
+        line, quotient = step(product, OP_DIV, g)
+        lines.append(line)
+        result = int(quotient)
+    return result
+
+
+def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> int:
+    """``base^exponent mod modulus`` by repeated squaring, one true claim per multiplication and reduction."""
+    if exponent < 0:
+        raise InputError(f"negative exponent {exponent} in a modular power; use a modular inverse problem instead")
+    m = abs(modulus)
+    if m == 1:
+        lines.append("Every integer is 0 mod 1.")
+        return 0
+    block, r = _remainder(base, m)
+    lines.append(f"First reduce the base modulo {m}:")
+    lines.extend(block)
+    if exponent == 0:
+        lines.append(f"Any number to the power 0 is 1, and 1 mod {m} is 1.")
+        return 1 % m
+    bits = [1 << i for i in range(exponent.bit_length()) if exponent >> i & 1]
+    lines.append(f"Write {exponent} as {' + '.join(map(str, bits))} and square repeatedly, reducing mod {m} each time.")
+    squares = [r]
+    power = 1
+    while power * 2 <= exponent:
+        line, product = step(squares[-1], OP_MUL, squares[-1])
+        lines.append(line)
+        power *= 2
+        block, reduced = _remainder(int(product), m)
+        lines.extend(block)
+        lines.append(f"So {base}^{power} leaves remainder {reduced} mod {m}.")
+        squares.append(reduced)
+    result: int | None = None
+    lines.append("Multiply the remainders of the powers that make up the exponent:")
+    for i, square in enumerate(squares):
+        if not exponent >> i & 1:
+            continue
+        if result is None:
+            result = square
+            continue
+        line, product = step(result, OP_MUL, square)
+        lines.append(line)
+        block, result = _remainder(int(product), m)
+        lines.extend(block)
+    assert result is not None  # exponent >= 1 has a set bit
+    if modulus < 0 and result:
+        # sympy's Mod takes the sign of the divisor.
+        line, result = step(result, OP_ADD, modulus)
+        lines.append("The divisor is negative, so the remainder takes its sign:")
+        lines.append(line)
+    return result
+
+
+def divisor_count(n: int, lines: list[str]) -> int:
+    """Number of positive divisors of ``|n|`` from its prime factorization (exponents plus one, multiplied)."""
+    import sympy
+
+    n = abs(n)
+    if not 1 <= n <= MAX_DIVISOR_COUNT_ARG:
+        raise InputError(f"divisor_count argument {n} is outside 1..{MAX_DIVISOR_COUNT_ARG}")
+    if n == 1:
+        lines.append("1 has exactly one positive divisor, itself.")
+        return 1
+    factors = sorted(sympy.factorint(n).items())
+    lines.append(f"Factor {n} into primes by dividing out each prime:")
+    current = n
+    for prime, count in factors:
+        for _ in range(count):
+            line, current = step(current, OP_DIV, prime)
+            lines.append(line)
+    shown = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in factors)
+    lines.append(f"So the prime factorization of {n} is {shown}.")
+    lines.append("A divisor picks each prime's exponent from 0 up to its exponent, so multiply (exponent + 1):")
+    total = 1
+    for index, (_, count) in enumerate(factors):
+        line, plus_one = step(count, OP_ADD, 1)
+        lines.append(line)
+        if index == 0:
+            total = int(plus_one)
+        else:
+            line, product = step(total, OP_MUL, plus_one)
+            lines.append(line)
+            total = int(product)
+    return total
+
+
+def _mod(node: ast.Call, expr: str, where: str, walk: ArithmeticWalk, lines: list[str]) -> int:
+    target, modulus_node = node.args
+    (modulus,) = _int_args(ast.Call(func=node.func, args=[modulus_node], keywords=[]), expr, where, walk)
+    if modulus == 0:
+        raise InputError(f"{where}: Mod by zero in {expr!r}")
+    if (
+        isinstance(target, ast.BinOp)
+        and isinstance(target.op, ast.Pow)
+        and not walk.lines
+        and _is_int_literal(target.left)
+        and _is_int_literal(target.right)
+    ):
+        base = int(walk.value(target.left))
+        exponent = int(walk.value(target.right))
+        lines.extend(walk.lines)
+        return modular_power(base, exponent, modulus, lines)
+    (value,) = _int_args(ast.Call(func=node.func, args=[target], keywords=[]), expr, where, walk)
+    lines.extend(walk.lines)
+    block, r = _remainder(value, modulus)
+    lines.extend(block)
+    return r
+
+
+def _is_int_literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+_CALLS: dict[str, Callable[[list[int], list[str]], int]] = {
+    "gcd": _gcd,
+    "lcm": _lcm,
+}
+
+
+def _restate(tree: ast.Call, expr: str) -> str:
+    """``2^10 mod 7`` / ``the number of positive divisors of 36`` / ``gcd(84, 36)`` for the first and last line."""
+    args = [(ast.get_source_segment(expr, a) or "").replace("**", "^") for a in tree.args]
+    name = tree.func.id  # type: ignore[attr-defined]  # validated: calls are plain names
+    if name == "Mod" and len(args) == 2:
+        return f"the remainder of {args[0]} modulo {args[1]}"
+    if name == "divisor_count" and len(args) == 1:
+        return f"the number of positive divisors of {args[0]}"
+    return f"{name}({', '.join(args)})"
+
+
+def number_theory_trace(problem: Problem) -> str:
+    """Trace for ``gcd(...)``, ``lcm(...)``, ``Mod(a**b, m)`` / ``Mod(a, m)`` and ``divisor_count(n)``."""
+    where = f"problem {problem.id}"
+    expr = problem.expression
+    tree = parse_expression(expr, where)
+    if not isinstance(tree, ast.Call):
+        raise InputError(f"{where}: expected gcd, lcm, Mod or divisor_count, got {expr!r}")
+    name = tree.func.id  # type: ignore[attr-defined]  # validated: calls are plain names
+    walk = ArithmeticWalk(expr, where, "fraction")
+    lines: list[str] = []
+    if name == "Mod":
+        if len(tree.args) != 2:
+            raise InputError(f"{where}: Mod takes 2 arguments in {expr!r}")
+        result = _mod(tree, expr, where, walk, lines)
+    elif name in _CALLS:
+        values = _int_args(tree, expr, where, walk)
+        if len(values) < 2:
+            raise InputError(f"{where}: {name} needs at least 2 numbers in {expr!r}")
+        lines.extend(walk.lines)
+        result = _CALLS[name](values, lines)
+    elif name == "divisor_count":
+        values = _int_args(tree, expr, where, walk)
+        if len(values) != 1:
+            raise InputError(f"{where}: divisor_count takes one number in {expr!r}")
+        lines.extend(walk.lines)
+        result = divisor_count(values[0], lines)
+    else:
+        raise InputError(f"{where}: {name} is not a number-theory function this teacher explains ({expr!r})")
+    shown = _restate(tree, expr)
+    think = [f"We need to find {shown}.", *lines, f"So {shown} is {result}."]
+    return assemble(think, f"The answer is {result}.", str(result))
