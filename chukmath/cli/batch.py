@@ -1,7 +1,169 @@
-"""CLI commands (being written)."""
+"""``chukmath batch submit|status|collect``: the OpenAI Batch API teacher (half price, up to 24 h)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from chukmath.teach.batch import BatchRow, batch_status, collect_batches, submit_batches
+from chukmath.teach.batch_lines import MAX_BYTES_PER_FILE, MAX_REQUESTS_PER_FILE, Sampling
+from chukmath.teach.batch_state import Shard
+
+batch_app = typer.Typer(
+    name="batch",
+    help=(
+        "Send requests through the OpenAI Batch API (or any base URL with files and batches endpoints) "
+        "and collect the answers into the same journal as `chukmath teach`.\n\n"
+        "Example:\n\n"
+        "  chukmath batch submit --requests requests.jsonl --journal responses.jsonl --model gpt-4o-mini\n\n"
+        "  chukmath batch status --journal responses.jsonl\n\n"
+        "  chukmath batch collect --journal responses.jsonl --wait"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+Journal = Annotated[
+    Path, typer.Option("--journal", help="The response journal (JSONL); batch state is kept beside it.")
+]
+
+
+@batch_app.command("submit")
+def submit(
+    requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath render`).")],
+    journal: Journal,
+    model: Annotated[str, typer.Option("--model", help="Model name sent in every request body.")],
+    base_url: Annotated[str | None, typer.Option("--base-url", help="API base URL (default: OpenAI's).")] = None,
+    api_key_env: Annotated[
+        str, typer.Option("--api-key-env", help="Environment variable holding the API key (never written anywhere).")
+    ] = "OPENAI_API_KEY",
+    temperature: Annotated[float | None, typer.Option("--temperature", help="Sampling temperature.")] = None,
+    top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling cut-off.")] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Completion token limit per answer.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Base seed; sample k is sent with seed + k.")] = None,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Answers wanted per request (one line each).")] = 1,
+    max_requests_per_file: Annotated[
+        int, typer.Option("--max-requests-per-file", min=1, help="Split input files at this many lines.")
+    ] = MAX_REQUESTS_PER_FILE,
+    max_bytes_per_file: Annotated[
+        int, typer.Option("--max-bytes-per-file", min=1, help="Split input files before this many bytes.")
+    ] = MAX_BYTES_PER_FILE,
+) -> None:
+    """Queue what the journal does not hold yet: write, split, upload and create batches.
+
+    Safe to re-run: unsent shards are sent, nothing is uploaded or submitted twice, and answered or
+    pending requests are skipped.
+    """
+    report = submit_batches(
+        requests,
+        journal,
+        Sampling(model=model, temperature=temperature, top_p=top_p, max_tokens=max_tokens, seed=seed),
+        samples=samples,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        max_requests_per_file=max_requests_per_file,
+        max_bytes_per_file=max_bytes_per_file,
+    )
+    typer.echo(
+        f"requests: {report.requests}; answers already in journal: {report.already_answered}; "
+        f"pending in batches: {report.already_pending}; queued now: {report.queued}"
+    )
+    typer.echo(
+        f"new shards: {len(report.new_shards)}; uploaded files: {len(report.uploaded)}; "
+        f"batches created: {len(report.created)}"
+        + (f"; recovered: {', '.join(report.recovered)}" if report.recovered else "")
+    )
+    for batch_id in report.created:
+        typer.echo(f"  batch {batch_id}")
+
+
+def _time(stamp: int | None) -> str:
+    if not stamp:
+        return "-"
+    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def _table(rows: list[BatchRow]) -> list[str]:
+    header = ("shard", "batch", "status", "completed", "failed", "total", "created")
+    cells = [header] + [
+        (str(r.index), r.batch_id or "-", r.status, str(r.completed), str(r.failed), str(r.total), _time(r.created))
+        for r in rows
+    ]
+    cells.append(
+        (
+            "all",
+            "",
+            "",
+            str(sum(r.completed for r in rows)),
+            str(sum(r.failed for r in rows)),
+            str(sum(r.total for r in rows)),
+            "",
+        )
+    )
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+
+
+@batch_app.command("status")
+def status(
+    journal: Journal,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Show the recorded state without asking the server.")
+    ] = False,
+) -> None:
+    """Show each batch: id, status, completed/failed/total requests, creation time, and totals."""
+    for line in _table(batch_status(journal, refresh=not offline)):
+        typer.echo(line)
+
+
+@batch_app.command("collect")
+def collect(
+    journal: Journal,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Keep polling until every batch is finished and ingested.")
+    ] = False,
+    poll_interval: Annotated[
+        float, typer.Option("--poll-interval", min=0.0, help="Seconds between polls with --wait.")
+    ] = 30.0,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Give up waiting after this many seconds.")] = None,
+) -> None:
+    """Download finished batches' output and error files into the journal (never twice).
+
+    Failed lines are journaled as errors and expired/failed/cancelled batches are reported; re-run
+    `chukmath batch submit` to retry what is still unanswered.
+    """
+
+    def progress(waiting: list[Shard]) -> None:
+        if wait and waiting:
+            done = sum(s.request_counts.get("completed", 0) for s in waiting)
+            total = sum(s.request_counts.get("total", 0) or s.lines for s in waiting)
+            typer.echo(f"waiting for {len(waiting)} batch(es): {done}/{total} requests done", err=True)
+
+    report = collect_batches(journal, wait=wait, poll_interval=poll_interval, timeout=timeout, on_poll=progress)
+    typer.echo(
+        f"ingested batches: {len(report.ingested)}; answers: {report.appended_ok} "
+        f"(truncated: {report.truncated}); errors: {report.appended_errors}; "
+        f"tokens: {report.prompt_tokens} prompt + {report.completion_tokens} completion"
+    )
+    if report.skipped_answered or report.skipped_duplicate or report.unknown_ids:
+        typer.echo(
+            f"skipped: {report.skipped_answered} already answered, {report.skipped_duplicate} already ingested, "
+            f"{report.unknown_ids} with unknown custom_id"
+        )
+    for line in report.not_ok_batches:
+        typer.echo(f"not completed: {line}")
+    if report.unanswered or report.appended_errors:
+        typer.echo(
+            f"{report.unanswered + report.appended_errors} request(s) unanswered or failed; "
+            f"re-run `chukmath batch submit` to retry them"
+        )
+    if report.waiting:
+        typer.echo(f"still running: {len(report.waiting)} batch(es): {', '.join(report.waiting)}")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``chukmath batch`` to ``app``."""
+    app.add_typer(batch_app, name="batch")

@@ -173,7 +173,7 @@ class BatchApiServer:
         """End a batch as ``expired`` with only its first ``answered`` lines processed."""
         with self._lock:
             batch = self.batches[batch_id]
-            self._finish(batch, "expired", answered)
+            self._finish(batch, "expired", answered, unprocessed_code="batch_expired")
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}-{next(self._ids):06d}"
@@ -228,16 +228,22 @@ class BatchApiServer:
         batch.total = len(lines)
         return problems
 
-    def _finish(self, batch: StoredBatch, status: str, answered: int | None) -> None:
+    def _finish(
+        self, batch: StoredBatch, status: str, answered: int | None, unprocessed_code: str | None = None
+    ) -> None:
+        """Answer the first ``answered`` lines (all if None); the rest get an error line with
+        ``unprocessed_code`` (expiry does that) or nothing at all (a cancelled batch here)."""
         outputs: list[bytes] = []
         errors: list[bytes] = []
-        for number, line in enumerate(self._input_lines(batch)):
+        lines = self._input_lines(batch)
+        for number, line in enumerate(lines):
             custom_id = line["custom_id"]
             if answered is not None and number >= answered:
+                if unprocessed_code is None:
+                    continue
                 errors.append(orjson.dumps({
                     "id": self._new_id("batch_req"), "custom_id": custom_id, "response": None,
-                    "error": {"code": "batch_expired",
-                              "message": "This request could not be executed before the completion window expired."},
+                    "error": {"code": unprocessed_code, "message": f"Request not executed: {unprocessed_code}."},
                 }))
                 continue
             if self.fail_times.get(custom_id, 0) > 0:
@@ -256,7 +262,7 @@ class BatchApiServer:
                 "error": None,
             }))
         batch.completed, batch.failed = len(outputs), len(errors)
-        batch.total = len(outputs) + len(errors)
+        batch.total = len(lines)
         if outputs:
             output = b"\n".join(outputs) + b"\n"
             batch.output_file_id = self._store(f"{batch.id}_output.jsonl", "batch_output", output).id

@@ -1,0 +1,45 @@
+"""Shared fixtures: free loopback ports, the Batch API server, and the real llama.cpp server (session-wide)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from chukmath.testing.batch_server import BatchApiServer
+from chukmath.testing.llama_server import LlamaServer, free_port, missing_dependencies, model_path
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(missing: list[str], what: str) -> None:
+    """Skip when optional test dependencies are missing, but fail under CI=true (nothing may skip there)."""
+    if not missing:
+        return
+    message = f"{what} needs {', '.join(missing)}; install the dev extra: pip install -e '.[dev]'"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    return free_port()
+
+
+@pytest.fixture
+def batch_api() -> Iterator[BatchApiServer]:
+    """A fresh loopback Batch API (files + batches) that requires the key ``sk-test-batch-key``."""
+    with BatchApiServer(api_key="sk-test-batch-key") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """llama.cpp's OpenAI-compatible server with Gemma 3 270M on a free port, for the whole session."""
+    require(missing_dependencies(), "the llama.cpp server test")
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with LlamaServer(model_path(), log_path=log) as server:
+        yield server
