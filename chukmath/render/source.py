@@ -137,9 +137,10 @@ def _parse_meta(path: Path, toml_text: str, expected_name: str) -> TemplateMeta:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_LINE.search(message)
-        # TOML line 1 is file line 2 (the line after the opening marker).
-        line = int(found.group(1)) + 1 if found else 2
-        detail = _TOML_LINE.sub("", message).strip()
+        # TOML line 1 is file line 2 (the line after the opening marker); "at end of document" is the last.
+        line = int(found.group(1)) + 1 if found else toml_text.count("\n") + 2
+        detail = _TOML_LINE.sub("", message).replace("(at end of document)", "at the end of the front matter")
+        detail = detail.strip()
         raise TemplateFileError(path, line, f"front matter is not valid TOML: {detail}") from None
 
     def fail(key: str, detail: str) -> TemplateFileError:
