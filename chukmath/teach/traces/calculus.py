@@ -1,0 +1,261 @@
+"""Trace for ``calculus``: derivatives term by term with the named rule, integrals via an antiderivative.
+
+Sympy computes every piece (each term's derivative, each factor of a product, each inner function of a
+chain); the trace names the rule and states the piece. Coefficient arithmetic (``3 × 4 = 12``,
+``4 - 1 = 3``) and the numeric evaluation of polynomial antiderivatives are written as true claims.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from chukmath.errors import InputError
+from chukmath.records import Problem
+from chukmath.safe_expr import to_sympy
+from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
+from chukmath.teach.traces.linear import to_fraction
+
+_KNOWN = {"sin": "cos", "cos": "-sin", "exp": "exp", "log": "1/u", "tan": "1 + tan^2"}
+
+
+def show(expr: Any) -> str:
+    """Sympy text with ``^`` for powers, for prose."""
+    return str(expr).replace("**", "^")
+
+
+def _rational(value: Any) -> Fraction | None:
+    return Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else None
+
+
+def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
+    """Explain and return d/dx of one term (a numeric coefficient times a product of factors)."""
+    import sympy
+
+    result = sympy.diff(term, x)
+    coefficient, rest = term.as_coeff_Mul()
+    c = _rational(coefficient)
+    if not rest.has(x):
+        lines.append(f"{show(term)} is a constant, so its derivative is 0.")
+        return result
+    if rest == x:
+        lines.append(f"The derivative of {show(term)} is {show(result)} (the derivative of x is 1).")
+        return result
+    if rest.is_Pow and rest.base == x and not rest.exp.has(x):
+        n = _rational(rest.exp)
+        lines.append(f"Power rule on {show(term)}: bring the exponent down and lower it by 1.")
+        if n is not None and c is not None:
+            if c != 1:
+                lines.append(step(c, OP_MUL, n)[0])
+            lines.append(step(n, OP_SUB, 1)[0])
+        lines.append(f"So the derivative of {show(term)} is {show(result)}.")
+        return result
+    factors = sympy.Mul.make_args(rest)
+    if len(factors) > 1:
+        u = factors[0]
+        v = sympy.Mul(*factors[1:])
+        du, dv = sympy.diff(u, x), sympy.diff(v, x)
+        lines.append(f"Product rule on {show(rest)} with u = {show(u)} and v = {show(v)}: (uv)' is u'v + uv'.")
+        lines.append(f"u' is {show(du)} and v' is {show(dv)}.")
+        if c is not None and c != 1:
+            lines.append(f"Multiply by the constant factor {num(c)}.")
+        lines.append(f"So the derivative of {show(term)} is {show(result)}.")
+        return result
+    if isinstance(rest, sympy.Function) and len(rest.args) == 1:
+        inner = rest.args[0]
+        outer = sympy.diff(rest.func(sympy.Symbol("u")), sympy.Symbol("u")).subs(sympy.Symbol("u"), inner)
+        if inner == x:
+            lines.append(f"The derivative of {show(rest)} is {show(sympy.diff(rest, x))} (a standard derivative).")
+        else:
+            lines.append(
+                f"Chain rule on {show(rest)}: the outer derivative at u = {show(inner)} is {show(outer)}, "
+                f"times the inner derivative {show(sympy.diff(inner, x))}."
+            )
+        if c is not None and c != 1:
+            lines.append(f"Multiply by the constant factor {num(c)}.")
+        lines.append(f"So the derivative of {show(term)} is {show(result)}.")
+        return result
+    if rest.is_Pow and rest.base.has(x) and not rest.exp.has(x):
+        inner = rest.base
+        lines.append(
+            f"Chain rule on {show(rest)}: {show(rest.exp)} times {show(inner)} to the power {show(rest.exp - 1)}, "
+            f"times the inner derivative {show(sympy.diff(inner, x))}."
+        )
+        lines.append(f"So the derivative of {show(term)} is {show(result)}.")
+        return result
+    lines.append(f"The derivative of {show(term)} is {show(result)}.")
+    return result
+
+
+def _differentiate(f: Any, x: Any, lines: list[str]) -> Any:
+    import sympy
+
+    terms = sympy.Add.make_args(f)
+    if len(terms) > 1:
+        lines.append("The derivative of a sum is the sum of the derivatives, so go term by term.")
+    pieces = [_derivative_of_term(term, x, lines) for term in terms]
+    total = sympy.Add(*pieces)
+    if len(terms) > 1:
+        lines.append(f"Adding the pieces gives {show(total)}.")
+    return total
+
+
+def _derivative_orders(derivative: Any) -> tuple[Any, Any, int]:
+    variables = derivative.variable_count
+    if len(variables) != 1:
+        raise InputError(f"mixed partial derivatives are not explained by the built-in teacher: {derivative}")
+    x, order = variables[0]
+    return derivative.expr, x, int(order)
+
+
+def derivative_trace(problem: Problem, derivative: Any) -> str:
+    """Differentiate term by term (repeatedly for higher orders) and check polynomials by integrating back."""
+    import sympy
+
+    f, x, order = _derivative_orders(derivative)
+    think = [
+        f"We need the derivative of order {order} of {show(f)} with respect to {x}."
+        if order > 1
+        else f"We need to differentiate {show(f)} with respect to {x}."
+    ]
+    current = f
+    for k in range(order):
+        if order > 1:
+            think.append(f"Derivative number {k + 1}, of {show(current)}:")
+        current = _differentiate(current, x, think)
+    result = derivative.doit()
+    if sympy.simplify(current - result) != 0:
+        raise AssertionError(f"problem {problem.id}: term-by-term derivative {current} differs from {result}")
+    if order == 1 and f.is_polynomial(x):
+        back = sympy.integrate(result, x)
+        if sympy.expand(back - f).has(x):
+            raise AssertionError(f"problem {problem.id}: integrating back does not recover {f}")
+        think.append(
+            f"Check: integrating {show(result)} term by term gives {show(back)}, which is {show(f)} up to a constant."
+        )
+    think.append(f"So the derivative is {show(result)}.")
+    return assemble(think, f"The answer is {show(result)}.", str(result))
+
+
+def _antiderivative(f: Any, x: Any, lines: list[str]) -> Any:
+    """Antiderivative term by term: the power rule with claims for ``c x^n``, sympy for other terms."""
+    import sympy
+
+    pieces = []
+    terms = sympy.Add.make_args(sympy.expand(f)) if f.is_polynomial(x) else sympy.Add.make_args(f)
+    if len(terms) > 1:
+        lines.append("Integrate term by term.")
+    for term in terms:
+        coefficient, rest = term.as_coeff_Mul()
+        c = _rational(coefficient)
+        piece = sympy.integrate(term, x)
+        if c is not None and (rest == x or (rest.is_Pow and rest.base == x and _rational(rest.exp) is not None)):
+            n = Fraction(1) if rest == x else _rational(rest.exp)
+            assert n is not None
+            if n == -1:
+                lines.append(
+                    f"The antiderivative of {show(term)} is {show(piece)} (since the derivative of log(x) is 1/x)."
+                )
+            else:
+                lines.append(f"Power rule for {show(term)}: raise the exponent by 1 and divide by the new exponent.")
+                line, m = step(n, OP_ADD, 1)
+                lines.append(line)
+                lines.append(step(c, OP_DIV, m)[0])
+                lines.append(f"So the antiderivative of {show(term)} is {show(piece)}.")
+        elif not term.has(x):
+            lines.append(f"The antiderivative of the constant {show(term)} is {show(piece)}.")
+        else:
+            lines.append(
+                f"The antiderivative of {show(term)} is {show(piece)} (its derivative gives back {show(term)})."
+            )
+        pieces.append(piece)
+    return sympy.Add(*pieces)
+
+
+def _evaluate_polynomial(F: Any, x: Any, point: Fraction, lines: list[str]) -> Number:
+    """``F(point)`` for a polynomial with rational coefficients, one claim per operation."""
+    import sympy
+
+    poly = sympy.Poly(F, x)
+    total: Number | None = None
+    for (power,), coefficient in sorted(poly.terms(), reverse=True):
+        c = to_fraction(coefficient, "antiderivative")
+        value: Number = 1
+        for _ in range(power):
+            if value == 1:
+                value = point
+            else:
+                line, value = step(value, OP_MUL, point)
+                lines.append(line)
+        if c != 1:
+            line, value = step(c, OP_MUL, value)
+            lines.append(line)
+        if total is None:
+            total = value
+        else:
+            line, total = step(total, OP_ADD, value)
+            lines.append(line)
+    return total if total is not None else 0
+
+
+def integral_trace(problem: Problem, integral: Any) -> str:
+    """Find an antiderivative term by term; for a definite integral evaluate F(b) - F(a) with true claims."""
+    import sympy
+
+    if len(integral.limits) != 1:
+        raise InputError(f"problem {problem.id}: multiple integrals are not explained by the built-in teacher")
+    limit = integral.limits[0]
+    f, x = integral.function, limit[0]
+    result = integral.doit()
+    think: list[str] = []
+    if len(limit) == 3:
+        a, b = limit[1], limit[2]
+        think.append(f"We need the integral of {show(f)} with respect to {x} from {show(a)} to {show(b)}.")
+    else:
+        think.append(f"We need an antiderivative of {show(f)} with respect to {x}.")
+    F = _antiderivative(f, x, think)
+    if sympy.simplify(sympy.diff(F, x) - f) != 0:
+        raise AssertionError(f"problem {problem.id}: antiderivative {F} does not differentiate back to {f}")
+    think.append(f"So F({x}) is {show(F)}; check: differentiating F gives back {show(f)}.")
+    if len(limit) != 3:
+        think.append("Any constant C can be added; the answer gives the antiderivative with C = 0.")
+        think.append(f"So the antiderivative is {show(result)}.")
+        return assemble(think, f"The answer is {show(result)}.", str(result))
+    think.append(f"By the fundamental theorem of calculus the integral is F({show(b)}) - F({show(a)}).")
+    ra, rb = _rational(a), _rational(b)
+    if F.is_polynomial(x) and ra is not None and rb is not None and _rational_coefficients(F, x):
+        think.append(f"F({show(b)}):")
+        upper = _evaluate_polynomial(F, x, rb, think)
+        think.append(f"F({show(a)}):")
+        lower = _evaluate_polynomial(F, x, ra, think)
+        line, value = step(upper, OP_SUB, lower)
+        think.append(line)
+        if sympy.Rational(Fraction(value).numerator, Fraction(value).denominator) != result:
+            raise AssertionError(f"problem {problem.id}: F(b) - F(a) = {value} differs from {result}")
+    else:
+        upper, lower = F.subs(x, b), F.subs(x, a)
+        think.append(
+            f"F({show(b)}) is {show(sympy.simplify(upper))} and F({show(a)}) is {show(sympy.simplify(lower))}."
+        )
+        think.append(f"Their difference is {show(result)}.")
+    think.append(f"So the integral is {show(result)}.")
+    return assemble(think, f"The answer is {show(result)}.", str(result))
+
+
+def _rational_coefficients(F: Any, x: Any) -> bool:
+    import sympy
+
+    return all(c.is_Rational for c in sympy.Poly(F, x).coeffs())
+
+
+def calculus_trace(problem: Problem) -> str:
+    """Dispatch on ``Derivative(...)`` or ``Integral(...)``."""
+    import sympy
+
+    where = f"problem {problem.id}"
+    parsed = to_sympy(problem.expression, where)
+    if isinstance(parsed, sympy.Derivative):
+        return derivative_trace(problem, parsed)
+    if isinstance(parsed, sympy.Integral):
+        return integral_trace(problem, parsed)
+    raise InputError(f"{where}: expected Derivative(...) or Integral(...), got {problem.expression!r}")
