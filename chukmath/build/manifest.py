@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,17 +82,3 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or "fingerprint" not in data:
         raise InputError(f"{path}: not a chukmath manifest (no 'fingerprint'); use --force or another --out")
     return data
-
-
-def command_line() -> str:
-    """The command that started this process, for the dataset card's reproduce line."""
-    argv = list(sys.argv)
-    if argv and argv[0].endswith(("/chukmath", "chukmath/__main__.py")):
-        argv[0] = "chukmath"
-    return " ".join(_quote(a) for a in argv)
-
-
-def _quote(arg: str) -> str:
-    import shlex
-
-    return shlex.quote(arg)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import orjson
 import typer
@@ -27,25 +29,38 @@ Example: chukmath stats datasets/demo
 
 
 def build_command(
-    recipe: Path = typer.Option(..., "--recipe", "-r", help="Build recipe (TOML), e.g. datasets/demo.toml."),
-    out: Path = typer.Option(..., "--out", "-o", help="Run directory to create or resume."),
-    count: int | None = typer.Option(None, "--count", "-n", min=1, help="Number of problems (overrides the recipe)."),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="Generation seed (overrides the recipe)."),
-    teacher: str | None = typer.Option(None, "--teacher", help="Teacher kind: builtin or openai (overrides)."),
-    model: str | None = typer.Option(None, "--model", help="Teacher model name (overrides)."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL (overrides)."),
-    concurrency: int | None = typer.Option(None, "--concurrency", "-j", min=1, help="Requests in flight."),
-    force: bool = typer.Option(False, "--force", help="Replace a different run in --out instead of refusing."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary text."),
-    json_out: bool = typer.Option(False, "--json", help="Print a machine-readable summary (JSON) on stdout."),
+    recipe: Annotated[Path, typer.Option("--recipe", "-r", help="Build recipe (TOML), e.g. datasets/demo.toml.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create or resume.")],
+    count: Annotated[
+        int | None, typer.Option("--count", "-n", min=1, help="Number of problems (overrides the recipe).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
+    teacher: Annotated[
+        str | None, typer.Option("--teacher", help="Teacher kind: builtin or openai (overrides).")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Teacher model name (overrides).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL (overrides).")] = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, help="Requests in flight.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a different run in --out instead of refusing.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars and no summary text.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable summary (JSON) on stdout.")
+    ] = False,
 ) -> None:
     from chukmath.build import BuildOptions, build_dataset, load_recipe
-    from chukmath.build.manifest import command_line
 
     loaded = load_recipe(recipe).with_overrides(
         count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency
     )
-    options = BuildOptions(force=force, quiet=quiet or json_out, command=command_line(), recipe_source=str(recipe))
+    # The card's reproduce line: built from the options (not sys.argv), so it names only what decides the data.
+    given = {"--count": count, "--seed": seed, "--teacher": teacher, "--model": model, "--base-url": base_url}
+    command = " ".join(
+        ["chukmath", "build", "--recipe", shlex.quote(str(recipe)), "--out", shlex.quote(str(out))]
+        + [f"{flag} {shlex.quote(str(value))}" for flag, value in given.items() if value is not None]
+    )
+    options = BuildOptions(force=force, quiet=quiet or json_out, command=command, recipe_source=str(recipe))
     summary = build_dataset(loaded, out, options)
     if json_out:
         sys.stdout.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -63,7 +78,7 @@ def build_command(
 
 
 def stats_command(
-    run_dir: Path = typer.Argument(..., help="A run directory made by chukmath build (or a stats.json file)."),
+    run_dir: Annotated[Path, typer.Argument(help="A run directory made by chukmath build (or a stats.json file).")],
 ) -> None:
     from chukmath.build.report import print_stats
 

@@ -1,0 +1,188 @@
+"""`chukmath build` end to end with the built-in teacher: every row correct, resume, refusal, --force, stats, card."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from chukmath.cli.main import app
+
+RECIPE = """
+name = "e2e"
+count = {count}
+seed = {seed}
+[[mix]]
+generator = "arithmetic"
+weight = 3
+difficulty = 2
+[[mix]]
+generator = "fractions"
+weight = 1
+difficulty = 2
+[[mix]]
+generator = "linear_equation"
+weight = 1
+difficulty = 2
+[[mix]]
+generator = "quadratic"
+weight = 1
+difficulty = 2
+[teacher]
+kind = "builtin"
+"""
+ASSISTANT = re.compile(r"\A<think>\n.+\n</think>\n<answer>.+</answer>\n<verifier_answer>.+</verifier_answer>\Z", re.S)
+FINAL = ("problems.jsonl", "train.jsonl", "rejects.jsonl", "stats.json", "README.md")
+
+
+def _recipe(tmp_path, count=240, seed=5, name="recipe.toml"):
+    path = tmp_path / name
+    path.write_text(RECIPE.format(count=count, seed=seed))
+    return path
+
+
+def _build(*args: str):
+    result = CliRunner().invoke(app, ["build", *args])
+    return result
+
+
+def _lines(path):
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def test_builtin_end_to_end_every_row_correct_and_loadable(tmp_path):
+    from chukmath.verify import answers_match
+
+    recipe = _recipe(tmp_path)
+    out = tmp_path / "run"
+    result = _build("--recipe", str(recipe), "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    summary = orjson.loads(result.stdout)
+    assert summary["complete"] and summary["problems"] == 240 and summary["asked"] == 240
+
+    problems = _lines(out / "problems.jsonl")
+    assert [p["index"] for p in problems] == list(range(240))
+    by_id = {p["id"]: p for p in problems}
+    train = _lines(out / "train.jsonl")
+    rejects = _lines(out / "rejects.jsonl")
+    assert len(train) + len(rejects) == 240 and len(train) == summary["accepted"] > 0
+    order = {p["id"]: i for i, p in enumerate(problems)}
+    assert [order[r["problem_id"]] for r in train] == sorted(order[r["problem_id"]] for r in train)
+    for row in train:
+        problem = by_id[row["problem_id"]]
+        user, assistant = row["messages"]
+        assert user == {"role": "user", "content": problem["question"]}
+        assert assistant["role"] == "assistant" and ASSISTANT.match(assistant["content"]), assistant["content"]
+        final = re.search(r"<answer>(.*?)</answer>", assistant["content"], re.S).group(1)
+        assert answers_match(final, problem["answer"]), (final, problem["answer"])
+        assert row["answer"] == problem["answer"] and row["generator"] == problem["generator"]
+
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert stats["totals"]["problems"] == 240 and stats["totals"]["written"] == len(train)
+    assert sum(g["problems"] for g in stats["by_generator"].values()) == 240
+    manifest = orjson.loads((out / "manifest.json").read_bytes())
+    assert manifest["status"] == "complete" and manifest["teacher"] == "builtin" and manifest["template_hashes"]
+    card = (out / "README.md").read_text()
+    assert "# e2e" in card and "By family" in card and train[0]["id"] in card and "chukmath build" in card
+
+    datasets = pytest.importorskip("datasets") if os.environ.get("CI") != "true" else __import__("datasets")
+    ds = datasets.load_dataset(
+        "json", data_files=str(out / "train.jsonl"), split="train", cache_dir=str(tmp_path / "c")
+    )
+    assert len(ds) == len(train) and ds[0]["messages"][1]["role"] == "assistant"
+
+
+def test_rerun_resumes_without_asking_and_gives_identical_files(tmp_path):
+    recipe = _recipe(tmp_path, count=150)
+    out = tmp_path / "run"
+    assert _build("--recipe", str(recipe), "--out", str(out), "--quiet").exit_code == 0
+    before = {name: (out / name).read_bytes() for name in FINAL}
+    journal = (out / "responses.jsonl").read_bytes()
+    again = _build("--recipe", str(recipe), "--out", str(out), "--json", "--concurrency", "3")
+    assert again.exit_code == 0
+    summary = orjson.loads(again.stdout)
+    assert summary["asked"] == 0 and summary["from_journal"] == 150
+    assert {name: (out / name).read_bytes() for name in FINAL} == before
+    assert (out / "responses.jsonl").read_bytes() == journal
+
+
+def test_torn_and_truncated_files_resume_to_identical_output(tmp_path):
+    recipe = _recipe(tmp_path, count=200)
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    assert _build("--recipe", str(recipe), "--out", str(whole), "--quiet").exit_code == 0
+    assert _build("--recipe", str(recipe), "--out", str(cut), "--quiet").exit_code == 0
+    # What a kill leaves: a journal and problems file cut mid-line, no final files yet.
+    for name, keep in (("responses.jsonl", 0.37), ("problems.jsonl", 0.61)):
+        data = (cut / name).read_bytes()
+        (cut / name).write_bytes(data[: int(len(data) * keep)])
+    for name in ("train.jsonl", "rejects.jsonl", "stats.json", "README.md"):
+        (cut / name).unlink()
+    result = _build("--recipe", str(recipe), "--out", str(cut), "--json")
+    assert result.exit_code == 0
+    summary = orjson.loads(result.stdout)
+    assert 0 < summary["from_journal"] < 200 and summary["asked"] + summary["from_journal"] == 200
+    for name in FINAL:
+        assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def test_different_recipe_is_refused_and_force_replaces(tmp_path):
+    out = tmp_path / "run"
+    assert _build("--recipe", str(_recipe(tmp_path, count=40)), "--out", str(out), "--quiet").exit_code == 0
+    train = (out / "train.jsonl").read_bytes()
+    other = _recipe(tmp_path, count=40, seed=6, name="other.toml")
+    refused = _build("--recipe", str(other), "--out", str(out), "--quiet")
+    assert refused.exit_code != 0
+    message = str(refused.exception)
+    assert "different run" in message and "--force" in message and "e2e" in message
+    assert (out / "train.jsonl").read_bytes() == train
+    # A flag that changes the dataset is a different run too; one that does not (concurrency) is not.
+    assert _build("--recipe", str(_recipe(tmp_path, count=40)), "--out", str(out), "--count", "41").exit_code != 0
+    forced = _build("--recipe", str(other), "--out", str(out), "--quiet", "--force")
+    assert forced.exit_code == 0
+    assert (out / "train.jsonl").read_bytes() != train
+
+
+def test_foreign_directory_is_not_overwritten(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = _build("--recipe", str(_recipe(tmp_path, count=10)), "--out", str(out), "--quiet")
+    assert result.exit_code != 0 and "not empty" in str(result.exception)
+    assert sorted(p.name for p in out.iterdir() if p.name != ".lock") == ["notes.txt"]
+
+
+def test_paid_teacher_without_key_fails_before_any_request(tmp_path, monkeypatch):
+    monkeypatch.delenv("CHUKMATH_TEST_NO_SUCH_KEY", raising=False)
+    path = tmp_path / "paid.toml"
+    path.write_text(
+        RECIPE.format(count=5, seed=1).replace(
+            'kind = "builtin"',
+            'kind = "openai"\nmodel = "m"\nbase_url = "http://127.0.0.1:9/v1"\n'
+            'api_key_env = "CHUKMATH_TEST_NO_SUCH_KEY"',
+        )
+    )
+    out = tmp_path / "run"
+    result = _build("--recipe", str(path), "--out", str(out))
+    assert result.exit_code != 0
+    assert "CHUKMATH_TEST_NO_SUCH_KEY" in str(result.exception) and "not set" in str(result.exception)
+    assert not out.exists()
+
+
+def test_stats_command_prints_tables(tmp_path):
+    out = tmp_path / "run"
+    assert _build("--recipe", str(_recipe(tmp_path, count=60)), "--out", str(out), "--quiet").exit_code == 0
+    result = CliRunner().invoke(app, ["stats", str(out)])
+    assert result.exit_code == 0
+    for needle in ("By family", "arithmetic", "By difficulty", "Tokens and cost", "problems"):
+        assert needle in result.stdout
+    missing = CliRunner().invoke(app, ["stats", str(tmp_path / "nothing")])
+    assert missing.exit_code != 0 and "no such file" in str(missing.exception)
+
+
+def test_help_has_examples():
+    for command in (["--help"], ["build", "--help"], ["stats", "--help"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0 and "Example" in result.stdout
