@@ -8,9 +8,16 @@ from typing import Annotated
 
 import typer
 
-from chukmath.teach.batch import BatchRow, batch_status, collect_batches, submit_batches
-from chukmath.teach.batch_lines import MAX_BYTES_PER_FILE, MAX_REQUESTS_PER_FILE, Sampling
-from chukmath.teach.batch_state import Shard
+from chukmath.teach.batch import (
+    MAX_BYTES_PER_FILE,
+    MAX_REQUESTS_PER_FILE,
+    BatchRow,
+    Sampling,
+    Shard,
+    batch_status,
+    collect_batches,
+    submit_batches,
+)
 
 batch_app = typer.Typer(
     name="batch",
