@@ -94,6 +94,8 @@ def _check_sections(source: TemplateSource) -> list[LintIssue]:
             if name in TEMPLATE_VARIABLES:
                 used[name] = min(used.get(name, line), line)
         answer_uses.extend(answer_lines(ast))
+    if any(issue.message.startswith("syntax error") for issue in issues):
+        return issues  # variable use is unknown in a section that does not parse
     for name, line in sorted(used.items(), key=lambda kv: kv[1]):
         if name not in meta.variables:
             issues.append(LintIssue(path, line, "warning", f"uses {name!r} but the front matter's variables omit it"))

@@ -1,0 +1,116 @@
+"""`chukmath templates lint` and lint_paths: errors with file:line (exit 1), warnings (exit 0)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from chukmath.cli.main import app
+from chukmath.render import builtin_template_dir, lint_paths
+
+runner = CliRunner()
+TAGS = "<think>...</think> <answer>...</answer> <verifier_answer>...</verifier_answer>"
+
+
+def front(name: str, variables: str = '["question"]', reveals: str = "true") -> str:
+    return (
+        f'{{#---\nname = "{name}"\ndescription = "lint test"\nvariables = {variables}\n'
+        f"reveals_answer = {reveals}\n---#}}\n"
+    )
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / f"{name}.jinja"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def lint(*args: str) -> tuple[int, list[str]]:
+    result = runner.invoke(app, ["templates", "lint", *args])
+    return result.exit_code, [line for line in result.stdout.splitlines() if line]
+
+
+def test_builtins_lint_clean() -> None:
+    code, lines = lint()
+    assert code == 0
+    assert lines == []
+    assert lint_paths([builtin_template_dir()]) == []
+
+
+def test_syntax_error_reports_file_and_line_and_exits_1(tmp_path: Path) -> None:
+    path = write(tmp_path, "broken", front("broken") + f"{TAGS}\n{{{{ question }}}}\n\n{{% for x in %}}\n")
+    code, lines = lint(str(path))
+    assert code == 1
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{path}:10: error: syntax error")
+
+
+def test_unknown_variable_named_with_line_and_suggestion(tmp_path: Path) -> None:
+    body = f"{TAGS}\nProblem: {{{{ question }}}}\n\nHint: {{{{ questoin }}}} {{{{ hint }}}}\n"
+    path = write(tmp_path, "typo", front("typo") + body)
+    code, lines = lint(str(tmp_path))
+    assert code == 1
+    assert f"{path}:10: error: unknown variable 'questoin' (did you mean 'question'?)" in lines
+    assert any(line.startswith(f"{path}:10: error: unknown variable 'hint'") for line in lines)
+
+
+def test_missing_tags_are_warnings_only(tmp_path: Path) -> None:
+    path = write(tmp_path, "notags", front("notags") + "Solve {{ question }} and put the result in <answer>.\n")
+    code, lines = lint(str(path))
+    assert code == 0
+    assert lines == [
+        f"{path}:2: warning: the template never mentions <think>; the teacher will not know to write it",
+        f"{path}:2: warning: the template never mentions <verifier_answer>; the teacher will not know to write it",
+    ]
+
+
+def test_answer_shown_by_an_answer_blind_template_is_a_warning(tmp_path: Path) -> None:
+    body = f"{TAGS}\n{{{{ question }}}}\n(hint: {{{{ problem.answer }}}})\n"
+    path = write(tmp_path, "leaky", front("leaky", variables='["question", "problem"]', reveals="false") + body)
+    code, lines = lint(str(path))
+    assert code == 0
+    assert f"{path}:9: warning: reveals_answer = false but the template shows the answer to the teacher" in lines
+
+
+def test_declared_variables_must_match_use(tmp_path: Path) -> None:
+    body = f"{TAGS}\n{{{{ question }}}} = {{{{ answer }}}}\n"
+    path = write(tmp_path, "undeclared", front("undeclared", variables='["question", "meta"]') + body)
+    code, lines = lint(str(path))
+    assert code == 0
+    assert f"{path}:8: warning: uses 'answer' but the front matter's variables omit it" in lines
+    assert f"{path}:2: warning: front matter lists 'meta' but it is unused" in lines
+
+
+def test_sandbox_escapes_are_errors(tmp_path: Path) -> None:
+    mro = write(tmp_path, "mro", front("mro") + f"{TAGS}\n{{{{ question }}}}\n{{{{ ''.__class__.__mro__ }}}}\n")
+    viaattr = write(tmp_path, "viaattr", front("viaattr") + f"{TAGS}\n{{{{ question|attr('__class__') }}}}\n")
+    code, lines = lint(str(tmp_path))
+    assert code == 1
+    assert f"{mro}:9: error: access to '__class__' is refused: templates cannot reach Python internals" in lines
+    assert any(
+        line.startswith(f"{viaattr}:8: error: rendering a sample problem failed: SecurityError") for line in lines
+    )
+
+
+def test_front_matter_errors_and_missing_files(tmp_path: Path) -> None:
+    nofront = write(tmp_path, "nofront", "Solve {{ question }}\n")
+    code, lines = lint(str(nofront), str(tmp_path / "nope.jinja"))
+    assert code == 1
+    assert lines[0].startswith(f"{nofront}:1: error: missing front matter")
+    assert lines[1] == f"{tmp_path / 'nope.jinja'}: error: no such file or directory"
+
+
+def test_missing_meta_key_in_sample_render_is_a_warning(tmp_path: Path) -> None:
+    body = f"{TAGS}\n{{{{ question }}}} ({{{{ meta.currency }}}})\n"
+    path = write(tmp_path, "currency", front("currency", variables='["question", "meta"]') + body)
+    code, lines = lint(str(path))
+    assert code == 0
+    assert lines[0].startswith(f"{path}:8: warning: rendering a sample problem failed: UndefinedError")
+
+
+def test_default_targets_include_templates_dirs(tmp_path: Path) -> None:
+    path = write(tmp_path, "extra", front("extra") + f"{TAGS}\n{{{{ questoin }}}}\n")
+    code, lines = lint("--templates", str(tmp_path))
+    assert code == 1
+    assert any(line.startswith(f"{path}:8: error: unknown variable 'questoin'") for line in lines)
