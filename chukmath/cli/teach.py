@@ -1,7 +1,154 @@
-"""CLI commands (being written)."""
+"""``chukmath teach``: answer a requests file with a teacher into a resumable journal."""
 
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import orjson
 import typer
+from rich.console import Console
+
+from chukmath.errors import ConfigError, InputError, TeacherError
+from chukmath.jsonl import read_jsonl
+from chukmath.records import Problem
+from chukmath.teach.base import Teacher
+from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
+from chukmath.teach.retry import RetryPolicy
+from chukmath.teach.runner import TeachOptions, run_teach
+from chukmath.teach.summary import load_price_table, pick_prices
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+_BASE_URL_HELP = f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {DEFAULT_BASE_URL}]."
+
+HELP = """Answer every request with a teacher; each answer is appended to the journal as it arrives.
+
+Rerunning the same command skips what the journal holds and retries only failures, so a run stopped by
+Ctrl-C, kill -9 or a crash resumes with nothing lost or bought twice. Exit code: 0 all answered, 1 some
+failed (rerun to retry them), 2 bad input or options, 130 interrupted.
+
+Examples:
+
+  chukmath teach --requests requests.jsonl --problems problems.jsonl --out responses.jsonl
+
+  OPENAI_API_KEY=... chukmath teach --requests requests.jsonl --out responses.jsonl \\
+      --teacher openai --model gpt-4o-mini --concurrency 64 --price-in 0.15 --price-out 0.6
+"""
+
+
+def _load_problems(path: Path) -> dict[str, Problem]:
+    return {
+        str(obj.get("id")): Problem.from_dict(obj, where=f"{path}:{n}") for n, obj in read_jsonl(path)
+    }
+
+
+def _is_local(base_url: str) -> bool:
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _extra_body(raw: str | None) -> dict[str, object]:
+    if not raw:
+        return {}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ConfigError(f"--extra-body: not valid JSON ({exc}); example: --extra-body '{{\"top_k\": 20}}'") from None
+    if not isinstance(value, dict):
+        raise ConfigError("--extra-body: must be a JSON object, e.g. '{\"reasoning_effort\": \"low\"}'")
+    return value
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``teach`` to ``app``."""
+
+    @app.command("teach", help=HELP)
+    def teach(
+        requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath prompts`).")],
+        out: Annotated[Path, typer.Option("--out", help="Journal JSONL: answers are appended here; rerun to resume.")],
+        teacher: Annotated[str, typer.Option("--teacher", help="builtin (offline, exact) or openai.")] = "builtin",
+        problems: Annotated[
+            Path | None, typer.Option("--problems", help="Problems JSONL (needed by --teacher builtin).")
+        ] = None,
+        base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
+        api_key_env: Annotated[
+            str, typer.Option("--api-key-env", help="Environment variable with the key.")
+        ] = "OPENAI_API_KEY",
+        model: Annotated[str | None, typer.Option("--model", help="Model name sent to the endpoint.")] = None,
+        temperature: Annotated[float | None, typer.Option("--temperature", help="Sampling temperature.")] = None,
+        top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling mass.")] = None,
+        max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Completion token limit.")] = None,
+        seed: Annotated[int | None, typer.Option("--seed", help="Sampling seed; sample k is sent seed + k.")] = None,
+        samples: Annotated[
+            int, typer.Option("--samples", help="Independent samples per request (rejection sampling).")
+        ] = 1,
+        extra_body: Annotated[
+            str | None, typer.Option("--extra-body", help="JSON object merged into each body.")
+        ] = None,
+        concurrency: Annotated[int, typer.Option("--concurrency", help="Requests in flight at once.")] = 16,
+        timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request attempt.")] = 600.0,
+        max_retries: Annotated[
+            int, typer.Option("--max-retries", help="Retries on 429, 5xx, timeouts, dropped links.")
+        ] = 6,
+        rpm: Annotated[float | None, typer.Option("--rpm", help="At most this many requests a minute.")] = None,
+        tpm: Annotated[
+            float | None, typer.Option("--tpm", help="At most this many tokens a minute (estimated).")
+        ] = None,
+        price_in: Annotated[float | None, typer.Option("--price-in", help="USD per million prompt tokens.")] = None,
+        price_out: Annotated[
+            float | None, typer.Option("--price-out", help="USD per million completion tokens.")
+        ] = None,
+        prices: Annotated[
+            Path | None, typer.Option("--prices", help="TOML price table: [model] in = .., out = ..")
+        ] = None,
+        grace: Annotated[float, typer.Option("--grace", help="Seconds in-flight answers get after Ctrl-C.")] = 10.0,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")] = False,
+        json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+    ) -> None:
+        console = Console(stderr=True)
+        chosen: Teacher
+        if teacher == "builtin":
+            from chukmath.teach.builtin import BuiltinTeacher
+
+            if problems is None:
+                raise ConfigError("--teacher builtin needs --problems FILE (the problems the requests were made from)")
+            if not problems.is_file():
+                raise InputError(f"--problems {problems}: no such file")
+            chosen = BuiltinTeacher(_load_problems(problems))
+        elif teacher == "openai":
+            url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+            key = os.environ.get(api_key_env) or None
+            if key is None and not _is_local(url):
+                raise TeacherError(f"{url} needs an API key: set the environment variable {api_key_env}")
+            config = OpenAIConfig(
+                base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,
+                max_tokens=max_tokens, seed=seed, extra_body=_extra_body(extra_body), timeout=timeout,
+                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm,
+            )
+            chosen = OpenAITeacher(config)
+        else:
+            raise ConfigError(f"--teacher {teacher!r}: choose builtin or openai (for the Batch API: chukmath batch)")
+        table = load_price_table(prices) if prices is not None else None
+        options = TeachOptions(
+            samples=samples, concurrency=concurrency, grace_s=grace, progress=not quiet,
+            prices=pick_prices(chosen.model, price_in, price_out, table),
+        )
+        summary = run_teach(requests, out, chosen, options, console=console)
+        if not quiet:
+            summary.print(console)
+        if json_out:
+            sys.stdout.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+            sys.stdout.flush()
+        if summary.interrupted:
+            raise typer.Exit(130)
+        if summary.failed:
+            raise typer.Exit(1)

@@ -1,0 +1,28 @@
+"""Teachers turn requests into responses; the journal makes runs resumable. Public API of the teach stage."""
+
+from chukmath.teach.base import ClosableTeacher, Teacher
+from chukmath.teach.journal import Journal, compact_key, final_responses, read_journal
+from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
+from chukmath.teach.retry import RetryPolicy
+from chukmath.teach.runner import TeachOptions, answer_stream, iter_requests, run_teach, teach_async
+from chukmath.teach.summary import Prices, TeachSummary, load_price_table
+
+__all__ = [
+    "ClosableTeacher",
+    "Journal",
+    "OpenAIConfig",
+    "OpenAITeacher",
+    "Prices",
+    "RetryPolicy",
+    "TeachOptions",
+    "TeachSummary",
+    "Teacher",
+    "answer_stream",
+    "compact_key",
+    "final_responses",
+    "iter_requests",
+    "load_price_table",
+    "read_journal",
+    "run_teach",
+    "teach_async",
+]

@@ -1,0 +1,247 @@
+"""The ``openai`` teacher: any OpenAI-compatible ``/chat/completions`` endpoint, with retries and rate limits.
+
+It sends one completion per (request, sample) with ``n`` left at 1 (portable across OpenAI, DeepSeek,
+vLLM, Ollama and llama.cpp) and ``seed + sample`` when a seed is set, over the lean keep-alive client in
+:mod:`chukmath.teach.http_client`. The API key is held only in the request headers; every message that
+leaves this module is passed through :func:`redact`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from chukmath.errors import ConfigError, TeacherError
+from chukmath.records import Request, Response
+from chukmath.teach.http_client import (
+    HTTPConnectionError,
+    HTTPProtocolError,
+    HTTPTimeout,
+    LeanHTTPClient,
+)
+from chukmath.teach.ratelimit import RateLimiter
+from chukmath.teach.retry import RETRYABLE_KINDS, RetryPolicy, parse_retry_after, status_kind
+
+# Statuses that mean the run as configured cannot work (bad key, no access, wrong URL or model); seen
+# before any success they stop the run instead of being recorded once per request.
+FATAL_BEFORE_SUCCESS = frozenset({401, 403, 404})
+MAX_MESSAGE_CHARS = 500
+_KEYLIKE = re.compile(r"\b(sk|gsk|xai|key)-[A-Za-z0-9_\-*.]{6,}")
+
+
+@dataclass(slots=True)
+class OpenAIConfig:
+    """What to send and how hard to try. ``extra_body`` is merged into every request body."""
+
+    base_url: str
+    model: str
+    api_key: str | None = field(default=None, repr=False)
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    seed: int | None = None
+    extra_body: dict[str, Any] = field(default_factory=dict)
+    timeout: float = 600.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    rpm: float | None = None
+    tpm: float | None = None
+
+    def validate(self) -> None:
+        """Raise ConfigError naming the first bad option."""
+        if not self.model:
+            raise ConfigError("--model: the openai teacher needs a model name (e.g. --model gpt-4o-mini)")
+        if self.temperature is not None and not 0 <= self.temperature <= 2:
+            raise ConfigError(f"--temperature {self.temperature}: must be between 0 and 2")
+        if self.top_p is not None and not 0 < self.top_p <= 1:
+            raise ConfigError(f"--top-p {self.top_p}: must be in (0, 1]")
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise ConfigError(f"--max-tokens {self.max_tokens}: must be >= 1")
+        if self.timeout <= 0:
+            raise ConfigError(f"--timeout {self.timeout}: must be > 0 seconds")
+        if self.retry.max_retries < 0:
+            raise ConfigError(f"--max-retries {self.retry.max_retries}: must be >= 0")
+        reserved = {"messages", "model", "stream", "n"} & set(self.extra_body)
+        if reserved:
+            raise ConfigError(f"extra body parameter(s) {', '.join(sorted(reserved))}: set by chukmath, not allowed")
+
+
+class BadBody(Exception):
+    """A 200 response whose body is not a usable chat completion."""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` without the secret or anything shaped like an API key, cut to a readable length."""
+    if secret:
+        text = text.replace(secret, "***")
+    text = _KEYLIKE.sub(lambda m: f"{m.group(1)}-***", text)
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "..."
+
+
+def server_message(body: bytes) -> str:
+    """The ``error.message`` of an error body, else the start of the body as text."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return body[:MAX_MESSAGE_CHARS].decode("utf-8", "replace").strip()
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict) and isinstance(err.get("message"), str):
+            return err["message"]
+        if isinstance(err, str):
+            return err
+        if isinstance(data.get("message"), str):
+            return data["message"]
+    return body[:MAX_MESSAGE_CHARS].decode("utf-8", "replace").strip()
+
+
+def parse_completion(body: bytes) -> tuple[str, str | None, str | None, dict[str, int] | None, str | None]:
+    """``(content, reasoning_content, finish_reason, usage, model)`` of a chat completion; raises BadBody."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadBody(f"response body is not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise BadBody("response body is not a JSON object")
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise BadBody("response has no choices")
+    choice = choices[0]
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        raise BadBody("response choice has no message")
+    finish = choice.get("finish_reason")
+    finish = finish if isinstance(finish, str) else None
+    content = message.get("content")
+    # Reasoning models put their chain of thought beside the answer; vLLM and OpenRouter call it "reasoning".
+    reasoning = message.get("reasoning_content")
+    if not isinstance(reasoning, str):
+        reasoning = message.get("reasoning") if isinstance(message.get("reasoning"), str) else None
+    if not isinstance(content, str):
+        if finish != "length":
+            raise BadBody(f"response message has no text content (finish_reason {finish!r})")
+        content = ""
+    usage = None
+    raw_usage = data.get("usage")
+    if isinstance(raw_usage, dict):
+        usage = {k: raw_usage[k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")
+                 if isinstance(raw_usage.get(k), int)}
+        usage = usage or None
+    model = data.get("model") if isinstance(data.get("model"), str) else None
+    return content, reasoning, finish, usage, model
+
+
+class OpenAITeacher:
+    """Teacher over an OpenAI-compatible endpoint. Use ``async with`` or call ``aclose()``."""
+
+    name = "openai"
+
+    def __init__(self, config: OpenAIConfig, *, rng: random.Random | None = None) -> None:
+        config.validate()
+        self.config = config
+        self.model = config.model
+        headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+        self._client = LeanHTTPClient(config.base_url, headers=headers, timeout=config.timeout)
+        self._limiter = RateLimiter(config.rpm, config.tpm)
+        self._rng = rng or random.Random()
+        self._seen_success = False
+        # When a 429 says "retry after N s", every request waits that long, not only the one that got it.
+        self._pause_until = 0.0
+        self.retries = 0
+        base: dict[str, Any] = {"model": config.model}
+        if config.temperature is not None:
+            base["temperature"] = config.temperature
+        if config.top_p is not None:
+            base["top_p"] = config.top_p
+        if config.max_tokens is not None:
+            base["max_tokens"] = config.max_tokens
+        base.update(config.extra_body)
+        self._base = base
+
+    async def __aenter__(self) -> OpenAITeacher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
+
+    def body(self, request: Request, sample: int) -> bytes:
+        """The JSON body sent for sample ``sample`` of ``request``."""
+        payload = dict(self._base)
+        payload["messages"] = request.messages
+        if self.config.seed is not None:
+            payload["seed"] = self.config.seed + sample
+        return orjson.dumps(payload)
+
+    def _estimate_tokens(self, request: Request) -> int:
+        chars = sum(len(m.get("content", "")) for m in request.messages)
+        return chars // 4 + 1 + (self.config.max_tokens or 1024)
+
+    async def answer(self, request: Request, sample: int) -> Response:
+        """One sample, retried per the policy; the last failure becomes an error Response."""
+        body = self.body(request, sample)
+        estimate = self._estimate_tokens(request) if self._limiter.active else 0
+        policy = self.config.retry
+        started = time.monotonic()
+        attempts = 0
+        while True:
+            attempts += 1
+            if self._pause_until:
+                wait = self._pause_until - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            if self._limiter.active:
+                await self._limiter.acquire(estimate)
+            retry_after: float | None = None
+            try:
+                res = await self._client.post("/chat/completions", body)
+            except HTTPTimeout as exc:
+                kind, message = "timeout", str(exc)
+            except HTTPConnectionError as exc:
+                kind, message = "connection", str(exc)
+            except HTTPProtocolError as exc:
+                kind, message = "bad_body", f"invalid HTTP response: {exc}"
+            else:
+                if res.status == 200:
+                    try:
+                        content, reasoning, finish, usage, model = parse_completion(res.body)
+                    except BadBody as exc:
+                        kind, message = "bad_body", str(exc)
+                    else:
+                        self._seen_success = True
+                        if self._limiter.active:
+                            self._limiter.settle(estimate, usage.get("total_tokens") if usage else None)
+                        return Response(
+                            request_id=request.id, sample=sample, teacher=self.name, model=model or self.model,
+                            content=content, reasoning_content=reasoning, finish_reason=finish, usage=usage,
+                            error=None, attempts=attempts, latency_s=round(time.monotonic() - started, 4),
+                            created=round(time.time(), 3),
+                        )
+                else:
+                    kind = status_kind(res.status)
+                    message = f"HTTP {res.status}: {server_message(res.body)}"
+                    retry_after = parse_retry_after(res.headers)
+                    if res.status in FATAL_BEFORE_SUCCESS and not self._seen_success:
+                        raise TeacherError(
+                            f"{self.config.base_url}: {redact(message, self.config.api_key)} — the endpoint "
+                            "refused the first request; check --base-url, --model and the API key variable "
+                            "(nothing was recorded for this request, so a rerun will send it)"
+                        )
+                    if res.status == 429 and retry_after:
+                        self._pause_until = max(self._pause_until, time.monotonic() + retry_after)
+            if kind not in RETRYABLE_KINDS or attempts > policy.max_retries:
+                return Response(
+                    request_id=request.id, sample=sample, teacher=self.name, model=self.model, content=None,
+                    error={"kind": kind, "message": redact(message, self.config.api_key)}, attempts=attempts,
+                    latency_s=round(time.monotonic() - started, 4), created=round(time.time(), 3),
+                )
+            self.retries += 1
+            await asyncio.sleep(policy.delay(attempts, retry_after, self._rng))

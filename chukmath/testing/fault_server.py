@@ -1,0 +1,446 @@
+"""A fault-injecting OpenAI-compatible chat-completions server on loopback, for tests and benchmarks.
+
+It is a real HTTP/1.1 server (asyncio Protocol, keep-alive, fixed latency via ``call_later``), not a mock
+of the client, so the retry, timeout, resume and throughput code is exercised over real sockets.
+
+Faults are deterministic. Either by server request number (``faults={3: "500"}``) or by a marker in any
+message of the request: ``[fault:429]`` faults the first attempt of that request, ``[fault:500x2]`` the
+first two, ``[fault:hang*]`` every attempt, and ``[fault:429][fault:drop]`` the first attempt with 429 and
+the second with a dropped connection. Attempts are counted per (messages, seed).
+
+Kinds: ``429`` (Retry-After seconds), ``429ms`` (retry-after-ms), ``408``, ``500``, ``502``, ``503``,
+``400``, ``401``, ``404``, ``hang`` (no answer until ``hang_s``), ``drop`` (close without answering),
+``partial`` (close mid-body), ``malformed`` (200 with broken JSON), ``nochoices`` (200, JSON without
+choices), ``length`` (finish_reason length), ``reasoning`` (adds ``reasoning_content``), ``chunked``
+(chunked transfer encoding), ``close`` (answer with ``Connection: close``).
+
+The answer echoes the last ``Answer: X`` line of the prompt (else ``answer``) in the
+``<think>/<answer>/<verifier_answer>`` format. Usage counts are ~4 characters a token.
+
+Use in-process: ``with FaultServer(latency=0.05) as srv: srv.base_url``; or as a process:
+``python -m chukmath.testing.fault_server --port 0 --latency 0.05`` prints its base URL on the first line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import re
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_BODY_BYTES = 32 * 1024 * 1024
+_MARKER = re.compile(r"\[fault:([a-z0-9_]+)(?:x(\d+)|(\*))?\]")
+_ANSWER = re.compile(r"^\s*Answer:\s*(.+?)\s*$", re.MULTILINE)
+_STATUS_TEXT = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    408: "Request Timeout",
+    411: "Length Required",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+FAULT_KINDS = frozenset(
+    "429 429ms 408 500 502 503 400 401 404 hang drop partial malformed nochoices length reasoning chunked close".split()
+)
+
+
+@dataclass(slots=True, frozen=True)
+class LoggedRequest:
+    """One request as the server saw it: ``key`` is the content hash of its messages (the chukmath request id)."""
+
+    n: int
+    key: str
+    seed: int | None
+    attempt: int
+    fault: str | None
+    at: float
+    authorization: bool
+
+
+def _messages_key(messages: Any) -> str:
+    # Same recipe as chukmath.hashing.content_hash({"messages": ...}) so keys equal request ids.
+    data = orjson.dumps({"messages": messages}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _planned_faults(messages: Any) -> tuple[list[str], bool]:
+    """The fault sequence the markers ask for, and whether the last one repeats forever."""
+    plan: list[str] = []
+    forever = False
+    if isinstance(messages, list):
+        for m in messages:
+            content = m.get("content") if isinstance(m, dict) else None
+            if isinstance(content, str) and "[fault:" in content:
+                for kind, times, star in _MARKER.findall(content):
+                    if star:
+                        plan.append(kind)
+                        forever = True
+                    else:
+                        plan.extend([kind] * int(times or 1))
+    return plan, forever
+
+
+class _Conn(asyncio.Protocol):
+    """One client connection: parses requests one at a time (no pipelining needed by real clients)."""
+
+    def __init__(self, server: FaultServer) -> None:
+        self.server = server
+        self.transport: asyncio.Transport | None = None
+        self.buf = bytearray()
+        self.busy = False
+        self.closed = False
+        self.timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        if not self.busy:
+            self._next()
+
+    def _next(self) -> None:
+        end = self.buf.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self.buf) > MAX_HEADER_BYTES:
+                self._send_simple(431, b"", close=True)
+            return
+        head = bytes(self.buf[:end]).decode("latin-1")
+        lines = head.split("\r\n")
+        try:
+            method, target, _version = lines[0].split(" ", 2)
+        except ValueError:
+            self._send_simple(400, b"", close=True)
+            return
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            self._send_simple(411, b"", close=True)
+            return
+        length = int(headers.get("content-length", "0") or 0)
+        if length > MAX_BODY_BYTES:
+            self._send_simple(413, b"", close=True)
+            return
+        if len(self.buf) < end + 4 + length:
+            return
+        body = bytes(self.buf[end + 4 : end + 4 + length])
+        del self.buf[: end + 4 + length]
+        self.busy = True
+        self.server._handle(self, method, target, headers, body)
+
+    def respond(self, raw: bytes, close: bool = False) -> None:
+        """Send a whole response; then serve the next buffered request or close."""
+        self.timer = None
+        if self.closed or self.transport is None:
+            return
+        self.transport.write(raw)
+        if close:
+            self.transport.close()
+            self.closed = True
+            return
+        self.busy = False
+        if self.buf:
+            self._next()
+
+    def abort(self) -> None:
+        self.timer = None
+        if self.transport is not None and not self.closed:
+            self.transport.abort()
+            self.closed = True
+
+    def _send_simple(self, status: int, body: bytes, *, close: bool) -> None:
+        self.busy = True
+        self.respond(_http(status, body, close=close), close=close)
+
+
+def _http(status: int, body: bytes, *, close: bool = False, extra: Mapping[str, str] | None = None) -> bytes:
+    head = [f"HTTP/1.1 {status} {_STATUS_TEXT.get(status, 'Status')}", "Content-Type: application/json"]
+    head.append(f"Content-Length: {len(body)}")
+    if close:
+        head.append("Connection: close")
+    for k, v in (extra or {}).items():
+        head.append(f"{k}: {v}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+def _chunked(status: int, body: bytes) -> bytes:
+    head = f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    mid = len(body) // 2
+    parts = [body[:mid], body[mid:]]
+    out = bytearray(head.encode())
+    for p in parts:
+        if p:
+            out += f"{len(p):x}\r\n".encode() + p + b"\r\n"
+    out += b"0\r\n\r\n"
+    return bytes(out)
+
+
+class FaultServer:
+    """The server; start it with ``with FaultServer(...) as srv`` (background thread) or ``serve()`` (this thread)."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        faults: Mapping[int, str] | None = None,
+        api_key: str | None = None,
+        answer: str = "42",
+        retry_after: float = 1.0,
+        hang_s: float = 60.0,
+        log_requests: bool = True,
+    ) -> None:
+        for kind in (faults or {}).values():
+            if kind not in FAULT_KINDS:
+                raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(sorted(FAULT_KINDS))}")
+        self.host = host
+        self.port = port
+        self.latency = latency
+        self.faults = dict(faults or {})
+        self.api_key = api_key
+        self.answer = answer
+        self.retry_after = retry_after
+        self.hang_s = hang_s
+        self.log_requests = log_requests
+        self.count = 0
+        self._log: list[LoggedRequest] = []
+        self._attempts: Counter[tuple[str, int | None]] = Counter()
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+
+    # -- public API -----------------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-style base URL (ends in ``/v1``)."""
+        return f"http://{self.host}:{self.port}/v1"
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """A copy of the request log."""
+        with self._lock:
+            return list(self._log)
+
+    def counts_by_key(self) -> Counter[tuple[str, int | None]]:
+        """How many times each (request key, seed) was received."""
+        with self._lock:
+            return Counter((r.key, r.seed) for r in self._log)
+
+    def __enter__(self) -> FaultServer:
+        self._thread = threading.Thread(target=self._run_thread, name="fault-server", daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the background server and wait for its thread."""
+        if self._loop is not None and self._stop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+
+    async def serve(self, on_ready: Any = None) -> None:
+        """Serve on the current event loop until ``stop()``."""
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        server = await self._loop.create_server(lambda: _Conn(self), self.host, self.port, backlog=1024)
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        if on_ready is not None:
+            on_ready(self)
+        try:
+            await self._stop.wait()
+        finally:
+            server.close()
+
+    # -- internals ------------------------------------------------------------------------------------
+    def _run_thread(self) -> None:
+        try:
+            asyncio.run(self.serve())
+        except BaseException as exc:  # surfaced to the starting thread
+            self._error = exc
+            self._ready.set()
+
+    def _handle(self, conn: _Conn, method: str, target: str, headers: dict[str, str], body: bytes) -> None:
+        self.count += 1
+        n = self.count
+        if method != "POST" or not target.endswith("/chat/completions"):
+            self._later(conn, _http(404, b'{"error": {"message": "not found", "type": "invalid_request_error"}}'))
+            return
+        authorized = "authorization" in headers
+        if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
+            self._later(conn, _http(401, b'{"error": {"message": "Incorrect API key provided", "code": 401}}'))
+            return
+        try:
+            payload = orjson.loads(body)
+            messages = payload["messages"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            self._later(conn, _http(400, b'{"error": {"message": "body is not a chat completion request"}}'))
+            return
+        seed = payload.get("seed") if isinstance(payload.get("seed"), int) else None
+        key = _messages_key(messages)
+        plan, forever = _planned_faults(messages)
+        with self._lock:
+            attempt = self._attempts[(key, seed)]
+            self._attempts[(key, seed)] = attempt + 1
+        fault = self.faults.get(n)
+        if fault is None and plan:
+            fault = plan[attempt] if attempt < len(plan) else (plan[-1] if forever else None)
+        if self.log_requests:
+            entry = LoggedRequest(n, key, seed, attempt + 1, fault, time.time(), authorized)
+            with self._lock:
+                self._log.append(entry)
+        self._fault_or_answer(conn, fault, payload, messages)
+
+    def _later(self, conn: _Conn, raw: bytes, *, close: bool = False, delay: float | None = None) -> None:
+        assert self._loop is not None
+        wait = self.latency if delay is None else delay
+        if wait > 0:
+            conn.timer = self._loop.call_later(wait, conn.respond, raw, close)
+        else:
+            conn.respond(raw, close=close)
+
+    def _fault_or_answer(self, conn: _Conn, fault: str | None, payload: dict[str, Any], messages: Any) -> None:
+        assert self._loop is not None
+        if fault in ("429", "429ms"):
+            extra = {"Retry-After": f"{self.retry_after:g}"} if fault == "429" else {
+                "retry-after-ms": str(int(self.retry_after * 1000))
+            }
+            err = b'{"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}}'
+            self._later(conn, _http(429, err, extra=extra))
+        elif fault in ("408", "500", "502", "503", "400", "401", "404"):
+            status = int(fault)
+            self._later(conn, _http(status, orjson.dumps({"error": {"message": f"injected {status}"}})))
+        elif fault == "hang":
+            conn.timer = self._loop.call_later(self.hang_s, conn.abort)
+        elif fault == "drop":
+            conn.timer = self._loop.call_later(self.latency, conn.abort)
+        elif fault == "partial":
+            body = self._completion(payload, messages, None)
+            raw = _http(200, body)
+            self._later(conn, raw[: len(raw) - len(body) // 2], close=True)
+        elif fault == "malformed":
+            self._later(conn, _http(200, b'{"id": "x", "choices": [{"message": {"content": "<think>'))
+        elif fault == "nochoices":
+            self._later(conn, _http(200, b'{"id": "x", "object": "chat.completion"}'))
+        elif fault == "chunked":
+            self._later(conn, _chunked(200, self._completion(payload, messages, None)))
+        elif fault == "close":
+            self._later(conn, _http(200, self._completion(payload, messages, None), close=True), close=True)
+        else:
+            self._later(conn, _http(200, self._completion(payload, messages, fault)))
+
+    def _completion(self, payload: dict[str, Any], messages: Any, fault: str | None) -> bytes:
+        text = "\n".join(m.get("content", "") for m in messages if isinstance(m, dict) and isinstance(
+            m.get("content"), str))
+        found = _ANSWER.findall(text)
+        answer = found[-1] if found else self.answer
+        content = f"<think>\nThe answer is {answer}.\n</think>\n<answer>{answer}</answer>\n" \
+                  f"<verifier_answer>{answer}</verifier_answer>"
+        finish = "stop"
+        if fault == "length":
+            content = content[: len(content) // 2]
+            finish = "length"
+        message: dict[str, Any] = {"role": "assistant", "content": content}
+        if fault == "reasoning":
+            message["reasoning_content"] = f"Let me think about {answer}."
+        prompt_tokens = len(text) // 4 + 1
+        completion_tokens = len(content) // 4 + 1
+        return orjson.dumps(
+            {
+                "id": f"chatcmpl-{self.count}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": str(payload.get("model") or "fault-server"),
+                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            }
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the server as a process; prints its base URL on the first line of stdout."""
+    parser = argparse.ArgumentParser(prog="python -m chukmath.testing.fault_server", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--api-key", default=None, help="require this bearer token")
+    parser.add_argument("--retry-after", type=float, default=1.0)
+    parser.add_argument("--no-log", action="store_true", help="do not keep a request log (long benchmarks)")
+    parser.add_argument("--fault", action="append", default=[], metavar="N=KIND", help="fault request number N")
+    args = parser.parse_args(argv)
+    faults: dict[int, str] = {}
+    for spec in args.fault:
+        number, _, kind = spec.partition("=")
+        faults[int(number)] = kind
+    srv = FaultServer(
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        faults=faults,
+        api_key=args.api_key,
+        retry_after=args.retry_after,
+        log_requests=not args.no_log,
+    )
+
+    def ready(s: FaultServer) -> None:
+        print(s.base_url, flush=True)
+
+    def shutdown() -> None:
+        if srv._stop is not None:
+            srv._stop.set()
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, shutdown)
+        await srv.serve(ready)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
