@@ -1,0 +1,143 @@
+"""Parse a teacher's text into ``think``, ``answer`` and ``verifier_answer``, tolerating real-model shapes.
+
+Shapes handled: preamble text before ``<think>``; DeepSeek-R1 output whose opening ``<think>`` was in the
+prompt (only ``</think>`` appears); a response wrapped in a code fence; tag names quoted inside the reasoning
+("put it in <answer> tags") — the answer tags are only looked for after the reasoning ends; truncation (an
+unclosed ``<think>`` gives the partial think and no answer); and a reasoning model's separate
+``reasoning_content``. Missing parts are None, never guesses. :func:`format_issues` lists every deviation from the
+strict training format so the verifier can reject with a precise reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
+TAGS = ("think", "answer", "verifier_answer")
+_FENCED = re.compile(r"^\s*```[a-zA-Z0-9_-]*[ \t]*\n(.*)\n[ \t]*```\s*$", re.DOTALL)
+_ANY_TAG = re.compile(r"</?(?:think|answer|verifier_answer)>")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedResponse:
+    """The three parts of a response (stripped; None when absent or empty) and what the parser noticed."""
+
+    think: str | None
+    answer: str | None
+    verifier_answer: str | None
+    truncated: bool = False
+    think_source: str | None = None  # "content" or "reasoning_content"
+    format_issues: tuple[str, ...] = field(default=())
+
+
+def _strip_or_none(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+def _unfence(text: str) -> tuple[str, bool]:
+    m = _FENCED.match(text)
+    return (m.group(1), True) if m else (text, False)
+
+
+def _block(text: str, tag: str) -> tuple[str | None, bool]:
+    """Content of the first ``<tag>...</tag>`` in ``text``; (partial content, True) when it is never closed."""
+    open_, close = f"<{tag}>", f"</{tag}>"
+    end = text.find(close)
+    if end < 0:
+        start = text.find(open_)
+        return (None, False) if start < 0 else (text[start + len(open_) :], True)
+    # The opening tag nearest the first close: an earlier "<answer>" is a quoted mention, not the block.
+    start = text.rfind(open_, 0, end)
+    if start < 0:
+        return None, False
+    return text[start + len(open_) : end], False
+
+
+def split_think(text: str) -> tuple[str | None, str, bool, str]:
+    """(think, text after the reasoning, unclosed, text before the reasoning) for one content string.
+
+    The reasoning ends at the *last* ``</think>``: a model may quote the tag while thinking, never after.
+    """
+    close = text.rfind(THINK_CLOSE)
+    open_ = text.find(THINK_OPEN)
+    if close >= 0:
+        if 0 <= open_ < close:
+            return text[open_ + len(THINK_OPEN) : close], text[close + len(THINK_CLOSE) :], False, text[:open_]
+        return text[:close], text[close + len(THINK_CLOSE) :], False, ""  # R1: <think> was in the prompt
+    if open_ >= 0:
+        return text[open_ + len(THINK_OPEN) :], "", True, text[:open_]
+    return None, text, False, ""
+
+
+def parse_response(text: str | None, reasoning_content: str | None = None) -> ParsedResponse:
+    """Split a response into its parts; see the module docstring for the shapes accepted."""
+    text = text or ""
+    body, fenced = _unfence(text)
+    think, rest, unclosed, before = split_think(body)
+    source: str | None = "content" if think is not None else None
+    if _strip_or_none(think) is None and _strip_or_none(reasoning_content) is not None:
+        think, source = reasoning_content, "reasoning_content"
+    if unclosed:
+        answer = verifier = None
+        answer_open = False
+    else:
+        answer, answer_open = _block(rest, "answer")
+        verifier, verifier_open = _block(rest, "verifier_answer")
+        answer_open = answer_open or verifier_open
+    issues = _format_issues(text, fenced, before, rest, think, unclosed, source)
+    return ParsedResponse(
+        think=_strip_or_none(think),
+        answer=_strip_or_none(answer),
+        verifier_answer=_strip_or_none(verifier),
+        truncated=unclosed or answer_open,
+        think_source=source,
+        format_issues=tuple(issues),
+    )
+
+
+_STRICT_TAIL = re.compile(
+    r"\s*<answer>(?P<a>.*?)</answer>\s*<verifier_answer>(?P<v>.*?)</verifier_answer>\s*", re.DOTALL
+)
+
+
+def _format_issues(
+    text: str, fenced: bool, before: str, rest: str, think: str | None, unclosed: bool, source: str | None
+) -> list[str]:
+    """Deviations from: <think>…</think> <answer>…</answer> <verifier_answer>…</verifier_answer>, once each."""
+    issues: list[str] = []
+    if fenced:
+        issues.append("response is wrapped in a code fence")
+    if before.strip():
+        issues.append(f"text before <think>: {before.strip()[:60]!r}")
+    if think is None or not think.strip():
+        issues.append("missing or empty <think> block")
+    if unclosed:
+        issues.append("<think> is never closed")
+        return issues
+    if source == "content" and THINK_OPEN in (think or ""):
+        issues.append("<think> appears more than once")
+    counts = {tag: rest.count(f"<{tag}>") for tag in TAGS}
+    closes = {tag: rest.count(f"</{tag}>") for tag in TAGS}
+    for tag in ("answer", "verifier_answer"):
+        if counts[tag] == 0 and closes[tag] == 0:
+            issues.append(f"missing <{tag}>")
+        elif counts[tag] != 1 or closes[tag] != 1:
+            issues.append(f"<{tag}> appears {counts[tag]} time(s), </{tag}> {closes[tag]} time(s); expected once each")
+    if counts["think"] or closes["think"]:
+        issues.append("<think> tags after the reasoning ended")
+    if not issues or all(i.startswith(("text before", "response is wrapped")) for i in issues):
+        m = _STRICT_TAIL.fullmatch(rest)
+        if m is None:
+            a, v = rest.find("<answer>"), rest.find("<verifier_answer>")
+            if 0 <= v < a:
+                issues.append("<verifier_answer> comes before <answer>")
+            else:
+                outside = _ANY_TAG.sub(" ", re.sub(r"<(answer|verifier_answer)>.*?</\1>", " ", rest, flags=re.S))
+                issues.append(f"text outside the tags: {outside.strip()[:60]!r}")
+        elif _ANY_TAG.search(m.group("a")) or _ANY_TAG.search(m.group("v")):
+            issues.append("tags nested inside <answer> or <verifier_answer>")
+    return issues

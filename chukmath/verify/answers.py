@@ -1,0 +1,211 @@
+"""``answers_match(candidate, expected)``: is the teacher's final answer the problem's exact answer?
+
+Order of work, cheapest first:
+
+1. Fast path — both sides are plain numbers (integer, decimal, scientific, ``p/q``): compare ``Fraction``s.
+   No sympy, no parser; tens of thousands of checks per second.
+2. Extraction (:mod:`chukmath.verify.extract`) turns the candidate into items; the expected answer (a sympy
+   ``str()``: scalar, ``{a, b}`` set or ``{x: 3, y: 2}`` mapping) is parsed once and cached.
+3. Each item is parsed by the bounded grammar and reduced to an exact canonical form
+   (:mod:`chukmath.verify.canonical`); equal forms match, and for algebraic values unequal forms do not.
+4. Only when a transcendental atom leaves the form undecided, a 40-digit numeric identity test at generic points
+   (:mod:`chukmath.verify.numeric`) decides.
+
+sympy is never called on teacher text: the grammar, caps and our own canonical form make every step bounded
+by construction, so no thread or process timeout is needed (a hung CAS call cannot be interrupted from Python
+without a process, which would cost more than the whole check). Any parse failure or cap hit means "no match".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from chukmath.verify import canonical as cf
+from chukmath.verify.extract import Item, extract_items
+from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
+from chukmath.verify.numbers import Decimal, approximates, approximates_real, parse_decimal, parse_plain
+from chukmath.verify.numeric import enclose, numerically_equal
+
+_DICT_ENTRY = re.compile(r"^\s*([a-zA-Z]\w{0,8})\s*:\s*(.+)$", re.DOTALL)
+_IMAGINARY_I = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A parsed answer value with what the comparison needs precomputed."""
+
+    node: Node
+    form: cf.Poly | None
+    decimal: Decimal | None
+    variables: frozenset[str]
+
+    @property
+    def rational(self) -> Fraction | None:
+        return None if self.form is None else cf.as_rational(self.form)
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """An expected answer: ``kind`` is scalar, set or mapping."""
+
+    kind: str
+    values: tuple[Value, ...]
+    names: tuple[str, ...] = ()
+    imaginary: bool = False
+
+
+def _decimal_of(node: Node) -> Decimal | None:
+    if isinstance(node, Num) and node.decimal is not None:
+        return parse_decimal(node.decimal)
+    if isinstance(node, Neg) and isinstance(node.arg, Num) and node.arg.decimal is not None:
+        dec = parse_decimal(node.arg.decimal)
+        return None if dec is None else Decimal(-dec.value, dec.quantum, dec.significant)
+    return None
+
+
+def to_value(text: str) -> Value | None:
+    """Parse one expression into a Value, or None when it is not parseable within the caps."""
+    try:
+        node = parse_expression(text)
+    except ParseFailure:
+        return None
+    try:
+        form: cf.Poly | None = cf.canonical(node)
+    except cf.TooComplex:
+        form = None
+    return Value(node, form, _decimal_of(node), frozenset(free_symbols(node)))
+
+
+@lru_cache(maxsize=8192)
+def _plain_expected(expected: str) -> Fraction | None:
+    return parse_plain(expected.strip())
+
+
+@lru_cache(maxsize=8192)
+def parse_expected(expected: str) -> Expected | None:
+    """Parse a generator's exact answer (sympy ``str()``); cached because one answer is checked many times."""
+    text = expected.strip()
+    imaginary = bool(re.search(r"\bI\b", text))
+    if text == "EmptySet":
+        return Expected("set", ())
+    if text.startswith("{") and text.endswith("}"):
+        inner = text[1:-1].strip()
+        if not inner:
+            return Expected("set", ())
+        parts = _split_commas(inner)
+        entries = [_DICT_ENTRY.match(p) for p in parts]
+        if all(entries):
+            pairs = sorted((m.group(1), to_value(m.group(2))) for m in entries if m)
+            if any(v is None for _, v in pairs):
+                return None
+            return Expected("mapping", tuple(v for _, v in pairs if v), tuple(n for n, _ in pairs), imaginary)
+        values = [to_value(p) for p in parts]
+        if any(v is None for v in values):
+            return None
+        return Expected("set", tuple(v for v in values if v), (), imaginary)
+    value = to_value(text)
+    return None if value is None else Expected("scalar", (value,), (), imaginary)
+
+
+def _split_commas(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def values_equal(cand: Value, exp: Value) -> bool:
+    """Exact equality of two values, or the decimal-approximation rule when the candidate is a decimal."""
+    if cand.form is not None and exp.form is not None:
+        if cand.form == exp.form:
+            return True
+        decided = cf.is_decisive(cand.form) and cf.is_decisive(exp.form)
+    else:
+        decided = False
+    if cand.decimal is not None and not exp.variables:
+        return _approximates(cand.decimal, exp)
+    if decided:
+        return False
+    return numerically_equal(cand.node, exp.node, sorted(cand.variables | exp.variables))
+
+
+def _approximates(dec: Decimal, exp: Value) -> bool:
+    exact = exp.rational
+    if exact is not None:
+        return approximates(dec, exact)
+    bounds = enclose(exp.node, dec.significant)
+    return bounds is not None and approximates_real(dec, *bounds)
+
+
+def _item_values(items: list[Item], imaginary: bool) -> list[tuple[str | None, Value]] | None:
+    out = []
+    for item in items:
+        text = _IMAGINARY_I.sub("I", item.text) if imaginary else item.text
+        value = to_value(text)
+        if value is None:
+            return None
+        out.append((item.name, value))
+    return out
+
+
+def answers_match(candidate: str, expected: str) -> bool:
+    """True when ``candidate`` (teacher text) has exactly the value of ``expected`` (a generator's answer).
+
+    Never raises on any input and never evaluates the text as code; hedges, missing or extra roots and
+    unparseable text are False.
+    """
+    if not isinstance(candidate, str) or not isinstance(expected, str):
+        return False
+    plain_expected = _plain_expected(expected)
+    if plain_expected is not None:
+        plain = parse_plain(candidate.strip())
+        if plain is not None:
+            if plain == plain_expected:
+                return True
+            dec = parse_decimal(candidate)
+            return dec is not None and approximates(dec, plain_expected)
+    exp = parse_expected(expected)
+    if exp is None:
+        return False
+    items = extract_items(candidate, scalar=exp.kind == "scalar")
+    if items is None:
+        return False
+    values = _item_values(items, exp.imaginary)
+    if values is None:
+        return False
+    if exp.kind == "scalar":
+        return bool(values) and all(values_equal(v, exp.values[0]) for _, v in values)
+    if exp.kind == "set":
+        return _same_set([v for _, v in values], list(exp.values))
+    return _same_mapping(values, exp)
+
+
+def _same_set(cands: list[Value], exps: list[Value]) -> bool:
+    """Every candidate equals some expected element and every expected element is given (duplicates collapse)."""
+    covered = [False] * len(exps)
+    for cand in cands:
+        hits = [i for i, e in enumerate(exps) if values_equal(cand, e)]
+        if not hits:
+            return False
+        for i in hits:
+            covered[i] = True
+    return all(covered)
+
+
+def _same_mapping(values: list[tuple[str | None, Value]], exp: Expected) -> bool:
+    if len(values) != len(exp.names):
+        return False
+    if all(name is not None for name, _ in values):
+        given = {name: v for name, v in values}
+        if set(given) != set(exp.names):
+            return False
+        return all(values_equal(given[n], e) for n, e in zip(exp.names, exp.values, strict=True))
+    # bare values "(3, 2)" are read in the order of the variable names
+    return all(values_equal(v, e) for (_, v), e in zip(values, exp.values, strict=True))

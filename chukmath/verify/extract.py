@@ -1,0 +1,181 @@
+"""Extraction: from what a teacher wrote to a list of answer items, before any math is parsed.
+
+Strips the wrappers models put around answers (``\\boxed{}``, ``$...$``, markdown bold, code fences, "The answer
+is", a trailing period, units, ``\\text{}``), then splits a candidate into items at top-level separators (commas,
+``or``, ``and``, semicolons) and peels ``x =`` / ``x_1 =`` names off each item, expanding ``±``. Extraction is
+separate from comparison, in the spirit of Math-Verify: every step is a bounded regex or a linear scan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_CANDIDATE = 4000
+MAX_ITEMS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One answer value: ``name`` when written as ``x = ...`` (or ``x: ...``), and the expression text."""
+
+    name: str | None
+    text: str
+
+
+_FENCE = re.compile(r"```[a-zA-Z0-9_-]*")
+_PREFIX = re.compile(
+    r"^(?:(?:so|thus|therefore|hence)\s*,?\s*)?(?:the\s+)?(?:final\s+)?(?:answer|result|solution)s?\s*"
+    r"(?:is|are|:|=)?\s*:?\s*",
+    re.IGNORECASE,
+)
+_BOLD_OPEN = re.compile(r"(?:^|(?<=\s))(?:\*\*|__)(?=\S)")
+_BOLD_CLOSE = re.compile(r"(?<=\S)(?:\*\*|__)(?=\s|$|[.,;:!])")
+_TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|textbf|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]{0,200})\}")
+_UNIT_TAIL = re.compile(
+    r"(?:\s*(?:\^\s*\{?\\circ\}?|\\circ|°|\\degree|\\%|%))+\s*$"
+    r"|(?<=[\d\s}).])\s*(?:[a-zA-Z]{2,}(?:\^?\{?[23]\}?|[²³])?(?:\s*/\s*[a-zA-Z]{1,})?\.?\s*)+$"
+)
+_CONNECTIVE = re.compile(r"\\(?:lor|vee|quad|qquad)(?![a-zA-Z])|\\\\|&|;|\s(?:or|and)\s", re.IGNORECASE)
+_EMPTY = re.compile(r"^(?:\\emptyset|\\varnothing|∅|\{\s*\}|\\\{\s*\\\}|no\s+(?:real\s+)?solutions?)$", re.I)
+_NAMED = re.compile(r"^([a-zA-Z](?:_\{?[a-zA-Z0-9]{1,3}\}?)?)\s*(?:=|:|\\approx|≈)\s*(.+)$", re.DOTALL)
+_TUPLE_EQ = re.compile(r"^\(\s*([a-zA-Z](?:\s*,\s*[a-zA-Z])+)\s*\)\s*=\s*(.+)$", re.DOTALL)
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?")
+_KEEP_WORDS = frozenset(
+    {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "arcsin", "arccos", "arctan",
+     "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "oo", "or", "and"}
+)  # fmt: skip
+
+
+def _boxed(text: str) -> list[str]:
+    """Contents of every ``\\boxed{...}`` / ``\\fbox{...}`` (brace-matched)."""
+    out = []
+    for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0:
+            out.append(text[m.end() : i - 1])
+    return out
+
+
+def _strip_units(text: str) -> str:
+    m = _UNIT_TAIL.search(text)
+    if m is None:
+        return text
+    words = re.findall(r"[a-zA-Z]+", m.group(0))
+    if any(w.lower() in _KEEP_WORDS for w in words):
+        return text
+    return text[: m.start()].rstrip()
+
+
+def clean(text: str) -> str:
+    """Remove the wrappers around a single answer; leaves the math (and separators) alone."""
+    text = _FENCE.sub(" ", text).replace("`", " ")
+    boxed = _boxed(text)
+    if boxed:
+        text = ", ".join(dict.fromkeys(b.strip() for b in boxed))
+    text = text.replace("\\$", " ").replace("$", " ")
+    for delim in ("\\[", "\\]", "\\(", "\\)", "\\displaystyle"):
+        text = text.replace(delim, " ")
+    text = text.strip()
+    for _ in range(4):  # wrappers nest: "**The answer is $110$.**"
+        before = text
+        text = _BOLD_CLOSE.sub("", _BOLD_OPEN.sub("", text)).strip()
+        text = _PREFIX.sub("", text, count=1).strip()
+        text = re.sub(r"[.。!]+$", "", text).strip()
+        text = _TEXT_CMD.sub(lambda m: " " + m.group(1) + " ", text).strip()
+        text = _strip_units(text)
+        if text == before:
+            break
+    return text
+
+
+def _split_top(text: str, seps: re.Pattern[str]) -> list[str]:
+    """Split at separators that are not inside (), [], {} or \\{ \\}."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0:
+            if ch == ",":
+                parts.append(text[start:i])
+                start = i + 1
+            else:
+                m = seps.match(text, i)
+                if m is not None and m.end() > i:
+                    parts.append(text[start:i])
+                    start = i = m.end()
+                    continue
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _unwrap(text: str) -> tuple[str, bool]:
+    """Drop one pair of outer set/tuple brackets; True when the content holds a top-level list."""
+    for open_, close in (("\\left\\{", "\\right\\}"), ("\\{", "\\}"), ("{", "}"), ("(", ")"), ("[", "]")):
+        if text.startswith(open_) and text.endswith(close):
+            inner = text[len(open_) : len(text) - len(close)]
+            if _balanced(inner) and (open_ not in ("(", "[") or len(_split_top(inner, _CONNECTIVE)) > 1):
+                return inner.strip(), True
+    return text, False
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _expand_pm(item: Item) -> list[Item]:
+    text = item.text.replace("\\pm", "±").replace("\\mp", "±").replace("+-", "±")
+    if text.count("±") != 1:
+        return [Item(item.name, text)]
+    head, tail = text.split("±")
+    return [Item(item.name, f"{head}+{tail}"), Item(item.name, f"{head}-{tail}")]
+
+
+def extract_items(text: str, *, scalar: bool = True) -> list[Item] | None:
+    """The answer items in a candidate; [] for an explicit empty set; None when nothing usable is there.
+
+    ``scalar`` says the expected answer is one value, which makes ``1,100`` a thousands-separated number
+    instead of the list ``1, 100``.
+    """
+    if not text or len(text) > MAX_CANDIDATE:
+        return None
+    text = clean(text)
+    if not text:
+        return None
+    if _EMPTY.match(text):
+        return []
+    text = text.replace("{,}", ",")
+    if scalar:
+        text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+    m = _TUPLE_EQ.match(text)
+    if m is not None:  # (x, y) = (3, 2)
+        names = [n.strip() for n in m.group(1).split(",")]
+        values = _split_top(_unwrap(m.group(2).strip())[0], _CONNECTIVE)
+        if len(values) != len(names):
+            return None
+        return [Item(n, v) for n, v in zip(names, values, strict=True)]
+    inner, _ = _unwrap(text)
+    items: list[Item] = []
+    for part in _split_top(inner, _CONNECTIVE):
+        part = part.strip()
+        named = _NAMED.match(part)
+        name, expr = (named.group(1).replace("{", "").replace("}", ""), named.group(2)) if named else (None, part)
+        # In a chain "6/8 = 3/4" the last member is the answer.
+        expr = re.split(r"=|\\approx|≈", expr)[-1].strip()
+        if expr:
+            items.extend(_expand_pm(Item(name, expr)))
+        if len(items) > MAX_ITEMS:
+            return None
+    return items or None
