@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
-from chukmath.build import stages
+from chukmath.build import batch_phase, stages
 from chukmath.build.card import render_card
 from chukmath.build.journal_index import JournalIndex
 from chukmath.build.manifest import Manifest, read_manifest
@@ -112,7 +113,23 @@ class _Judge:
         self._sink.emit(problem, self._select(problem, candidates, self._policy, self._options))
 
 
-def _run_builtin(
+def _unanswered(recipe: BuildRecipe) -> Callable[[Request, int, Problem], Response]:
+    """For the batch teacher: a key still missing after the batches finished is reported, not asked here."""
+
+    def missing(request: Request, sample: int, problem: Problem) -> Response:
+        return Response(
+            request_id=request.id,
+            sample=sample,
+            teacher="batch",
+            model=recipe.teacher.model,
+            content=None,
+            error={"kind": "unanswered", "message": f"no batch answered problem {problem.id}; run build again"},
+        )
+
+    return missing
+
+
+def _run_sync(
     recipe: BuildRecipe,
     prompting: stages.Prompting,
     mix: Any,
@@ -121,19 +138,25 @@ def _run_builtin(
     judge: _Judge,
     counters: Counters,
     display: ProgressDisplay,
+    answer: Callable[[Request, int, Problem], Response],
+    journal: bool,
 ) -> None:
+    """One tight loop, no event loop: for the built-in teacher (``answer`` computes, ``journal``) and for
+    batch results already ingested into the journal (``answer`` reports a key as missing)."""
     samples = recipe.teacher.samples
     use_index = len(index) > 0
     tick = 0
     for problem in stages.problems(mix, recipe, 0, recipe.count):
         request = prompting.request(problem)
+        counters.generated += 1
         responses: list[Response] = []
         for s in range(samples):
             response = index.get(request.id, s) if use_index else None
             if response is None:
-                response = stages.builtin_response(request, s, problem)
-                sink.journal_later(response)
-                counters.asked += 1
+                response = answer(request, s, problem)
+                if journal:
+                    sink.journal_later(response)
+                    counters.asked += 1
             else:
                 counters.resumed += 1
             if response.ok:
@@ -190,6 +213,7 @@ async def _run_live(
     async with teacher, asyncio.TaskGroup() as group:
         for problem in stages.problems(mix, recipe, 0, recipe.count):
             request = prompting.request(problem)
+            counters.generated += 1
             slot = _Slot(problem, request, [None] * samples, samples, asyncio.Event())
             buffer.append(slot)
             for s in range(samples):
@@ -275,6 +299,10 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         run, resuming = prepare(root, fingerprint=fingerprint, name=recipe.name, force=options.force)
         manifest = _manifest_for(recipe, run, resuming, fingerprint, hashes, options.command)
         manifest.write(run.manifest)
+        if recipe.teacher.kind == "batch":
+            # Before the journal is opened for writing: batch collection appends to it itself.
+            batch_phase.run_batches(recipe, prompting, mix, run)
+            resuming = True
         index = JournalIndex.load(run.journal) if resuming else JournalIndex(run.journal)
         responses_total = recipe.count * recipe.teacher.samples
         counters = Counters(
@@ -292,7 +320,10 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         try:
             with ProgressDisplay(counters, enabled=show, stream=options.progress_stream) as display:
                 if recipe.teacher.kind == "builtin":
-                    _run_builtin(recipe, prompting, mix, index, sink, judge, counters, display)
+                    run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
+                    _run_sync(*run_args, stages.builtin_response, journal=True)
+                elif recipe.teacher.kind == "batch":
+                    _run_sync(recipe, prompting, mix, index, sink, judge, counters, display, _unanswered(recipe), False)
                 else:
                     teacher = stages.make_teacher(recipe, api_key)
                     asyncio.run(_run_live(recipe, teacher, prompting, mix, index, sink, judge, counters, display))

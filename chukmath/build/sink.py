@@ -83,7 +83,6 @@ class Sink:
         self._buf_rejects.extend(dumps_line(row) for row in result.rejects)
         self.stats.add_result(problem, result)
         c = self.counters
-        c.generated = self.next_index
         c.verified += sum(1 for o in result.outcomes if o.verdict is not None)
         c.accepted += len(result.rows)
         if len(self._buf_problems) + len(self._buf_train) + len(self._buf_rejects) >= self.flush_every:

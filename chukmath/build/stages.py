@@ -96,6 +96,8 @@ def check_teacher(recipe: BuildRecipe) -> str | None:
     if not t.api_key_env:
         return ""
     key = os.environ.get(t.api_key_env, "")
+    if not key and t.base_url and _is_loopback(t.base_url):
+        return ""  # a local server (llama.cpp, vLLM, the test servers) usually needs no key
     if not key:
         raise TeacherError(
             f"{where}: environment variable {t.api_key_env} (api_key_env) is not set; export it with your API key "
@@ -113,7 +115,7 @@ def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
     if t.kind != "openai":
         raise TeacherError(
             f"recipe '{recipe.name}': teacher kind '{t.kind}' cannot answer inside build; use kind = \"openai\" "
-            "or \"builtin\""
+            'or "builtin"'
         )
     config = OpenAIConfig(
         base_url=t.base_url,
@@ -130,3 +132,9 @@ def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
         tpm=t.tpm or None,
     )
     return OpenAITeacher(config)
+
+
+def _is_loopback(base_url: str) -> bool:
+    from chukmath.teach.batch_client import is_loopback
+
+    return is_loopback(base_url)

@@ -1,0 +1,78 @@
+"""The Batch API teacher inside build: render every request, submit what the journal lacks, wait, ingest.
+
+Submission and collection are chukmath.teach's (``submit_batches``/``collect_batches``): they record every step in
+the journal's batch state, so a build killed while waiting resumes by polling the same batches, never by paying
+for them twice. After this phase every answer is in the journal and build writes the dataset from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chukmath.build import stages
+from chukmath.build.recipe import BuildRecipe
+from chukmath.build.rundir import RunDir
+from chukmath.jsonl import AtomicWriter, dumps_line
+
+
+def write_requests(recipe: BuildRecipe, prompting: stages.Prompting, mix: Any, run: RunDir) -> int:
+    """All requests of the recipe to ``requests.jsonl`` (streamed; rewritten each run, it is cheap)."""
+    path = run.root / "requests.jsonl"
+    count = 0
+    with AtomicWriter(path) as fh:
+        batch: list[bytes] = []
+        for problem in stages.problems(mix, recipe, 0, recipe.count):
+            batch.append(dumps_line(prompting.request(problem).to_dict()))
+            count += 1
+            if len(batch) >= 1024:
+                fh.write(b"".join(batch))
+                batch.clear()
+        fh.write(b"".join(batch))
+    return count
+
+
+def run_batches(
+    recipe: BuildRecipe,
+    prompting: stages.Prompting,
+    mix: Any,
+    run: RunDir,
+    *,
+    client_factory: Callable[[str, str], Any] | None = None,
+    on_poll: Callable[[list[Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Submit the missing keys as batches and wait for all of them; returns what submit and collect did."""
+    from chukmath.teach.batch_collect import collect_batches
+    from chukmath.teach.batch_lines import Sampling
+    from chukmath.teach.batch_submit import submit_batches
+
+    t = recipe.teacher
+    write_requests(recipe, prompting, mix, run)
+    sampling = Sampling(
+        model=t.model,
+        temperature=t.temperature,
+        top_p=t.top_p,
+        max_tokens=t.max_tokens,
+        seed=t.seed,
+        extra_body=dict(t.extra_body),
+    )
+    extra: dict[str, Any] = {} if client_factory is None else {"client_factory": client_factory}
+    submitted = submit_batches(
+        run.root / "requests.jsonl",
+        run.journal,
+        sampling,
+        samples=t.samples,
+        base_url=t.base_url or None,
+        api_key_env=t.api_key_env or "OPENAI_API_KEY",
+        **extra,
+    )
+    report: dict[str, Any] = {"queued": submitted.queued, "already_answered": submitted.already_answered}
+    if submitted.queued or submitted.already_pending or submitted.new_shards:
+        collected = collect_batches(run.journal, wait=True, poll_interval=t.poll_interval, on_poll=on_poll, **extra)
+        report.update(
+            ingested=len(collected.ingested),
+            appended_ok=collected.appended_ok,
+            appended_errors=collected.appended_errors,
+            unanswered=collected.unanswered,
+        )
+    return report
