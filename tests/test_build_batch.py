@@ -1,0 +1,73 @@
+"""`chukmath build` with the Batch API teacher against the loopback Batch API server."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from typer.testing import CliRunner
+
+from chukmath.cli.main import app
+from chukmath.testing.batch_server import BatchApiServer
+
+TEMPLATE = """{#---
+name = "echo"
+description = "Test prompt: the loopback server answers with the Answer line."
+variables = ["question", "answer"]
+reveals_answer = true
+---#}
+Problem: {{ question }}
+Answer: {{ answer }}
+"""
+
+RECIPE = """
+name = "batch"
+count = 60
+seed = 2
+[[mix]]
+generator = "arithmetic"
+weight = 1
+difficulty = 1
+[prompt]
+template = "echo"
+templates_dirs = ["{templates}"]
+[teacher]
+kind = "batch"
+model = "loopback-batch"
+base_url = "{base_url}"
+api_key_env = ""
+poll_interval = 0.05
+[verify]
+policy = "wrong_answer"
+"""
+
+
+def _echo(custom_id: str, body: dict[str, Any]) -> str:
+    text = "\n".join(m["content"] for m in body["messages"])
+    answer = re.findall(r"^Answer: (.+)$", text, re.M)[-1]
+    return f"<think>\nThe answer is {answer}.\n</think>\n<answer>{answer}</answer>\n<verifier_answer>{answer}</verifier_answer>"
+
+
+def test_batch_teacher_builds_and_resumes_without_new_batches(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "echo.jinja").write_text(TEMPLATE)
+    with BatchApiServer(answer=_echo) as server:
+        recipe = tmp_path / "r.toml"
+        recipe.write_text(RECIPE.format(templates=templates, base_url=server.base_url))
+        out = tmp_path / "run"
+        args = ["build", "--recipe", str(recipe), "--out", str(out), "--json"]
+        first = CliRunner().invoke(app, args)
+        assert first.exit_code == 0, repr(first.exception)
+        summary = orjson.loads(first.stdout)
+        assert summary["complete"] and summary["problems"] == 60 and summary["accepted"] == 60
+        creates = server.create_calls
+        train = (out / "train.jsonl").read_bytes()
+        again = CliRunner().invoke(app, args)
+        assert again.exit_code == 0
+        assert server.create_calls == creates
+        assert orjson.loads(again.stdout)["from_journal"] == 60
+        assert (out / "train.jsonl").read_bytes() == train
+    rows = [orjson.loads(line) for line in train.splitlines()]
+    assert all(r["teacher"] == "batch" and r["model"] == "loopback-batch" for r in rows)
