@@ -42,11 +42,11 @@ def state(journal: Path) -> dict:
     return orjson.loads(journal.with_name(journal.name + ".batches.json").read_bytes())
 
 
-def run(*args: str) -> object:
+def run(*args: str, code: int = 0) -> object:
     result = CliRunner().invoke(app, list(args), env=ENV)
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return result
 
 
@@ -57,15 +57,15 @@ def submit(server: BatchApiServer, requests: Path, journal: Path, *extra: str) -
     ).output
 
 
-def collect(journal: Path, *extra: str) -> str:
-    return run("batch", "collect", "--journal", str(journal), *extra).output
+def collect(journal: Path, *extra: str, code: int = 0) -> str:
+    return run("batch", "collect", "--journal", str(journal), *extra, code=code).output
 
 
 def test_submit_splits_status_collect_and_journal(batch_api: BatchApiServer, tmp_path: Path) -> None:
     requests, journal = tmp_path / "requests.jsonl", tmp_path / "responses.jsonl"
     ids = write_requests(requests, 7)
     out = submit(batch_api, requests, journal, "--samples", "2", "--max-requests-per-file", "5",
-                 "--max-tokens", "4", "--seed", "10", "--temperature", "0.6")
+                 "--max-tokens", "4", "--seed", "10", "--temperature", "0.6", "--extra-body", '{"top_k": 5}')
     assert "queued now: 14" in out
     shards = state(journal)["shards"]
     assert [s["lines"] for s in shards] == [5, 5, 4]
@@ -74,7 +74,7 @@ def test_submit_splits_status_collect_and_journal(batch_api: BatchApiServer, tmp
     assert first["custom_id"] == f"{ids[0]}:1"
     assert first["body"] == {
         "model": "teacher-1", "messages": [{"role": "user", "content": "What is 0 + 1? Explain."}],
-        "temperature": 0.6, "max_tokens": 4, "seed": 11,
+        "temperature": 0.6, "max_tokens": 4, "seed": 11, "top_k": 5,
     }
 
     table = run("batch", "status", "--journal", str(journal)).output.splitlines()
@@ -116,7 +116,7 @@ def test_failed_lines_are_journaled_and_only_they_are_resubmitted(batch_api: Bat
     batch_api.fail_times[f"{ids[1]}:0"] = 1
     batch_api.fail_times[f"{ids[4]}:0"] = 2
     submit(batch_api, requests, journal)
-    out = collect(journal)
+    out = collect(journal, code=1)
     assert "answers: 4" in out and "errors: 2" in out and "re-run `chukmath batch submit`" in out
     errors = [r for r in journal_lines(journal) if r["error"]]
     assert {r["request_id"] for r in errors} == {ids[1], ids[4]}
@@ -124,7 +124,7 @@ def test_failed_lines_are_journaled_and_only_they_are_resubmitted(batch_api: Bat
 
     out = submit(batch_api, requests, journal)
     assert "answers already in journal: 4" in out and "queued now: 2" in out
-    collect(journal)
+    collect(journal, code=1)
     out = submit(batch_api, requests, journal)
     assert "queued now: 1" in out
     collect(journal)
@@ -156,7 +156,7 @@ def test_expired_and_cancelled_batches_are_reported_and_retried(batch_api: Batch
     first, second = (s["batch_id"] for s in state(journal)["shards"])
     batch_api.expire(first, answered=1)
     openai.OpenAI(base_url=batch_api.base_url, api_key=KEY).batches.cancel(second)
-    out = collect(journal)
+    out = collect(journal, code=1)
     assert f"not completed: {first} (shard 1): expired" in out
     assert f"not completed: {second} (shard 2): cancelled, 3 unanswered" in out
     kinds = sorted(r["error"]["kind"] for r in journal_lines(journal) if r["error"])
@@ -215,7 +215,7 @@ def test_crash_mid_ingest_resumes_without_duplicates(batch_api: BatchApiServer, 
     ids = write_requests(requests, 4)
     batch_api.fail_times.update({f"{i}:0": 1 for i in ids[:2]})
     submit(batch_api, requests, journal)
-    collect(journal)
+    collect(journal, code=1)
     lines = journal.read_bytes().splitlines(keepends=True)
     assert len(lines) == 4
     # Killed while writing the 4th line (outputs first, then the error file's lines); state not yet marked.
@@ -225,7 +225,7 @@ def test_crash_mid_ingest_resumes_without_duplicates(batch_api: BatchApiServer, 
     data = orjson.loads(path.read_bytes())
     data["shards"][0]["ingested"] = False
     path.write_bytes(orjson.dumps(data))
-    out = collect(journal)
+    out = collect(journal, code=1)
     assert "skipped: 2 already answered, 1 already ingested" in out
     after = journal_lines(journal)
     assert len(after) == 4
@@ -252,16 +252,31 @@ def test_errors_exit_2_with_a_message(batch_api: BatchApiServer, tmp_path: Path)
     write_requests(requests, 2)
     exe = Path(sys.executable).with_name("chukmath")
     env = {k: v for k, v in os.environ.items() if k != "BATCH_TEST_KEY"}
-    base = [str(exe), "batch", "submit", "--requests", str(requests), "--journal", str(journal), "--model", "m",
-            "--base-url", batch_api.base_url, "--api-key-env", "BATCH_TEST_KEY"]
-    done = subprocess.run(base, env=env, capture_output=True, text=True, timeout=60)
+    base = [str(exe), "batch", "submit", "--requests", str(requests), "--out", str(journal), "--model", "m",
+            "--api-key-env", "BATCH_TEST_KEY"]
+    done = subprocess.run([*base, "--base-url", "https://api.example.invalid/v1"], env=env, capture_output=True,
+                          text=True, timeout=60)
     assert done.returncode == 2
     assert "environment variable BATCH_TEST_KEY is not set" in done.stderr
-
     done = subprocess.run([str(exe), "batch", "status", "--journal", str(journal)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "no batches were submitted" in done.stderr
+    base += ["--base-url", batch_api.base_url]
+    done = subprocess.run(base, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "HTTP 401" in done.stderr  # loopback: tried without a key, refused
+
 
     requests.write_text('{"id": "x"}\n')
     done = subprocess.run(base, env={**env, "BATCH_TEST_KEY": KEY}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and f"{requests}:1: missing field(s)" in done.stderr
+
+
+def test_loopback_server_without_key(tmp_path: Path) -> None:
+    requests, journal = tmp_path / "requests.jsonl", tmp_path / "responses.jsonl"
+    write_requests(requests, 2)
+    with BatchApiServer() as server:
+        args = ["batch", "submit", "--requests", str(requests), "--out", str(journal), "--model", "m",
+                "--base-url", server.base_url, "--api-key-env", "NO_SUCH_VAR"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "answers: 2" in CliRunner().invoke(app, ["batch", "collect", "--out", str(journal)]).output

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from chukmath.cli.teach import _extra_body  # the same --extra-body parsing as `chukmath teach`
 from chukmath.teach.batch import (
     MAX_BYTES_PER_FILE,
     MAX_REQUESTS_PER_FILE,
@@ -34,7 +35,10 @@ batch_app = typer.Typer(
 )
 
 Journal = Annotated[
-    Path, typer.Option("--journal", help="The response journal (JSONL); batch state is kept beside it.")
+    Path,
+    typer.Option(
+        "--out", "--journal", help="The response journal (as `chukmath teach --out`); batch state is kept beside it."
+    ),
 ]
 
 
@@ -43,7 +47,9 @@ def submit(
     requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath render`).")],
     journal: Journal,
     model: Annotated[str, typer.Option("--model", help="Model name sent in every request body.")],
-    base_url: Annotated[str | None, typer.Option("--base-url", help="API base URL (default: OpenAI's).")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="API base URL [env OPENAI_BASE_URL, else OpenAI's].")
+    ] = None,
     api_key_env: Annotated[
         str, typer.Option("--api-key-env", help="Environment variable holding the API key (never written anywhere).")
     ] = "OPENAI_API_KEY",
@@ -51,6 +57,9 @@ def submit(
     top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling cut-off.")] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Completion token limit per answer.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Base seed; sample k is sent with seed + k.")] = None,
+    extra_body: Annotated[
+        str | None, typer.Option("--extra-body", help="JSON object merged into each request body.")
+    ] = None,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Answers wanted per request (one line each).")] = 1,
     max_requests_per_file: Annotated[
         int, typer.Option("--max-requests-per-file", min=1, help="Split input files at this many lines.")
@@ -67,7 +76,14 @@ def submit(
     report = submit_batches(
         requests,
         journal,
-        Sampling(model=model, temperature=temperature, top_p=top_p, max_tokens=max_tokens, seed=seed),
+        Sampling(
+            model=model,
+            temperature=temperature,
+            top_p=top_p,
+            max_tokens=max_tokens,
+            seed=seed,
+            extra_body=_extra_body(extra_body),
+        ),
         samples=samples,
         base_url=base_url,
         api_key_env=api_key_env,
@@ -140,7 +156,8 @@ def collect(
     """Download finished batches' output and error files into the journal (never twice).
 
     Failed lines are journaled as errors and expired/failed/cancelled batches are reported; re-run
-    `chukmath batch submit` to retry what is still unanswered.
+    `chukmath batch submit` to retry what is still unanswered. Exit code: 0 nothing failed, 1 some
+    requests failed or went unanswered (re-submit to retry them), 2 bad input or options.
     """
 
     def progress(waiting: list[Shard]) -> None:
@@ -169,6 +186,8 @@ def collect(
         )
     if report.waiting:
         typer.echo(f"still running: {len(report.waiting)} batch(es): {', '.join(report.waiting)}")
+    if report.unanswered or report.appended_errors:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import openai
 
 from chukmath.errors import TeacherError
 
-ClientFactory = Callable[[str | None, str], openai.OpenAI]
+ClientFactory = Callable[[str, str], openai.OpenAI]
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# Sent to loopback servers that need no key: the SDK refuses to start without one.
+NO_KEY = "no-key-needed"
 
 
-def make_client(base_url: str | None, api_key_env: str) -> openai.OpenAI:
+def resolve_base_url(base_url: str | None) -> str:
+    """``--base-url``, else env ``OPENAI_BASE_URL``, else OpenAI's (the same rule as ``chukmath teach``)."""
+    return (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def is_loopback(base_url: str) -> bool:
+    """True for localhost / 127.0.0.0/8 / ::1 URLs, where a key is optional."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_client(base_url: str, api_key_env: str) -> openai.OpenAI:
     """An OpenAI client for ``base_url`` with the key read from env ``api_key_env`` (never stored)."""
     key = os.environ.get(api_key_env)
     if not key:
-        raise TeacherError(
-            f"environment variable {api_key_env} is not set; export your API key in it "
-            f"or name another variable with --api-key-env"
-        )
+        if not is_loopback(base_url):
+            raise TeacherError(
+                f"{base_url} needs an API key: environment variable {api_key_env} is not set; export your key "
+                f"in it or name another variable with --api-key-env"
+            )
+        key = NO_KEY
     return openai.OpenAI(base_url=base_url, api_key=key, timeout=120.0, max_retries=3)
 
+
 def api_error(action: str, exc: Exception) -> TeacherError:
+    """A TeacherError naming the action and the server's status (the SDK's message never holds the key)."""
     status = getattr(exc, "status_code", None)
     detail = f"HTTP {status}: " if status else ""
     return TeacherError(f"{action} failed: {detail}{type(exc).__name__}: {str(exc)[:500]}")

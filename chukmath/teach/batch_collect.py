@@ -16,7 +16,7 @@ import openai
 
 from chukmath.errors import InputError, TeacherError
 from chukmath.jsonl import AtomicWriter, read_jsonl
-from chukmath.teach.batch_client import ClientFactory, api_error, make_client
+from chukmath.teach.batch_client import ClientFactory, api_error, make_client, resolve_base_url
 from chukmath.teach.batch_lines import parse_custom_id, result_to_response, shard_keys
 from chukmath.teach.batch_state import BatchRunState, Shard, load_state
 from chukmath.teach.journal import Journal, read_journal
@@ -74,7 +74,7 @@ def batch_status(journal: Path, *, refresh: bool = True, client_factory: ClientF
         raise InputError(f"{state.path}: no batches were submitted for journal {journal}")
     live = [s for s in state.shards if s.open and s.batch_id and not s.terminal]
     if refresh and live:
-        client = client_factory(state.base_url, state.api_key_env)
+        client = client_factory(resolve_base_url(state.base_url), state.api_key_env)
         for shard in live:
             _refresh(state, shard, client)
         state.save()
@@ -197,7 +197,7 @@ def collect_batches(
     unsent = [s.index for s in state.shards if s.open and s.batch_id is None]
     if unsent:
         raise TeacherError(f"shards {unsent} of {state.path} were never sent; re-run `chukmath batch submit` first")
-    client = client_factory(state.base_url, state.api_key_env)
+    client = client_factory(resolve_base_url(state.base_url), state.api_key_env)
     report = CollectReport()
     deadline = None if timeout is None else time.monotonic() + timeout
     with Journal(journal) as appender:

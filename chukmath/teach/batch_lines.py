@@ -7,7 +7,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,16 @@ class Sampling:
     top_p: float | None = None
     max_tokens: int | None = None
     seed: int | None = None
+    extra_body: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.model:
+            raise ConfigError("--model is required: the model name sent in every request body")
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise ConfigError(f"--max-tokens {self.max_tokens}: must be >= 1")
+        reserved = {"messages", "model", "stream", "n"} & set(self.extra_body)
+        if reserved:
+            raise ConfigError(f"extra body parameter(s) {', '.join(sorted(reserved))}: set by chukmath, not allowed")
 
 
 def custom_id(request_id: str, sample: int) -> str:
@@ -59,6 +69,7 @@ def request_line(request: Request, sample: int, sampling: Sampling) -> dict[str,
         body["max_tokens"] = sampling.max_tokens
     if sampling.seed is not None:
         body["seed"] = sampling.seed + sample
+    body.update(sampling.extra_body)
     return {"custom_id": custom_id(request.id, sample), "method": "POST", "url": ENDPOINT, "body": body}
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openai
 
 from chukmath.errors import ConfigError, InputError
-from chukmath.teach.batch_client import ClientFactory, api_error, make_client
+from chukmath.teach.batch_client import ClientFactory, api_error, make_client, resolve_base_url
 from chukmath.teach.batch_lines import (
     ENDPOINT,
     MAX_BYTES_PER_FILE,
@@ -139,6 +139,7 @@ def submit_batches(
     """
     if samples < 1:
         raise ConfigError(f"--samples must be at least 1 (got {samples})")
+    base_url = resolve_base_url(base_url)
     state = load_state(journal)
     pending = [s for s in state.shards if s.open]
     if state.base_url is not None and state.base_url != base_url and pending:
