@@ -46,7 +46,8 @@ policy = "wrong_answer"
 def _echo(custom_id: str, body: dict[str, Any]) -> str:
     text = "\n".join(m["content"] for m in body["messages"])
     answer = re.findall(r"^Answer: (.+)$", text, re.M)[-1]
-    return f"<think>\nThe answer is {answer}.\n</think>\n<answer>{answer}</answer>\n<verifier_answer>{answer}</verifier_answer>"
+    tail = f"<answer>{answer}</answer>\n<verifier_answer>{answer}</verifier_answer>"
+    return f"<think>\nThe answer is {answer}.\n</think>\n{tail}"
 
 
 def test_batch_teacher_builds_and_resumes_without_new_batches(tmp_path):
