@@ -1,0 +1,9 @@
+"""Problem generation: a registry of seeded, index-addressable problem families and mixes of them.
+
+Problem *i* of a run is a pure function of (family, config, seed, i); answers are exact (sympy ``str()``).
+"""
+
+from chukmath.generate.engine import generate
+from chukmath.generate.registry import Family, get_family, list_families
+
+__all__ = ["Family", "generate", "get_family", "list_families"]

@@ -1,0 +1,154 @@
+"""Runs: the deterministic candidate streams, question de-duplication and slicing.
+
+Item *i* of a run is the *i*-th candidate (in candidate order) whose question was not seen before. Candidate
+*c* of a stream is a pure function of (family, config, difficulty, seed, c), so a slice ``start..start+count``
+replays the prefix's questions (cheap: answers of skipped items are never finished) and is identical to the
+same items of a full run, on any machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from chukmath.errors import ConfigError
+from chukmath.generate.registry import Family
+from chukmath.generate.rng import Rng
+from chukmath.hashing import content_hash
+from chukmath.records import Problem
+
+# Consecutive rejected candidates after which a stream is declared exhausted (its question space is used up).
+MAX_MISSES = 5000
+MAX_SEED = 2**63 - 1
+_BLOOM_LOG2 = 26  # 2**26 bits = 8 MiB, fixed so that every slice sees the same false positives
+_MASK = (1 << _BLOOM_LOG2) - 1
+
+
+class SeenQuestions:
+    """A fixed-size Bloom filter of questions: constant memory at any run length, fully deterministic.
+
+    A false positive only skips a candidate, and does so identically in every run and slice, because what
+    the filter answers for item *i* depends only on the questions before it. At a million questions about
+    one candidate in 10,000 is skipped that way.
+    """
+
+    __slots__ = ("_bits",)
+
+    def __init__(self) -> None:
+        self._bits = bytearray(1 << (_BLOOM_LOG2 - 3))
+
+    def add(self, question: str) -> bool:
+        """Record ``question``; True if it was not seen before."""
+        h = int.from_bytes(hashlib.blake2b(question.encode(), digest_size=16).digest(), "little")
+        bits = self._bits
+        a, b, c = h & _MASK, (h >> 40) & _MASK, (h >> 80) & _MASK
+        ia, ma = a >> 3, 1 << (a & 7)
+        ib, mb = b >> 3, 1 << (b & 7)
+        ic, mc = c >> 3, 1 << (c & 7)
+        if bits[ia] & ma and bits[ib] & mb and bits[ic] & mc:
+            return False
+        bits[ia] |= ma
+        bits[ib] |= mb
+        bits[ic] |= mc
+        return True
+
+
+@dataclass
+class Stream:
+    """One family's candidate stream inside a run."""
+
+    family: Family
+    config: Any
+    difficulty: int
+    key: bytes
+    produced: int = 0
+    next_candidate: int = 0
+
+    def next_new(self, seen: SeenQuestions) -> tuple[str, Any]:
+        """The next candidate whose question is new; ConfigError when the question space is used up."""
+        draw, config, key = self.family.draw, self.config, self.key
+        c = self.next_candidate
+        misses = 0
+        while True:
+            got = draw(config, Rng(key + c.to_bytes(8, "little")))
+            c += 1
+            if got is not None and seen.add(got[0]):
+                self.next_candidate = c
+                self.produced += 1
+                return got
+            misses += 1
+            if misses >= MAX_MISSES:
+                raise ConfigError(
+                    f"{self.family.name} at difficulty {self.difficulty} ran out of distinct questions after "
+                    f"{self.produced} problems ({MAX_MISSES} candidates in a row were repeats); lower --count, "
+                    "raise --difficulty or widen the config (e.g. a larger max_value)"
+                )
+
+
+def stream_key(family: Family, config: Any, difficulty: int, seed: int) -> bytes:
+    """The 16-byte key of a stream: a hash of everything that determines its candidates."""
+    blob = orjson.dumps(
+        {"family": family.name, "difficulty": difficulty, "config": dataclasses.asdict(config), "seed": seed},
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.blake2b(blob, digest_size=16).digest()
+
+
+def check_range(seed: int, count: int, start: int) -> None:
+    """Raise ConfigError for a negative count or start, or a seed outside 0..2**63-1."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise ConfigError(f"invalid seed {seed!r} (allowed: an integer from 0 to {MAX_SEED})")
+    if count < 0:
+        raise ConfigError(f"invalid count {count} (allowed: an integer >= 0)")
+    if start < 0:
+        raise ConfigError(f"invalid start {start} (allowed: an integer >= 0)")
+
+
+def run_streams(
+    streams: list[Stream], pick: Callable[[int], int] | None, *, seed: int, count: int, start: int
+) -> Iterator[Problem]:
+    """Items ``start .. start+count-1`` of a run over ``streams``; ``pick(i)`` chooses the stream of item i."""
+    seen = SeenQuestions()
+    single = streams[0] if pick is None else None
+    for i in range(start + count):
+        stream = single if single is not None else streams[pick(i)]  # type: ignore[misc]
+        question, payload = stream.next_new(seen)
+        if i < start:
+            continue
+        family = stream.family
+        expression, answer, meta = family.finish(stream.config, payload)
+        pid = content_hash(
+            {
+                "generator": family.name,
+                "difficulty": stream.difficulty,
+                "question": question,
+                "expression": expression,
+                "answer": answer,
+            }
+        )
+        yield Problem(pid, family.name, stream.difficulty, seed, i, question, expression, answer, meta)
+
+
+def generate(
+    name: str,
+    *,
+    seed: int,
+    count: int,
+    start: int = 0,
+    difficulty: int | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Iterator[Problem]:
+    """Problems ``start .. start+count-1`` of family ``name``'s run for ``seed`` (validated before yielding)."""
+    from chukmath.generate.registry import get_family
+
+    check_range(seed, count, start)
+    family = get_family(name)
+    config = family.config(difficulty, overrides)
+    level = family.default_difficulty if difficulty is None else difficulty
+    stream = Stream(family, config, level, stream_key(family, config, level, seed))
+    return run_streams([stream], None, seed=seed, count=count, start=start)

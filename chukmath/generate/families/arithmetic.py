@@ -1,0 +1,226 @@
+"""``arithmetic``: + - × ÷ with precedence, parentheses, unary minus, integers, decimals and small powers.
+
+Values are exact rationals kept as ``(numerator, denominator)`` int pairs (cheaper than Fraction in the hot
+path); the answer is formatted exactly as sympy's ``str()`` of the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from math import gcd
+from typing import Any
+
+from chukmath.generate.config import param
+from chukmath.generate.numfmt import decimal_str
+from chukmath.generate.registry import Family, register
+from chukmath.generate.rng import Rng
+
+# A node is (expression text, question text, precedence, is_negative, numerator, denominator).
+# Precedence: 1 = sum, 2 = product, 3 = negated group, 4 = power, 5 = atom.
+Node = tuple[str, str, int, bool, int, int]
+
+_PHRASES = (
+    "What is {e}?",
+    "What's {e}?",
+    "Calculate {e}.",
+    "Compute {e}.",
+    "Evaluate {e}.",
+    "Work out {e}.",
+    "Find the value of {e}.",
+    "What does {e} equal?",
+    "Simplify {e}.",
+    "{e} = ?",
+    "Can you work out {e}?",
+    "Determine the value of {e}.",
+)
+_EXACT = (" Give the exact value.", " Give the answer as an exact fraction or whole number.", "")
+_STYLES = ({"+": "+", "-": "-", "*": "×", "/": "÷"}, {"+": "+", "-": "-", "*": "*", "/": "/"})
+
+
+@dataclass(frozen=True)
+class ArithmeticConfig:
+    """Knobs of the arithmetic family (defaults are difficulty 3)."""
+
+    min_terms: int = param(3, "fewest operands in an expression", min=2, max=12)
+    max_terms: int = param(4, "most operands in an expression", min=2, max=12)
+    max_value: int = param(100, "largest absolute value of an integer operand", min=1, max=10**9)
+    operations: str = param("+-*/", "operators that may appear", chars="+-*/")
+    parentheses: float = param(0.3, "chance that an expression is a random tree (with parentheses)", min=0, max=1)
+    negatives: float = param(0.1, "chance that an operand is negative", min=0, max=1)
+    unary_minus: float = param(0.0, "chance that a parenthesized group is negated, as in -(3 + 4)", min=0, max=1)
+    decimals: float = param(0.0, "chance that an operand is a decimal such as 2.5", min=0, max=1)
+    decimal_places: int = param(1, "most digits after the point in a decimal operand", min=1, max=4)
+    powers: float = param(0.05, "chance that an operand is a small power such as 3**2", min=0, max=1)
+    max_exponent: int = param(3, "largest exponent of a power operand", min=2, max=6)
+    integer_only: bool = param(False, "make every division exact so that the answer is an integer")
+
+    def check(self) -> str | None:
+        """Cross-field rules; a message when violated."""
+        if self.min_terms > self.max_terms:
+            return f"min_terms={self.min_terms} is larger than max_terms={self.max_terms}"
+        if self.integer_only and self.decimals > 0:
+            return f"integer_only=true cannot be combined with decimals={self.decimals}; also set decimals=0"
+        return None
+
+
+PRESETS: dict[int, dict[str, Any]] = {
+    1: {"min_terms": 2, "max_terms": 2, "max_value": 20, "operations": "+-", "parentheses": 0.0,
+        "negatives": 0.0, "powers": 0.0},
+    2: {"min_terms": 2, "max_terms": 3, "max_value": 100, "operations": "+-*", "parentheses": 0.15,
+        "negatives": 0.05, "powers": 0.0},
+    3: {},
+    4: {"min_terms": 3, "max_terms": 5, "max_value": 1000, "parentheses": 0.5, "negatives": 0.15,
+        "unary_minus": 0.05, "decimals": 0.15, "powers": 0.1},
+    5: {"min_terms": 4, "max_terms": 7, "max_value": 10000, "parentheses": 0.7, "negatives": 0.2,
+        "unary_minus": 0.1, "decimals": 0.25, "decimal_places": 2, "powers": 0.15, "max_exponent": 4},
+}
+
+
+_P32 = 1 << 32
+
+
+@lru_cache(maxsize=64)
+def _thresholds(cfg: ArithmeticConfig) -> tuple[int, int, int]:
+    # Chances as 32-bit integer thresholds, computed once per config: one draw then decides several things.
+    t_pow = int(cfg.powers * _P32)
+    return t_pow, t_pow + int((1 - cfg.powers) * cfg.decimals * _P32), int(cfg.negatives * _P32)
+
+
+def _leaf(cfg: ArithmeticConfig, rng: Rng, t_pow: int, t_dec: int, t_neg: int) -> Node:
+    u = rng.below(1 << 64)
+    kind, neg = u & 0xFFFFFFFF, (u >> 32) < t_neg
+    if kind < t_pow:
+        base = rng.randint(2, max(2, min(12, cfg.max_value)))
+        exp = rng.randint(2, cfg.max_exponent)
+        if neg:
+            return (f"(-{base})**{exp}", f"(-{base})^{exp}", 4, False, (-base) ** exp, 1)
+        return (f"{base}**{exp}", f"{base}^{exp}", 4, False, base**exp, 1)
+    if kind < t_dec:
+        places = rng.randint(1, cfg.decimal_places)
+        scale = 10**places
+        units = rng.randint(1, cfg.max_value * scale)
+        if units % 10 == 0:
+            units += 1  # "2.50" reads oddly; keep the last digit significant
+        g = gcd(units, scale)
+        num, den = units // g, scale // g
+        text = decimal_str(units, places)
+    else:
+        num, den = 1 + rng.below(cfg.max_value), 1
+        text = str(num)
+    if neg:
+        return ("-" + text, "-" + text, 5, True, -num, den)
+    return (text, text, 5, False, num, den)
+
+
+def _combine(op: str, left: Node, right: Node, cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> Node | None:
+    le, lq, lp, ln, a, b = left
+    re_, rq, rp, rn, c, d = right
+    if op == "/":
+        if c == 0:
+            return None
+        if cfg.integer_only and a % c:
+            # Replace the dividend by a multiple of the divisor so the quotient is exact.
+            k = rng.randint(1, max(1, cfg.max_value // abs(c)))
+            if cfg.negatives and rng.chance(cfg.negatives):
+                k = -k
+            a, b = c * k, 1
+            le = lq = str(a) if a >= 0 else f"-{-a}"
+            lp, ln = 5, a < 0
+        num, den = a * d, b * c
+        if den < 0:
+            num, den = -num, -den
+        prec = 2
+    elif op == "*":
+        num, den, prec = a * c, b * d, 2
+    elif op == "+":
+        num, den, prec = a * d + c * b, b * d, 1
+    else:
+        num, den, prec = a * d - c * b, b * d, 1
+    if den != 1:
+        g = gcd(num, den)
+        if g != 1:
+            num //= g
+            den //= g
+    if lp < prec or ln:
+        le, lq = f"({le})", f"({lq})"
+    if rp < prec or rn or (rp == prec and op in "-/"):
+        re_, rq = f"({re_})", f"({rq})"
+    s = sym[op]
+    return (f"{le} {op} {re_}", f"{lq} {s} {rq}", prec, False, num, den)
+
+
+def _tree(leaves: list[Node], ops: list[str], lo: int, hi: int, cfg: ArithmeticConfig, rng: Rng,
+          sym: dict[str, str]) -> Node | None:
+    if hi - lo == 1:
+        return leaves[lo]
+    k = rng.randint(lo + 1, hi - 1)
+    left = _tree(leaves, ops, lo, k, cfg, rng, sym)
+    right = _tree(leaves, ops, k, hi, cfg, rng, sym)
+    if left is None or right is None:
+        return None
+    node = _combine(ops[k - 1], left, right, cfg, rng, sym)
+    if node is not None and cfg.unary_minus and rng.chance(cfg.unary_minus):
+        e, q, _, _, n, d = node
+        node = (f"-({e})", f"-({q})", 3, True, -n, d)
+    return node
+
+
+def _flat(leaves: list[Node], ops: list[str], cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> Node | None:
+    # Products bind first, then sums left to right: the printed text needs no parentheses.
+    terms: list[tuple[str, Node]] = []
+    cur: Node | None = leaves[0]
+    pending = "+"
+    for op, leaf in zip(ops, leaves[1:], strict=True):
+        if op in "*/":
+            cur = _combine(op, cur, leaf, cfg, rng, sym)
+            if cur is None:
+                return None
+        else:
+            terms.append((pending, cur))
+            pending, cur = op, leaf
+    terms.append((pending, cur))
+    acc = terms[0][1]
+    for op, node in terms[1:]:
+        acc = _combine(op, acc, node, cfg, rng, sym)
+        if acc is None:
+            return None
+    return acc
+
+
+def build_expression(cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> tuple[Node | None, list[str]]:
+    """A random expression node under ``cfg`` (None when it divides by zero) and the operators drawn."""
+    n = rng.randint(cfg.min_terms, cfg.max_terms)
+    t_pow, t_dec, t_neg = _thresholds(cfg)
+    leaves = [_leaf(cfg, rng, t_pow, t_dec, t_neg) for _ in range(n)]
+    opchars = cfg.operations
+    ops = [opchars[rng.below(len(opchars))] for _ in range(n - 1)]
+    if cfg.parentheses and rng.chance(cfg.parentheses):
+        return _tree(leaves, ops, 0, n, cfg, rng, sym), ops
+    return _flat(leaves, ops, cfg, rng, sym), ops
+
+
+def draw(cfg: ArithmeticConfig, rng: Rng) -> tuple[str, Any] | None:
+    """One arithmetic candidate: ``(question, (expression, answer, meta))``."""
+    sym = _STYLES[rng.below(2)]
+    node, ops = build_expression(cfg, rng, sym)
+    if node is None:
+        return None
+    expr, q, _, _, num, den = node
+    question = _PHRASES[rng.below(len(_PHRASES))].format(e=q)
+    if den != 1:
+        question += _EXACT[rng.below(len(_EXACT))]
+    answer = str(num) if den == 1 else f"{num}/{den}"
+    return question, (expr, answer, {"operations": "".join(sorted(set(ops)))})
+
+
+FAMILY = register(
+    Family(
+        name="arithmetic",
+        description="Integer and decimal arithmetic with + - × ÷, precedence, parentheses, unary minus and "
+        "small powers; exact rational answers (optionally integer-only).",
+        config_cls=ArithmeticConfig,
+        presets=PRESETS,
+        draw=draw,
+    )
+)
