@@ -40,6 +40,8 @@ CALL_NAMES = frozenset(
         "lcm",
         "Mod",
         "divisor_count",
+        "divisor_sigma",
+        "multiplicity",
         "sqrt",
         "sin",
         "cos",
@@ -217,10 +219,13 @@ def _sympy_calls() -> dict[str, Callable[..., Any]]:
         "Eq": sympy.Eq,
         "Derivative": sympy.Derivative,
         "Integral": sympy.Integral,
-        "gcd": sympy.gcd,
-        "lcm": sympy.lcm,
+        # sympy.gcd(a, b, c) reads c as a polynomial generator and ignores it; the list form folds them all.
+        "gcd": lambda *a: sympy.gcd(list(a)),
+        "lcm": lambda *a: sympy.lcm(list(a)),
         "Mod": sympy.Mod,
         "divisor_count": sympy.divisor_count,
+        "divisor_sigma": sympy.divisor_sigma,
+        "multiplicity": sympy.multiplicity,
         "sqrt": sympy.sqrt,
         "sin": sympy.sin,
         "cos": sympy.cos,
@@ -241,6 +246,8 @@ _ARITY = {
     "lcm": (2, 16),
     "Mod": (2, 2),
     "divisor_count": (1, 1),
+    "divisor_sigma": (1, 2),
+    "multiplicity": (2, 2),
     "sqrt": (1, 1),
     "sin": (1, 1),
     "cos": (1, 1),
@@ -333,10 +340,15 @@ def _check_call(name: str, args: list[Any], as_int: Callable[[Any, str], int], w
         n = as_int(args[0], "the argument of factorial")
         if not 0 <= n <= MAX_FACTORIAL:
             raise _fail(where, expr, f"factorial argument {n} is outside 0..{MAX_FACTORIAL}")
-    elif name == "divisor_count":
-        n = as_int(args[0], "the argument of divisor_count")
+    elif name in ("divisor_count", "divisor_sigma", "multiplicity"):
+        # These factor their argument; cap it so factoring stays fast.
+        n = as_int(args[-1] if name == "multiplicity" else args[0], f"the number in {name}")
         if not 1 <= abs(n) <= MAX_DIVISOR_COUNT_ARG:
-            raise _fail(where, expr, f"divisor_count argument {n} is outside 1..{MAX_DIVISOR_COUNT_ARG}")
+            raise _fail(where, expr, f"{name} argument {n} is outside 1..{MAX_DIVISOR_COUNT_ARG}")
+        if name == "divisor_sigma" and len(args) == 2 and not 0 <= as_int(args[1], "the power in divisor_sigma") <= 8:
+            raise _fail(where, expr, "divisor_sigma power must be in 0..8")
+        if name == "multiplicity" and not 2 <= as_int(args[0], "the prime in multiplicity") <= MAX_DIVISOR_COUNT_ARG:
+            raise _fail(where, expr, "multiplicity needs a base of at least 2")
     elif name == "Derivative":
         for spec in args[1:]:
             orders = [spec[1]] if isinstance(spec, tuple) and len(spec) == 2 else [spec]

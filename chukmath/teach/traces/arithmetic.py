@@ -62,18 +62,33 @@ class ArithmeticWalk:
             literal = _fraction_literal(node)
             if literal is not None:
                 return literal
-            left = self.value(node.left)
-            right = self.value(node.right)
             if isinstance(node.op, ast.Pow):
-                return self.power(left, right)
-            op = _OPS[type(node.op)]
-            if op == OP_DIV and right == 0:
-                raise InputError(f"{self.where}: division by zero in {self.expr!r}; fix the generator")
-            return self.binary(left, op, right)
+                return self.power(self.value(node.left), self.value(node.right))
+            return self.chain(node)
         raise InputError(
             f"{self.where}: {type(node).__name__} in {self.expr!r} is not plain arithmetic; "
             "the arithmetic trace takes numbers and + - * / ** only"
         )
+
+    def chain(self, node: ast.BinOp) -> Number:
+        """A run of + - over terms of × ÷ in textbook order: every factor (groups, powers) first,
+        then × and ÷ inside each term left to right, then + and - left to right."""
+        terms = _split(node, (ast.Add, ast.Sub), None)
+        factor_values = [
+            [(op, self.value(factor)) for op, factor in _split(term, (ast.Mult, ast.Div), None)] for _, term in terms
+        ]
+        term_values: list[tuple[str | None, Number]] = []
+        for (term_op, _), factors in zip(terms, factor_values, strict=True):
+            total = factors[0][1]
+            for op, value in factors[1:]:
+                if op == OP_DIV and value == 0:
+                    raise InputError(f"{self.where}: division by zero in {self.expr!r}; fix the generator")
+                total = self.binary(total, op or OP_MUL, value)
+            term_values.append((term_op, total))
+        result = term_values[0][1]
+        for op, value in term_values[1:]:
+            result = self.binary(result, op or OP_ADD, value)
+        return result
 
     def binary(self, left: Number, op: str, right: Number) -> Number:
         line, result = step(left, op, right, self.style)
@@ -116,6 +131,17 @@ class ArithmeticWalk:
                 result = square if result is None else self.binary(result, OP_MUL, square)
         assert result is not None  # n >= 1 always has a set bit
         return result
+
+
+def _split(node: ast.expr, ops: tuple[type, ...], first: str | None) -> list[tuple[str | None, ast.expr]]:
+    """Flatten a left-leaning run of ``ops`` into ``[(None, a), (op, b), ...]``; fraction literals stay whole."""
+    items: list[tuple[str | None, ast.expr]] = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ops) and _fraction_literal(node) is None:
+        items.append((_OPS[type(node.op)], node.right))
+        node = node.left
+    items.append((first, node))
+    items.reverse()
+    return items
 
 
 def _fraction_literal(node: ast.BinOp) -> Fraction | None:

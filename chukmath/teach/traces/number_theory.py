@@ -132,16 +132,12 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
     return result
 
 
-def divisor_count(n: int, lines: list[str]) -> int:
-    """Number of positive divisors of ``|n|`` from its prime factorization (exponents plus one, multiplied)."""
+def _factor(n: int, lines: list[str]) -> list[tuple[int, int]]:
+    """Prime factorization of ``n >= 2`` with one true division claim per prime factor removed."""
     import sympy
 
-    n = abs(n)
-    if not 1 <= n <= MAX_DIVISOR_COUNT_ARG:
-        raise InputError(f"divisor_count argument {n} is outside 1..{MAX_DIVISOR_COUNT_ARG}")
-    if n == 1:
-        lines.append("1 has exactly one positive divisor, itself.")
-        return 1
+    if not 2 <= n <= MAX_DIVISOR_COUNT_ARG:
+        raise InputError(f"cannot factor {n}: it must be in 2..{MAX_DIVISOR_COUNT_ARG}")
     factors = sorted(sympy.factorint(n).items())
     lines.append(f"Factor {n} into primes by dividing out each prime:")
     current = n
@@ -151,6 +147,16 @@ def divisor_count(n: int, lines: list[str]) -> int:
             lines.append(line)
     shown = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in factors)
     lines.append(f"So the prime factorization of {n} is {shown}.")
+    return factors
+
+
+def divisor_count(n: int, lines: list[str]) -> int:
+    """Number of positive divisors of ``|n|`` from its prime factorization (exponents plus one, multiplied)."""
+    n = abs(n)
+    if n == 1:
+        lines.append("1 has exactly one positive divisor, itself.")
+        return 1
+    factors = _factor(n, lines)
     lines.append("A divisor picks each prime's exponent from 0 up to its exponent, so multiply (exponent + 1):")
     total = 1
     for index, (_, count) in enumerate(factors):
@@ -163,6 +169,49 @@ def divisor_count(n: int, lines: list[str]) -> int:
             lines.append(line)
             total = int(product)
     return total
+
+
+def divisor_sigma(n: int, lines: list[str]) -> int:
+    """Sum of the positive divisors of ``|n|``: the product over primes of ``1 + p + ... + p^e``."""
+    n = abs(n)
+    if n == 1:
+        lines.append("The only positive divisor of 1 is 1.")
+        return 1
+    factors = _factor(n, lines)
+    lines.append("The divisor sum is the product, over the primes, of 1 + p + ... + p^e:")
+    total = 1
+    for index, (prime, count) in enumerate(factors):
+        power, partial = 1, 1
+        for _ in range(count):
+            line, power = step(power, OP_MUL, prime) if power != 1 else (None, prime)
+            if line:
+                lines.append(line)
+            line, partial = step(partial, OP_ADD, power)
+            lines.append(line)
+        if index == 0:
+            total = int(partial)
+        else:
+            line, product = step(total, OP_MUL, partial)
+            lines.append(line)
+            total = int(product)
+    return total
+
+
+def multiplicity(prime: int, n: int, lines: list[str]) -> int:
+    """How many times ``prime`` divides ``n``: divide while the remainder is 0."""
+    if prime < 2 or n == 0:
+        raise InputError(f"multiplicity({prime}, {n}) is not defined; use a base >= 2 and a nonzero number")
+    lines.append(f"Divide {n} by {prime} as long as the division is exact.")
+    count, current = 0, n
+    while True:
+        block, r = _remainder(current, prime)
+        if r != 0:
+            lines.append(block[-1])
+            lines.append(f"{current} is not divisible by {prime}, so stop after {count} division(s).")
+            return count
+        line, current = step(current, OP_DIV, prime)
+        lines.append(line)
+        count += 1
 
 
 def _mod(node: ast.Call, expr: str, where: str, walk: ArithmeticWalk, lines: list[str]) -> int:
@@ -208,6 +257,10 @@ def _restate(tree: ast.Call, expr: str) -> str:
         return f"the remainder of {args[0]} modulo {args[1]}"
     if name == "divisor_count" and len(args) == 1:
         return f"the number of positive divisors of {args[0]}"
+    if name == "divisor_sigma" and len(args) == 1:
+        return f"the sum of the positive divisors of {args[0]}"
+    if name == "multiplicity" and len(args) == 2:
+        return f"the exponent of {args[0]} in {args[1]}"
     return f"{name}({', '.join(args)})"
 
 
@@ -231,12 +284,18 @@ def number_theory_trace(problem: Problem) -> str:
             raise InputError(f"{where}: {name} needs at least 2 numbers in {expr!r}")
         lines.extend(walk.lines)
         result = _CALLS[name](values, lines)
-    elif name == "divisor_count":
+    elif name in ("divisor_count", "divisor_sigma"):
         values = _int_args(tree, expr, where, walk)
         if len(values) != 1:
-            raise InputError(f"{where}: divisor_count takes one number in {expr!r}")
+            raise InputError(f"{where}: {name} takes one number in {expr!r}")
         lines.extend(walk.lines)
-        result = divisor_count(values[0], lines)
+        result = (divisor_count if name == "divisor_count" else divisor_sigma)(values[0], lines)
+    elif name == "multiplicity":
+        values = _int_args(tree, expr, where, walk)
+        if len(values) != 2:
+            raise InputError(f"{where}: multiplicity takes a prime and a number in {expr!r}")
+        lines.extend(walk.lines)
+        result = multiplicity(values[0], values[1], lines)
     else:
         raise InputError(f"{where}: {name} is not a number-theory function this teacher explains ({expr!r})")
     shown = _restate(tree, expr)

@@ -30,9 +30,10 @@ def _square_part(n: int) -> tuple[int, int]:
 
 
 def _poly_text(a: Fraction, b: Fraction, c: Fraction, name: str) -> str:
-    """``x^2 - 6x + 1`` with coefficient-first terms."""
+    """``x² - 6x + 1`` with coefficient-first terms."""
     parts: list[str] = []
-    for coefficient, power in ((a, f"{name}^2"), (b, name), (c, "")):
+    # x² rather than x^2: a bare exponent digit before "- 12 = 0" would read as the false claim "2 - 12 = 0".
+    for coefficient, power in ((a, f"{name}²"), (b, name), (c, "")):
         if coefficient == 0:
             continue
         magnitude = abs(coefficient)
