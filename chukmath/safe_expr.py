@@ -216,7 +216,8 @@ def _sympy_calls() -> dict[str, Callable[..., Any]]:
     import sympy
 
     return {
-        "Eq": sympy.Eq,
+        # Unevaluated: Eq(2*x + 1, 2*x + 3) must stay an equation (to be reported as unsolvable), not become False.
+        "Eq": lambda a, b: sympy.Eq(a, b, evaluate=False),
         "Derivative": sympy.Derivative,
         "Integral": sympy.Integral,
         # sympy.gcd(a, b, c) reads c as a polynomial generator and ignores it; the list form folds them all.
