@@ -336,3 +336,19 @@ def test_builtin_dir_prefers_the_packaged_copy_then_the_repo_copy(tmp_path: Path
     assert builtin_template_dir(package) == repo / "templates"
     write_template(package / "builtin_templates", "packaged", "{{ question }}\n")
     assert builtin_template_dir(package) == package / "builtin_templates"
+
+
+def test_problem_text_is_data_not_template_code() -> None:
+    tricky = Problem(
+        id="arithmetic-7-9",
+        generator="arithmetic",
+        difficulty=1,
+        seed=7,
+        index=9,
+        question="What is {{ 7 * 7 }} {% raw %}? {{ ''.__class__ }}",
+        expression="7 * 7",
+        answer="49",
+        meta={},
+    )
+    content = TemplateLibrary().get("answer_blind").render(tricky)[0]["content"]
+    assert "Problem: What is {{ 7 * 7 }} {% raw %}? {{ ''.__class__ }}\n" in content

@@ -26,13 +26,16 @@ TemplatesOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--templates",
+        metavar="DIR",
         help="A folder of *.jinja templates searched before the built-ins (repeatable; earlier wins).",
         file_okay=False,
     ),
 ]
 SystemOpt = Annotated[
     str | None,
-    typer.Option("--system", help="System message text: replaces the template's system message, or is prepended."),
+    typer.Option(
+        "--system", metavar="TEXT", help="System message text: replaces the template's system message, or is prepended."
+    ),
 ]
 
 templates_app = typer.Typer(
@@ -75,7 +78,7 @@ def list_templates(templates: TemplatesOpt = None) -> None:
 
 @templates_app.command("show")
 def show_template(
-    name: Annotated[str, typer.Argument(help="Template name (or a path to a .jinja file).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Template name (or a path to a .jinja file).")],
     templates: TemplatesOpt = None,
 ) -> None:
     """Print a template's metadata, its file and its source text.
@@ -99,14 +102,24 @@ def show_template(
 
 @templates_app.command("render")
 def render_template(
-    name: Annotated[str, typer.Argument(help="Template name (or a path to a .jinja file).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Template name (or a path to a .jinja file).")],
     templates: TemplatesOpt = None,
-    question: Annotated[str | None, typer.Option(help="Problem text (with --expression and --answer).")] = None,
-    expression: Annotated[str | None, typer.Option(help="The problem's expression, e.g. '2 + 3'.")] = None,
-    answer: Annotated[str | None, typer.Option(help="The exact answer, e.g. '5' or '3/4'.")] = None,
-    meta: Annotated[str | None, typer.Option(help='Problem meta as JSON, e.g. \'{"unit": "km"}\'.')] = None,
-    problems: Annotated[Path | None, typer.Option(help="A problems JSONL file (with --index).", dir_okay=False)] = None,
-    index: Annotated[int | None, typer.Option(help="Render the problem whose 'index' field is this.")] = None,
+    question: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Problem text (with --expression and --answer).")
+    ] = None,
+    expression: Annotated[
+        str | None, typer.Option(metavar="EXPR", help="The problem's expression, e.g. '2 + 3'.")
+    ] = None,
+    answer: Annotated[str | None, typer.Option(metavar="TEXT", help="The exact answer, e.g. '5' or '3/4'.")] = None,
+    meta: Annotated[
+        str | None, typer.Option(metavar="JSON", help='Problem meta as JSON, e.g. \'{"unit": "km"}\'.')
+    ] = None,
+    problems: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="A problems JSONL file (with --index).", dir_okay=False)
+    ] = None,
+    index: Annotated[
+        int | None, typer.Option(metavar="I", help="Render the problem whose 'index' field is this.")
+    ] = None,
     system: SystemOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the messages as a JSON list.")] = False,
 ) -> None:
@@ -173,7 +186,8 @@ def _cli_problem(
 @templates_app.command("lint")
 def lint_templates(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Template files or folders (default: the built-ins and --templates).")
+        list[Path] | None,
+        typer.Argument(metavar="PATH", help="Template files or folders (default: the built-ins and --templates)."),
     ] = None,
     templates: TemplatesOpt = None,
 ) -> None:
@@ -195,9 +209,11 @@ def lint_templates(
 
 
 def prompts(
-    problems: Annotated[Path, typer.Option(help="Problems JSONL (from `chukmath generate`).", dir_okay=False)],
-    template: Annotated[str, typer.Option(help="Template name (or a path to a .jinja file).")],
-    out: Annotated[str, typer.Option(help="Requests JSONL to write ('-' for stdout).")],
+    problems: Annotated[
+        Path, typer.Option(metavar="FILE", help="Problems JSONL (from `chukmath generate`).", dir_okay=False)
+    ],
+    template: Annotated[str, typer.Option(metavar="NAME", help="Template name (or a path to a .jinja file).")],
+    out: Annotated[str, typer.Option(metavar="FILE", help="Requests JSONL to write ('-' for stdout).")],
     templates: TemplatesOpt = None,
     system: SystemOpt = None,
 ) -> None:
