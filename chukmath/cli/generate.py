@@ -1,7 +1,123 @@
-"""CLI commands (being written)."""
+"""``chukmath generators list`` and ``chukmath generate``: thin wrappers over :mod:`chukmath.generate`."""
 
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import orjson
 import typer
+
+from chukmath.errors import ConfigError
+from chukmath.jsonl import AtomicWriter
+from chukmath.records import Problem
+
+_FLUSH = 1 << 20  # bytes buffered before each write
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"invalid --set {pair!r} (expected key=value, e.g. --set max_value=50)")
+        out[key.strip()] = value
+    return out
+
+
+def write_problems(problems: Iterator[Problem], out: str) -> int:
+    """Stream problems to ``out`` (``-`` = stdout) as JSONL through an atomic temp file; returns the count."""
+    n = 0
+    dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    with AtomicWriter(out) as fh:
+        chunk: list[bytes] = []
+        size = 0
+        for problem in problems:
+            line = dumps(problem.to_dict(), option=opt)
+            chunk.append(line)
+            size += len(line)
+            n += 1
+            if size >= _FLUSH:
+                fh.write(b"".join(chunk))
+                chunk, size = [], 0
+        if chunk:
+            fh.write(b"".join(chunk))
+    return n
+
+
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array (name, description, config).")] = False,
+) -> None:
+    """List the problem families with their config keys.
+
+    Example: chukmath generators list --json
+    """
+    from chukmath.generate import list_families
+
+    described = [f.describe() for f in list_families()]
+    if as_json:
+        sys.stdout.write(orjson.dumps(described, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    width = max(len(d["name"]) for d in described)
+    for d in described:
+        typer.echo(f"{d['name']:<{width}}  {d['description']}")
+        keys = ", ".join(f"{c['name']}={_show(c['default'])}" for c in d["config"])
+        typer.echo(f"{'':<{width}}  config (difficulty {d['default_difficulty']}): {keys}")
+
+
+def _show(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def generate_command(
+    count: Annotated[int, typer.Option("--count", "-n", help="How many problems to write.")],
+    generator: Annotated[
+        str | None, typer.Option("--generator", "-g", help="Family name (see `chukmath generators list`).")
+    ] = None,
+    recipe: Annotated[
+        str | None, typer.Option("--recipe", "-r", help="Mix recipe: a TOML path or a bundled name (gsm8k_style).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Run seed (default: the recipe's seed, else 0).")] = None,
+    start: Annotated[int, typer.Option(help="First index: --start 100 --count 50 writes items 100..149.")] = 0,
+    difficulty: Annotated[int | None, typer.Option(help="Difficulty preset 1-5 (default: the family's, 3).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a config value: --set max_value=50 (repeatable).")
+    ] = None,
+    out: Annotated[str, typer.Option("--out", "-o", help="Output JSONL file, or - for stdout.")] = "-",
+) -> None:
+    """Generate problems with exact answers as JSONL (the same command always writes the same bytes).
+
+    Example: chukmath generate --generator arithmetic --count 1000 --seed 7 --difficulty 2 --out problems.jsonl
+    """
+    from chukmath.generate import generate, generate_mix, load_mix_recipe
+
+    if (generator is None) == (recipe is None):
+        raise ConfigError("give exactly one of --generator NAME or --recipe FILE")
+    began = time.perf_counter()
+    if recipe is not None:
+        if difficulty is not None or set_:
+            raise ConfigError("--difficulty and --set apply to --generator; put them in the recipe's [[mix]] tables")
+        mix = load_mix_recipe(recipe)
+        problems = generate_mix(mix, seed=seed, count=count, start=start)
+        label = f"recipe {mix.name}"
+    else:
+        assert generator is not None
+        problems = generate(
+            generator, seed=0 if seed is None else seed, count=count, start=start, difficulty=difficulty,
+            overrides=_overrides(set_ or []),
+        )
+        label = generator
+    n = write_problems(problems, out)
+    if out != "-":
+        elapsed = time.perf_counter() - began
+        typer.echo(f"wrote {n} problems ({label}, items {start}..{start + n - 1}) to {out} in {elapsed:.2f}s", err=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``generators list`` and ``generate`` to ``app``."""
+    generators = typer.Typer(help="Problem families.", no_args_is_help=True, rich_markup_mode=None)
+    generators.command("list")(list_command)
+    app.add_typer(generators, name="generators")
+    app.command("generate")(generate_command)

@@ -4,6 +4,18 @@ Problem *i* of a run is a pure function of (family, config, seed, i); answers ar
 """
 
 from chukmath.generate.engine import generate
+from chukmath.generate.mix import MixEntry, MixRecipe, generate_mix, load_mix_recipe, parse_mix, resolve_recipe
 from chukmath.generate.registry import Family, get_family, list_families
 
-__all__ = ["Family", "generate", "get_family", "list_families"]
+__all__ = [
+    "Family",
+    "MixEntry",
+    "MixRecipe",
+    "generate",
+    "generate_mix",
+    "get_family",
+    "list_families",
+    "load_mix_recipe",
+    "parse_mix",
+    "resolve_recipe",
+]
