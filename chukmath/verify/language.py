@@ -1,0 +1,89 @@
+"""Is the reasoning written in the requested language? A script-based check, cheap and dependency-free.
+
+Reasoning models drift: a Qwen-style model may switch to Chinese mid-thought, or emit words that mix scripts
+(``the計算``, Cyrillic look-alikes inside Latin words). We count letters by Unicode script — LaTeX commands and
+Greek letters are ignored because they are math notation — and flag (a) a substantial share of letters from a
+script the language does not use, (b) too few letters in the language's own script for non-Latin languages,
+(c) any word that mixes scripts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from chukmath.errors import ConfigError
+
+# Language code -> scripts its prose is written in. Latin is always tolerated for math (x, sin, LaTeX).
+LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
+    **{code: frozenset({"LATIN"}) for code in "en fr de es it pt nl sv da no fi pl cs ro tr id vi".split()},
+    "zh": frozenset({"CJK"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "ko": frozenset({"HANGUL", "CJK"}),
+    "ru": frozenset({"CYRILLIC"}),
+    "uk": frozenset({"CYRILLIC"}),
+    "el": frozenset({"GREEK"}),
+    "ar": frozenset({"ARABIC"}),
+    "he": frozenset({"HEBREW"}),
+    "hi": frozenset({"DEVANAGARI"}),
+    "th": frozenset({"THAI"}),
+}
+FOREIGN_SHARE = 0.02  # of letters; a few stray CJK characters in long English reasoning is already drift
+FOREIGN_MIN = 3
+NATIVE_SHARE = 0.3  # non-Latin languages: at least this share of letters in the language's own script
+
+_LATEX_CMD = re.compile(r"\\[a-zA-Z]+")
+_WORD = re.compile(r"[^\W\d_]+")
+_SCRIPT_PREFIXES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW",
+                    "DEVANAGARI", "THAI")  # fmt: skip
+
+
+def script_of(ch: str) -> str:
+    """The Unicode script family of a letter (by character name), or OTHER."""
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+        return "CJK"
+    if ch.isascii():
+        return "LATIN"
+    name = unicodedata.name(ch, "")
+    for prefix in _SCRIPT_PREFIXES:
+        if name.startswith(prefix):
+            return prefix
+    if name.startswith(("FULLWIDTH LATIN", "MATHEMATICAL")):
+        return "LATIN"
+    return "OTHER"
+
+
+def language_issues(text: str, language: str = "en") -> list[str]:
+    """Reasons ``text`` is not plain ``language`` reasoning; empty when it is. Unknown codes raise ConfigError."""
+    scripts = LANGUAGE_SCRIPTS.get(language)
+    if scripts is None:
+        raise ConfigError(
+            f"language {language!r} is not supported; use one of {', '.join(sorted(LANGUAGE_SCRIPTS))}"
+        )
+    counts: dict[str, int] = {}
+    issues: list[str] = []
+    mixed: list[str] = []
+    for word in _WORD.findall(_LATEX_CMD.sub(" ", text)):
+        word_scripts = {script_of(c) for c in word} - {"OTHER"}
+        for c in word:
+            s = script_of(c)
+            counts[s] = counts.get(s, 0) + 1
+        # Japanese mixes kana and kanji inside words by design
+        if len(word_scripts - {"GREEK"}) > 1 and not (word_scripts <= LANGUAGE_SCRIPTS["ja"] and language == "ja"):
+            mixed.append(word)
+    letters = sum(n for s, n in counts.items() if s not in ("GREEK", "OTHER")) or 0
+    if mixed:
+        issues.append(f"words mixing scripts: {', '.join(mixed[:3])}")
+    if not letters:
+        return issues
+    allowed = scripts | {"LATIN", "GREEK", "OTHER"}
+    foreign = {s: n for s, n in counts.items() if s not in allowed}
+    total_foreign = sum(foreign.values())
+    if total_foreign >= FOREIGN_MIN and total_foreign / letters >= FOREIGN_SHARE:
+        names = ", ".join(f"{s.lower()} {n}" for s, n in sorted(foreign.items()))
+        issues.append(f"reasoning not in {language}: {names} of {letters} letters")
+    if "LATIN" not in scripts:
+        native = sum(counts.get(s, 0) for s in scripts)
+        if native / letters < NATIVE_SHARE:
+            issues.append(f"reasoning not in {language}: only {native} of {letters} letters in its script")
+    return issues

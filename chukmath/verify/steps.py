@@ -1,0 +1,253 @@
+"""Check the arithmetic claims inside ``<think>`` exactly: ``85 + 25 = 110``, ``44 x 3 = 132``, ``84 = 2 × 36 + 12``.
+
+A claim is a run of numbers, operators and brackets joined by ``=`` on one line. Each side is parsed by the
+same bounded grammar as answers and reduced to an exact rational; a pair of sides where at least one has an
+operator and whose values differ is a bad step. The checker is built to never flag what is not arithmetic:
+a side that touches a letter (``3x``, ``f(2)``, ``x_1``), starts with a dangling operator (``x + 3 = 5`` leaves
+``+ 3``), is next to words that change its meaning (``half of 6 + 2``, ``= 4 squared``), ends in ``...`` or ``%``,
+or does not parse, is left out. ``≈`` is not ``=``, and a decimal right side that is the rounding of the
+exact value to its own number of decimals (``10/3 = 3.33``) is accepted as a rounded claim.
+``A mod m = r`` is checked when the ``mod`` stands on the left of the first ``=``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chukmath.verify import canonical as cf
+from chukmath.verify.grammar import ParseFailure, parse_expression
+
+MAX_LINE = 20000
+MAX_CLAIMS = 2000
+
+_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
+_SPACING = re.compile(r"\\(?:left|right|[,;:! ]|quad|qquad|big|Big|bigl|bigr)(?![a-zA-Z])|\\?\$")
+_REPLACE = (
+    ("\\times", "*"), ("\\cdot", "*"), ("\\div", "/"), ("×", "*"), ("·", "*"), ("⋅", "*"), ("∗", "*"),
+    ("÷", "/"), ("−", "-"), ("²", "^2"), ("³", "^3"), ("\\bmod", " mod "), ("\\mod", " mod "),
+)  # fmt: skip
+_BOLD = re.compile(r"(?:^|(?<=\s))\*\*(?=\S)|(?<=\S)\*\*(?=\s|$|[.,;:!?])")
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)"
+    r"|(?P<cmp><=|>=|!=|=>|:=|=<|≤|≥|≠|≈|≡|\\approx|\\equiv|\\neq|\\le|\\ge)"
+    r"|(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<word>[A-Za-z]+)"
+    r"|(?P<eq>==?)"
+    r"|(?P<op>\*\*|[-+*/^])"
+    r"|(?P<lp>[(\[{])|(?P<rp>[)\]}])"
+    r"|(?P<other>.)"
+)
+# Words that bind to the number next to them, so the number is not a whole side of the claim.
+_BEFORE_WORDS = frozenset(
+    "of times by per than half twice double triple thrice plus minus over from into divided multiplied "
+    "squared cubed root sqrt power".split()
+)
+_AFTER_WORDS = frozenset(
+    "times of squared cubed percent thousand thousands million millions billion hundred hundreds dozen plus minus "
+    "divided over mod modulo factorial th st nd rd".split()
+)
+_TOUCH_DROP_AFTER = frozenset("!^_'%°…")
+_TOUCH_DROP_BEFORE = frozenset("._'!|^&#@\\")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One checked equality: its text and whether it holds."""
+
+    text: str
+    holds: bool
+
+
+def _normalize(line: str) -> str:
+    for old, new in _REPLACE:
+        line = line.replace(old, new)
+    line = _FRAC_SHORT.sub(r"((\1)/(\2))", line)
+    for _ in range(3):  # innermost \frac first; three levels is plenty for arithmetic
+        line = _FRAC.sub(r"((\1)/(\2))", line)
+    line = _SPACING.sub(" ", line)
+    return _BOLD.sub(" ", line)
+
+
+def _tokens(line: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(line):
+        kind = m.lastgroup or "other"
+        out.append(_Tok(kind, m.group(0), m.start(), m.end()))
+    # "44 x 3": a lone x between numbers is multiplication
+    sig = [t for t in out if t.kind != "ws"]
+    for i, t in enumerate(sig):
+        if t.kind == "word" and t.text in ("x", "X") and 0 < i < len(sig) - 1:
+            if sig[i - 1].kind in ("num", "rp") and sig[i + 1].kind in ("num", "lp"):
+                out[out.index(t)] = _Tok("op", "*", t.start, t.end)
+    return out
+
+
+_RUN_KINDS = frozenset({"ws", "num", "op", "lp", "rp", "eq"})
+
+
+def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of maximal arithmetic runs that contain an '='."""
+    runs, i, n = [], 0, len(tokens)
+    while i < n:
+        if tokens[i].kind in _RUN_KINDS and tokens[i].kind != "ws":
+            j = i
+            while j < n and tokens[j].kind in _RUN_KINDS:
+                j += 1
+            while j > i and tokens[j - 1].kind == "ws":
+                j -= 1
+            if any(t.kind == "eq" for t in tokens[i:j]):
+                runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _neighbor(tokens: list[_Tok], idx: int, step: int) -> tuple[_Tok | None, bool]:
+    """The nearest non-space token from ``idx`` in direction ``step`` and whether it touches (no space)."""
+    touching = True
+    while 0 <= idx < len(tokens):
+        if tokens[idx].kind == "ws":
+            touching = False
+        else:
+            return tokens[idx], touching
+        idx += step
+    return None, False
+
+
+def _drop_first(tokens: list[_Tok], i: int, first: list[_Tok]) -> bool:
+    prev, touching = _neighbor(tokens, i - 1, -1)
+    if not first:
+        return True
+    head = first[0]
+    if head.kind == "op" and head.text != "-":
+        return True
+    if prev is None:
+        return False
+    if prev.kind == "word" and (touching or prev.text.lower() in _BEFORE_WORDS or head.text == "-"):
+        return True
+    return touching and prev.kind == "other" and prev.text in _TOUCH_DROP_BEFORE
+
+
+def _drop_last(tokens: list[_Tok], j: int, last: list[_Tok], line: str) -> bool:
+    nxt, touching = _neighbor(tokens, j, 1)
+    if not last or last[-1].kind == "op":
+        return True
+    if nxt is None:
+        return False
+    if nxt.kind == "word" and (touching or nxt.text.lower() in _AFTER_WORDS):
+        return True
+    if touching and nxt.kind == "other":
+        if nxt.text in _TOUCH_DROP_AFTER:
+            return True
+        if nxt.text == "." and line[nxt.start : nxt.start + 2] == "..":
+            return True
+    return False
+
+
+def _value(part: list[_Tok], allow_mod: bool) -> Fraction | None:
+    text = " ".join(t.text for t in part).strip()
+    if not text:
+        return None
+    if "mod" in text:
+        if not allow_mod:
+            return None
+        pieces = text.split("mod")
+        if len(pieces) != 2:
+            return None
+        a, m = _rational(pieces[0]), _rational(pieces[1])
+        if a is None or m is None or a.denominator != 1 or m.denominator != 1 or m <= 0:
+            return None
+        return Fraction(int(a) % int(m))
+    return _rational(text)
+
+
+def _rational(text: str) -> Fraction | None:
+    try:
+        value = cf.as_rational(cf.canonical(parse_expression(text.replace(",", ""))))
+    except (ParseFailure, cf.TooComplex):
+        return None
+    return value
+
+
+def _has_operator(part: list[_Tok]) -> bool:
+    sig = [t for t in part if t.kind != "ws"]
+    return any(t.kind == "op" and not (t.text == "-" and k == 0) for k, t in enumerate(sig)) or any(
+        t.kind == "word" and t.text == "mod" for t in sig
+    )
+
+
+def _rounded(a: Fraction, b_part: list[_Tok]) -> bool:
+    """``b`` is a decimal literal that rounds ``a`` to b's own number of decimals (a claim of precision)."""
+    sig = [t for t in b_part if t.kind != "ws"]
+    negative = len(sig) == 2 and sig[0].text == "-"
+    if not (len(sig) == 1 or negative) or sig[-1].kind != "num" or "." not in sig[-1].text:
+        return False
+    literal = sig[-1].text.replace(",", "")
+    places = len(literal.split(".")[1])
+    b = Fraction(literal) * (-1 if negative else 1)
+    return abs(a - b) <= Fraction(1, 2 * 10**places)
+
+
+def _claims_in_line(line: str) -> list[Claim]:
+    line = _normalize(line)
+    tokens = _tokens(line)
+    # "mod" joins a run only as an operator word; every other word breaks it
+    tokens = [_Tok("op", "mod", t.start, t.end) if t.kind == "word" and t.text == "mod" else t for t in tokens]
+    out: list[Claim] = []
+    for i, j in _runs(tokens):
+        parts: list[list[_Tok]] = [[]]
+        for t in tokens[i:j]:
+            if t.kind == "eq":
+                parts.append([])
+            else:
+                parts[-1].append(t)
+        parts = [[t for t in p if t.kind != "ws"] or [] for p in parts]
+        keep = [True] * len(parts)
+        keep[0] = not _drop_first(tokens, i, parts[0])
+        keep[-1] = keep[-1] and not _drop_last(tokens, j, parts[-1], line)
+        values = [_value(p, allow_mod=(k == 0)) if keep[k] else None for k, p in enumerate(parts)]
+        for k in range(len(parts) - 1):
+            a, b = values[k], values[k + 1]
+            if a is None or b is None:
+                continue
+            if not (_has_operator(parts[k]) or _has_operator(parts[k + 1])):
+                continue
+            holds = a == b or _rounded(a, parts[k + 1]) or _rounded(b, parts[k])
+            out.append(Claim(_pretty(line, parts[k], parts[k + 1]), holds))
+    return out
+
+
+def _pretty(line: str, left: list[_Tok], right: list[_Tok]) -> str:
+    def side(part: list[_Tok]) -> str:
+        return re.sub(r"\s+", " ", line[part[0].start : part[-1].end])
+
+    return f"{side(left)} = {side(right)}"
+
+
+def check_claims(think: str) -> list[Claim]:
+    """Every arithmetic claim found in ``think``, each evaluated exactly."""
+    claims: list[Claim] = []
+    for line in think.splitlines():
+        if "=" not in line or len(line) > MAX_LINE:
+            continue
+        claims.extend(_claims_in_line(line))
+        if len(claims) >= MAX_CLAIMS:
+            break
+    return claims
+
+
+def bad_steps(think: str) -> list[str]:
+    """The false claims in ``think`` as text (``85 + 25 = 111``); empty when every parsed claim holds."""
+    return [c.text for c in check_claims(think) if not c.holds]

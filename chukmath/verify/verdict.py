@@ -1,0 +1,103 @@
+"""``verify_response``: one verdict with reasons for one teacher response to one problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chukmath.parse import ParsedResponse, parse_response
+from chukmath.records import Problem, Response
+from chukmath.verify.answers import answers_match, parse_expected
+from chukmath.verify.language import language_issues
+from chukmath.verify.numbers import parse_plain
+from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
+from chukmath.verify.steps import bad_steps
+
+MAX_DETAIL = 200
+
+
+@dataclass(slots=True)
+class Verdict:
+    """``accepted`` with the rejecting ``reasons`` (priority order), ``verdict`` = ``correct`` or the first reason.
+
+    ``flags`` lists every problem found, including those the policy lets through; ``details`` says what each
+    one was, in words a person can act on (``bad step: 85 + 25 = 111``).
+    """
+
+    accepted: bool
+    reasons: list[str]
+    verdict: str
+    parsed: ParsedResponse | None
+    details: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready summary written next to rejects and into stats (the parsed text is left out)."""
+        return {
+            "accepted": self.accepted,
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "flags": self.flags,
+            "details": self.details,
+        }
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+
+
+def verify_response(
+    problem: Problem, response: Response, policy: Policy = DEFAULT_POLICY, language: str = "en"
+) -> Verdict:
+    """Check a response against its problem; never raises on teacher text (only on a bad ``language`` code)."""
+    if not response.ok or (response.content is None and response.reasoning_content is None):
+        error = response.error or {}
+        message = f"no response: {error.get('kind', 'empty')}: {error.get('message', 'no content')}"
+        return Verdict(False, ["no_response"], "no_response", None, [_short(message)], ["no_response"])
+    parsed = parse_response(response.content, response.reasoning_content)
+    found: dict[str, list[str]] = {}
+
+    if response.finish_reason == "length" or parsed.truncated:
+        why = "finish_reason=length" if response.finish_reason == "length" else "a tag is never closed"
+        found["truncated"] = [f"truncated: {why}"]
+    expected = problem.answer
+    final = parsed.verifier_answer if parsed.verifier_answer is not None else parsed.answer
+    if final is None:
+        found["wrong_answer"] = ["wrong answer: no <answer> or <verifier_answer> given"]
+    elif not answers_match(final, expected):
+        note = "" if _expected_ok(expected) else " (the expected answer itself could not be parsed)"
+        found["wrong_answer"] = [f"wrong answer: {_short(final)!r}, expected {expected!r}{note}"]
+    if parsed.verifier_answer is None:
+        found["no_verifier_answer"] = ["no verifier answer: <verifier_answer> missing or empty"]
+    elif parsed.answer is not None and _disagree(parsed.answer, parsed.verifier_answer, expected):
+        found["answer_mismatch"] = [
+            f"answer mismatch: <answer> {_short(parsed.answer)!r} vs <verifier_answer> "
+            f"{_short(parsed.verifier_answer)!r}"
+        ]
+    if parsed.format_issues:
+        found["format"] = [f"format: {issue}" for issue in parsed.format_issues]
+    if parsed.think:
+        bad = bad_steps(parsed.think)
+        if bad:
+            found["bad_step"] = [f"bad step: {_short(claim)}" for claim in bad]
+        lang = language_issues(parsed.think, language)
+        if lang:
+            found["language"] = [f"language: {issue}" for issue in lang]
+
+    flags = [r for r in REASONS if r in found]
+    reasons = [r for r in flags if r in policy.reject]
+    details = [d for r in flags for d in found[r]]
+    return Verdict(not reasons, reasons, reasons[0] if reasons else "correct", parsed, details, flags)
+
+
+def _expected_ok(expected: str) -> bool:
+    return parse_plain(expected.strip()) is not None or parse_expected(expected) is not None
+
+
+def _disagree(answer: str, verifier: str, expected: str) -> bool:
+    """The two final answers state different values (judged against the expected one first, cheaply)."""
+    a_ok, v_ok = answers_match(answer, expected), answers_match(verifier, expected)
+    if a_ok or v_ok:
+        return a_ok != v_ok
+    return not (answers_match(answer, verifier) or answers_match(verifier, answer))
