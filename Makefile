@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/render.py
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/teach.py
 	$(BIN)/python bench/build.py
