@@ -9,9 +9,9 @@ import time
 class TokenBucket:
     """A bucket refilled at ``per_minute / 60`` units a second, holding at most ``burst`` units.
 
-    ``acquire(n)`` waits until the balance is positive and then takes ``n``, so one request larger than the
-    burst still passes (it leaves the bucket in debt, which later requests wait out). ``refund(n)`` corrects
-    an estimate once the real cost is known (negative ``n`` charges more).
+    ``acquire(n)`` waits until the bucket holds ``n`` (or is full, if ``n`` exceeds the burst) and takes ``n``;
+    so one request larger than the burst still passes, leaving a debt that later requests wait out.
+    ``refund(n)`` corrects an estimate once the real cost is known (negative ``n`` charges more).
     """
 
     def __init__(self, per_minute: float, burst: float | None = None) -> None:
@@ -29,12 +29,13 @@ class TokenBucket:
 
     async def acquire(self, n: float = 1.0) -> None:
         """Wait for capacity, then take ``n`` units."""
+        need = min(n, self.burst)
         while True:
             self._refill()
-            if self.balance > 0 or (self.balance >= 0 and n == 0):
+            if self.balance >= need:
                 self.balance -= n
                 return
-            await asyncio.sleep(max(0.001, -self.balance / self.rate + 0.001))
+            await asyncio.sleep(max(0.001, (need - self.balance) / self.rate))
 
     def refund(self, n: float) -> None:
         """Give back ``n`` units (or charge ``-n`` more)."""

@@ -41,7 +41,7 @@ import orjson
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 32 * 1024 * 1024
-_MARKER = re.compile(r"\[fault:([a-z0-9_]+)(?:x(\d+)|(\*))?\]")
+_MARKER = re.compile(r"\[fault:([a-z0-9_]+?)(?:x(\d+)|(\*))?\]")
 _ANSWER = re.compile(r"^\s*Answer:\s*(.+?)\s*$", re.MULTILINE)
 _STATUS_TEXT = {
     200: "OK",
