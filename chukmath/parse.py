@@ -60,9 +60,13 @@ def _block(text: str, tag: str) -> tuple[str | None, bool]:
 def split_think(text: str) -> tuple[str | None, str, bool, str]:
     """(think, text after the reasoning, unclosed, text before the reasoning) for one content string.
 
-    The reasoning ends at the *last* ``</think>``: a model may quote the tag while thinking, never after.
+    The reasoning ends at the last ``</think>`` that has an answer tag after it (else the last one): a model
+    may quote the tag while thinking, and a stray closer after the answer must not swallow it.
     """
-    close = text.rfind(THINK_CLOSE)
+    last_tag = max(text.rfind("<answer>"), text.rfind("<verifier_answer>"))
+    close = text.rfind(THINK_CLOSE, 0, last_tag) if last_tag >= 0 else -1
+    if close < 0:
+        close = text.rfind(THINK_CLOSE)
     open_ = text.find(THINK_OPEN)
     if close >= 0:
         if 0 <= open_ < close:

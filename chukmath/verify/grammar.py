@@ -192,6 +192,10 @@ def _command(name: str) -> list[Token]:
 
 def number_from_literal(text: str) -> Num:
     """Exact value of a numeric literal (``12``, ``0.75``, ``1.1E+2``), capped in digits and exponent."""
+    if text.isdigit():  # the common case, without Fraction arithmetic on powers of ten
+        if len(text) > MAX_DIGITS:
+            raise ParseFailure(f"number with more than {MAX_DIGITS} digits")
+        return Num(Fraction(int(text)))
     mantissa, _, exponent = text.lower().partition("e")
     if len(mantissa) > MAX_DIGITS:
         raise ParseFailure(f"number with more than {MAX_DIGITS} digits")
@@ -201,7 +205,7 @@ def number_from_literal(text: str) -> Num:
     if "." in mantissa:
         whole, _, frac = mantissa.partition(".")
         value = Fraction(int((whole or "0") + frac), 10 ** len(frac))
-        return Num(value * Fraction(10) ** scale, text)
+        return Num(value * Fraction(10) ** scale if scale else value, text)
     value = Fraction(int(mantissa)) * Fraction(10) ** scale
     return Num(value, text if exponent else None)
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from chukmath.verify import canonical as cf
 from chukmath.verify.grammar import ParseFailure, parse_expression
+from chukmath.verify.numbers import parse_plain
 
 MAX_LINE = 20000
 MAX_CLAIMS = 2000
@@ -174,6 +175,9 @@ def _value(part: list[_Tok], allow_mod: bool) -> Fraction | None:
 
 
 def _rational(text: str) -> Fraction | None:
+    plain = parse_plain(text.replace(",", ""))
+    if plain is not None:
+        return plain
     try:
         value = cf.as_rational(cf.canonical(parse_expression(text.replace(",", ""))))
     except (ParseFailure, cf.TooComplex):

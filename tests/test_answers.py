@@ -1,0 +1,98 @@
+"""answers_match: every spelling in the issue, matching and not matching, and hostile input under a time bound."""
+
+import time
+
+import pytest
+
+from chukmath.verify import answers_match
+
+MATCH = [
+    # integers in other spellings
+    ("110", "110"), ("110.0", "110"), ("1.1E+2", "110"), (r"1.1 \times 10^2", "110"), (r"\boxed{110}", "110"),
+    ("$110$", "110"), ("x = 110", "110"), ("**110**", "110"), ("1,100", "1100"), ("The answer is 110.", "110"),
+    ("**The answer is $110$.**", "110"), ("110 apples", "110"), (r"12\text{ cm}", "12"), (r"45^\circ", "45"),
+    ("```\n110\n```", "110"), (r"\[ \boxed{110} \]", "110"), ("1{,}100", "1100"),
+    # fractions and decimals
+    ("3/4", "3/4"), ("0.75", "3/4"), (r"\frac{3}{4}", "3/4"), (r"\dfrac34", "3/4"), ("6/8", "3/4"),
+    ("3.5", "7/2"), ("x = 7/2", "7/2"), (r"\left(\frac{1}{2}\right)", "1/2"), ("-1.111111", "-10/9"),
+    ("1.66667", "5/3"), ("1.66666", "5/3"), ("0.333333", "1/3"), (r"-\frac{10}{9}", "-10/9"), (r"\frac{-10}{9}", "-10/9"),
+    # unicode minus
+    ("\u22125", "-5"),
+    # radicals
+    (r"\sqrt{117}", "3*sqrt(13)"), (r"3\sqrt{13}", "3*sqrt(13)"), ("10.8167", "3*sqrt(13)"), (r"\sqrt[3]{8}", "2"),
+    (r"\frac{\sqrt{2}}{2}", "sqrt(2)/2"), (r"\frac{1}{\sqrt{2}}", "sqrt(2)/2"),
+    # polynomials and transcendental expressions
+    ("2(x+1)", "2*x + 2"), ("2x+2", "2*x + 2"), ("2*x + 2", "2*x + 2"), (r"3x^{2}", "3*x**2"),
+    (r"x^2\cos x + 2x\sin x", "x**2*cos(x) + 2*x*sin(x)"), (r"2\sin x\cos x", "sin(2*x)"), ("e - 1", "-1 + E"),
+    (r"\ln 2", "log(2)"), (r"\frac{\pi}{4}", "pi/4"), (r"e^{x}(x+1)", "x*exp(x) + exp(x)"),
+    # sets of roots
+    ("x = -2 or x = 1", "{-2, 1}"), ("1, -2", "{-2, 1}"), (r"\{1, -2\}", "{-2, 1}"), ("{-2, 1}", "{-2, 1}"),
+    (r"x_1 = 1, x_2 = -2", "{-2, 1}"), ("1 and -2", "{-2, 1}"), (r"x = 1 \text{ or } x = -2", "{-2, 1}"),
+    (r"3 \pm 2\sqrt{2}", "{3 - 2*sqrt(2), 3 + 2*sqrt(2)}"), (r"-1 \pm 2i", "{-1 - 2*I, -1 + 2*I}"),
+    ("1, 1, -2", "{-2, 1}"), (r"\emptyset", "EmptySet"),
+    # linear systems
+    ("x = 3, y = 2", "{x: 3, y: 2}"), ("(x, y) = (3, 2)", "{x: 3, y: 2}"), ("(3, 2)", "{x: 3, y: 2}"),
+    ("x=3 and y=2", "{x: 3, y: 2}"), ("y = 2, x = 3", "{x: 3, y: 2}"), ("{x: 3, y: 2}", "{x: 3, y: 2}"),
+]  # fmt: skip
+
+NO_MATCH = [
+    ("111", "110"), ("110 or 111", "110"), ("", "110"), ("   ", "110"), ("0.7", "3/4"), ("-1.1", "-10/9"),
+    ("-1.1111", "-10/9"), ("1.11111", "-10/9"), ("3.1416", "pi"), ("10.816", "3*sqrt(13)"),
+    ("1,100", "110"), (r"\sqrt{118}", "3*sqrt(13)"), ("2x+3", "2*x + 2"), ("x**2*cos(x)", "x**2*cos(x) + 2*x*sin(x)"),
+    ("1", "{-2, 1}"), ("1, -2, 3", "{-2, 1}"), ("x = 2, y = 3", "{x: 3, y: 2}"), ("2", "{x: 3, y: 2}"),
+    (r"3 + 2\sqrt{2}", "{3 - 2*sqrt(2), 3 + 2*sqrt(2)}"), ("sin(x)", "cos(x)"), ("the answer", "110"),
+    ("110 apples or 111 apples", "110"), ("0", "EmptySet"), ("110", "not an answer ("),
+]  # fmt: skip
+
+HOSTILE = [
+    "9**9**9**9", "10^10^10^10", "1" * 5000, "9" * 5000 + "/7", "__import__('os').system('rm -rf /')",
+    "().__class__.__bases__[0].__subclasses__()", "(x+1)^999999", "(" * 3000 + "1" + ")" * 3000,
+    "{" * 500 + "}" * 500, r"\frac{" * 400 + "1" + "}{2}" * 400, "1e999999999", "x" * 3000,
+    r"\sqrt{" * 200 + "2" + "}" * 200, "exp(exp(exp(exp(100))))", "2^(2^(2^(2^(2^100))))",
+    "sin(10^300)", "(x+y+z+w)^40", "99999999999999999999^99999999", "1/0", "0^0", "log(0)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("candidate", "expected"), MATCH)
+def test_equal_values_match(candidate, expected):
+    assert answers_match(candidate, expected)
+
+
+@pytest.mark.parametrize(("candidate", "expected"), NO_MATCH)
+def test_different_values_do_not_match(candidate, expected):
+    assert not answers_match(candidate, expected)
+
+
+@pytest.mark.parametrize("candidate", HOSTILE)
+@pytest.mark.parametrize("expected", ["110", "2*x + 2", "{-2, 1}", "log(2)"])
+def test_hostile_input_is_false_and_fast(candidate, expected):
+    start = time.perf_counter()
+    assert answers_match(candidate, expected) is False
+    assert time.perf_counter() - start < 1.0
+
+
+def test_teacher_text_is_never_evaluated(tmp_path, monkeypatch):
+    marker = tmp_path / "pwned"
+    payload = f"__import__('pathlib').Path({str(marker)!r}).write_text('x')"
+    assert not answers_match(payload, "110")
+    answers_match(f"110 + {payload}", "110")
+    answers_match(payload, "2*x + 2")
+    assert not marker.exists()
+
+
+def test_non_strings_are_false():
+    assert not answers_match(None, "110")  # type: ignore[arg-type]
+    assert not answers_match("110", None)  # type: ignore[arg-type]
+
+
+def test_fast_path_does_not_import_sympy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom chukmath.verify import answers_match\n"
+        "assert answers_match('110.0', '110') and answers_match('-10/9', '-10/9') and answers_match('0.75', '3/4')\n"
+        "assert not answers_match('111', '110')\nprint('sympy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

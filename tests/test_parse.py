@@ -1,0 +1,84 @@
+"""parse_response: the shapes real models produce, and the format issues it reports."""
+
+from chukmath.parse import parse_response
+
+GOOD = "<think>\n85 + 25 = 110\n</think>\n<answer>110</answer>\n<verifier_answer>110</verifier_answer>"
+
+
+def test_clean_response():
+    p = parse_response(GOOD)
+    assert (p.think, p.answer, p.verifier_answer) == ("85 + 25 = 110", "110", "110")
+    assert not p.truncated and p.format_issues == () and p.think_source == "content"
+
+
+def test_preamble_before_think_is_tolerated_but_reported():
+    p = parse_response("Sure, here it is:\n" + GOOD)
+    assert (p.think, p.answer, p.verifier_answer) == ("85 + 25 = 110", "110", "110")
+    assert any("text before <think>" in i for i in p.format_issues)
+
+
+def test_r1_missing_opening_think():
+    p = parse_response("I add them: 85 + 25 = 110.\n</think>\n<answer>110</answer>\n<verifier_answer>110</verifier_answer>")
+    assert p.think == "I add them: 85 + 25 = 110." and p.answer == "110" and p.verifier_answer == "110"
+    assert p.format_issues == ()
+
+
+def test_whole_response_in_code_fence():
+    p = parse_response("```xml\n" + GOOD + "\n```")
+    assert (p.answer, p.verifier_answer) == ("110", "110")
+    assert p.format_issues == ("response is wrapped in a code fence",)
+
+
+def test_tag_names_quoted_in_reasoning_are_not_tags():
+    text = (
+        "<think>The format says: put it in <answer> tags, then <verifier_answer> tags; "
+        "the answer is 7 here, not final. </answer> is the closer.</think>\n"
+        "<answer>110</answer>\n<verifier_answer>110</verifier_answer>"
+    )
+    p = parse_response(text)
+    assert p.answer == "110" and p.verifier_answer == "110"
+    assert "put it in <answer> tags" in p.think
+    assert p.format_issues == ()
+
+
+def test_quoted_tag_before_the_block_without_think():
+    p = parse_response("I will use <answer> tags.\n<answer>110</answer>")
+    assert p.answer == "110" and p.think is None and p.verifier_answer is None
+
+
+def test_truncated_think_gives_partial_think_and_no_answer():
+    p = parse_response("<think>First, 85 + 25 = 110. Then we put it in <answer>")
+    assert p.truncated and p.answer is None and p.verifier_answer is None
+    assert p.think.startswith("First, 85 + 25")
+
+
+def test_truncated_inside_answer():
+    p = parse_response("<think>ok</think>\n<answer>11")
+    assert p.truncated and p.answer == "11" and p.verifier_answer is None
+
+
+def test_reasoning_content_serves_as_think():
+    p = parse_response("<answer>110</answer>\n<verifier_answer>110</verifier_answer>", reasoning_content=" 85+25=110 ")
+    assert p.think == "85+25=110" and p.think_source == "reasoning_content" and p.format_issues == ()
+
+
+def test_missing_parts_are_none():
+    for text in ("", None, "just text", "<think></think><answer> </answer>"):
+        p = parse_response(text)
+        assert p.answer is None and p.verifier_answer is None
+    assert parse_response("just text").think is None
+
+
+def test_format_issues_name_the_rule():
+    cases = {
+        "<think>a</think><answer>1</answer>": "missing <verifier_answer>",
+        "<think>a</think><verifier_answer>1</verifier_answer><answer>1</answer>": "comes before <answer>",
+        "<think>a</think><answer>1</answer><answer>2</answer><verifier_answer>1</verifier_answer>": "appears 2",
+        "<think>a</think><answer>1</answer> so <verifier_answer>1</verifier_answer>": "text outside the tags",
+        "<think>a</think><answer>1</answer><verifier_answer>1</verifier_answer> bye": "text outside the tags",
+        "<answer>1</answer><verifier_answer>1</verifier_answer>": "missing or empty <think>",
+        "<think>a</think><answer>1</answer><verifier_answer>1</verifier_answer></think>": "<think> tags after",
+    }
+    for text, needle in cases.items():
+        issues = parse_response(text).format_issues
+        assert any(needle in i for i in issues), (text, issues)
