@@ -18,7 +18,8 @@ def test_preamble_before_think_is_tolerated_but_reported():
 
 
 def test_r1_missing_opening_think():
-    p = parse_response("I add them: 85 + 25 = 110.\n</think>\n<answer>110</answer>\n<verifier_answer>110</verifier_answer>")
+    tail = "<answer>110</answer>\n<verifier_answer>110</verifier_answer>"
+    p = parse_response("I add them: 85 + 25 = 110.\n</think>\n" + tail)
     assert p.think == "I add them: 85 + 25 = 110." and p.answer == "110" and p.verifier_answer == "110"
     assert p.format_issues == ()
 
