@@ -186,12 +186,9 @@ def to_fraction(expr: str, where: str = "expression") -> int | Fraction:
 
 def apply_op(op: ast.operator, left: int | Fraction, right: int | Fraction, where: str, expr: str) -> int | Fraction:
     """One exact binary operation, with the power and division checks; integers stay ``int`` where exact."""
-    if isinstance(op, ast.Add):
-        return left + right
-    if isinstance(op, ast.Sub):
-        return left - right
-    if isinstance(op, ast.Mult):
-        return left * right
+    if isinstance(op, (ast.Add, ast.Sub, ast.Mult)):
+        result = left + right if isinstance(op, ast.Add) else left - right if isinstance(op, ast.Sub) else left * right
+        return int(result) if isinstance(result, Fraction) and result.denominator == 1 else result
     if isinstance(op, ast.Div):
         if right == 0:
             raise _fail(where, expr, "division by zero")
