@@ -55,13 +55,14 @@ def test_default_run_writes_the_exact_dataset(tmp_path: Path) -> None:
     train = read_jsonl(tmp_path / "out" / "train.jsonl")
     assert train == [
         expected_row(case, "arith-0", 0, P0_A),
-        # preamble and code fence are gone: the assistant turn is rebuilt from the parsed parts
-        expected_row(case, "frac-1", 1, P1_OK),
+        expected_row(case, "frac-1", 2, P1_OK),
         # R1 style: the out-of-band reasoning is the think
         expected_row(case, "arith-2", 0, trace("7 - 10 = -3", "-3", "-3")),
     ]
     rejects = read_jsonl(tmp_path / "out" / "rejects.jsonl")
-    assert [(r["problem_id"], r["sample"]) for r in rejects] == [("frac-1", 0)] + [("arith-4", i) for i in range(7)]
+    assert [(r["problem_id"], r["sample"]) for r in rejects] == [("frac-1", 0), ("frac-1", 1)] + [
+        ("arith-4", i) for i in range(7)
+    ]
     wrong = rejects[0]
     assert wrong["reasons"][0] == "wrong_answer" and wrong["verifier_answer"] == "5/6" and wrong["expected"] == "5/8"
     assert wrong["id"] == sid(case.reqs["frac-1"]["id"], 0) and wrong["request_id"] == case.reqs["frac-1"]["id"]
@@ -74,31 +75,31 @@ def test_default_run_writes_the_exact_dataset(tmp_path: Path) -> None:
     assert t == {
         "problems": 6,
         "problems_with_samples": 3,
-        "responses": 13,
+        "responses": 14,
         "accepted": 5,
-        "rejected": 8,
+        "rejected": 9,
         "written": 3,
         "duplicates": 1,
         "over_cap": 1,
         "no_response": 1,
         "orphan_journal_keys": 1,
-        "acceptance_rate": round(5 / 13, 6),
+        "acceptance_rate": round(5 / 14, 6),
     }
-    assert stats["by_verdict"]["correct"] == 5 and sum(stats["by_verdict"].values()) == 13
+    assert stats["by_verdict"]["correct"] == 5 and sum(stats["by_verdict"].values()) == 14
     assert stats["by_generator"]["fractions"] == {
         "problems": 1,
-        "responses": 2,
+        "responses": 3,
         "accepted": 1,
         "written": 1,
-        "acceptance_rate": 0.5,
+        "acceptance_rate": round(1 / 3, 6),
     }
-    assert stats["by_difficulty"]["2"]["problems"] == 2 and stats["by_difficulty"]["2"]["responses"] == 2
+    assert stats["by_difficulty"]["2"]["problems"] == 2 and stats["by_difficulty"]["2"]["responses"] == 3
     assert stats["by_difficulty"]["3"]["accepted"] == 0
     assert stats["tokens"] == {
-        "prompt": 13 * 120,
-        "completion": 12 * 60 + 70,
-        "total": 13 * 180 + 10,
-        "responses_with_usage": 13,
+        "prompt": 14 * 120,
+        "completion": 13 * 60 + 70,
+        "total": 14 * 180 + 10,
+        "responses_with_usage": 14,
     }
     thinks = sorted(len(s) for s in ("44 + 41 = 85\n85 + 25 = 110", "3/4 × 5/6 = 15/24\n15/24 = 5/8", "7 - 10 = -3"))
     assert stats["think_chars"] == {
@@ -110,7 +111,7 @@ def test_default_run_writes_the_exact_dataset(tmp_path: Path) -> None:
         "max": thinks[2],
         "mean": round(sum(thinks) / 3, 3),
     }
-    assert stats["models"] == {"gpt-4o-mini": 13} and stats["templates"] == {"cot_default": 13}
+    assert stats["models"] == {"gpt-4o-mini": 14} and stats["templates"] == {"cot_default": 14}
     assert stats["options"]["keep"] == "first" and stats["options"]["policy"] == "all"
     on_disk = orjson.loads((tmp_path / "out" / "stats.json").read_bytes())
     assert on_disk == stats
@@ -148,6 +149,19 @@ def test_keep_all_prompt_system_and_strip(tmp_path: Path) -> None:
     assert all("verifier_answer" not in r["messages"][-1]["content"] for r in train)
 
 
+def test_normalization_drops_preambles_and_fences(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    stats = run_verify(case, tmp_path / "out", "--keep", "all", "--policy", "all,-format")
+    rows = read_jsonl(tmp_path / "out" / "train.jsonl")
+    # The fenced answer with a preamble is rebuilt from its parts, so it equals the plain one that follows,
+    # which is then dropped as a duplicate.
+    assert [(r["problem_id"], r["id"]) for r in rows if r["problem_id"] == "frac-1"] == [
+        ("frac-1", sid(case.reqs["frac-1"]["id"], 1))
+    ]
+    assert rows[2]["messages"][-1]["content"] == P1_OK
+    assert stats["totals"]["duplicates"] == 2 and stats["by_reason"]["format"] >= 2
+
+
 def test_max_per_problem_caps_samples(tmp_path: Path) -> None:
     case = make_case(tmp_path)
     stats = run_verify(case, tmp_path / "out", "--keep", "all", "--max-per-problem", "1")
@@ -156,14 +170,16 @@ def test_max_per_problem_caps_samples(tmp_path: Path) -> None:
 
 def test_policy_that_ignores_a_reason_accepts_it(tmp_path: Path) -> None:
     case = make_case(tmp_path)
-    stats = run_verify(case, tmp_path / "out", "--policy", "wrong_answer,truncated,format")
+    stats = run_verify(case, tmp_path / "out", "--policy", "wrong_answer,truncated")
     rows = read_jsonl(tmp_path / "out" / "train.jsonl")
     assert [r["problem_id"] for r in rows] == ["arith-0", "frac-1", "arith-2", "arith-4"]
     # arith-4's first accepted sample (by sample index) is the one without a verifier answer.
     assert rows[-1]["messages"][-1]["content"] == "<think>\n100 - 58 = 42\n</think>\n<answer>42</answer>"
-    assert (
-        stats["by_reason"]["no_verifier_answer"] == 1 and stats["options"]["policy"] == "wrong_answer,truncated,format"
-    )
+    # Flags the policy lets through are still counted by reason (the truncated answer also lacks a verifier answer).
+    assert stats["by_reason"]["no_verifier_answer"] == 2 and stats["by_reason"]["bad_step"] == 3
+    # answer_mismatch's verifier answer (41) is the final one, so it is a wrong answer.
+    assert stats["by_verdict"] == {"correct": 10, "wrong_answer": 3, "truncated": 1}
+    assert stats["options"]["policy"] == "wrong_answer,truncated"
 
 
 def test_reruns_and_journal_order_give_identical_bytes(tmp_path: Path) -> None:
@@ -193,7 +209,7 @@ def test_requests_default_to_the_file_next_to_the_journal(tmp_path: Path) -> Non
     args = ["verify", "--problems", str(case.problems), "--responses", str(case.journal)]
     result = runner.invoke(app, [*args, "--out-dir", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "verified 13 responses for 6 problems: 5 accepted (38.5%), 8 rejected" in result.stderr
+    assert "verified 14 responses for 6 problems: 5 accepted (35.7%), 9 rejected" in result.stderr
     assert "no response (only failed attempts in the journal): 1" in result.stderr
     assert "1 journal answers match no request/problem" in result.stderr
 

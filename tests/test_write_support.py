@@ -123,7 +123,8 @@ def make_case(root: Path) -> Case:
     """Problems covering every path through the writer, a journal in completion (not problem) order.
 
     p0: error then success, an exact duplicate, a second differently-worded correct answer.
-    p1: a wrong answer, then a correct one wrapped in a preamble and a code fence.
+    p1: a wrong answer, a correct one wrapped in a preamble and a code fence (a format reject under the default
+        policy; the same text as the next one once normalized), then the plain correct one.
     p2: an R1-style answer whose reasoning comes in ``reasoning_content``.
     p3: only failed attempts (no_response).  p4: one response per rejection reason.
     p5: no request at all.  Plus one journal line for a request that is not in the requests file.
@@ -155,6 +156,7 @@ def make_case(root: Path) -> Case:
         response(r["arith-0"], 0, None, error=ERROR_429),
         response(r["arith-0"], 2, P0_B, tokens=(120, 70)),
         response(r["frac-1"], 1, "Sure! Here is my solution.\n```\n" + P1_OK + "\n```"),
+        response(r["frac-1"], 2, P1_OK),
         response("0" * 32, 0, P0_A),  # answers a request that is not in the requests file
         response(r["arith-0"], 1, P0_A),
         response(r["arith-3"], 0, None, error=ERROR_TIMEOUT),

@@ -126,8 +126,7 @@ class InputIndex:
         for number, offset, obj in scan_jsonl(path, allow_torn_tail=True):
             response = Response.from_dict(obj, where=f"{path}:{number}")
             self.journal_lines += 1
-            ok = response.ok and response.content is not None
-            yield response.request_id, response.sample, offset, int(ok)
+            yield response.request_id, response.sample, offset, int(response.ok)
 
     def _read(self, name: str, offset: int) -> dict[str, Any]:
         handle = self._handles.get(name)

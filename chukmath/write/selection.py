@@ -96,7 +96,8 @@ class SampleOutcome:
     candidate: Candidate
     status: str
     verdict: Verdict | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # the ones that rejected it (empty when accepted)
+    flags: list[str] = field(default_factory=list)  # every problem found, rejecting or not
     think_chars: int | None = None
 
 
@@ -107,14 +108,6 @@ class ProblemResult:
     rows: list[dict[str, Any]]
     rejects: list[dict[str, Any]]
     outcomes: list[SampleOutcome]
-
-
-def _think_of(verdict: Verdict, response: Response) -> str | None:
-    think = verdict.parsed.think
-    if think is None and response.reasoning_content:
-        # R1-style APIs return the reasoning out of band; it is the think even if the parser did not take it.
-        return response.reasoning_content
-    return think
 
 
 def _roundtrips(text: str, think: str, answer: str, verifier_answer: str | None) -> bool:
@@ -133,7 +126,8 @@ def select_samples(
 
     Candidates are taken in a fixed order — sample index, then request id — whatever order the caller passes, so
     the output depends only on the inputs. Every successful response is verified (also after the cap is reached),
-    so acceptance rates count all of them. Failed journal lines (``error`` set) are reported as ``no_response``.
+    so acceptance rates count all of them. Failed journal lines (``error`` set) and successes without any text are
+    reported as ``no_response``.
     Returns the train rows, the reject rows and one outcome per candidate.
     """
     ordered = sorted(candidates, key=lambda c: (c.response.sample, c.request.id))
@@ -144,20 +138,25 @@ def select_samples(
     cap = options.cap
     for cand in ordered:
         response = cand.response
-        if not response.ok or response.content is None:
+        if not response.ok:
             outcomes.append(SampleOutcome(problem, cand, NO_RESPONSE))
             continue
         verdict = verify_response(problem, response, policy, options.language)
-        reasons = list(verdict.reasons)
-        details = list(verdict.details)
         parsed = verdict.parsed
+        if parsed is None:  # a "successful" line with no text at all: nothing was answered
+            outcomes.append(SampleOutcome(problem, cand, NO_RESPONSE, verdict))
+            continue
+        reasons = list(verdict.reasons)
+        flags = list(verdict.flags)
+        details = list(verdict.details)
         accepted = verdict.accepted
         text = ""
-        think = _think_of(verdict, response)
+        think = parsed.think  # from reasoning_content for R1-style answers (chukmath.parse)
         if accepted and parsed.answer is None:
             # Only a policy that ignores wrong_answer can get here; a sample needs an answer to be one.
             accepted = False
             reasons = reasons or [ROUNDTRIP_REASON]
+            flags = flags or [ROUNDTRIP_REASON]
             details.append("no <answer> to write")
         if accepted:
             assert parsed.answer is not None
@@ -169,10 +168,12 @@ def select_samples(
                 accepted = False
                 if ROUNDTRIP_REASON not in reasons:
                     reasons.insert(0, ROUNDTRIP_REASON)
+                if ROUNDTRIP_REASON not in flags:
+                    flags.append(ROUNDTRIP_REASON)
                 details.append("the normalized sample does not parse back into the same parts (tags inside the text)")
         if not accepted:
             rejects.append(reject_row(problem, response, reasons, details, parsed.verifier_answer))
-            outcomes.append(SampleOutcome(problem, cand, REJECTED, verdict, reasons))
+            outcomes.append(SampleOutcome(problem, cand, REJECTED, verdict, reasons, flags))
             continue
         think_chars = len((think or "").strip())
         digest = text_hash(text)
@@ -186,5 +187,5 @@ def select_samples(
             messages = user_messages(problem, cand.request, options.user_turn, options.system)
             rows.append(sample_row(problem, cand.request, response, messages, text))
             status = WRITTEN
-        outcomes.append(SampleOutcome(problem, cand, status, verdict, reasons, think_chars))
+        outcomes.append(SampleOutcome(problem, cand, status, verdict, reasons, flags, think_chars))
     return ProblemResult(rows, rejects, outcomes)

@@ -2,7 +2,8 @@
 
 Counting rules (also written into stats.json under ``notes``):
 - ``by_verdict`` counts each verified response once: ``correct`` if the policy accepted it, else its first reason,
-  so it sums to ``responses``; ``by_reason`` counts a response under every reason it has, so it can sum to more.
+  so it sums to ``responses``; ``by_reason`` counts a response under every problem found in it (the verifier's
+  ``flags``, also those the policy lets through), so it can sum to more.
 - ``accepted`` = the policy accepted it; of those, ``written`` went to train.jsonl, ``duplicates`` had the same
   assistant text as an earlier accepted response of the problem, ``over_cap`` came after the problem's
   ``--keep``/``--max-per-problem`` samples. ``acceptance_rate`` = accepted / responses.
@@ -23,7 +24,7 @@ from chukmath.write.selection import DUPLICATE, NO_RESPONSE, OVER_CAP, REJECTED,
 
 NOTES = [
     "by_verdict: each response once: 'correct' if the policy accepted it, else its first reason",
-    "by_reason: each response under every reason it has",
+    "by_reason: each response under every problem found in it, also those the policy lets through",
     "acceptance_rate: accepted / responses; accepted = written + duplicates + over_cap",
     "no_response: journal keys with only failed attempts (not counted in responses)",
     "think_chars: exact, over written samples; percentiles by nearest rank",
@@ -144,7 +145,7 @@ class StatsAccumulator:
         # Accepted counts as "correct" even with reasons the policy does not reject on (they show in by_reason).
         primary = "correct" if accepted else (outcome.reasons or ["rejected"])[0]
         self.by_verdict[primary] += 1
-        self.by_reason.update(dict.fromkeys(outcome.reasons, 1))
+        self.by_reason.update(dict.fromkeys(outcome.flags, 1))
         for group in self._groups(outcome.problem):
             group.responses += 1
             group.accepted += accepted
