@@ -280,3 +280,19 @@ def test_loopback_server_without_key(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
         assert "answers: 2" in CliRunner().invoke(app, ["batch", "collect", "--out", str(journal)]).output
+
+
+def test_unsent_shards_can_move_to_another_base_url(batch_api: BatchApiServer, tmp_path: Path) -> None:
+    requests, journal = tmp_path / "requests.jsonl", tmp_path / "responses.jsonl"
+    write_requests(requests, 3)
+    with BatchApiServer(api_key="another-key") as wrong:
+        with pytest.raises(TeacherError, match="HTTP 401"):
+            submit(wrong, requests, journal)
+    assert state(journal)["shards"][0]["batch_id"] is None
+    out = submit(batch_api, requests, journal)
+    assert "queued now: 0" in out and "batches created: 1" in out  # the written shard, sent to the new URL
+    assert "answers: 3" in collect(journal)
+    with pytest.raises(ConfigError, match="collect them"):
+        batch_api.hold()
+        submit(batch_api, requests, journal, "--samples", "2")
+        submit(wrong, requests, journal, "--samples", "3")

@@ -200,28 +200,30 @@ def collect_batches(
     client = client_factory(resolve_base_url(state.base_url), state.api_key_env)
     report = CollectReport()
     deadline = None if timeout is None else time.monotonic() + timeout
-    with Journal(journal) as appender:
-        while True:
-            open_shards = [s for s in state.shards if s.open]
-            for shard in open_shards:
-                if not shard.terminal:
-                    _refresh(state, shard, client)
-            state.save()
-            done = [s for s in open_shards if s.terminal]
-            # A stamp already set means an earlier collect died mid-ingest: find the lines it wrote.
-            resumed = stamped_keys(journal, [s.ingest_created for s in done if s.ingest_created is not None])
-            for shard in done:
-                if shard.ingest_created is None:
-                    # Recorded before any line is appended, so a re-run recognises this ingest's lines.
-                    shard.ingest_created = time.time()
-                    state.save()
-                _ingest(state, shard, client, appender, resumed.get(shard.ingest_created, set()), report)
-            waiting = [s for s in state.shards if s.open]
-            report.waiting = [s.batch_id or "" for s in waiting]
-            if on_poll is not None:
-                on_poll(waiting)
-            if not wait or not waiting:
-                return report
-            if deadline is not None and time.monotonic() > deadline:
-                return report
-            time.sleep(poll_interval)
+    while True:
+        open_shards = [s for s in state.shards if s.open]
+        for shard in open_shards:
+            if not shard.terminal:
+                _refresh(state, shard, client)
+        state.save()
+        done = [s for s in open_shards if s.terminal]
+        if done:
+            # Opened only to ingest, so a long --wait does not keep other runs off the journal.
+            with Journal(journal) as appender:
+                # A stamp already set means an earlier collect died mid-ingest: find the lines it wrote.
+                resumed = stamped_keys(journal, [s.ingest_created for s in done if s.ingest_created is not None])
+                for shard in done:
+                    if shard.ingest_created is None:
+                        # Recorded before any line is appended, so a re-run recognises this ingest's lines.
+                        shard.ingest_created = time.time()
+                        state.save()
+                    _ingest(state, shard, client, appender, resumed.get(shard.ingest_created, set()), report)
+        waiting = [s for s in state.shards if s.open]
+        report.waiting = [s.batch_id or "" for s in waiting]
+        if on_poll is not None:
+            on_poll(waiting)
+        if not wait or not waiting:
+            return report
+        if deadline is not None and time.monotonic() > deadline:
+            return report
+        time.sleep(poll_interval)

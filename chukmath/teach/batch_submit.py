@@ -142,11 +142,15 @@ def submit_batches(
     base_url = resolve_base_url(base_url)
     state = load_state(journal)
     pending = [s for s in state.shards if s.open]
-    if state.base_url is not None and state.base_url != base_url and pending:
-        raise ConfigError(
-            f"{state.path}: batches of this journal are pending on {state.base_url}; collect them before "
-            f"submitting to {base_url}"
-        )
+    if state.base_url is not None and state.base_url != base_url:
+        if any(s.batch_id or s.create_started for s in pending):
+            raise ConfigError(
+                f"{state.path}: batches of this journal are pending on {state.base_url}; collect them "
+                f"(`chukmath batch collect --out {journal}`) before submitting to {base_url}"
+            )
+        for shard in pending:
+            # Only uploaded so far: the files on the old server are abandoned (they cost nothing).
+            shard.upload_started = shard.file_id = None
     state.base_url, state.api_key_env = base_url, api_key_env
     client = client_factory(base_url, api_key_env)
     # Held open for the whole submit: its lock keeps a live `teach` from paying for the same keys now.
