@@ -185,6 +185,16 @@ def _rational(text: str) -> Fraction | None:
     return value
 
 
+def _is_range(part: list[_Tok]) -> bool:
+    """``10-12`` (no spaces, smaller first) is a range of pages or years, not a subtraction."""
+    if len(part) != 3 or part[0].kind != "num" or part[1].text != "-" or part[2].kind != "num":
+        return False
+    touching = part[0].end == part[1].start and part[1].end == part[2].start
+    return touching and "." not in part[0].text + part[2].text and int(part[0].text.replace(",", "")) < int(
+        part[2].text.replace(",", "")
+    )
+
+
 def _has_operator(part: list[_Tok]) -> bool:
     sig = [t for t in part if t.kind != "ws"]
     return any(t.kind == "op" and not (t.text == "-" and k == 0) for k, t in enumerate(sig)) or any(
@@ -221,7 +231,9 @@ def _claims_in_line(line: str) -> list[Claim]:
         keep = [True] * len(parts)
         keep[0] = not _drop_first(tokens, i, parts[0])
         keep[-1] = keep[-1] and not _drop_last(tokens, j, parts[-1], line)
-        values = [_value(p, allow_mod=(k == 0)) if keep[k] else None for k, p in enumerate(parts)]
+        values = [
+            _value(p, allow_mod=(k == 0)) if keep[k] and not _is_range(p) else None for k, p in enumerate(parts)
+        ]
         for k in range(len(parts) - 1):
             a, b = values[k], values[k + 1]
             if a is None or b is None:

@@ -1,0 +1,119 @@
+"""verify_response: one test per verdict reason, the policy, and the built-in teacher's traces all verifying."""
+
+import pytest
+
+from chukmath.errors import ConfigError
+from chukmath.records import Problem, Response
+from chukmath.verify import DEFAULT_POLICY, REASONS, Policy, verify_response
+
+PROBLEM = Problem("p1", "arithmetic", 1, 7, 0, "What is 85 + 25?", "85 + 25", "110")
+
+
+def respond(content, finish_reason="stop", reasoning_content=None, error=None):
+    return Response("r1", 0, "openai", "m", content, reasoning_content, finish_reason, None, error)
+
+
+def sample(think="85 + 25 = 110", answer="110", verifier="110"):
+    return f"<think>\n{think}\n</think>\n<answer>{answer}</answer>\n<verifier_answer>{verifier}</verifier_answer>"
+
+
+def test_correct():
+    v = verify_response(PROBLEM, respond(sample(answer="The answer is **110**.")))
+    assert v.accepted and v.verdict == "correct" and v.reasons == [] and v.details == []
+    assert v.parsed.answer == "The answer is **110**."
+
+
+@pytest.mark.parametrize(
+    ("content", "reason", "detail"),
+    [
+        (sample(answer="111", verifier="111", think="85 + 25 = 111 is what I get? no: 85 + 26 = 111"),
+         "wrong_answer", "wrong answer: '111', expected '110'"),
+        ("<think>85 + 25 = 110</think>\n<answer>110</answer>", "no_verifier_answer", "no verifier answer"),
+        (sample(answer="111"), "answer_mismatch", "answer mismatch: <answer> '111' vs <verifier_answer> '110'"),
+        ("Here you go!\n" + sample(), "format", "format: text before <think>"),
+        (sample() + "\nHope this helps", "format", "format: text outside the tags"),
+        ("<think>85 + 25 = 110, so now I write", "truncated", "truncated: a tag is never closed"),
+        (sample(think="85 + 25 = 111\n111 - 1 = 110"), "bad_step", "bad step: 85 + 25 = 111"),
+        (sample(think="我们计算 85 + 25 = 110，所以答案是110"), "language", "language: reasoning not in en"),
+    ],
+)  # fmt: skip
+def test_each_reason(content, reason, detail):
+    v = verify_response(PROBLEM, respond(content))
+    assert not v.accepted
+    assert reason in v.reasons
+    assert any(d.startswith(detail) for d in v.details), v.details
+
+
+def test_finish_reason_length_is_truncated_even_when_complete():
+    v = verify_response(PROBLEM, respond(sample(), finish_reason="length"))
+    assert v.reasons == ["truncated"] and v.verdict == "truncated"
+
+
+def test_verdict_is_first_reason_in_priority_order():
+    v = verify_response(PROBLEM, respond("Sure! " + sample(answer="111", verifier="111", think="85 + 25 = 111")))
+    assert v.reasons == ["wrong_answer", "format", "bad_step"] and v.verdict == "wrong_answer"
+
+
+def test_error_response_is_no_response():
+    v = verify_response(PROBLEM, respond(None, error={"kind": "http_429", "message": "slow down"}))
+    assert not v.accepted and v.verdict == "no_response" and "http_429" in v.details[0]
+
+
+def test_reasoning_content_as_think():
+    content = "<answer>110</answer>\n<verifier_answer>110</verifier_answer>"
+    v = verify_response(PROBLEM, respond(content, reasoning_content="85 + 25 = 110"))
+    assert v.accepted, v.details
+    v = verify_response(PROBLEM, respond(content, reasoning_content="85 + 25 = 112"))
+    assert v.reasons == ["bad_step"]
+
+
+def test_policy_chooses_which_reasons_reject():
+    content = "Sure! " + sample()
+    assert not verify_response(PROBLEM, respond(content)).accepted
+    lenient = Policy.from_spec("all,-format")
+    v = verify_response(PROBLEM, respond(content), policy=lenient)
+    assert v.accepted and v.verdict == "correct" and v.reasons == [] and v.flags == ["format"]
+    assert Policy.from_spec("wrong_answer, format").reject == {"wrong_answer", "format"}
+    assert Policy.from_spec("all") == DEFAULT_POLICY and DEFAULT_POLICY.reject == set(REASONS)
+    assert Policy.from_spec("wrong_answer,format").spec() == "wrong_answer,format"
+
+
+def test_policy_errors_name_the_problem():
+    with pytest.raises(ConfigError, match="unknown reason 'wrong'"):
+        Policy.from_spec("wrong")
+    with pytest.raises(ConfigError, match="rejects nothing"):
+        Policy.from_spec("")
+
+
+def test_language_option():
+    zh = sample(think="首先计算：85 + 25 = 110，所以答案是 110。")
+    assert verify_response(PROBLEM, respond(zh), language="zh").accepted
+    assert not verify_response(PROBLEM, respond(sample(think="First add: 85 + 25 = 110")), language="zh").accepted
+    with pytest.raises(ConfigError, match="language 'xx'"):
+        verify_response(PROBLEM, respond(sample()), language="xx")
+
+
+def test_mixed_script_words_are_language():
+    v = verify_response(PROBLEM, respond(sample(think="The sum計算 is 85 + 25 = 110")))
+    assert "language" in v.reasons
+
+
+def test_symbolic_problem():
+    p = Problem("p2", "quadratic", 2, 1, 0, "Solve x^2 + x - 2 = 0", "Eq(x**2 + x - 2, 0)", "{-2, 1}")
+    content = sample(think="(x + 2)(x - 1) = 0", answer=r"$x = -2$ or $x = 1$", verifier=r"\{1, -2\}")
+    assert verify_response(p, respond(content)).accepted
+    assert verify_response(p, respond(sample(think="x", answer="1", verifier="1"))).verdict == "wrong_answer"
+
+
+def test_builtin_teacher_traces_all_verify():
+    from chukmath.generate import generate, list_families
+    from chukmath.teach.builtin import builtin_trace
+
+    checked = 0
+    for family in list_families():
+        for difficulty in (1, 3, 5):
+            for problem in generate(family.name, seed=11, count=10, difficulty=difficulty):
+                v = verify_response(problem, respond(builtin_trace(problem)))
+                assert v.accepted, (problem.to_dict(), v.details)
+                checked += 1
+    assert checked >= 10 * 3 * 5
