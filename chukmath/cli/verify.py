@@ -17,7 +17,7 @@ def _default_requests(responses: Path) -> Path:
     if not candidate.exists():
         raise ConfigError(
             f"--requests not given and {candidate} does not exist: pass the requests file the journal answers "
-            "(the output of `chukmath templates render`), so answers can be matched to problems"
+            "(the output of `chukmath prompts`), so answers can be matched to problems"
         )
     return candidate
 
