@@ -50,7 +50,7 @@ def load_mix(recipe: BuildRecipe, source: str) -> Any:
     """The generator mix of the recipe, validated by chukmath.generate (unknown families or configs fail here)."""
     from chukmath.generate import parse_mix
 
-    return parse_mix({"mix": recipe.generator_mix()}, source)
+    return parse_mix({"mix": recipe.generator_mix(), "seed": recipe.seed, "name": recipe.name}, source)
 
 
 def problems(mix: Any, recipe: BuildRecipe, start: int, count: int) -> Iterator[Problem]:
