@@ -206,3 +206,32 @@ def test_malformed_request_line_names_file_and_line(tmp_path):
         run = teach(tmp_path, srv.base_url)
     assert run.returncode == 2
     assert "req.jsonl:3" in run.stderr and "missing field" in run.stderr
+
+
+def test_price_table_and_progress_bar_through_the_library(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from chukmath.teach import TeachOptions, load_price_table, run_teach
+    from chukmath.teach.summary import pick_prices
+
+    write_requests(tmp_path / "req.jsonl", {1: "[fault:400*]"}, 6)
+    (tmp_path / "prices.toml").write_text('["test-model"]\nin = 3.0\nout = 15.0\n')
+    table = load_price_table(tmp_path / "prices.toml")
+    prices = pick_prices("test-model", None, None, table)
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=160)
+    with FaultServer() as srv:
+        teacher = OpenAITeacher(OpenAIConfig(base_url=srv.base_url, model="test-model"))
+        summary = run_teach(tmp_path / "req.jsonl", tmp_path / "journal.jsonl", teacher,
+                            TeachOptions(concurrency=2, prices=prices), console=console, handle_signals=False)
+    lines = journal(tmp_path)
+    tokens_in = sum(d["usage"]["prompt_tokens"] for d in lines if d["usage"])
+    tokens_out = sum(d["usage"]["completion_tokens"] for d in lines if d["usage"])
+    assert summary.cost_usd is not None and abs(summary.cost_usd - (3 * tokens_in + 15 * tokens_out) / 1e6) < 1e-12
+    assert (summary.succeeded, summary.failed, summary.failures_by_kind) == (5, 1, {"http_4xx": 1})
+    summary.print(console)
+    shown = buf.getvalue()
+    assert "6/6" in shown and "errors 1" in shown  # the bar: done/total and errors
+    assert "http_4xx" in shown and "$" in shown  # the table: failures by kind and cost

@@ -33,10 +33,12 @@ failed (rerun to retry them), 2 bad input or options, 130 interrupted.
 
 Examples:
 
-  chukmath teach --requests requests.jsonl --problems problems.jsonl --out responses.jsonl
-
-  OPENAI_API_KEY=... chukmath teach --requests requests.jsonl --out responses.jsonl \\
-      --teacher openai --model gpt-4o-mini --concurrency 64 --price-in 0.15 --price-out 0.6
+\b
+  chukmath teach --requests requests.jsonl --problems problems.jsonl \\
+      --out responses.jsonl
+  OPENAI_API_KEY=... chukmath teach --requests requests.jsonl \\
+      --out responses.jsonl --teacher openai --model gpt-4o-mini \\
+      --concurrency 64 --price-in 0.15 --price-out 0.6
 """
 
 
