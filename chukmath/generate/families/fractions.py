@@ -75,10 +75,9 @@ def _leaf(cfg: FractionsConfig, rng: Rng) -> Node:
         if num % den == 0:
             num += 1
         if cfg.reduced_operands:
+            # num is not a multiple of den, so the reduced denominator is still > 1.
             g = gcd(num, den)
             num, den = num // g, den // g
-            if den == 1:
-                den = num + 1
         text = f"{num}/{den}"
         prec = 1  # a fraction literal is bracketed next to × and ÷ and after -: (3/4) * (5/6)
         g = gcd(num, den)
