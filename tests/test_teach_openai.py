@@ -235,3 +235,21 @@ def test_price_table_and_progress_bar_through_the_library(tmp_path):
     shown = buf.getvalue()
     assert "6/6" in shown and "errors 1" in shown  # the bar: done/total and errors
     assert "http_4xx" in shown and "$" in shown  # the table: failures by kind and cost
+
+
+def test_https_endpoint_with_a_path_prefix(tmp_path):
+    # A self-signed certificate for 127.0.0.1, trusted through SSL_CERT_FILE like a corporate CA would be.
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    reqs = write_requests(tmp_path / "req.jsonl", {1: "[fault:chunked]"}, 3)
+    with FaultServer(tls=(str(cert), str(key))) as srv:
+        assert srv.base_url.startswith("https://")
+        untrusted = teach(tmp_path, srv.base_url)
+        assert untrusted.returncode == 2 and "SSL_CERT_FILE" in untrusted.stderr
+        assert srv.count == 0 and journal(tmp_path) == []
+        run = teach(tmp_path, srv.base_url, env={"SSL_CERT_FILE": str(cert)})
+        assert run.returncode == 0, run.stderr
+    ok = {d["request_id"] for d in journal(tmp_path) if d["error"] is None}
+    assert ok == {r.id for r in reqs}

@@ -33,6 +33,10 @@ class HTTPConnectionError(HTTPError):
     """The connection could not be made, or closed before a complete response."""
 
 
+class HTTPTLSError(HTTPConnectionError):
+    """The server's TLS certificate could not be verified (a configuration problem, not a transient one)."""
+
+
 class HTTPProtocolError(HTTPError):
     """The server's bytes are not a valid HTTP/1.1 response within the size bounds."""
 
@@ -242,6 +246,11 @@ class LeanHTTPClient:
                 )
         except TimeoutError:
             raise HTTPTimeout(f"connect to {self.host}:{self.port} took longer than {self.connect_timeout}s") from None
+        except ssl.SSLCertVerificationError as exc:
+            raise HTTPTLSError(
+                f"TLS certificate of {self.host}:{self.port} not trusted ({exc.verify_message}); if the endpoint uses "
+                "a private CA, point SSL_CERT_FILE at its certificate"
+            ) from None
         except OSError as exc:
             raise HTTPConnectionError(f"cannot connect to {self.host}:{self.port} ({exc.strerror or exc})") from None
         self._all.add(conn)

@@ -23,6 +23,7 @@ from chukmath.teach.http_client import (
     HTTPConnectionError,
     HTTPProtocolError,
     HTTPTimeout,
+    HTTPTLSError,
     LeanHTTPClient,
 )
 from chukmath.teach.ratelimit import RateLimiter
@@ -205,6 +206,10 @@ class OpenAITeacher:
                 res = await self._client.post("/chat/completions", body)
             except HTTPTimeout as exc:
                 kind, message = "timeout", str(exc)
+            except HTTPTLSError as exc:
+                if not self._seen_success:
+                    raise TeacherError(f"{self.config.base_url}: {exc}") from None
+                kind, message = "connection", str(exc)
             except HTTPConnectionError as exc:
                 kind, message = "connection", str(exc)
             except HTTPProtocolError as exc:

@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import re
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -216,6 +217,7 @@ class FaultServer:
         retry_after: float = 1.0,
         hang_s: float = 60.0,
         log_requests: bool = True,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         for kind in (faults or {}).values():
             if kind not in FAULT_KINDS:
@@ -229,6 +231,8 @@ class FaultServer:
         self.retry_after = retry_after
         self.hang_s = hang_s
         self.log_requests = log_requests
+        # (certfile, keyfile): serve https, to test the client's TLS path.
+        self.tls = tls
         self.count = 0
         self._log: list[LoggedRequest] = []
         self._attempts: Counter[tuple[str, int | None]] = Counter()
@@ -243,7 +247,7 @@ class FaultServer:
     @property
     def base_url(self) -> str:
         """The OpenAI-style base URL (ends in ``/v1``)."""
-        return f"http://{self.host}:{self.port}/v1"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}/v1"
 
     @property
     def requests(self) -> list[LoggedRequest]:
@@ -280,7 +284,11 @@ class FaultServer:
         """Serve on the current event loop until ``stop()``."""
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = await self._loop.create_server(lambda: _Conn(self), self.host, self.port, backlog=1024)
+        context = None
+        if self.tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*self.tls)
+        server = await self._loop.create_server(lambda: _Conn(self), self.host, self.port, backlog=1024, ssl=context)
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         if on_ready is not None:
