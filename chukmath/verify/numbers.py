@@ -17,6 +17,7 @@ MAX_EXPONENT = 400
 MIN_SIGNIFICANT_DIGITS = 6
 
 _PLAIN = re.compile(r"([+\-−]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+\-]?\d{1,4}))?")
+_THOUSANDS = re.compile(r"[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _FRACTION = re.compile(r"([+\-−]?)(\d+)\s*/\s*([+\-−]?)(\d+)")
 
 
@@ -33,6 +34,11 @@ def parse_plain(text: str) -> Fraction | None:
     """The exact value of a plain integer, decimal, scientific literal or ``p/q``; None for anything else."""
     if len(text) > MAX_PLAIN_CHARS:
         return None
+    if text.isdigit():  # the most common answer of all, without a regex
+        return Fraction(int(text))
+    m = _THOUSANDS.fullmatch(text)
+    if m is not None:
+        text = text.replace(",", "")
     m = _PLAIN.fullmatch(text)
     if m is not None:
         dec = _decimal(m)
@@ -64,7 +70,7 @@ def _decimal(m: re.Match[str]) -> Decimal | None:
     digits = (whole + frac).lstrip("0")
     mantissa = int(whole + frac) if whole + frac else 0
     quantum = scale - len(frac)
-    value = Fraction(mantissa) * Fraction(10) ** quantum
+    value = Fraction(mantissa, 10**-quantum) if quantum <= 0 else Fraction(mantissa * 10**quantum)
     return Decimal(-value if sign else value, quantum, len(digits))
 
 
