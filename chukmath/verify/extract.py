@@ -40,6 +40,7 @@ _CONNECTIVE = re.compile(r"\\(?:lor|vee|quad|qquad)(?![a-zA-Z])|\\\\|&|;|\s(?:or
 _EMPTY = re.compile(r"^(?:\\emptyset|\\varnothing|∅|\{\s*\}|\\\{\s*\\\}|no\s+(?:real\s+)?solutions?)$", re.I)
 _NAMED = re.compile(r"^([a-zA-Z](?:_\{?[a-zA-Z0-9]{1,3}\}?)?)\s*(?:=|:|\\approx|≈)\s*(.+)$", re.DOTALL)
 _TUPLE_EQ = re.compile(r"^\(\s*([a-zA-Z](?:\s*,\s*[a-zA-Z])+)\s*\)\s*=\s*(.+)$", re.DOTALL)
+_MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in(?![a-zA-Z])|∈)\s*")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?")
 _KEEP_WORDS = frozenset(
     {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "arcsin", "arccos", "arctan",
@@ -166,6 +167,7 @@ def extract_items(text: str, *, scalar: bool = True) -> list[Item] | None:
         if len(values) != len(names):
             return None
         return [Item(n, v) for n, v in zip(names, values, strict=True)]
+    text = _MEMBER.sub("", text, count=1)  # "x \in \{-2, 1\}" names the set, not an element
     inner, _ = _unwrap(text)
     items: list[Item] = []
     for part in _split_top(inner, _CONNECTIVE):
