@@ -253,3 +253,21 @@ def test_https_endpoint_with_a_path_prefix(tmp_path):
         assert run.returncode == 0, run.stderr
     ok = {d["request_id"] for d in journal(tmp_path) if d["error"] is None}
     assert ok == {r.id for r in reqs}
+
+
+def test_retry_after_forms_and_backoff_bounds():
+    import random
+    from email.utils import formatdate
+
+    from chukmath.teach.retry import parse_retry_after
+
+    now = 1_800_000_000.0
+    assert parse_retry_after({"retry-after": "7"}) == 7.0
+    assert parse_retry_after({"retry-after-ms": "250", "retry-after": "9"}) == 0.25
+    assert parse_retry_after({"retry-after": formatdate(now + 30, usegmt=True)}, now=now) == 30.0
+    assert parse_retry_after({"retry-after": "soon"}) is None and parse_retry_after({}) is None
+    policy = RetryPolicy(base_s=0.5, cap_s=4.0, max_retry_after_s=60)
+    rng = random.Random(1)
+    delays = [policy.delay(n, None, rng) for n in range(1, 10) for _ in range(50)]
+    assert all(0 <= d <= 4.0 for d in delays) and max(delays) > 2.0  # full jitter up to the cap
+    assert 60 <= policy.delay(1, 3600, rng) <= 60.5  # a huge Retry-After is cut to the maximum
