@@ -145,3 +145,10 @@ def test_bad_option_combinations_fail_with_code_2() -> None:
     assert_error(cli_error("generate", "-g", "arithmetic", "-n", "-1"), "invalid count -1")
     assert_error(cli_error("generate", "-g", "arithmetic", "-n", "1", "--seed", "-4"), "invalid seed -4")
     assert_error(cli_error("generate", "-g", "arithmetic", "-n", "1", "--set", "novalue"), "key=value")
+
+
+def test_devices_are_written_in_place_not_replaced(tmp_path: Path) -> None:
+    # Renaming a temp file over /dev/null would replace the device; it must be written to directly.
+    result = run_cli("generate", "-g", "arithmetic", "-n", "50", "-o", "/dev/null")
+    assert result.returncode == 0, result.stderr
+    assert Path("/dev/null").is_char_device()

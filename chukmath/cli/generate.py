@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
 import typer
 
 from chukmath.errors import ConfigError
+from chukmath.generate.engine import Run
 from chukmath.jsonl import AtomicWriter
-from chukmath.records import Problem
 
 _FLUSH = 1 << 20  # bytes buffered before each write
 
@@ -27,15 +27,18 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def write_problems(problems: Iterator[Problem], out: str) -> int:
-    """Stream problems to ``out`` (``-`` = stdout) as JSONL through an atomic temp file; returns the count."""
+def write_problems(run: Run, out: str) -> int:
+    """Stream a run to ``out`` (``-`` = stdout) as JSONL through an atomic temp file; returns the count."""
     n = 0
     dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-    with AtomicWriter(out) as fh:
+    target = Path(out)
+    # A device or pipe (/dev/null, a FIFO) is written in place: renaming a temp file over it would replace it.
+    special = out != "-" and target.exists() and not target.is_file() and not target.is_dir()
+    with (target.open("wb", buffering=_FLUSH) if special else AtomicWriter(out)) as fh:
         chunk: list[bytes] = []
         size = 0
-        for problem in problems:
-            line = dumps(problem.to_dict(), option=opt)
+        for row in run.rows():
+            line = dumps(row, option=opt)
             chunk.append(line)
             size += len(line)
             n += 1

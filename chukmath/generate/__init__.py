@@ -3,7 +3,7 @@
 Problem *i* of a run is a pure function of (family, config, seed, i); answers are exact (sympy ``str()``).
 """
 
-from chukmath.generate.engine import generate
+from chukmath.generate.engine import Run, generate
 from chukmath.generate.mix import MixEntry, MixRecipe, generate_mix, load_mix_recipe, parse_mix, resolve_recipe
 from chukmath.generate.registry import Family, get_family, list_families
 
@@ -11,6 +11,7 @@ __all__ = [
     "Family",
     "MixEntry",
     "MixRecipe",
+    "Run",
     "generate",
     "generate_mix",
     "get_family",

@@ -109,29 +109,46 @@ def check_range(seed: int, count: int, start: int) -> None:
         raise ConfigError(f"invalid start {start} (allowed: an integer >= 0)")
 
 
-def run_streams(
-    streams: list[Stream], pick: Callable[[int], int] | None, *, seed: int, count: int, start: int
-) -> Iterator[Problem]:
-    """Items ``start .. start+count-1`` of a run over ``streams``; ``pick(i)`` chooses the stream of item i."""
-    seen = SeenQuestions()
-    single = streams[0] if pick is None else None
-    for i in range(start + count):
-        stream = single if single is not None else streams[pick(i)]  # type: ignore[misc]
-        question, payload = stream.next_new(seen)
-        if i < start:
-            continue
-        family = stream.family
-        expression, answer, meta = family.finish(stream.config, payload)
-        pid = content_hash(
-            {
-                "generator": family.name,
-                "difficulty": stream.difficulty,
-                "question": question,
-                "expression": expression,
-                "answer": answer,
-            }
-        )
-        yield Problem(pid, family.name, stream.difficulty, seed, i, question, expression, answer, meta)
+class Run:
+    """Items ``start .. start+count-1`` of a run over ``streams``; ``pick(i)`` chooses the stream of item i.
+
+    Iterating yields :class:`Problem` records; :meth:`rows` yields the same records as plain dicts (the JSONL
+    writer uses it to skip building a dataclass per line).
+    """
+
+    def __init__(
+        self, streams: list[Stream], pick: Callable[[int], int] | None, *, seed: int, count: int, start: int
+    ) -> None:
+        self.streams, self.pick, self.seed, self.count, self.start = streams, pick, seed, count, start
+        self._problems: Iterator[Problem] | None = None
+
+    def __iter__(self) -> Run:
+        return self
+
+    def __next__(self) -> Problem:
+        if self._problems is None:
+            self._problems = (Problem(**row) for row in self.rows())
+        return next(self._problems)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """The records as dicts with the fields of :class:`Problem`, in index order."""
+        seen = SeenQuestions()
+        streams, pick, seed, start = self.streams, self.pick, self.seed, self.start
+        single = streams[0] if pick is None else None
+        for i in range(start + self.count):
+            stream = single if single is not None else streams[pick(i)]  # type: ignore[misc]
+            question, payload = stream.next_new(seen)
+            if i < start:
+                continue
+            family = stream.family
+            name, level = family.name, stream.difficulty
+            expression, answer, meta = family.finish(stream.config, payload)
+            pid = content_hash(
+                {"generator": name, "difficulty": level, "question": question, "expression": expression,
+                 "answer": answer}
+            )
+            yield {"id": pid, "generator": name, "difficulty": level, "seed": seed, "index": i,
+                   "question": question, "expression": expression, "answer": answer, "meta": meta}
 
 
 def generate(
@@ -142,7 +159,7 @@ def generate(
     start: int = 0,
     difficulty: int | None = None,
     overrides: dict[str, Any] | None = None,
-) -> Iterator[Problem]:
+) -> Run:
     """Problems ``start .. start+count-1`` of family ``name``'s run for ``seed`` (validated before yielding)."""
     from chukmath.generate.registry import get_family
 
@@ -151,4 +168,4 @@ def generate(
     config = family.config(difficulty, overrides)
     level = family.default_difficulty if difficulty is None else difficulty
     stream = Stream(family, config, level, stream_key(family, config, level, seed))
-    return run_streams([stream], None, seed=seed, count=count, start=start)
+    return Run([stream], None, seed=seed, count=count, start=start)

@@ -19,7 +19,7 @@ import bisect
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
@@ -29,9 +29,8 @@ from typing import Any
 import orjson
 
 from chukmath.errors import ChukmathError, ConfigError, InputError
-from chukmath.generate.engine import Stream, check_range, run_streams, stream_key
+from chukmath.generate.engine import Run, Stream, check_range, stream_key
 from chukmath.generate.registry import DIFFICULTIES, get_family
-from chukmath.records import Problem
 
 ENTRY_KEYS = ("generator", "weight", "difficulty", "config")
 RECIPE_KEYS = ("name", "description", "seed", "mix")
@@ -191,13 +190,13 @@ def _streams(recipe: MixRecipe, seed: int) -> list[Stream]:
     return streams
 
 
-def generate_mix(recipe: MixRecipe, *, seed: int | None = None, count: int, start: int = 0) -> Iterator[Problem]:
+def generate_mix(recipe: MixRecipe, *, seed: int | None = None, count: int, start: int = 0) -> Run:
     """Problems ``start .. start+count-1`` of the mix (seed defaults to the recipe's, then 0)."""
     run_seed = seed if seed is not None else (recipe.seed if recipe.seed is not None else 0)
     check_range(run_seed, count, start)
     streams = _streams(recipe, run_seed)
     if len(streams) == 1:
-        return run_streams(streams, None, seed=run_seed, count=count, start=start)
+        return Run(streams, None, seed=run_seed, count=count, start=start)
     scale = lcm(*(e.weight.denominator for e in recipe.entries))
     cumulative: list[int] = []
     total = 0
@@ -219,4 +218,4 @@ def generate_mix(recipe: MixRecipe, *, seed: int | None = None, count: int, star
         h = int.from_bytes(hashlib.blake2b(pick_key + i.to_bytes(8, "little"), digest_size=8).digest(), "little")
         return bisect.bisect_right(cumulative, h % total)
 
-    return run_streams(streams, pick, seed=run_seed, count=count, start=start)
+    return Run(streams, pick, seed=run_seed, count=count, start=start)

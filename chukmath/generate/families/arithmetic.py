@@ -7,7 +7,6 @@ path); the answer is formatted exactly as sympy's ``str()`` of the value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from math import gcd
 from typing import Any
 
@@ -80,34 +79,48 @@ PRESETS: dict[int, dict[str, Any]] = {
 _P32 = 1 << 32
 
 
-@lru_cache(maxsize=64)
-def _thresholds(cfg: ArithmeticConfig) -> tuple[int, int, int]:
-    # Chances as 32-bit integer thresholds, computed once per config: one draw then decides several things.
-    t_pow = int(cfg.powers * _P32)
-    return t_pow, t_pow + int((1 - cfg.powers) * cfg.decimals * _P32), int(cfg.negatives * _P32)
+_PREPARED: dict[int, tuple[ArithmeticConfig, tuple[int, int, int, int]]] = {}
+
+
+def _thresholds(cfg: ArithmeticConfig) -> tuple[int, int, int, int]:
+    """Chances as 32-bit integer thresholds (power, decimal, negative, parentheses), computed once per config.
+
+    Keyed by identity: hashing a frozen dataclass on every draw would cost more than the draw's arithmetic.
+    """
+    entry = _PREPARED.get(id(cfg))
+    if entry is None or entry[0] is not cfg:
+        t_pow = int(cfg.powers * _P32)
+        t_dec = t_pow + int((1 - cfg.powers) * cfg.decimals * _P32)
+        entry = (cfg, (t_pow, t_dec, int(cfg.negatives * _P32), int(cfg.parentheses * _P32)))
+        if len(_PREPARED) > 256:
+            _PREPARED.clear()
+        _PREPARED[id(cfg)] = entry
+    return entry[1]
 
 
 def _leaf(cfg: ArithmeticConfig, rng: Rng, t_pow: int, t_dec: int, t_neg: int) -> Node:
-    u = rng.below(1 << 64)
-    kind, neg = u & 0xFFFFFFFF, (u >> 32) < t_neg
+    # One draw decides the kind (low 32 bits), the sign (next 32) and an integer value (the rest).
+    u = rng.below(cfg.max_value << 64)
+    kind, neg = u & 0xFFFFFFFF, ((u >> 32) & 0xFFFFFFFF) < t_neg
+    if kind >= t_dec:
+        text = str((u >> 64) + 1)
+        if neg:
+            return ("-" + text, "-" + text, 5, True, -(u >> 64) - 1, 1)
+        return (text, text, 5, False, (u >> 64) + 1, 1)
     if kind < t_pow:
         base = rng.randint(2, max(2, min(12, cfg.max_value)))
         exp = rng.randint(2, cfg.max_exponent)
         if neg:
             return (f"(-{base})**{exp}", f"(-{base})^{exp}", 4, False, (-base) ** exp, 1)
         return (f"{base}**{exp}", f"{base}^{exp}", 4, False, base**exp, 1)
-    if kind < t_dec:
-        places = rng.randint(1, cfg.decimal_places)
-        scale = 10**places
-        units = rng.randint(1, cfg.max_value * scale)
-        if units % 10 == 0:
-            units += 1  # "2.50" reads oddly; keep the last digit significant
-        g = gcd(units, scale)
-        num, den = units // g, scale // g
-        text = decimal_str(units, places)
-    else:
-        num, den = 1 + rng.below(cfg.max_value), 1
-        text = str(num)
+    places = rng.randint(1, cfg.decimal_places)
+    scale = 10**places
+    units = rng.randint(1, cfg.max_value * scale)
+    if units % 10 == 0:
+        units += 1  # "2.50" reads oddly; keep the last digit significant
+    g = gcd(units, scale)
+    num, den = units // g, scale // g
+    text = decimal_str(units, places)
     if neg:
         return ("-" + text, "-" + text, 5, True, -num, den)
     return (text, text, 5, False, num, den)
@@ -191,11 +204,12 @@ def _flat(leaves: list[Node], ops: list[str], cfg: ArithmeticConfig, rng: Rng, s
 def build_expression(cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> tuple[Node | None, list[str]]:
     """A random expression node under ``cfg`` (None when it divides by zero) and the operators drawn."""
     n = rng.randint(cfg.min_terms, cfg.max_terms)
-    t_pow, t_dec, t_neg = _thresholds(cfg)
+    t_pow, t_dec, t_neg, t_par = _thresholds(cfg)
     leaves = [_leaf(cfg, rng, t_pow, t_dec, t_neg) for _ in range(n)]
     opchars = cfg.operations
-    ops = [opchars[rng.below(len(opchars))] for _ in range(n - 1)]
-    if cfg.parentheses and rng.chance(cfg.parentheses):
+    below, k = rng.below, len(opchars)
+    ops = [opchars[below(k)] for _ in range(n - 1)]
+    if t_par and below(1 << 32) < t_par:
         return _tree(leaves, ops, 0, n, cfg, rng, sym), ops
     return _flat(leaves, ops, cfg, rng, sym), ops
 
