@@ -13,6 +13,7 @@ that walk it themselves (the built-in teacher writes one step per node).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from functools import lru_cache
@@ -72,6 +73,13 @@ def _fail(where: str, expr: str, why: str) -> UnsafeExpression:
     )
 
 
+# Text made only of digits, points, spaces, brackets and + - * / can only parse to numbers, BinOp (+ - * / **
+# and // when two slashes meet) and unary +/-; with at most MAX_NODES characters it has at most MAX_NODES
+# nodes. Such text skips the per-node walk, which costs more than the parse itself on the hot path.
+_PLAIN_ARITHMETIC = re.compile(r"[0-9. ()+\-*/]*")
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_LITERAL_DIGITS + 1}}}")
+
+
 @lru_cache(maxsize=4096)
 def _parse_cached(expr: str) -> ast.expr | str:
     """Parse and validate; returns the tree or the reason it was refused (cached: generators repeat shapes)."""
@@ -83,6 +91,14 @@ def _parse_cached(expr: str) -> ast.expr | str:
         tree = ast.parse(expr, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return f"not a valid expression ({type(exc).__name__}: {exc})"
+    if (
+        len(expr) <= MAX_NODES
+        and _PLAIN_ARITHMETIC.fullmatch(expr)
+        and "//" not in expr
+        and "..." not in expr  # Ellipsis is a constant too
+        and not _LONG_DIGITS.search(expr)
+    ):
+        return tree.body
     count = 0
     stack: list[ast.AST] = [tree.body]
     while stack:
@@ -93,7 +109,7 @@ def _parse_cached(expr: str) -> ast.expr | str:
         if isinstance(node, ast.Constant):
             value = node.value
             if type(value) is int:
-                if value.bit_length() > MAX_LITERAL_DIGITS * 4:
+                if value.bit_length() > 3 * MAX_LITERAL_DIGITS and len(str(value)) > MAX_LITERAL_DIGITS:
                     return f"an integer literal longer than {MAX_LITERAL_DIGITS} digits"
             elif type(value) is float:
                 segment = ast.get_source_segment(expr, node) or ""
@@ -144,8 +160,12 @@ def literal_value(node: ast.Constant, expr: str) -> int | Fraction:
     value = node.value
     if type(value) is int:
         return value
-    segment = ast.get_source_segment(expr, node)
-    return Fraction(segment if segment else repr(value))
+    if node.lineno == node.end_lineno == 1:
+        # One-line ASCII text (checked at parse): column offsets are character offsets.
+        segment = expr[node.col_offset : node.end_col_offset]
+    else:
+        segment = ast.get_source_segment(expr, node) or repr(value)
+    return Fraction(segment)
 
 
 def check_power(base: int | Fraction, exponent: int | Fraction, where: str, expr: str) -> int:

@@ -117,6 +117,9 @@ SIZE_BOMBS = [
     ("divisor_count(10**40)", "outside 1..1000000000000000000"),
     ("Derivative(x, (x, 1000))", "derivative order 1000 is larger than 20"),
     ("1" * 300, "integer literal longer than 200 digits"),
+    ("1" * 201, "integer literal longer than 200 digits"),
+    ("1 + ...", "constant Ellipsis of type ellipsis is not a number"),
+    ("() + 1", "arithmetic on a list or tuple"),
     ("(" * 500 + "1" + ")" * 500, "not a valid expression"),
     ("+".join(["1"] * 1000), "more than 400 syntax nodes"),
     ("1 + " * 2000 + "1", "longer than 4000 characters"),
@@ -130,6 +133,11 @@ SIZE_BOMBS = [
 def test_size_bombs_are_refused_before_any_big_work(expr, why):
     with pytest.raises(InputError, match=why.replace("(", r"\(").replace("*", r"\*")):
         to_sympy(expr)
+
+
+def test_deep_but_small_inputs_do_not_crash():
+    assert to_fraction("-" * 399 + "1") == -1
+    assert to_sympy("(" * 20 + "1" + ")" * 20) == 1
 
 
 def test_arithmetic_only_evaluator_refuses_symbols_and_calls():

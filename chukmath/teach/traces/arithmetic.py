@@ -46,8 +46,9 @@ class ArithmeticWalk:
 
     def value(self, node: ast.expr) -> Number:
         """Value of ``node``, appending the claims that compute it."""
-        if isinstance(node, ast.Constant):
-            return literal_value(node, self.expr)
+        if type(node) is ast.Constant:
+            value = node.value
+            return value if type(value) is int else literal_value(node, self.expr)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.operand, ast.Constant):
                 value = literal_value(node.operand, self.expr)
@@ -100,7 +101,8 @@ class ArithmeticWalk:
         n = check_power(base, exponent, self.where, self.expr)
         shown = f"({num(base, self.style)})" if num(base, self.style)[0] == "-" or "/" in num(base) else num(base)
         if n == 0:
-            self.lines.append(f"Any nonzero number to the power 0 is 1, so {shown}^0 is 1.")
+            rule = "0^0 is taken as 1" if base == 0 else "any nonzero number to the power 0 is 1"
+            self.lines.append(f"By the rule that {rule}, {shown}^0 is 1.")
             return 1
         magnitude = abs(n)
         if magnitude == 1:
@@ -135,6 +137,8 @@ class ArithmeticWalk:
 
 def _split(node: ast.expr, ops: tuple[type, ...], first: str | None) -> list[tuple[str | None, ast.expr]]:
     """Flatten a left-leaning run of ``ops`` into ``[(None, a), (op, b), ...]``; fraction literals stay whole."""
+    if type(node) is not ast.BinOp:
+        return [(first, node)]
     items: list[tuple[str | None, ast.expr]] = []
     while isinstance(node, ast.BinOp) and isinstance(node.op, ops) and _fraction_literal(node) is None:
         items.append((_OPS[type(node.op)], node.right))
@@ -164,17 +168,15 @@ def _binary_parts(n: int) -> list[str]:
     return [str(1 << bit) for bit in range(n.bit_length()) if n >> bit & 1]
 
 
-def _style(tree: ast.expr) -> Style:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and type(node.value) is float:
-            return "decimal"
-    return "fraction"
+def _style(expr: str) -> Style:
+    """Decimal style when the problem itself writes a decimal point (a validated expression has no other dots)."""
+    return "decimal" if "." in expr else "fraction"
 
 
 def evaluate_with_steps(expr: str, where: str) -> tuple[list[str], Number, ArithmeticWalk]:
     """Claims that evaluate ``expr`` in precedence order, the exact value, and the walk (for re-checks)."""
     tree = parse_expression(expr, where)
-    walk = ArithmeticWalk(expr, where, _style(tree))
+    walk = ArithmeticWalk(expr, where, _style(expr))
     value = walk.value(tree)
     return walk.lines, value, walk
 

@@ -47,13 +47,14 @@ def _decimal(value: Fraction) -> str:
 
 def num(value: Number, style: Style = "fraction") -> str:
     """A value as a result (right of ``=``): ``12``, ``-3/4``, ``2.25`` (decimal style, terminating only)."""
-    if isinstance(value, int):
+    if type(value) is int:
         return str(value)
-    if value.denominator == 1:
-        return str(value.numerator)
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 1:
+        return str(numerator)
     if style == "decimal" and _terminates(value):
         return _decimal(value)
-    return f"{value.numerator}/{value.denominator}"
+    return f"{numerator}/{denominator}"
 
 
 def operand(value: Number, style: Style = "fraction", *, after_div: bool = False) -> str:
@@ -66,8 +67,12 @@ def operand(value: Number, style: Style = "fraction", *, after_div: bool = False
 
 def claim(left: Number, op: str, right: Number, result: Number, style: Style = "fraction") -> str:
     """One checkable line ``a op b = c``."""
-    a = operand(left, style)
-    b = operand(right, style, after_div=op == OP_DIV)
+    a = num(left, style)
+    if a[0] == "-":
+        a = f"({a})"
+    b = num(right, style)
+    if b[0] == "-" or (op == OP_DIV and "/" in b):
+        b = f"({b})"
     return f"{a} {op} {b} = {num(result, style)}"
 
 
