@@ -76,6 +76,7 @@ def make_problem() -> dict:
         ({"user_turn": "chat"}, "--user-turn 'chat'"),
         ({"keep": "all", "max_per_problem": 0}, "at least 1"),
         ({"keep": "first", "max_per_problem": 3}, "use --keep all"),
+        ({"language": "klingon"}, "language 'klingon' is not supported"),
     ],
 )
 def test_select_options_are_validated(kwargs: dict, message: str) -> None:

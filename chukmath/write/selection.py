@@ -14,7 +14,7 @@ from chukmath.errors import ConfigError
 from chukmath.hashing import text_hash
 from chukmath.parse import parse_response
 from chukmath.records import Problem, Request, Response
-from chukmath.verify import verify_response
+from chukmath.verify import language_issues, verify_response
 from chukmath.write.samples import UserTurn, assistant_content, reject_row, sample_row, user_messages
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ class SelectOptions:
             raise ConfigError(f"--keep {self.keep!r}: expected 'first' or 'all'")
         if self.user_turn not in ("question", "prompt"):
             raise ConfigError(f"--user-turn {self.user_turn!r}: expected 'question' or 'prompt'")
+        # Checked here, not at the first think: a typo must fail before an hour of verification, not after.
+        language_issues("", self.language)
         if self.max_per_problem is not None:
             if self.max_per_problem < 1:
                 raise ConfigError(f"--max-per-problem {self.max_per_problem}: must be at least 1")
