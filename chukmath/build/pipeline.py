@@ -99,7 +99,6 @@ class _Judge:
 
     def __init__(self, recipe: BuildRecipe, sink: Sink) -> None:
         from chukmath.verify import Policy
-
         from chukmath.write.selection import Candidate, select_samples
 
         self._policy = Policy.from_spec(recipe.verify.policy)
