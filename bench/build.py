@@ -110,6 +110,9 @@ def main() -> None:
         recipe = root / "bench.toml"
         recipe.write_text(RECIPE.format(count=args.throughput_count))
         n = args.throughput_count
+        # Warm both paths first (imports, sympy caches, template compilation) so neither pays the start-up.
+        bare_stages(recipe, 500)
+        end_to_end(recipe, root / "warm", 500)
         bare = bare_stages(recipe, n)
         e2e = end_to_end(recipe, root / "e2e", n)
         print(f"stages alone (baseline): {bare:,.0f} samples/s  ({n:,} samples, no files)")
