@@ -238,6 +238,14 @@ async def _run_live(
             drain()
 
 
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            return _first_error(exc)
+        return exc
+    return group
+
+
 def _manifest_for(
     recipe: BuildRecipe, run: RunDir, resuming: bool, fingerprint: str, hashes: dict[str, str], command: str
 ) -> Manifest:
@@ -325,7 +333,12 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
                     _run_sync(recipe, prompting, mix, index, sink, judge, counters, display, _unanswered(recipe), False)
                 else:
                     teacher = stages.make_teacher(recipe, api_key)
-                    asyncio.run(_run_live(recipe, teacher, prompting, mix, index, sink, judge, counters, display))
+                    live = _run_live(recipe, teacher, prompting, mix, index, sink, judge, counters, display)
+                    try:
+                        asyncio.run(live)
+                    except BaseExceptionGroup as group:
+                        # The task group wraps a fatal teacher error (bad key, unknown model); surface it plainly.
+                        raise _first_error(group) from None
             sink.finish()
         finally:
             sink.close()
