@@ -239,6 +239,8 @@ LINEAR = [
     ("Eq(-x, 5)", "-5"),
     ("Eq(5 - 2*x, 3*x + 20)", "-3"),
     ("Eq(x/3 - 1/2, 1)", "9/2"),
+    ("Eq(x + sqrt(4), 5)", "3"),  # not plain polynomial text: read through the sympy fallback
+    ("Eq(0.5*x + 1.25, 2)", "3/2"),
 ]
 
 
@@ -376,6 +378,10 @@ def test_bad_problems_raise_input_error_naming_the_problem():
         builtin_trace(problem("arithmetic", "1 / (2 - 2)"))
     with pytest.raises(InputError, match="no unique solution"):
         builtin_trace(problem("linear_equation", "Eq(2*x + 1, 2*x + 3)"))
+    with pytest.raises(InputError, match="not an exact rational number"):
+        builtin_trace(problem("linear_equation", "Eq(pi*x, 1)"))
+    with pytest.raises(InputError, match="not linear in x"):
+        builtin_trace(problem("linear_equation", "Eq(x**2, 1)"))
     with pytest.raises(InputError, match="degree 1, not 2"):
         builtin_trace(problem("quadratic", "Eq(x + 1, 0)"))
 

@@ -7,28 +7,13 @@ trace states is then computed with ``Fraction`` and written as one true ``a op b
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 from chukmath.errors import InputError
 from chukmath.records import Problem
-from chukmath.safe_expr import to_sympy
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
-from chukmath.teach.traces.linear import linear_coefficients, linear_text, term_text
-
-
-def _equation_sides(eq: Any, where: str) -> tuple[Any, Any]:
-    import sympy
-
-    if not isinstance(eq, sympy.Equality):
-        raise InputError(f"{where}: expected an equation Eq(lhs, rhs), got {eq}")
-    return eq.lhs, eq.rhs
-
-
-def _symbols(exprs: list[Any], where: str) -> list[Any]:
-    found = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
-    if not found:
-        raise InputError(f"{where}: the equation has no unknown")
-    return found
+from chukmath.teach.traces.linear import linear_text, term_text
+from chukmath.teach.traces.polynomial import coefficient as coefficient_of
+from chukmath.teach.traces.polynomial import degree, equation_sides, subtract, variables
 
 
 def _answer_text(value: Fraction) -> str:
@@ -68,16 +53,20 @@ def _evaluate_side(
 def linear_equation_trace(problem: Problem) -> str:
     """Isolate the unknown step by step, then substitute back into both sides as the check."""
     where = f"problem {problem.id}"
-    lhs, rhs = _equation_sides(to_sympy(problem.expression, where), where)
-    found = _symbols([lhs, rhs], where)
+    sides = equation_sides(problem.expression, where)
+    if len(sides) != 1:
+        raise InputError(f"{where}: expected one equation Eq(lhs, rhs), got {problem.expression!r}")
+    lhs, rhs = sides[0]
+    found = variables([lhs, rhs])
     if len(found) != 1:
-        raise InputError(f"{where}: a linear equation needs exactly one unknown, found {', '.join(map(str, found))}")
-    symbol = found[0]
-    name = symbol.name
-    (a1,), b1 = linear_coefficients(lhs, [symbol], where)
-    (a2,), b2 = linear_coefficients(rhs, [symbol], where)
+        raise InputError(f"{where}: a linear equation needs exactly one unknown, found {', '.join(found) or 'none'}")
+    name = found[0]
+    if degree(lhs) > 1 or degree(rhs) > 1:
+        raise InputError(f"{where}: {problem.expression!r} is not linear in {name}")
+    a1, b1 = coefficient_of(lhs, name), coefficient_of(lhs, None)
+    a2, b2 = coefficient_of(rhs, name), coefficient_of(rhs, None)
     think = [f"We need to solve for {name}: {linear_text([a1], [name], b1)} = {linear_text([a2], [name], b2)}."]
-    if lhs.expand() != lhs or rhs.expand() != rhs:
+    if "(" in problem.expression.strip()[3:-1]:
         think.append("(That is the equation with the brackets multiplied out and like terms collected.)")
     a, b, c = a1, b1, b2
     if a2 != 0:
@@ -122,19 +111,19 @@ def _row_text(row: list[Fraction], names: list[str]) -> str:
 def linear_system_trace(problem: Problem) -> str:
     """Gaussian elimination with one claim per coefficient, back-substitution, then check every equation."""
     where = f"problem {problem.id}"
-    parsed = to_sympy(problem.expression, where)
-    if not isinstance(parsed, (list, tuple)) or not parsed:
-        raise InputError(f"{where}: expected a list of equations [Eq(...), Eq(...)], got {problem.expression!r}")
-    sides = [_equation_sides(eq, where) for eq in parsed]
-    symbols = _symbols([s for pair in sides for s in pair], where)
-    names = [s.name for s in symbols]
-    n = len(symbols)
+    sides = equation_sides(problem.expression, where)
+    names = variables([side for pair in sides for side in pair])
+    n = len(names)
+    if n == 0:
+        raise InputError(f"{where}: the system {problem.expression!r} has no unknowns")
     if len(sides) != n:
         raise InputError(f"{where}: {len(sides)} equations in {n} unknowns; the trace needs a square system")
     rows: list[list[Fraction]] = []
     for lhs, rhs in sides:
-        coefficients, constant = linear_coefficients(lhs - rhs, symbols, where)
-        rows.append([*coefficients, -constant])
+        difference = subtract(lhs, rhs)
+        if degree(difference) > 1:
+            raise InputError(f"{where}: {problem.expression!r} is not a linear system")
+        rows.append([*(coefficient_of(difference, name) for name in names), -coefficient_of(difference, None)])
     original = [list(r) for r in rows]
     think = [f"We need to solve the system in {', '.join(names)}. With the unknowns on the left:"]
     think.extend(f"({i + 1}) {_row_text(row, names)}" for i, row in enumerate(rows))

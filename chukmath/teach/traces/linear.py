@@ -21,22 +21,6 @@ def to_fraction(value: Any, where: str) -> Fraction:
     raise InputError(f"{where}: coefficient {value} is not an exact rational number; expected a linear problem")
 
 
-def linear_coefficients(expr: Any, symbols: list[Any], where: str) -> tuple[list[Fraction], Fraction]:
-    """Coefficients of each symbol and the constant term of a linear sympy expression."""
-    import sympy
-
-    expanded = sympy.expand(expr)
-    try:
-        poly = sympy.Poly(expanded, *symbols)
-    except sympy.PolynomialError as exc:
-        raise InputError(f"{where}: {expr} is not a polynomial in {symbols} ({exc})") from None
-    if poly.total_degree() > 1:
-        raise InputError(f"{where}: {expr} is not linear in {', '.join(map(str, symbols))}")
-    coefficients = [to_fraction(poly.coeff_monomial(s), where) for s in symbols]
-    constant = to_fraction(poly.coeff_monomial(1), where)
-    return coefficients, constant
-
-
 def _coefficient_text(value: Fraction) -> str:
     magnitude = abs(value)
     if magnitude == 1:

@@ -12,9 +12,9 @@ from typing import Any
 
 from chukmath.errors import InputError
 from chukmath.records import Problem
-from chukmath.safe_expr import to_sympy
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
-from chukmath.teach.traces.linear import to_fraction
+from chukmath.teach.traces.polynomial import coefficient as coefficient_of
+from chukmath.teach.traces.polynomial import degree, equation_sides, subtract, variables
 
 
 def _square_part(n: int) -> tuple[int, int]:
@@ -50,24 +50,19 @@ def _poly_text(a: Fraction, b: Fraction, c: Fraction, name: str) -> str:
     return " ".join(parts) or "0"
 
 
-def _coefficients(problem: Problem) -> tuple[Fraction, Fraction, Fraction, Any]:
-    import sympy
-
+def _coefficients(problem: Problem) -> tuple[Fraction, Fraction, Fraction, str]:
     where = f"problem {problem.id}"
-    eq = to_sympy(problem.expression, where)
-    expr = eq.lhs - eq.rhs if isinstance(eq, sympy.Equality) else eq
-    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
-    if len(symbols) != 1:
+    sides = equation_sides(problem.expression, where)
+    if len(sides) != 1:
+        raise InputError(f"{where}: expected one equation Eq(lhs, rhs), got {problem.expression!r}")
+    poly = subtract(*sides[0])
+    names = variables([poly])
+    if len(names) != 1:
         raise InputError(f"{where}: a quadratic needs exactly one unknown, got {problem.expression!r}")
-    symbol = symbols[0]
-    try:
-        poly = sympy.Poly(sympy.expand(expr), symbol)
-    except sympy.PolynomialError as exc:
-        raise InputError(f"{where}: {problem.expression!r} is not a polynomial ({exc})") from None
-    if poly.degree() != 2:
-        raise InputError(f"{where}: {problem.expression!r} has degree {poly.degree()}, not 2")
-    a, b, c = (to_fraction(poly.coeff_monomial(symbol**k), where) for k in (2, 1, 0))
-    return a, b, c, symbol
+    if degree(poly) != 2:
+        raise InputError(f"{where}: {problem.expression!r} has degree {degree(poly)}, not 2")
+    name = names[0]
+    return coefficient_of(poly, name, 2), coefficient_of(poly, name, 1), coefficient_of(poly, None), name
 
 
 def _root_sympy(p: Fraction, q: Fraction, m: int, sign: int) -> Any:
@@ -89,10 +84,8 @@ def _root_text(p: Fraction, q: Fraction, m: int, sign: str) -> str:
 
 def quadratic_trace(problem: Problem) -> str:
     """Solve ``a x^2 + b x + c = 0`` with the quadratic formula; check the roots by Vieta's formulas."""
-    import sympy
 
-    a, b, c, symbol = _coefficients(problem)
-    x = symbol.name
+    a, b, c, x = _coefficients(problem)
     think = [f"We need to solve {_poly_text(a, b, c, x)} = 0.", f"Here a = {num(a)}, b = {num(b)}, c = {num(c)}."]
     think.append("Discriminant: b^2 - 4ac.")
     line, b_squared = step(b, OP_MUL, b)
@@ -111,11 +104,11 @@ def quadratic_trace(problem: Problem) -> str:
     p = -b / two_a
     think.append("The centre of the two roots is -b / (2a):")
     think.append(step(-b, OP_DIV, two_a)[0])
-    roots_sympy: list[Any]
+    roots_sympy: list[Any] | None = None  # only irrational or complex roots need sympy's printer
     if disc == 0:
         think.append(f"D is 0, so there is one repeated root {x} = {num(p)}.")
         roots_text = [f"{x} = {num(p)}"]
-        roots_sympy = [sympy.Rational(p.numerator, p.denominator)]
+        rational_roots = [p]
         think.extend(_vieta(a, b, c, p, Fraction(0), 1))
     else:
         # √D = √(D.num / D.den) = √(D.num · D.den) / D.den, then pull square factors out.
@@ -135,7 +128,7 @@ def quadratic_trace(problem: Problem) -> str:
             think.append(line)
             roots = sorted([Fraction(low), Fraction(high)])
             roots_text = [f"{x} = {num(r)}" for r in roots]
-            roots_sympy = [sympy.Rational(r.numerator, r.denominator) for r in roots]
+            rational_roots = roots
         else:
             kind = "negative, so the roots are complex" if m < 0 else "not a perfect square"
             think.append(f"D is {kind}; simplify the square root by pulling out square factors.")
@@ -150,7 +143,13 @@ def quadratic_trace(problem: Problem) -> str:
             roots_sympy = [_root_sympy(p, q, m, -1), _root_sympy(p, q, m, 1)]
         think.extend(_vieta(a, b, c, p, q, m))
     answer = " or ".join(roots_text)
-    verifier = str(sympy.FiniteSet(*roots_sympy))
+    if roots_sympy is None:
+        # str() of a sympy FiniteSet of rationals: ascending, comma separated.
+        verifier = "{" + ", ".join(num(r) for r in sorted(rational_roots)) + "}"
+    else:
+        import sympy
+
+        verifier = str(sympy.FiniteSet(*roots_sympy))
     return assemble(think, answer, verifier)
 
 
