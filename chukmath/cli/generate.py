@@ -34,7 +34,7 @@ def write_problems(run: Run, out: str) -> int:
     target = Path(out)
     # A device or pipe (/dev/null, a FIFO) is written in place: renaming a temp file over it would replace it.
     special = out != "-" and target.exists() and not target.is_file() and not target.is_dir()
-    with (target.open("wb", buffering=_FLUSH) if special else AtomicWriter(out)) as fh:
+    with target.open("wb", buffering=_FLUSH) if special else AtomicWriter(out) as fh:
         chunk: list[bytes] = []
         size = 0
         for row in run.rows():
@@ -75,20 +75,31 @@ def _show(value: Any) -> str:
 
 
 def generate_command(
-    count: Annotated[int, typer.Option("--count", "-n", help="How many problems to write.")],
+    count: Annotated[int, typer.Option("--count", "-n", metavar="N", help="How many problems to write.")],
     generator: Annotated[
-        str | None, typer.Option("--generator", "-g", help="Family name (see `chukmath generators list`).")
+        str | None,
+        typer.Option("--generator", "-g", metavar="NAME", help="Family name (see `chukmath generators list`)."),
     ] = None,
     recipe: Annotated[
-        str | None, typer.Option("--recipe", "-r", help="Mix recipe: a TOML path or a bundled name (gsm8k_style).")
+        str | None,
+        typer.Option("--recipe", "-r", metavar="FILE", help="Mix recipe: a TOML path or a bundled name (gsm8k_style)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Run seed (default: the recipe's seed, else 0).")] = None,
-    start: Annotated[int, typer.Option(help="First index: --start 100 --count 50 writes items 100..149.")] = 0,
-    difficulty: Annotated[int | None, typer.Option(help="Difficulty preset 1-5 (default: the family's, 3).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(metavar="S", help="Run seed (default: the recipe's seed, else 0).")
+    ] = None,
+    start: Annotated[
+        int, typer.Option(metavar="I", help="First index: --start 100 --count 50 writes items 100..149.")
+    ] = 0,
+    difficulty: Annotated[
+        int | None, typer.Option(metavar="D", help="Difficulty preset 1-5 (default: the family's, 3).")
+    ] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Override a config value: --set max_value=50 (repeatable).")
+        list[str] | None,
+        typer.Option("--set", metavar="KEY=VALUE", help="Override a config value: --set max_value=50 (repeatable)."),
     ] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Output JSONL file, or - for stdout.")] = "-",
+    out: Annotated[
+        str, typer.Option("--out", "-o", metavar="FILE|-", help="Output JSONL file, or - for stdout.")
+    ] = "-",
 ) -> None:
     """Generate problems with exact answers as JSONL (the same command always writes the same bytes).
 
@@ -108,7 +119,11 @@ def generate_command(
     else:
         assert generator is not None
         problems = generate(
-            generator, seed=0 if seed is None else seed, count=count, start=start, difficulty=difficulty,
+            generator,
+            seed=0 if seed is None else seed,
+            count=count,
+            start=start,
+            difficulty=difficulty,
             overrides=_overrides(set_ or []),
         )
         label = generator
