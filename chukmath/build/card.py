@@ -31,6 +31,15 @@ def _fence(text: str, lang: str = "") -> str:
     return f"{ticks}{lang}\n{text}\n{ticks}"
 
 
+def _keep_rule(recipe: BuildRecipe) -> str:
+    v = recipe.verify
+    if v.keep == "first":
+        return "the first accepted response of each problem"
+    if v.max_per_problem is None:
+        return "every accepted response (identical texts once)"
+    return f"up to {v.max_per_problem} accepted responses per problem (identical texts once)"
+
+
 def render_card(
     *,
     recipe: BuildRecipe,
@@ -75,8 +84,8 @@ def render_card(
         f"- Problems: {totals['problems']:,} from seed {recipe.seed}, families {families}.",
         f"- Prompt template(s): {templates}.",
         f"- Teacher: {teacher}.",
-        f"- Verification: policy `{recipe.verify.policy}`, keep `{recipe.verify.keep}`, at most "
-        f"{recipe.verify.max_per_problem} sample(s) a problem, language `{recipe.verify.language}`.",
+        f"- Verification: policy `{recipe.verify.policy}` (which reasons reject), language "
+        f"`{recipe.verify.language}`; kept: {_keep_rule(recipe)}.",
         f"- Tool: chukmath {versions.get('chukmath', '?')}, Python {versions.get('python', '?')}, "
         f"sympy {versions.get('sympy', '?')}; recipe fingerprint `{manifest['fingerprint'][:16]}`.",
         "- Run times, versions and the full recipe are in `manifest.json`; every teacher answer is in "

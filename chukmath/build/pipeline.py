@@ -165,7 +165,7 @@ def _run_sync(
             responses.append(response)
         judge(problem, request, responses)
         tick += 1
-        if tick >= 256:
+        if tick >= 32:
             tick = 0
             display.update()
 
@@ -255,7 +255,7 @@ def _manifest_for(
         recipe=recipe.model_dump(mode="json"),
         template_hashes=hashes,
         teacher=recipe.teacher.kind,
-        model=recipe.teacher.model or ("builtin" if recipe.teacher.kind == "builtin" else ""),
+        model=stages.teacher_model(recipe),
         command=command,
     )
     if resuming:

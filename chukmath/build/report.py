@@ -28,7 +28,7 @@ def print_stats(stats: dict, source: str, console: Console | None = None) -> Non
 
 def print_summary(summary: BuildSummary, console: Console | None = None) -> None:
     """The lines `make demo` shows at the end: where the dataset is and what it holds."""
-    console = console or Console(highlight=False)
+    console = console or Console(highlight=False, soft_wrap=True)
     rate = f"{100 * summary.acceptance_rate:.1f}%" if summary.acceptance_rate is not None else "-"
     console.print(f"dataset: {summary.files['train']}")
     console.print(

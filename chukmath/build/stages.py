@@ -138,3 +138,12 @@ def _is_loopback(base_url: str) -> bool:
     from chukmath.teach.batch_client import is_loopback
 
     return is_loopback(base_url)
+
+
+def teacher_model(recipe: BuildRecipe) -> str:
+    """The model name the manifest records (the built-in teacher's own for ``builtin``)."""
+    if recipe.teacher.kind == "builtin":
+        from chukmath.teach.builtin import BUILTIN_MODEL
+
+        return BUILTIN_MODEL
+    return recipe.teacher.model

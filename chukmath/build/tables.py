@@ -15,6 +15,21 @@ class Table:
     rows: list[tuple[object, ...]]
 
 
+TOTALS_ORDER = (
+    "problems",
+    "responses",
+    "accepted",
+    "acceptance_rate",
+    "written",
+    "rejected",
+    "duplicates",
+    "over_cap",
+    "no_response",
+    "problems_with_samples",
+    "orphan_journal_keys",
+)
+
+
 def _pct(rate: object) -> str:
     return f"{100 * rate:.1f}%" if isinstance(rate, int | float) else "-"
 
@@ -40,7 +55,9 @@ def stats_tables(stats: dict[str, Any]) -> list[Table]:
     tables: list[Table] = []
     totals = stats.get("totals") or {}
     if totals:
-        rows = [(k, _pct(v) if k == "acceptance_rate" else v) for k, v in totals.items()]
+        # stats.json is written with sorted keys; show the totals in reading order instead.
+        keys = [k for k in TOTALS_ORDER if k in totals] + sorted(k for k in totals if k not in TOTALS_ORDER)
+        rows = [(k, _pct(totals[k]) if k == "acceptance_rate" else totals[k]) for k in keys]
         tables.append(Table("Totals", ("count", "value"), rows))
     if stats.get("by_generator"):
         tables.append(_group_table("By family", "family", stats["by_generator"], numeric=False))
