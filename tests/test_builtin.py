@@ -14,6 +14,8 @@ from fractions import Fraction
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chukmath.errors import InputError
 from chukmath.records import Problem, Request
@@ -475,3 +477,45 @@ def test_generated_problems_get_true_traces_with_the_expected_answer(family):
                                 content=builtin_trace(p), finish_reason="stop")  # fmt: skip
             verdict = verify_response(p, response)
             assert verdict.accepted, (p.expression, verdict.reasons, verdict.details)
+
+
+# --- property: random arithmetic gets a true trace with the exact answer, or a clean InputError ------------
+
+_leaf = st.one_of(
+    st.integers(0, 10**4).map(str),
+    st.integers(-50, -1).map(lambda n: f"({n})"),
+    st.tuples(st.integers(0, 99), st.integers(1, 99)).map(lambda t: f"{t[0]}.{t[1]:02d}"),
+    st.tuples(st.integers(1, 30), st.integers(2, 30)).map(lambda t: f"({t[0]}/{t[1]})"),
+)
+
+
+def _grow(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.tuples(children, st.sampled_from([" + ", " - ", " * ", " / "]), children).map("".join),
+        children.map(lambda c: f"({c})"),
+        children.map(lambda c: f"-({c})"),
+        st.tuples(children, st.integers(-2, 9)).map(lambda t: f"({t[0]})**{t[1]}"),
+    )
+
+
+@settings(max_examples=250, deadline=None)
+@given(st.recursive(_leaf, _grow, max_leaves=8))
+def test_random_arithmetic_gets_a_true_trace_or_a_clean_error(expression):
+    p = problem("arithmetic", expression)
+    try:
+        expected = sympy.sympify(expression, rational=True)
+    except ZeroDivisionError:
+        expected = sympy.zoo
+    try:
+        trace = builtin_trace(p)
+    except InputError as exc:
+        message = str(exc)
+        assert p.id in message
+        # Only undefined values and the size caps may refuse plain arithmetic.
+        assert any(why in message for why in ("division by zero", "negative power", "would exceed", "larger than"))
+        if "zero" in message:
+            assert expected.has(sympy.zoo, sympy.nan) or "/ 0" in expression or "/ (0" in expression
+        return
+    got = parts(trace)
+    check_claims(got["think"])
+    assert got["verifier"] == str(expected)

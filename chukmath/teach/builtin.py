@@ -91,7 +91,17 @@ def builtin_trace(problem: Problem) -> str:
 
     Raises InputError (naming the problem id) when the expression is not one this teacher can explain.
     """
-    return tracer_for(problem)(problem)
+    try:
+        return tracer_for(problem)(problem)
+    except ChukmathError:
+        raise
+    except Exception as exc:
+        # A failed self-check or a sympy refusal: report it for this problem (the run goes on) and never
+        # emit a trace that might be wrong.
+        raise InputError(
+            f"problem {problem.id} ({problem.generator}): the built-in teacher cannot explain "
+            f"{problem.expression!r} ({type(exc).__name__}: {exc}); report it with this problem line"
+        ) from exc
 
 
 class BuiltinTeacher:
