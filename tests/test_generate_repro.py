@@ -92,3 +92,17 @@ def test_exhausted_space_fails_clearly_and_leaves_no_file(tmp_path: Path) -> Non
     assert err.count("\n") == 1
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_parse_mix_from_a_loaded_dict_and_one_entry_equals_generate() -> None:
+    from chukmath.generate import parse_mix
+
+    single = parse_mix({"mix": [{"generator": "fractions", "difficulty": 2, "config": {"max_denominator": 9}}]},
+                       "build.toml")
+    direct = generate("fractions", seed=5, count=40, difficulty=2, overrides={"max_denominator": 9})
+    assert [p.to_dict() for p in generate_mix(single, seed=5, count=40)] == [p.to_dict() for p in direct]
+
+    weighted = parse_mix({"mix": [{"generator": "arithmetic", "weight": 3}, {"generator": "quadratic", "weight": 1}],
+                          "build_only_key": True}, "build.toml")
+    families = [p.generator for p in generate_mix(weighted, seed=1, count=800)]
+    assert 0.68 < families.count("arithmetic") / 800 < 0.82
