@@ -212,8 +212,9 @@ def arithmetic_trace(problem: Problem) -> str:
     think.extend(recheck(walk))
     shown = num(value, walk.style)
     think.append(f"So the value is {shown}.")
-    result = answer_text(value)
-    return assemble(think, f"The answer is {result}.", result)
+    # The sentence uses the problem's own style (a decimal when the problem has decimals and it terminates);
+    # the verifier answer is always sympy's exact form.
+    return assemble(think, f"The answer is {shown}.", answer_text(value))
 
 
 def _unit(meta: dict[str, Any]) -> str:
@@ -245,5 +246,5 @@ def word_problem_trace(problem: Problem) -> str:
     think.extend(recheck(walk))
     shown = num(value, walk.style)
     think.append(f"So the answer is {shown} {unit}." if unit else f"So the answer is {shown}.")
-    result = answer_text(value)
-    return assemble(think, f"The answer is {result} {unit}." if unit else f"The answer is {result}.", result)
+    sentence = f"The answer is {shown} {unit}." if unit else f"The answer is {shown}."
+    return assemble(think, sentence, answer_text(value))
