@@ -103,5 +103,6 @@ def assemble(think: list[str], answer: str, verifier_answer: str) -> str:
 
 
 def pretty(expr: str) -> str:
-    """A problem expression for prose: ``**`` as ``^``, ``*`` as ``×``, ``/`` kept (it reads as a fraction bar)."""
-    return expr.replace("**", "^").replace("*", " × ").replace("  ", " ")
+    """A problem expression for prose: ``**`` as ``^``, ``*`` as ``×``, a spaced `` / `` as ``÷``; an unspaced
+    ``3/4`` stays, since generators write fraction literals that way."""
+    return expr.replace("**", "^").replace("*", " × ").replace("  ", " ").replace(" / ", " ÷ ")
