@@ -160,6 +160,10 @@ def _travel(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
     return q, " + ".join(parts_e), total, unit
 
 
+def _years(n: int) -> str:
+    return "1 year" if n == 1 else f"{n} years"
+
+
 def _ages(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
     people = _names(rng, min(5, steps + 1))
     age = rng.randint(3, max(4, min(cfg.max_value, 40)))
@@ -169,19 +173,19 @@ def _ages(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
         if rng.below(3) == 0 and value < 40:
             k = rng.randint(2, 3)
             lines.append(f"{cur} is {k} times as old as {prev}.")
-            expr, value = f"{k} * ({expr})", value * k
+            expr, value = (f"{k} * ({expr})" if " " in expr else f"{k} * {expr}"), value * k
         else:
             d = rng.randint(1, 15)
             if rng.below(2) and value - d > 0:
-                lines.append(f"{cur} is {d} years younger than {prev}.")
+                lines.append(f"{cur} is {_years(d)} younger than {prev}.")
                 expr, value = f"{expr} - {d}", value - d
             else:
-                lines.append(f"{cur} is {d} years older than {prev}.")
+                lines.append(f"{cur} is {_years(d)} older than {prev}.")
                 expr, value = f"{expr} + {d}", value + d
     later = rng.randint(1, 10)
     last = people[-1]
-    q = " ".join(lines) + rng.choice((f" How old will {last} be in {later} years?",
-                                      f" What age will {last} be {later} years from now?"))
+    q = " ".join(lines) + rng.choice((f" How old will {last} be in {_years(later)}?",
+                                      f" What age will {last} be {_years(later)} from now?"))
     return q, f"{expr} + {later}", value + later, "years"
 
 
@@ -239,10 +243,11 @@ def _recipe(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
     serves = rng.randint(2, 8)
     amount = rng.randint(1, max(2, min(cfg.max_value, 500 if unit == "grams" else 6)))
     want = rng.randint(2, max(3, min(cfg.max_value, 40)))
+    amount_unit = unit if amount != 1 else unit[:-1]  # "1 cup", "2 cups"
     q = rng.choice((
-        f"A recipe uses {amount} {unit} of {ingredient} for {serves} servings. How many {unit} of {ingredient} "
+        f"A recipe uses {amount} {amount_unit} of {ingredient} for {serves} servings. How many {unit} of {ingredient} "
         f"are needed for {want} servings?",
-        f"To make {serves} portions you need {amount} {unit} of {ingredient}. How much {ingredient} do you need "
+        f"To make {serves} portions you need {amount} {amount_unit} of {ingredient}. How much {ingredient} do you need "
         f"for {want} portions, in {unit}?",
     ))
     return q, f"{amount} * {want} / {serves}", Fraction(amount * want, serves), unit
