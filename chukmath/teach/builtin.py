@@ -145,4 +145,4 @@ class BuiltinTeacher:
         )
 
 
-__all__ = ["BUILTIN_MODEL", "FAMILY_TRACERS", "BuiltinTeacher", "InputError", "builtin_trace", "tracer_for"]
+__all__ = ["BUILTIN_MODEL", "FAMILY_TRACERS", "BuiltinTeacher", "builtin_trace", "tracer_for"]
