@@ -2,8 +2,8 @@
 
 Item *i* of a run is the *i*-th candidate (in candidate order) whose question was not seen before. Candidate
 *c* of a stream is a pure function of (family, config, difficulty, seed, c), so a slice ``start..start+count``
-replays the prefix's questions (cheap: answers of skipped items are never finished) and is identical to the
-same items of a full run, on any machine.
+replays the prefix's candidates (the sympy families defer their answers to ``finish``, which runs only for
+items that are written) and is identical to the same items of a full run, on any machine.
 """
 
 from __future__ import annotations
