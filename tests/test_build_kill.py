@@ -109,7 +109,10 @@ def _same_files(a: Path, b: Path) -> None:
     for name in COMPARED:
         left = (a / name).read_bytes().replace(str(a).encode(), b"OUT")
         right = (b / name).read_bytes().replace(str(b).encode(), b"OUT")
-        assert left == right, f"{name} differs after resume"
+        if left != right:
+            pairs = zip(left.splitlines(), right.splitlines(), strict=False)
+            line, (got, want) = next((i, p) for i, p in enumerate(pairs, 1) if p[0] != p[1])
+            raise AssertionError(f"{name} differs after resume at line {line}:\n{got[:600]!r}\n{want[:600]!r}")
     for name in ("train.jsonl.partial", "rejects.jsonl.partial"):
         assert not (a / name).exists()
 
