@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -22,7 +23,11 @@ RUN_FILES = (
     "README.md",
     "train.jsonl.partial",
     "rejects.jsonl.partial",
+    "requests.jsonl",  # the batch teacher's input
+    "responses.jsonl.batches.json",  # the batch teacher's run state
+    "responses.jsonl.lock",
 )
+RUN_DIRS = ("responses.jsonl.batches",)  # the batch teacher's shard files
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ def prepare(root: str | Path, *, fingerprint: str, name: str, force: bool) -> tu
         for file_name in RUN_FILES:
             with contextlib.suppress(FileNotFoundError):
                 (run.root / file_name).unlink()
+        for dir_name in RUN_DIRS:
+            shutil.rmtree(run.root / dir_name, ignore_errors=True)
     try:
         run.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
