@@ -188,3 +188,20 @@ def test_help_has_examples():
     for command in (["--help"], ["build", "--help"], ["stats", "--help"]):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == 0 and "Example" in result.stdout
+
+
+def test_progress_bars_show_every_stage(tmp_path):
+    import io
+
+    from chukmath.build import BuildOptions, build_dataset, load_recipe
+
+    stream = io.StringIO()
+    recipe = load_recipe(_recipe(tmp_path, count=80))
+    summary = build_dataset(recipe, tmp_path / "run", BuildOptions(progress=True, progress_stream=stream))
+    text = stream.getvalue()
+    assert summary.complete
+    for stage in ("generated", "answered", "verified", "accepted", "failures 0", "80/80"):
+        assert stage in text, stage
+    quiet = io.StringIO()
+    build_dataset(recipe, tmp_path / "run", BuildOptions(quiet=True, progress_stream=quiet))
+    assert quiet.getvalue() == ""
