@@ -17,7 +17,8 @@ BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to e
 Generates the problems, renders the prompts, asks the teacher, verifies every answer and writes train.jsonl,
 rejects.jsonl, stats.json, manifest.json and a README.md dataset card into OUT. Running the same command again
 resumes: nothing already answered is asked again and the files come out as from an unbroken run. OUT holding a
-different run is refused (use --force to replace it). Options given here override the recipe.
+different run is refused (use --force to replace it). Options given here override the recipe. Exit code 1 means
+some answers failed after their retries (they are in the journal as errors): run the same command again to retry.
 
 Example: chukmath build --recipe datasets/demo.toml --out datasets/demo
 """
