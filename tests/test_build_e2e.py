@@ -205,3 +205,22 @@ def test_progress_bars_show_every_stage(tmp_path):
     quiet = io.StringIO()
     build_dataset(recipe, tmp_path / "run", BuildOptions(quiet=True, progress_stream=quiet))
     assert quiet.getvalue() == ""
+
+
+def test_relative_templates_dirs_are_found_next_to_the_recipe(tmp_path):
+    folder = tmp_path / "project"
+    (folder / "tpl").mkdir(parents=True)
+    (folder / "tpl" / "mine.jinja").write_text(
+        '{#---\nname = "mine"\ndescription = "d"\nvariables = ["question"]\nreveals_answer = false\n---#}\n'
+        "Solve: {{ question }}\n"
+    )
+    recipe = folder / "r.toml"
+    recipe.write_text(
+        RECIPE.format(count=12, seed=1) + '[prompt]\ntemplate = "mine"\ntemplates_dirs = ["tpl"]\n'
+        '[output]\nuser_turn = "prompt"\n'
+    )
+    out = tmp_path / "run"
+    result = _build("--recipe", str(recipe), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, repr(result.exception)
+    first = _lines(out / "train.jsonl")[0]
+    assert first["template"] == "mine" and first["messages"][0]["content"].startswith("Solve: ")

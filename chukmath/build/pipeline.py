@@ -291,7 +291,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     """
     options = options or BuildOptions()
     started = time.monotonic()
-    prompting = stages.load_prompting(recipe)
+    source = Path(options.recipe_source)
+    prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, options.recipe_source)
     api_key = stages.check_teacher(recipe)
     hashes = prompting.hashes

@@ -9,11 +9,15 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from chukmath.build.recipe import BuildRecipe
-from chukmath.errors import TeacherError
+from chukmath.errors import ChukmathError, TeacherError
+from chukmath.generate import generate_mix, parse_mix
 from chukmath.records import Problem, Request, Response
+from chukmath.render import TemplateLibrary, build_requests
+from chukmath.teach.builtin import BUILTIN_MODEL, builtin_trace
 
 
 @dataclass(frozen=True)
@@ -29,42 +33,38 @@ class Prompting:
 
     def request(self, problem: Problem) -> Request:
         """The teacher request for ``problem`` (rendered by its family's template)."""
-        from chukmath.render import build_requests
-
         template = self.templates.get(problem.generator)
         if template is None:
             raise TeacherError(f"problem {problem.id}: generator '{problem.generator}' has no template in the recipe")
         return next(build_requests((problem,), template, self.system))
 
 
-def load_prompting(recipe: BuildRecipe) -> Prompting:
-    """Resolve and compile every template the recipe names (fails before any work when one is missing)."""
-    from chukmath.render import TemplateLibrary
+def load_prompting(recipe: BuildRecipe, base_dir: Path | None = None) -> Prompting:
+    """Resolve and compile every template the recipe names (fails before any work when one is missing).
 
-    library = TemplateLibrary(recipe.prompt.templates_dirs)
+    Relative ``templates_dirs`` are taken from ``base_dir`` (the recipe file's folder), so a recipe works from
+    any current directory.
+    """
+    dirs = [
+        Path(d) if base_dir is None or Path(d).is_absolute() else base_dir / d for d in recipe.prompt.templates_dirs
+    ]
+    library = TemplateLibrary(dirs)
     templates = {family: library.get(name) for family, name in recipe.family_templates().items()}
     return Prompting(templates, recipe.prompt.system or None)
 
 
 def load_mix(recipe: BuildRecipe, source: str) -> Any:
     """The generator mix of the recipe, validated by chukmath.generate (unknown families or configs fail here)."""
-    from chukmath.generate import parse_mix
-
     return parse_mix({"mix": recipe.generator_mix(), "seed": recipe.seed, "name": recipe.name}, source)
 
 
 def problems(mix: Any, recipe: BuildRecipe, start: int, count: int) -> Iterator[Problem]:
     """Problems ``start .. start+count-1``: a pure function of (recipe, seed, index)."""
-    from chukmath.generate import generate_mix
-
     return generate_mix(mix, seed=recipe.seed, count=count, start=start)
 
 
 def builtin_response(request: Request, sample: int, problem: Problem) -> Response:
     """The built-in teacher's answer (same shape as ``BuiltinTeacher.answer``), without an event loop per sample."""
-    from chukmath.errors import ChukmathError
-    from chukmath.teach.builtin import BUILTIN_MODEL, builtin_trace
-
     content: str | None = None
     error: dict[str, str] | None = None
     try:
@@ -143,7 +143,5 @@ def _is_loopback(base_url: str) -> bool:
 def teacher_model(recipe: BuildRecipe) -> str:
     """The model name the manifest records (the built-in teacher's own for ``builtin``)."""
     if recipe.teacher.kind == "builtin":
-        from chukmath.teach.builtin import BUILTIN_MODEL
-
         return BUILTIN_MODEL
     return recipe.teacher.model
