@@ -66,12 +66,21 @@ class AtomicWriter:
         self.path = str(path)
         self._tmp: str | None = None
         self._fh: IO[bytes] | None = None
+        self._direct = False
 
     def __enter__(self) -> IO[bytes]:
         if self.path == "-":
             self._fh = sys.stdout.buffer
             return self._fh
         dest = Path(self.path)
+        if dest.exists() and not dest.is_file():
+            # A device or pipe (/dev/null, a FIFO): renaming over it would replace it, so write straight in.
+            try:
+                self._fh = dest.open("wb")
+            except OSError as exc:
+                raise OutputError(f"{dest}: cannot write ({exc.strerror})") from None
+            self._direct = True
+            return self._fh
         parent = dest.parent if str(dest.parent) else Path(".")
         try:
             parent.mkdir(parents=True, exist_ok=True)
@@ -86,6 +95,9 @@ class AtomicWriter:
         if self.path == "-":
             with contextlib.suppress(BrokenPipeError):
                 self._fh.flush()
+            return
+        if self._direct:
+            self._fh.close()
             return
         assert self._tmp is not None
         try:

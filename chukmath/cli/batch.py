@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chukmath.cli.teach import _extra_body  # the same --extra-body parsing as `chukmath teach`
-from chukmath.teach.batch import (
-    MAX_BYTES_PER_FILE,
-    MAX_REQUESTS_PER_FILE,
-    BatchRow,
-    Sampling,
-    Shard,
-    batch_status,
-    collect_batches,
-    submit_batches,
-)
+from chukmath.cli.teach import parse_extra_body  # the same --extra-body parsing as `chukmath teach`
+
+# The modules that talk to the API import the openai SDK (~0.4 s); they are imported inside the commands so
+# that every other `chukmath` command starts fast.
+from chukmath.teach.batch_lines import MAX_BYTES_PER_FILE, MAX_REQUESTS_PER_FILE, Sampling
+from chukmath.teach.batch_state import Shard
+
+if TYPE_CHECKING:
+    from chukmath.teach.batch_collect import BatchRow
 
 batch_app = typer.Typer(
     name="batch",
@@ -73,6 +71,8 @@ def submit(
     Safe to re-run: unsent shards are sent, nothing is uploaded or submitted twice, and answered or
     pending requests are skipped.
     """
+    from chukmath.teach.batch_submit import submit_batches
+
     report = submit_batches(
         requests,
         journal,
@@ -82,7 +82,7 @@ def submit(
             top_p=top_p,
             max_tokens=max_tokens,
             seed=seed,
-            extra_body=_extra_body(extra_body),
+            extra_body=parse_extra_body(extra_body),
         ),
         samples=samples,
         base_url=base_url,
@@ -138,6 +138,8 @@ def status(
     ] = False,
 ) -> None:
     """Show each batch: id, status, completed/failed/total requests, creation time, and totals."""
+    from chukmath.teach.batch_collect import batch_status
+
     for line in _table(batch_status(journal, refresh=not offline)):
         typer.echo(line)
 
@@ -165,6 +167,8 @@ def collect(
             done = sum(s.request_counts.get("completed", 0) for s in waiting)
             total = sum(s.request_counts.get("total", 0) or s.lines for s in waiting)
             typer.echo(f"waiting for {len(waiting)} batch(es): {done}/{total} requests done", err=True)
+
+    from chukmath.teach.batch_collect import collect_batches
 
     report = collect_batches(journal, wait=wait, poll_interval=poll_interval, timeout=timeout, on_poll=progress)
     typer.echo(

@@ -58,7 +58,7 @@ def _is_local(base_url: str) -> bool:
         return False
 
 
-def _extra_body(raw: str | None) -> dict[str, object]:
+def parse_extra_body(raw: str | None) -> dict[str, object]:
     if not raw:
         return {}
     try:
@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
                 raise TeacherError(f"{url} needs an API key: set the environment variable {api_key_env}")
             config = OpenAIConfig(
                 base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,
-                max_tokens=max_tokens, seed=seed, extra_body=_extra_body(extra_body), timeout=timeout,
+                max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body), timeout=timeout,
                 retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm,
             )
             chosen = OpenAITeacher(config)

@@ -1,0 +1,36 @@
+"""The JSONL edge: atomic writes, torn-tail repair, line-numbered errors."""
+
+import os
+
+import pytest
+
+from chukmath.errors import InputError
+from chukmath.jsonl import AtomicWriter, JsonlAppender, read_jsonl
+
+
+def test_atomic_writer_leaves_no_file_on_failure(tmp_path):
+    dest = tmp_path / "out.jsonl"
+    dest.write_bytes(b'{"old": 1}\n')
+    with pytest.raises(RuntimeError), AtomicWriter(dest) as fh:
+        fh.write(b'{"new": 1}\n')
+        raise RuntimeError("boom")
+    assert dest.read_bytes() == b'{"old": 1}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_atomic_writer_writes_into_devices_without_replacing_them():
+    with AtomicWriter("/dev/null") as fh:
+        fh.write(b"x\n")
+    assert not os.path.isfile("/dev/null")
+
+
+def test_appender_repairs_torn_tail_and_reader_names_lines(tmp_path):
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"a": 2}\n{"a": ')
+    with JsonlAppender(path) as app:
+        assert app.repaired_bytes == len(b'{"a": ')
+        app.append({"a": 3})
+    assert [obj["a"] for _, obj in read_jsonl(path)] == [1, 2, 3]
+    path.write_bytes(b'{"a": 1}\nnot json\n')
+    with pytest.raises(InputError, match=r"j\.jsonl:2:"):
+        list(read_jsonl(path))
