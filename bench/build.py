@@ -22,22 +22,24 @@ RECIPE = """
 name = "bench"
 count = {count}
 seed = 1
+# Difficulties high enough that every family has more than a million distinct questions (the generator refuses
+# to repeat one; fractions at difficulty 2 run out after ~178,000).
 [[mix]]
 generator = "arithmetic"
 weight = 3
-difficulty = 2
+difficulty = 3
 [[mix]]
 generator = "fractions"
 weight = 2
-difficulty = 2
+difficulty = 4
 [[mix]]
 generator = "linear_equation"
 weight = 2
-difficulty = 2
+difficulty = 3
 [[mix]]
 generator = "number_theory"
 weight = 1
-difficulty = 2
+difficulty = 3
 [teacher]
 kind = "builtin"
 """
