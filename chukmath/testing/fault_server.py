@@ -1,12 +1,13 @@
 """A fault-injecting OpenAI-compatible chat-completions server on loopback, for tests and benchmarks.
 
 It is a real HTTP/1.1 server (asyncio Protocol, keep-alive, fixed latency via ``call_later``), not a mock
-of the client, so the retry, timeout, resume and throughput code is exercised over real sockets.
+of the client, so the retry, timeout, resume and throughput code is exercised over real sockets. The
+wire layer is :mod:`chukmath.testing.fault_wire`; the markers and the answer are
+:mod:`chukmath.testing.fault_plan`.
 
 Faults are deterministic. Either by server request number (``faults={3: "500"}``) or by a marker in any
-message of the request: ``[fault:429]`` faults the first attempt of that request, ``[fault:500x2]`` the
-first two, ``[fault:hang*]`` every attempt, and ``[fault:429][fault:drop]`` the first attempt with 429 and
-the second with a dropped connection. Attempts are counted per (messages, seed).
+message of the request (``[fault:429]``, ``[fault:500x2]``, ``[fault:hang*]``, ``[fault:stale]``; see
+:mod:`chukmath.testing.fault_plan`).
 
 Kinds: ``429`` (Retry-After seconds), ``429ms`` (retry-after-ms), ``408``, ``500``, ``502``, ``503``,
 ``400``, ``401``, ``404``, ``hang`` (no answer until ``hang_s``), ``drop`` (close without answering),
@@ -26,8 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
-import re
 import signal
 import ssl
 import sys
@@ -35,171 +34,16 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-MAX_HEADER_BYTES = 64 * 1024
-MAX_BODY_BYTES = 32 * 1024 * 1024
-_MARKER = re.compile(r"\[fault:([a-z0-9_]+?)(?:x(\d+)|(\*))?\]")
-_ANSWER = re.compile(r"^\s*Answer:\s*(.+?)\s*$", re.MULTILINE)
-_STATUS_TEXT = {
-    200: "OK",
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    408: "Request Timeout",
-    411: "Length Required",
-    413: "Payload Too Large",
-    429: "Too Many Requests",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-}
-FAULT_KINDS = frozenset(
-    "429 429ms 408 500 502 503 400 401 404 hang drop partial malformed nochoices length reasoning chunked close".split()
-)
+from chukmath.testing.fault_plan import FAULT_KINDS, LoggedRequest, completion_body, messages_key, planned_faults
+from chukmath.testing.fault_wire import Connection, chunked_response, http_response
 
+__all__ = ["FAULT_KINDS", "FaultServer", "LoggedRequest", "main"]
 
-@dataclass(slots=True, frozen=True)
-class LoggedRequest:
-    """One request as the server saw it: ``key`` is the content hash of its messages (the chukmath request id)."""
-
-    n: int
-    key: str
-    seed: int | None
-    attempt: int
-    fault: str | None
-    at: float
-    authorization: bool
-
-
-def _messages_key(messages: Any) -> str:
-    # Same recipe as chukmath.hashing.content_hash({"messages": ...}) so keys equal request ids.
-    data = orjson.dumps({"messages": messages}, option=orjson.OPT_SORT_KEYS)
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _planned_faults(messages: Any) -> tuple[list[str], bool]:
-    """The fault sequence the markers ask for, and whether the last one repeats forever."""
-    plan: list[str] = []
-    forever = False
-    if isinstance(messages, list):
-        for m in messages:
-            content = m.get("content") if isinstance(m, dict) else None
-            if isinstance(content, str) and "[fault:" in content:
-                for kind, times, star in _MARKER.findall(content):
-                    if star:
-                        plan.append(kind)
-                        forever = True
-                    else:
-                        plan.extend([kind] * int(times or 1))
-    return plan, forever
-
-
-class _Conn(asyncio.Protocol):
-    """One client connection: parses requests one at a time (no pipelining needed by real clients)."""
-
-    def __init__(self, server: FaultServer) -> None:
-        self.server = server
-        self.transport: asyncio.Transport | None = None
-        self.buf = bytearray()
-        self.busy = False
-        self.closed = False
-        self.timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        if self.timer is not None:
-            self.timer.cancel()
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        if not self.busy:
-            self._next()
-
-    def _next(self) -> None:
-        end = self.buf.find(b"\r\n\r\n")
-        if end < 0:
-            if len(self.buf) > MAX_HEADER_BYTES:
-                self._send_simple(431, b"", close=True)
-            return
-        head = bytes(self.buf[:end]).decode("latin-1")
-        lines = head.split("\r\n")
-        try:
-            method, target, _version = lines[0].split(" ", 2)
-        except ValueError:
-            self._send_simple(400, b"", close=True)
-            return
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            self._send_simple(411, b"", close=True)
-            return
-        length = int(headers.get("content-length", "0") or 0)
-        if length > MAX_BODY_BYTES:
-            self._send_simple(413, b"", close=True)
-            return
-        if len(self.buf) < end + 4 + length:
-            return
-        body = bytes(self.buf[end + 4 : end + 4 + length])
-        del self.buf[: end + 4 + length]
-        self.busy = True
-        self.server._handle(self, method, target, headers, body)
-
-    def respond(self, raw: bytes, close: bool = False) -> None:
-        """Send a whole response; then serve the next buffered request or close."""
-        self.timer = None
-        if self.closed or self.transport is None:
-            return
-        self.transport.write(raw)
-        if close:
-            self.transport.close()
-            self.closed = True
-            return
-        self.busy = False
-        if self.buf:
-            self._next()
-
-    def abort(self) -> None:
-        self.timer = None
-        if self.transport is not None and not self.closed:
-            self.transport.abort()
-            self.closed = True
-
-    def _send_simple(self, status: int, body: bytes, *, close: bool) -> None:
-        self.busy = True
-        self.respond(_http(status, body, close=close), close=close)
-
-
-def _http(status: int, body: bytes, *, close: bool = False, extra: Mapping[str, str] | None = None) -> bytes:
-    head = [f"HTTP/1.1 {status} {_STATUS_TEXT.get(status, 'Status')}", "Content-Type: application/json"]
-    head.append(f"Content-Length: {len(body)}")
-    if close:
-        head.append("Connection: close")
-    for k, v in (extra or {}).items():
-        head.append(f"{k}: {v}")
-    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
-
-
-def _chunked(status: int, body: bytes) -> bytes:
-    head = f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-    mid = len(body) // 2
-    parts = [body[:mid], body[mid:]]
-    out = bytearray(head.encode())
-    for p in parts:
-        if p:
-            out += f"{len(p):x}\r\n".encode() + p + b"\r\n"
-    out += b"0\r\n\r\n"
-    return bytes(out)
+_NOT_FOUND = b'{"error": {"message": "not found", "type": "invalid_request_error"}}'
 
 
 class FaultServer:
@@ -236,6 +80,9 @@ class FaultServer:
         self.count = 0
         self._log: list[LoggedRequest] = []
         self._attempts: Counter[tuple[str, int | None]] = Counter()
+        self._stale_done: set[str] = set()
+        # Keep-alive connections closed unread by ``[fault:stale]``.
+        self.stale_closes = 0
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -288,7 +135,9 @@ class FaultServer:
         if self.tls is not None:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(*self.tls)
-        server = await self._loop.create_server(lambda: _Conn(self), self.host, self.port, backlog=1024, ssl=context)
+        server = await self._loop.create_server(
+            lambda: Connection(self), self.host, self.port, backlog=1024, ssl=context
+        )
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         if on_ready is not None:
@@ -306,25 +155,28 @@ class FaultServer:
             self._error = exc
             self._ready.set()
 
-    def _handle(self, conn: _Conn, method: str, target: str, headers: dict[str, str], body: bytes) -> None:
+    def handle(self, conn: Connection, method: str, target: str, headers: dict[str, str], body: bytes) -> None:
+        """Answer one request (called by the connection): log it, then fault or answer after the latency."""
+        if conn.served and b"[fault:stale]" in body and self._close_stale(conn, body):
+            return
         self.count += 1
         n = self.count
         if method != "POST" or not target.endswith("/chat/completions"):
-            self._later(conn, _http(404, b'{"error": {"message": "not found", "type": "invalid_request_error"}}'))
+            self._later(conn, http_response(404, _NOT_FOUND))
             return
         authorized = "authorization" in headers
         if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
-            self._later(conn, _http(401, b'{"error": {"message": "Incorrect API key provided", "code": 401}}'))
+            self._later(conn, http_response(401, b'{"error": {"message": "Incorrect API key provided", "code": 401}}'))
             return
         try:
             payload = orjson.loads(body)
             messages = payload["messages"]
         except (orjson.JSONDecodeError, KeyError, TypeError):
-            self._later(conn, _http(400, b'{"error": {"message": "body is not a chat completion request"}}'))
+            self._later(conn, http_response(400, b'{"error": {"message": "body is not a chat completion request"}}'))
             return
         seed = payload.get("seed") if isinstance(payload.get("seed"), int) else None
-        key = _messages_key(messages)
-        plan, forever = _planned_faults(messages)
+        key = messages_key(messages)
+        plan, forever, _stale = planned_faults(messages)
         with self._lock:
             attempt = self._attempts[(key, seed)]
             self._attempts[(key, seed)] = attempt + 1
@@ -337,7 +189,23 @@ class FaultServer:
                 self._log.append(entry)
         self._fault_or_answer(conn, fault, payload, messages)
 
-    def _later(self, conn: _Conn, raw: bytes, *, close: bool = False, delay: float | None = None) -> None:
+    def _close_stale(self, conn: Connection, body: bytes) -> bool:
+        # As if the server had timed the idle connection out just before this request arrived: the
+        # request is not processed, so it is neither counted nor logged.
+        try:
+            messages = orjson.loads(body)["messages"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return False
+        key = messages_key(messages)
+        with self._lock:
+            if key in self._stale_done:
+                return False
+            self._stale_done.add(key)
+            self.stale_closes += 1
+        conn.abort()
+        return True
+
+    def _later(self, conn: Connection, raw: bytes, *, close: bool = False, delay: float | None = None) -> None:
         assert self._loop is not None
         wait = self.latency if delay is None else delay
         if wait > 0:
@@ -345,66 +213,38 @@ class FaultServer:
         else:
             conn.respond(raw, close=close)
 
-    def _fault_or_answer(self, conn: _Conn, fault: str | None, payload: dict[str, Any], messages: Any) -> None:
+    def _fault_or_answer(self, conn: Connection, fault: str | None, payload: dict[str, Any], messages: Any) -> None:
         assert self._loop is not None
         if fault in ("429", "429ms"):
             extra = {"Retry-After": f"{self.retry_after:g}"} if fault == "429" else {
                 "retry-after-ms": str(int(self.retry_after * 1000))
             }
             err = b'{"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}}'
-            self._later(conn, _http(429, err, extra=extra))
+            self._later(conn, http_response(429, err, extra=extra))
         elif fault in ("408", "500", "502", "503", "400", "401", "404"):
             status = int(fault)
-            self._later(conn, _http(status, orjson.dumps({"error": {"message": f"injected {status}"}})))
+            self._later(conn, http_response(status, orjson.dumps({"error": {"message": f"injected {status}"}})))
         elif fault == "hang":
             conn.timer = self._loop.call_later(self.hang_s, conn.abort)
         elif fault == "drop":
             conn.timer = self._loop.call_later(self.latency, conn.abort)
         elif fault == "partial":
             body = self._completion(payload, messages, None)
-            raw = _http(200, body)
+            raw = http_response(200, body)
             self._later(conn, raw[: len(raw) - len(body) // 2], close=True)
         elif fault == "malformed":
-            self._later(conn, _http(200, b'{"id": "x", "choices": [{"message": {"content": "<think>'))
+            self._later(conn, http_response(200, b'{"id": "x", "choices": [{"message": {"content": "<think>'))
         elif fault == "nochoices":
-            self._later(conn, _http(200, b'{"id": "x", "object": "chat.completion"}'))
+            self._later(conn, http_response(200, b'{"id": "x", "object": "chat.completion"}'))
         elif fault == "chunked":
-            self._later(conn, _chunked(200, self._completion(payload, messages, None)))
+            self._later(conn, chunked_response(200, self._completion(payload, messages, None)))
         elif fault == "close":
-            self._later(conn, _http(200, self._completion(payload, messages, None), close=True), close=True)
+            self._later(conn, http_response(200, self._completion(payload, messages, None), close=True), close=True)
         else:
-            self._later(conn, _http(200, self._completion(payload, messages, fault)))
+            self._later(conn, http_response(200, self._completion(payload, messages, fault)))
 
     def _completion(self, payload: dict[str, Any], messages: Any, fault: str | None) -> bytes:
-        text = "\n".join(m.get("content", "") for m in messages if isinstance(m, dict) and isinstance(
-            m.get("content"), str))
-        found = _ANSWER.findall(text)
-        answer = found[-1] if found else self.answer
-        content = f"<think>\nThe answer is {answer}.\n</think>\n<answer>{answer}</answer>\n" \
-                  f"<verifier_answer>{answer}</verifier_answer>"
-        finish = "stop"
-        if fault == "length":
-            content = content[: len(content) // 2]
-            finish = "length"
-        message: dict[str, Any] = {"role": "assistant", "content": content}
-        if fault == "reasoning":
-            message["reasoning_content"] = f"Let me think about {answer}."
-        prompt_tokens = len(text) // 4 + 1
-        completion_tokens = len(content) // 4 + 1
-        return orjson.dumps(
-            {
-                "id": f"chatcmpl-{self.count}",
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": str(payload.get("model") or "fault-server"),
-                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-                "usage": {
-                    "prompt_tokens": prompt_tokens,
-                    "completion_tokens": completion_tokens,
-                    "total_tokens": prompt_tokens + completion_tokens,
-                },
-            }
-        )
+        return completion_body(payload, messages, fault, default_answer=self.answer, number=self.count)
 
 
 def main(argv: list[str] | None = None) -> int:
