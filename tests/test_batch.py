@@ -78,9 +78,13 @@ def test_submit_splits_status_collect_and_journal(batch_api: BatchApiServer, tmp
     }
 
     table = run("batch", "status", "--journal", str(journal)).output.splitlines()
-    assert table[0].split() == ["shard", "batch", "status", "completed", "failed", "total", "created"]
+    assert table[0].split() == ["shard", "batch", "status", "completed", "failed", "total", "tokens", "in",
+                                "tokens", "out", "created"]
     assert [row.split()[2] for row in table[1:4]] == ["completed"] * 3
-    assert table[-1].split() == ["all", "14", "0", "14"]
+    # Each batch's usage, as the server reported it: 4 completion tokens a line (--max-tokens 4).
+    assert [row.split()[7] for row in table[1:4]] == ["20", "20", "16"]
+    totals = table[-1].split()
+    assert totals[:4] == ["all", "14", "0", "14"] and totals[5] == "56"
 
     out = collect(journal)
     assert "ingested batches: 3; answers: 14 (truncated: 14); errors: 0" in out
@@ -89,6 +93,10 @@ def test_submit_splits_status_collect_and_journal(batch_api: BatchApiServer, tmp
     assert all(r["teacher"] == "batch" and r["model"] == "teacher-1" and r["error"] is None for r in lines)
     assert all(r["finish_reason"] == "length" and r["usage"]["completion_tokens"] == 4 for r in lines)
     assert all(r["usage"]["prompt_tokens"] > 0 for r in lines)
+    # The usage `status` showed is the sum of the usage of the ingested answers.
+    assert int(totals[4]) == sum(r["usage"]["prompt_tokens"] for r in lines)
+    offline = run("batch", "status", "--journal", str(journal), "--offline").output.splitlines()
+    assert offline[-1].split()[4:6] == totals[4:6]  # kept in the run state, shown without the server
 
     # Nothing is left to do: a second collect and submit change nothing anywhere.
     assert "ingested batches: 0" in collect(journal)

@@ -109,12 +109,20 @@ def _time(stamp: int | None) -> str:
     return dt.datetime.fromtimestamp(stamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
 def _table(rows: list[BatchRow]) -> list[str]:
-    header = ("shard", "batch", "status", "completed", "failed", "total", "created")
+    header = ("shard", "batch", "status", "completed", "failed", "total", "tokens in", "tokens out", "created")
     cells = [header] + [
-        (str(r.index), r.batch_id or "-", r.status, str(r.completed), str(r.failed), str(r.total), _time(r.created))
+        (str(r.index), r.batch_id or "-", r.status, str(r.completed), str(r.failed), str(r.total),
+         _count(r.tokens_in), _count(r.tokens_out), _time(r.created))
         for r in rows
     ]
+    # Token totals count only the batches that reported usage; "-" if none did.
+    known_in = [r.tokens_in for r in rows if r.tokens_in is not None]
+    known_out = [r.tokens_out for r in rows if r.tokens_out is not None]
     cells.append(
         (
             "all",
@@ -123,6 +131,8 @@ def _table(rows: list[BatchRow]) -> list[str]:
             str(sum(r.completed for r in rows)),
             str(sum(r.failed for r in rows)),
             str(sum(r.total for r in rows)),
+            str(sum(known_in)) if known_in else "-",
+            str(sum(known_out)) if known_out else "-",
             "",
         )
     )
@@ -137,7 +147,8 @@ def status(
         bool, typer.Option("--offline", help="Show the recorded state without asking the server.")
     ] = False,
 ) -> None:
-    """Show each batch: id, status, completed/failed/total requests, creation time, and totals."""
+    """Show each batch: id, status, completed/failed/total requests, tokens in/out (the batch's usage as the
+    server reports it), creation time, and totals."""
     from chukmath.teach.batch_collect import batch_status
 
     for line in _table(batch_status(journal, refresh=not offline)):

@@ -45,6 +45,8 @@ class BatchRow:
     total: int
     created: int | None
     ingested: bool
+    tokens_in: int | None = None
+    tokens_out: int | None = None
 
 
 def _refresh(state: BatchRunState, shard: Shard, client: openai.OpenAI) -> None:
@@ -58,6 +60,10 @@ def _refresh(state: BatchRunState, shard: Shard, client: openai.OpenAI) -> None:
     shard.request_counts = (
         {"total": counts.total, "completed": counts.completed, "failed": counts.failed} if counts else {}
     )
+    usage = getattr(batch, "usage", None)
+    if usage is not None:
+        shard.usage = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens,
+                       "total_tokens": usage.total_tokens}
     shard.output_file_id = batch.output_file_id
     shard.error_file_id = batch.error_file_id
     if batch.errors and batch.errors.data:
@@ -88,6 +94,8 @@ def batch_status(journal: Path, *, refresh: bool = True, client_factory: ClientF
             total=s.request_counts.get("total", 0) or s.lines,
             created=s.remote_created_at,
             ingested=s.ingested,
+            tokens_in=s.usage.get("input_tokens"),
+            tokens_out=s.usage.get("output_tokens"),
         )
         for s in state.shards
     ]

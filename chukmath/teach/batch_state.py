@@ -47,6 +47,8 @@ class Shard:
     output_file_id: str | None = None
     error_file_id: str | None = None
     remote_errors: list[str] = field(default_factory=list)
+    # The batch's token ``usage`` as the server reports it (input/output/total tokens); empty until known.
+    usage: dict[str, int] = field(default_factory=dict)
     ingest_created: float | None = None
     ingested: bool = False
     ingest_counts: dict[str, int] = field(default_factory=dict)

@@ -2,9 +2,11 @@
 
 It is a real HTTP server on 127.0.0.1 that the ``openai`` SDK talks to unchanged. Batches move
 ``validating → in_progress → completed`` after configurable delays (or stay ``in_progress`` while the
-server is held), and every input line is answered with a deterministic chat completion. Faults are
-injected per ``custom_id`` so tests can cover partial failure, expiry, resubmission and lost responses
-(the server acts, then drops the connection, as a client crash or timeout would look).
+server is held), and every input line is answered with a deterministic chat completion; a finished
+batch reports its token ``usage``. Faults are injected per ``custom_id`` so tests can cover partial
+failure, expiry, resubmission and lost responses (the server acts, then drops the connection, as a
+client crash or timeout would look). Records live in :mod:`chukmath.testing.batch_records`, the HTTP
+handler in :mod:`chukmath.testing.batch_http`.
 
 Run it alone with ``python -m chukmath.testing.batch_server --port 8089``.
 """
@@ -12,89 +14,29 @@ Run it alone with ``python -m chukmath.testing.batch_server --port 8089``.
 from __future__ import annotations
 
 import argparse
-import email.parser
-import email.policy
 import itertools
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from chukmath.hashing import text_hash
+from chukmath.testing.batch_http import handler_for, parse_upload
+from chukmath.testing.batch_records import (
+    ENDPOINT,
+    TERMINAL,
+    AnswerFn,
+    StoredBatch,
+    StoredFile,
+    batch_usage,
+    completion,
+    default_answer,
+    error_body,
+    page,
+)
 
-ENDPOINT = "/v1/chat/completions"
-TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
-MAX_UPLOAD_BYTES = 256 * 1024 * 1024
-
-
-@dataclass
-class StoredFile:
-    id: str
-    filename: str
-    purpose: str
-    data: bytes
-    created_at: int
-
-    def to_object(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "object": "file",
-            "bytes": len(self.data),
-            "created_at": self.created_at,
-            "filename": self.filename,
-            "purpose": self.purpose,
-            "status": "processed",
-        }
-
-
-@dataclass
-class StoredBatch:
-    id: str
-    input_file_id: str
-    metadata: dict[str, str] | None
-    created_at: int
-    created_mono: float
-    status: str = "validating"
-    total: int = 0
-    completed: int = 0
-    failed: int = 0
-    output_file_id: str | None = None
-    error_file_id: str | None = None
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    stamps: dict[str, int] = field(default_factory=dict)
-
-    def to_object(self) -> dict[str, Any]:
-        obj: dict[str, Any] = {
-            "id": self.id,
-            "object": "batch",
-            "endpoint": ENDPOINT,
-            "input_file_id": self.input_file_id,
-            "completion_window": "24h",
-            "status": self.status,
-            "created_at": self.created_at,
-            "expires_at": self.created_at + 86400,
-            "output_file_id": self.output_file_id,
-            "error_file_id": self.error_file_id,
-            "errors": {"object": "list", "data": self.errors} if self.errors else None,
-            "request_counts": {"total": self.total, "completed": self.completed, "failed": self.failed},
-            "metadata": self.metadata,
-        }
-        obj.update(self.stamps)
-        return obj
-
-
-def default_answer(custom_id: str, body: dict[str, Any]) -> str:
-    """The deterministic reply text for one request: a small well-formed trace."""
-    digest = int(text_hash(custom_id + orjson.dumps(body.get("messages")).decode())[:6], 16) % 1000
-    return (
-        f"<think>batch reasoning for {custom_id} step by step</think>\n"
-        f"<answer>{digest}</answer>\n<verifier_answer>{digest}</verifier_answer>"
-    )
+__all__ = ["BatchApiServer", "StoredBatch", "StoredFile", "default_answer", "main"]
 
 
 class BatchApiServer:
@@ -113,7 +55,7 @@ class BatchApiServer:
         api_key: str | None = None,
         validate_s: float = 0.0,
         complete_s: float = 0.0,
-        answer: Callable[[str, dict[str, Any]], str] = default_answer,
+        answer: AnswerFn = default_answer,
         port: int = 0,
     ) -> None:
         self.api_key = api_key
@@ -131,7 +73,7 @@ class BatchApiServer:
         self._held = False
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -241,6 +183,7 @@ class BatchApiServer:
         ``unprocessed_code`` (expiry does that) or nothing at all (a cancelled batch here)."""
         outputs: list[bytes] = []
         errors: list[bytes] = []
+        answered_bodies: list[dict[str, Any]] = []
         lines = self._input_lines(batch)
         for number, line in enumerate(lines):
             custom_id = line["custom_id"]
@@ -261,13 +204,15 @@ class BatchApiServer:
                     "error": None,
                 }))
                 continue
+            answer = completion(custom_id, line["body"], self.answer)
+            answered_bodies.append(answer)
             outputs.append(orjson.dumps({
                 "id": self._new_id("batch_req"), "custom_id": custom_id,
-                "response": {"status_code": 200, "request_id": self._new_id("req"),
-                             "body": self._completion(custom_id, line["body"])},
+                "response": {"status_code": 200, "request_id": self._new_id("req"), "body": answer},
                 "error": None,
             }))
         batch.completed, batch.failed = len(outputs), len(errors)
+        batch.usage = batch_usage(answered_bodies)
         batch.total = len(lines)
         if outputs:
             output = b"\n".join(outputs) + b"\n"
@@ -278,30 +223,14 @@ class BatchApiServer:
         batch.status = status
         batch.stamps[f"{status}_at"] = int(time.time())
 
-    def _completion(self, custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        words = self.answer(custom_id, body).split(" ")
-        max_tokens = body.get("max_tokens") or body.get("max_completion_tokens")
-        finish = "stop"
-        if isinstance(max_tokens, int) and len(words) > max_tokens:
-            words, finish = words[:max_tokens], "length"
-        prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in body["messages"])
-        return {
-            "id": "chatcmpl-" + text_hash(custom_id)[:12],
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": str(body["model"]),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": " ".join(words)},
-                         "finish_reason": finish}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(words),
-                      "total_tokens": prompt_tokens + len(words)},
-        }
-
     # -- request handling ------------------------------------------------------------------------
-    def handle(self, method: str, path: str, query: dict[str, list[str]], headers: Any, body: bytes) -> tuple[int, Any]:
+    def handle(
+        self, method: str, path: str, query: dict[str, list[str]], headers: Any, body: bytes
+    ) -> tuple[int | None, Any]:
         """Route one request; returns (status, JSON object or raw bytes). ``None`` status drops it."""
         parts = [p for p in path.split("/") if p]
         if parts[:1] != ["v1"]:
-            return 404, _err("not found")
+            return 404, error_body("not found")
         parts = parts[1:]
         with self._lock:
             if method == "POST" and parts == ["files"]:
@@ -309,23 +238,23 @@ class BatchApiServer:
             if method == "GET" and parts == ["files"]:
                 items = [f.to_object() for f in self.files.values()
                          if not query.get("purpose") or f.purpose == query["purpose"][0]]
-                return 200, _page(items, query, newest_first=query.get("order", ["desc"])[0] == "desc")
+                return 200, page(items, query, newest_first=query.get("order", ["desc"])[0] == "desc")
             if method == "GET" and len(parts) == 2 and parts[0] == "files":
                 stored = self.files.get(parts[1])
-                return (200, stored.to_object()) if stored else (404, _err(f"no file {parts[1]}"))
+                return (200, stored.to_object()) if stored else (404, error_body(f"no file {parts[1]}"))
             if method == "GET" and len(parts) == 3 and parts[0] == "files" and parts[2] == "content":
                 stored = self.files.get(parts[1])
-                return (200, stored.data) if stored else (404, _err(f"no file {parts[1]}"))
+                return (200, stored.data) if stored else (404, error_body(f"no file {parts[1]}"))
             if method == "POST" and parts == ["batches"]:
                 return self._create(body)
             if method == "GET" and parts == ["batches"]:
                 for batch in self.batches.values():
                     self._advance(batch)
-                return 200, _page([b.to_object() for b in self.batches.values()], query, newest_first=True)
+                return 200, page([b.to_object() for b in self.batches.values()], query, newest_first=True)
             if len(parts) >= 2 and parts[0] == "batches":
                 batch = self.batches.get(parts[1])
                 if batch is None:
-                    return 404, _err(f"no batch {parts[1]}")
+                    return 404, error_body(f"no batch {parts[1]}")
                 if method == "GET" and len(parts) == 2:
                     self._advance(batch)
                     return 200, batch.to_object()
@@ -333,24 +262,13 @@ class BatchApiServer:
                     if batch.status not in TERMINAL:
                         self._finish(batch, "cancelled", 0)
                     return 200, batch.to_object()
-        return 404, _err(f"no route {method} {path}")
+        return 404, error_body(f"no route {method} {path}")
 
     def _upload(self, headers: Any, body: bytes) -> tuple[int | None, Any]:
         self.upload_calls += 1
-        ctype = headers.get("Content-Type", "")
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body
-        )
-        purpose, filename, data = None, None, None
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            if name == "purpose":
-                purpose = part.get_payload(decode=True).decode()
-            elif name == "file":
-                filename = part.get_filename() or "upload.jsonl"
-                data = part.get_payload(decode=True)
+        purpose, filename, data = parse_upload(headers.get("Content-Type", ""), body)
         if purpose != "batch" or data is None:
-            return 400, _err("multipart upload needs purpose=batch and a file part")
+            return 400, error_body("multipart upload needs purpose=batch and a file part")
         stored = self._store(str(filename), purpose, data)
         if self.drop_next_upload:
             self.drop_next_upload -= 1
@@ -361,9 +279,9 @@ class BatchApiServer:
         self.create_calls += 1
         params = orjson.loads(body)
         if params.get("input_file_id") not in self.files:
-            return 400, _err(f"input_file_id {params.get('input_file_id')!r} does not exist")
+            return 400, error_body(f"input_file_id {params.get('input_file_id')!r} does not exist")
         if params.get("endpoint") != ENDPOINT or params.get("completion_window") != "24h":
-            return 400, _err("endpoint must be /v1/chat/completions and completion_window 24h")
+            return 400, error_body("endpoint must be /v1/chat/completions and completion_window 24h")
         batch = StoredBatch(self._new_id("batch"), params["input_file_id"], params.get("metadata"),
                             int(time.time()), time.monotonic())
         self.batches[batch.id] = batch
@@ -371,68 +289,6 @@ class BatchApiServer:
             self.drop_next_create -= 1
             return None, None
         return 200, batch.to_object()
-
-
-def _err(message: str) -> dict[str, Any]:
-    return {"error": {"message": message, "type": "invalid_request_error"}}
-
-
-def _page(items: list[dict[str, Any]], query: dict[str, list[str]], *, newest_first: bool) -> dict[str, Any]:
-    # Ids are zero-padded counters, so sorting by id is sorting by creation.
-    items = sorted(items, key=lambda o: o["id"], reverse=newest_first)
-    if query.get("after"):
-        ids = [o["id"] for o in items]
-        after = query["after"][0]
-        items = items[ids.index(after) + 1 :] if after in ids else []
-    limit = int(query.get("limit", ["20"])[0])
-    page = items[:limit]
-    return {"object": "list", "data": page, "has_more": len(items) > limit,
-            "first_id": page[0]["id"] if page else None, "last_id": page[-1]["id"] if page else None}
-
-
-def _handler_for(server: BatchApiServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return  # keep test output quiet
-
-        def _serve(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_UPLOAD_BYTES:
-                self._reply(413, _err("request too large"))
-                return
-            body = self.rfile.read(length) if length else b""
-            auth = self.headers.get("Authorization", "")
-            server.seen_authorization.add(auth)
-            if server.api_key is not None and auth != f"Bearer {server.api_key}":
-                self._reply(401, _err("invalid api key"))
-                return
-            url = urlsplit(self.path)
-            status, payload = server.handle(method, url.path, parse_qs(url.query), self.headers, body)
-            if status is None:
-                # Acted, then vanished: what a crash or a timed-out reply looks like to the client.
-                self.close_connection = True
-                self.connection.close()
-                return
-            self._reply(status, payload)
-
-        def _reply(self, status: int, payload: Any) -> None:
-            raw = payload if isinstance(payload, bytes) else orjson.dumps(payload)
-            self.send_response(status)
-            ctype = "application/octet-stream" if isinstance(payload, bytes) else "application/json"
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-    return Handler
 
 
 def main() -> None:
