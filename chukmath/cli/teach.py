@@ -18,6 +18,7 @@ from chukmath.jsonl import read_jsonl
 from chukmath.records import Problem
 from chukmath.teach.base import Teacher
 from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
+from chukmath.teach.redact import check_base_url, safe_url
 from chukmath.teach.retry import RetryPolicy
 from chukmath.teach.runner import TeachOptions, run_teach
 from chukmath.teach.summary import load_price_table, pick_prices
@@ -127,10 +128,11 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"--problems {problems}: no such file")
             chosen = BuiltinTeacher(_load_problems(problems))
         elif teacher == "openai":
-            url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+            url = check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
+                                 "--base-url" if base_url else "OPENAI_BASE_URL")
             key = os.environ.get(api_key_env) or None
             if key is None and not _is_local(url):
-                raise TeacherError(f"{url} needs an API key: set the environment variable {api_key_env}")
+                raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {api_key_env}")
             config = OpenAIConfig(
                 base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,
                 max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body), timeout=timeout,

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import openai
 
 from chukmath.errors import TeacherError
+from chukmath.teach.redact import check_base_url, redact
 
 ClientFactory = Callable[[str, str], openai.OpenAI]
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -19,7 +20,8 @@ NO_KEY = "no-key-needed"
 
 def resolve_base_url(base_url: str | None) -> str:
     """``--base-url``, else env ``OPENAI_BASE_URL``, else OpenAI's (the same rule as ``chukmath teach``)."""
-    return (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    return check_base_url(url, "--base-url" if base_url else "OPENAI_BASE_URL")
 
 
 def is_loopback(base_url: str) -> bool:
@@ -46,8 +48,17 @@ def make_client(base_url: str, api_key_env: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=base_url, api_key=key, timeout=120.0, max_retries=3)
 
 
+def _sent_key(exc: Exception) -> str | None:
+    # The SDK's errors carry the request they failed on; its bearer token is the key to hide.
+    request = getattr(exc, "request", None)
+    headers = getattr(request, "headers", None)
+    auth = headers.get("authorization") if headers is not None else None
+    return auth.partition(" ")[2] or None if isinstance(auth, str) else None
+
+
 def api_error(action: str, exc: Exception) -> TeacherError:
-    """A TeacherError naming the action and the server's status (the SDK's message never holds the key)."""
+    """A TeacherError naming the action and the server's status; the message is redacted, because a server
+    or proxy may echo the key it refused in its error body."""
     status = getattr(exc, "status_code", None)
     detail = f"HTTP {status}: " if status else ""
-    return TeacherError(f"{action} failed: {detail}{type(exc).__name__}: {str(exc)[:500]}")
+    return TeacherError(redact(f"{action} failed: {detail}{type(exc).__name__}: {exc}", _sent_key(exc)))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from chukmath.errors import ConfigError
+from chukmath.teach.redact import safe_url
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -219,7 +220,7 @@ class LeanHTTPClient:
                  connect_timeout: float = 10.0) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"base URL {base_url!r}: expected http://host[:port][/prefix] or https://...")
+            raise ConfigError(f"base URL {safe_url(base_url)!r}: expected http://host[:port][/prefix] or https://...")
         if timeout <= 0:
             raise ConfigError(f"timeout {timeout}: must be > 0 seconds")
         self.host = parts.hostname

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,13 +26,12 @@ from chukmath.teach.http_client import (
     LeanHTTPClient,
 )
 from chukmath.teach.ratelimit import RateLimiter
+from chukmath.teach.redact import MAX_MESSAGE_CHARS, check_base_url, redact, safe_url
 from chukmath.teach.retry import RETRYABLE_KINDS, RetryPolicy, parse_retry_after, status_kind
 
 # Statuses that mean the run as configured cannot work (bad key, no access, wrong URL or model); seen
 # before any success they stop the run instead of being recorded once per request.
 FATAL_BEFORE_SUCCESS = frozenset({401, 403, 404})
-MAX_MESSAGE_CHARS = 500
-_KEYLIKE = re.compile(r"\b(sk|gsk|xai|key)-[A-Za-z0-9_\-*.]{6,}")
 
 
 @dataclass(slots=True)
@@ -55,6 +53,7 @@ class OpenAIConfig:
 
     def validate(self) -> None:
         """Raise ConfigError naming the first bad option."""
+        check_base_url(self.base_url)
         if not self.model:
             raise ConfigError("--model: the openai teacher needs a model name (e.g. --model gpt-4o-mini)")
         if self.temperature is not None and not 0 <= self.temperature <= 2:
@@ -74,14 +73,6 @@ class OpenAIConfig:
 
 class BadBody(Exception):
     """A 200 response whose body is not a usable chat completion."""
-
-
-def redact(text: str, secret: str | None) -> str:
-    """``text`` without the secret or anything shaped like an API key, cut to a readable length."""
-    if secret:
-        text = text.replace(secret, "***")
-    text = _KEYLIKE.sub(lambda m: f"{m.group(1)}-***", text)
-    return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "..."
 
 
 def server_message(body: bytes) -> str:
@@ -208,7 +199,7 @@ class OpenAITeacher:
                 kind, message = "timeout", str(exc)
             except HTTPTLSError as exc:
                 if not self._seen_success:
-                    raise TeacherError(f"{self.config.base_url}: {exc}") from None
+                    raise TeacherError(f"{safe_url(self.config.base_url)}: {exc}") from None
                 kind, message = "connection", str(exc)
             except HTTPConnectionError as exc:
                 kind, message = "connection", str(exc)
@@ -236,7 +227,7 @@ class OpenAITeacher:
                     retry_after = parse_retry_after(res.headers)
                     if res.status in FATAL_BEFORE_SUCCESS and not self._seen_success:
                         raise TeacherError(
-                            f"{self.config.base_url}: {redact(message, self.config.api_key)} — the endpoint "
+                            f"{safe_url(self.config.base_url)}: {redact(message, self.config.api_key)} — the endpoint "
                             "refused the first request; check --base-url, --model and the API key variable "
                             "(nothing was recorded for this request, so a rerun will send it)"
                         )

@@ -60,7 +60,8 @@ def handler_for(server: Router) -> type[BaseHTTPRequestHandler]:
             auth = self.headers.get("Authorization", "")
             server.seen_authorization.add(auth)
             if server.api_key is not None and auth != f"Bearer {server.api_key}":
-                self._reply(401, error_body("invalid api key"))
+                # Echoes the refused key, as careless proxies do: the client must keep it out of its messages.
+                self._reply(401, error_body(f"invalid api key {auth.partition(' ')[2]!r}"))
                 return
             url = urlsplit(self.path)
             status, payload = server.handle(method, url.path, parse_qs(url.query), self.headers, body)

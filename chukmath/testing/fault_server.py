@@ -166,7 +166,7 @@ class FaultServer:
             return
         authorized = "authorization" in headers
         if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
-            self._later(conn, http_response(401, b'{"error": {"message": "Incorrect API key provided", "code": 401}}'))
+            self._refuse(conn, headers)
             return
         try:
             payload = orjson.loads(body)
@@ -187,7 +187,16 @@ class FaultServer:
             entry = LoggedRequest(n, key, seed, attempt + 1, fault, time.time(), authorized)
             with self._lock:
                 self._log.append(entry)
+        if fault == "401":
+            self._refuse(conn, headers)
+            return
         self._fault_or_answer(conn, fault, payload, messages)
+
+    def _refuse(self, conn: Connection, headers: dict[str, str]) -> None:
+        # Echoes the refused key, as careless proxies do: the client must keep it out of its messages.
+        refused = headers.get("authorization", "").partition(" ")[2]
+        message = {"error": {"message": f"Incorrect API key provided: {refused}", "code": 401}}
+        self._later(conn, http_response(401, orjson.dumps(message)))
 
     def _close_stale(self, conn: Connection, body: bytes) -> bool:
         # As if the server had timed the idle connection out just before this request arrived: the
@@ -221,7 +230,7 @@ class FaultServer:
             }
             err = b'{"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}}'
             self._later(conn, http_response(429, err, extra=extra))
-        elif fault in ("408", "500", "502", "503", "400", "401", "404"):
+        elif fault in ("408", "500", "502", "503", "400", "404"):
             status = int(fault)
             self._later(conn, http_response(status, orjson.dumps({"error": {"message": f"injected {status}"}})))
         elif fault == "hang":
