@@ -1,15 +1,20 @@
 """``calculus``: derivatives and definite integrals of polynomials and elementary functions (sympy answers).
 
-The drawer picks a small spec of integers; ``finish`` builds the sympy objects directly from it (never by
-parsing text) and differentiates or integrates. Answers of repeated specs are cached.
+The drawer picks a small spec of integers. Polynomials and the elementary integrals (a short table of
+antiderivatives at named bounds) are computed exactly with integers and Fractions and printed the way
+sympy prints them (``chukmath.generate.symstr``), because sympy's ``integrate`` and printer cost
+milliseconds per problem. Derivatives of elementary functions still build the sympy objects directly
+(never by parsing text) and differentiate them. Answers of repeated specs are cached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from chukmath.generate import symstr
 from chukmath.generate.config import param
 from chukmath.generate.registry import Family, register
 from chukmath.generate.rng import Rng
@@ -80,10 +85,10 @@ def draw(cfg: CalculusConfig, rng: Rng) -> tuple[str, Any] | None:
     else:
         shape = rng.choice(("mul", "compose")) if fn and rng.chance(cfg.products) else "add"
         spec = ("D", poly, fn, k, c, shape)
-    f = _function(spec)
+    f = _function_text(spec)
     if f is None:
         return None
-    text = str(f).replace("**", "^")
+    text = f.replace("**", "^")
     if spec[0] == "D":
         question = rng.choice(_D_PHRASES).format(f=text)
     else:
@@ -94,6 +99,88 @@ def draw(cfg: CalculusConfig, rng: Rng) -> tuple[str, Any] | None:
 
 def _show(bound: int | str) -> str:
     return str(bound).replace("**", "^").replace("E", "e")
+
+
+# sympy's text of ``c*sin(x)`` and the exact value of the integral from 0 to each named bound, as
+# (rational part, radical coefficient, radicand): integral of sin is 1 - cos(b), of cos is sin(b).
+_TRIG_INTEGRALS: dict[tuple[str, str], tuple[Fraction, Fraction, int]] = {
+    ("sin", "pi/2"): (Fraction(1), Fraction(0), 1),
+    ("sin", "pi"): (Fraction(2), Fraction(0), 1),
+    ("sin", "pi/6"): (Fraction(1), Fraction(-1, 2), 3),
+    ("sin", "pi/4"): (Fraction(1), Fraction(-1, 2), 2),
+    ("sin", "pi/3"): (Fraction(1, 2), Fraction(0), 1),
+    ("cos", "pi/2"): (Fraction(1), Fraction(0), 1),
+    ("cos", "pi"): (Fraction(0), Fraction(0), 1),
+    ("cos", "pi/6"): (Fraction(1, 2), Fraction(0), 1),
+    ("cos", "pi/4"): (Fraction(0), Fraction(1, 2), 2),
+    ("cos", "pi/3"): (Fraction(0), Fraction(1, 2), 3),
+}
+_BOUND_TEXT = {"E": "E", "E**2": "exp(2)"}
+
+
+def _scaled_call(c: int, call: str) -> str:
+    """sympy's text of ``c*call`` for a nonzero integer ``c``: ``3*sin(x)``, ``-exp(x)``."""
+    return call if c == 1 else ("-" + call if c == -1 else f"{c}*{call}")
+
+
+def _fast_kind(spec: tuple[Any, ...]) -> bool:
+    """True for the specs computed without sympy: polynomials and every integral."""
+    return spec[0] == "I" or spec[2] == ""
+
+
+@lru_cache(maxsize=4096)
+def _function_text(spec: tuple[Any, ...]) -> str | None:
+    """sympy's ``str()`` of the spec's function, or None when it degenerates to a constant."""
+    if not _fast_kind(spec):
+        f = _function(spec)
+        return None if f is None else str(f)
+    _kind, poly, fn, _k, c, _shape = spec
+    if fn == "":
+        if all(power == 0 for _, power in poly):
+            return None
+        return symstr.polynomial(poly)
+    if fn == "inv":
+        return f"{c}/x" if c != -1 else "-1/x"
+    if fn == "exp" and poly:
+        if len(poly) == 1:
+            co, power = poly[0]
+            return _scaled_call(co, f"{symstr.monomial(1, power)}*exp(x)" if power else "exp(x)")
+        return f"({symstr.polynomial(poly)})*exp(x)"
+    return _scaled_call(c, f"{fn}(x)")
+
+
+def _bound_text(value: int | str) -> str:
+    return str(value) if isinstance(value, int) else _BOUND_TEXT.get(value, value)
+
+
+def _integral_value(spec: tuple[Any, ...]) -> str:
+    """The exact definite integral of an integral spec, as sympy prints it."""
+    _kind, poly, fn, _k, c, (a, b) = spec
+    if fn == "":
+        total = Fraction(0)
+        for co, power in poly:
+            n = power + 1
+            total += Fraction(co * (b**n - a**n), n)
+        return symstr.rational(total)
+    if fn in ("sin", "cos"):
+        p, q, m = _TRIG_INTEGRALS[(fn, b)]
+        return symstr.sqrt_sum(c * p, c * q, m) if q else symstr.rational(c * p)
+    if fn == "sqrt":
+        root = {1: 1, 4: 2, 9: 3, 16: 4}[b]
+        return symstr.rational(Fraction(2 * c * root**3, 3))
+    if fn == "inv":
+        return {"E": str(c), "E**2": str(2 * c)}.get(b) or _scaled_call(c, f"log({b})")
+    # exp: the antiderivative of P(x)*exp(x) is Q(x)*exp(x) with Q = P - P' + P'' - ... (c*exp(x): P = c).
+    coefficients = dict((power, co) for co, power in poly) if poly else {0: c}
+    q_coefficients: dict[int, int] = {}
+    derivative, sign = coefficients, 1
+    while derivative:
+        for power, co in derivative.items():
+            q_coefficients[power] = q_coefficients.get(power, 0) + sign * co
+        derivative = {power - 1: co * power for power, co in derivative.items() if power}
+        sign = -sign
+    q_at_b = sum(co * b**power for power, co in q_coefficients.items())
+    return symstr.exp_combination(q_at_b, -q_coefficients.get(0, 0), b)
 
 
 @lru_cache(maxsize=4096)
@@ -123,29 +210,18 @@ def _function(spec: tuple[Any, ...]) -> Any:
     return f
 
 
-def _bound(value: int | str) -> Any:
-    import sympy
-
-    if isinstance(value, int):
-        return sympy.Integer(value)
-    named = {
-        "pi/2": sympy.pi / 2, "pi": sympy.pi, "pi/6": sympy.pi / 6, "pi/4": sympy.pi / 4, "pi/3": sympy.pi / 3,
-        "E": sympy.E, "E**2": sympy.E**2, "2": sympy.Integer(2), "3": sympy.Integer(3),
-    }
-    return named[value]
-
-
 @lru_cache(maxsize=4096)
 def _solve(spec: tuple[Any, ...]) -> tuple[str, str, str]:
+    f = _function_text(spec)
+    if spec[0] == "I":
+        a, b = spec[5]
+        return f"Integral({f}, (x, {_bound_text(a)}, {_bound_text(b)}))", _integral_value(spec), "integral"
+    if spec[2] == "":
+        derivative = [(co * power, power - 1) for co, power in spec[1] if power]
+        return f"Derivative({f}, x)", symstr.polynomial(derivative), "derivative"
     import sympy
 
-    x = sympy.Symbol("x")
-    f = _function(spec)
-    if spec[0] == "D":
-        return f"Derivative({f}, x)", str(sympy.diff(f, x)), "derivative"
-    a, b = (_bound(v) for v in spec[5])
-    value = sympy.integrate(f, (x, a, b))
-    return f"Integral({f}, (x, {a}, {b}))", str(value), "integral"
+    return f"Derivative({f}, x)", str(sympy.diff(_function(spec), sympy.Symbol("x"))), "derivative"
 
 
 def finish(cfg: CalculusConfig, spec: tuple[Any, ...]) -> tuple[str, str, dict[str, Any]]:
