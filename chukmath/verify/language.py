@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from chukmath.errors import ConfigError
 
@@ -34,10 +35,14 @@ NATIVE_SHARE = 0.3  # non-Latin languages: at least this share of letters in the
 
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+")
 _WORD = re.compile(r"[^\W\d_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NEUTRAL = frozenset({"GREEK", "OTHER"})
 _SCRIPT_PREFIXES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW",
                     "DEVANAGARI", "THAI")  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def script_of(ch: str) -> str:
     """The Unicode script family of a letter (by character name), or OTHER."""
     if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
@@ -60,10 +65,18 @@ def language_issues(text: str, language: str = "en") -> list[str]:
         raise ConfigError(
             f"language {language!r} is not supported; use one of {', '.join(sorted(LANGUAGE_SCRIPTS))}"
         )
+    text = _LATEX_CMD.sub(" ", text)
+    # Fast path: when every non-ASCII character is script-neutral (×, ÷, −, ², π, ...), every counted letter is
+    # Latin and no word can mix scripts, so the full count below would find exactly this.
+    if all(script_of(c) in _NEUTRAL for c in set(_NON_ASCII.findall(text))):
+        if "LATIN" in scripts:
+            return []
+        letters = len(_ASCII_LETTER.findall(text))
+        return [f"reasoning not in {language}: only 0 of {letters} letters in its script"] if letters else []
     counts: dict[str, int] = {}
     issues: list[str] = []
     mixed: list[str] = []
-    for word in _WORD.findall(_LATEX_CMD.sub(" ", text)):
+    for word in _WORD.findall(text):
         word_scripts = {script_of(c) for c in word} - {"OTHER"}
         for c in word:
             s = script_of(c)

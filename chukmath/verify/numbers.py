@@ -34,7 +34,7 @@ def parse_plain(text: str) -> Fraction | None:
     """The exact value of a plain integer, decimal, scientific literal or ``p/q``; None for anything else."""
     if len(text) > MAX_PLAIN_CHARS:
         return None
-    if text.isdigit():  # the most common answer of all, without a regex
+    if text.isdecimal():  # the most common answer of all, without a regex (isdigit would let "²" through)
         return Fraction(int(text))
     m = _THOUSANDS.fullmatch(text)
     if m is not None:
