@@ -123,3 +123,31 @@ def test_builtin_teacher_through_the_cli(tmp_path):
     assert len(lines) == 5 and all(d["teacher"] == "builtin" and d["error"] is None for d in lines)
     for p, r in zip(problems, reqs, strict=True):
         assert f"<verifier_answer>{p.answer}</verifier_answer>" in by_id[r.id]["content"]
+
+
+def test_second_ctrl_c_quits_at_once_and_the_journal_stays_whole(tmp_path):
+    reqs = write_requests(tmp_path / "req.jsonl", 60)
+    journal = tmp_path / "journal.jsonl"
+    concurrency = 4
+    with FaultServer(latency=0.4) as srv:
+        proc = subprocess.Popen([*argv(tmp_path, srv.base_url, concurrency), "--grace", "30"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_lines(journal, 4, proc)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.1)  # the first one stops the intake; the second must not wait out the 30 s grace
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+        assert proc.returncode == 130, err
+        assert "interrupted" in err and "Traceback" not in err
+        data = journal.read_bytes()
+        assert data.endswith(b"\n")  # no torn line: every answer written is whole
+        lines = [orjson.loads(line) for line in data.splitlines()]
+        assert all(d["error"] is None for d in lines)
+        answered = len(lines)
+        rerun = subprocess.run(argv(tmp_path, srv.base_url, concurrency), capture_output=True, text=True, timeout=60)
+        assert rerun.returncode == 0, rerun.stderr
+        assert orjson.loads(rerun.stdout)["skipped"] == answered
+        counts = successes(journal)
+        assert set(counts) == {(r.id, 0) for r in reqs} and set(counts.values()) == {1}
+        # Only the requests in flight at the second Ctrl-C were abandoned, and so sent again.
+        assert srv.count - 60 <= concurrency

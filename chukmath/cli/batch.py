@@ -65,6 +65,9 @@ def submit(
     max_bytes_per_file: Annotated[
         int, typer.Option("--max-bytes-per-file", min=1, help="Split input files before this many bytes.")
     ] = MAX_BYTES_PER_FILE,
+    allow_model_change: Annotated[
+        bool, typer.Option("--allow-model-change", help="Submit to a journal that holds another model's answers.")
+    ] = False,
 ) -> None:
     """Queue what the journal does not hold yet: write, split, upload and create batches.
 
@@ -89,6 +92,7 @@ def submit(
         api_key_env=api_key_env,
         max_requests_per_file=max_requests_per_file,
         max_bytes_per_file=max_bytes_per_file,
+        allow_model_change=allow_model_change,
     )
     typer.echo(
         f"requests: {report.requests}; answers already in journal: {report.already_answered}; "

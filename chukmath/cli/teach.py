@@ -29,8 +29,9 @@ _BASE_URL_HELP = f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {DEFAUL
 HELP = """Answer every request with a teacher; each answer is appended to the journal as it arrives.
 
 Rerunning the same command skips what the journal holds and retries only failures, so a run stopped by
-Ctrl-C, kill -9 or a crash resumes with nothing lost or bought twice. Exit code: 0 all answered, 1 some
-failed (rerun to retry them), 2 bad input or options, 130 interrupted.
+Ctrl-C, kill -9 or a crash resumes with nothing lost or bought twice. A journal holds one model's answers:
+resuming it with another --model is refused (--allow-model-change mixes them on purpose). Exit code: 0 all
+answered, 1 some failed (rerun to retry them), 2 bad input or options, 130 interrupted.
 
 Examples:
 
@@ -113,6 +114,10 @@ def register(app: typer.Typer) -> None:
         prices: Annotated[
             Path | None, typer.Option("--prices", help="TOML price table: [model] in = .., out = ..")
         ] = None,
+        allow_model_change: Annotated[
+            bool,
+            typer.Option("--allow-model-change", help="Resume a journal that holds another model's answers."),
+        ] = False,
         grace: Annotated[float, typer.Option("--grace", help="Seconds in-flight answers get after Ctrl-C.")] = 10.0,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")] = False,
         json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
@@ -144,9 +149,16 @@ def register(app: typer.Typer) -> None:
         table = load_price_table(prices) if prices is not None else None
         options = TeachOptions(
             samples=samples, concurrency=concurrency, grace_s=grace, progress=not quiet,
+            allow_model_change=allow_model_change,
             prices=pick_prices(chosen.model, price_in, price_out, table),
         )
-        summary = run_teach(requests, out, chosen, options, console=console)
+        try:
+            summary = run_teach(requests, out, chosen, options, console=console)
+        except KeyboardInterrupt:
+            # The second Ctrl-C: requests in flight are abandoned; every line written is whole.
+            console.print(f"interrupted: the answers received are in {out}; rerun the same command to resume "
+                          "(requests that were in flight will be sent again)")
+            raise typer.Exit(130) from None
         if not quiet:
             summary.print(console)
         if json_out:

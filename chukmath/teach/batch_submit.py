@@ -28,6 +28,7 @@ from chukmath.teach.batch_lines import (
 )
 from chukmath.teach.batch_state import BatchRunState, Shard, load_state
 from chukmath.teach.journal import Journal, compact_key
+from chukmath.teach.journal_model import claim_model
 
 # How far back (seconds) to look on the server for an upload or batch a crashed run may have made.
 RECOVERY_WINDOW_S = 900.0
@@ -132,6 +133,7 @@ def submit_batches(
     max_requests_per_file: int = MAX_REQUESTS_PER_FILE,
     max_bytes_per_file: int = MAX_BYTES_PER_FILE,
     client_factory: ClientFactory = make_client,
+    allow_model_change: bool = False,
 ) -> SubmitReport:
     """Queue every (request, sample) not answered in ``journal`` and not pending in a batch; send the shards.
 
@@ -155,6 +157,7 @@ def submit_batches(
     client = client_factory(base_url, api_key_env)
     # Held open for the whole submit: its lock keeps a live `teach` from paying for the same keys now.
     with Journal(journal) as answered:
+        claim_model(answered, sampling.model, teacher="batch", allow_change=allow_model_change)
         return _submit(state, pending, answered, client, requests_path, journal, sampling, samples,
                        max_requests_per_file, max_bytes_per_file)
 

@@ -23,6 +23,7 @@ from chukmath.jsonl import read_jsonl
 from chukmath.records import Request, Response
 from chukmath.teach.base import Teacher
 from chukmath.teach.journal import Journal
+from chukmath.teach.journal_model import claim_model
 from chukmath.teach.progress import TeachProgress
 from chukmath.teach.summary import Prices, TeachSummary
 
@@ -32,7 +33,8 @@ Item = tuple[Request, int]
 
 @dataclass(slots=True)
 class TeachOptions:
-    """How to run: samples per request, concurrent requests, grace after Ctrl-C, progress, prices."""
+    """How to run: samples per request, concurrent requests, grace after Ctrl-C, progress, prices, and
+    whether a journal holding another model's answers may be resumed with this teacher's model."""
 
     samples: int = 1
     concurrency: int = 16
@@ -40,6 +42,7 @@ class TeachOptions:
     progress: bool = True
     prices: Prices | None = None
     fsync_every: int = 0
+    allow_model_change: bool = False
 
     def validate(self) -> None:
         """Raise ConfigError naming the bad option."""
@@ -184,6 +187,7 @@ async def teach_async(
     started = time.monotonic()
     try:
         with Journal(journal_path, fsync_every=options.fsync_every) as journal:
+            claim_model(journal, teacher.model, teacher=teacher.name, allow_change=options.allow_model_change)
             if journal.stats.repaired_bytes:
                 console.print(f"{journal_path}: repaired a torn last line ({journal.stats.repaired_bytes} bytes)")
             total = expected_total if expected_total is not None else 0
