@@ -4,7 +4,8 @@ The drawer picks a small spec of integers. Polynomials and the elementary integr
 antiderivatives at named bounds) are computed exactly with integers and Fractions and printed the way
 sympy prints them (``chukmath.generate.symstr``), because sympy's ``integrate`` and printer cost
 milliseconds per problem. Derivatives of elementary functions still build the sympy objects directly
-(never by parsing text) and differentiate them. Answers of repeated specs are cached.
+(never by parsing text) and differentiate them with ``fast_diff`` (sympy's own rules without the
+``Derivative`` machinery). Answers of repeated specs are cached.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from chukmath.generate import symstr
 from chukmath.generate.config import param
 from chukmath.generate.registry import Family, register
 from chukmath.generate.rng import Rng
+from chukmath.generate.sympy_diff import fast_diff
 
 ELEMENTARY = ("sin", "cos", "exp", "log", "sqrt")
 _D_PHRASES = (
@@ -190,7 +192,7 @@ def _function(spec: tuple[Any, ...]) -> Any:
 
     x = sympy.Symbol("x")
     kind, poly, fn, k, c, shape = spec
-    p = sum((sympy.Integer(co) * x**pw for co, pw in poly), sympy.Integer(0))
+    p = sympy.Add(*(sympy.Integer(co) * x**pw for co, pw in poly))
     if fn == "":
         f = p
     elif fn == "inv":
@@ -221,7 +223,7 @@ def _solve(spec: tuple[Any, ...]) -> tuple[str, str, str]:
         return f"Derivative({f}, x)", symstr.polynomial(derivative), "derivative"
     import sympy
 
-    return f"Derivative({f}, x)", str(sympy.diff(_function(spec), sympy.Symbol("x"))), "derivative"
+    return f"Derivative({f}, x)", str(fast_diff(_function(spec), sympy.Symbol("x"))), "derivative"
 
 
 def finish(cfg: CalculusConfig, spec: tuple[Any, ...]) -> tuple[str, str, dict[str, Any]]:
