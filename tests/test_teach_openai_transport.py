@@ -82,9 +82,9 @@ def test_tpm_limit_keeps_every_window_within_the_token_budget(tmp_path):
     # ~51 prompt tokens + --max-tokens 20 a request; --tpm 30000 is 500 tokens/s with a one-second burst.
     reqs = write_requests(tmp_path / "req.jsonl", [f"{'x' * 190} #{i}\nAnswer: {i}" for i in range(12)])
     tpm, per_s = 30000, 500.0
-    # One request of slack (the bucket charges the estimate, then settles to the real count) and 50 ms for
-    # the trip from the client's bucket to the server's clock.
-    slack = 80 + per_s * 0.05
+    # One request of slack (the bucket charges the estimate, then settles to the real count) and 100 ms for
+    # the trip from the client's bucket to the server's clock on a busy machine.
+    slack = 80 + per_s * 0.1
     with FaultServer() as srv:
         free = teach(tmp_path, srv.base_url, "--concurrency", "12", "--max-tokens", "20", out="free.jsonl")
         assert free.returncode == 0, free.stderr
