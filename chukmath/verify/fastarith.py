@@ -31,14 +31,14 @@ class _Token(Protocol):
     def text(self) -> str: ...
 
 
-class _Fallback:
+class Fallback:
     """Marker: the fast evaluator declines; the caller must use the general grammar."""
 
     def __repr__(self) -> str:
         return "FALLBACK"
 
 
-FALLBACK: Final = _Fallback()
+FALLBACK: Final = Fallback()
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
 
 Number = int | Fraction
@@ -189,7 +189,7 @@ def _pow(base: Number, exp: Number) -> Number:
     return v.numerator if v.denominator == 1 else v
 
 
-def evaluate_tokens(toks: Sequence[_Token]) -> Fraction | _Fallback | None:
+def evaluate_tokens(toks: Sequence[_Token]) -> Fraction | Fallback | None:
     """The exact value of a token list (kinds num/op/lp/rp), None when it is not an expression, else FALLBACK."""
     if not toks or len(toks) > MAX_FAST_TOKENS:
         return FALLBACK

@@ -71,7 +71,8 @@ def _decimal(m: re.Match[str]) -> Decimal | None:
     mantissa = int(whole + frac) if whole + frac else 0
     quantum = scale - len(frac)
     value = Fraction(mantissa, 10**-quantum) if quantum <= 0 else Fraction(mantissa * 10**quantum)
-    return Decimal(-value if sign else value, quantum, len(digits))
+    # "+5.5" is positive: only a minus sign (ASCII or Unicode) negates
+    return Decimal(-value if sign in ("-", "−") else value, quantum, len(digits))
 
 
 def is_terminating(value: Fraction) -> bool:

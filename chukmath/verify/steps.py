@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from chukmath.verify import canonical as cf
-from chukmath.verify.fastarith import FALLBACK, evaluate_tokens
+from chukmath.verify.fastarith import Fallback, evaluate_tokens
 from chukmath.verify.grammar import ParseFailure, parse_expression
 from chukmath.verify.numbers import parse_plain
 
@@ -162,7 +162,7 @@ def _drop_last(tokens: list[_Tok], j: int, last: list[_Tok], line: str) -> bool:
     return False
 
 
-def _value(part: list[_Tok], allow_mod: bool) -> Fraction | None:
+def _value(part: list[_Tok], allow_mod: bool, fast: bool = True) -> Fraction | None:
     text = " ".join(t.text for t in part).strip()
     if not text:
         return None
@@ -176,9 +176,10 @@ def _value(part: list[_Tok], allow_mod: bool) -> Fraction | None:
         if a is None or m is None or a.denominator != 1 or m.denominator != 1 or m <= 0:
             return None
         return Fraction(int(a) % int(m))
-    fast = evaluate_tokens(part)  # plain arithmetic straight from the tokens; FALLBACK when unsure
-    if fast is not FALLBACK:
-        return fast  # type: ignore[return-value]
+    if fast:
+        value = evaluate_tokens(part)  # plain arithmetic straight from the tokens; FALLBACK when unsure
+        if not isinstance(value, Fallback):
+            return value
     return _rational(text)
 
 
@@ -222,66 +223,100 @@ def _rounded(a: Fraction, b_part: list[_Tok]) -> bool:
     return abs(a - b) <= Fraction(1, 2 * 10**places)
 
 
-# The most common claim of all, "A op B = C" with whole numbers, bracketed negatives and fractions, read by one
-# regex. For a line of exactly this shape the general path below finds exactly one claim, ``A op B = C``, that
-# holds iff the values are equal (every token is arithmetic, so no word or neighbour rule applies; no decimal, so
-# no rounding rule); the only exceptions are handled before use: a page range ``10-12`` (no claim), division by
-# zero and oversized numbers (left to the general path). A bare fraction right of ``/`` is excluded because
-# ``a / b/c`` means ``(a/b)/c``. tests/test_steps_fast.py checks this equivalence on random lines.
+# The most common claims of all, "A op B = C" (whole numbers, decimals, fractions, bracketed negatives) and
+# "A mod M = R", read by one regex each. For a line of exactly these shapes the general path below finds exactly
+# one claim, A op B = C, that holds iff the values are equal or C is a decimal that rounds the left side to its
+# own decimals (every token is arithmetic, so no word or neighbour rule applies). The exceptions are handled
+# before use: a page range "10-12" (no claim), "4 x -3" (x is no product there), division by zero, and a bare
+# fraction right of "/" ("a / b/c" means "(a/b)/c") are left to the general path.
+# tests/test_steps_fast.py checks on random lines that both paths give the same claims.
 _N = r"\d{1,60}"
-_ATOM = rf"(?:-?{_N}(?:/{_N})?|\(\s*-?{_N}(?:\s*/\s*{_N})?\s*\))"
+_D = rf"{_N}(?:\.{_N})?"
+_ATOM = rf"(?:-?{_N}/{_N}|-?{_D}|\(\s*-?(?:{_N}\s*/\s*{_N}|{_D})\s*\))"
+_RESULT = rf"-?(?:{_N}/{_N}|{_D})"
+# an optional ", so ..." clause after the claim: the comma ends the run, so the clause is read on its own
 _SIMPLE = re.compile(
-    rf"\s*(?P<l>(?P<a>{_ATOM})\s*(?P<op>[-+*/xX])\s*(?P<b>{_ATOM}))\s*==?\s*(?P<r>-?{_N}(?:/{_N})?)\s*"
+    rf"\s*(?P<l>(?P<a>{_ATOM})\s*(?P<op>[-+*/xX])\s*(?P<b>{_ATOM}))\s*==?\s*(?P<r>{_RESULT})(?:\s*|(?P<tail>,\s+\D.*))"
 )
-_OPERAND = re.compile(rf"\(?\s*(-?)({_N})(?:\s*/\s*({_N}))?")
+_SIMPLE_MOD = re.compile(rf"\s*(?P<l>(?P<a>-?{_N})\s+mod\s+(?P<m>{_N}))\s*==?\s*(?P<r>-?{_N})\s*")
+# A necessary condition for any claim: an operator inside a side, i.e. right after a number, bracket or operator
+# ("3 + 4", "(-3)", "2 ^ -1", "5 mod 3"), or a side starting with an operator other than "-" ("= +5"), or an
+# "x" between numbers -- and that operator in the same stretch of arithmetic characters as an "=", since a
+# claim's sides and its "=" are one run of number, operator, bracket and space tokens. Lines without one
+# ("x = -2", "4x = 8", "(1) -3x + 2y = 6", "a = 1, b = -3") cannot hold a claim. Both scans are linear.
+_OP_IN_SIDE = re.compile(
+    r"(?:[\d)\]}(\[{+\-*/^]|mod)\s*(?:[-+*/^]|mod)|=\s*(?:[+*/^]|mod)|[\d)\]}]\s*[xX]\s*[\d.(\[{]"
+)
+_ARITHMETIC_STRETCH = re.compile(r"(?:[\d\s.,()\[\]{}+\-*/^=xX]|mod)+")
 
 
-def _operand(text: str) -> Fraction:
-    m = _OPERAND.match(text)
-    if m is None:  # unreachable: _SIMPLE only matches operands of this shape
-        raise ValueError(f"not an operand: {text!r}")
-    value = Fraction(int(m.group(2)), int(m.group(3)) if m.group(3) else 1)
-    return -value if m.group(1) else value
+def _may_hold_claim(line: str) -> bool:
+    if _OP_IN_SIDE.search(line) is None:
+        return False
+    return any("=" in part and _OP_IN_SIDE.search(part) for part in _ARITHMETIC_STRETCH.findall(line))
+
+
+def _number(text: str) -> int | Fraction:
+    text = text.strip("() ").replace(" ", "")
+    # int() is ~5x cheaper than Fraction(str) (a regex parse), and whole numbers are most claims
+    if "/" in text:
+        num, den = text.split("/")
+        return Fraction(int(num), int(den))
+    if "." in text:
+        whole, frac = text.split(".")
+        value = Fraction(int(whole.lstrip("-") + frac), 10 ** len(frac))
+        return -value if whole.startswith("-") else value
+    return int(text)
 
 
 def _simple_claim(line: str) -> list[Claim] | None:
     """The claim of an ``A op B = C`` line, [] for a page range, None when the line needs the general path."""
     m = _SIMPLE.fullmatch(line)
     if m is None:
-        return None
-    op, a_text, b_text = m.group("op"), m.group("a"), m.group("b")
-    if op == "/" and "/" in b_text:
+        return _simple_mod_claim(line)
+    op, a_text, b_text, r_text = m.group("op", "a", "b", "r")
+    if m.group("tail") is not None and _may_hold_claim(m.group("tail")):
+        return None  # the clause may hold claims of its own: read the whole line by the general rules
+    if (op == "/" and "/" in b_text and not b_text.startswith("(")) or (op in "xX" and b_text.startswith("-")):
         return None
     if op == "-" and a_text.isdigit() and b_text.isdigit() and line[m.end("a") : m.start("b")] == "-":
         if int(a_text) < int(b_text):
             return []  # "10-12 = ...": a range, which the general path does not check either
-    if op in "xX" and b_text.startswith("-"):
-        return None  # "4 x -3": x is not read as a product there, so the general path decides
     try:
-        a, b, right = _operand(a_text), _operand(b_text), _operand(m.group("r"))
+        a, b, right = _number(a_text), _number(b_text), _number(r_text)
     except ZeroDivisionError:
         return None
-    if op == "+":
-        left = a + b
-    elif op == "-":
-        left = a - b
-    elif op == "/":
+    if op == "/":
         if b == 0:
             return None
-        left = a / b
+        # a / b == right without building the quotient when everything is whole
+        holds = a == right * b if type(a) is int and type(b) is int and type(right) is int else a / b == right
     else:
-        left = a * b
-    text = " ".join(m.group("l").split()) + " = " + " ".join(m.group("r").split())
-    return [Claim(text, left == right)]
+        left = a + b if op == "+" else a - b if op == "-" else a * b
+        holds = left == right
+    if not holds and "." in r_text:  # the rounding rule of _rounded, for a decimal right side
+        left = Fraction(a) / b if op == "/" else left
+        holds = abs(left - right) <= Fraction(1, 2 * 10 ** len(r_text.split(".")[1]))
+    return [Claim(" ".join(m.group("l").split()) + " = " + r_text, holds)]
+
+
+def _simple_mod_claim(line: str) -> list[Claim] | None:
+    m = _SIMPLE_MOD.fullmatch(line)
+    if m is None or int(m.group("m")) == 0:
+        return None
+    holds = int(m.group("a")) % int(m.group("m")) == int(m.group("r"))
+    return [Claim(" ".join(m.group("l").split()) + " = " + m.group("r"), holds)]
 
 
 def _claims_in_line(line: str) -> list[Claim]:
     line = _normalize(line)
     simple = _simple_claim(line)
-    return simple if simple is not None else _general_claims(line)
+    if simple is not None:
+        return simple
+    return _general_claims(line) if _may_hold_claim(line) else []
 
 
-def _general_claims(line: str) -> list[Claim]:
+def _general_claims(line: str, *, fast: bool = True) -> list[Claim]:
     """Claims of a normalized line by the token rules (the reference the fast paths must agree with)."""
     tokens = _tokens(line)
     # "mod" joins a run only as an operator word; every other word breaks it
@@ -299,7 +334,8 @@ def _general_claims(line: str) -> list[Claim]:
         keep[0] = not _drop_first(tokens, i, parts[0])
         keep[-1] = keep[-1] and not _drop_last(tokens, j, parts[-1], line)
         values = [
-            _value(p, allow_mod=(k == 0)) if keep[k] and not _is_range(p) else None for k, p in enumerate(parts)
+            _value(p, allow_mod=(k == 0), fast=fast) if keep[k] and not _is_range(p) else None
+            for k, p in enumerate(parts)
         ]
         for k in range(len(parts) - 1):
             a, b = values[k], values[k + 1]
@@ -344,14 +380,18 @@ def _pretty(line: str, left: list[_Tok], right: list[_Tok]) -> str:
     return f"{side(left)} = {side(right)}"
 
 
-def check_claims(think: str) -> list[Claim]:
-    """Every arithmetic claim found in ``think``, each evaluated exactly."""
+def check_claims(think: str, *, fast: bool = True) -> list[Claim]:
+    """Every arithmetic claim found in ``think``, each evaluated exactly.
+
+    ``fast=False`` skips the fast paths (line-shape regexes, the claim pre-filter and the token evaluator) and
+    runs only the general token rules and grammar: the same claims, slower; the reference the tests compare with.
+    """
     claims: list[Claim] = []
     for line in think.splitlines():
         # a claim needs an "=" and a number on the line
         if "=" not in line or len(line) > MAX_LINE or _DIGIT.search(line) is None:
             continue
-        claims.extend(_claims_in_line(line))
+        claims.extend(_claims_in_line(line) if fast else _general_claims(_normalize(line), fast=False))
         if len(claims) >= MAX_CLAIMS:
             break
     return claims

@@ -62,15 +62,18 @@ def verify_response(
         why = "finish_reason=length" if response.finish_reason == "length" else "a tag is never closed"
         found["truncated"] = [f"truncated: {why}"]
     expected = problem.answer
-    final = parsed.verifier_answer if parsed.verifier_answer is not None else parsed.answer
+    # each final answer is checked against the expected one once; the results serve both checks below
+    v_ok = None if parsed.verifier_answer is None else answers_match(parsed.verifier_answer, expected)
+    a_ok = None if parsed.answer is None else answers_match(parsed.answer, expected)
+    final, final_ok = (parsed.verifier_answer, v_ok) if parsed.verifier_answer is not None else (parsed.answer, a_ok)
     if final is None:
         found["wrong_answer"] = ["wrong answer: no <answer> or <verifier_answer> given"]
-    elif not answers_match(final, expected):
+    elif not final_ok:
         note = "" if _expected_ok(expected) else " (the expected answer itself could not be parsed)"
         found["wrong_answer"] = [f"wrong answer: {_short(final)!r}, expected {expected!r}{note}"]
     if parsed.verifier_answer is None:
         found["no_verifier_answer"] = ["no verifier answer: <verifier_answer> missing or empty"]
-    elif parsed.answer is not None and _disagree(parsed.answer, parsed.verifier_answer, expected):
+    elif parsed.answer is not None and _disagree(parsed.answer, parsed.verifier_answer, bool(a_ok), bool(v_ok)):
         found["answer_mismatch"] = [
             f"answer mismatch: <answer> {_short(parsed.answer)!r} vs <verifier_answer> "
             f"{_short(parsed.verifier_answer)!r}"
@@ -95,9 +98,8 @@ def _expected_ok(expected: str) -> bool:
     return parse_plain(expected.strip()) is not None or parse_expected(expected) is not None
 
 
-def _disagree(answer: str, verifier: str, expected: str) -> bool:
-    """The two final answers state different values (judged against the expected one first, cheaply)."""
-    a_ok, v_ok = answers_match(answer, expected), answers_match(verifier, expected)
+def _disagree(answer: str, verifier: str, a_ok: bool, v_ok: bool) -> bool:
+    """The two final answers state different values (judged by their matches with the expected one first)."""
     if a_ok or v_ok:
         return a_ok != v_ok
     return not (answers_match(answer, verifier) or answers_match(verifier, answer))

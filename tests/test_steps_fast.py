@@ -1,0 +1,103 @@
+"""The step checker's fast paths give exactly the claims of the general token rules, on random lines.
+
+``check_claims(think)`` reads common lines (``A op B = C``, ``A mod M = R``) with one regex, skips lines with no
+operator inside a side, and evaluates plain arithmetic straight from tokens; ``check_claims(think, fast=False)``
+runs only the general rules and grammar. Both must agree on every line, including hostile and near-miss ones.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chukmath.verify import Claim, bad_steps, check_claims
+
+NUMBERS = st.one_of(
+    st.integers(0, 10**6).map(str),
+    st.integers(0, 99).map(str),
+    st.sampled_from(["0", "00", "1,000", "12,345.5", "3.5", "0.25", ".5", "10.", "٣", "10" * 40]),
+    st.tuples(st.integers(0, 999), st.integers(0, 99)).map(lambda t: f"{t[0]}.{t[1]:02d}"),
+)
+OPS = st.sampled_from(["+", "-", "*", "/", "×", "÷", "−", "x", "X", "^", "**", "mod", "\\times", "\\div", "·"])
+SPACE = st.sampled_from(["", " ", "  ", "\t"])
+OTHER = st.sampled_from(["(", ")", "[", "]", "{", "}", "=", "==", "x", "y", "is", "of", "so", ",", ".", "..", "%",
+                         "!", "$", "\\frac{1}{2}", "²", "√", "≈", "<=", ":", "half", "times", "cm", "**"])  # fmt: skip
+PIECE = st.one_of(NUMBERS, NUMBERS, OPS, OTHER, st.tuples(st.sampled_from(["(", "(-"]), NUMBERS, OPS, NUMBERS).map(
+    lambda t: f"{t[0]}{t[1]}{t[2]}{t[3]})"
+))
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> str:
+    """Random lines with an '=' built from numbers, operators, brackets, words and spacing."""
+    left = draw(st.lists(st.tuples(SPACE, PIECE), min_size=1, max_size=6))
+    right = draw(st.lists(st.tuples(SPACE, PIECE), min_size=1, max_size=4))
+    tail = draw(st.lists(st.tuples(SPACE, PIECE), max_size=3))
+    eq = draw(st.sampled_from(["=", "==", " = "]))
+    return "".join(a + b for a, b in left) + eq + "".join(a + b for a, b in right) + "".join(a + b for a, b in tail)
+
+
+@st.composite
+def simple_lines(draw: st.DrawFn) -> str:
+    """Lines in (or just outside) the shapes the regex fast path reads: ``A op B = C``, ``A mod M = R``."""
+    atom = st.one_of(
+        NUMBERS,
+        st.tuples(st.sampled_from(["", "-"]), NUMBERS).map("".join),
+        st.tuples(st.integers(-50, 50), st.integers(0, 12)).map(lambda t: f"{t[0]}/{t[1]}"),
+        st.tuples(st.sampled_from(["(", "( "]), st.integers(-50, 50), st.sampled_from(["", "/3", " / 0", "/7"]))
+        .map(lambda t: f"{t[0]}{t[1]}{t[2]})"),
+    )  # fmt: skip
+    a, b = draw(atom), draw(atom)
+    op = draw(st.sampled_from(["+", "-", "*", "/", "x", "×", "÷", "mod", " mod ", "-"]))
+    sp = draw(SPACE)
+    result = draw(st.one_of(atom, st.integers(-10**4, 10**4).map(str)))
+    tail = draw(st.sampled_from(["", " ", ".", " cm", ", so", ", so √D is 7.", ", 000", ",000", ", so 2 + 2 = 5",
+                                 ", -3 + 1 = -2", ",  x = -2", ", (1) -3x + 2y = 6", ", 4 x 3 = 12"]))  # fmt: skip
+    return f"{a}{sp}{op}{sp}{b} = {result}{tail}"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(lines())
+def test_fast_paths_equal_general_rules_on_random_lines(line: str) -> None:
+    assert check_claims(line) == check_claims(line, fast=False)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(simple_lines())
+def test_fast_paths_equal_general_rules_on_simple_shapes(line: str) -> None:
+    assert check_claims(line) == check_claims(line, fast=False)
+
+
+def test_fast_paths_on_known_lines() -> None:
+    cases = {
+        "30 × 90 = 2700": [Claim("30 * 90 = 2700", True)],
+        "85 + 25 = 111": [Claim("85 + 25 = 111", False)],
+        "(-7/2) + 1/2 = -3": [Claim("(-7/2) + 1/2 = -3", True)],
+        "2/3 / (3/4) = 8/9": [Claim("2/3 / (3/4) = 8/9", True)],
+        "2 / 3/4 = 1": [Claim("2 / 3/4 = 1", False)],  # (2/3)/4, not 2/(3/4)
+        "10 / 3 = 3.33": [Claim("10 / 3 = 3.33", True)],
+        "10 / 3 = 3.34": [Claim("10 / 3 = 3.34", False)],
+        "105 mod 10 = 4": [Claim("105 mod 10 = 4", False)],
+        "10-12 = -2": [],  # a range
+        "6 / 0 = 1": [],
+        "x = -2": [],
+        "5 = +6": [Claim("5 = +6", False)],
+        "(1) -3x + 2y = 6": [],
+        "7 × 7 = 48, so √D is 7.": [Claim("7 * 7 = 48", False)],
+        "7 × 7 = 49, so 2 + 2 = 5": [Claim("7 * 7 = 49", True), Claim("2 + 2 = 5", False)],
+    }
+    for line, want in cases.items():
+        assert check_claims(line) == want, line
+        assert check_claims(line, fast=False) == want, line
+
+
+def test_running_total_chain_checks_each_link() -> None:
+    assert bad_steps("3 × 4 = 12 + 3 = 15") == []
+    assert check_claims("3 × 4 = 12 + 3 = 15") == [Claim("3 * 4 = 12", True), Claim("12 + 3 = 15", True)]
+    assert bad_steps("3 × 4 = 12 + 3 = 16") == ["12 + 3 = 16"]
+    assert bad_steps("3 × 4 = 13 + 3 = 16") == ["3 * 4 = 13 + 3"]  # the carried value is wrong
+    assert bad_steps("2 × 3 = -6 + 1 = -5") == ["2 * 3 = -6 + 1"]
+    # not a running total: nothing continues the chain, so the literal claim stands
+    assert bad_steps("12 = 12 + 3") == ["12 = 12 + 3"]
+    assert bad_steps("3 × 4 = 12 + 3") == ["3 * 4 = 12 + 3"]
+    assert bad_steps("10/3 = 3.33 + 1 = 4.33") == []
