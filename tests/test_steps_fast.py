@@ -7,9 +7,13 @@ runs only the general rules and grammar. Both must agree on every line, includin
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chukmath.generate import generate, list_families
+from chukmath.teach.builtin import builtin_trace
 from chukmath.verify import Claim, bad_steps, check_claims
 
 NUMBERS = st.one_of(
@@ -68,12 +72,52 @@ def test_fast_paths_equal_general_rules_on_simple_shapes(line: str) -> None:
     assert check_claims(line) == check_claims(line, fast=False)
 
 
+@st.composite
+def true_claims(draw: st.DrawFn) -> str:
+    """``a op b = value`` with the exact value written as an integer, ``p/q`` or a (rounded) decimal."""
+    a = Fraction(draw(st.integers(-999, 999)), draw(st.sampled_from([1, 1, 2, 3, 4, 7, 10])))
+    b = Fraction(draw(st.integers(-999, 999)), draw(st.sampled_from([1, 1, 2, 3, 5])))
+    op = draw(st.sampled_from(["+", "-", "×", "÷", "*", "/"]))
+    if op in "÷/" and b == 0:
+        b = Fraction(1)
+    value = a + b if op == "+" else a - b if op == "-" else a * b if op in "×*" else a / b
+    value += draw(st.sampled_from([0, 0, 0, 1, Fraction(1, 100)]))  # mostly true, sometimes just off
+
+    def spell(x: Fraction, bracket: bool) -> str:
+        text = str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+        return f"({text})" if bracket and (x < 0 or x.denominator != 1) else text
+
+    right = draw(st.sampled_from(["exact", "decimal"]))
+    r_text = spell(value, False) if right == "exact" else f"{float(value):.{draw(st.integers(0, 4))}f}"
+    return f"{spell(a, True)} {op} {spell(b, True)} = {r_text}"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(true_claims())
+def test_fast_paths_equal_general_rules_on_true_and_near_claims(line: str) -> None:
+    assert check_claims(line) == check_claims(line, fast=False)
+
+
+def test_fast_paths_equal_general_rules_on_builtin_traces() -> None:
+    for family in list_families():
+        name = getattr(family, "name", family)
+        for difficulty in range(1, 6):
+            for problem in generate(name, seed=3, count=12, difficulty=difficulty):
+                think = builtin_trace(problem)
+                claims = check_claims(think)
+                assert claims == check_claims(think, fast=False), problem.id
+                assert all(c.holds for c in claims), (problem.id, [c for c in claims if not c.holds])
+
+
 def test_fast_paths_on_known_lines() -> None:
     cases = {
         "30 × 90 = 2700": [Claim("30 * 90 = 2700", True)],
         "85 + 25 = 111": [Claim("85 + 25 = 111", False)],
         "(-7/2) + 1/2 = -3": [Claim("(-7/2) + 1/2 = -3", True)],
         "2/3 / (3/4) = 8/9": [Claim("2/3 / (3/4) = 8/9", True)],
+        "8500 ÷ 9 = 8500/9": [Claim("8500 / 9 = 8500/9", True)],
+        "8500 ÷ 9 = 8501/9": [Claim("8500 / 9 = 8501/9", False)],
+        "7 ÷ 2 = 3.5": [Claim("7 / 2 = 3.5", True)],
         "2 / 3/4 = 1": [Claim("2 / 3/4 = 1", False)],  # (2/3)/4, not 2/(3/4)
         "10 / 3 = 3.33": [Claim("10 / 3 = 3.33", True)],
         "10 / 3 = 3.34": [Claim("10 / 3 = 3.34", False)],

@@ -290,7 +290,7 @@ def _simple_claim(line: str) -> list[Claim] | None:
         if b == 0:
             return None
         # a / b == right without building the quotient when everything is whole
-        holds = a == right * b if type(a) is int and type(b) is int and type(right) is int else a / b == right
+        holds = a == right * b if type(a) is int and type(b) is int and type(right) is int else Fraction(a) / b == right
     else:
         left = a + b if op == "+" else a - b if op == "-" else a * b
         holds = left == right
