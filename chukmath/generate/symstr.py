@@ -26,7 +26,7 @@ def rational(value: Rat) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
-def _scaled(coefficient: Rat, factor: str) -> str:
+def scaled(coefficient: Rat, factor: str) -> str:
     """``coefficient*factor`` as sympy's Mul printer writes it: ``-x``, ``3*x**2/2``, ``sqrt(5)/2``."""
     c = Fraction(coefficient)
     sign = "-" if c < 0 else ""
@@ -39,7 +39,7 @@ def monomial(coefficient: Rat, power: int, name: str = "x") -> str:
     """One term ``c*x**n`` (``n >= 0``) as sympy prints it on its own."""
     if power == 0:
         return rational(Fraction(coefficient))
-    return _scaled(coefficient, name if power == 1 else f"{name}**{power}")
+    return scaled(coefficient, name if power == 1 else f"{name}**{power}")
 
 
 def _join(terms: Sequence[str]) -> str:
@@ -68,7 +68,7 @@ def sqrt_sum(p: Rat, q: Rat, m: int) -> str:
     """``p + q*sqrt(m)`` for rational ``p``, ``q != 0`` and square-free ``m > 1``: ``3 - 2*sqrt(2)``,
     ``2*sqrt(2) + 3``, ``-sqrt(5)/2 - 1/2`` (terms ascending by value, positive constant first against a
     negative radical)."""
-    radical = _scaled(q, f"sqrt({m})")
+    radical = scaled(q, f"sqrt({m})")
     if p == 0:
         return radical
     constant = rational(Fraction(p))
@@ -114,7 +114,7 @@ def exp_combination(a: int, b: int, power: int) -> str:
     """``a*exp(power) + b`` as sympy prints it: ``-3 + 3*exp(2)``, ``3 - 3*E``, ``2*exp(3)``."""
     if a == 0:
         return str(b)
-    term = _scaled(a, exp_number(power))
+    term = scaled(a, exp_number(power))
     if b == 0:
         return term
     if b > 0 > a or b < a * _E**power:

@@ -10,6 +10,7 @@ milliseconds per problem. Derivatives of elementary functions still build the sy
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -105,7 +106,7 @@ def _show(bound: int | str) -> str:
 
 # sympy's text of ``c*sin(x)`` and the exact value of the integral from 0 to each named bound, as
 # (rational part, radical coefficient, radicand): integral of sin is 1 - cos(b), of cos is sin(b).
-_TRIG_INTEGRALS: dict[tuple[str, str], tuple[Fraction, Fraction, int]] = {
+TRIG_INTEGRALS: dict[tuple[str, str], tuple[Fraction, Fraction, int]] = {
     ("sin", "pi/2"): (Fraction(1), Fraction(0), 1),
     ("sin", "pi"): (Fraction(2), Fraction(0), 1),
     ("sin", "pi/6"): (Fraction(1), Fraction(-1, 2), 3),
@@ -120,7 +121,27 @@ _TRIG_INTEGRALS: dict[tuple[str, str], tuple[Fraction, Fraction, int]] = {
 _BOUND_TEXT = {"E": "E", "E**2": "exp(2)"}
 
 
-def _scaled_call(c: int, call: str) -> str:
+def exp_product_text(poly: Sequence[tuple[int, int]]) -> str:
+    """sympy's text of ``P(x)*exp(x)`` for ``(coefficient, power)`` pairs of P with distinct powers."""
+    if len(poly) == 1:
+        co, power = poly[0]
+        return scaled_call(co, f"{symstr.monomial(1, power)}*exp(x)" if power else "exp(x)")
+    return f"({symstr.polynomial(poly)})*exp(x)"
+
+
+def exp_antiderivative(coefficients: Mapping[int, int]) -> dict[int, int]:
+    """Q with Q*exp(x) an antiderivative of P*exp(x) (``{power: coefficient}``): Q = P - P' + P'' - ..."""
+    q: dict[int, int] = {}
+    derivative, sign = dict(coefficients), 1
+    while derivative:
+        for power, co in derivative.items():
+            q[power] = q.get(power, 0) + sign * co
+        derivative = {power - 1: co * power for power, co in derivative.items() if power}
+        sign = -sign
+    return {power: co for power, co in q.items() if co}
+
+
+def scaled_call(c: int, call: str) -> str:
     """sympy's text of ``c*call`` for a nonzero integer ``c``: ``3*sin(x)``, ``-exp(x)``."""
     return call if c == 1 else ("-" + call if c == -1 else f"{c}*{call}")
 
@@ -144,11 +165,8 @@ def _function_text(spec: tuple[Any, ...]) -> str | None:
     if fn == "inv":
         return f"{c}/x" if c != -1 else "-1/x"
     if fn == "exp" and poly:
-        if len(poly) == 1:
-            co, power = poly[0]
-            return _scaled_call(co, f"{symstr.monomial(1, power)}*exp(x)" if power else "exp(x)")
-        return f"({symstr.polynomial(poly)})*exp(x)"
-    return _scaled_call(c, f"{fn}(x)")
+        return exp_product_text(poly)
+    return scaled_call(c, f"{fn}(x)")
 
 
 def _bound_text(value: int | str) -> str:
@@ -165,22 +183,15 @@ def _integral_value(spec: tuple[Any, ...]) -> str:
             total += Fraction(co * (b**n - a**n), n)
         return symstr.rational(total)
     if fn in ("sin", "cos"):
-        p, q, m = _TRIG_INTEGRALS[(fn, b)]
+        p, q, m = TRIG_INTEGRALS[(fn, b)]
         return symstr.sqrt_sum(c * p, c * q, m) if q else symstr.rational(c * p)
     if fn == "sqrt":
         root = {1: 1, 4: 2, 9: 3, 16: 4}[b]
         return symstr.rational(Fraction(2 * c * root**3, 3))
     if fn == "inv":
-        return {"E": str(c), "E**2": str(2 * c)}.get(b) or _scaled_call(c, f"log({b})")
+        return {"E": str(c), "E**2": str(2 * c)}.get(b) or scaled_call(c, f"log({b})")
     # exp: the antiderivative of P(x)*exp(x) is Q(x)*exp(x) with Q = P - P' + P'' - ... (c*exp(x): P = c).
-    coefficients = dict((power, co) for co, power in poly) if poly else {0: c}
-    q_coefficients: dict[int, int] = {}
-    derivative, sign = coefficients, 1
-    while derivative:
-        for power, co in derivative.items():
-            q_coefficients[power] = q_coefficients.get(power, 0) + sign * co
-        derivative = {power - 1: co * power for power, co in derivative.items() if power}
-        sign = -sign
+    q_coefficients = exp_antiderivative({power: co for co, power in poly} if poly else {0: c})
     q_at_b = sum(co * b**power for power, co in q_coefficients.items())
     return symstr.exp_combination(q_at_b, -q_coefficients.get(0, 0), b)
 

@@ -1,19 +1,23 @@
 """Trace for ``calculus``: derivatives term by term with the named rule, integrals via an antiderivative.
 
-Sympy computes every piece (each term's derivative, each factor of a product, each inner function of a
+Generator-shaped polynomials and integrals take the sympy-free path in ``calculus_fast`` (same text);
+otherwise sympy computes every piece (each term's derivative, each factor of a product, each inner function of a
 chain); the trace names the rule and states the piece. Coefficient arithmetic (``3 × 4 = 12``,
 ``4 - 1 = 3``) and the numeric evaluation of polynomial antiderivatives are written as true claims.
 """
 
 from __future__ import annotations
 
+import ast
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
 from chukmath.errors import InputError
+from chukmath.generate.sympy_diff import fast_diff
 from chukmath.records import Problem
-from chukmath.safe_expr import to_sympy
+from chukmath.safe_expr import parse_expression, to_sympy
+from chukmath.teach.traces.calculus_fast import fast_calculus_trace
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
 from chukmath.teach.traces.linear import to_fraction
 
@@ -42,7 +46,7 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
     """Explain and return d/dx of one term (a numeric coefficient times a product of factors)."""
     import sympy
 
-    result = sympy.diff(term, x)
+    result = fast_diff(term, x)
     coefficient, rest = term.as_coeff_Mul()
     c = _rational(coefficient)
     if not rest.has(x):
@@ -64,7 +68,7 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
     if len(factors) > 1:
         u = factors[0]
         v = sympy.Mul(*factors[1:])
-        du, dv = sympy.diff(u, x), sympy.diff(v, x)
+        du, dv = fast_diff(u, x), fast_diff(v, x)
         lines.append(f"Product rule on {show(rest)} with u = {show(u)} and v = {show(v)}: (uv)' is u'v + uv'.")
         lines.append(f"u' is {show(du)} and v' is {show(dv)}.")
         if c is not None and c != 1:
@@ -73,13 +77,16 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
         return result
     if isinstance(rest, sympy.Function) and len(rest.args) == 1:
         inner = rest.args[0]
-        outer = sympy.diff(rest.func(sympy.Symbol("u")), sympy.Symbol("u")).subs(sympy.Symbol("u"), inner)
+        if isinstance(rest, (sympy.sin, sympy.cos, sympy.exp, sympy.log)):
+            outer = rest.fdiff(1)  # what diff(f(u), u) at u = inner gives, without the substitution
+        else:
+            outer = sympy.diff(rest.func(sympy.Symbol("u")), sympy.Symbol("u")).subs(sympy.Symbol("u"), inner)
         if inner == x:
-            lines.append(f"The derivative of {show(rest)} is {show(sympy.diff(rest, x))} (a standard derivative).")
+            lines.append(f"The derivative of {show(rest)} is {show(fast_diff(rest, x))} (a standard derivative).")
         else:
             lines.append(
                 f"Chain rule on {show(rest)}: the outer derivative at u = {show(inner)} is {show(outer)}, "
-                f"times the inner derivative {show(sympy.diff(inner, x))}."
+                f"times the inner derivative {show(fast_diff(inner, x))}."
             )
         if c is not None and c != 1:
             lines.append(f"Multiply by the constant factor {num(c)}.")
@@ -89,7 +96,7 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
         inner = rest.base
         lines.append(
             f"Chain rule on {show(rest)}: {show(rest.exp)} times {show(inner)} to the power {show(rest.exp - 1)}, "
-            f"times the inner derivative {show(sympy.diff(inner, x))}."
+            f"times the inner derivative {show(fast_diff(inner, x))}."
         )
         lines.append(f"So the derivative of {show(term)} is {show(result)}.")
         return result
@@ -133,7 +140,7 @@ def derivative_trace(problem: Problem, derivative: Any) -> str:
         if order > 1:
             think.append(f"Derivative number {k + 1}, of {show(current)}:")
         current = _differentiate(current, x, think)
-    result = derivative.doit()
+    result = fast_diff(f, x) if order == 1 else derivative.doit()
     if not _same(current, result):
         raise AssertionError(f"problem {problem.id}: term-by-term derivative {current} differs from {result}")
     if order == 1 and f.is_polynomial(x):
@@ -193,9 +200,14 @@ def _evaluate_polynomial(F: Any, x: Any, point: Fraction, lines: list[str]) -> N
     import sympy
 
     poly = sympy.Poly(F, x)
+    terms = [(power, to_fraction(c, "antiderivative")) for (power,), c in sorted(poly.terms(), reverse=True)]
+    return evaluate_terms(terms, point, lines)
+
+
+def evaluate_terms(terms: list[tuple[int, Fraction]], point: Fraction, lines: list[str]) -> Number:
+    """``sum(c * point**power)`` over ``(power, c)`` in the given (descending) order, one claim per operation."""
     total: Number | None = None
-    for (power,), coefficient in sorted(poly.terms(), reverse=True):
-        c = to_fraction(coefficient, "antiderivative")
+    for power, c in terms:
         value: Number = 1
         for _ in range(power):
             if value == 1:
@@ -229,7 +241,7 @@ def integral_trace(problem: Problem, integral: Any) -> str:
     else:
         think.append(f"We need an antiderivative of {show(f)} with respect to {x}.")
     F = _antiderivative(f, x, think)
-    if not _same(sympy.diff(F, x), f):
+    if not _same(fast_diff(F, x), f):
         raise AssertionError(f"problem {problem.id}: antiderivative {F} does not differentiate back to {f}")
     think.append(f"So F({x}) is {show(F)}; check: differentiating F gives back {show(f)}.")
     if len(limit) != 3:
@@ -282,6 +294,10 @@ def calculus_trace(problem: Problem) -> str:
     import sympy
 
     where = f"problem {problem.id}"
+    parsed_tree = parse_expression(problem.expression, where)  # validates before any fast path reads the text
+    fast = fast_calculus_trace(problem.expression) if isinstance(parsed_tree, ast.Call) else None
+    if fast is not None:
+        return fast
     parsed = to_sympy(problem.expression, where)
     if isinstance(parsed, sympy.Derivative):
         return derivative_trace(problem, parsed)
