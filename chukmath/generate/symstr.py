@@ -64,6 +64,18 @@ def polynomial(terms: Iterable[tuple[Rat, int]], name: str = "x") -> str:
     return _join([monomial(c, n, name) for c, n in kept])
 
 
+def square_part(n: int) -> tuple[int, int]:
+    """``n = k**2 * m`` with ``m`` square-free, for ``n > 0``: returns ``(k, m)`` (what ``sqrt(n)`` pulls out)."""
+    k, m = 1, n
+    factor = 2
+    while factor * factor <= m:
+        while m % (factor * factor) == 0:
+            m //= factor * factor
+            k *= factor
+        factor += 1 if factor == 2 else 2
+    return k, m
+
+
 def sqrt_sum(p: Rat, q: Rat, m: int) -> str:
     """``p + q*sqrt(m)`` for rational ``p``, ``q != 0`` and square-free ``m > 1``: ``3 - 2*sqrt(2)``,
     ``2*sqrt(2) + 3``, ``-sqrt(5)/2 - 1/2`` (terms ascending by value, positive constant first against a

@@ -1,14 +1,17 @@
 """``quadratic``: a*x**2 + b*x + c = 0 with real roots, rational or irrational; the answer is the set of roots.
 
-The root set is built directly from sympy objects (never parsed) in ``finish``, which only runs for kept items.
+The root set is computed exactly from the integer coefficients in ``finish`` (which only runs for kept items)
+and printed the way sympy prints the FiniteSet of roots (``chukmath.generate.symstr``), without sympy.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from math import isqrt
 from typing import Any
 
+from chukmath.generate import symstr
 from chukmath.generate.config import param
 from chukmath.generate.registry import Family, register
 from chukmath.generate.rng import Rng
@@ -81,16 +84,20 @@ def draw(cfg: QuadraticConfig, rng: Rng) -> tuple[str, Any] | None:
 
 
 def finish(cfg: QuadraticConfig, payload: tuple[int, int, int]) -> tuple[str, str, dict[str, Any]]:
-    """Expression and the exact root set (via sympy, built from integers)."""
-    import sympy
-
+    """Expression and the exact root set ``(-b ± sqrt(D)) / (2a)``, as sympy's ``str()`` of the FiniteSet."""
     a, b, c = payload
     disc = b * b - 4 * a * c
-    root = sympy.sqrt(sympy.Integer(disc))
-    center = sympy.Rational(-b, 2 * a)
-    roots = sympy.FiniteSet(center - root / (2 * a), center + root / (2 * a))
-    kind = "double" if disc == 0 else ("rational" if isqrt(disc) ** 2 == disc else "irrational")
-    return f"Eq({_poly(a, b, c, False)}, 0)", str(roots), {"roots": kind}
+    root = isqrt(disc)
+    center = Fraction(-b, 2 * a)
+    if root * root == disc:
+        half = Fraction(root, 2 * abs(a))
+        answer = symstr.rational_set((center - half, center + half))
+        kind = "double" if disc == 0 else "rational"
+    else:
+        k, m = symstr.square_part(disc)
+        answer = symstr.sqrt_pair_set(center, Fraction(k, 2 * abs(a)), m)
+        kind = "irrational"
+    return f"Eq({_poly(a, b, c, False)}, 0)", answer, {"roots": kind}
 
 
 FAMILY = register(

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.errors import InputError
+from chukmath.generate.symstr import sqrt_pair_set, square_part
 from chukmath.records import Problem
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
 from chukmath.teach.traces.polynomial import coefficient as coefficient_of
@@ -19,14 +20,7 @@ from chukmath.teach.traces.polynomial import degree, equation_sides, subtract, v
 
 def _square_part(n: int) -> tuple[int, int]:
     """``n = k^2 * m`` with ``m`` square-free (``n > 0``): returns ``(k, m)``."""
-    k, m = 1, n
-    factor = 2
-    while factor * factor <= m:
-        while m % (factor * factor) == 0:
-            m //= factor * factor
-            k *= factor
-        factor += 1
-    return k, m
+    return square_part(n)
 
 
 def _poly_text(a: Fraction, b: Fraction, c: Fraction, name: str) -> str:
@@ -104,7 +98,7 @@ def quadratic_trace(problem: Problem) -> str:
     p = -b / two_a
     think.append("The centre of the two roots is -b / (2a):")
     think.append(step(-b, OP_DIV, two_a)[0])
-    roots_sympy: list[Any] | None = None  # only irrational or complex roots need sympy's printer
+    roots_sympy: list[Any] | None = None  # None for rational roots; filled for complex roots only
     if disc == 0:
         think.append(f"D is 0, so there is one repeated root {x} = {num(p)}.")
         roots_text = [f"{x} = {num(p)}"]
@@ -140,12 +134,15 @@ def quadratic_trace(problem: Problem) -> str:
             think.append(step(Fraction(k, disc.denominator), OP_DIV, abs(two_a))[0])
             think.append(f"So the roots are {num(p)} ± {_root_text(Fraction(0), q, m, '+')}.")
             roots_text = [f"{x} = {_root_text(p, q, m, '-')}", f"{x} = {_root_text(p, q, m, '+')}"]
-            roots_sympy = [_root_sympy(p, q, m, -1), _root_sympy(p, q, m, 1)]
+            # Complex roots still go through sympy's printer; real radicals are printed by symstr.
+            roots_sympy = [] if m > 1 else [_root_sympy(p, q, m, -1), _root_sympy(p, q, m, 1)]
         think.extend(_vieta(a, b, c, p, q, m))
     answer = " or ".join(roots_text)
     if roots_sympy is None:
         # str() of a sympy FiniteSet of rationals: ascending, comma separated.
         verifier = "{" + ", ".join(num(r) for r in sorted(rational_roots)) + "}"
+    elif m > 1:
+        verifier = sqrt_pair_set(p, q, m)  # sympy's str() of the FiniteSet, without sympy
     else:
         import sympy
 
