@@ -9,10 +9,18 @@ converter and is read into the same shape.
 from __future__ import annotations
 
 import ast
+import re
 from fractions import Fraction
 
 from chukmath.errors import InputError
-from chukmath.safe_expr import SYMBOL_NAMES, literal_value, parse_expression, to_sympy
+from chukmath.safe_expr import (
+    MAX_EXPR_CHARS,
+    MAX_LITERAL_DIGITS,
+    SYMBOL_NAMES,
+    literal_value,
+    parse_expression,
+    to_sympy,
+)
 
 VARIABLES = tuple(sorted(SYMBOL_NAMES))
 _INDEX = {name: i for i, name in enumerate(VARIABLES)}
@@ -124,8 +132,65 @@ def _sympy_sides(expr: str, where: str) -> list[tuple[Poly, Poly]]:
     return sides
 
 
+# The generators' own shape: sums of ``c*v**n`` terms with integer coefficients, no brackets. Text in exactly
+# this grammar is read without ``ast`` (the parse and tree walk cost more than the rest of a short trace);
+# the result is the same dictionary ``_fold`` builds, since the grammar has Python's meaning.
+_FAST_EQUATION = re.compile(r"Eq\(([^,()\[\]]{1,400}), ([^,()\[\]]{1,400})\)")
+_NUMBER = rf"[1-9]\d{{0,{MAX_LITERAL_DIGITS - 1}}}"
+_FAST_TERM = re.compile(rf"(?:({_NUMBER})\*)?([txyz])(?:\*\*([1-{MAX_DEGREE}]))?|(0|{_NUMBER})")
+_SIGNED_TERMS = re.compile(r" ([+-]) ")
+
+
+def _fast_side(text: str) -> Poly | None:
+    pieces = _SIGNED_TERMS.split(text)
+    first, sign = pieces[0], 1
+    if first.startswith("-"):
+        first, sign = first[1:], -1
+    poly: Poly = {}
+    for i in range(0, len(pieces), 2):
+        item = first if i == 0 else pieces[i]
+        if i:
+            sign = 1 if pieces[i - 1] == "+" else -1
+        m = _FAST_TERM.fullmatch(item)
+        if m is None:
+            return None
+        if m.group(4) is not None:
+            mono, value = _CONSTANT, int(m.group(4))
+        else:
+            exponents = [0] * len(VARIABLES)
+            exponents[_INDEX[m.group(2)]] = int(m.group(3) or 1)
+            mono, value = tuple(exponents), int(m.group(1) or 1)
+        total = poly.get(mono, Fraction(0)) + sign * value
+        if total:
+            poly[mono] = Fraction(total)
+        else:
+            poly.pop(mono, None)
+    return poly
+
+
+def _fast_sides(expr: str) -> list[tuple[Poly, Poly]] | None:
+    """The sides of generator-shaped equations read with regular expressions, or None for any other text."""
+    found = _FAST_EQUATION.findall(expr)
+    if not found:
+        return None
+    rebuilt = ", ".join(f"Eq({lhs}, {rhs})" for lhs, rhs in found)
+    if expr != (f"[{rebuilt}]" if len(found) > 1 else rebuilt):
+        return None
+    sides = []
+    for lhs, rhs in found:
+        left, right = _fast_side(lhs), _fast_side(rhs)
+        if left is None or right is None:
+            return None
+        sides.append((left, right))
+    return sides
+
+
 def equation_sides(expr: str, where: str) -> list[tuple[Poly, Poly]]:
     """``(lhs, rhs)`` polynomials of ``Eq(...)`` or of each equation in ``[Eq(...), ...]``."""
+    if len(expr) <= MAX_EXPR_CHARS:
+        fast = _fast_sides(expr)
+        if fast is not None:
+            return fast
     tree = parse_expression(expr, where)
     nodes = tree.elts if isinstance(tree, (ast.List, ast.Tuple)) else [tree]
     sides = []
