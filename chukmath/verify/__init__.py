@@ -2,14 +2,25 @@
 
 Public API: ``answers_match(candidate, expected)``, ``verify_response(problem, response, policy, language)``,
 ``Verdict``, ``Policy`` / ``DEFAULT_POLICY`` / ``REASONS``, ``bad_steps(think)`` / ``check_claims(think)`` and
-``language_issues(text, language)``.
+``language_issues(text, language)``, and ``clear_caches()``.
 """
 
+from chukmath.verify import answers as _answers
+from chukmath.verify import steps as _steps
 from chukmath.verify.answers import answers_match
 from chukmath.verify.language import LANGUAGE_SCRIPTS, language_issues
 from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
 from chukmath.verify.steps import Claim, bad_steps, check_claims
 from chukmath.verify.verdict import Verdict, verify_response
+
+
+def clear_caches() -> None:
+    """Empty the verifier's caches (parsed expected answers, per-line claim results); for cold-cost benchmarks."""
+    _steps.clear_cache()
+    _answers.parse_expected.cache_clear()
+    _answers._plain_expected.cache_clear()
+    _answers.to_value.cache_clear()
+
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -21,6 +32,7 @@ __all__ = [
     "answers_match",
     "bad_steps",
     "check_claims",
+    "clear_caches",
     "language_issues",
     "verify_response",
 ]

@@ -66,8 +66,15 @@ def _decimal_of(node: Node) -> Decimal | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def to_value(text: str) -> Value | None:
-    """Parse one expression into a Value, or None when it is not parseable within the caps."""
+    """Parse one expression into a Value, or None when it is not parseable within the caps.
+
+    Cached: answer spellings repeat across samples; Values are never mutated (canonical ops build new forms).
+    """
+    plain = _plain_value(text)
+    if plain is not None:
+        return plain
     try:
         node = parse_expression(text)
     except ParseFailure:
@@ -163,7 +170,7 @@ def _item_values(items: list[Item], imaginary: bool) -> list[tuple[str | None, V
     out = []
     for item in items:
         text = _IMAGINARY_I.sub("I", item.text) if imaginary else item.text
-        value = _plain_value(text) or to_value(text)
+        value = to_value(text)
         if value is None:
             return None
         out.append((item.name, value))

@@ -68,13 +68,15 @@ def neg(a: Poly) -> Poly:
     return {m: -c for m, c in a.items()}
 
 
-def _mono_mul(m1: Mono, m2: Mono) -> tuple[Fraction, Mono]:
+def _mono_mul(m1: Mono, m2: Mono) -> tuple[int, Mono]:
     r1, i1, a1 = m1
     r2, i2, a2 = m2
     g = gcd(r1, r2)  # both square-free, so r1*r2 = g**2 * (r1/g)*(r2/g) with a square-free rest
-    coef = Fraction(g)
-    if i1 and i2:
-        coef = -coef
+    coef = -g if i1 and i2 else g
+    if not a2:  # multiplying by a number or radical: the atoms stay as they are
+        return coef, ((r1 // g) * (r2 // g), i1 != i2, a1)
+    if not a1:
+        return coef, ((r1 // g) * (r2 // g), i1 != i2, a2)
     exps = dict(a1)
     for name, e in a2:
         total = exps.get(name, 0) + e
@@ -94,7 +96,9 @@ def mul(a: Poly, b: Poly) -> Poly:
     for m1, c1 in a.items():
         for m2, c2 in b.items():
             k, mono = _mono_mul(m1, m2)
-            total = out.get(mono, Fraction(0)) + c1 * c2 * k
+            product = c1 * c2 if k == 1 else c1 * c2 * k
+            prev = out.get(mono)
+            total = product if prev is None else prev + product
             if total:
                 out[mono] = _check(total)
             else:

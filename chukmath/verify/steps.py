@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from chukmath.verify import canonical as cf
@@ -24,6 +25,7 @@ from chukmath.verify.numbers import parse_plain
 
 MAX_LINE = 20000
 MAX_CLAIMS = 2000
+LINE_CACHE = 16384  # lines; ~5 MB at most
 
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
@@ -248,12 +250,17 @@ _OP_IN_SIDE = re.compile(
     r"(?:[\d)\]}(\[{+\-*/^]|mod)\s*(?:[-+*/^]|mod)|=\s*(?:[+*/^]|mod)|[\d)\]}]\s*[xX]\s*[\d.(\[{]"
 )
 _ARITHMETIC_STRETCH = re.compile(r"(?:[\d\s.,()\[\]{}+\-*/^=xX]|mod)+")
+# Both sides of a claim parse, so the left one ends in a digit or closing bracket and the right one starts with a
+# number, bracket or operator: "x = -7/2" and "12 = " followed by a word hold no claim.
+_EQ_BETWEEN_SIDES = re.compile(r"[\d)\]}]\s*==?\s*(?:[\d.(\[{+\-*/^]|mod)")
 
 
 def _may_hold_claim(line: str) -> bool:
-    if _OP_IN_SIDE.search(line) is None:
+    if _OP_IN_SIDE.search(line) is None or _EQ_BETWEEN_SIDES.search(line) is None:
         return False
-    return any("=" in part and _OP_IN_SIDE.search(part) for part in _ARITHMETIC_STRETCH.findall(line))
+    return any(
+        _EQ_BETWEEN_SIDES.search(part) and _OP_IN_SIDE.search(part) for part in _ARITHMETIC_STRETCH.findall(line)
+    )
 
 
 def _number(text: str) -> int | Fraction:
@@ -308,12 +315,20 @@ def _simple_mod_claim(line: str) -> list[Claim] | None:
     return [Claim(" ".join(m.group("l").split()) + " = " + m.group("r"), holds)]
 
 
-def _claims_in_line(line: str) -> list[Claim]:
+@lru_cache(maxsize=LINE_CACHE)
+def _claims_in_line(line: str) -> tuple[Claim, ...]:
+    # Cached by line: reasoning repeats lines ("6 × 5 = 30", "x = 2") across samples and problems, and a
+    # line's claims depend on nothing else. Claims are frozen, so sharing them is safe.
     line = _normalize(line)
     simple = _simple_claim(line)
     if simple is not None:
-        return simple
-    return _general_claims(line) if _may_hold_claim(line) else []
+        return tuple(simple)
+    return tuple(_general_claims(line)) if _may_hold_claim(line) else ()
+
+
+def clear_cache() -> None:
+    """Forget cached line results (benchmarks measuring cold cost; tests)."""
+    _claims_in_line.cache_clear()
 
 
 def _general_claims(line: str, *, fast: bool = True) -> list[Claim]:
