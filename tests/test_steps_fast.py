@@ -127,6 +127,9 @@ def test_fast_paths_on_known_lines() -> None:
         "x = -2": [],
         "5 = +6": [Claim("5 = +6", False)],
         "(1) -3x + 2y = 6": [],
+        "We need to solve x² + 7x + 12 = 0.": [],
+        "3 x 4 = 13": [Claim("3 x 4 = 13", False)],
+        "3   x (4) = 12, so 2 x 2 = 5": [Claim("3 x (4) = 12", True), Claim("2 x 2 = 5", False)],
         "7 × 7 = 48, so √D is 7.": [Claim("7 * 7 = 48", False)],
         "7 × 7 = 49, so 2 + 2 = 5": [Claim("7 * 7 = 49", True), Claim("2 + 2 = 5", False)],
     }

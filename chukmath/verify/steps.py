@@ -249,7 +249,9 @@ _SIMPLE_MOD = re.compile(rf"\s*(?P<l>(?P<a>-?{_N})\s+mod\s+(?P<m>{_N}))\s*==?\s*
 _OP_IN_SIDE = re.compile(
     r"(?:[\d)\]}(\[{+\-*/^]|mod)\s*(?:[-+*/^]|mod)|=\s*(?:[+*/^]|mod)|[\d)\]}]\s*[xX]\s*[\d.(\[{]"
 )
-_ARITHMETIC_STRETCH = re.compile(r"(?:[\d\s.,()\[\]{}+\-*/^=xX]|mod)+")
+# "x" belongs to a stretch only where it can be a product sign (before a number or bracket): in "7x + 12 = 0" the
+# run ends at the x, so "+ 12 = 0" is judged on its own (and holds no claim: its left side starts with "+").
+_ARITHMETIC_STRETCH = re.compile(r"(?:[\d\s.,()\[\]{}+\-*/^=]|mod|(?<=[\d)\]}\s])[xX](?=\s*[\d.(\[{]))+")
 # Both sides of a claim parse, so the left one ends in a digit or closing bracket and the right one starts with a
 # number, bracket or operator: "x = -7/2" and "12 = " followed by a word hold no claim.
 _EQ_BETWEEN_SIDES = re.compile(r"[\d)\]}]\s*==?\s*(?:[\d.(\[{+\-*/^]|mod)")
