@@ -5,7 +5,7 @@ millisecond for the calculus family's functions. This module repeats the rules s
 (``Add._eval_derivative``, the Leibniz rule of ``Mul._eval_derivative_n_times`` for one derivative,
 ``Pow._eval_derivative``, the chain rule of ``Function._eval_derivative`` with each function's ``fdiff``)
 with the same sympy constructors, so the result is the same canonical object. Anything else is handed to
-``sympy.diff``. ``tests/test_generate_answers.py`` and ``tests/test_symstr.py`` compare with ``sympy.diff``.
+``sympy.diff``. ``tests/test_generate_symstr.py`` compares it with ``sympy.diff``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Printing is the slowest part of sympy for the symbolic families (a polynomial co
 ``StrPrinter``, because ordering the terms computes a sort key per term), so the generators and the
 built-in teacher print these shapes themselves. Each function reproduces sympy 1.x ``StrPrinter`` for
 its shape exactly (term order, the ``7 - 2*x`` special case, ``3*x**2/2`` for rational coefficients);
-``tests/test_symstr.py`` compares them with ``str()`` of the sympy objects over wide grids.
+``tests/test_generate_symstr.py`` compares them with ``str()`` of the sympy objects over wide grids.
 
 Shapes: rationals, polynomials in one variable with rational coefficients, ``p + q*sqrt(m)``, root sets
 ``{...}``, and ``A*exp(b) + B``.

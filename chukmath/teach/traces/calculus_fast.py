@@ -52,7 +52,9 @@ def parse_polynomial(text: str) -> Terms | None:
         if n > MAX_POWER:
             return None
         terms.append((sg * c, n))
-    # Re-printing rejects anything sympy would not print this way (order, reducible fractions, repeats).
+    if len({n for _, n in terms}) != len(terms):
+        return None  # a repeated power: sympy would have collected it
+    # Re-printing rejects anything sympy would not print this way (order, unreduced fractions, zeros).
     return terms if symstr.polynomial(terms) == text else None
 
 
