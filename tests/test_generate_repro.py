@@ -89,6 +89,7 @@ def test_exhausted_space_fails_clearly_and_leaves_no_file(tmp_path: Path) -> Non
     assert result.returncode == 2
     err = result.stderr.decode()
     assert err.startswith("error: arithmetic at difficulty 3 ran out of distinct questions after 12 problems")
+    assert "raise one of max_terms, max_value, max_exponent with --set" in err  # the family's own knobs
     assert err.count("\n") == 1
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []

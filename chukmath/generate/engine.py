@@ -83,10 +83,13 @@ class Stream:
                 return got
             misses += 1
             if misses >= MAX_MISSES:
+                # Name this family's own range knobs: a generic hint would point at keys it does not have.
+                knobs = [f.name for f in dataclasses.fields(config) if f.name.startswith("max_")]
+                hint = f" (raise one of {', '.join(knobs)} with --set)" if knobs else ""
                 raise ConfigError(
                     f"{self.family.name} at difficulty {self.difficulty} ran out of distinct questions after "
                     f"{self.produced} problems ({MAX_MISSES} candidates in a row were repeats); lower --count, "
-                    "raise --difficulty or widen the config (e.g. a larger max_value)"
+                    f"raise --difficulty or widen the config{hint}"
                 )
 
 
