@@ -198,7 +198,8 @@ def answers_match(candidate: str, expected: str) -> bool:
         return False
     if candidate.strip() == expected.strip() and all(v.form is not None for v in exp.values):
         return True  # the expected answer verbatim (the usual <verifier_answer>): its values equal themselves
-    items = extract_items(candidate, scalar=exp.kind == "scalar")
+    numeric = plain_expected is not None  # a number expected: "5 m" is 5 metres, not 5 times m
+    items = extract_items(candidate, scalar=exp.kind == "scalar", numeric=numeric)
     if items is None:
         return False
     values = _item_values(items, exp.imaginary)

@@ -71,8 +71,30 @@ def _strip_units(text: str) -> str:
     return text[: m.start()].rstrip()
 
 
-def clean(text: str) -> str:
-    """Remove the wrappers around a single answer; leaves the math (and separators) alone."""
+# Single-letter units ("5 m", "3 m/s", "25 °C", "9.8 m/s^2"), stripped only when the expected answer is a number:
+# then a trailing letter cannot be a variable of the answer. Only letters that are common SI units; x, y, z, e,
+# i, n, k, t and the other usual variable names are never taken for units.
+_UNIT_LETTER = r"[msghlLKNJWVACF]"
+_UNIT_WORD = rf"(?:{_UNIT_LETTER}|[a-zA-Z]{{2,}})(?:\s*(?:\^\s*\{{?-?[0-9]\}}?|[²³]))?"
+_LETTER_UNIT_TAIL = re.compile(
+    rf"(?<=[\d}}).])\s*(?:(?:°|\\circ|\^\s*\{{?\\circ\}}?)\s*[CFK]|{_UNIT_WORD}(?:\s*/\s*{_UNIT_WORD})?)\.?\s*$"
+)
+
+
+def _strip_letter_units(text: str) -> str:
+    m = _LETTER_UNIT_TAIL.search(text)
+    if m is None:
+        return text
+    if any(w.lower() in _KEEP_WORDS for w in re.findall(r"[a-zA-Z]+", m.group(0))):
+        return text
+    return text[: m.start()].rstrip()
+
+
+def clean(text: str, *, numeric: bool = False) -> str:
+    """Remove the wrappers around a single answer; leaves the math (and separators) alone.
+
+    ``numeric`` says the expected answer is a number, so single-letter units (``5 m``) are stripped too.
+    """
     text = _FENCE.sub(" ", text).replace("`", " ")
     boxed = _boxed(text)
     if boxed:
@@ -88,6 +110,8 @@ def clean(text: str) -> str:
         text = re.sub(r"[.。!]+$", "", text).strip()
         text = _TEXT_CMD.sub(lambda m: " " + m.group(1) + " ", text).strip()
         text = _strip_units(text)
+        if numeric:
+            text = _strip_letter_units(text)
         if text == before:
             break
     return text
@@ -144,15 +168,15 @@ def _expand_pm(item: Item) -> list[Item]:
     return [Item(item.name, f"{head}+{tail}"), Item(item.name, f"{head}-{tail}")]
 
 
-def extract_items(text: str, *, scalar: bool = True) -> list[Item] | None:
+def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> list[Item] | None:
     """The answer items in a candidate; [] for an explicit empty set; None when nothing usable is there.
 
     ``scalar`` says the expected answer is one value, which makes ``1,100`` a thousands-separated number
-    instead of the list ``1, 100``.
+    instead of the list ``1, 100``; ``numeric`` that it is a number, so single-letter units are stripped.
     """
     if not text or len(text) > MAX_CANDIDATE:
         return None
-    text = clean(text)
+    text = clean(text, numeric=numeric)
     if not text:
         return None
     if _EMPTY.match(text):
