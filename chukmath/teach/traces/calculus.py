@@ -34,6 +34,8 @@ def _same(a: Any, b: Any) -> bool:
     """Exact equality of two expressions: cheap expansion first, ``simplify`` only when that is inconclusive."""
     import sympy
 
+    if a == b:  # structural equality: the usual case, and far cheaper than expanding the difference
+        return True
     difference = sympy.expand(a - b)
     return difference == 0 or sympy.simplify(difference) == 0
 
