@@ -19,8 +19,9 @@ from chukmath.safe_expr import _parse_cached
 from chukmath.teach.builtin import builtin_trace
 
 FAST = ("arithmetic", "fractions", "word_problem")
-COUNTS = {"arithmetic": 20_000, "fractions": 20_000, "word_problem": 20_000}
-SYMBOLIC_COUNT = 400
+COUNTS = {"arithmetic": 20_000, "fractions": 20_000, "word_problem": 20_000, "linear_equation": 5_000,
+          "linear_system": 5_000, "quadratic": 2_500, "number_theory": 5_000}  # fmt: skip
+SYMBOLIC_COUNT = 2_000  # calculus
 TARGET_US = 30.0
 
 

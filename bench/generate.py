@@ -21,8 +21,8 @@ COUNTS = {
     "number_theory": 100_000,
     "linear_equation": 100_000,
     "linear_system": 100_000,
-    "quadratic": 5_000,
-    "calculus": 300,
+    "quadratic": 20_000,
+    "calculus": 5_000,
 }
 
 
