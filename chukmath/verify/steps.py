@@ -8,6 +8,15 @@ a side that touches a letter (``3x``, ``f(2)``, ``x_1``), starts with a dangling
 or does not parse, is left out. ``≈`` is not ``=``, and a decimal right side that is the rounding of the
 exact value to its own number of decimals (``10/3 = 3.33``) is accepted as a rounded claim.
 ``A mod m = r`` is checked when the ``mod`` stands on the left of the first ``=``.
+
+Running totals: a chain such as ``3 × 4 = 12 + 3 = 15`` is read link by link (``3 × 4 = 12`` and
+``12 + 3 = 15``) when its literal reading fails and the right side starts with the number the left side computes
+and goes on to a value; ``12 = 12 + 3`` (nothing continues it) is still false. See ``_running_total_link``.
+
+Speed: most lines are ``A op B = C`` or hold no claim at all. Those are decided by one regex each
+(``_simple_claim``, ``_may_hold_claim``), plain arithmetic is evaluated straight from tokens
+(:mod:`chukmath.verify.fastarith`), and results are cached per line. All three are strict shortcuts:
+``check_claims(think, fast=False)`` runs the general rules only, and a property test checks both agree.
 """
 
 from __future__ import annotations
