@@ -16,12 +16,20 @@ from chukmath.teach.traces.polynomial import coefficient as coefficient_of
 from chukmath.teach.traces.polynomial import degree, equation_sides, subtract, variables
 
 
-def _answer_text(value: Fraction) -> str:
+def _answer_text(value: Number) -> str:
     return num(value)
 
 
+def _plain(value: Number) -> Number:
+    """A whole number as ``int``: most coefficients are whole, and int arithmetic is far cheaper than Fraction's
+    (the text is the same, since ``num`` writes both alike)."""
+    if type(value) is int:
+        return value
+    return value.numerator if value.denominator == 1 else value
+
+
 def _evaluate_side(
-    coefficients: list[Fraction], values: list[Fraction], constant: Fraction
+    coefficients: list[Number], values: list[Number], constant: Number
 ) -> tuple[list[str], Number]:
     """Claims computing ``sum(c_i * v_i) + constant`` one operation at a time (negative terms subtracted)."""
     lines: list[str] = []
@@ -63,8 +71,8 @@ def linear_equation_trace(problem: Problem) -> str:
     name = found[0]
     if degree(lhs) > 1 or degree(rhs) > 1:
         raise InputError(f"{where}: {problem.expression!r} is not linear in {name}")
-    a1, b1 = coefficient_of(lhs, name), coefficient_of(lhs, None)
-    a2, b2 = coefficient_of(rhs, name), coefficient_of(rhs, None)
+    a1, b1 = _plain(coefficient_of(lhs, name)), _plain(coefficient_of(lhs, None))
+    a2, b2 = _plain(coefficient_of(rhs, name)), _plain(coefficient_of(rhs, None))
     think = [f"We need to solve for {name}: {linear_text([a1], [name], b1)} = {linear_text([a2], [name], b2)}."]
     if "(" in problem.expression.strip()[3:-1]:
         think.append("(That is the equation with the brackets multiplied out and like terms collected.)")
@@ -83,12 +91,12 @@ def linear_equation_trace(problem: Problem) -> str:
         line, c = step(c, OP_SUB if b > 0 else OP_ADD, abs(b))
         think.append(line)
         think.append(f"{term_text(a, name)} = {num(c)}")
-    solution = Fraction(c)
+    solution = c
     if a != 1:
         think.append(f"Divide both sides by {num(a)}:")
         line, quotient = step(c, OP_DIV, a)
         think.append(line)
-        solution = Fraction(quotient)
+        solution = quotient
     think.append(f"{name} = {num(solution)}")
     think.append(f"Check: substitute {name} = {num(solution)} into both sides of the original equation.")
     left_lines, left = _evaluate_side([a1], [solution], b1)
@@ -104,7 +112,7 @@ def linear_equation_trace(problem: Problem) -> str:
     return assemble(think, f"{name} = {result}", result)
 
 
-def _row_text(row: list[Fraction], names: list[str]) -> str:
+def _row_text(row: list[Number], names: list[str]) -> str:
     return f"{linear_text(row[:-1], names)} = {num(row[-1])}"
 
 
@@ -118,12 +126,13 @@ def linear_system_trace(problem: Problem) -> str:
         raise InputError(f"{where}: the system {problem.expression!r} has no unknowns")
     if len(sides) != n:
         raise InputError(f"{where}: {len(sides)} equations in {n} unknowns; the trace needs a square system")
-    rows: list[list[Fraction]] = []
+    rows: list[list[Number]] = []
     for lhs, rhs in sides:
         difference = subtract(lhs, rhs)
         if degree(difference) > 1:
             raise InputError(f"{where}: {problem.expression!r} is not a linear system")
-        rows.append([*(coefficient_of(difference, name) for name in names), -coefficient_of(difference, None)])
+        row = [*(coefficient_of(difference, name) for name in names), -coefficient_of(difference, None)]
+        rows.append([_plain(v) for v in row])
     original = [list(r) for r in rows]
     think = [f"We need to solve the system in {', '.join(names)}. With the unknowns on the left:"]
     think.extend(f"({i + 1}) {_row_text(row, names)}" for i, row in enumerate(rows))
@@ -140,7 +149,7 @@ def linear_system_trace(problem: Problem) -> str:
             if rows[r][col] == 0:
                 continue
             think.extend(_eliminate(rows, col, r, labels, names))
-    values: list[Fraction] = [Fraction(0)] * n
+    values: list[Number] = [0] * n
     think.append("Back-substitute from the last equation up.")
     for i in range(n - 1, -1, -1):
         rest = rows[i][-1]
@@ -158,11 +167,11 @@ def linear_system_trace(problem: Problem) -> str:
             think.append(f"{term_text(rows[i][i], names[i])} = {num(rest)}")
             line, value = step(rest, OP_DIV, rows[i][i])
             think.append(line)
-        values[i] = Fraction(value)
+        values[i] = _plain(value)
         think.append(f"{names[i]} = {num(values[i])}")
     think.append("Check every original equation with these values.")
     for i, row in enumerate(original):
-        lines, total = _evaluate_side(row[:-1], values, Fraction(0))
+        lines, total = _evaluate_side(row[:-1], values, 0)
         think.append(f"({i + 1}) {linear_text(row[:-1], names)}:")
         think.extend(lines)
         if total != row[-1]:
@@ -173,9 +182,9 @@ def linear_system_trace(problem: Problem) -> str:
     return assemble(think, pairs, verifier)
 
 
-def _eliminate(rows: list[list[Fraction]], col: int, r: int, labels: list[str], names: list[str]) -> list[str]:
+def _eliminate(rows: list[list[Number]], col: int, r: int, labels: list[str], names: list[str]) -> list[str]:
     """Replace row ``r`` by row ``r`` minus ``factor`` times row ``col``, one claim per entry."""
-    factor = rows[r][col] / rows[col][col]
+    factor = _plain(Fraction(rows[r][col], rows[col][col]))
     # A negative factor reads better as adding |factor| times the pivot row; the arithmetic is the same.
     op = OP_SUB if factor > 0 else OP_ADD
     magnitude = abs(factor)
@@ -196,7 +205,7 @@ def _eliminate(rows: list[list[Fraction]], col: int, r: int, labels: list[str], 
             lines.append(line)
         line, result = step(rows[r][k], op, product)
         lines.append(line)
-        new_row[k] = Fraction(result)
+        new_row[k] = _plain(result)
     rows[r] = new_row
     labels[r] = labels[r] + "'"
     lines.append(f"{labels[r]} {_row_text(new_row, names)}")
