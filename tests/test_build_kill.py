@@ -85,16 +85,32 @@ def _run(recipe: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
-def _kill_until_done(recipe: Path, out: Path, rng: random.Random, max_delay: float, rounds: int) -> int:
-    """Start the build, SIGKILL it after a random delay, repeat; then let it finish. Returns real kills."""
+def _journal_size(out: Path) -> int:
+    journal = out / "responses.jsonl"
+    return journal.stat().st_size if journal.exists() else 0
+
+
+def _kill_until_done(recipe: Path, out: Path, rng: random.Random, total_bytes: int, rounds: int) -> int:
+    """Start the build, SIGKILL it at a random point of its progress, repeat; then let it finish.
+
+    The kill point is a random journal size between what is there and the unbroken run's size, so every kill
+    lands mid-run however fast the machine is; the first round also kills once during start-up. Returns the
+    number of processes actually killed.
+    """
     kills = 0
-    for _ in range(rounds):
+    for round_no in range(rounds):
         proc = subprocess.Popen(
             [*CLI, "build", "--recipe", str(recipe), "--out", str(out), "--quiet"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        time.sleep(rng.uniform(0.05, max_delay))
+        if round_no == 0:
+            time.sleep(rng.uniform(0.05, 0.3))
+        else:
+            start = _journal_size(out)
+            target = start + rng.uniform(0.1, 0.6) * (total_bytes - start)
+            while proc.poll() is None and _journal_size(out) < target:
+                time.sleep(0.002)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
@@ -125,8 +141,8 @@ def test_builtin_kill9_at_random_points_resumes_identically(tmp_path):
     rng = random.Random(20260101)
     for round_no in range(2):
         out = tmp_path / f"killed{round_no}"
-        kills = _kill_until_done(recipe, out, rng, max_delay=2.5, rounds=3)
-        assert kills >= 1
+        kills = _kill_until_done(recipe, out, rng, _journal_size(reference), rounds=4)
+        assert kills >= 2
         _same_files(out, reference)
         # The journal holds each key once: resumed runs never asked again what was answered.
         lines = (out / "responses.jsonl").read_bytes().splitlines()
@@ -149,8 +165,8 @@ def test_openai_teacher_kill9_against_fault_server_resumes_identically(tmp_path)
         unbroken_requests = len(server.requests)
         rng = random.Random(7)
         out = tmp_path / "killed"
-        kills = _kill_until_done(recipe, out, rng, max_delay=2.0, rounds=4)
-        assert kills >= 1
+        kills = _kill_until_done(recipe, out, rng, _journal_size(reference), rounds=4)
+        assert kills >= 2
         _same_files(out, reference)
         # Nothing answered was asked again: at most the requests in flight at each kill are repeated.
         window = 16
