@@ -24,8 +24,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/builtin.py
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/teach.py
+	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/build.py
 
 lint: $(STAMP)
