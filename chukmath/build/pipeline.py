@@ -31,6 +31,7 @@ from chukmath.build.tables import stats_tables
 from chukmath.errors import OutputError
 from chukmath.jsonl import AtomicWriter
 from chukmath.records import Problem, Request, Response
+from chukmath.teach.builtin import builtin_response
 
 
 @dataclass
@@ -329,7 +330,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             with ProgressDisplay(counters, enabled=show, stream=options.progress_stream) as display:
                 if recipe.teacher.kind == "builtin":
                     run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
-                    _run_sync(*run_args, stages.builtin_response, journal=True)
+                    _run_sync(*run_args, builtin_response, journal=True)
                 elif recipe.teacher.kind == "batch":
                     _run_sync(recipe, prompting, mix, index, sink, judge, counters, display, _unanswered(recipe), False)
                 else:

@@ -6,18 +6,18 @@ Nothing here re-implements a stage; it adapts the recipe to each stage's public 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from chukmath.build.recipe import BuildRecipe
-from chukmath.errors import ChukmathError, TeacherError
+from chukmath.errors import TeacherError
 from chukmath.generate import generate_mix, parse_mix
-from chukmath.records import Problem, Request, Response
+from chukmath.records import Problem, Request
 from chukmath.render import TemplateLibrary, build_requests
-from chukmath.teach.builtin import BUILTIN_MODEL, builtin_trace
+from chukmath.teach.builtin import BUILTIN_MODEL
+from chukmath.teach.redact import is_loopback
 
 
 @dataclass(frozen=True)
@@ -63,26 +63,6 @@ def problems(mix: Any, recipe: BuildRecipe, start: int, count: int) -> Iterator[
     return generate_mix(mix, seed=recipe.seed, count=count, start=start)
 
 
-def builtin_response(request: Request, sample: int, problem: Problem) -> Response:
-    """The built-in teacher's answer (same shape as ``BuiltinTeacher.answer``), without an event loop per sample."""
-    content: str | None = None
-    error: dict[str, str] | None = None
-    try:
-        content = builtin_trace(problem)
-    except ChukmathError as exc:
-        error = {"kind": "bad_problem", "message": str(exc)}
-    return Response(
-        request_id=request.id,
-        sample=sample,
-        teacher="builtin",
-        model=BUILTIN_MODEL,
-        content=content,
-        finish_reason="stop" if content is not None else None,
-        error=error,
-        created=time.time(),
-    )
-
-
 def check_teacher(recipe: BuildRecipe) -> str | None:
     """Fail before any request when a paid teacher lacks its model or key; returns the key (never stored)."""
     t = recipe.teacher
@@ -96,7 +76,7 @@ def check_teacher(recipe: BuildRecipe) -> str | None:
     if not t.api_key_env:
         return ""
     key = os.environ.get(t.api_key_env, "")
-    if not key and t.base_url and _is_loopback(t.base_url):
+    if not key and t.base_url and is_loopback(t.base_url):
         return ""  # a local server (llama.cpp, vLLM, the test servers) usually needs no key
     if not key:
         raise TeacherError(
@@ -134,10 +114,6 @@ def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
     return OpenAITeacher(config)
 
 
-def _is_loopback(base_url: str) -> bool:
-    from chukmath.teach.batch_client import is_loopback
-
-    return is_loopback(base_url)
 
 
 def teacher_model(recipe: BuildRecipe) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import orjson
 import typer
@@ -18,7 +16,7 @@ from chukmath.jsonl import read_jsonl
 from chukmath.records import Problem
 from chukmath.teach.base import Teacher
 from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
-from chukmath.teach.redact import check_base_url, safe_url
+from chukmath.teach.redact import check_base_url, is_loopback, safe_url
 from chukmath.teach.retry import RetryPolicy
 from chukmath.teach.runner import TeachOptions, run_teach
 from chukmath.teach.summary import load_price_table, pick_prices
@@ -49,15 +47,6 @@ def _load_problems(path: Path) -> dict[str, Problem]:
         str(obj.get("id")): Problem.from_dict(obj, where=f"{path}:{n}") for n, obj in read_jsonl(path)
     }
 
-
-def _is_local(base_url: str) -> bool:
-    host = urlsplit(base_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_extra_body(raw: str | None) -> dict[str, object]:
@@ -136,7 +125,7 @@ def register(app: typer.Typer) -> None:
             url = check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
                                  "--base-url" if base_url else "OPENAI_BASE_URL")
             key = os.environ.get(api_key_env) or None
-            if key is None and not _is_local(url):
+            if key is None and not is_loopback(url):
                 raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {api_key_env}")
             config = OpenAIConfig(
                 base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,

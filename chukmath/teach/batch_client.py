@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 import openai
 
 from chukmath.errors import TeacherError
-from chukmath.teach.redact import check_base_url, redact
+from chukmath.teach.redact import check_base_url, is_loopback, redact
 
 ClientFactory = Callable[[str, str], openai.OpenAI]
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -23,16 +21,6 @@ def resolve_base_url(base_url: str | None) -> str:
     url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     return check_base_url(url, "--base-url" if base_url else "OPENAI_BASE_URL")
 
-
-def is_loopback(base_url: str) -> bool:
-    """True for localhost / 127.0.0.0/8 / ::1 URLs, where a key is optional."""
-    host = urlsplit(base_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def make_client(base_url: str, api_key_env: str) -> openai.OpenAI:

@@ -115,34 +115,45 @@ class BuiltinTeacher:
 
     async def answer(self, request: Request, sample: int) -> Response:
         """The trace for the request's problem; unknown or unexplainable problems become error responses."""
-        started = time.perf_counter()
         problem = self.problems.get(request.problem_id)
-        content: str | None = None
-        error: dict[str, str] | None = None
         if problem is None:
-            error = {
-                "kind": "unknown_problem",
-                "message": f"request {request.id}: problem id {request.problem_id!r} is not in the problems given "
-                "to the built-in teacher; pass the problems file the requests were rendered from",
-            }
-        else:
-            try:
-                content = builtin_trace(problem)
-            except ChukmathError as exc:
-                error = {"kind": "bad_problem", "message": str(exc)}
-        return Response(
-            request_id=request.id,
-            sample=sample,
-            teacher=self.name,
-            model=self.model,
-            content=content,
-            finish_reason="stop" if content is not None else None,
-            usage=None,
-            error=error,
-            attempts=1,
-            latency_s=time.perf_counter() - started,
-            created=time.time(),
-        )
+            return Response(
+                request_id=request.id,
+                sample=sample,
+                teacher=self.name,
+                model=self.model,
+                content=None,
+                error={
+                    "kind": "unknown_problem",
+                    "message": f"request {request.id}: problem id {request.problem_id!r} is not in the problems "
+                    "given to the built-in teacher; pass the problems file the requests were rendered from",
+                },
+                created=time.time(),
+            )
+        return builtin_response(request, sample, problem, model=self.model)
 
 
-__all__ = ["BUILTIN_MODEL", "FAMILY_TRACERS", "BuiltinTeacher", "builtin_trace", "tracer_for"]
+def builtin_response(request: Request, sample: int, problem: Problem, model: str = BUILTIN_MODEL) -> Response:
+    """The built-in teacher's journal line for one request; a problem it cannot explain becomes an error line."""
+    started = time.perf_counter()
+    content: str | None = None
+    error: dict[str, str] | None = None
+    try:
+        content = builtin_trace(problem)
+    except ChukmathError as exc:
+        error = {"kind": "bad_problem", "message": str(exc)}
+    return Response(
+        request_id=request.id,
+        sample=sample,
+        teacher=BuiltinTeacher.name,
+        model=model,
+        content=content,
+        finish_reason="stop" if content is not None else None,
+        error=error,
+        attempts=1,
+        latency_s=time.perf_counter() - started,
+        created=time.time(),
+    )
+
+
+__all__ = ["BUILTIN_MODEL", "FAMILY_TRACERS", "BuiltinTeacher", "builtin_response", "builtin_trace", "tracer_for"]

@@ -8,6 +8,7 @@ URL is printed in errors and saved in run state, so such a URL is refused, and s
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import SplitResult, urlsplit
 
@@ -63,3 +64,14 @@ def check_base_url(url: str, where: str = "--base-url") -> str:
             "the environment variable (--api-key-env) and other parameters with --extra-body"
         )
     return url
+
+
+def is_loopback(base_url: str) -> bool:
+    """True for localhost / 127.0.0.0/8 / ::1 URLs, where an API key is optional."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
