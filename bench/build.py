@@ -48,6 +48,7 @@ kind = "builtin"
 def bare_stages(recipe_path: Path, count: int) -> float:
     """Samples/s of the stages alone (the baseline)."""
     from chukmath.build import load_recipe, stages
+    from chukmath.teach.builtin import builtin_response
     from chukmath.verify import Policy
     from chukmath.write.selection import Candidate, SelectOptions, select_samples
 
@@ -59,7 +60,7 @@ def bare_stages(recipe_path: Path, count: int) -> float:
     started = time.perf_counter()
     for problem in stages.problems(mix, recipe, 0, count):
         request = prompting.request(problem)
-        response = stages.builtin_response(request, 0, problem)
+        response = builtin_response(request, 0, problem)
         select_samples(problem, [Candidate(request, response)], policy, options)
     return count / (time.perf_counter() - started)
 
