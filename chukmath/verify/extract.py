@@ -42,6 +42,12 @@ _NAMED = re.compile(r"^([a-zA-Z](?:_\{?[a-zA-Z0-9]{1,3}\}?)?)\s*(?:=|:|\\approx|
 _TUPLE_EQ = re.compile(r"^\(\s*([a-zA-Z](?:\s*,\s*[a-zA-Z])+)\s*\)\s*=\s*(.+)$", re.DOTALL)
 _MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in(?![a-zA-Z])|∈)\s*")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?")
+# The two answer shapes the built-in teacher (and many models) write, "The answer is -3/4." and "x = 7", with a
+# plain integer or fraction: every wrapper rule of ``clean`` and every splitting rule of ``extract_items`` leaves
+# them as exactly one item (no bracket, separator, unit letter, thousands comma or ± can occur in them), so they
+# skip the general pass. Anything else, even one extra space, takes the general path.
+_SIMPLE_PREFIXED = re.compile(r"The answer is (-?[0-9]{1,200}(?:/[0-9]{1,200})?)\.")
+_SIMPLE_NAMED = re.compile(r"([a-zA-Z]) = (-?[0-9]{1,200}(?:/[0-9]{1,200})?)")
 _KEEP_WORDS = frozenset(
     {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "arcsin", "arccos", "arctan",
      "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "oo", "or", "and"}
@@ -176,6 +182,12 @@ def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> l
     """
     if not text or len(text) > MAX_CANDIDATE:
         return None
+    m = _SIMPLE_PREFIXED.fullmatch(text)
+    if m is not None:
+        return [Item(None, m.group(1))]
+    m = _SIMPLE_NAMED.fullmatch(text)
+    if m is not None:
+        return [Item(m.group(1), m.group(2))]
     text = clean(text, numeric=numeric)
     if not text:
         return None

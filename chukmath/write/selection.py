@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chukmath.errors import ConfigError
 from chukmath.hashing import text_hash
-from chukmath.parse import parse_response
+from chukmath.parse import ParsedResponse, parse_response
 from chukmath.records import Problem, Request, Response
 from chukmath.verify import language_issues, verify_response
 from chukmath.write.samples import UserTurn, assistant_content, reject_row, sample_row, user_messages
@@ -112,7 +112,18 @@ class ProblemResult:
     outcomes: list[SampleOutcome]
 
 
-def _roundtrips(text: str, think: str, answer: str, verifier_answer: str | None) -> bool:
+def _roundtrips(
+    text: str, think: str, answer: str, verifier_answer: str | None, response: Response, parsed: ParsedResponse
+) -> bool:
+    if text == response.content and response.reasoning_content is None:
+        # The sample is the response verbatim, and ``parsed`` is parse_response of exactly this text (the
+        # verifier parsed it with no reasoning_content), so the parse below would give ``parsed`` again and every
+        # comparison would be of a part with itself.
+        return (
+            (parsed.think or "").strip() == think.strip()
+            and (parsed.answer or "").strip() == answer.strip()
+            and (parsed.verifier_answer or "").strip() == (verifier_answer or "").strip()
+        )
     parsed = parse_response(text)
     return (
         (parsed.think or "").strip() == think.strip()
@@ -166,7 +177,7 @@ def select_samples(
                 think, parsed.answer, parsed.verifier_answer, strip_verifier_answer=options.strip_verifier_answer
             )
             verifier = None if options.strip_verifier_answer else parsed.verifier_answer
-            if not _roundtrips(text, think or "", parsed.answer, verifier):
+            if not _roundtrips(text, think or "", parsed.answer, verifier, response, parsed):
                 accepted = False
                 if ROUNDTRIP_REASON not in reasons:
                     reasons.insert(0, ROUNDTRIP_REASON)

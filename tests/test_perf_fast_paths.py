@@ -1,0 +1,53 @@
+"""The build hot-path shortcuts give exactly what the general code gives (issue 7 throughput pass)."""
+
+from __future__ import annotations
+
+import gc
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chukmath.verify.answers import answers_match
+from chukmath.verify.extract import extract_items
+
+_NUMBER = st.from_regex(r"-?[0-9]{1,12}(/[0-9]{1,6})?", fullmatch=True)
+
+
+def _general(text: str, *, scalar: bool, numeric: bool) -> object:
+    # A leading space misses the shortcut regexes and is stripped first thing by clean(): the general path.
+    return extract_items(" " + text, scalar=scalar, numeric=numeric)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NUMBER, st.sampled_from("xyzabIemnt"), st.booleans(), st.booleans())
+def test_simple_answer_shapes_extract_like_the_general_path(number: str, name: str, scalar: bool, numeric: bool):
+    for text in (f"The answer is {number}.", f"{name} = {number}"):
+        fast = extract_items(text, scalar=scalar, numeric=numeric)
+        assert fast == _general(text, scalar=scalar, numeric=numeric), text
+        assert fast is not None and len(fast) == 1
+
+
+def test_near_misses_of_the_shortcut_still_extract():
+    # Shapes one character away from the shortcut take the general path and keep its meaning.
+    assert extract_items("The answer is 1,200.", scalar=True) == _general(
+        "The answer is 1,200.", scalar=True, numeric=False
+    )
+    assert [i.text for i in extract_items("the answer is 5 m.", numeric=True) or []] == ["5"]
+    assert [(i.name, i.text) for i in extract_items("x = 3 or x = -2") or []] == [("x", "3"), ("x", "-2")]
+    assert answers_match("The answer is -343/25.", "-343/25")
+    assert not answers_match("The answer is -343/26.", "-343/25")
+    assert answers_match("x = 7", "7") and not answers_match("x = 8", "7")
+
+
+def test_build_restores_the_gc_thresholds(tmp_path):
+    from chukmath.build import BuildOptions, build_dataset, load_recipe
+
+    recipe_path = tmp_path / "r.toml"
+    recipe_path.write_text(
+        'name = "t"\ncount = 40\nseed = 3\n[[mix]]\ngenerator = "arithmetic"\nweight = 1\ndifficulty = 2\n'
+        '[teacher]\nkind = "builtin"\n'
+    )
+    before = gc.get_threshold()
+    summary = build_dataset(load_recipe(recipe_path), tmp_path / "out", BuildOptions(quiet=True))
+    assert summary.accepted == 40
+    assert gc.get_threshold() == before
