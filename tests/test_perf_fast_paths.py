@@ -51,3 +51,47 @@ def test_build_restores_the_gc_thresholds(tmp_path):
     summary = build_dataset(load_recipe(recipe_path), tmp_path / "out", BuildOptions(quiet=True))
     assert summary.accepted == 40
     assert gc.get_threshold() == before
+
+
+def _jinja_messages(template, problem, system=None):
+    # The reference: every section rendered by its compiled Jinja template, as before the plain-template plan.
+    from chukmath.render.template import problem_context, with_system
+
+    context = problem_context(problem)
+    messages = [{"role": s.role, "content": s.template.render(context).strip()} for s in template._sections]
+    return with_system(messages, system) if system is not None else messages
+
+
+def test_builtin_templates_render_exactly_as_jinja_does():
+    from chukmath.generate import generate
+    from chukmath.render import TemplateLibrary
+
+    library = TemplateLibrary([])
+    names = library.names()
+    assert {"step_by_step", "answer_blind", "self_reflection", "tutor_system", "word_problem"} <= set(names)
+    planned = 0
+    for family in ("arithmetic", "fractions", "word_problem", "linear_equation", "quadratic", "number_theory"):
+        for problem in list(generate(family, count=12, seed=5, difficulty=2)):
+            for name in names:
+                template = library.get(name)
+                planned += sum(s.plan is not None for s in template._sections)
+                assert template.render(problem) == _jinja_messages(template, problem), (name, problem.id)
+                assert template.render(problem, "Be brief.") == _jinja_messages(template, problem, "Be brief.")
+    assert planned > 0  # the shortcut is really taken for the plain built-ins
+
+
+def test_templates_with_jinja_logic_are_rendered_by_jinja(tmp_path):
+    from chukmath.records import Problem
+    from chukmath.render import TemplateLibrary
+
+    (tmp_path / "fancy.jinja").write_text(
+        '{#---\nname = "fancy"\ndescription = "d"\nvariables = ["question", "answer", "problem"]\nreveals_answer = true\n---#}\n'
+        "Q: {{ question | upper }} A: {{ answer }} {{ problem.id }}\n"
+    )
+    template = TemplateLibrary([tmp_path]).get("fancy")
+    assert all(s.plan is None for s in template._sections)
+    problem = Problem(
+        id="p-1", generator="arithmetic", difficulty=1, seed=1, index=0, question="what is 1 + 1?",
+        expression="1 + 1", answer="2", meta={},
+    )  # fmt: skip
+    assert template.render(problem)[0]["content"] == "Q: WHAT IS 1 + 1? A: 2 p-1"

@@ -15,7 +15,8 @@ from chukmath.build.recipe import BuildRecipe
 from chukmath.errors import TeacherError
 from chukmath.generate import generate_mix, parse_mix
 from chukmath.records import Problem, Request
-from chukmath.render import TemplateLibrary, build_requests
+from chukmath.render import TemplateLibrary
+from chukmath.render.requests import render_request
 from chukmath.teach.builtin import BUILTIN_MODEL
 from chukmath.teach.redact import is_loopback
 
@@ -36,7 +37,7 @@ class Prompting:
         template = self.templates.get(problem.generator)
         if template is None:
             raise TeacherError(f"problem {problem.id}: generator '{problem.generator}' has no template in the recipe")
-        return next(build_requests((problem,), template, self.system))
+        return render_request(problem, template, self.system)
 
 
 def load_prompting(recipe: BuildRecipe, base_dir: Path | None = None) -> Prompting:

@@ -23,14 +23,19 @@ def build_requests(
 ) -> Iterator[Request]:
     """One request per problem; ``id`` is the content hash of the messages, so it is stable across runs."""
     for problem in problems:
-        messages = template.render(problem, system)
-        yield Request(
-            id=content_hash({"messages": messages}),
-            problem_id=problem.id,
-            template=template.name,
-            template_hash=template.hash,
-            messages=messages,
-        )
+        yield render_request(problem, template, system)
+
+
+def render_request(problem: Problem, template: PromptTemplate, system: str | None = None) -> Request:
+    """The request for one problem (what :func:`build_requests` yields for it)."""
+    messages = template.render(problem, system)
+    return Request(
+        id=content_hash({"messages": messages}),
+        problem_id=problem.id,
+        template=template.name,
+        template_hash=template.hash,
+        messages=messages,
+    )
 
 
 def write_requests(

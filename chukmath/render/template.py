@@ -7,7 +7,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from jinja2 import Template, TemplateSyntaxError
+from jinja2 import Template, TemplateSyntaxError, nodes
 
 from chukmath.errors import ConfigError, TemplateError
 from chukmath.hashing import content_hash
@@ -44,10 +44,53 @@ class TemplateRenderError(TemplateError):
         super().__init__(f"{where}: template '{name}' failed on problem {problem_id}: {type(cause).__name__}: {cause}")
 
 
+# Variables a plain template may print without Jinja: always in the context, and always str or int there, for
+# which Jinja's ``{{ name }}`` (no autoescape, no finalize) is exactly ``str(value)``.
+_PLAIN_NAMES = frozenset({"question", "expression", "answer", "generator", "difficulty"})
+_PLAIN_TYPES = (str, int)
+
+
+def _plain_plan(ast: nodes.Template) -> tuple[tuple[bool, str], ...] | None:
+    """The parts of a template made only of text and ``{{ name }}`` outputs: (is_variable, text or name).
+
+    None for anything else (filters, tests, attributes, control flow, ...), which Jinja renders. The built-in
+    templates without ``{% if %}`` are all of this shape, and rendering them is then a string join.
+    """
+    parts: list[tuple[bool, str]] = []
+    for node in ast.body:
+        if not isinstance(node, nodes.Output):
+            return None
+        for child in node.nodes:
+            if type(child) is nodes.TemplateData:
+                parts.append((False, child.data))
+            elif type(child) is nodes.Name and child.ctx == "load" and child.name in _PLAIN_NAMES:
+                parts.append((True, child.name))
+            else:
+                return None
+    return tuple(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class _CompiledSection:
     role: str
     template: Template
+    plan: tuple[tuple[bool, str], ...] | None = None
+
+    def render(self, context: dict[str, Any]) -> str:
+        """What ``template.render(context)`` gives; by the plan when there is one and the values are plain."""
+        plan = self.plan
+        if plan is not None:
+            out = []
+            for is_name, text in plan:
+                if is_name:
+                    value = context[text]
+                    if not isinstance(value, _PLAIN_TYPES):
+                        return self.template.render(context)
+                    out.append(value if type(value) is str else str(value))
+                else:
+                    out.append(text)
+            return "".join(out)
+        return self.template.render(context)
 
 
 class PromptTemplate:
@@ -65,14 +108,14 @@ class PromptTemplate:
         self.origin = origin
         self.hash = content_hash({"source": source.text, "meta": source.meta.to_dict()})
         self._filename = str(source.path)
-        self._sections = tuple(_CompiledSection(s.role, self._compile(s.padded())) for s in source.sections)
+        self._sections = tuple(_CompiledSection(s.role, *self._compile(s.padded())) for s in source.sections)
 
     @classmethod
     def from_file(cls, path: Path, origin: str = "file") -> PromptTemplate:
         """Parse and compile ``path``; any problem raises TemplateError naming file and line."""
         return cls(parse_template_source(path), origin)
 
-    def _compile(self, padded: str) -> Template:
+    def _compile(self, padded: str) -> tuple[Template, tuple[tuple[bool, str], ...] | None]:
         try:
             ast = _ENV.parse(padded, name=self.name, filename=self._filename)
         except TemplateSyntaxError as exc:
@@ -81,8 +124,9 @@ class PromptTemplate:
         if errors:
             line, message = errors[0]
             raise TemplateFileError(self.source_path, line, message)
+        plan = _plain_plan(ast)  # before compiling: the code generator may annotate the tree
         code = _ENV.compile(ast, name=self.name, filename=self._filename)
-        return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
+        return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None), plan
 
     def render(self, problem: Problem, system: str | None = None) -> list[Message]:
         """The chat messages for ``problem``; ``system`` replaces the template's system message or is prepended."""
@@ -90,7 +134,7 @@ class PromptTemplate:
         messages: list[Message] = []
         try:
             for section in self._sections:
-                content = section.template.render(context).strip()
+                content = section.render(context).strip()
                 if not content:
                     raise TemplateError(
                         f"template '{self.name}' ({self._filename}) rendered an empty {section.role} message "
