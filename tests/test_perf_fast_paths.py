@@ -85,7 +85,8 @@ def test_templates_with_jinja_logic_are_rendered_by_jinja(tmp_path):
     from chukmath.render import TemplateLibrary
 
     (tmp_path / "fancy.jinja").write_text(
-        '{#---\nname = "fancy"\ndescription = "d"\nvariables = ["question", "answer", "problem"]\nreveals_answer = true\n---#}\n'
+        '{#---\nname = "fancy"\ndescription = "d"\nvariables = ["question", "answer", "problem"]\n'
+        "reveals_answer = true\n---#}\n"
         "Q: {{ question | upper }} A: {{ answer }} {{ problem.id }}\n"
     )
     template = TemplateLibrary([tmp_path]).get("fancy")
@@ -95,3 +96,23 @@ def test_templates_with_jinja_logic_are_rendered_by_jinja(tmp_path):
         expression="1 + 1", answer="2", meta={},
     )  # fmt: skip
     assert template.render(problem)[0]["content"] == "Q: WHAT IS 1 + 1? A: 2 p-1"
+
+
+_LINE_PIECES = ["1", "2", " ", "=", "+", "x", "\\", "\\times", "\\cdot", "\\div", "\\bmod", "\\mod", "×", "·", "⋅",
+                "∗", "÷", "−", "²", "³", "frac", "{", "}", "**", "$", "é"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=20))
+def test_step_line_normalization_matches_the_replacement_table(pieces: list[str]):
+    from chukmath.verify import steps
+
+    line = "".join(pieces)
+    reference = line
+    for old, new in steps._REPLACE:
+        reference = reference.replace(old, new)
+    # the rest of _normalize sees the replaced text either way
+    assert steps._normalize(line) == steps._normalize(reference)
+    expected = reference
+    if "frac" not in expected and "\\" not in expected and "$" not in expected and "**" not in expected:
+        assert steps._normalize(line) == expected

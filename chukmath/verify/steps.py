@@ -84,9 +84,17 @@ class Claim:
     holds: bool
 
 
+# The single-character entries of _REPLACE as one table: without a backslash in the line none of the others can
+# match (and no replacement makes one), and these are independent of each other, so one translate does them all.
+_UNICODE_OPS = str.maketrans({old: new for old, new in _REPLACE if not old.startswith("\\")})
+
+
 def _normalize(line: str) -> str:
-    for old, new in _REPLACE:
-        line = line.replace(old, new)
+    if "\\" in line:
+        for old, new in _REPLACE:
+            line = line.replace(old, new)
+    elif not line.isascii():
+        line = line.translate(_UNICODE_OPS)
     # The regex passes below only ever change lines holding their trigger text; skip them otherwise.
     if "frac" in line:
         line = _FRAC_SHORT.sub(r"((\1)/(\2))", line)

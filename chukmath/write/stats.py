@@ -145,7 +145,8 @@ class StatsAccumulator:
         # Accepted counts as "correct" even with reasons the policy does not reject on (they show in by_reason).
         primary = "correct" if accepted else (outcome.reasons or ["rejected"])[0]
         self.by_verdict[primary] += 1
-        self.by_reason.update(dict.fromkeys(outcome.flags, 1))
+        if outcome.flags:  # Counter.update is Python code even when there is nothing to add
+            self.by_reason.update(dict.fromkeys(outcome.flags, 1))
         for group in self._groups(outcome.problem):
             group.responses += 1
             group.accepted += accepted
