@@ -143,7 +143,9 @@ def select_samples(
     reported as ``no_response``.
     Returns the train rows, the reject rows and one outcome per candidate.
     """
-    ordered = sorted(candidates, key=lambda c: (c.response.sample, c.request.id))
+    ordered = (
+        candidates if len(candidates) == 1 else sorted(candidates, key=lambda c: (c.response.sample, c.request.id))
+    )
     rows: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     outcomes: list[SampleOutcome] = []

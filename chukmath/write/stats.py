@@ -123,8 +123,14 @@ class StatsAccumulator:
         self.orphan_keys = 0
 
     def _groups(self, problem: Problem) -> tuple[_Group, _Group]:
-        gen = self.by_generator.setdefault(problem.generator, _Group())
-        diff = self.by_difficulty.setdefault(str(problem.difficulty), _Group())
+        # get-then-insert, not setdefault(key, _Group()): that built a throwaway group on every call
+        gen = self.by_generator.get(problem.generator)
+        if gen is None:
+            gen = self.by_generator[problem.generator] = _Group()
+        key = str(problem.difficulty)
+        diff = self.by_difficulty.get(key)
+        if diff is None:
+            diff = self.by_difficulty[key] = _Group()
         return gen, diff
 
     def add_problem(self, problem: Problem, written: int = 0) -> None:
