@@ -83,7 +83,9 @@ class Sink:
         self._buf_rejects.extend(dumps_line(row) for row in result.rejects)
         self.stats.add_result(problem, result)
         c = self.counters
-        c.verified += sum(1 for o in result.outcomes if o.verdict is not None)
+        for outcome in result.outcomes:
+            if outcome.verdict is not None:
+                c.verified += 1
         c.accepted += len(result.rows)
         if len(self._buf_problems) + len(self._buf_train) + len(self._buf_rejects) >= self.flush_every:
             self.flush()

@@ -8,6 +8,7 @@ of the expression.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Mapping
 
@@ -20,34 +21,24 @@ BUILTIN_MODEL = "chukmath-builtin-1"
 Tracer = Callable[[Problem], str]
 
 
-def _equation(problem: Problem) -> str:
-    from chukmath.teach.traces.equations import linear_equation_trace
+def _lazy(module: str, name: str) -> Tracer:
+    """A tracer that imports ``module`` on its first call only (an import statement per sample costs ~1 µs)."""
+    resolved: list[Tracer] = []
 
-    return linear_equation_trace(problem)
+    def trace(problem: Problem) -> str:
+        if not resolved:
+            resolved.append(getattr(importlib.import_module(module), name))
+        return resolved[0](problem)
 
-
-def _system(problem: Problem) -> str:
-    from chukmath.teach.traces.equations import linear_system_trace
-
-    return linear_system_trace(problem)
-
-
-def _quadratic(problem: Problem) -> str:
-    from chukmath.teach.traces.quadratic import quadratic_trace
-
-    return quadratic_trace(problem)
+    trace.__name__ = trace.__qualname__ = name
+    return trace
 
 
-def _number_theory(problem: Problem) -> str:
-    from chukmath.teach.traces.number_theory import number_theory_trace
-
-    return number_theory_trace(problem)
-
-
-def _calculus(problem: Problem) -> str:
-    from chukmath.teach.traces.calculus import calculus_trace
-
-    return calculus_trace(problem)
+_equation = _lazy("chukmath.teach.traces.equations", "linear_equation_trace")
+_system = _lazy("chukmath.teach.traces.equations", "linear_system_trace")
+_quadratic = _lazy("chukmath.teach.traces.quadratic", "quadratic_trace")
+_number_theory = _lazy("chukmath.teach.traces.number_theory", "number_theory_trace")
+_calculus = _lazy("chukmath.teach.traces.calculus", "calculus_trace")
 
 
 # Symbolic families import sympy lazily so arithmetic-only runs never pay its import time.

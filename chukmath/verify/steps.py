@@ -283,6 +283,8 @@ def _may_hold_claim(line: str) -> bool:
 
 
 def _number(text: str) -> int | Fraction:
+    if text.isdecimal():  # the usual operand: the stripping and the checks below would leave it as it is
+        return int(text)
     text = text.strip("() ").replace(" ", "")
     # int() is ~5x cheaper than Fraction(str) (a regex parse), and whole numbers are most claims
     if "/" in text:
