@@ -65,12 +65,14 @@ def language_issues(text: str, language: str = "en") -> list[str]:
         raise ConfigError(
             f"language {language!r} is not supported; use one of {', '.join(sorted(LANGUAGE_SCRIPTS))}"
         )
-    text = _LATEX_CMD.sub(" ", text)
     # Fast path: when every non-ASCII character is script-neutral (×, ÷, −, ², π, ...), every counted letter is
-    # Latin and no word can mix scripts, so the full count below would find exactly this.
-    if all(script_of(c) in _NEUTRAL for c in set(_NON_ASCII.findall(text))):
-        if "LATIN" in scripts:
-            return []
+    # Latin and no word can mix scripts, so the full count below would find exactly this. Removing LaTeX commands
+    # (ASCII only) cannot change which non-ASCII characters there are, so a Latin language is decided before it.
+    neutral = text.isascii() or all(script_of(c) in _NEUTRAL for c in set(_NON_ASCII.findall(text)))
+    if neutral and "LATIN" in scripts:
+        return []
+    text = _LATEX_CMD.sub(" ", text)
+    if neutral:
         letters = len(_ASCII_LETTER.findall(text))
         return [f"reasoning not in {language}: only 0 of {letters} letters in its script"] if letters else []
     counts: dict[str, int] = {}
