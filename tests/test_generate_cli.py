@@ -135,6 +135,11 @@ def test_malformed_recipes_name_file_and_line(tmp_path: Path) -> None:
     top.write_text('name = "x"\ncount = 3\n[[mix]]\ngenerator = "arithmetic"\n')
     assert_error(cli_error("generate", "--recipe", str(top), "-n", "5"), f"{top}:2:", "unknown key 'count'")
 
+    # An unknown table is named by its header's line, and a key inside another table is not mistaken for it.
+    table = tmp_path / "table.toml"
+    table.write_text('name = "x"\n[[mix]]\ngenerator = "arithmetic"\n[extra]\nseed = 1\n[[families]]\n')
+    assert_error(cli_error("generate", "--recipe", str(table), "-n", "5"), f"{table}:4:", "unknown key 'extra'")
+
     assert_error(cli_error("generate", "--recipe", str(tmp_path / "missing.toml"), "-n", "5"),
                           "no such recipe file", "gsm8k_style")
 

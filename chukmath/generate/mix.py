@@ -64,16 +64,21 @@ def _line_of(text: str | None, entry: int | None, key: str | None) -> int | None
     if text is None:
         return None
     lines = text.splitlines()
-    block, header_line = -1, None
+    block, header_line, top_level = -1, None, True
     for number, line in enumerate(lines, 1):
         if _HEADER.match(line):
             block += 1
+            top_level = False
             if block == entry:
                 header_line = number
             continue
         if entry is None and _TABLE.match(line):
-            break
-        if block == entry or (entry is None and block == -1):
+            # An unknown top-level key may be a table of its own: ``[extra]`` or ``[[families]]``.
+            if key and re.match(rf"^\s*\[\[?\s*[\"']?{re.escape(key)}[\"']?\s*[\].]", line):
+                return number
+            top_level = False
+            continue
+        if block == entry or (entry is None and top_level):
             if key and re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
                 return number
     return header_line
