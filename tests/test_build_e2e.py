@@ -140,8 +140,9 @@ def test_different_recipe_is_refused_and_force_replaces(tmp_path):
     message = str(refused.exception)
     assert "different run" in message and "--force" in message and "e2e" in message
     assert (out / "train.jsonl").read_bytes() == train
-    # A flag that changes the dataset is a different run too; one that does not (concurrency) is not.
-    assert _build("--recipe", str(_recipe(tmp_path, count=40)), "--out", str(out), "--count", "41").exit_code != 0
+    # A flag that changes what problem i is (the seed) is a different run too; --count only extends or cuts it.
+    assert _build("--recipe", str(_recipe(tmp_path, count=40)), "--out", str(out), "--seed", "6").exit_code != 0
+    assert (out / "train.jsonl").read_bytes() == train
     forced = _build("--recipe", str(other), "--out", str(out), "--quiet", "--force")
     assert forced.exit_code == 0
     assert (out / "train.jsonl").read_bytes() != train

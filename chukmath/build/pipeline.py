@@ -28,9 +28,9 @@ from chukmath.build.manifest import Manifest, read_manifest
 from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir, RunLock, prepare
-from chukmath.build.sink import Sink
+from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
-from chukmath.errors import OutputError
+from chukmath.errors import InputError, OutputError
 from chukmath.jsonl import AtomicWriter
 from chukmath.records import Problem, Request, Response
 from chukmath.teach.builtin import builtin_response
@@ -263,6 +263,19 @@ async def _run_live(
             drain()
 
 
+def _legacy_fingerprint(recipe: BuildRecipe, run: RunDir, hashes: dict[str, str]) -> frozenset[str]:
+    """The old-style fingerprint (count included) of the run in ``run``, when it is this recipe's."""
+    if not run.manifest.exists():
+        return frozenset()
+    try:
+        old_count = read_manifest(run.manifest).get("recipe", {}).get("count")
+    except InputError:
+        return frozenset()  # prepare() reports a damaged manifest
+    if not isinstance(old_count, int) or isinstance(old_count, bool):
+        return frozenset()
+    return frozenset({recipe.model_copy(update={"count": old_count}).legacy_fingerprint(hashes)})
+
+
 def _first_error(group: BaseExceptionGroup) -> BaseException:
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
@@ -289,7 +302,7 @@ def _manifest_for(
         first = manifest.runs[0].get("started_unix") if manifest.runs else None
         if isinstance(first, int | float):
             manifest.started = float(first)
-    manifest.runs.append({"started_unix": time.time(), "command": command})
+    manifest.runs.append({"started_unix": time.time(), "command": command, "count": recipe.count})
     return manifest
 
 
@@ -329,7 +342,14 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     from chukmath.write.stats import StatsAccumulator
 
     with RunLock(RunDir(root)):
-        run, resuming = prepare(root, fingerprint=fingerprint, name=recipe.name, force=options.force)
+        legacy = _legacy_fingerprint(recipe, RunDir(root), hashes)
+        run, resuming = prepare(
+            root, fingerprint=fingerprint, name=recipe.name, force=options.force, also_same=legacy
+        )
+        if resuming:
+            # A smaller count than the last run's: the dataset of the first ``count`` problems. The journal keeps
+            # every answer, so raising the count again asks nothing twice.
+            trim_lines(run.problems, recipe.count)
         manifest = _manifest_for(recipe, run, resuming, fingerprint, hashes, options.command)
         manifest.write(run.manifest)
         if recipe.teacher.kind == "batch":

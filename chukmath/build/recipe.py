@@ -120,11 +120,25 @@ class BuildRecipe(_Strict):
         return [{k: v for k, v in entry.items() if k != "template"} for entry in self.mix]
 
     def fingerprint(self, template_hashes: dict[str, str]) -> str:
-        """Hash of everything that decides the dataset's content; operational settings are left out."""
+        """Hash of everything that decides what problem *i* and its sample look like.
+
+        ``count`` is left out: problem *i* is a pure function of (recipe, seed, i), so a run at another count is
+        the same run made longer or shorter, and may reuse every answer the journal holds. Operational settings
+        (concurrency, timeouts, endpoint address) and the description are left out too.
+        """
+        return content_hash(self._identity(template_hashes, with_count=False))
+
+    def legacy_fingerprint(self, template_hashes: dict[str, str]) -> str:
+        """The fingerprint of run directories made before ``count`` left it (so they still resume)."""
+        return content_hash(self._identity(template_hashes, with_count=True))
+
+    def _identity(self, template_hashes: dict[str, str], *, with_count: bool) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         data["teacher"] = {k: v for k, v in data["teacher"].items() if k not in OPERATIONAL_TEACHER_KEYS}
         data.pop("description", None)
-        return content_hash({"recipe": data, "templates": dict(sorted(template_hashes.items()))})
+        if not with_count:
+            data.pop("count", None)
+        return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
 
     def with_overrides(self, **overrides: Any) -> BuildRecipe:
         """A copy with command-line overrides applied (``None`` means not given); re-validated."""

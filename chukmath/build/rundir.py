@@ -69,18 +69,21 @@ class RunDir:
         return final.with_name(final.name + ".partial")
 
 
-def prepare(root: str | Path, *, fingerprint: str, name: str, force: bool) -> tuple[RunDir, bool]:
+def prepare(
+    root: str | Path, *, fingerprint: str, name: str, force: bool, also_same: frozenset[str] = frozenset()
+) -> tuple[RunDir, bool]:
     """Make ``root`` ready for a run with ``fingerprint``; returns ``(rundir, resuming)``.
 
-    A directory holding another run (different fingerprint) or unrelated files is refused unless ``force``;
-    with ``force`` only the run's own files are removed, nothing else the user keeps there.
+    A directory holding another run (a fingerprint that is neither ``fingerprint`` nor one of ``also_same``) or
+    unrelated files is refused unless ``force``; with ``force`` only the run's own files are removed, nothing else
+    the user keeps there.
     """
     run = RunDir(Path(root))
     if run.root.exists() and not run.root.is_dir():
         raise OutputError(f"{run.root}: exists and is not a directory; choose another --out")
     if run.manifest.exists():
         old = None if force else read_manifest(run.manifest)
-        if old is not None and old["fingerprint"] == fingerprint:
+        if old is not None and (old["fingerprint"] == fingerprint or old["fingerprint"] in also_same):
             return run, True
         if old is not None:
             raise OutputError(

@@ -36,6 +36,30 @@ def count_lines(path: Path) -> tuple[int, bytes]:
     return lines, tail
 
 
+def trim_lines(path: Path, keep: int) -> int:
+    """Cut ``path`` after its first ``keep`` complete lines (nothing when it has fewer); returns the lines cut."""
+    if not path.exists():
+        return 0
+    repair_torn_tail(path)
+    seen = 0
+    offset = 0
+    with path.open("r+b") as fh:
+        while block := fh.read(1 << 20):
+            newlines = block.count(b"\n")
+            if seen + newlines <= keep:
+                seen += newlines
+                offset += len(block)
+                continue
+            cut = offset
+            for _ in range(keep - seen):
+                cut = block.index(b"\n", cut - offset) + 1 + offset
+            rest = newlines - (keep - seen)
+            rest += fh.read().count(b"\n")
+            fh.truncate(cut)
+            return rest
+    return 0
+
+
 class Sink:
     """Ordered, batched output of one run. ``emit`` takes problems strictly in index order."""
 

@@ -16,8 +16,10 @@ BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to e
 
 Generates the problems, renders the prompts, asks the teacher, verifies every answer and writes train.jsonl,
 rejects.jsonl, stats.json, manifest.json and a README.md dataset card into OUT. Running the same command again
-resumes: nothing already answered is asked again and the files come out as from an unbroken run. OUT holding a
-different run is refused (use --force to replace it). Options given here override the recipe. Exit code 1 means
+resumes: nothing already answered is asked again and the files come out as from an unbroken run. A larger --count
+extends the run in OUT and a smaller one cuts it to the first N problems; answers already bought are always reused.
+OUT holding a different run (another mix, seed, template, teacher or model) is refused (use --force to replace
+it). Options given here override the recipe. Exit code 1 means
 some answers failed after their retries (they are in the journal as errors): run the same command again to retry.
 
 Example: chukmath build --recipe datasets/demo.toml --out datasets/demo
@@ -33,11 +35,11 @@ def build_command(
     recipe: Annotated[Path, typer.Option("--recipe", "-r", help="Build recipe (TOML), e.g. datasets/demo.toml.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create or resume.")],
     count: Annotated[
-        int | None, typer.Option("--count", "-n", min=1, help="Number of problems (overrides the recipe).")
+        int | None, typer.Option("--count", "-n", min=1, help="Number of problems (overrides the recipe; raising it extends an existing run).")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
     teacher: Annotated[
-        str | None, typer.Option("--teacher", help="Teacher kind: builtin or openai (overrides).")
+        str | None, typer.Option("--teacher", help="Teacher kind: builtin, openai or batch (overrides).")
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Teacher model name (overrides).")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL (overrides).")] = None,
