@@ -352,3 +352,67 @@ def test_problem_text_is_data_not_template_code() -> None:
     )
     content = TemplateLibrary().get("answer_blind").render(tricky)[0]["content"]
     assert "Problem: What is {{ 7 * 7 }} {% raw %}? {{ ''.__class__ }}\n" in content
+
+
+SECRET = Problem(
+    id="word_problem-7-8",
+    generator="word_problem",
+    difficulty=2,
+    seed=7,
+    index=8,
+    question="A tank holds 98 litres more than 1,000 litres. How much does it hold?",
+    expression="1000 + 98",
+    answer="1098",
+    meta={"unit": "litres", "answer_decimal": "1098.0", "answer_words": "one thousand ninety-eight"},
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ problem }}\n",
+        "{{ problem | tojson }}\n",
+        "{{ meta }} {{ meta | tojson }}\n",
+        "{% for key, value in problem | dictsort %}{{ key }}={{ value }} {% endfor %}\n",
+        "{% for key in problem %}{{ key }} {% endfor %}{{ problem.values() | list }}\n",
+        "{% for key in meta %}{{ meta[key] }} {% endfor %}\n",
+    ],
+)
+def test_answer_blind_template_cannot_reach_the_answer_through_problem_or_meta(tmp_path: Path, body: str) -> None:
+    # An override of answer_blind that prints the whole record must still not show the answer: the context of a
+    # reveals_answer = false template does not hold it.
+    write_template(tmp_path, "answer_blind", body, variables='["problem", "meta"]', reveals="false")
+    library = TemplateLibrary([tmp_path])
+    content = library.get("answer_blind").render(SECRET)[0]["content"]
+    assert "1098" not in content and "one thousand" not in content
+    assert "litres" in content or "A tank" in content or "unit" in content
+    assert SECRET.meta["answer_decimal"] == "1098.0"  # the problem itself is untouched
+
+
+def test_builtin_answer_blind_never_contains_the_answer() -> None:
+    messages = TemplateLibrary().get("answer_blind").render(SECRET)
+    assert "1098" not in "\n".join(m["content"] for m in messages)
+    assert "Problem: A tank holds 98 litres" in messages[0]["content"]
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("{{ question }}\n{{ answer }}\n", 8),
+        ("{{ question }}\n\n{% if answer is defined %}x{% endif %}\n", 9),
+        ("{{ problem.answer }}\n", 7),
+        ("{{ problem['answer'] }}\n", 7),
+        ("{{ meta.answer_decimal }}\n", 7),
+        ("{{ problem.meta.answer_decimal }}\n", 7),
+    ],
+)
+def test_answer_blind_template_reading_the_answer_fails_at_load_naming_the_line(
+    tmp_path: Path, body: str, line: int
+) -> None:
+    write_template(tmp_path, "blind", body, variables='["question", "answer", "problem", "meta"]', reveals="false")
+    with pytest.raises(TemplateFileError, match=rf"blind\.jinja:{line}: reveals_answer = false but") as info:
+        TemplateLibrary([tmp_path]).get("blind")
+    assert info.value.line == line
+    # The same template is fine when it declares that it reveals the answer.
+    write_template(tmp_path, "open", body, variables='["question", "answer", "problem", "meta"]')
+    TemplateLibrary([tmp_path]).get("open").render(SECRET)

@@ -65,12 +65,18 @@ def test_missing_tags_are_warnings_only(tmp_path: Path) -> None:
     ]
 
 
-def test_answer_shown_by_an_answer_blind_template_is_a_warning(tmp_path: Path) -> None:
-    body = f"{TAGS}\n{{{{ question }}}}\n(hint: {{{{ problem.answer }}}})\n"
-    path = write(tmp_path, "leaky", front("leaky", variables='["question", "problem"]', reveals="false") + body)
+def test_answer_read_by_an_answer_blind_template_is_an_error_on_each_line(tmp_path: Path) -> None:
+    body = (
+        f"{TAGS}\n{{{{ question }}}}\n(hint: {{{{ problem.answer }}}})\n{{{{ answer }}}}\n"
+        "{{ problem.meta.answer_decimal }}\n"
+    )
+    variables = '["question", "problem", "answer"]'
+    path = write(tmp_path, "leaky", front("leaky", variables=variables, reveals="false") + body)
     code, lines = lint(str(path))
-    assert code == 0
-    assert f"{path}:9: warning: reveals_answer = false but the template shows the answer to the teacher" in lines
+    assert code == 1
+    errors = [line for line in lines if ": error: " in line]
+    assert [line.split(": error: ")[0] for line in errors] == [f"{path}:9", f"{path}:10", f"{path}:11"]
+    assert all("reveals_answer = false but the template reads the answer" in line for line in errors)
 
 
 def test_declared_variables_must_match_use(tmp_path: Path) -> None:

@@ -45,10 +45,21 @@ def answer_lines(ast: nodes.Template) -> list[int]:
     lines = [n.lineno for n in ast.find_all(nodes.Name) if n.name == "answer" and n.ctx == "load"]
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         key = node.attr if isinstance(node, nodes.Getattr) else const_str(node.arg)
-        base = node.node
-        if key and isinstance(base, nodes.Name) and base.name in ("problem", "meta") and key.startswith("answer"):
+        if key and is_answer_key(key) and _root_name(node) in ("problem", "meta"):
             lines.append(node.lineno)
-    return lines
+    return sorted(lines)
+
+
+def _root_name(node: nodes.Node) -> str | None:
+    """The variable an attribute/item chain starts from (``problem`` for ``problem.meta.answer_decimal``)."""
+    while isinstance(node, nodes.Getattr | nodes.Getitem):
+        node = node.node
+    return node.name if isinstance(node, nodes.Name) else None
+
+
+def is_answer_key(key: str) -> bool:
+    """Whether a problem or meta key carries the answer (``answer``, ``answer_decimal``, ...)."""
+    return key.startswith("answer")
 
 
 def const_str(node: nodes.Node) -> str | None:

@@ -14,7 +14,7 @@ from chukmath.records import Problem
 from chukmath.render.checks import answer_lines, static_errors, used_variables
 from chukmath.render.environment import TEMPLATE_VARIABLES, make_environment
 from chukmath.render.source import DEFAULT_TAGS, TemplateFileError, TemplateSource, parse_template_source
-from chukmath.render.template import PromptTemplate, TemplateRenderError
+from chukmath.render.template import ANSWER_BLIND_MESSAGE, PromptTemplate, TemplateRenderError
 
 Severity = Literal["error", "warning"]
 
@@ -102,15 +102,8 @@ def _check_sections(source: TemplateSource) -> list[LintIssue]:
     for name in meta.variables:
         if name not in used:
             issues.append(LintIssue(path, source.meta_line, "warning", f"front matter lists {name!r} but it is unused"))
-    if not meta.reveals_answer and answer_uses:
-        issues.append(
-            LintIssue(
-                path,
-                min(answer_uses),
-                "warning",
-                "reveals_answer = false but the template shows the answer to the teacher",
-            )
-        )
+    if not meta.reveals_answer:
+        issues.extend(LintIssue(path, line, "error", ANSWER_BLIND_MESSAGE) for line in sorted(set(answer_uses)))
     return issues
 
 

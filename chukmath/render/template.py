@@ -12,7 +12,7 @@ from jinja2 import Template, TemplateSyntaxError, nodes
 from chukmath.errors import ConfigError, TemplateError
 from chukmath.hashing import content_hash
 from chukmath.records import Message, Problem
-from chukmath.render.checks import static_errors
+from chukmath.render.checks import answer_lines, is_answer_key, static_errors
 from chukmath.render.environment import make_environment
 from chukmath.render.source import TemplateFileError, TemplateMeta, TemplateSource, parse_template_source
 
@@ -20,8 +20,26 @@ from chukmath.render.source import TemplateFileError, TemplateMeta, TemplateSour
 _ENV = make_environment()
 
 
-def problem_context(problem: Problem) -> dict[str, Any]:
-    """The variables a template sees for ``problem`` (see TEMPLATE_VARIABLES)."""
+def problem_context(problem: Problem, reveals_answer: bool = True) -> dict[str, Any]:
+    """The variables a template sees for ``problem`` (see TEMPLATE_VARIABLES).
+
+    With ``reveals_answer=False`` (an answer-blind template) the answer is not in the context at all: no
+    ``answer``, no ``problem.answer``, and no ``meta`` key that reveals it (``answer``, ``answer_*``), so no
+    expression (``{{ problem }}``, ``{{ meta | tojson }}``, a loop over ``problem.items()``) can show it.
+    """
+    if not reveals_answer:
+        meta = {k: v for k, v in problem.meta.items() if not is_answer_key(k)}
+        record = problem.to_dict()
+        del record["answer"]
+        record["meta"] = meta
+        return {
+            "question": problem.question,
+            "expression": problem.expression,
+            "generator": problem.generator,
+            "difficulty": problem.difficulty,
+            "meta": meta,
+            "problem": record,
+        }
     return {
         "question": problem.question,
         "expression": problem.expression,
@@ -31,6 +49,12 @@ def problem_context(problem: Problem) -> dict[str, Any]:
         "meta": problem.meta,
         "problem": problem.to_dict(),
     }
+
+
+ANSWER_BLIND_MESSAGE = (
+    "reveals_answer = false but the template reads the answer (answer, problem.answer or meta.answer*): "
+    "an answer-blind template is rendered without it; remove it, or set reveals_answer = true"
+)
 
 
 class TemplateRenderError(TemplateError):
@@ -121,6 +145,8 @@ class PromptTemplate:
         except TemplateSyntaxError as exc:
             raise TemplateFileError(self.source_path, exc.lineno, f"syntax error: {exc.message}") from None
         errors = static_errors(ast)
+        if not self.meta.reveals_answer:
+            errors = sorted(errors + [(line, ANSWER_BLIND_MESSAGE) for line in answer_lines(ast)])
         if errors:
             line, message = errors[0]
             raise TemplateFileError(self.source_path, line, message)
@@ -130,7 +156,7 @@ class PromptTemplate:
 
     def render(self, problem: Problem, system: str | None = None) -> list[Message]:
         """The chat messages for ``problem``; ``system`` replaces the template's system message or is prepended."""
-        context = problem_context(problem)
+        context = problem_context(problem, self.meta.reveals_answer)
         messages: list[Message] = []
         try:
             for section in self._sections:
