@@ -416,3 +416,29 @@ def test_answer_blind_template_reading_the_answer_fails_at_load_naming_the_line(
     # The same template is fine when it declares that it reveals the answer.
     write_template(tmp_path, "open", body, variables='["question", "answer", "problem", "meta"]')
     TemplateLibrary([tmp_path]).get("open").render(SECRET)
+
+
+# What the issue asks every built-in prompt to tell the teacher, as phrases its rendered text must contain
+# (lower case): restate inside <think>, operator-precedence order, plain language, a re-check, <answer>,
+# only the clean result in <verifier_answer>, all reasoning inside <think>.
+COMMON = ["start with <think>", "restate the problem in your own words", "operator precedence",
+          "plain language", "in <answer>...</answer>", "all of your reasoning inside <think>...</think>"]  # fmt: skip
+INSTRUCTIONS = {
+    "step_by_step": [*COMMON, "re-check the steps", "only the clean result in <verifier_answer>"],
+    "self_reflection": [*COMMON, "verification pass", "recompute", "never mention, apologise for or point out an "
+                        "earlier mistake", "only the clean result in <verifier_answer>"],
+    "answer_blind": [*COMMON, "re-check your steps", "only the clean, exact result in <verifier_answer>"],
+    "word_problem": [*COMMON, "re-check that the result", "unit", "only the number, without the unit or any words, "
+                     "in <verifier_answer>"],
+    "tutor_system": ["<think>", "restate the problem in your own words", "operator-precedence order", "plain-language",
+                     "a re-check of the steps", "<answer>the final answer", "<verifier_answer>only the clean result",
+                     "all reasoning goes inside <think>...</think>"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(INSTRUCTIONS))
+def test_every_builtin_prompt_carries_each_instruction_of_the_issue(name: str) -> None:
+    problem = WORD if name == "word_problem" else ARITH
+    text = "\n".join(m["content"] for m in TemplateLibrary().get(name).render(problem)).lower()
+    missing = [phrase for phrase in INSTRUCTIONS[name] if phrase not in text]
+    assert not missing, (name, missing)
