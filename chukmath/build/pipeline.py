@@ -195,6 +195,9 @@ def _run_sync(
             display.update()
 
 
+_LIVE_TICK_S = 0.5
+
+
 async def _run_live(
     recipe: BuildRecipe,
     teacher: Any,
@@ -234,7 +237,16 @@ async def _run_live(
         if slot.missing == 0 and slot.done is not None:
             slot.done.set()
 
+    async def tick() -> None:
+        # With a slow endpoint a flush every ``flush_every`` rows could take minutes, and a stalled head of the
+        # reorder buffer emits nothing at all: write what is finished and redraw the bars on a clock instead.
+        while True:
+            await asyncio.sleep(_LIVE_TICK_S)
+            sink.flush()
+            display.update()
+
     async with teacher, asyncio.TaskGroup() as group:
+        ticker = group.create_task(tick())
         for problem in stages.problems(mix, recipe, 0, recipe.count):
             request = prompting.request(problem)
             counters.generated += 1
@@ -261,6 +273,7 @@ async def _run_live(
             if buffer[0].missing:
                 await buffer[0].done.wait()
             drain()
+        ticker.cancel()
 
 
 def _legacy_fingerprint(recipe: BuildRecipe, run: RunDir, hashes: dict[str, str]) -> frozenset[str]:

@@ -128,6 +128,10 @@ class Sink:
         if self._buf_rejects:
             self._rejects.write(b"".join(self._buf_rejects))
             self._buf_rejects.clear()
+        # Whole lines reach the .partial files now, not when Python's buffer fills: `tail -f` sees every flush.
+        for fh in (self._train, self._rejects):
+            if not fh.closed:
+                fh.flush()
 
     def finish(self) -> None:
         """Flush, make the partial files durable and rename them into place."""
