@@ -17,7 +17,7 @@ from chukmath.errors import InputError
 from chukmath.generate.sympy_diff import fast_diff
 from chukmath.records import Problem
 from chukmath.safe_expr import parse_expression, to_sympy
-from chukmath.teach.traces.calculus_fast import fast_calculus_trace
+from chukmath.teach.traces.calculus_fast import fast_calculus_trace, integrate_back_check
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
 from chukmath.teach.traces.linear import to_fraction
 
@@ -149,9 +149,7 @@ def derivative_trace(problem: Problem, derivative: Any) -> str:
         back = sympy.Poly(result, x).integrate().as_expr()
         if sympy.expand(back - f).has(x):
             raise AssertionError(f"problem {problem.id}: integrating back does not recover {f}")
-        think.append(
-            f"Check: integrating {show(result)} term by term gives {show(back)}, which is {show(f)} up to a constant."
-        )
+        think.append(integrate_back_check(show(result), show(back), show(f)))
     think.append(f"So the derivative is {show(result)}.")
     return assemble(think, f"The answer is {show(result)}.", str(result))
 

@@ -102,12 +102,16 @@ def _derivative(f_text: str, terms: Terms) -> str:
     if len(terms) > 1:
         think.append(f"Adding the pieces gives {_show(result)}.")
     back = symstr.polynomial([(c, n) for c, n in terms if n])
-    think.append(
-        f"Check: integrating {_show(result)} term by term gives {_show(back)}, which is {_show(f_text)} up to a "
-        "constant."
-    )
+    think.append(integrate_back_check(_show(result), _show(back), _show(f_text)))
     think.append(f"So the derivative is {_show(result)}.")
     return assemble(think, f"The answer is {_show(result)}.", result)
+
+
+def integrate_back_check(result: str, back: str, f: str) -> str:
+    """The check line of a derivative; "gives -5*x^2, which is -5*x^2 up to a constant" only says it twice."""
+    if back == f:
+        return f"Check: integrating {result} term by term gives back {f}."
+    return f"Check: integrating {result} term by term gives {back}, which is {f} up to a constant."
 
 
 def _power_rule(c: Fraction, n: Fraction, term: str, piece: str, think: list[str]) -> None:

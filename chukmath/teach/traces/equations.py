@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from chukmath.errors import InputError
 from chukmath.records import Problem
+from chukmath.teach.traces.brackets import Side, Unsupported, equation_sides_as_written, evaluate_side, expand_side
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
 from chukmath.teach.traces.linear import linear_text, term_text
 from chukmath.teach.traces.polynomial import coefficient as coefficient_of
@@ -58,6 +59,20 @@ def _evaluate_side(
     return lines, total
 
 
+def _written_sides(expr: str, name: str, where: str) -> tuple[Side, Side] | None:
+    """The sides as written when both can be multiplied out and evaluated step by step, else None."""
+    sides = equation_sides_as_written(expr, where)
+    if sides is None:
+        return None
+    try:
+        for side in sides:
+            expand_side(side, name, expr)
+            evaluate_side(side, name, 1, expr)
+    except Unsupported:
+        return None
+    return sides
+
+
 def linear_equation_trace(problem: Problem) -> str:
     """Isolate the unknown step by step, then substitute back into both sides as the check."""
     where = f"problem {problem.id}"
@@ -73,9 +88,22 @@ def linear_equation_trace(problem: Problem) -> str:
         raise InputError(f"{where}: {problem.expression!r} is not linear in {name}")
     a1, b1 = _plain(coefficient_of(lhs, name)), _plain(coefficient_of(lhs, None))
     a2, b2 = _plain(coefficient_of(rhs, name)), _plain(coefficient_of(rhs, None))
-    think = [f"We need to solve for {name}: {linear_text([a1], [name], b1)} = {linear_text([a2], [name], b2)}."]
-    if "(" in problem.expression.strip()[3:-1]:
-        think.append("(That is the equation with the brackets multiplied out and like terms collected.)")
+    collected = f"{linear_text([a1], [name], b1)} = {linear_text([a2], [name], b2)}"
+    written = _written_sides(problem.expression, name, where) if "(" in problem.expression[3:-1] else None
+    if written is None:
+        think = [f"We need to solve for {name}: {collected}."]
+        if "(" in problem.expression[3:-1]:
+            think.append("(That is the equation with the brackets multiplied out and like terms collected.)")
+    else:
+        think = [f"We need to solve for {name}: {written[0].text()} = {written[1].text()}."]
+        for side, label in zip(written, ("left", "right"), strict=True):
+            lines, coefficient, constant = expand_side(side, name, problem.expression)
+            if lines:
+                think.append(f"Simplify the {label} side:")
+                think.extend(lines)
+            if (coefficient, constant) != ((a1, b1) if label == "left" else (a2, b2)):
+                raise AssertionError(f"{where}: multiplying out the {label} side gave another polynomial")
+        think.append(f"So the equation is {collected}.")
     a, b, c = a1, b1, b2
     if a2 != 0:
         verb = f"Subtract {term_text(a2, name)} from" if a2 > 0 else f"Add {term_text(-a2, name)} to"
@@ -97,13 +125,22 @@ def linear_equation_trace(problem: Problem) -> str:
         line, quotient = step(c, OP_DIV, a)
         think.append(line)
         solution = quotient
-    think.append(f"{name} = {num(solution)}")
+    final = f"{name} = {num(solution)}"
+    if think[-1] != final:
+        # With a coefficient of 1 the last step already reads "x = 3"; saying it twice reads like a slip.
+        think.append(final)
     think.append(f"Check: substitute {name} = {num(solution)} into both sides of the original equation.")
-    left_lines, left = _evaluate_side([a1], [solution], b1)
-    right_lines, right = _evaluate_side([a2], [solution], b2)
-    think.append(f"Left side: {linear_text([a1], [name], b1)}")
+    if written is None:
+        left_lines, left = _evaluate_side([a1], [solution], b1)
+        right_lines, right = _evaluate_side([a2], [solution], b2)
+        left_text, right_text = linear_text([a1], [name], b1), linear_text([a2], [name], b2)
+    else:
+        left_lines, left = evaluate_side(written[0], name, solution, problem.expression)
+        right_lines, right = evaluate_side(written[1], name, solution, problem.expression)
+        left_text, right_text = written[0].text(), written[1].text()
+    think.append(f"Left side: {left_text}")
     think.extend(left_lines)
-    think.append(f"Right side: {linear_text([a2], [name], b2)}")
+    think.append(f"Right side: {right_text}")
     think.extend(right_lines)
     if left != right:
         raise AssertionError(f"{where}: substitution check failed ({left} != {right})")
@@ -153,9 +190,11 @@ def linear_system_trace(problem: Problem) -> str:
     think.append("Back-substitute from the last equation up.")
     for i in range(n - 1, -1, -1):
         rest = rows[i][-1]
-        for k in range(i + 1, n):
-            if rows[i][k] == 0:
-                continue
+        known = [k for k in range(i + 1, n) if rows[i][k] != 0]
+        if known:
+            put = ", ".join(f"{names[k]} = {num(values[k])}" for k in known)
+            think.append(f"Put {put} into {labels[i]}: {_row_text(rows[i], names)}.")
+        for k in known:
             product: Number = values[k]
             if rows[i][k] != 1:
                 line, product = step(rows[i][k], OP_MUL, values[k])
@@ -164,11 +203,17 @@ def linear_system_trace(problem: Problem) -> str:
             think.append(line)
         value: Number = rest
         if rows[i][i] != 1:
-            think.append(f"{term_text(rows[i][i], names[i])} = {num(rest)}")
+            isolated = f"{term_text(rows[i][i], names[i])} = {num(rest)}"
+            # The last row after elimination already reads "(2)' 3y = 6" just above: no need to say it again.
+            if not any(line.endswith(f" {isolated}") for line in think[-2:]):
+                think.append(isolated)
+            think.append(f"Divide both sides by {num(rows[i][i])}:")
             line, value = step(rest, OP_DIV, rows[i][i])
             think.append(line)
         values[i] = _plain(value)
-        think.append(f"{names[i]} = {num(values[i])}")
+        final = f"{names[i]} = {num(values[i])}"
+        if not any(line == final or line.endswith(f" {final}") for line in think[-2:]):
+            think.append(final)
     think.append("Check every original equation with these values.")
     for i, row in enumerate(original):
         lines, total = _evaluate_side(row[:-1], values, 0)

@@ -100,7 +100,14 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
         lines.append(f"Any number to the power 0 is 1, and 1 mod {m} is 1.")
         return 1 % m
     bits = [1 << i for i in range(exponent.bit_length()) if exponent >> i & 1]
-    lines.append(f"Write {exponent} as {' + '.join(map(str, bits))} and square repeatedly, reducing mod {m} each time.")
+    if exponent == 1:
+        lines.append(f"The exponent is 1, so {base}^1 leaves the same remainder as {base}.")
+    elif len(bits) == 1:
+        lines.append(f"{exponent} is a power of 2, so square repeatedly, reducing mod {m} each time.")
+    else:
+        lines.append(
+            f"Write {exponent} as {' + '.join(map(str, bits))} and square repeatedly, reducing mod {m} each time."
+        )
     squares = [r]
     power = 1
     while power * 2 <= exponent:
@@ -112,7 +119,9 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
         lines.append(f"So {base}^{power} leaves remainder {reduced} mod {m}.")
         squares.append(reduced)
     result: int | None = None
-    lines.append("Multiply the remainders of the powers that make up the exponent:")
+    if len(bits) > 1:
+        powers = " and ".join(f"{base}^{bit}" for bit in bits)
+        lines.append(f"{base}^{exponent} is the product of {powers}; multiply their remainders:")
     for i, square in enumerate(squares):
         if not exponent >> i & 1:
             continue
@@ -159,7 +168,8 @@ def divisor_count(n: int, lines: list[str]) -> int:
     factors = _factor(n, lines)
     lines.append("A divisor picks each prime's exponent from 0 up to its exponent, so multiply (exponent + 1):")
     total = 1
-    for index, (_, count) in enumerate(factors):
+    for index, (prime, count) in enumerate(factors):
+        lines.append(f"The prime {prime} has exponent {count}:")
         line, plus_one = step(count, OP_ADD, 1)
         lines.append(line)
         if index == 0:
@@ -181,6 +191,8 @@ def divisor_sigma(n: int, lines: list[str]) -> int:
     lines.append("The divisor sum is the product, over the primes, of 1 + p + ... + p^e:")
     total = 1
     for index, (prime, count) in enumerate(factors):
+        terms = " + ".join(["1", *(str(prime) if e == 1 else f"{prime}^{e}" for e in range(1, count + 1))])
+        lines.append(f"For the prime {prime}: {terms}")
         power, partial = 1, 1
         for _ in range(count):
             line, power = step(power, OP_MUL, prime) if power != 1 else (None, prime)
@@ -191,6 +203,7 @@ def divisor_sigma(n: int, lines: list[str]) -> int:
         if index == 0:
             total = int(partial)
         else:
+            lines.append("Multiply by the product of the sums before it:")
             line, product = step(total, OP_MUL, partial)
             lines.append(line)
             total = int(product)

@@ -128,7 +128,10 @@ def quadratic_trace(problem: Problem) -> str:
             think.append(f"D is {kind}; simplify the square root by pulling out square factors.")
             if disc.denominator != 1:
                 think.append(step(disc.numerator, OP_MUL, disc.denominator)[0])
-            think.append(step(k * k, OP_MUL, abs(m))[0])
+            if k == 1:
+                think.append(f"{abs(m)} has no square factor other than 1, so its square root stays as it is.")
+            else:
+                think.append(step(k * k, OP_MUL, abs(m))[0])
             think.append(f"So √D is {_root_text(Fraction(0), Fraction(k, disc.denominator), m, '+')}.")
             think.append("Divide its coefficient by |2a|:")
             think.append(step(Fraction(k, disc.denominator), OP_DIV, abs(two_a))[0])
