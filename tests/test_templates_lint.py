@@ -120,3 +120,31 @@ def test_default_targets_include_templates_dirs(tmp_path: Path) -> None:
     code, lines = lint("--templates", str(tmp_path))
     assert code == 1
     assert any(line.startswith(f"{path}:8: error: unknown variable 'questoin'") for line in lines)
+
+
+def test_a_tag_named_only_in_a_comment_or_the_front_matter_still_counts_as_missing(tmp_path: Path) -> None:
+    text = (
+        '{#---\nname = "hidden"\ndescription = "asks for <think>"\nvariables = ["question"]\nreveals_answer = true\n'
+        "---#}\n{# remind the teacher of <verifier_answer> #}\nSolve {{ question }}; reply in <answer>.\n"
+    )
+    path = write(tmp_path, "hidden", text)
+    code, lines = lint(str(path))
+    assert code == 0
+    assert lines == [
+        f"{path}:2: warning: the template never mentions <think>; the teacher will not know to write it",
+        f"{path}:2: warning: the template never mentions <verifier_answer>; the teacher will not know to write it",
+    ]
+
+
+def test_a_folder_without_templates_is_an_error_and_each_file_is_linted_once(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a template")
+    code, lines = lint(str(empty))
+    assert code == 1
+    assert lines == [f"{empty}: error: no *.jinja templates in this folder"]
+    path = write(tmp_path, "twice", front("twice") + "Solve {{ question }}\n")
+    code, lines = lint(str(tmp_path), str(path))
+    assert code == 0
+    assert len(lines) == 3  # the three missing-tag warnings of twice.jinja, once
+    assert all(line.startswith(f"{path}:2: warning: the template never mentions <") for line in lines)

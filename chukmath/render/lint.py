@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from chukmath.render.source import DEFAULT_TAGS, TemplateFileError, TemplateSour
 from chukmath.render.template import ANSWER_BLIND_MESSAGE, PromptTemplate, TemplateRenderError
 
 Severity = Literal["error", "warning"]
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 # Rendered once per linted template to catch what only shows at render time (sandbox violations).
 SAMPLE_PROBLEM = Problem(
@@ -47,17 +49,25 @@ class LintIssue:
 
 
 def template_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand directories to their ``*.jinja`` files; files are kept as given."""
+    """Expand directories to their ``*.jinja`` files; files are kept as given; each file once."""
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(path.glob("*.jinja")) if path.is_dir() else [path])
-    return files
+    return list(dict.fromkeys(files))
 
 
 def lint_paths(paths: Iterable[Path | str]) -> list[LintIssue]:
-    """Lint every template file in ``paths`` (files or directories of ``*.jinja``)."""
-    issues: list[LintIssue] = []
-    for path in template_files(Path(p) for p in paths):
+    """Lint every template file in ``paths`` (files or directories of ``*.jinja``).
+
+    A directory without any ``*.jinja`` file is an error: a check that finds nothing to check must not pass.
+    """
+    targets = [Path(p) for p in paths]
+    issues = [
+        LintIssue(path, 0, "error", "no *.jinja templates in this folder")
+        for path in targets
+        if path.is_dir() and not any(p.is_file() for p in path.glob("*.jinja"))
+    ]
+    for path in template_files(targets):
         issues.extend(lint_file(path))
     return issues
 
@@ -109,8 +119,10 @@ def _check_sections(source: TemplateSource) -> list[LintIssue]:
 
 def _check_tags(source: TemplateSource) -> list[LintIssue]:
     issues = []
+    # What the teacher can see: the message sections without Jinja comments (nor the front matter).
+    shown = _JINJA_COMMENT.sub("", "\n".join(section.text for section in source.sections))
     for tag in dict.fromkeys((*DEFAULT_TAGS, *source.meta.tags)):
-        if f"<{tag}>" not in source.text:
+        if f"<{tag}>" not in shown:
             issues.append(
                 LintIssue(
                     source.path,
