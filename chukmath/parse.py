@@ -1,7 +1,9 @@
 """Parse a teacher's text into ``think``, ``answer`` and ``verifier_answer``, tolerating real-model shapes.
 
 Shapes handled: preamble text before ``<think>``; DeepSeek-R1 output whose opening ``<think>`` was in the
-prompt (only ``</think>`` appears); a response wrapped in a code fence; tag names quoted inside the reasoning
+prompt (only ``</think>`` appears); a response, or everything after its reasoning, wrapped in one code fence
+(tolerated, not a format issue: the fence is markdown around the requested shape, and the dataset writer rebuilds
+the assistant turn from the parts, so the fence never reaches the training data); tag names quoted inside the reasoning
 ("put it in <answer> tags") — the answer tags are only looked for after the reasoning ends; truncation (an
 unclosed ``<think>`` gives the partial think and no answer); and a reasoning model's separate
 ``reasoning_content``. Missing parts are None, never guesses. :func:`format_issues` lists every deviation from the
@@ -29,6 +31,7 @@ class ParsedResponse:
     truncated: bool = False
     think_source: str | None = None  # "content" or "reasoning_content"
     format_issues: tuple[str, ...] = field(default=())
+    fenced: bool = False  # the response (or its part after the reasoning) was wrapped in a code fence
 
 
 def _strip_or_none(text: str | None) -> str | None:
@@ -89,10 +92,12 @@ def parse_response(text: str | None, reasoning_content: str | None = None) -> Pa
         answer = verifier = None
         answer_open = False
     else:
+        rest, tail_fenced = _unfence(rest)  # "<think>..</think> ```<answer>..</verifier_answer>```"
+        fenced = fenced or tail_fenced
         answer, answer_open = _block(rest, "answer")
         verifier, verifier_open = _block(rest, "verifier_answer")
         answer_open = answer_open or verifier_open
-    issues = _format_issues(text, fenced, before, rest, think, unclosed, source)
+    issues = _format_issues(before, rest, think, unclosed, source)
     return ParsedResponse(
         think=_strip_or_none(think),
         answer=_strip_or_none(answer),
@@ -100,6 +105,7 @@ def parse_response(text: str | None, reasoning_content: str | None = None) -> Pa
         truncated=unclosed or answer_open,
         think_source=source,
         format_issues=tuple(issues),
+        fenced=fenced,
     )
 
 
@@ -108,13 +114,12 @@ _STRICT_TAIL = re.compile(
 )
 
 
-def _format_issues(
-    text: str, fenced: bool, before: str, rest: str, think: str | None, unclosed: bool, source: str | None
-) -> list[str]:
-    """Deviations from: <think>…</think> <answer>…</answer> <verifier_answer>…</verifier_answer>, once each."""
+def _format_issues(before: str, rest: str, think: str | None, unclosed: bool, source: str | None) -> list[str]:
+    """Deviations from: <think>…</think> <answer>…</answer> <verifier_answer>…</verifier_answer>, once each.
+
+    ``before`` and ``rest`` are already out of a code fence that wrapped them whole (a tolerated shape).
+    """
     issues: list[str] = []
-    if fenced:
-        issues.append("response is wrapped in a code fence")
     if before.strip():
         issues.append(f"text before <think>: {before.strip()[:60]!r}")
     if think is None or not think.strip():
@@ -133,7 +138,7 @@ def _format_issues(
             issues.append(f"<{tag}> appears {counts[tag]} time(s), </{tag}> {closes[tag]} time(s); expected once each")
     if counts["think"] or closes["think"]:
         issues.append("<think> tags after the reasoning ended")
-    if not issues or all(i.startswith(("text before", "response is wrapped")) for i in issues):
+    if not issues or all(i.startswith("text before") for i in issues):
         m = _STRICT_TAIL.fullmatch(rest)
         if m is None:
             a, v = rest.find("<answer>"), rest.find("<verifier_answer>")
@@ -144,4 +149,6 @@ def _format_issues(
                 issues.append(f"text outside the tags: {outside.strip()[:60]!r}")
         elif _ANY_TAG.search(m.group("a")) or _ANY_TAG.search(m.group("v")):
             issues.append("tags nested inside <answer> or <verifier_answer>")
+        elif not m.group("a").strip():
+            issues.append("empty <answer>")  # an empty <verifier_answer> is the no_verifier_answer reason
     return issues

@@ -24,10 +24,31 @@ def test_r1_missing_opening_think():
     assert p.format_issues == ()
 
 
-def test_whole_response_in_code_fence():
-    p = parse_response("```xml\n" + GOOD + "\n```")
-    assert (p.answer, p.verifier_answer) == ("110", "110")
-    assert p.format_issues == ("response is wrapped in a code fence",)
+def test_whole_response_in_code_fence_is_tolerated():
+    # The fence is markdown around the requested shape; the writer rebuilds the turn, so it is no format issue.
+    for fenced in ("```xml\n" + GOOD + "\n```", "```\n" + GOOD + "\n```\n"):
+        p = parse_response(fenced)
+        assert (p.think, p.answer, p.verifier_answer) == ("85 + 25 = 110", "110", "110")
+        assert p.format_issues == () and p.fenced
+
+
+def test_answer_part_in_code_fence_is_tolerated():
+    text = "<think>85 + 25 = 110</think>\n```\n<answer>110</answer>\n<verifier_answer>110</verifier_answer>\n```"
+    p = parse_response(text)
+    assert (p.think, p.answer, p.verifier_answer) == ("85 + 25 = 110", "110", "110")
+    assert p.format_issues == () and p.fenced
+
+
+def test_fence_that_does_not_wrap_the_whole_part_is_text_outside_the_tags():
+    p = parse_response("<think>r</think>\n<answer>110</answer>\n```\n<verifier_answer>110</verifier_answer>\n```")
+    assert p.answer == "110" and p.verifier_answer == "110"
+    assert any(i.startswith("text outside the tags") for i in p.format_issues)
+
+
+def test_empty_answer_block_is_a_format_issue():
+    p = parse_response("<think>r</think>\n<answer> </answer>\n<verifier_answer>110</verifier_answer>")
+    assert p.answer is None and p.verifier_answer == "110"
+    assert p.format_issues == ("empty <answer>",)
 
 
 def test_tag_names_quoted_in_reasoning_are_not_tags():

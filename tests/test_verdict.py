@@ -44,6 +44,12 @@ def test_each_reason(content, reason, detail):
     assert any(d.startswith(detail) for d in v.details), v.details
 
 
+def test_fenced_response_is_correct_and_empty_answer_is_format():
+    assert verify_response(PROBLEM, respond("```\n" + sample() + "\n```")).verdict == "correct"
+    v = verify_response(PROBLEM, respond(sample(answer="")))
+    assert v.reasons == ["format"] and v.details == ["format: empty <answer>"]
+
+
 def test_finish_reason_length_is_truncated_even_when_complete():
     v = verify_response(PROBLEM, respond(sample(), finish_reason="length"))
     assert v.reasons == ["truncated"] and v.verdict == "truncated"

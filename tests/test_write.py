@@ -116,6 +116,15 @@ def test_selection_keep_first_all_cap_and_duplicates() -> None:
     assert again.rows == everything.rows and again.rejects == everything.rejects
 
 
+def test_fenced_response_is_written_without_its_fence() -> None:
+    ok = trace("2 + 3 = 5", "5", "5")
+    prob, cands = _candidates(["```markdown\n" + ok + "\n```", ok])
+    result = select_samples(prob, cands, Policy.from_spec("all"), SelectOptions(keep="all"))
+    # Accepted under the default policy, rebuilt from its parts: the plain copy after it is a duplicate.
+    assert [o.status for o in result.outcomes] == [WRITTEN, DUPLICATE]
+    assert [row["messages"][-1]["content"] for row in result.rows] == [ok]
+
+
 def test_selection_reports_failed_lines_as_no_response() -> None:
     prob, cands = _candidates([trace("2 + 3 = 5", "5", "5")])
     failed = Response.from_dict(response(cands[0].request.id, 1, None, error={"kind": "timeout", "message": "t"}))
