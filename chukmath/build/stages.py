@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from chukmath.build.recipe import BuildRecipe
-from chukmath.errors import TeacherError
+from chukmath.errors import ConfigError, TeacherError
 from chukmath.generate import generate_mix, parse_mix
 from chukmath.records import Problem, Request
 from chukmath.render import TemplateLibrary
 from chukmath.render.requests import render_request
 from chukmath.teach.builtin import BUILTIN_MODEL
-from chukmath.teach.redact import is_loopback
+from chukmath.teach.redact import check_base_url, is_loopback
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,15 @@ def check_teacher(recipe: BuildRecipe) -> str | None:
         raise TeacherError(f"{where}: 'model' is missing; set model = \"<model name>\" in [teacher] or pass --model")
     if t.kind == "openai" and not t.base_url:
         raise TeacherError(f"{where}: 'base_url' is missing; set it in [teacher] or pass --base-url")
+    if t.base_url:
+        # Before the manifest (which records the recipe) is written: a URL with user:password@ or ?key= in it
+        # would put a secret on disk.
+        check_base_url(t.base_url, where=f"recipe '{recipe.name}' [teacher] base_url")
+    if t.kind == "openai":
+        try:
+            openai_config(recipe, None).validate()
+        except ConfigError as exc:
+            raise ConfigError(f"recipe '{recipe.name}' [teacher]: {exc}") from None
     if not t.api_key_env:
         return ""
     key = os.environ.get(t.api_key_env, "")
@@ -89,8 +98,7 @@ def check_teacher(recipe: BuildRecipe) -> str | None:
 
 def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
     """The live teacher for ``[teacher] kind = "openai"`` (an object with ``async answer(request, sample)``)."""
-    from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
-    from chukmath.teach.retry import RetryPolicy
+    from chukmath.teach.openai_teacher import OpenAITeacher
 
     t = recipe.teacher
     if t.kind != "openai":
@@ -98,7 +106,16 @@ def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
             f"recipe '{recipe.name}': teacher kind '{t.kind}' cannot answer inside build; use kind = \"openai\" "
             'or "builtin"'
         )
-    config = OpenAIConfig(
+    return OpenAITeacher(openai_config(recipe, api_key))
+
+
+def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
+    """The recipe's ``[teacher]`` as the openai teacher's config (``validate()`` checks it without a request)."""
+    from chukmath.teach.openai_teacher import OpenAIConfig
+    from chukmath.teach.retry import RetryPolicy
+
+    t = recipe.teacher
+    return OpenAIConfig(
         base_url=t.base_url,
         model=t.model,
         api_key=api_key or None,
@@ -112,9 +129,6 @@ def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
         rpm=t.rpm or None,
         tpm=t.tpm or None,
     )
-    return OpenAITeacher(config)
-
-
 
 
 def teacher_model(recipe: BuildRecipe) -> str:
