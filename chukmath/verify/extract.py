@@ -42,6 +42,10 @@ _NAMED = re.compile(r"^([a-zA-Z](?:_\{?[a-zA-Z0-9]{1,3}\}?)?)\s*(?:=|:|\\approx|
 _TUPLE_EQ = re.compile(r"^\(\s*([a-zA-Z](?:\s*,\s*[a-zA-Z])+)\s*\)\s*=\s*(.+)$", re.DOTALL)
 _MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in(?![a-zA-Z])|∈)\s*")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?")
+# Digit groups separated by a LaTeX thin space (``1\,100``) or a Unicode thin/no-break space (SI style)
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:(?:\\,|[\u2009\u202f\u00a0])\d{3})+(?![\d,])")
+_GROUP_SPACE = re.compile(r"\\,|[\u2009\u202f\u00a0]")
+_LATEX_SPACE = re.compile(r"(?<!\\)\\[,;:!]")  # \, \; \: \! are spacing, not separators ("\\" is a line break)
 # The two answer shapes the built-in teacher (and many models) write, "The answer is -3/4." and "x = 7", with a
 # plain integer or fraction: every wrapper rule of ``clean`` and every splitting rule of ``extract_items`` leaves
 # them as exactly one item (no bracket, separator, unit letter, thousands comma or ± can occur in them), so they
@@ -196,6 +200,8 @@ def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> l
     text = text.replace("{,}", ",")
     if scalar:
         text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+        text = _SPACED_THOUSANDS.sub(lambda m: _GROUP_SPACE.sub("", m.group(0)), text)
+    text = _LATEX_SPACE.sub(" ", text)
     m = _TUPLE_EQ.match(text)
     if m is not None:  # (x, y) = (3, 2)
         names = [n.strip() for n in m.group(1).split(",")]

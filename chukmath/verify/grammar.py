@@ -89,7 +89,7 @@ _NAMES_BY_LENGTH = sorted({*CONSTANTS, *FUNCTIONS} - {"e", "I"}, key=len, revers
 
 # LaTeX commands that are pure spacing or sizing, dropped before tokenizing.
 _LATEX_NOISE = re.compile(
-    r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|displaystyle|textstyle|,|;|:|!|quad|qquad|\s)(?![a-zA-Z])"
+    r"\\(?:(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|displaystyle|textstyle|quad|qquad)(?![a-zA-Z])|[,;:!\s])"
 )
 _LATEX_OPS = {
     "cdot": "*", "times": "*", "ast": "*", "div": "/", "pi": "pi", "infty": "oo", "mathrm": "", "mathit": "",
