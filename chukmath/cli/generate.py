@@ -35,18 +35,17 @@ def write_problems(run: Run, out: str) -> int:
     # A device or pipe (/dev/null, a FIFO) is written in place: renaming a temp file over it would replace it.
     special = out != "-" and target.exists() and not target.is_file() and not target.is_dir()
     with target.open("wb", buffering=_FLUSH) if special else AtomicWriter(out) as fh:
-        chunk: list[bytes] = []
-        size = 0
+        # Lines are copied into one reused buffer at once: holding thousands of freshly dumped lines in a list
+        # until a flush made the allocator hand pages back and fault them in again (~1 page fault per line).
+        buffer = bytearray()
         for row in run.rows():
-            line = dumps(row, option=opt)
-            chunk.append(line)
-            size += len(line)
+            buffer += dumps(row, option=opt)
             n += 1
-            if size >= _FLUSH:
-                fh.write(b"".join(chunk))
-                chunk, size = [], 0
-        if chunk:
-            fh.write(b"".join(chunk))
+            if len(buffer) >= _FLUSH:
+                fh.write(buffer)
+                buffer.clear()
+        if buffer:
+            fh.write(buffer)
     return n
 
 

@@ -19,7 +19,6 @@ import orjson
 from chukmath.errors import ConfigError
 from chukmath.generate.registry import Family
 from chukmath.generate.rng import Rng
-from chukmath.hashing import content_hash
 from chukmath.records import Problem
 
 # Consecutive rejected candidates after which a stream is declared exhausted (its question space is used up).
@@ -27,6 +26,8 @@ MAX_MISSES = 5000
 MAX_SEED = 2**63 - 1
 _BLOOM_LOG2 = 26  # 2**26 bits = 8 MiB, fixed so that every slice sees the same false positives
 _MASK = (1 << _BLOOM_LOG2) - 1
+_blake2b = hashlib.blake2b
+_dumps = orjson.dumps
 
 
 class SeenQuestions:
@@ -44,7 +45,7 @@ class SeenQuestions:
 
     def add(self, question: str) -> bool:
         """Record ``question``; True if it was not seen before."""
-        h = int.from_bytes(hashlib.blake2b(question.encode(), digest_size=16).digest(), "little")
+        h = int.from_bytes(_blake2b(question.encode(), digest_size=16).digest(), "little")
         bits = self._bits
         a, b, c = h & _MASK, (h >> 40) & _MASK, (h >> 80) & _MASK
         ia, ma = a >> 3, 1 << (a & 7)
@@ -91,6 +92,19 @@ class Stream:
                     f"{self.produced} problems ({MAX_MISSES} candidates in a row were repeats); lower --count, "
                     f"raise --difficulty or widen the config{hint}"
                 )
+
+
+def problem_id(generator: str, difficulty: int, question: str, expression: str, answer: str) -> str:
+    """A problem's id: :func:`chukmath.hashing.content_hash` of these five fields.
+
+    The dict is built with its keys already in sorted order, so dumping it without ``OPT_SORT_KEYS`` gives the
+    same canonical bytes for less work (this runs once per problem).
+    """
+    data = _dumps(
+        {"answer": answer, "difficulty": difficulty, "expression": expression, "generator": generator,
+         "question": question}
+    )
+    return _blake2b(data, digest_size=16).hexdigest()
 
 
 def stream_key(family: Family, config: Any, difficulty: int, seed: int) -> bytes:
@@ -146,10 +160,7 @@ class Run:
             family = stream.family
             name, level = family.name, stream.difficulty
             expression, answer, meta = family.finish(stream.config, payload)
-            pid = content_hash(
-                {"generator": name, "difficulty": level, "question": question, "expression": expression,
-                 "answer": answer}
-            )
+            pid = problem_id(name, level, question, expression, answer)
             yield {"id": pid, "generator": name, "difficulty": level, "seed": seed, "index": i,
                    "question": question, "expression": expression, "answer": answer, "meta": meta}
 

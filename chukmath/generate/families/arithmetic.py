@@ -80,13 +80,17 @@ _P32 = 1 << 32
 
 
 _PREPARED: dict[int, tuple[ArithmeticConfig, tuple[int, int, int, int]]] = {}
+_LAST: list[Any] = [None, (0, 0, 0, 0)]  # the config of the previous draw and its thresholds
 
 
 def _thresholds(cfg: ArithmeticConfig) -> tuple[int, int, int, int]:
     """Chances as 32-bit integer thresholds (power, decimal, negative, parentheses), computed once per config.
 
     Keyed by identity: hashing a frozen dataclass on every draw would cost more than the draw's arithmetic.
+    A run draws from one config over and over, so the previous config is checked first.
     """
+    if _LAST[0] is cfg:
+        return _LAST[1]  # type: ignore[no-any-return]
     entry = _PREPARED.get(id(cfg))
     if entry is None or entry[0] is not cfg:
         t_pow = int(cfg.powers * _P32)
@@ -95,19 +99,14 @@ def _thresholds(cfg: ArithmeticConfig) -> tuple[int, int, int, int]:
         if len(_PREPARED) > 256:
             _PREPARED.clear()
         _PREPARED[id(cfg)] = entry
+    _LAST[0], _LAST[1] = cfg, entry[1]
     return entry[1]
 
 
-def _leaf(cfg: ArithmeticConfig, rng: Rng, t_pow: int, t_dec: int, t_neg: int) -> Node:
-    # One draw decides the kind (low 32 bits), the sign (next 32) and an integer value (the rest).
-    u = rng.below(cfg.max_value << 64)
-    kind, neg = u & 0xFFFFFFFF, ((u >> 32) & 0xFFFFFFFF) < t_neg
-    if kind >= t_dec:
-        text = str((u >> 64) + 1)
-        if neg:
-            return ("-" + text, "-" + text, 5, True, -(u >> 64) - 1, 1)
-        return (text, text, 5, False, (u >> 64) + 1, 1)
-    if kind < t_pow:
+def _leaf(cfg: ArithmeticConfig, rng: Rng, u: int, t_pow: int, t_neg: int) -> Node:
+    # A power or a decimal operand: ``u`` is the operand's first draw (see build_expression), the rest follow.
+    neg = ((u >> 32) & 0xFFFFFFFF) < t_neg
+    if (u & 0xFFFFFFFF) < t_pow:
         base = rng.randint(2, max(2, min(12, cfg.max_value)))
         exp = rng.randint(2, cfg.max_exponent)
         if neg:
@@ -203,29 +202,61 @@ def _flat(leaves: list[Node], ops: list[str], cfg: ArithmeticConfig, rng: Rng, s
 
 def build_expression(cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> tuple[Node | None, list[str]]:
     """A random expression node under ``cfg`` (None when it divides by zero) and the operators drawn."""
-    n = rng.randint(cfg.min_terms, cfg.max_terms)
+    below = rng.below
+    n = cfg.min_terms + below(cfg.max_terms - cfg.min_terms + 1)
     t_pow, t_dec, t_neg, t_par = _thresholds(cfg)
-    leaves = [_leaf(cfg, rng, t_pow, t_dec, t_neg) for _ in range(n)]
+    # One draw per operand decides its kind (low 32 bits), its sign (next 32) and an integer value (the rest);
+    # the common plain integer is built right here, powers and decimals draw more in _leaf.
+    span = cfg.max_value << 64
+    leaves: list[Node] = []
+    for _ in range(n):
+        u = below(span)
+        if (u & 0xFFFFFFFF) < t_dec:
+            leaves.append(_leaf(cfg, rng, u, t_pow, t_neg))
+        elif ((u >> 32) & 0xFFFFFFFF) < t_neg:
+            text = str((u >> 64) + 1)
+            leaves.append(("-" + text, "-" + text, 5, True, -(u >> 64) - 1, 1))
+        else:
+            text = str((u >> 64) + 1)
+            leaves.append((text, text, 5, False, (u >> 64) + 1, 1))
     opchars = cfg.operations
-    below, k = rng.below, len(opchars)
+    k = len(opchars)
     ops = [opchars[below(k)] for _ in range(n - 1)]
     if t_par and below(1 << 32) < t_par:
         return _tree(leaves, ops, 0, n, cfg, rng, sym), ops
     return _flat(leaves, ops, cfg, rng, sym), ops
 
 
+# Each phrase split around its one ``{e}``: concatenation is cheaper than str.format and gives the same text.
+_PHRASE_PARTS = tuple(tuple(p.split("{e}")) for p in _PHRASES)
+_OPERATION_NAMES: dict[str, str] = {}  # operators in drawing order -> the sorted set, as in meta["operations"]
+
+
+def _operation_names(ops: list[str]) -> str:
+    drawn = "".join(ops)
+    names = _OPERATION_NAMES.get(drawn)
+    if names is None:
+        names = "".join(sorted(set(ops)))
+        if len(_OPERATION_NAMES) > 4096:
+            _OPERATION_NAMES.clear()
+        _OPERATION_NAMES[drawn] = names
+    return names
+
+
 def draw(cfg: ArithmeticConfig, rng: Rng) -> tuple[str, Any] | None:
     """One arithmetic candidate: ``(question, (expression, answer, meta))``."""
-    sym = _STYLES[rng.below(2)]
+    below = rng.below
+    sym = _STYLES[below(2)]
     node, ops = build_expression(cfg, rng, sym)
     if node is None:
         return None
     expr, q, _, _, num, den = node
-    question = _PHRASES[rng.below(len(_PHRASES))].format(e=q)
+    head, tail = _PHRASE_PARTS[below(len(_PHRASE_PARTS))]
+    question = head + q + tail
     if den != 1:
-        question += _EXACT[rng.below(len(_EXACT))]
+        question += _EXACT[below(len(_EXACT))]
     answer = str(num) if den == 1 else f"{num}/{den}"
-    return question, (expr, answer, {"operations": "".join(sorted(set(ops)))})
+    return question, (expr, answer, {"operations": _operation_names(ops)})
 
 
 FAMILY = register(
