@@ -322,6 +322,10 @@ def to_sympy(expr: str, where: str = "expression") -> Any:
                         raise _fail(where, expr, f"exponent {right} is larger than {MAX_EXPONENT}")
                     if left.is_Rational and right.is_Integer:
                         check_power(Fraction(int(left.p), int(left.q)), int(right), where, expr)
+                    elif _largest_rational_bits(left) * abs(right) > MAX_RESULT_BITS:
+                        # sympy distributes a power over products and radicals, (2**999*x)**999 and
+                        # sqrt(2**999)**999 build 500,000-bit integers; nesting them again would not finish.
+                        raise _fail(where, expr, f"power result would exceed {MAX_RESULT_BITS} bits")
                 elif not right.free_symbols and right.is_number:
                     # A constant exponent like E or pi**2 is fine only when its size is already bounded.
                     if abs(right.evalf(5)) > MAX_EXPONENT:
@@ -350,6 +354,14 @@ def to_sympy(expr: str, where: str = "expression") -> Any:
         raise _fail(where, expr, f"{_describe(node)} is not allowed")
 
     return walk(tree)
+
+
+def _largest_rational_bits(value: Any) -> int:
+    """Bit size of the largest numerator or denominator among the exact numbers inside ``value``."""
+    import sympy
+
+    sizes = [max(int(r.p).bit_length(), int(r.q).bit_length()) for r in value.atoms(sympy.Rational)]
+    return max(sizes, default=0)
 
 
 def _check_call(name: str, args: list[Any], as_int: Callable[[Any, str], int], where: str, expr: str) -> None:
