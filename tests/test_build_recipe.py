@@ -96,3 +96,29 @@ def test_one_template_per_generator(tmp_path):
     recipe = parse_recipe(text, "x.toml")
     with pytest.raises(ConfigError, match="one template per generator"):
         recipe.family_templates()
+
+
+@pytest.mark.parametrize(
+    ("tail", "bad_line", "needle"),
+    [
+        ("[teacher]\nkind = 'builtin'\ntemprature = 0.5\n", "temprature = 0.5", "unknown key 'teacher.temprature'"),
+        ("[verify]\nkeep = 'all'\npolicy = 'wrong_answr'\n", "policy = 'wrong_answr'", "unknown reason 'wrong_answr'"),
+        ("[verify]\nlanguage = 'xx'\n", "language = 'xx'", "language 'xx' is not supported"),
+        ("[outptu]\nsystem = 'x'\n", "[outptu]", "unknown key 'outptu'"),
+        ("[[mix]]\ngenerator = 'fractions'\nwieght = 3\n", "wieght = 3", "unknown key 'wieght'"),
+        ("[[mix]]\ngenerator = 'fractions'\n[mix.config]\nmax_valu = 3\n", "max_valu = 3", "config key 'max_valu'"),
+        ("[[mix]]\ngenerator = 'fractions'\ntemplate = 'nosuch'\n", "template = 'nosuch'", "no template named"),
+        ("[prompt]\ntemplate = 'nosuch'\n", "template = 'nosuch'", "no template named 'nosuch'"),
+    ],
+)
+def test_cli_errors_name_file_line_and_key_before_touching_out(tmp_path, tail, bad_line, needle):
+    text = GOOD.replace('[teacher]\nkind = "builtin"\n', "") + tail
+    line = text.splitlines().index(bad_line) + 1
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    result = _run(["build", "--recipe", str(path), "--out", str(out), "--quiet"])
+    assert result.exit_code != 0
+    message = str(result.exception)
+    assert needle in message and f"{path}:{line}:" in message, message
+    assert not out.exists()

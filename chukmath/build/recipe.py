@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from chukmath.errors import ConfigError, InputError
 from chukmath.hashing import content_hash
@@ -69,6 +69,26 @@ class VerifySection(_Strict):
     max_per_problem: int | None = Field(None, ge=1, le=64)
     language: str = "en"
 
+    @field_validator("policy")
+    @classmethod
+    def _known_reasons(cls, value: str) -> str:
+        from chukmath.verify import Policy
+
+        try:
+            Policy.from_spec(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from chukmath.verify import LANGUAGE_SCRIPTS
+
+        if value not in LANGUAGE_SCRIPTS:
+            raise ValueError(f"language '{value}' is not supported; use one of {', '.join(sorted(LANGUAGE_SCRIPTS))}")
+        return value
+
 
 class OutputSection(_Strict):
     """The shape of the chat rows in train.jsonl."""
@@ -90,6 +110,24 @@ class BuildRecipe(_Strict):
     teacher: TeacherSection = Field(default_factory=TeacherSection)
     verify: VerifySection = Field(default_factory=VerifySection)
     output: OutputSection = Field(default_factory=OutputSection)
+    # Where the recipe came from, so later checks (templates, generator mix) can name the file and line.
+    _source: str = PrivateAttr("<recipe>")
+    _text: str | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> str:
+        """The recipe file (or a label) this recipe was read from."""
+        return self._source
+
+    @property
+    def text(self) -> str | None:
+        """The recipe file's TOML text, when it was read from one."""
+        return self._text
+
+    def where(self, *loc: str | int) -> str:
+        """``file:line`` of the key at ``loc`` (``"teacher", "model"``; ``"mix", 0, "template"``), else ``file``."""
+        line = key_line(self._text, loc) if self._text is not None else None
+        return f"{self._source}:{line}" if line else self._source
 
     @field_validator("mix")
     @classmethod
@@ -153,7 +191,9 @@ class BuildRecipe(_Strict):
                 data[key] = value
             else:
                 raise ConfigError(f"unknown override '{key}'")
-        return _validate(data, "command-line overrides")
+        changed = _validate(data, "command-line overrides")
+        changed._source, changed._text = self._source, self._text
+        return changed
 
 
 _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -169,20 +209,67 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _validate(data: dict[str, Any], source: str) -> BuildRecipe:
+_TABLE_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]#]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _table_path(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in dotted.split("."))
+
+
+def key_line(text: str | None, loc: tuple[str | int, ...]) -> int | None:
+    """Best-effort 1-based line of the key at ``loc`` in recipe TOML ``text`` (``("teacher", "temprature")``,
+    ``("mix", 1, "template")``, ``("outptu",)`` for a table); the line of its table's header when the key itself
+    is not written out (a default, an inline table), None when neither is found."""
+    if text is None or not loc:
+        return None
+    table, key = tuple(loc[:-1]), loc[-1]
+    key_re = re.compile(rf"^\s*[\"']?{re.escape(str(key))}[\"']?\s*=") if isinstance(key, str) else None
+    current: tuple[str | int, ...] = ()
+    arrays: dict[tuple[str, ...], int] = {}
+    header = None
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _TABLE_HEADER.match(line)
+        if found:
+            path = _table_path(found.group(2))
+            if found.group(1) == "[[":
+                arrays[path] = arrays.get(path, -1) + 1
+            # Sub-tables of an array of tables ([mix.config] after [[mix]]) belong to its latest element.
+            resolved: list[str | int] = []
+            for depth, part in enumerate(path, 1):
+                resolved.append(part)
+                if path[:depth] in arrays:
+                    resolved.append(arrays[path[:depth]])
+            current = tuple(resolved)
+            if current == loc:
+                return number  # the unknown key is a table of its own: [outptu]
+            if current == table and header is None:
+                header = number
+            continue
+        if current == table and key_re is not None and key_re.match(line):
+            return number
+    return header
+
+
+def _validate(data: dict[str, Any], source: str, text: str | None = None) -> BuildRecipe:
     try:
-        return BuildRecipe.model_validate(data)
+        recipe = BuildRecipe.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            where = _location(tuple(err["loc"]))
+            loc = tuple(err["loc"])
+            where = _location(loc)
+            line = key_line(text, loc)
+            at = f"{source}:{line}" if line else source
             if err["type"] == "extra_forbidden":
-                problems.append(f"unknown key '{where}' (check the spelling; see datasets/demo.toml)")
+                problems.append(f"{at}: unknown key '{where}' (check the spelling; see datasets/demo.toml)")
             elif err["type"] == "missing":
-                problems.append(f"missing key '{where}'")
+                problems.append(f"{at}: missing key '{where}'")
             else:
-                problems.append(f"key '{where}': {err['msg']} (got {err.get('input')!r})")
-        raise ConfigError(f"{source}: " + "; ".join(problems)) from None
+                message = str(err["msg"]).removeprefix("Value error, ")
+                problems.append(f"{at}: key '{where}': {message} (got {err.get('input')!r})")
+        raise ConfigError("; ".join(problems)) from None
+    recipe._source, recipe._text = source, text
+    return recipe
 
 
 def parse_recipe(text: str, source: str = "<recipe>") -> BuildRecipe:
@@ -194,7 +281,7 @@ def parse_recipe(text: str, source: str = "<recipe>") -> BuildRecipe:
         message = _LINE_RE.sub("", str(exc)).strip()
         where = f"{source}:{found.group(1)}" if found else source
         raise InputError(f"{where}: TOML syntax error: {message}") from None
-    return _validate(data, source)
+    return _validate(data, source, text)
 
 
 def load_recipe(path: str | Path) -> BuildRecipe:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from chukmath.build.recipe import BuildRecipe
-from chukmath.errors import ConfigError, TeacherError
+from chukmath.errors import ConfigError, TeacherError, TemplateError
 from chukmath.generate import generate_mix, parse_mix
 from chukmath.records import Problem, Request
 from chukmath.render import TemplateLibrary
@@ -50,13 +50,31 @@ def load_prompting(recipe: BuildRecipe, base_dir: Path | None = None) -> Prompti
         Path(d) if base_dir is None or Path(d).is_absolute() else base_dir / d for d in recipe.prompt.templates_dirs
     ]
     library = TemplateLibrary(dirs)
-    templates = {family: library.get(name) for family, name in recipe.family_templates().items()}
+    templates = {}
+    for family, name in recipe.family_templates().items():
+        try:
+            templates[family] = library.get(name)
+        except TemplateError as exc:
+            raise TemplateError(
+                f"{recipe.where(*_template_key(recipe, family))}: template '{name}' for generator '{family}': {exc} "
+                '(in a recipe: [prompt] templates_dirs = ["<folder>"], relative to the recipe file)'
+            ) from None
     return Prompting(templates, recipe.prompt.system or None)
+
+
+def _template_key(recipe: BuildRecipe, family: str) -> tuple[str | int, ...]:
+    """Where the recipe names ``family``'s template: its own ``[[mix]]`` table, else ``[prompt] template``."""
+    for number, entry in enumerate(recipe.mix):
+        if entry["generator"] == family and entry.get("template"):
+            return ("mix", number, "template")
+    return ("prompt", "template")
 
 
 def load_mix(recipe: BuildRecipe, source: str) -> Any:
     """The generator mix of the recipe, validated by chukmath.generate (unknown families or configs fail here)."""
-    return parse_mix({"mix": recipe.generator_mix(), "seed": recipe.seed, "name": recipe.name}, source)
+    data = {"mix": recipe.generator_mix(), "seed": recipe.seed, "name": recipe.name}
+    text = recipe.text if recipe.source == source else None
+    return parse_mix(data, source, text)
 
 
 def problems(mix: Any, recipe: BuildRecipe, start: int, count: int) -> Iterator[Problem]:
