@@ -72,6 +72,9 @@ class Journal:
             self._appender = JsonlAppender(self.path, fsync_every=fsync_every)
             self.stats = JournalStats(repaired_bytes=self._appender.repaired_bytes)
             self._done: set[int] = set()
+            # Keys claimed by this run, apart from the ones found done, so that a key repeated in the input
+            # can be told from one answered by an earlier run (each key sits in one set: no extra memory).
+            self._claimed: set[int] = set()
             self._scan()
         except BaseException:
             self._unlock()
@@ -111,20 +114,28 @@ class Journal:
 
     @property
     def done_count(self) -> int:
-        """How many distinct keys have a success."""
+        """How many distinct keys had a success when the journal was opened."""
         return len(self._done)
 
     def is_done(self, request_id: str, sample: int) -> bool:
-        """True if ``(request_id, sample)`` already has a successful line."""
-        return compact_key(request_id, sample) in self._done
+        """True if ``(request_id, sample)`` already has a successful line or was claimed by this run."""
+        key = compact_key(request_id, sample)
+        return key in self._done or key in self._claimed
+
+    def claim(self, request_id: str, sample: int) -> str:
+        """Claim a key for this run: ``"new"``, or why not: ``"done"`` (answered before) or ``"duplicate"``
+        (claimed already by this run: the key occurs twice in the input)."""
+        key = compact_key(request_id, sample)
+        if key in self._done:
+            return "done"
+        if key in self._claimed:
+            return "duplicate"
+        self._claimed.add(key)
+        return "new"
 
     def mark(self, request_id: str, sample: int) -> bool:
         """Claim a key for this run; False if it is done already or claimed (a duplicate in the input)."""
-        key = compact_key(request_id, sample)
-        if key in self._done:
-            return False
-        self._done.add(key)
-        return True
+        return self.claim(request_id, sample) == "new"
 
     def append(self, response: Response) -> None:
         """Write one response as one line, now."""

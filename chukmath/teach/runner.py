@@ -162,10 +162,14 @@ def _pending(
     for request in requests:
         for sample in range(samples):
             summary.total += 1
-            if journal.mark(request.id, sample):
+            state = journal.claim(request.id, sample)
+            if state == "new":
                 yield request, sample
             else:
-                summary.skipped += 1
+                if state == "done":
+                    summary.skipped += 1
+                else:
+                    summary.duplicates += 1
                 progress.skipped()
 
 
@@ -208,7 +212,7 @@ async def teach_async(
         summary.interrupted = stop.is_set()
         summary.price(options.prices)
         if expected_total is not None:
-            summary.not_started = max(0, expected_total - summary.skipped - summary.sent)
+            summary.not_started = max(0, expected_total - summary.skipped - summary.duplicates - summary.sent)
     return summary
 
 

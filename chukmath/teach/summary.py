@@ -56,10 +56,12 @@ def pick_prices(
 
 @dataclass(slots=True)
 class TeachSummary:
-    """Counts for one run. ``total`` keys = requests x samples; ``skipped`` were already in the journal."""
+    """Counts for one run. ``total`` keys = requests x samples; ``skipped`` were already in the journal;
+    ``duplicates`` occur more than once in the requests file (answered once)."""
 
     total: int = 0
     skipped: int = 0
+    duplicates: int = 0
     sent: int = 0
     succeeded: int = 0
     truncated: int = 0
@@ -108,6 +110,7 @@ class TeachSummary:
             "model": self.model,
             "total": self.total,
             "skipped": self.skipped,
+            "duplicates": self.duplicates,
             "sent": self.sent,
             "succeeded": self.succeeded,
             "truncated": self.truncated,
@@ -131,6 +134,10 @@ class TeachSummary:
         rows: list[tuple[str, str]] = [
             ("keys (requests x samples)", f"{self.total:,}"),
             ("already in journal", f"{self.skipped:,}"),
+        ]
+        if self.duplicates:
+            rows.append(("repeated in the requests file", f"{self.duplicates:,} (answered once)"))
+        rows += [
             ("answered this run", f"{self.sent:,}"),
             ("  succeeded", f"{self.succeeded:,}"),
             ("  of which truncated", f"{self.truncated:,}"),

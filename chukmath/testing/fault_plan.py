@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -38,6 +38,8 @@ class LoggedRequest:
     fault: str | None
     at: float
     authorization: bool
+    # The body's sampling parameters (everything but the messages), to check what the client sent.
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def messages_key(messages: Any) -> str:

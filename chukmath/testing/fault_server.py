@@ -184,7 +184,8 @@ class FaultServer:
         if fault is None and plan:
             fault = plan[attempt] if attempt < len(plan) else (plan[-1] if forever else None)
         if self.log_requests:
-            entry = LoggedRequest(n, key, seed, attempt + 1, fault, time.time(), authorized)
+            params = {k: v for k, v in payload.items() if k != "messages"}
+            entry = LoggedRequest(n, key, seed, attempt + 1, fault, time.time(), authorized, params)
             with self._lock:
                 self._log.append(entry)
         if fault == "401":

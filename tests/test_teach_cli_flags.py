@@ -1,0 +1,85 @@
+"""What `chukmath teach --teacher openai` puts on the wire for each flag, and how it counts its input.
+
+The fault-injecting server on loopback logs every body's parameters, so these tests see what an endpoint
+would receive, not what the client meant to send.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+from chukmath.hashing import content_hash
+from chukmath.records import Request
+from chukmath.testing.fault_server import FaultServer
+
+CHUKMATH = str(Path(sys.executable).with_name("chukmath"))
+FAKE_KEY = "sk-test-FLAGS-0123456789abcdef"
+
+
+def write_requests(path: Path, n: int) -> list[Request]:
+    reqs = []
+    for i in range(n):
+        messages = [{"role": "user", "content": f"What is {i} + 2?\nAnswer: {i + 2}"}]
+        reqs.append(Request(id=content_hash({"messages": messages}), problem_id=f"p{i}", template="t",
+                            template_hash="0" * 32, messages=messages))  # fmt: skip
+    path.write_bytes(b"".join(orjson.dumps(r.to_dict()) + b"\n" for r in reqs))
+    return reqs
+
+
+def teach(tmp: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    argv = [CHUKMATH, "teach", "--requests", str(tmp / "req.jsonl"), "--out", str(tmp / "journal.jsonl"),
+            "--teacher", "openai", "--model", "test-model", "--json", *extra]  # fmt: skip
+    full_env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    full_env.update(env or {})
+    return subprocess.run(argv, capture_output=True, text=True, env=full_env, timeout=120)
+
+
+def journal(tmp: Path) -> list[dict]:
+    return [orjson.loads(line) for line in (tmp / "journal.jsonl").read_bytes().splitlines()]
+
+
+def test_every_sampling_flag_reaches_the_endpoint_body(tmp_path):
+    reqs = write_requests(tmp_path / "req.jsonl", 2)
+    with FaultServer(api_key=FAKE_KEY) as srv:
+        run = teach(tmp_path, "--base-url", srv.base_url, "--samples", "2", "--seed", "100", "--temperature", "0.7",
+                    "--top-p", "0.9", "--max-tokens", "64", "--api-key-env", "MY_TEACHER_KEY",
+                    "--extra-body", '{"top_k": 20, "reasoning_effort": "low"}',
+                    env={"MY_TEACHER_KEY": FAKE_KEY})  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        seen = sorted((r.key, r.seed, tuple(sorted(r.params.items()))) for r in srv.requests)
+    common = {"model": "test-model", "temperature": 0.7, "top_p": 0.9, "max_tokens": 64, "top_k": 20,
+              "reasoning_effort": "low"}  # fmt: skip
+    expected = sorted((r.id, 100 + s, tuple(sorted({**common, "seed": 100 + s}.items())))
+                      for r in reqs for s in range(2))  # fmt: skip
+    assert seen == expected
+    assert all(r.authorization for r in srv.requests)
+
+
+def test_unset_flags_are_left_to_the_endpoint_and_the_base_url_comes_from_the_environment(tmp_path):
+    write_requests(tmp_path / "req.jsonl", 1)
+    with FaultServer() as srv:
+        run = teach(tmp_path, env={"OPENAI_BASE_URL": srv.base_url})
+        assert run.returncode == 0, run.stderr
+        (logged,) = srv.requests
+    assert logged.params == {"model": "test-model"}  # no temperature, top_p, max_tokens, seed, n or stream
+    assert not logged.authorization  # a loopback endpoint may go without a key
+
+
+def test_a_request_repeated_in_the_input_is_answered_once_and_reported_as_repeated(tmp_path):
+    reqs = write_requests(tmp_path / "req.jsonl", 3)
+    with (tmp_path / "req.jsonl").open("ab") as fh:
+        fh.write(orjson.dumps(reqs[1].to_dict()) + b"\n")
+    with FaultServer() as srv:
+        run = teach(tmp_path, "--base-url", srv.base_url)
+        assert run.returncode == 0, run.stderr
+        assert srv.count == 3
+    summary = orjson.loads(run.stdout)
+    # Nothing was in the journal before this run: the repeat is not "already in journal".
+    assert (summary["total"], summary["skipped"], summary["duplicates"], summary["sent"]) == (4, 0, 1, 3)
+    assert len(journal(tmp_path)) == 3
+    assert "repeated in the requests file" in run.stderr and "1 (answered once)" in run.stderr
