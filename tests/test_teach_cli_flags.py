@@ -83,3 +83,22 @@ def test_a_request_repeated_in_the_input_is_answered_once_and_reported_as_repeat
     assert (summary["total"], summary["skipped"], summary["duplicates"], summary["sent"]) == (4, 0, 1, 3)
     assert len(journal(tmp_path)) == 3
     assert "repeated in the requests file" in run.stderr and "1 (answered once)" in run.stderr
+
+
+def test_bad_limits_and_prices_are_refused_before_anything_is_sent(tmp_path):
+    write_requests(tmp_path / "req.jsonl", 2)
+    (tmp_path / "prices.toml").write_text('["test-model"]\nin = -3.0\nout = 15.0\n')
+    with FaultServer() as srv:
+        for args, message in [
+            (["--rpm", "-5"], "--rpm -5: must be > 0"),
+            (["--rpm", "0"], "--rpm 0: must be > 0"),
+            (["--tpm", "0"], "--tpm 0: must be > 0"),
+            (["--price-in", "-1"], "--price-in -1: must be >= 0"),
+            (["--price-out", "nan"], "--price-out nan: must be >= 0"),
+            (["--prices", str(tmp_path / "prices.toml")], "needs numbers 'in' and 'out' >= 0"),
+        ]:
+            run = teach(tmp_path, "--base-url", srv.base_url, *args)
+            assert run.returncode == 2 and message in run.stderr, (args, run.stderr)
+            assert "Traceback" not in run.stderr
+        assert srv.count == 0
+    assert not (tmp_path / "journal.jsonl").exists()

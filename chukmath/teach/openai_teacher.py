@@ -66,6 +66,9 @@ class OpenAIConfig:
             raise ConfigError(f"--timeout {self.timeout}: must be > 0 seconds")
         if self.retry.max_retries < 0:
             raise ConfigError(f"--max-retries {self.retry.max_retries}: must be >= 0")
+        for flag, limit in (("--rpm", self.rpm), ("--tpm", self.tpm)):
+            if limit is not None and not limit > 0:
+                raise ConfigError(f"{flag} {limit:g}: must be > 0 (leave it out for no limit)")
         reserved = {"messages", "model", "stream", "n"} & set(self.extra_body)
         if reserved:
             raise ConfigError(f"extra body parameter(s) {', '.join(sorted(reserved))}: set by chukmath, not allowed")

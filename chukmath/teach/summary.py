@@ -37,8 +37,13 @@ def load_price_table(path: str | Path) -> dict[str, Prices]:
         raise ConfigError(f"--prices {path}: not valid TOML ({exc})") from None
     table: dict[str, Prices] = {}
     for model, entry in data.items():
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), int | float) for k in ("in", "out")):
-            raise ConfigError(f"--prices {path}: [{model}] needs numbers 'in' and 'out' (USD per million tokens)")
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), int | float) and not isinstance(entry.get(k), bool) and entry[k] >= 0
+            for k in ("in", "out")
+        ):
+            raise ConfigError(
+                f"--prices {path}: [{model}] needs numbers 'in' and 'out' >= 0 (USD per million tokens)"
+            )
         table[model] = Prices(float(entry["in"]), float(entry["out"]))
     return table
 
@@ -47,6 +52,9 @@ def pick_prices(
     model: str, price_in: float | None, price_out: float | None, table: dict[str, Prices] | None
 ) -> Prices | None:
     """Prices from the options, else the table entry for ``model``, else None (no cost shown)."""
+    for flag, price in (("--price-in", price_in), ("--price-out", price_out)):
+        if price is not None and not price >= 0:
+            raise ConfigError(f"{flag} {price:g}: must be >= 0 USD per million tokens")
     if price_in is not None or price_out is not None:
         return Prices(price_in or 0.0, price_out or 0.0)
     if table:
