@@ -99,6 +99,36 @@ def test_language_option():
         verify_response(PROBLEM, respond(sample()), language="xx")
 
 
+FRENCH = "Nous additionnons les deux nombres : 85 + 25 = 110. Donc le résultat est 110, et la réponse est 110."
+GERMAN = "Zuerst addieren wir die Zahlen: 85 + 25 = 110. Dann ergibt sich das Ergebnis 110, und das ist die Antwort."
+ENGLISH = "First we add the two numbers: 85 + 25 = 110. So the result is 110, and that is the answer."
+
+
+@pytest.mark.parametrize(
+    ("think", "language", "reads_as"), [(FRENCH, "en", "fr"), (GERMAN, "en", "de"), (ENGLISH, "fr", "en")]
+)
+def test_reasoning_in_another_latin_script_language_is_language(think, language, reads_as):
+    v = verify_response(PROBLEM, respond(sample(think=think)), language=language)
+    assert v.reasons == ["language"]
+    assert v.details[0].startswith(f"language: reasoning not in {language}: reads as {reads_as}")
+
+
+@pytest.mark.parametrize(("think", "language"), [(FRENCH, "fr"), (GERMAN, "de"), (ENGLISH, "en")])
+def test_reasoning_in_the_requested_latin_script_language_passes(think, language):
+    assert verify_response(PROBLEM, respond(sample(think=think)), language=language).accepted
+
+
+def test_a_quoted_phrase_or_a_name_is_not_another_language():
+    think = "The problem says 'combien de pommes', how many apples. Jose has 85 and gets 25: 85 + 25 = 110."
+    assert verify_response(PROBLEM, respond(sample(think=think))).accepted
+
+
+def test_a_few_cjk_characters_in_long_english_reasoning_are_language():
+    think = "85 + 25 = 110. We check it again carefully. " * 40 + "所以 the answer is 110."
+    v = verify_response(PROBLEM, respond(sample(think=think)))
+    assert v.reasons == ["language"] and "cjk 2 of" in v.details[0]
+
+
 def test_mixed_script_words_are_language():
     v = verify_response(PROBLEM, respond(sample(think="The sum計算 is 85 + 25 = 110")))
     assert "language" in v.reasons

@@ -2,9 +2,11 @@
 
 Reasoning models drift: a Qwen-style model may switch to Chinese mid-thought, or emit words that mix scripts
 (``the計算``, Cyrillic look-alikes inside Latin words). We count letters by Unicode script — LaTeX commands and
-Greek letters are ignored because they are math notation — and flag (a) a substantial share of letters from a
-script the language does not use, (b) too few letters in the language's own script for non-Latin languages,
-(c) any word that mixes scripts.
+Greek letters are ignored because they are math notation — and flag (a) letters from a script the language
+does not use, (b) too few letters in the language's own script for non-Latin languages,
+(c) any word that mixes scripts, and (d) for a Latin-script language, reasoning whose function words
+(:mod:`chukmath.verify.function_words`) are clearly another Latin-script language's: French asked for, English
+written, or the reverse.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 from chukmath.errors import ConfigError
+from chukmath.verify.function_words import FUNCTION_WORDS
 
 # Language code -> scripts its prose is written in. Latin is always tolerated for math (x, sin, LaTeX).
 LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
@@ -29,8 +32,9 @@ LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
     "hi": frozenset({"DEVANAGARI"}),
     "th": frozenset({"THAI"}),
 }
-FOREIGN_SHARE = 0.02  # of letters; a few stray CJK characters in long English reasoning is already drift
-FOREIGN_MIN = 3
+# Letters of a script the language does not use: even one CJK word in long English reasoning is drift, and a
+# share of the letters would let a whole Chinese sentence through in a long enough think.
+FOREIGN_MIN = 1
 NATIVE_SHARE = 0.3  # non-Latin languages: at least this share of letters in the language's own script
 
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+")
@@ -38,6 +42,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _NEUTRAL = frozenset({"GREEK", "OTHER"})
+# Another language's function words must be at least this many distinct ones, and more than OTHER_RATIO times the
+# requested language's, before the reasoning counts as written in it: a quoted phrase or a name never is.
+OTHER_LANGUAGE_MIN = 5
+OTHER_LANGUAGE_RATIO = 2
+_FUNCTION_KEYS = FUNCTION_WORDS.keys()
 _SCRIPT_PREFIXES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW",
                     "DEVANAGARI", "THAI")  # fmt: skip
 
@@ -66,12 +75,14 @@ def language_issues(text: str, language: str = "en") -> list[str]:
             f"language {language!r} is not supported; use one of {', '.join(sorted(LANGUAGE_SCRIPTS))}"
         )
     # Fast path: when every non-ASCII character is script-neutral (×, ÷, −, ², π, ...), every counted letter is
-    # Latin and no word can mix scripts, so the full count below would find exactly this. Removing LaTeX commands
-    # (ASCII only) cannot change which non-ASCII characters there are, so a Latin language is decided before it.
+    # Latin and no word can mix scripts, so the script count below would find nothing for a Latin language; only
+    # the function words are left to check. (Removing LaTeX commands, ASCII only, leaves the non-ASCII set as is.)
     neutral = text.isascii() or all(script_of(c) in _NEUTRAL for c in set(_NON_ASCII.findall(text)))
+    if "\\" in text:
+        text = _LATEX_CMD.sub(" ", text)  # \times, \left are notation, not English words
     if neutral and "LATIN" in scripts:
-        return []
-    text = _LATEX_CMD.sub(" ", text)
+        other = _other_latin_language(text, language)
+        return [other] if other else []
     if neutral:
         letters = len(_ASCII_LETTER.findall(text))
         return [f"reasoning not in {language}: only 0 of {letters} letters in its script"] if letters else []
@@ -94,11 +105,32 @@ def language_issues(text: str, language: str = "en") -> list[str]:
     allowed = scripts | {"LATIN", "GREEK", "OTHER"}
     foreign = {s: n for s, n in counts.items() if s not in allowed}
     total_foreign = sum(foreign.values())
-    if total_foreign >= FOREIGN_MIN and total_foreign / letters >= FOREIGN_SHARE:
+    if total_foreign >= FOREIGN_MIN:
         names = ", ".join(f"{s.lower()} {n}" for s, n in sorted(foreign.items()))
         issues.append(f"reasoning not in {language}: {names} of {letters} letters")
     if "LATIN" not in scripts:
         native = sum(counts.get(s, 0) for s in scripts)
         if native / letters < NATIVE_SHARE:
             issues.append(f"reasoning not in {language}: only {native} of {letters} letters in its script")
+    else:
+        other = _other_latin_language(text, language)
+        if other:
+            issues.append(other)
     return issues
+
+
+def _other_latin_language(text: str, language: str) -> str | None:
+    """Why ``text`` reads as another Latin-script language than ``language`` (by function words), or None."""
+    hits: dict[str, int] = {}
+    # Whitespace words: one that ends a sentence ("first,") is missed, which costs a little evidence, not
+    # correctness, and splitting is several times cheaper than a Unicode word regex on every think.
+    for word in _FUNCTION_KEYS & set(text.lower().split()):
+        for lang in FUNCTION_WORDS[word]:
+            hits[lang] = hits.get(lang, 0) + 1
+    if not hits:
+        return None
+    own = hits.get(language, 0)
+    best = max(sorted(hits), key=lambda lang: hits[lang])  # sorted: ties go to the same language every run
+    if best == language or hits[best] < OTHER_LANGUAGE_MIN or hits[best] <= OTHER_LANGUAGE_RATIO * own:
+        return None
+    return f"reasoning not in {language}: reads as {best} ({hits[best]} of its function words, {own} of {language}'s)"
