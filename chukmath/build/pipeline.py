@@ -27,10 +27,10 @@ from chukmath.build.journal_index import JournalIndex
 from chukmath.build.manifest import Manifest, read_manifest
 from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.recipe import BuildRecipe
-from chukmath.build.rundir import RunDir, RunLock, prepare
+from chukmath.build.rundir import RunDir, RunLock, legacy_fingerprint, prepare
 from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
-from chukmath.errors import InputError, OutputError
+from chukmath.errors import OutputError
 from chukmath.jsonl import AtomicWriter
 from chukmath.records import Problem, Request, Response
 from chukmath.teach.builtin import builtin_response
@@ -276,19 +276,6 @@ async def _run_live(
         ticker.cancel()
 
 
-def _legacy_fingerprint(recipe: BuildRecipe, run: RunDir, hashes: dict[str, str]) -> frozenset[str]:
-    """The old-style fingerprint (count included) of the run in ``run``, when it is this recipe's."""
-    if not run.manifest.exists():
-        return frozenset()
-    try:
-        old_count = read_manifest(run.manifest).get("recipe", {}).get("count")
-    except InputError:
-        return frozenset()  # prepare() reports a damaged manifest
-    if not isinstance(old_count, int) or isinstance(old_count, bool):
-        return frozenset()
-    return frozenset({recipe.model_copy(update={"count": old_count}).legacy_fingerprint(hashes)})
-
-
 def _first_error(group: BaseExceptionGroup) -> BaseException:
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
@@ -355,9 +342,14 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     from chukmath.write.stats import StatsAccumulator
 
     with RunLock(RunDir(root)):
-        legacy = _legacy_fingerprint(recipe, RunDir(root), hashes)
+        legacy, _ = legacy_fingerprint(recipe, RunDir(root), hashes)
         run, resuming = prepare(
-            root, fingerprint=fingerprint, name=recipe.name, force=options.force, also_same=legacy
+            root,
+            fingerprint=fingerprint,
+            name=recipe.name,
+            force=options.force,
+            also_same=legacy,
+            explain=lambda old: recipe.differences(old, hashes),
         )
         if resuming:
             # A smaller count than the last run's: the dataset of the first ``count`` problems. The journal keeps

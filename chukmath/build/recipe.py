@@ -171,12 +171,28 @@ class BuildRecipe(_Strict):
         return content_hash(self._identity(template_hashes, with_count=True))
 
     def _identity(self, template_hashes: dict[str, str], *, with_count: bool) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
-        data["teacher"] = {k: v for k, v in data["teacher"].items() if k not in OPERATIONAL_TEACHER_KEYS}
-        data.pop("description", None)
-        if not with_count:
-            data.pop("count", None)
-        return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
+        return _identity_of(self.model_dump(mode="json"), template_hashes, with_count=with_count)
+
+    def differences(self, manifest: dict[str, Any], template_hashes: dict[str, str]) -> str:
+        """What differs between this recipe and the run recorded in ``manifest``, for a refusal message."""
+        recipe, hashes = manifest.get("recipe"), manifest.get("template_hashes")
+        if not isinstance(recipe, dict) or not isinstance(hashes, dict):
+            return ""
+        try:
+            theirs = _flatten(_identity_of(recipe, hashes, with_count=False))
+        except (AttributeError, TypeError):
+            return ""
+        mine = _flatten(self._identity(template_hashes, with_count=False))
+        changed = []
+        for key in sorted(set(mine) | set(theirs)):
+            if mine.get(key) != theirs.get(key):
+                label = key.removeprefix("recipe.")
+                if key.startswith("templates.") or key == "recipe.mix":
+                    changed.append(label)
+                else:
+                    changed.append(f"{label} ({theirs.get(key)!r} there, {mine.get(key)!r} here)")
+        shown = ", ".join(changed[:6])
+        return shown + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
 
     def with_overrides(self, **overrides: Any) -> BuildRecipe:
         """A copy with command-line overrides applied (``None`` means not given); re-validated."""
@@ -207,6 +223,27 @@ def _location(loc: tuple[int | str, ...]) -> str:
         else:
             parts.append(item)
     return ".".join(parts) or "(top level)"
+
+
+def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], *, with_count: bool) -> dict[str, Any]:
+    """What decides the data: the recipe without operational teacher settings and description (and count)."""
+    data = dict(recipe)
+    data["teacher"] = {k: v for k, v in dict(data.get("teacher") or {}).items() if k not in OPERATIONAL_TEACHER_KEYS}
+    data.pop("description", None)
+    if not with_count:
+        data.pop("count", None)
+    return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
 
 
 _TABLE_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]#]+?)\s*\]\]?\s*(?:#.*)?$")

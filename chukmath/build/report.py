@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from chukmath.build.pipeline import BuildSummary
+from chukmath.build.plan import OUT_ACTIONS, BuildPlan
 from chukmath.build.tables import Table, stats_tables
 
 
@@ -24,6 +25,43 @@ def print_stats(stats: dict, source: str, console: Console | None = None) -> Non
     console.print(f"[bold]{source}[/bold]")
     for table in stats_tables(stats):
         console.print(_rich(table))
+
+
+def print_plan(plan: BuildPlan, console: Console | None = None) -> None:
+    """``build --dry-run``: what the run would do, and the first prompt it would send."""
+    console = console or Console(highlight=False, soft_wrap=True, markup=False)
+    console.print(f"recipe: {plan.name} ({plan.recipe}), fingerprint {plan.fingerprint[:16]}")
+    console.print(
+        f"problems: {plan.count:,} from seed {plan.seed}; {plan.requests:,} teacher answers "
+        f"({plan.samples} a problem)"
+    )
+    for f in plan.families:
+        level = f" difficulty {f['difficulty']}," if f["difficulty"] is not None else ""
+        console.print(f"  {f['generator']}: weight {f['weight']},{level} template {f['template']}")
+    console.print("templates: " + ", ".join(f"{name} {digest[:12]}" for name, digest in plan.templates.items()))
+    t = plan.teacher
+    line = f"teacher: {t['kind']}, model {t['model']}"
+    if "base_url" in t:
+        line += f" at {t['base_url'] or 'the default OpenAI URL'}, concurrency {t['concurrency']}"
+        if t["api_key_env"]:
+            state = "set" if t["key_set"] else "NOT set: export it before the real run"
+            line += f"; key from {t['api_key_env']} ({state})"
+    console.print(line)
+    action = OUT_ACTIONS[plan.out_action]
+    if plan.out_action == "resume":
+        grown = ""
+        if plan.previous_count is not None and plan.previous_count != plan.count:
+            verb = "extends" if plan.count > plan.previous_count else "cuts"
+            grown = f"; {verb} it from {plan.previous_count:,} to {plan.count:,} problems"
+        action += f"; its journal holds {plan.journal_lines:,} lines{grown}"
+    console.print(f"out: {plan.out}: {action}")
+    first = plan.first_problem
+    console.print(f"first prompt (problem 0, {first['generator']}, answer {first['answer']}):")
+    for message in plan.first_request:
+        console.print(f"  [{message['role']}]")
+        for text_line in str(message["content"]).splitlines():
+            console.print(f"    {text_line}")
+    console.print("dry run: nothing was sent and nothing was written")
 
 
 def print_summary(summary: BuildSummary, console: Console | None = None) -> None:

@@ -6,12 +6,14 @@ import contextlib
 import fcntl
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from chukmath.build.manifest import read_manifest
-from chukmath.errors import OutputError
+from chukmath.build.recipe import BuildRecipe
+from chukmath.errors import InputError, OutputError
 
 RUN_FILES = (
     "manifest.json",
@@ -69,34 +71,82 @@ class RunDir:
         return final.with_name(final.name + ".partial")
 
 
-def prepare(
-    root: str | Path, *, fingerprint: str, name: str, force: bool, also_same: frozenset[str] = frozenset()
-) -> tuple[RunDir, bool]:
-    """Make ``root`` ready for a run with ``fingerprint``; returns ``(rundir, resuming)``.
+def legacy_fingerprint(
+    recipe: BuildRecipe, run: RunDir, template_hashes: dict[str, str]
+) -> tuple[frozenset[str], int | None]:
+    """The old-style fingerprint (count included) of the run in ``run`` if it were this recipe's, and the count its
+    manifest records: directories made before ``count`` left the fingerprint still resume."""
+    if not run.manifest.exists():
+        return frozenset(), None
+    try:
+        old_count = read_manifest(run.manifest).get("recipe", {}).get("count")
+    except InputError:
+        return frozenset(), None  # inspect() reports a damaged manifest
+    if not isinstance(old_count, int) or isinstance(old_count, bool):
+        return frozenset(), None
+    return frozenset({recipe.model_copy(update={"count": old_count}).legacy_fingerprint(template_hashes)}), old_count
 
-    A directory holding another run (a fingerprint that is neither ``fingerprint`` nor one of ``also_same``) or
-    unrelated files is refused unless ``force``; with ``force`` only the run's own files are removed, nothing else
-    the user keeps there.
+
+def inspect(
+    root: str | Path,
+    *,
+    fingerprint: str,
+    name: str,
+    force: bool,
+    also_same: frozenset[str] = frozenset(),
+    explain: Callable[[dict[str, Any]], str] | None = None,
+) -> str:
+    """What a run with ``fingerprint`` would do with ``root``: ``"new"``, ``"resume"`` or ``"replace"``.
+
+    Reads only. Raises OutputError for what is refused: a directory holding another run (a fingerprint that is
+    neither ``fingerprint`` nor one of ``also_same``) or unrelated files, unless ``force``. ``explain`` turns the
+    other run's manifest into a note on what differs.
     """
     run = RunDir(Path(root))
     if run.root.exists() and not run.root.is_dir():
         raise OutputError(f"{run.root}: exists and is not a directory; choose another --out")
     if run.manifest.exists():
-        old = None if force else read_manifest(run.manifest)
-        if old is not None and (old["fingerprint"] == fingerprint or old["fingerprint"] in also_same):
-            return run, True
-        if old is not None:
-            raise OutputError(
-                f"{run.root} holds a different run (recipe '{old.get('name')}', fingerprint "
-                f"{str(old['fingerprint'])[:12]}) than this one (recipe '{name}', fingerprint {fingerprint[:12]}); "
-                "use --force to replace it or choose another --out"
-            )
-    elif run.root.is_dir() and any(p.name != ".lock" for p in run.root.iterdir()) and not force:
+        if force:
+            return "replace"
+        old = read_manifest(run.manifest)
+        if old["fingerprint"] == fingerprint or old["fingerprint"] in also_same:
+            return "resume"
+        note = explain(old) if explain is not None else ""
         raise OutputError(
-            f"{run.root}: not empty and has no manifest.json, so it is not a chukmath run; "
-            "choose another --out or use --force (only chukmath's own file names are removed)"
+            f"{run.root} holds a different run (recipe '{old.get('name')}', fingerprint "
+            f"{str(old['fingerprint'])[:12]}) than this one (recipe '{name}', fingerprint {fingerprint[:12]})"
+            + (f"; it differs in {note}" if note else "")
+            + "; use --force to replace it or choose another --out"
         )
-    if force:
+    if run.root.is_dir() and any(p.name != ".lock" for p in run.root.iterdir()):
+        if not force:
+            raise OutputError(
+                f"{run.root}: not empty and has no manifest.json, so it is not a chukmath run; "
+                "choose another --out or use --force (only chukmath's own file names are removed)"
+            )
+        return "replace"
+    return "new"
+
+
+def prepare(
+    root: str | Path,
+    *,
+    fingerprint: str,
+    name: str,
+    force: bool,
+    also_same: frozenset[str] = frozenset(),
+    explain: Callable[[dict[str, Any]], str] | None = None,
+) -> tuple[RunDir, bool]:
+    """Make ``root`` ready for a run with ``fingerprint``; returns ``(rundir, resuming)``.
+
+    Refuses what :func:`inspect` refuses; with ``force`` only the run's own files are removed, nothing else the
+    user keeps there.
+    """
+    run = RunDir(Path(root))
+    action = inspect(root, fingerprint=fingerprint, name=name, force=force, also_same=also_same, explain=explain)
+    if action == "resume":
+        return run, True
+    if action == "replace":
         for file_name in RUN_FILES:
             with contextlib.suppress(FileNotFoundError):
                 (run.root / file_name).unlink()

@@ -21,6 +21,17 @@ from chukmath.jsonl import JsonlAppender, dumps_line, repair_torn_tail
 from chukmath.records import Problem, Response
 
 
+def count_lines_readonly(path: Path) -> int:
+    """Newlines in ``path`` (0 when it does not exist), without repairing anything."""
+    if not path.exists():
+        return 0
+    lines = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            lines += block.count(b"\n")
+    return lines
+
+
 def count_lines(path: Path) -> tuple[int, bytes]:
     """Complete lines in ``path`` (after cutting a torn tail) and the last complete line."""
     if not path.exists():

@@ -82,8 +82,9 @@ def problems(mix: Any, recipe: BuildRecipe, start: int, count: int) -> Iterator[
     return generate_mix(mix, seed=recipe.seed, count=count, start=start)
 
 
-def check_teacher(recipe: BuildRecipe) -> str | None:
-    """Fail before any request when a paid teacher lacks its model or key; returns the key (never stored)."""
+def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
+    """Fail before any request when a paid teacher lacks its model or key (or has bad settings); returns the key
+    (never stored). ``need_key=False`` checks everything but the key (``--dry-run``)."""
     t = recipe.teacher
     if not t.paid:
         return None
@@ -101,6 +102,8 @@ def check_teacher(recipe: BuildRecipe) -> str | None:
             openai_config(recipe, None).validate()
         except ConfigError as exc:
             raise ConfigError(f"recipe '{recipe.name}' [teacher]: {exc}") from None
+    if not need_key:
+        return None
     if not t.api_key_env:
         return ""
     key = os.environ.get(t.api_key_env, "")

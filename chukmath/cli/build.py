@@ -23,6 +23,9 @@ it). Options given here override the recipe. Exit code 1 means
 some answers failed after their retries (they are in the journal as errors): run the same command again to retry.
 
 Example: chukmath build --recipe datasets/demo.toml --out datasets/demo
+
+Check a paid recipe first (no key needed, nothing sent):
+chukmath build --recipe datasets/deepseek.toml --out runs/r1 --dry-run
 """
 
 STATS_HELP = """Print the tables of a run's stats.json: by family, difficulty, verdict and reason; tokens and cost.
@@ -35,7 +38,10 @@ def build_command(
     recipe: Annotated[Path, typer.Option("--recipe", "-r", help="Build recipe (TOML), e.g. datasets/demo.toml.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create or resume.")],
     count: Annotated[
-        int | None, typer.Option("--count", "-n", min=1, help="Number of problems (overrides the recipe; raising it extends an existing run).")
+        int | None,
+        typer.Option(
+            "--count", "-n", min=1, help="Number of problems (overrides the recipe; raising it extends a run in OUT)."
+        ),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
     teacher: Annotated[
@@ -51,12 +57,31 @@ def build_command(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print a machine-readable summary (JSON) on stdout.")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Check the recipe, templates, teacher settings and OUT, show the plan and the first prompt; "
+            "send and write nothing (the key need not be set).",
+        ),
+    ] = False,
 ) -> None:
     from chukmath.build import BuildOptions, build_dataset, load_recipe
 
     loaded = load_recipe(recipe).with_overrides(
         count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency
     )
+    if dry_run:
+        from chukmath.build.plan import plan_build
+
+        plan = plan_build(loaded, out, force=force)
+        if json_out:
+            sys.stdout.write(orjson.dumps(plan.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        elif not quiet:
+            from chukmath.build.report import print_plan
+
+            print_plan(plan)
+        return
     # The card's reproduce line: built from the options (not sys.argv), so it names only what decides the data.
     given = {"--count": count, "--seed": seed, "--teacher": teacher, "--model": model, "--base-url": base_url}
     command = " ".join(

@@ -1,0 +1,111 @@
+"""``build --dry-run``: every check a build makes before its first request, and what it would do; nothing is sent
+or written. The one check left out is that the key variable is set: a recipe can be checked on a machine without
+the key, and the plan says whether the real run would find it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from chukmath.build import stages
+from chukmath.build.recipe import BuildRecipe
+from chukmath.build.rundir import RunDir, inspect, legacy_fingerprint
+from chukmath.build.sink import count_lines_readonly
+from chukmath.teach.redact import safe_url
+
+OUT_ACTIONS = {
+    "new": "a new run",
+    "resume": "resumes the run already there (answers in its journal are not asked again)",
+    "replace": "replaces what is there (--force)",
+}
+
+
+@dataclass
+class BuildPlan:
+    """What ``chukmath build`` would do with these options; ``--dry-run --json`` prints it."""
+
+    name: str
+    recipe: str
+    fingerprint: str
+    out: str
+    out_action: str
+    previous_count: int | None
+    journal_lines: int
+    count: int
+    seed: int
+    samples: int
+    requests: int
+    families: list[dict[str, Any]]
+    templates: dict[str, str]
+    teacher: dict[str, Any]
+    first_problem: dict[str, Any]
+    first_request: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _teacher(recipe: BuildRecipe) -> dict[str, Any]:
+    t = recipe.teacher
+    info: dict[str, Any] = {"kind": t.kind, "model": stages.teacher_model(recipe)}
+    if t.paid:
+        info.update(
+            base_url=safe_url(t.base_url) if t.base_url else "",
+            api_key_env=t.api_key_env,
+            key_set=bool(t.api_key_env and os.environ.get(t.api_key_env)),
+            concurrency=t.concurrency,
+            temperature=t.temperature,
+            max_tokens=t.max_tokens,
+        )
+    return info
+
+
+def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> BuildPlan:
+    """Check ``recipe`` and ``out`` as :func:`build_dataset` would, render the first request, and say what a run
+    would do. Raises the same errors a run would raise before its first request (except a missing key)."""
+    source = Path(recipe.source)
+    prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
+    mix = stages.load_mix(recipe, recipe.source)
+    stages.check_teacher(recipe, need_key=False)
+    hashes = prompting.hashes
+    fingerprint = recipe.fingerprint(hashes)
+    run = RunDir(Path(out))
+    also_same, previous = legacy_fingerprint(recipe, run, hashes)
+    action = inspect(
+        run.root,
+        fingerprint=fingerprint,
+        name=recipe.name,
+        force=force,
+        also_same=also_same,
+        explain=lambda old: recipe.differences(old, hashes),
+    )
+    first = next(iter(stages.problems(mix, recipe, 0, 1)))
+    families = [
+        {
+            "generator": entry["generator"],
+            "weight": entry.get("weight", 1),
+            "difficulty": entry.get("difficulty"),
+            "template": prompting.templates[entry["generator"]].name,
+        }
+        for entry in recipe.mix
+    ]
+    return BuildPlan(
+        name=recipe.name,
+        recipe=recipe.source,
+        fingerprint=fingerprint,
+        out=str(run.root),
+        out_action=action,
+        previous_count=previous if action == "resume" else None,
+        journal_lines=count_lines_readonly(run.journal) if action == "resume" else 0,
+        count=recipe.count,
+        seed=recipe.seed,
+        samples=recipe.teacher.samples,
+        requests=recipe.count * recipe.teacher.samples,
+        families=families,
+        templates=dict(sorted(hashes.items())),
+        teacher=_teacher(recipe),
+        first_problem=first.to_dict(),
+        first_request=[dict(m) for m in prompting.request(first).messages],
+    )
