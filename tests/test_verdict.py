@@ -50,6 +50,23 @@ def test_fenced_response_is_correct_and_empty_answer_is_format():
     assert v.reasons == ["format"] and v.details == ["format: empty <answer>"]
 
 
+@pytest.mark.parametrize(
+    ("content", "reasoning", "finish"),
+    [("<think>44 + 41 = 85\n85 + 25 = 1", None, "stop"), ("", "44 + 41 = 85\n85 + 25 = 1", "length")],
+)
+def test_the_line_cut_off_by_truncation_is_not_a_bad_step(content, reasoning, finish):
+    v = verify_response(PROBLEM, respond(content, finish_reason=finish, reasoning_content=reasoning))
+    assert v.verdict == "truncated" and "bad_step" not in v.flags
+    # the lines before it are still checked
+    v = verify_response(PROBLEM, respond(content.replace("= 85", "= 86"), finish, reasoning and "44 + 41 = 86\n1"))
+    assert "bad_step" in v.flags and v.details[-1] == "bad step: 44 + 41 = 86"
+
+
+def test_a_closed_think_keeps_its_last_line_checked():
+    v = verify_response(PROBLEM, respond("<think>44 + 41 = 85\n85 + 25 = 1</think>", finish_reason="length"))
+    assert "bad step: 85 + 25 = 1" in v.details
+
+
 def test_finish_reason_length_is_truncated_even_when_complete():
     v = verify_response(PROBLEM, respond(sample(), finish_reason="length"))
     assert v.reasons == ["truncated"] and v.verdict == "truncated"

@@ -81,7 +81,11 @@ def verify_response(
     if parsed.format_issues:
         found["format"] = [f"format: {issue}" for issue in parsed.format_issues]
     if parsed.think:
-        bad = bad_steps(parsed.think)
+        think = parsed.think
+        if _cut_while_thinking(parsed, response):
+            # the last line is a fragment ("85 + 25 = 1"), not a claim the teacher made
+            think = think.rpartition("\n")[0]
+        bad = bad_steps(think) if think else []
         if bad:
             found["bad_step"] = [f"bad step: {_short(claim)}" for claim in bad]
         lang = language_issues(parsed.think, language)
@@ -92,6 +96,17 @@ def verify_response(
     reasons = [r for r in flags if r in policy.reject]
     details = [d for r in flags for d in found[r]]
     return Verdict(not reasons, reasons, reasons[0] if reasons else "correct", parsed, details, flags)
+
+
+def _cut_while_thinking(parsed: ParsedResponse, response: Response) -> bool:
+    """The output stopped inside the reasoning: an unclosed <think>, or a length stop before any content."""
+    if "<think> is never closed" in parsed.format_issues:
+        return True
+    return (
+        response.finish_reason == "length"
+        and parsed.think_source == "reasoning_content"
+        and not (response.content or "").strip()
+    )
 
 
 def _expected_ok(expected: str) -> bool:
