@@ -72,3 +72,33 @@ def test_batch_teacher_builds_and_resumes_without_new_batches(tmp_path):
         assert (out / "train.jsonl").read_bytes() == train
     rows = [orjson.loads(line) for line in train.splitlines()]
     assert all(r["teacher"] == "batch" and r["model"] == "loopback-batch" for r in rows)
+
+
+def test_batch_phase_reports_submission_and_waiting(tmp_path):
+    import io
+
+    from chukmath.build import BuildOptions, build_dataset, load_recipe
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "echo.jinja").write_text(TEMPLATE)
+    # The server holds every batch in progress until build has reported waiting for it once.
+    with BatchApiServer(answer=_echo) as server:
+        server.hold()
+
+        class Stream(io.StringIO):
+            def write(self, text: str) -> int:
+                if "waiting" in text:
+                    server.hold(False)
+                return super().write(text)
+
+        recipe = tmp_path / "r.toml"
+        recipe.write_text(RECIPE.format(templates=templates, base_url=server.base_url))
+        stream = Stream()
+        summary = build_dataset(
+            load_recipe(recipe), tmp_path / "run", BuildOptions(progress=False, progress_stream=stream)
+        )
+    assert summary.complete and summary.accepted == 60
+    text = stream.getvalue()
+    assert "batch: 60 request(s) submitted" in text
+    assert "batch: waiting for 1 batch(es), 0/60 requests done" in text

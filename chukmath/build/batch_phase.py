@@ -40,8 +40,12 @@ def run_batches(
     *,
     client_factory: Callable[[str, str], Any] | None = None,
     on_poll: Callable[[list[Any]], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Submit the missing keys as batches and wait for all of them; returns what submit and collect did."""
+    """Submit the missing keys as batches and wait for all of them; returns what submit and collect did.
+
+    ``notify`` gets one line per step (submitted, each poll while waiting) for the user; ``on_poll`` the shards.
+    """
     from chukmath.teach.batch_collect import collect_batches
     from chukmath.teach.batch_lines import Sampling
     from chukmath.teach.batch_submit import submit_batches
@@ -67,8 +71,22 @@ def run_batches(
         **extra,
     )
     report: dict[str, Any] = {"queued": submitted.queued, "already_answered": submitted.already_answered}
+    if notify is not None:
+        notify(
+            f"batch: {submitted.queued:,} request(s) submitted, {submitted.already_pending:,} already pending, "
+            f"{submitted.already_answered:,} already answered"
+        )
+
+    def polled(waiting: list[Any]) -> None:
+        if on_poll is not None:
+            on_poll(waiting)
+        if notify is not None and waiting:
+            done = sum(s.request_counts.get("completed", 0) for s in waiting)
+            total = sum(s.request_counts.get("total", 0) or s.lines for s in waiting)
+            notify(f"batch: waiting for {len(waiting)} batch(es), {done:,}/{total:,} requests done")
+
     if submitted.queued or submitted.already_pending or submitted.new_shards:
-        collected = collect_batches(run.journal, wait=True, poll_interval=t.poll_interval, on_poll=on_poll, **extra)
+        collected = collect_batches(run.journal, wait=True, poll_interval=t.poll_interval, on_poll=polled, **extra)
         report.update(
             ingested=len(collected.ingested),
             appended_ok=collected.appended_ok,

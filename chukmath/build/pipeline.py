@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -276,6 +277,17 @@ async def _run_live(
         ticker.cancel()
 
 
+def _notifier(options: BuildOptions) -> Callable[[str], None]:
+    """Status lines (the batch phase's) on the progress stream."""
+
+    def say(line: str) -> None:
+        stream = options.progress_stream or sys.stderr
+        stream.write(line + "\n")
+        stream.flush()
+
+    return say
+
+
 def _first_error(group: BaseExceptionGroup) -> BaseException:
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
@@ -359,7 +371,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         manifest.write(run.manifest)
         if recipe.teacher.kind == "batch":
             # Before the journal is opened for writing: batch collection appends to it itself.
-            batch_phase.run_batches(recipe, prompting, mix, run)
+            batch_phase.run_batches(recipe, prompting, mix, run, notify=None if options.quiet else _notifier(options))
             resuming = True
         index = JournalIndex.load(run.journal) if resuming else JournalIndex(run.journal)
         responses_total = recipe.count * recipe.teacher.samples
