@@ -8,19 +8,27 @@ from __future__ import annotations
 
 import difflib
 
-from jinja2 import nodes
+from jinja2 import TemplateAssertionError, nodes
 from jinja2.meta import find_undeclared_variables
 
-from chukmath.render.environment import TEMPLATE_VARIABLES
+from chukmath.render.environment import NONDETERMINISTIC_FILTERS, TEMPLATE_VARIABLES
 
 
 def used_variables(ast: nodes.Template) -> dict[str, int]:
-    """Every free variable the section reads, with the first line it is read on."""
+    """Every free variable the section reads, with the first line it is read on.
+
+    Empty when the section uses a filter or test that does not exist (the analysis needs to compile it);
+    static_errors reports that filter or test instead.
+    """
     first_line: dict[str, int] = {}
     for node in ast.find_all(nodes.Name):
         if node.ctx == "load":
             first_line[node.name] = min(first_line.get(node.name, node.lineno), node.lineno)
-    return {name: first_line.get(name, 0) for name in find_undeclared_variables(ast)}
+    try:
+        undeclared = find_undeclared_variables(ast)
+    except TemplateAssertionError:
+        return {}
+    return {name: first_line.get(name, 0) for name in undeclared}
 
 
 def static_errors(ast: nodes.Template) -> list[tuple[int, str]]:
@@ -37,7 +45,29 @@ def static_errors(ast: nodes.Template) -> list[tuple[int, str]]:
             errors.append((node.lineno, f"access to {attr!r} is refused: templates cannot reach Python internals"))
     for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         errors.append((node.lineno, "include/import/extends are not available: a template is one self-contained file"))
+    for loop in ast.find_all(nodes.For):
+        if loop.recursive:
+            errors.append((loop.lineno, "recursive loops are not available: a prompt loops over flat lists"))
+    errors.extend(_unknown_filters_and_tests(ast))
     return sorted(errors)
+
+
+def _unknown_filters_and_tests(ast: nodes.Template) -> list[tuple[int, str]]:
+    """Filters and tests the environment lacks, found now rather than on the first problem that reaches them."""
+    env = ast.environment
+    errors: list[tuple[int, str]] = []
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        kind, known = ("filter", env.filters) if isinstance(node, nodes.Filter) else ("test", env.tests)
+        if node.name in known:
+            continue
+        if node.name in NONDETERMINISTIC_FILTERS:
+            errors.append((node.lineno, f"the {node.name!r} filter is not available: a prompt must render the same "
+                                        "on every run (its hash is the request id)"))  # fmt: skip
+            continue
+        hint = difflib.get_close_matches(node.name, list(known), n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        errors.append((node.lineno, f"unknown {kind} {node.name!r}{suggestion}"))
+    return errors
 
 
 def answer_lines(ast: nodes.Template) -> list[int]:

@@ -1,4 +1,4 @@
-"""The one Jinja environment every prompt template is compiled in: sandboxed, strict, size-bounded."""
+"""The one Jinja environment every prompt template is compiled in: sandboxed, strict, deterministic, bounded."""
 
 from __future__ import annotations
 
@@ -7,7 +7,21 @@ from typing import Any
 
 from jinja2 import StrictUndefined
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from chukmath.render.bounds import (
+    LOOP_FILTER,
+    MAX_CHARS,
+    BoundedCodeGenerator,
+    bounded_filter,
+    bounded_loop,
+    check_call,
+    check_format,
+    check_power,
+    check_repeat,
+    check_size,
+    too_large,
+)
 
 # The names a template may use. Everything a problem carries is reachable through ``problem``.
 TEMPLATE_VARIABLES: tuple[str, ...] = ("question", "expression", "answer", "generator", "difficulty", "meta", "problem")
@@ -15,36 +29,72 @@ TEMPLATE_VARIABLES: tuple[str, ...] = ("question", "expression", "answer", "gene
 # The chat roles a template section may have.
 ROLES: tuple[str, ...] = ("system", "user", "assistant")
 
-# A rendered prompt is small; a template that builds megabytes (``'x' * 10**9``) is a bug or an attack.
-MAX_REPEAT_ITEMS = 100_000
-MAX_POWER_EXPONENT = 10_000
+# Jinja built-ins that would make the same problem render differently on two runs (the request id is the hash
+# of the rendered messages, so a prompt must be a pure function of the problem).
+NONDETERMINISTIC_FILTERS = frozenset({"random"})
+NONDETERMINISTIC_GLOBALS = frozenset({"lipsum"})
 
 
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox (no Python internals, no mutation of the context) plus bounded ``*``/``**``.
+    """Jinja's immutable sandbox (no Python internals, no mutation of the context) plus the bounds of
+    chukmath.render.bounds on loops, repetition, powers, string growth and the size of printed values."""
 
-    The stock sandbox bounds ``range`` but not ``'x' * n`` or ``10 ** n``, either of which can exhaust
-    memory or CPU in one expression.
-    """
+    code_generator_class = BoundedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
-    intercepted_binops = frozenset({"*", "**"})
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options, finalize=self._finalize_output)
+        self.filters = {
+            name: bounded_filter(name, func)
+            for name, func in self.filters.items()
+            if name not in NONDETERMINISTIC_FILTERS
+        }
+        self.filters[LOOP_FILTER] = bounded_loop
+        for name in NONDETERMINISTIC_GLOBALS:
+            self.globals.pop(name, None)
 
     def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
         if op == "*":
-            for seq, count in ((left, right), (right, left)):
-                sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
-                if sized and count * len(seq) > MAX_REPEAT_ITEMS:
-                    raise SecurityError(f"repeating a sequence to more than {MAX_REPEAT_ITEMS} items is not allowed")
+            check_repeat(left, right)
             return operator.mul(left, right)
         if op == "**":
-            if isinstance(right, int | float) and abs(right) > MAX_POWER_EXPONENT:
-                raise SecurityError(f"exponents above {MAX_POWER_EXPONENT} are not allowed")
+            check_power(left, right)
             return operator.pow(left, right)
+        if op == "+":
+            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+                check_size(left, "a sum")
+                check_size(right, "a sum")
+            return check_size(operator.add(left, right), "a sum")
+        if op == "%":
+            if isinstance(left, str):
+                args = right if isinstance(right, tuple) else (right,)
+                check_format(left, args, percent=True)
+                check_size(right, "the values of a % format")
+            return check_size(operator.mod(left, right), "a % format")
         return super().call_binop(context, op, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        name = getattr(__obj, "__name__", "")
+        receiver = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        check_call(name, receiver, args, kwargs)
+        return check_size(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}()")
+
+    def bounded_concat(self, parts: tuple[Any, ...]) -> str:
+        """``~``: every part and the joined text within MAX_CHARS."""
+        for part in parts:
+            check_size(part, "a ~ concatenation")
+        text = "".join(str(part) for part in parts)
+        if len(text) > MAX_CHARS:
+            raise too_large("a ~ concatenation")
+        return text
+
+    @staticmethod
+    def _finalize_output(value: Any) -> Any:
+        return check_size(value, "a printed value")
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
-    """A fresh environment: sandboxed, StrictUndefined, no loader (no include/import/extends), no autoescape.
+    """A fresh environment: sandboxed, bounded, StrictUndefined, no loader (no include/import/extends), no autoescape.
 
     ``trim_blocks``/``lstrip_blocks`` let ``{% if %}`` lines sit on their own line without leaving blank
     lines in the prompt.

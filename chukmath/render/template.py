@@ -12,6 +12,7 @@ from jinja2 import Template, TemplateSyntaxError, nodes
 from chukmath.errors import ConfigError, TemplateError
 from chukmath.hashing import content_hash
 from chukmath.records import Message, Problem
+from chukmath.render.bounds import bound_loops, render_bounded
 from chukmath.render.checks import answer_lines, is_answer_key, static_errors
 from chukmath.render.environment import make_environment
 from chukmath.render.source import TemplateFileError, TemplateMeta, TemplateSource, parse_template_source
@@ -109,12 +110,12 @@ class _CompiledSection:
                 if is_name:
                     value = context[text]
                     if not isinstance(value, _PLAIN_TYPES):
-                        return self.template.render(context)
+                        return render_bounded(self.template, context)
                     out.append(value if type(value) is str else str(value))
                 else:
                     out.append(text)
             return "".join(out)
-        return self.template.render(context)
+        return render_bounded(self.template, context)
 
 
 class PromptTemplate:
@@ -151,7 +152,11 @@ class PromptTemplate:
             line, message = errors[0]
             raise TemplateFileError(self.source_path, line, message)
         plan = _plain_plan(ast)  # before compiling: the code generator may annotate the tree
-        code = _ENV.compile(ast, name=self.name, filename=self._filename)
+        bound_loops(ast)
+        try:
+            code = _ENV.compile(ast, name=self.name, filename=self._filename)
+        except TemplateSyntaxError as exc:  # TemplateAssertionError: found only while generating code
+            raise TemplateFileError(self.source_path, exc.lineno, exc.message or str(exc)) from None
         return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None), plan
 
     def render(self, problem: Problem, system: str | None = None) -> list[Message]:
