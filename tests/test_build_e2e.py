@@ -87,6 +87,12 @@ def test_builtin_end_to_end_every_row_correct_and_loadable(tmp_path):
     assert manifest["status"] == "complete" and manifest["teacher"] == "builtin" and manifest["template_hashes"]
     card = (out / "README.md").read_text()
     assert "# e2e" in card and "By family" in card and train[0]["id"] in card and "chukmath build" in card
+    for heading in ("## By difficulty", "## Acceptance by verdict", "## Rejection reasons", "## Example sample",
+                    "## Reproduce"):
+        assert heading in card, heading
+    if not rejects:
+        assert "No response was rejected." in card
+    assert f"chukmath build --recipe {recipe} --out {out}" in card
 
     datasets = pytest.importorskip("datasets") if os.environ.get("CI") != "true" else __import__("datasets")
     ds = datasets.load_dataset(

@@ -48,6 +48,7 @@ def test_stats_prints_every_table(tmp_path):
     assert out.index("arithmetic") < out.index("quadratic")
     assert out.index("│ 2 ") < out.index("│ 10 ")
     assert out.index("problems") < out.index("rejected")
+    assert out.index("prompt tokens") < out.index("completion tokens") < out.index("total tokens")
 
 
 def test_stats_accepts_the_file_itself_and_rejects_garbage(tmp_path):

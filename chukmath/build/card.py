@@ -92,8 +92,11 @@ def render_card(
         "`responses.jsonl`.",
         "",
     ]
+    has_reasons = any(table.title.startswith("Rejection reasons") for table in tables)
     for table in tables:
         parts += [f"## {table.title}", "", _markdown_table(table), ""]
+        if table.title.startswith("Acceptance by verdict") and not has_reasons:
+            parts += ["## Rejection reasons", "", "No response was rejected.", ""]
     parts += ["## Example sample", ""]
     if example is None:
         parts += ["No sample was accepted.", ""]

@@ -79,7 +79,10 @@ def stats_tables(stats: dict[str, Any]) -> list[Table]:
     tokens = stats.get("tokens") or {}
     cost = stats.get("cost") or {}
     if tokens or cost:
-        rows = [(f"{k} tokens" if k != "responses_with_usage" else k, v) for k, v in tokens.items()]
+        # stats.json is written with sorted keys; show prompt, completion, total in reading order.
+        order = ("prompt", "completion", "total", "responses_with_usage")
+        keys = [k for k in order if k in tokens] + sorted(k for k in tokens if k not in order)
+        rows = [(f"{k} tokens" if k != "responses_with_usage" else k, tokens[k]) for k in keys]
         if cost:
             rows.append(("cost (USD)", f"{cost.get('usd', 0.0):.4f}"))
             rows.append(("price in / out (USD per 1M tokens)", f"{cost.get('price_in')} / {cost.get('price_out')}"))
