@@ -38,7 +38,8 @@ LINE_CACHE = 16384  # lines; ~5 MB at most
 
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
-_SPACING = re.compile(r"\\(?:left|right|[,;:! ]|quad|qquad|big|Big|bigl|bigr)(?![a-zA-Z])|\\?\$")
+# spacing, sizing and the math delimiters \( \) \[ \] (which must not be read as brackets)
+_SPACING = re.compile(r"\\(?:left|right|quad|qquad|big|Big|bigl|bigr)(?![a-zA-Z])|\\[,;:! ()\[\]]|\\?\$")
 _REPLACE = (
     ("\\times", "*"), ("\\cdot", "*"), ("\\div", "/"), ("×", "*"), ("·", "*"), ("⋅", "*"), ("∗", "*"),
     ("÷", "/"), ("−", "-"), ("²", "^2"), ("³", "^3"), ("\\bmod", " mod "), ("\\mod", " mod "),
