@@ -46,7 +46,8 @@ class BatchApiServer:
     ``in_progress`` and ``completed``. While ``hold()`` is on, batches never leave ``in_progress``.
     ``fail_times[custom_id] = n`` answers that request with HTTP 500 (into the error file) the first n
     times it is processed. ``drop_next_create``/``drop_next_upload`` make the server perform the next
-    batch creation / upload and then close the connection without a reply.
+    batch creation / upload and then close the connection without a reply; ``create_reply_delay_s``
+    holds the reply to a creation back that long (to kill a client while it waits).
     """
 
     def __init__(
@@ -64,6 +65,9 @@ class BatchApiServer:
         self.answer = answer
         self.fail_times: dict[str, int] = {}
         self.drop_next_create = 0
+        # Seconds the reply to a batch creation is held back after the batch was made (a client killed in
+        # that window never learns the id: the crash case that must not lead to paying twice).
+        self.create_reply_delay_s = 0.0
         self.drop_next_upload = 0
         self.files: dict[str, StoredFile] = {}
         self.batches: dict[str, StoredBatch] = {}
@@ -232,6 +236,12 @@ class BatchApiServer:
         if parts[:1] != ["v1"]:
             return 404, error_body("not found")
         parts = parts[1:]
+        if method == "POST" and parts == ["batches"]:
+            with self._lock:
+                status, reply = self._create(body)
+            if self.create_reply_delay_s > 0:
+                time.sleep(self.create_reply_delay_s)
+            return status, reply
         with self._lock:
             if method == "POST" and parts == ["files"]:
                 return self._upload(headers, body)
@@ -245,8 +255,6 @@ class BatchApiServer:
             if method == "GET" and len(parts) == 3 and parts[0] == "files" and parts[2] == "content":
                 stored = self.files.get(parts[1])
                 return (200, stored.data) if stored else (404, error_body(f"no file {parts[1]}"))
-            if method == "POST" and parts == ["batches"]:
-                return self._create(body)
             if method == "GET" and parts == ["batches"]:
                 for batch in self.batches.values():
                     self._advance(batch)
