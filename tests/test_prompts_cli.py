@@ -10,7 +10,7 @@ import orjson
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
-from chukmath.errors import InputError, TemplateError
+from chukmath.errors import ConfigError, InputError, TemplateError
 from chukmath.hashing import content_hash
 from chukmath.records import Request
 from chukmath.render import TemplateLibrary
@@ -211,3 +211,32 @@ def test_missing_problems_file_and_unknown_template(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no template named 'stepbystep'; known templates: answer_blind" in result.stderr
     assert not out.exists()
+
+
+def test_ids_are_the_same_bytes_in_separate_processes_with_different_hash_seeds(tmp_path: Path) -> None:
+    problems = write_problems(tmp_path / "problems.jsonl", PROBLEMS)
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"requests-{seed}.jsonl"
+        run = subprocess.run(
+            [CHUKMATH, "prompts", "--problems", str(problems), "--template", "word_problem", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed},
+        )
+        assert run.returncode == 0, run.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) == len(PROBLEMS)
+
+
+def test_out_may_not_be_the_problems_file(tmp_path: Path) -> None:
+    problems = write_problems(tmp_path / "problems.jsonl", PROBLEMS)
+    before = problems.read_bytes()
+    args = ["prompts", "--problems", str(problems), "--template", "step_by_step", "--out", str(problems)]
+    result = runner.invoke(app, args)
+    assert isinstance(result.exception, ConfigError)
+    assert "is the --problems file" in str(result.exception)
+    assert problems.read_bytes() == before

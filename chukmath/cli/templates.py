@@ -226,6 +226,8 @@ def prompts(
     """
     if system is not None and not system.strip():
         raise ConfigError("--system: the system text is empty; leave the option out to keep the template's own")
+    if out != "-" and Path(out).resolve() == problems.resolve():
+        raise ConfigError(f"--out {out} is the --problems file; write the requests to another file")
     chosen = TemplateLibrary(templates or []).get(template)  # a broken template fails here, before any request
     count = write_requests(problems, chosen, out, system)
     print(f"wrote {count} requests to {out} (template {chosen.name}, hash {chosen.hash})", file=sys.stderr)
