@@ -42,7 +42,7 @@ Journal = Annotated[
 
 @batch_app.command("submit")
 def submit(
-    requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath render`).")],
+    requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath prompts`).")],
     journal: Journal,
     model: Annotated[str, typer.Option("--model", help="Model name sent in every request body.")],
     base_url: Annotated[
