@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -55,6 +56,15 @@ def read_jsonl(path: str | Path, *, allow_torn_tail: bool = False) -> Iterator[t
             yield number, obj
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once at import: setting it back and forth later would race other threads
+
+
 class AtomicWriter:
     """Write a file under a temporary name and rename it into place only on success.
 
@@ -85,6 +95,9 @@ class AtomicWriter:
         try:
             parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
+            # mkstemp makes the file 0600; the result should have the mode any other written file gets (or keep
+            # the mode of the file it replaces), not hide a dataset card or stats.json from the user's group.
+            os.fchmod(fd, stat.S_IMODE(dest.stat().st_mode) if dest.exists() else 0o666 & ~_UMASK)
         except OSError as exc:
             raise OutputError(f"{dest}: cannot write ({exc.strerror})") from None
         self._fh = os.fdopen(fd, "wb", buffering=1024 * 1024)

@@ -34,3 +34,24 @@ def test_appender_repairs_torn_tail_and_reader_names_lines(tmp_path):
     path.write_bytes(b'{"a": 1}\nnot json\n')
     with pytest.raises(InputError, match=r"j\.jsonl:2:"):
         list(read_jsonl(path))
+
+
+def test_atomic_writer_gives_the_usual_file_mode_and_keeps_a_replaced_files_mode(tmp_path):
+    import stat
+
+    from chukmath import jsonl
+
+    fresh = tmp_path / "card.md"
+    with jsonl.AtomicWriter(fresh) as fh:
+        fh.write(b"x\n")
+    # What open() would give under the process umask, not mkstemp's 0600.
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~jsonl._UMASK
+    plain = tmp_path / "plain.md"
+    plain.write_bytes(b"x\n")
+    assert stat.S_IMODE(fresh.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(b"{}\n")
+    kept.chmod(0o640)
+    with jsonl.AtomicWriter(kept) as fh:
+        fh.write(b"[]\n")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_bytes() == b"[]\n"
