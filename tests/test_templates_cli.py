@@ -148,3 +148,17 @@ def test_render_unknown_template_lists_names() -> None:
     )
     assert isinstance(result.exception, TemplateError)
     assert "known templates: answer_blind" in str(result.exception)
+
+
+def test_system_replacing_the_only_tag_instructions_warns() -> None:
+    args = ["templates", "render", "tutor_system", "--question", "What is 7 * 6?", "--expression", "7 * 6"]
+    args += ["--answer", "42", "--system", "Be brief."]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "warning: --system replaces the system message of template 'tutor_system'" in result.stderr
+    assert "<think>, <answer>, <verifier_answer>" in result.stderr
+    told = runner.invoke(app, [*args[:-1], "Be brief. Reply as <think>..</think><answer>..</answer> "
+                               "<verifier_answer>..</verifier_answer>."])  # fmt: skip
+    assert told.exit_code == 0 and "warning" not in told.stderr
+    kept = runner.invoke(app, ["templates", "render", "step_by_step", *args[3:]])
+    assert kept.exit_code == 0 and "warning" not in kept.stderr

@@ -15,6 +15,7 @@ from chukmath.hashing import content_hash
 from chukmath.records import Message, Problem
 from chukmath.render import (
     BUILTIN_ORIGIN,
+    PromptTemplate,
     TemplateLibrary,
     builtin_template_dir,
     find_problem,
@@ -130,10 +131,23 @@ def render_template(
     template = TemplateLibrary(templates or []).get(name)
     problem = _cli_problem(question, expression, answer, meta, problems, index)
     messages = template.render(problem, system)
+    _warn_dropped_tags(template, system)
     if as_json:
         typer.echo(json.dumps(messages, ensure_ascii=False, indent=2))
         return
     typer.echo("\n\n".join(_format_message(m) for m in messages))
+
+
+def _warn_dropped_tags(template: PromptTemplate, system: str | None) -> None:
+    """Say so when --system replaces the only message that told the teacher which tags to write."""
+    dropped = template.tags_dropped_by(system) if system is not None else []
+    if dropped:
+        tags = ", ".join(f"<{t}>" for t in dropped)
+        typer.echo(
+            f"warning: --system replaces the system message of template '{template.name}', the only one that asks "
+            f"for {tags}; say in your --system text how to answer, or the verifier will reject the answers",
+            err=True,
+        )
 
 
 def _format_message(message: Message) -> str:
@@ -229,6 +243,7 @@ def prompts(
     if out != "-" and Path(out).resolve() == problems.resolve():
         raise ConfigError(f"--out {out} is the --problems file; write the requests to another file")
     chosen = TemplateLibrary(templates or []).get(template)  # a broken template fails here, before any request
+    _warn_dropped_tags(chosen, system)
     count = write_requests(problems, chosen, out, system)
     print(f"wrote {count} requests to {out} (template {chosen.name}, hash {chosen.hash})", file=sys.stderr)
 

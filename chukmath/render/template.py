@@ -181,6 +181,14 @@ class PromptTemplate:
             messages = with_system(messages, system)
         return messages
 
+    def tags_dropped_by(self, system: str) -> list[str]:
+        """Tags only the template's own system message asks for, lost when ``system`` replaces that message."""
+        sections = self.source.sections
+        if sections[0].role != "system":
+            return []
+        rest = "\n".join(s.text for s in sections[1:]) + "\n" + system
+        return [tag for tag in self.meta.tags if f"<{tag}>" in sections[0].text and f"<{tag}>" not in rest]
+
     def __repr__(self) -> str:
         return f"PromptTemplate(name={self.name!r}, source_path={str(self.source_path)!r}, hash={self.hash!r})"
 
