@@ -63,3 +63,20 @@ def test_wheel_contains_and_finds_builtin_templates(tmp_path: Path) -> None:
     assert Path(template_dir) == site / "chukmath" / "builtin_templates"
     assert set(names.split(",")) == {Path(n).stem for n in expected}
     assert line == "Problem: What is 2 + 3?"
+
+    # The CLI of the unpacked wheel, run from a folder with no templates/ next to it, lists and lints them.
+    cli = "import sys; from chukmath.cli.main import run; sys.argv = ['chukmath', *sys.argv[1:]]; run()"
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
+    listed = subprocess.run(
+        [sys.executable, "-c", cli, "templates", "list"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[0]: line.split()[1] for line in listed.stdout.splitlines()[1:]}
+    assert rows == {Path(n).stem: "built-in" for n in expected}
+    linted = subprocess.run(
+        [sys.executable, "-c", cli, "templates", "lint"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert linted.stderr.strip() == "0 error(s), 0 warning(s)"
