@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,13 @@ def batch_api() -> Iterator[BatchApiServer]:
     """A fresh loopback Batch API (files + batches) that requires the key ``sk-test-batch-key``."""
     with BatchApiServer(api_key="sk-test-batch-key") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def llama_model() -> Path:
+    """The Gemma 3 270M GGUF (assembled into the user cache on first use); skips or fails like llama_server."""
+    require(missing_dependencies(), "the llama.cpp server test")
+    return model_path()
 
 
 @pytest.fixture(scope="session")

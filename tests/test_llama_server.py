@@ -96,3 +96,19 @@ def test_missing_llama_cpp_fails_under_ci_and_skips_otherwise(tmp_path: Path, ci
                           env=env, capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent)
     assert outcome in done.stdout, done.stdout[-2000:]
     assert "llama-cpp-python[server]" in done.stdout
+
+
+def test_a_port_taken_before_the_server_binds_it_is_replaced(llama_model: Path, tmp_path: Path) -> None:
+    import socket
+
+    import httpx
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        server = LlamaServer(llama_model, log_path=tmp_path / "server.log")
+        server.port = taken  # as if another process had grabbed the picked port before the server bound it
+        with server:
+            assert server.port != taken
+            assert httpx.get(f"{server.base_url}/models", timeout=10).status_code == 200

@@ -77,11 +77,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class _PortTaken(Exception):
+    """The server exited because another process holds its port."""
+
+
 class LlamaServer:
     """``python -m llama_cpp.server`` for one GGUF on a free loopback port; a context manager."""
 
     def __init__(self, model: Path, *, port: int | None = None, n_ctx: int = 2048, log_path: Path | None = None):
         self.model = model
+        # A port picked here may be taken by another process before the server binds it; then start()
+        # picks another one. A port the caller chose is used as given.
+        self._pick_port = port is None
         self.port = port or free_port()
         self.n_ctx = n_ctx
         self.log_path = log_path or Path(tempfile.gettempdir()) / f"chukmath-llama-{self.port}.log"
@@ -91,8 +98,22 @@ class LlamaServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def start(self, timeout: float = 180.0) -> LlamaServer:
-        """Start the server and wait until ``/v1/models`` answers; raises TeacherError with the log tail."""
+    def start(self, timeout: float = 180.0, attempts: int = 3) -> LlamaServer:
+        """Start the server and wait until ``/v1/models`` answers; raises TeacherError with the log tail.
+
+        When the port this object picked was taken in the meantime, it tries another (``attempts`` in all).
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start_once(timeout)
+            except _PortTaken:
+                if not self._pick_port or attempt == attempts:
+                    raise TeacherError(f"llama.cpp server could not bind 127.0.0.1:{self.port}: "
+                                       f"{self._log_tail()}") from None
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start_once(self, timeout: float) -> LlamaServer:
         command = [
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(self.model),
@@ -106,6 +127,8 @@ class LlamaServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
+                if "address already in use" in self._log_tail().lower():
+                    raise _PortTaken(self.port)
                 raise TeacherError(f"llama.cpp server exited with {self._proc.returncode}: {self._log_tail()}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{self.base_url}/models", timeout=2.0).status_code == 200:
