@@ -83,6 +83,23 @@ def test_failures_are_reported_retried_on_rerun_and_key_never_stored(tmp_path, m
     assert result.exit_code == 0 and "cost (USD)" in result.stdout
 
 
+def test_corrected_prices_resume_the_run_and_recompute_the_cost(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHUKMATH_TEST_KEY", SECRET)
+    with FaultServer(api_key=SECRET) as server:
+        recipe = _setup(tmp_path, server.base_url, retries=0)
+        out = tmp_path / "run"
+        args = ["build", "--recipe", str(recipe), "--out", str(out), "--json"]
+        CliRunner().invoke(app, args)
+        cost = orjson.loads((out / "stats.json").read_bytes())["cost"]["usd"]
+        recipe.write_text(recipe.read_text().replace("price_in = 1.0", "price_in = 3.0"))
+        asked_before = len(server.requests)
+        again = CliRunner().invoke(app, args)
+        assert again.exit_code == 1, repr(again.exception)  # the 4 problems that always fail still fail
+        assert orjson.loads(again.stdout)["from_journal"] == 36 and len(server.requests) - asked_before == 4
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert stats["cost"]["price_in"] == 3.0 and stats["cost"]["usd"] > cost
+
+
 def test_wrong_key_stops_the_run_with_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("CHUKMATH_TEST_KEY", "sk-wrong-key-000000")
     with FaultServer(api_key=SECRET) as server:

@@ -44,6 +44,11 @@ def test_fingerprint_ignores_operational_settings_only():
     assert recipe.with_overrides(count=11).legacy_fingerprint(hashes) != recipe.legacy_fingerprint(hashes)
     assert recipe.with_overrides(seed=4).fingerprint(hashes) != base
     assert recipe.fingerprint({"step_by_step": "abd"}) != base
+    # Prices only change the reported cost (stats.json and the card are rewritten by every run).
+    priced = recipe.model_copy(update={"teacher": recipe.teacher.model_copy(update={"price_in": 3.0})})
+    assert priced.fingerprint(hashes) == base and priced.legacy_fingerprint(hashes) != recipe.legacy_fingerprint(hashes)
+    sampled = recipe.model_copy(update={"teacher": recipe.teacher.model_copy(update={"samples": 2})})
+    assert sampled.fingerprint(hashes) != base
 
 
 @pytest.mark.parametrize(

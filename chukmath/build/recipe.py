@@ -14,11 +14,15 @@ from chukmath.hashing import content_hash
 
 TeacherKind = Literal["builtin", "openai", "batch"]
 
-# Settings that change how fast or how a run is carried out, never which dataset comes out. They are left out of
-# the fingerprint, so a run may be resumed with a different concurrency or against an endpoint on a new port.
+# Settings that change how fast or how a run is carried out, or what it reports, never which answers come out. They
+# are left out of the fingerprint, so a run may be resumed with a different concurrency, against an endpoint on a
+# new port, or with corrected prices (stats.json and the card are rewritten by every run).
 OPERATIONAL_TEACHER_KEYS = frozenset(
-    {"concurrency", "timeout", "max_retries", "rpm", "tpm", "base_url", "api_key_env", "poll_interval"}
+    {"concurrency", "timeout", "max_retries", "rpm", "tpm", "base_url", "api_key_env", "poll_interval", "price_in",
+     "price_out"}
 )
+# What the fingerprint left out before count and the prices left it (run directories made then still resume).
+_LEGACY_OPERATIONAL_KEYS = OPERATIONAL_TEACHER_KEYS - {"price_in", "price_out"}
 
 
 class _Strict(BaseModel):
@@ -164,14 +168,14 @@ class BuildRecipe(_Strict):
         the same run made longer or shorter, and may reuse every answer the journal holds. Operational settings
         (concurrency, timeouts, endpoint address) and the description are left out too.
         """
-        return content_hash(self._identity(template_hashes, with_count=False))
+        return content_hash(self._identity(template_hashes, legacy=False))
 
     def legacy_fingerprint(self, template_hashes: dict[str, str]) -> str:
-        """The fingerprint of run directories made before ``count`` left it (so they still resume)."""
-        return content_hash(self._identity(template_hashes, with_count=True))
+        """The fingerprint of run directories made before ``count`` and the prices left it (so they still resume)."""
+        return content_hash(self._identity(template_hashes, legacy=True))
 
-    def _identity(self, template_hashes: dict[str, str], *, with_count: bool) -> dict[str, Any]:
-        return _identity_of(self.model_dump(mode="json"), template_hashes, with_count=with_count)
+    def _identity(self, template_hashes: dict[str, str], *, legacy: bool) -> dict[str, Any]:
+        return _identity_of(self.model_dump(mode="json"), template_hashes, legacy=legacy)
 
     def differences(self, manifest: dict[str, Any], template_hashes: dict[str, str]) -> str:
         """What differs between this recipe and the run recorded in ``manifest``, for a refusal message."""
@@ -179,10 +183,10 @@ class BuildRecipe(_Strict):
         if not isinstance(recipe, dict) or not isinstance(hashes, dict):
             return ""
         try:
-            theirs = _flatten(_identity_of(recipe, hashes, with_count=False))
+            theirs = _flatten(_identity_of(recipe, hashes, legacy=False))
         except (AttributeError, TypeError):
             return ""
-        mine = _flatten(self._identity(template_hashes, with_count=False))
+        mine = _flatten(self._identity(template_hashes, legacy=False))
         changed = []
         for key in sorted(set(mine) | set(theirs)):
             if mine.get(key) != theirs.get(key):
@@ -225,12 +229,14 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], *, with_count: bool) -> dict[str, Any]:
-    """What decides the data: the recipe without operational teacher settings and description (and count)."""
+def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], *, legacy: bool) -> dict[str, Any]:
+    """What decides the data: the recipe without operational teacher settings, description and count (``legacy``:
+    the older definition, which kept count and the prices)."""
     data = dict(recipe)
-    data["teacher"] = {k: v for k, v in dict(data.get("teacher") or {}).items() if k not in OPERATIONAL_TEACHER_KEYS}
+    left_out = _LEGACY_OPERATIONAL_KEYS if legacy else OPERATIONAL_TEACHER_KEYS
+    data["teacher"] = {k: v for k, v in dict(data.get("teacher") or {}).items() if k not in left_out}
     data.pop("description", None)
-    if not with_count:
+    if not legacy:
         data.pop("count", None)
     return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
 
