@@ -25,7 +25,8 @@ NUMBERS = st.one_of(
 OPS = st.sampled_from(["+", "-", "*", "/", "×", "÷", "−", "x", "X", "^", "**", "mod", "\\times", "\\div", "·"])
 SPACE = st.sampled_from(["", " ", "  ", "\t"])
 OTHER = st.sampled_from(["(", ")", "[", "]", "{", "}", "=", "==", "x", "y", "is", "of", "so", ",", ".", "..", "%",
-                         "!", "$", "\\frac{1}{2}", "²", "√", "≈", "<=", ":", "half", "times", "cm", "**"])  # fmt: skip
+                         "!", "$", "\\frac{1}{2}", "²", "√", "≈", "<=", ":", "half", "times", "cm", "**", "√(",
+                         "\\sqrt{", "\\sqrt[3]{", "\\(", "\\)", "\\["])  # fmt: skip
 PIECE = st.one_of(NUMBERS, NUMBERS, OPS, OTHER, st.tuples(st.sampled_from(["(", "(-"]), NUMBERS, OPS, NUMBERS).map(
     lambda t: f"{t[0]}{t[1]}{t[2]}{t[3]})"
 ))

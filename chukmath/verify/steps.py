@@ -42,7 +42,7 @@ _FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
 _SPACING = re.compile(r"\\(?:left|right|quad|qquad|big|Big|bigl|bigr)(?![a-zA-Z])|\\[,;:! ()\[\]]|\\?\$")
 _REPLACE = (
     ("\\times", "*"), ("\\cdot", "*"), ("\\div", "/"), ("×", "*"), ("·", "*"), ("⋅", "*"), ("∗", "*"),
-    ("÷", "/"), ("−", "-"), ("²", "^2"), ("³", "^3"), ("\\bmod", " mod "), ("\\mod", " mod "),
+    ("÷", "/"), ("−", "-"), ("²", "^2"), ("³", "^3"), ("\\bmod", " mod "), ("\\mod", " mod "), ("\\sqrt", "√"),
 )  # fmt: skip
 _BOLD = re.compile(r"(?:^|(?<=\s))\*\*(?=\S)|(?<=\S)\*\*(?=\s|$|[.,;:!?])")
 _TOKEN = re.compile(
@@ -53,6 +53,7 @@ _TOKEN = re.compile(
     r"|(?P<eq>==?)"
     r"|(?P<op>\*\*|[-+*/^])"
     r"|(?P<lp>[(\[{])|(?P<rp>[)\]}])"
+    r"|(?P<root>√)"
     r"|(?P<other>.)"
 )
 # Words that bind to the number next to them, so the number is not a whole side of the claim.
@@ -119,7 +120,7 @@ def _tokens(line: str) -> list[_Tok]:
     return out
 
 
-_RUN_KINDS = frozenset({"ws", "num", "op", "lp", "rp", "eq"})
+_RUN_KINDS = frozenset({"ws", "num", "op", "lp", "rp", "eq", "root"})
 
 
 def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
@@ -227,7 +228,7 @@ def _is_range(part: list[_Tok]) -> bool:
 def _has_operator(part: list[_Tok]) -> bool:
     sig = [t for t in part if t.kind != "ws"]
     return any(t.kind == "op" and not (t.text == "-" and k == 0) for k, t in enumerate(sig)) or any(
-        t.kind == "word" and t.text == "mod" for t in sig
+        (t.kind == "word" and t.text == "mod") or t.kind == "root" for t in sig
     )
 
 
@@ -265,14 +266,14 @@ _SIMPLE_MOD = re.compile(rf"\s*(?P<l>(?P<a>-?{_N})\s+mod\s+(?P<m>{_N}))\s*==?\s*
 # claim's sides and its "=" are one run of number, operator, bracket and space tokens. Lines without one
 # ("x = -2", "4x = 8", "(1) -3x + 2y = 6", "a = 1, b = -3") cannot hold a claim. Both scans are linear.
 _OP_IN_SIDE = re.compile(
-    r"(?:[\d)\]}(\[{+\-*/^]|mod)\s*(?:[-+*/^]|mod)|=\s*(?:[+*/^]|mod)|[\d)\]}]\s*[xX]\s*[\d.(\[{]"
+    r"(?:[\d)\]}(\[{+\-*/^]|mod)\s*(?:[-+*/^]|mod)|=\s*(?:[+*/^]|mod)|[\d)\]}]\s*[xX]\s*[\d.(\[{]|√"
 )
 # "x" belongs to a stretch only where it can be a product sign (before a number or bracket): in "7x + 12 = 0" the
 # run ends at the x, so "+ 12 = 0" is judged on its own (and holds no claim: its left side starts with "+").
-_ARITHMETIC_STRETCH = re.compile(r"(?:[\d\s.,()\[\]{}+\-*/^=]|mod|(?<=[\d)\]}\s])[xX](?=\s*[\d.(\[{]))+")
+_ARITHMETIC_STRETCH = re.compile(r"(?:[\d\s.,()\[\]{}+\-*/^=√]|mod|(?<=[\d)\]}\s])[xX](?=\s*[\d.(\[{]))+")
 # Both sides of a claim parse, so the left one ends in a digit or closing bracket and the right one starts with a
 # number, bracket or operator: "x = -7/2" and "12 = " followed by a word hold no claim.
-_EQ_BETWEEN_SIDES = re.compile(r"[\d)\]}]\s*==?\s*(?:[\d.(\[{+\-*/^]|mod)")
+_EQ_BETWEEN_SIDES = re.compile(r"[\d)\]}]\s*==?\s*(?:[\d.(\[{+\-*/^√]|mod)")
 
 
 def _may_hold_claim(line: str) -> bool:
