@@ -102,3 +102,38 @@ def test_batch_phase_reports_submission_and_waiting(tmp_path):
     text = stream.getvalue()
     assert "batch: 60 request(s) submitted" in text
     assert "batch: waiting for 1 batch(es), 0/60 requests done" in text
+
+
+def test_build_killed_while_waiting_for_batches_resumes_without_paying_twice(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "echo.jinja").write_text(TEMPLATE)
+    cli = [sys.executable, "-c", "from chukmath.cli.main import run; run()"]
+    with BatchApiServer(answer=_echo) as server:
+        recipe = tmp_path / "r.toml"
+        recipe.write_text(RECIPE.format(templates=templates, base_url=server.base_url))
+        reference = tmp_path / "unbroken"
+        assert CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(reference), "-q"]).exit_code == 0
+        server.hold()
+        creates = server.create_calls
+        out = tmp_path / "run"
+        proc = subprocess.Popen([*cli, "build", "--recipe", str(recipe), "--out", str(out), "-q"])
+        deadline = time.monotonic() + 120  # a bound for a stuck test, not a measured time
+        while server.create_calls == creates and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.poll() is None and server.create_calls == creates + 1
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        server.hold(False)
+        again = CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(out), "--json"])
+        assert again.exit_code == 0, repr(again.exception)
+        assert server.create_calls == creates + 1  # the batch created before the kill was polled, not re-created
+        assert orjson.loads(again.stdout)["accepted"] == 60
+    for name in ("problems.jsonl", "train.jsonl", "rejects.jsonl", "stats.json"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
