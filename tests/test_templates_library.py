@@ -442,3 +442,16 @@ def test_every_builtin_prompt_carries_each_instruction_of_the_issue(name: str) -
     text = "\n".join(m["content"] for m in TemplateLibrary().get(name).render(problem)).lower()
     missing = [phrase for phrase in INSTRUCTIONS[name] if phrase not in text]
     assert not missing, (name, missing)
+
+
+def test_a_misspelt_problem_field_fails_at_load_and_dict_methods_still_work(tmp_path: Path) -> None:
+    body = "{{ question }}\n{% if difficulty > 4 %}seed {{ problem.sede }}{% endif %}\n"
+    write_template(tmp_path, "field", body, variables='["question", "difficulty", "problem"]')
+    with pytest.raises(
+        TemplateFileError, match=r"field\.jinja:8: problem has no field 'sede' \(did you mean 'seed'\?\)"
+    ):
+        TemplateLibrary([tmp_path]).get("field")
+    body = "{{ problem.items() | list | length }} {{ problem.get('id') }} {{ problem['index'] }} {{ problem.meta }}\n"
+    write_template(tmp_path, "fields", body, variables='["problem"]')
+    content = TemplateLibrary([tmp_path]).get("fields").render(ARITH)[0]["content"]
+    assert content == "9 arithmetic-7-0 0 {'operations': ['+', '+']}"

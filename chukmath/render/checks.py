@@ -11,6 +11,7 @@ import difflib
 from jinja2 import TemplateAssertionError, nodes
 from jinja2.meta import find_undeclared_variables
 
+from chukmath.records import Problem
 from chukmath.render.environment import NONDETERMINISTIC_FILTERS, TEMPLATE_VARIABLES
 
 
@@ -45,6 +46,15 @@ def static_errors(ast: nodes.Template) -> list[tuple[int, str]]:
             errors.append((node.lineno, f"access to {attr!r} is refused: templates cannot reach Python internals"))
     for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         errors.append((node.lineno, "include/import/extends are not available: a template is one self-contained file"))
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        field = node.attr if isinstance(node, nodes.Getattr) else const_str(node.arg)
+        base = node.node
+        # ``problem`` is a dict: its methods (``items``, ``get``; the sandbox refuses ``clear``...) are not fields.
+        if field and isinstance(base, nodes.Name) and base.name == "problem" and field not in Problem.FIELDS:
+            if not hasattr(dict, field):
+                hint = difflib.get_close_matches(field, Problem.FIELDS, n=1)
+                suggestion = f"did you mean {hint[0]!r}?" if hint else f"fields: {', '.join(Problem.FIELDS)}"
+                errors.append((node.lineno, f"problem has no field {field!r} ({suggestion})"))
     for loop in ast.find_all(nodes.For):
         if loop.recursive:
             errors.append((loop.lineno, "recursive loops are not available: a prompt loops over flat lists"))
