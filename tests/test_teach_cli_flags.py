@@ -102,3 +102,24 @@ def test_bad_limits_and_prices_are_refused_before_anything_is_sent(tmp_path):
             assert "Traceback" not in run.stderr
         assert srv.count == 0
     assert not (tmp_path / "journal.jsonl").exists()
+
+
+def test_eta_on_a_resume_counts_only_this_runs_answers(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import chukmath.teach.progress as progress_module
+    from chukmath.records import Response
+
+    clock = [100.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    console = Console(file=io.StringIO(), force_terminal=True, width=160)
+    with progress_module.TeachProgress(1000, console=console, enabled=True) as bar:
+        bar.skipped(900)  # found in the journal at once: no evidence of how fast the rest will go
+        clock[0] += 10.0
+        bar.answered(Response(request_id="r", sample=0, teacher="openai", model="m", content="x",
+                              finish_reason="stop"))  # fmt: skip
+        fields = bar._progress.tasks[0].fields  # type: ignore[union-attr]
+    # One answer in 10 s: the 99 keys left take 990 s (rich's own estimate would say a few seconds).
+    assert fields["eta"] == "0:16:30" and fields["rate"] == "0.1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from chukmath.records import Response
 
@@ -27,13 +27,15 @@ class TeachProgress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]}/s"),
-                TimeRemainingColumn(),
+                # Our own ETA from this run's answer rate: rich's would count keys skipped on a resume (found
+                # in the journal at once) as progress and promise the rest in no time.
+                TextColumn("eta {task.fields[eta]}"),
                 TextColumn("errors {task.fields[errors]}  tokens {task.fields[tokens]}"),
                 console=console,
                 refresh_per_second=4,
                 transient=False,
             )
-            self._task = self._progress.add_task("teach", total=total, rate="0", errors=0, tokens=0)
+            self._task = self._progress.add_task("teach", total=total, rate="0", eta="-:--:--", errors=0, tokens=0)
 
     def __enter__(self) -> TeachProgress:
         if self._progress is not None:
@@ -59,4 +61,15 @@ class TeachProgress:
         if response.usage:
             self._tokens += int(response.usage.get("total_tokens", 0))
         rate = self._answered / max(1e-9, time.monotonic() - self._start)
-        self._progress.update(self._task, advance=1, rate=f"{rate:,.1f}", errors=self._errors, tokens=self._tokens)
+        task = self._progress.tasks[0]
+        left = max(0.0, (task.total or 0) - task.completed - 1)
+        self._progress.update(self._task, advance=1, rate=f"{rate:,.1f}", eta=eta_text(left / rate if rate else None),
+                              errors=self._errors, tokens=self._tokens)  # fmt: skip
+
+
+def eta_text(seconds: float | None) -> str:
+    """``H:MM:SS`` for the progress bar; ``-:--:--`` when unknown."""
+    if seconds is None:
+        return "-:--:--"
+    whole = int(seconds + 0.5)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
