@@ -229,8 +229,11 @@ def test_missing_meta_key_is_an_error_naming_problem_and_line(tmp_path: Path) ->
     write_template(tmp_path, "unit", "{{ question }}\n\nUnit: {{ meta.unit }}\n", variables='["question", "meta"]')
     template = TemplateLibrary([tmp_path]).get("unit")
     assert template.render(WORD)[0]["content"].endswith("Unit: km")
-    with pytest.raises(TemplateRenderError, match=r"unit\.jinja:9: template 'unit' failed on problem arithmetic-7-0"):
+    with pytest.raises(
+        TemplateRenderError, match=r"unit\.jinja:9: template 'unit' failed on problem arithmetic-7-0"
+    ) as info:
         template.render(ARITH)
+    assert str(info.value).endswith("UndefinedError: 'dict object' has no attribute 'unit'")
 
 
 def test_syntax_error_names_file_and_line_even_in_a_later_section(tmp_path: Path) -> None:
