@@ -162,3 +162,15 @@ def test_system_replacing_the_only_tag_instructions_warns() -> None:
     assert told.exit_code == 0 and "warning" not in told.stderr
     kept = runner.invoke(app, ["templates", "render", "step_by_step", *args[3:]])
     assert kept.exit_code == 0 and "warning" not in kept.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["templates"], ["templates", "list"], ["templates", "show"], ["templates", "render"], ["templates", "lint"],
+     ["prompts"]],
+)  # fmt: skip
+def test_every_templates_command_help_has_an_example(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())  # help text is wrapped
+    assert re.search(r"Examples?: chukmath " + re.escape(" ".join(command)), text), text

@@ -126,7 +126,12 @@ def render_template(
 ) -> None:
     """Render a template for one problem and print the chat messages.
 
-    Example: chukmath templates render word_problem --problems problems.jsonl --index 3
+    Give the problem inline (--question, --expression, --answer, optionally --meta) or pick it from a problems
+    file by its index.
+
+    Examples: chukmath templates render step_by_step --question 'What is 2 + 3?' --expression '2 + 3' --answer 5
+
+    chukmath templates render word_problem --problems problems.jsonl --index 3 --json
     """
     template = TemplateLibrary(templates or []).get(name)
     problem = _cli_problem(question, expression, answer, meta, problems, index)
@@ -205,9 +210,11 @@ def lint_templates(
     ] = None,
     templates: TemplatesOpt = None,
 ) -> None:
-    """Check templates: syntax errors, unknown variables, unsafe access (errors); missing tags (warnings).
+    """Check templates before a paid run: each finding is printed as path:line: severity: message.
 
-    Exits 1 if there is any error, 0 with warnings only.
+    Errors: syntax, front matter, unknown variables/filters/problem fields, unsafe access, an answer-blind
+    template reading the answer, a sample render that fails. Warnings: tags the prompt never asks for,
+    variables used but not declared (or declared but unused). Exits 1 if there is any error, 0 with warnings only.
 
     Example: chukmath templates lint my_prompts/
     """
