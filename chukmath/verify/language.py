@@ -16,7 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 from chukmath.errors import ConfigError
-from chukmath.verify.function_words import FUNCTION_WORDS
+from chukmath.verify.function_words import FUNCTION_WORDS, OTHERS_OF, WORDS_OF
 
 # Language code -> scripts its prose is written in. Latin is always tolerated for math (x, sin, LaTeX).
 LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
@@ -47,6 +47,7 @@ _NEUTRAL = frozenset({"GREEK", "OTHER"})
 OTHER_LANGUAGE_MIN = 5
 OTHER_LANGUAGE_RATIO = 2
 _FUNCTION_KEYS = FUNCTION_WORDS.keys()
+FUNCTION_WORD_WINDOW = 1000
 _SCRIPT_PREFIXES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW",
                     "DEVANAGARI", "THAI")  # fmt: skip
 
@@ -121,15 +122,23 @@ def language_issues(text: str, language: str = "en") -> list[str]:
 
 def _other_latin_language(text: str, language: str) -> str | None:
     """Why ``text`` reads as another Latin-script language than ``language`` (by function words), or None."""
-    hits: dict[str, int] = {}
     # Whitespace words: one that ends a sentence ("first,") is missed, which costs a little evidence, not
-    # correctness, and splitting is several times cheaper than a Unicode word regex on every think.
-    for word in _FUNCTION_KEYS & set(text.lower().split()):
+    # correctness, and splitting is several times cheaper than a Unicode word regex on every think. A long think
+    # is judged by its opening and its close: what language it is written in shows in any 1,000 characters, and
+    # a 20,000-character R1 think would otherwise cost more here than all its step checks.
+    if len(text) > 2 * FUNCTION_WORD_WINDOW:
+        text = text[:FUNCTION_WORD_WINDOW] + " " + text[-FUNCTION_WORD_WINDOW:]
+    words = set(text.lower().split())
+    own = len(WORDS_OF[language].intersection(words))
+    others = len(OTHERS_OF[language].intersection(words))
+    # Another language's count is at most own + others (the words it shares with this one, and the rest), so
+    # the usual case, reasoning in the requested language, is decided by these two set operations alone.
+    if own + others < OTHER_LANGUAGE_MIN or own + others <= OTHER_LANGUAGE_RATIO * own:
+        return None
+    hits: dict[str, int] = {}
+    for word in _FUNCTION_KEYS & words:
         for lang in FUNCTION_WORDS[word]:
             hits[lang] = hits.get(lang, 0) + 1
-    if not hits:
-        return None
-    own = hits.get(language, 0)
     best = max(sorted(hits), key=lambda lang: hits[lang])  # sorted: ties go to the same language every run
     if best == language or hits[best] < OTHER_LANGUAGE_MIN or hits[best] <= OTHER_LANGUAGE_RATIO * own:
         return None
