@@ -231,3 +231,29 @@ def test_relative_templates_dirs_are_found_next_to_the_recipe(tmp_path):
     assert result.exit_code == 0, repr(result.exception)
     first = _lines(out / "train.jsonl")[0]
     assert first["template"] == "mine" and first["messages"][0]["content"].startswith("Solve: ")
+
+
+def test_builtin_answers_from_older_code_do_not_outlive_it(tmp_path):
+    """A journal answer the built-in teacher would no longer write (its code changed) is replaced, not reused."""
+    recipe = _recipe(tmp_path, count=30)
+    out, whole = tmp_path / "run", tmp_path / "whole"
+    assert _build("--recipe", str(recipe), "--out", str(whole), "--quiet").exit_code == 0
+    assert _build("--recipe", str(recipe), "--out", str(out), "--quiet").exit_code == 0
+    journal = out / "responses.jsonl"
+    lines = journal.read_bytes().splitlines()
+    old = orjson.loads(lines[7])
+    old["content"] = old["content"].replace("<think>\n", "<think>\nAn older trace wrote this line.\n", 1)
+    lines[7] = orjson.dumps(old)
+    journal.write_bytes(b"\n".join(lines) + b"\n")
+    result = _build("--recipe", str(recipe), "--out", str(out), "--json")
+    assert result.exit_code == 0
+    summary = orjson.loads(result.stdout)
+    assert (summary["asked"], summary["from_journal"]) == (1, 29)
+    assert b"An older trace" not in (out / "train.jsonl").read_bytes()
+    for name in FINAL:
+        left = (out / name).read_bytes().replace(str(out).encode(), b"OUT")
+        assert left == (whole / name).read_bytes().replace(str(whole).encode(), b"OUT"), name
+    # The corrected answer is appended (the last line of a key wins); a further run asks nothing.
+    assert len(journal.read_bytes().splitlines()) == 31
+    again = orjson.loads(_build("--recipe", str(recipe), "--out", str(out), "--json").stdout)
+    assert (again["asked"], again["from_journal"]) == (0, 30)

@@ -167,7 +167,7 @@ def _run_sync(
     journal: bool,
 ) -> None:
     """One tight loop, no event loop: for the built-in teacher (``answer`` computes, ``journal``) and for
-    batch results already ingested into the journal (``answer`` reports a key as missing)."""
+    batch results already ingested into the journal (``answer`` reports a key as missing, nothing is journaled)."""
     samples = recipe.teacher.samples
     use_index = len(index) > 0
     tick = 0
@@ -176,14 +176,22 @@ def _run_sync(
         counters.generated += 1
         responses: list[Response] = []
         for s in range(samples):
-            response = index.get(request.id, s) if use_index else None
-            if response is None:
+            known = index.get(request.id, s) if use_index else None
+            if journal:
+                # The built-in teacher answers again even when the journal holds its answer: answering is free, and
+                # an answer written by an older version of its code must not outlive that code (an unbroken run
+                # would not contain it). The journal gets a line only for a new or changed answer (last line wins).
                 response = answer(request, s, problem)
-                if journal:
+                if known is not None and known.content == response.content and known.model == response.model:
+                    counters.resumed += 1
+                else:
                     sink.journal_later(response)
                     counters.asked += 1
-            else:
+            elif known is not None:
+                response = known
                 counters.resumed += 1
+            else:
+                response = answer(request, s, problem)
             if response.ok:
                 counters.answered += 1
             else:
