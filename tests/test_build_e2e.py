@@ -257,3 +257,22 @@ def test_builtin_answers_from_older_code_do_not_outlive_it(tmp_path):
     assert len(journal.read_bytes().splitlines()) == 31
     again = orjson.loads(_build("--recipe", str(recipe), "--out", str(out), "--json").stdout)
     assert (again["asked"], again["from_journal"]) == (0, 30)
+
+
+def test_library_call_finds_templates_next_to_the_recipe_and_names_the_command(tmp_path, monkeypatch):
+    from chukmath.build import BuildOptions, build_dataset, load_recipe
+
+    folder = tmp_path / "project"
+    (folder / "tpl").mkdir(parents=True)
+    (folder / "tpl" / "mine.jinja").write_text(
+        '{#---\nname = "mine"\ndescription = "d"\nvariables = ["question"]\nreveals_answer = false\n---#}\n'
+        "Solve: {{ question }}\n"
+    )
+    recipe = folder / "r.toml"
+    recipe.write_text(RECIPE.format(count=5, seed=1) + '[prompt]\ntemplate = "mine"\ntemplates_dirs = ["tpl"]\n')
+    monkeypatch.chdir(tmp_path)  # not the recipe's folder
+    summary = build_dataset(load_recipe("project/r.toml"), "out", BuildOptions(quiet=True))
+    assert summary.complete
+    manifest = orjson.loads((tmp_path / "out" / "manifest.json").read_bytes())
+    assert manifest["command"] == "chukmath build --recipe project/r.toml --out out"
+    assert "chukmath build --recipe project/r.toml --out out" in (tmp_path / "out" / "README.md").read_text()

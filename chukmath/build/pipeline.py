@@ -1,8 +1,6 @@
 """``build``: recipe in, run directory out — generate, render, teach, parse, verify and write as one stream.
 
-Problems are taken in index order and leave in index order. The built-in teacher runs in one tight loop (no event
-loop per sample); a live teacher runs in an asyncio window of ``concurrency`` requests, and a reorder buffer holds
-finished problems until all earlier ones are done, so memory is bounded by the window, never by ``count``.
+Problems are taken in index order and leave in index order (the loops are in ``loops.py``).
 Resuming re-generates every problem (cheap, deterministic), takes answers already in the journal, asks only the
 rest, and rewrites train/rejects/stats/README from the start, so the result equals an unbroken run byte for byte.
 """
@@ -10,12 +8,10 @@ rest, and rewrites train/rejects/stats/README from the start, so the result equa
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
+import shlex
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +21,7 @@ import orjson
 from chukmath.build import batch_phase, stages
 from chukmath.build.card import render_card
 from chukmath.build.journal_index import JournalIndex
+from chukmath.build.loops import Judge, fewer_gc_passes, run_live, run_sync, select_options, unanswered
 from chukmath.build.manifest import Manifest, read_manifest
 from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.recipe import BuildRecipe
@@ -33,7 +30,6 @@ from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
 from chukmath.errors import OutputError
 from chukmath.jsonl import AtomicWriter
-from chukmath.records import Problem, Request, Response
 from chukmath.teach.builtin import builtin_response
 
 
@@ -46,7 +42,7 @@ class BuildOptions:
     progress: bool | None = None  # None: bars only when stderr is a terminal and not quiet
     progress_stream: IO[str] | None = None
     command: str = ""
-    recipe_source: str = "<recipe>"
+    recipe_source: str = ""  # "" = the file the recipe was loaded from (relative templates_dirs are found there)
     flush_every: int = 512
 
 
@@ -72,217 +68,6 @@ class BuildSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass
-class _Slot:
-    """One problem waiting in the reorder buffer for its answers."""
-
-    problem: Problem
-    request: Request
-    responses: list[Response | None]
-    missing: int
-    done: asyncio.Event | None = None
-
-
-def _select_options(recipe: BuildRecipe) -> Any:
-    from chukmath.write.selection import SelectOptions
-
-    return SelectOptions(
-        keep=recipe.verify.keep,
-        max_per_problem=recipe.verify.max_per_problem,
-        user_turn=recipe.output.user_turn,
-        system=recipe.output.system or None,
-        strip_verifier_answer=recipe.output.strip_verifier_answer,
-        language=recipe.verify.language,
-    )
-
-
-class _Judge:
-    """verify + select for one problem (chukmath.write), then hand the rows to the sink in order."""
-
-    def __init__(self, recipe: BuildRecipe, sink: Sink) -> None:
-        from chukmath.verify import Policy
-        from chukmath.write.selection import Candidate, select_samples
-
-        self._policy = Policy.from_spec(recipe.verify.policy)
-        self._options = _select_options(recipe)
-        self._candidate = Candidate
-        self._select = select_samples
-        self._sink = sink
-
-    def __call__(self, problem: Problem, request: Request, responses: list[Response]) -> None:
-        candidates = [self._candidate(request, r) for r in responses]
-        self._sink.emit(problem, self._select(problem, candidates, self._policy, self._options))
-
-
-def _unanswered(recipe: BuildRecipe) -> Callable[[Request, int, Problem], Response]:
-    """For the batch teacher: a key still missing after the batches finished is reported, not asked here."""
-
-    def missing(request: Request, sample: int, problem: Problem) -> Response:
-        return Response(
-            request_id=request.id,
-            sample=sample,
-            teacher="batch",
-            model=recipe.teacher.model,
-            content=None,
-            error={"kind": "unanswered", "message": f"no batch answered problem {problem.id}; run build again"},
-        )
-
-    return missing
-
-
-# The sync loop allocates a few hundred short-lived containers per sample, and buffered rows and the filling
-# verifier caches survive for a while; at the default threshold (700) the collector ran every ~100 samples and
-# cost 6-10% of the run (each young-generation pass took milliseconds), while a run of 20,000 samples makes only
-# ~60 objects of cyclic garbage. Cycles are still collected, just after 100,000 net allocations (a few MB at
-# most); the thresholds are restored afterwards.
-_SYNC_GC_THRESHOLD0 = 100_000
-
-
-@contextlib.contextmanager
-def _fewer_gc_passes() -> Iterator[None]:
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], _SYNC_GC_THRESHOLD0), *old[1:])
-    # What exists before the loop (modules, sympy, compiled templates) is never garbage of the loop: park it
-    # outside the generations so a full collection during the run scans only what the run made.
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*old)
-
-
-def _run_sync(
-    recipe: BuildRecipe,
-    prompting: stages.Prompting,
-    mix: Any,
-    index: JournalIndex,
-    sink: Sink,
-    judge: _Judge,
-    counters: Counters,
-    display: ProgressDisplay,
-    answer: Callable[[Request, int, Problem], Response],
-    journal: bool,
-) -> None:
-    """One tight loop, no event loop: for the built-in teacher (``answer`` computes, ``journal``) and for
-    batch results already ingested into the journal (``answer`` reports a key as missing, nothing is journaled)."""
-    samples = recipe.teacher.samples
-    use_index = len(index) > 0
-    tick = 0
-    for problem in stages.problems(mix, recipe, 0, recipe.count):
-        request = prompting.request(problem)
-        counters.generated += 1
-        responses: list[Response] = []
-        for s in range(samples):
-            known = index.get(request.id, s) if use_index else None
-            if journal:
-                # The built-in teacher answers again even when the journal holds its answer: answering is free, and
-                # an answer written by an older version of its code must not outlive that code (an unbroken run
-                # would not contain it). The journal gets a line only for a new or changed answer (last line wins).
-                response = answer(request, s, problem)
-                if known is not None and known.content == response.content and known.model == response.model:
-                    counters.resumed += 1
-                else:
-                    sink.journal_later(response)
-                    counters.asked += 1
-            elif known is not None:
-                response = known
-                counters.resumed += 1
-            else:
-                response = answer(request, s, problem)
-            if response.ok:
-                counters.answered += 1
-            else:
-                counters.failed += 1
-            responses.append(response)
-        judge(problem, request, responses)
-        tick += 1
-        if tick >= 32:
-            tick = 0
-            display.update()
-
-
-_LIVE_TICK_S = 0.5
-
-
-async def _run_live(
-    recipe: BuildRecipe,
-    teacher: Any,
-    prompting: stages.Prompting,
-    mix: Any,
-    index: JournalIndex,
-    sink: Sink,
-    judge: _Judge,
-    counters: Counters,
-    display: ProgressDisplay,
-) -> None:
-    samples = recipe.teacher.samples
-    window = recipe.teacher.concurrency
-    # Finished problems wait here for earlier ones; bounding it bounds memory when one request is slow.
-    max_buffered = window * 4 + 64
-    in_flight = asyncio.Semaphore(window)
-    buffer: deque[_Slot] = deque()
-
-    def drain() -> None:
-        while buffer and buffer[0].missing == 0:
-            slot = buffer.popleft()
-            judge(slot.problem, slot.request, [r for r in slot.responses if r is not None])
-        display.update()
-
-    async def ask(slot: _Slot, sample: int) -> None:
-        try:
-            response = await teacher.answer(slot.request, sample)
-        finally:
-            in_flight.release()
-        sink.journal_now(response)  # before anything else happens to it: a kill now loses nothing paid for
-        if response.ok:
-            counters.answered += 1
-        else:
-            counters.failed += 1
-        slot.responses[sample] = response
-        slot.missing -= 1
-        if slot.missing == 0 and slot.done is not None:
-            slot.done.set()
-
-    async def tick() -> None:
-        # With a slow endpoint a flush every ``flush_every`` rows could take minutes, and a stalled head of the
-        # reorder buffer emits nothing at all: write what is finished and redraw the bars on a clock instead.
-        while True:
-            await asyncio.sleep(_LIVE_TICK_S)
-            sink.flush()
-            display.update()
-
-    async with teacher, asyncio.TaskGroup() as group:
-        ticker = group.create_task(tick())
-        for problem in stages.problems(mix, recipe, 0, recipe.count):
-            request = prompting.request(problem)
-            counters.generated += 1
-            slot = _Slot(problem, request, [None] * samples, samples, asyncio.Event())
-            buffer.append(slot)
-            for s in range(samples):
-                known = index.get(request.id, s)
-                if known is not None:
-                    slot.responses[s] = known
-                    slot.missing -= 1
-                    counters.resumed += 1
-                    counters.answered += 1
-                    continue
-                await in_flight.acquire()
-                counters.asked += 1
-                group.create_task(ask(slot, s))
-            drain()
-            while len(buffer) >= max_buffered:
-                assert buffer[0].done is not None
-                await buffer[0].done.wait()
-                drain()
-        while buffer:
-            assert buffer[0].done is not None
-            if buffer[0].missing:
-                await buffer[0].done.wait()
-            drain()
-        ticker.cancel()
 
 
 def _notifier(options: BuildOptions) -> Callable[[str], None]:
@@ -349,9 +134,11 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     """
     options = options or BuildOptions()
     started = time.monotonic()
-    source = Path(options.recipe_source)
+    recipe_source = options.recipe_source or recipe.source
+    source = Path(recipe_source)
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
-    mix = stages.load_mix(recipe, options.recipe_source)
+    mix = stages.load_mix(recipe, recipe_source)
+    command = options.command or f"chukmath build --recipe {shlex.quote(recipe_source)} --out {shlex.quote(str(out))}"
     api_key = stages.check_teacher(recipe)
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
@@ -375,7 +162,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             # A smaller count than the last run's: the dataset of the first ``count`` problems. The journal keeps
             # every answer, so raising the count again asks nothing twice.
             trim_lines(run.problems, recipe.count)
-        manifest = _manifest_for(recipe, run, resuming, fingerprint, hashes, options.command)
+        manifest = _manifest_for(recipe, run, resuming, fingerprint, hashes, command)
         manifest.write(run.manifest)
         if recipe.teacher.kind == "batch":
             # Before the journal is opened for writing: batch collection appends to it itself.
@@ -389,7 +176,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         )
         acc = StatsAccumulator(options=asdict_options(recipe))
         sink = Sink(run, counters, acc, flush_every=options.flush_every)
-        judge = _Judge(recipe, sink)
+        judge = Judge(recipe, sink)
         show = (
             ProgressDisplay.wanted(options.quiet, options.progress_stream)
             if options.progress is None
@@ -399,13 +186,13 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             with ProgressDisplay(counters, enabled=show, stream=options.progress_stream) as display:
                 if recipe.teacher.kind == "builtin":
                     run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
-                    with _fewer_gc_passes():
-                        _run_sync(*run_args, builtin_response, journal=True)
+                    with fewer_gc_passes():
+                        run_sync(*run_args, builtin_response, journal=True)
                 elif recipe.teacher.kind == "batch":
-                    _run_sync(recipe, prompting, mix, index, sink, judge, counters, display, _unanswered(recipe), False)
+                    run_sync(recipe, prompting, mix, index, sink, judge, counters, display, unanswered(recipe), False)
                 else:
                     teacher = stages.make_teacher(recipe, api_key)
-                    live = _run_live(recipe, teacher, prompting, mix, index, sink, judge, counters, display)
+                    live = run_live(recipe, teacher, prompting, mix, index, sink, judge, counters, display)
                     try:
                         asyncio.run(live)
                     except BaseExceptionGroup as group:
@@ -424,7 +211,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             tables=stats_tables(stats),
             totals=totals,
             example=sink.first_sample,
-            command=options.command or f"chukmath build --recipe {options.recipe_source} --out {root}",
+            command=command,
         )
         with AtomicWriter(run.card) as fh:
             fh.write(card.encode())
@@ -458,4 +245,4 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
 
 def asdict_options(recipe: BuildRecipe) -> dict[str, Any]:
     """The selection options as stats.json records them."""
-    return _select_options(recipe).to_dict()
+    return select_options(recipe).to_dict()
