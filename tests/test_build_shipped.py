@@ -118,3 +118,21 @@ def test_base_url_with_a_secret_is_refused_before_the_run_directory_exists(tmp_p
     assert result.exit_code != 0 and "[teacher] base_url" in str(result.exception)
     assert MARKER not in str(result.exception)
     assert not out.exists()
+
+
+def test_readme_shows_the_first_sample_make_demo_writes(tmp_path):
+    import json
+    import re
+
+    readme = (DATASETS.parent / "README.md").read_text()
+    section = readme.split("The first sample `make demo` writes", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    shown = [json.loads(literal) for literal in re.findall(r'"content": ("(?:[^"\\]|\\.)*")', section)]
+    out = tmp_path / "demo"
+    # Problem i does not depend on the count, so the first rows of a short run are the demo's first rows.
+    result = CliRunner().invoke(app, ["build", "--recipe", str(DATASETS / "demo.toml"), "--out", str(out),
+                                      "--count", "20", "-q"])
+    assert result.exit_code == 0, repr(result.exception)
+    first = orjson.loads((out / "train.jsonl").read_bytes().splitlines()[0])
+    assert shown == [m["content"] for m in first["messages"]], "update the README sample (run make demo)"
+    for key in ("generator", "difficulty", "answer", "teacher", "model", "template"):
+        assert f'"{key}": {json.dumps(first[key], ensure_ascii=False)}' in section, key
