@@ -70,6 +70,22 @@ DOUBLE = "{% set ns = namespace(s='ab') %}{% for i in range(20) %}{% set ns.s = 
         ("{{ ('\t' * 1001).expandtabs(1000) }}", "expandtabs() would exceed"),
         ("{{ (2 ** 1000) ** 1001 }}", "powers above 1,000,000 bits"),
         ("{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}", "the rendered message would exceed"),
+        (
+            "{% set a = 'x' * 99999 %}{% set b = a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a %}{{ b }}{{ b }}",
+            "the rendered message would exceed",
+        ),
+        (
+            "{% macro m() %}{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}{% endmacro %}{{ m() | length }}",
+            "the output of a block or macro would exceed",
+        ),
+        (
+            "{% set b %}{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}{% endset %}{{ b | length }}",
+            "the output of a block or macro would exceed",
+        ),
+        (
+            "{% filter upper %}{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}{% endfilter %}",
+            "the output of a block or macro would exceed",
+        ),
     ],
 )
 def test_runaway_templates_fail_clearly(tmp_path: Path, body: str, message: str) -> None:
@@ -120,3 +136,10 @@ def test_nondeterministic_unknown_and_recursive_constructs_fail_at_load_with_the
     result = CliRunner().invoke(app, ["templates", "lint", str(path)])
     assert result.exit_code == 1
     assert any(line.startswith(f"{path}:7: error: {message}") for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("name", ["step_by_step", "word_problem"])  # rendered by a string join / by Jinja
+def test_a_problem_too_large_for_a_prompt_fails_the_same_way_whichever_way_the_template_renders(name: str) -> None:
+    huge = Problem(**{**PROBLEM.to_dict(), "question": "What is 1 + 1? " + "very " * (MAX_CHARS // 5)})
+    with pytest.raises(TemplateRenderError, match="SecurityError: .* would exceed 1,000,000 characters"):
+        TemplateLibrary().get(name).render(huge)

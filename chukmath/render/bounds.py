@@ -71,9 +71,33 @@ def estimated_chars(value: Any, limit: int = MAX_CHARS) -> int:
 
 def check_size(value: Any, what: str) -> Any:
     """``value`` unchanged, or SecurityError if it is larger than MAX_CHARS."""
-    if isinstance(value, str | list | tuple | dict | set | frozenset) and estimated_chars(value) > MAX_CHARS:
+    if type(value) is str:  # nearly every value a prompt prints: no walk needed
+        if len(value) > MAX_CHARS:
+            raise too_large(what)
+    elif isinstance(value, str | list | tuple | dict | set | frozenset) and estimated_chars(value) > MAX_CHARS:
         raise too_large(what)
     return value
+
+
+class BoundedBuffer(list[str]):
+    """The output buffer of a macro, ``{% set %}`` block, ``{% filter %}`` or ``{% call %}`` block: at most
+    MAX_CHARS characters, so a loop inside one cannot build a huge string before anything checks it."""
+
+    __slots__ = ("size",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.size = 0
+
+    def append(self, part: str) -> None:
+        self.size += len(part)
+        if self.size > MAX_CHARS:
+            raise too_large("the output of a block or macro")
+        super().append(part)
+
+    def extend(self, parts: Iterable[str]) -> None:
+        for part in parts:
+            self.append(part)
 
 
 def check_format(fmt: str, args: Iterable[Any], *, percent: bool) -> None:
@@ -176,16 +200,31 @@ def bounded_loop(_context: Context, iterable: Iterable[Any]) -> Iterator[Any]:
         yield item
 
 
-def bound_loops(ast: nodes.Template) -> None:
-    """Route every ``{% for %}`` iterable of ``ast`` through the loop budget (in place, before compiling)."""
-    for loop in ast.find_all(nodes.For):
+def bound_loops(ast: nodes.Template) -> bool:
+    """Route every ``{% for %}`` iterable of ``ast`` through the loop budget (in place, before compiling).
+
+    Returns whether there was any loop.
+    """
+    loops = list(ast.find_all(nodes.For))
+    for loop in loops:
         bounded = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None, lineno=loop.iter.lineno)
         bounded.set_environment(ast.environment)
         loop.iter = bounded
+    return bool(loops)
 
 
-def render_bounded(template: Template, context: dict[str, Any]) -> str:
-    """``template.render(context)`` under a fresh loop budget, stopped once the text passes MAX_CHARS."""
+def render_bounded(template: Template, context: dict[str, Any], loops: bool = True) -> str:
+    """``template.render(context)`` under a fresh loop budget, stopped once the text passes MAX_CHARS.
+
+    Without loops the number of pieces is fixed by the template and each piece is bounded (printed values by
+    the finalize check, blocks and macros by BoundedBuffer), so the text is joined first and measured after:
+    the common case then costs what plain Jinja costs.
+    """
+    if not loops:
+        text = template.render(context)
+        if len(text) > MAX_CHARS:
+            raise too_large("the rendered message")
+        return text
     token = _loop_budget.set([MAX_LOOP_ITEMS])
     try:
         parts: list[str] = []
@@ -201,7 +240,12 @@ def render_bounded(template: Template, context: dict[str, Any]) -> str:
 
 
 class BoundedCodeGenerator(CodeGenerator):
-    """Jinja's code generator with ``~`` going through ``environment.bounded_concat``."""
+    """Jinja's code generator with ``~`` going through ``environment.bounded_concat`` and block/macro output
+    collected in a BoundedBuffer."""
+
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.bounded_buffer()")
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.bounded_concat((")

@@ -12,6 +12,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from chukmath.render.bounds import (
     LOOP_FILTER,
     MAX_CHARS,
+    BoundedBuffer,
     BoundedCodeGenerator,
     bounded_filter,
     bounded_loop,
@@ -78,6 +79,11 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         receiver = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
         check_call(name, receiver, args, kwargs)
         return check_size(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}()")
+
+    @staticmethod
+    def bounded_buffer() -> BoundedBuffer:
+        """The output buffer of a macro or block (see BoundedCodeGenerator.buffer)."""
+        return BoundedBuffer()
 
     def bounded_concat(self, parts: tuple[Any, ...]) -> str:
         """``~``: every part and the joined text within MAX_CHARS."""

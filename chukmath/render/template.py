@@ -12,7 +12,7 @@ from jinja2 import Template, TemplateSyntaxError, nodes
 from chukmath.errors import ConfigError, TemplateError
 from chukmath.hashing import content_hash
 from chukmath.records import Message, Problem
-from chukmath.render.bounds import bound_loops, render_bounded
+from chukmath.render.bounds import MAX_CHARS, bound_loops, render_bounded, too_large
 from chukmath.render.checks import answer_lines, is_answer_key, static_errors
 from chukmath.render.environment import make_environment
 from chukmath.render.source import TemplateFileError, TemplateMeta, TemplateSource, parse_template_source
@@ -100,6 +100,7 @@ class _CompiledSection:
     role: str
     template: Template
     plan: tuple[tuple[bool, str], ...] | None = None
+    loops: bool = True
 
     def render(self, context: dict[str, Any]) -> str:
         """What ``template.render(context)`` gives; by the plan when there is one and the values are plain."""
@@ -110,12 +111,15 @@ class _CompiledSection:
                 if is_name:
                     value = context[text]
                     if not isinstance(value, _PLAIN_TYPES):
-                        return render_bounded(self.template, context)
+                        return render_bounded(self.template, context, self.loops)
                     out.append(value if type(value) is str else str(value))
                 else:
                     out.append(text)
-            return "".join(out)
-        return render_bounded(self.template, context)
+            rendered = "".join(out)
+            if len(rendered) > MAX_CHARS:  # the same bound render_bounded puts on a message rendered by Jinja
+                raise too_large("the rendered message")
+            return rendered
+        return render_bounded(self.template, context, self.loops)
 
 
 class PromptTemplate:
@@ -152,12 +156,12 @@ class PromptTemplate:
             line, message = errors[0]
             raise TemplateFileError(self.source_path, line, message)
         plan = _plain_plan(ast)  # before compiling: the code generator may annotate the tree
-        bound_loops(ast)
+        loops = bound_loops(ast)
         try:
             code = _ENV.compile(ast, name=self.name, filename=self._filename)
         except TemplateSyntaxError as exc:  # TemplateAssertionError: found only while generating code
             raise TemplateFileError(self.source_path, exc.lineno, exc.message or str(exc)) from None
-        return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None), plan
+        return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None), plan, loops
 
     def render(self, problem: Problem, system: str | None = None) -> list[Message]:
         """The chat messages for ``problem``; ``system`` replaces the template's system message or is prepended."""
