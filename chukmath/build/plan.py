@@ -11,7 +11,7 @@ from typing import Any
 
 from chukmath.build import stages
 from chukmath.build.recipe import BuildRecipe
-from chukmath.build.rundir import RunDir, inspect, legacy_fingerprint
+from chukmath.build.rundir import RunDir, check_out, legacy_fingerprint
 from chukmath.build.sink import count_lines_readonly
 from chukmath.teach.redact import safe_url
 
@@ -73,7 +73,7 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
     fingerprint = recipe.fingerprint(hashes)
     run = RunDir(Path(out))
     also_same, previous = legacy_fingerprint(recipe, run, hashes)
-    action = inspect(
+    action = check_out(
         run.root,
         fingerprint=fingerprint,
         name=recipe.name,

@@ -81,13 +81,13 @@ def legacy_fingerprint(
     try:
         old_count = read_manifest(run.manifest).get("recipe", {}).get("count")
     except InputError:
-        return frozenset(), None  # inspect() reports a damaged manifest
+        return frozenset(), None  # check_out() reports a damaged manifest
     if not isinstance(old_count, int) or isinstance(old_count, bool):
         return frozenset(), None
     return frozenset({recipe.model_copy(update={"count": old_count}).legacy_fingerprint(template_hashes)}), old_count
 
 
-def inspect(
+def check_out(
     root: str | Path,
     *,
     fingerprint: str,
@@ -139,11 +139,11 @@ def prepare(
 ) -> tuple[RunDir, bool]:
     """Make ``root`` ready for a run with ``fingerprint``; returns ``(rundir, resuming)``.
 
-    Refuses what :func:`inspect` refuses; with ``force`` only the run's own files are removed, nothing else the
+    Refuses what :func:`check_out` refuses; with ``force`` only the run's own files are removed, nothing else the
     user keeps there.
     """
     run = RunDir(Path(root))
-    action = inspect(root, fingerprint=fingerprint, name=name, force=force, also_same=also_same, explain=explain)
+    action = check_out(root, fingerprint=fingerprint, name=name, force=force, also_same=also_same, explain=explain)
     if action == "resume":
         return run, True
     if action == "replace":
