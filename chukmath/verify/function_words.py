@@ -53,6 +53,8 @@ def _index() -> dict[str, frozenset[str]]:
 # word -> the languages it is a function word of
 FUNCTION_WORDS: dict[str, frozenset[str]] = _index()
 LATIN_LANGUAGES: frozenset[str] = frozenset(_WORDS)
+# every function word as written and capitalized ("The", "Nous"): a text is split without lower-casing it all
+WORD_FORMS: frozenset[str] = frozenset(form for word in FUNCTION_WORDS for form in (word, word.capitalize()))
 # language -> its function words, and the function words of the other languages that are not also its own
 WORDS_OF: dict[str, frozenset[str]] = {language: frozenset(words.split()) for language, words in _WORDS.items()}
 OTHERS_OF: dict[str, frozenset[str]] = {language: frozenset(FUNCTION_WORDS) - own for language, own in WORDS_OF.items()}

@@ -16,7 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 from chukmath.errors import ConfigError
-from chukmath.verify.function_words import FUNCTION_WORDS, OTHERS_OF, WORDS_OF
+from chukmath.verify.function_words import FUNCTION_WORDS, OTHERS_OF, WORD_FORMS, WORDS_OF
 
 # Language code -> scripts its prose is written in. Latin is always tolerated for math (x, sin, LaTeX).
 LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
@@ -46,7 +46,6 @@ _NEUTRAL = frozenset({"GREEK", "OTHER"})
 # requested language's, before the reasoning counts as written in it: a quoted phrase or a name never is.
 OTHER_LANGUAGE_MIN = 5
 OTHER_LANGUAGE_RATIO = 2
-_FUNCTION_KEYS = FUNCTION_WORDS.keys()
 FUNCTION_WORD_WINDOW = 1000
 _SCRIPT_PREFIXES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW",
                     "DEVANAGARI", "THAI")  # fmt: skip
@@ -128,15 +127,15 @@ def _other_latin_language(text: str, language: str) -> str | None:
     # a 20,000-character R1 think would otherwise cost more here than all its step checks.
     if len(text) > 2 * FUNCTION_WORD_WINDOW:
         text = text[:FUNCTION_WORD_WINDOW] + " " + text[-FUNCTION_WORD_WINDOW:]
-    words = set(text.lower().split())
-    own = len(WORDS_OF[language].intersection(words))
-    others = len(OTHERS_OF[language].intersection(words))
+    words = {w.lower() for w in WORD_FORMS.intersection(text.split())}  # the function words in the text
+    own = len(WORDS_OF[language] & words)
+    others = len(OTHERS_OF[language] & words)
     # Another language's count is at most own + others (the words it shares with this one, and the rest), so
     # the usual case, reasoning in the requested language, is decided by these two set operations alone.
     if own + others < OTHER_LANGUAGE_MIN or own + others <= OTHER_LANGUAGE_RATIO * own:
         return None
     hits: dict[str, int] = {}
-    for word in _FUNCTION_KEYS & words:
+    for word in words:
         for lang in FUNCTION_WORDS[word]:
             hits[lang] = hits.get(lang, 0) + 1
     best = max(sorted(hits), key=lambda lang: hits[lang])  # sorted: ties go to the same language every run
