@@ -123,3 +123,34 @@ def test_eta_on_a_resume_counts_only_this_runs_answers(monkeypatch):
         fields = bar._progress.tasks[0].fields  # type: ignore[union-attr]
     # One answer in 10 s: the 99 keys left take 990 s (rich's own estimate would say a few seconds).
     assert fields["eta"] == "0:16:30" and fields["rate"] == "0.1"
+
+
+def test_an_endpoint_that_never_answers_stops_the_run_instead_of_failing_every_request(tmp_path):
+    import socket
+
+    write_requests(tmp_path / "req.jsonl", 40)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]  # bound, never listening: connections are refused
+        run = teach(tmp_path, "--base-url", f"http://127.0.0.1:{dead}/v1", "--max-retries", "1",
+                    env={"OPENAI_API_KEY": FAKE_KEY})  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert "no answer to the first request after 2 attempt(s)" in run.stderr
+    assert "is the server running at this address" in run.stderr and FAKE_KEY not in run.stderr
+    assert journal(tmp_path) == []  # nothing recorded: a rerun sends every request
+
+
+def test_every_attempt_timing_out_before_any_answer_stops_the_run(tmp_path):
+    reqs = []
+    for i in range(6):
+        messages = [{"role": "user", "content": f"What is {i}? [fault:hang*]"}]
+        reqs.append(Request(id=content_hash({"messages": messages}), problem_id=f"p{i}", template="t",
+                            template_hash="0" * 32, messages=messages))  # fmt: skip
+    (tmp_path / "req.jsonl").write_bytes(b"".join(orjson.dumps(r.to_dict()) + b"\n" for r in reqs))
+    with FaultServer(hang_s=30) as srv:
+        run = teach(tmp_path, "--base-url", srv.base_url, "--timeout", "0.2", "--max-retries", "1",
+                    "--concurrency", "2", "--grace", "0")  # fmt: skip
+        sent = srv.count
+    assert run.returncode == 2 and "--timeout long enough" in run.stderr, run.stderr
+    assert sent <= 4  # the two first requests, two attempts each; the rest were never sent
+    assert journal(tmp_path) == []

@@ -32,6 +32,8 @@ from chukmath.teach.retry import RETRYABLE_KINDS, RetryPolicy, parse_retry_after
 # Statuses that mean the run as configured cannot work (bad key, no access, wrong URL or model); seen
 # before any success they stop the run instead of being recorded once per request.
 FATAL_BEFORE_SUCCESS = frozenset({401, 403, 404})
+# Failure kinds that, once a request has used up its retries without the endpoint ever answering, stop the run.
+UNREACHABLE_BEFORE_SUCCESS = frozenset({"connection", "timeout"})
 
 
 @dataclass(slots=True)
@@ -237,6 +239,15 @@ class OpenAITeacher:
                     if res.status == 429 and retry_after:
                         self._pause_until = max(self._pause_until, time.monotonic() + retry_after)
             if kind not in RETRYABLE_KINDS or attempts > policy.max_retries:
+                if kind in UNREACHABLE_BEFORE_SUCCESS and not self._seen_success:
+                    # Nothing has ever answered: the address (or --timeout) is wrong, not one request unlucky.
+                    # Recording it and going on would spend minutes of backoff on every request in the file.
+                    raise TeacherError(
+                        f"{safe_url(self.config.base_url)}: no answer to the first request after {attempts} "
+                        f"attempt(s): {redact(message, self.config.api_key)} — is the server running at this "
+                        "address, and is --timeout long enough for it? (nothing was recorded for this request, "
+                        "so a rerun will send it)"
+                    )
                 return Response(
                     request_id=request.id, sample=sample, teacher=self.name, model=self.model, content=None,
                     error={"kind": kind, "message": redact(message, self.config.api_key)}, attempts=attempts,
