@@ -83,7 +83,12 @@ def verify(
         typer.Option("--strip-verifier-answer", help="Leave the <verifier_answer> line out of the assistant turn."),
     ] = False,
     language: Annotated[
-        str, typer.Option("--language", help="Expected language of the reasoning (for the language check).")
+        str,
+        typer.Option(
+            "--language",
+            help="Language the reasoning must be in (en, fr, de, es, it, pt, nl, ..., zh, ja, ko, ru, ar, hi): "
+            "reasoning in another language, or with letters of a script it does not use, is the 'language' reason.",
+        ),
     ] = "en",
     as_json: Annotated[bool, typer.Option("--json", help="Print stats.json to stdout as well.")] = False,
 ) -> None:
