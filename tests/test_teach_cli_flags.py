@@ -154,3 +154,19 @@ def test_every_attempt_timing_out_before_any_answer_stops_the_run(tmp_path):
     assert run.returncode == 2 and "--timeout long enough" in run.stderr, run.stderr
     assert sent <= 4  # the two first requests, two attempts each; the rest were never sent
     assert journal(tmp_path) == []
+
+
+def test_a_price_table_without_the_model_is_refused_rather_than_showing_no_cost(tmp_path):
+    write_requests(tmp_path / "req.jsonl", 1)
+    (tmp_path / "prices.toml").write_text('["gpt-4o-mini"]\nin = 0.15\nout = 0.6\n')
+    with FaultServer() as srv:
+        run = teach(tmp_path, "--base-url", srv.base_url, "--prices", str(tmp_path / "prices.toml"))
+        assert srv.count == 0
+    assert run.returncode == 2
+    assert 'no ["test-model"] section (it has gpt-4o-mini)' in run.stderr
+    (tmp_path / "prices.toml").write_text('["test-model"]\nin = 1000000\nout = 0\n')
+    with FaultServer() as srv:
+        run = teach(tmp_path, "--base-url", srv.base_url, "--prices", str(tmp_path / "prices.toml"))
+    assert run.returncode == 0, run.stderr
+    summary = orjson.loads(run.stdout)
+    assert summary["cost_usd"] == summary["prompt_tokens"] > 0  # $1 a token in, as the table says

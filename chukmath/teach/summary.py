@@ -51,14 +51,18 @@ def load_price_table(path: str | Path) -> dict[str, Prices]:
 def pick_prices(
     model: str, price_in: float | None, price_out: float | None, table: dict[str, Prices] | None
 ) -> Prices | None:
-    """Prices from the options, else the table entry for ``model``, else None (no cost shown)."""
+    """Prices from the options, else the table entry for ``model`` (ConfigError if the table lacks it), else None."""
     for flag, price in (("--price-in", price_in), ("--price-out", price_out)):
         if price is not None and not price >= 0:
             raise ConfigError(f"{flag} {price:g}: must be >= 0 USD per million tokens")
     if price_in is not None or price_out is not None:
         return Prices(price_in or 0.0, price_out or 0.0)
-    if table:
-        return table.get(model)
+    if table is not None:
+        if model not in table:
+            known = ", ".join(sorted(table)) or "no models"
+            raise ConfigError(f"--prices: the price table has no [\"{model}\"] section (it has {known}); add one "
+                              "or pass --price-in and --price-out")
+        return table[model]
     return None
 
 
