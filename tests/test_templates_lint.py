@@ -148,3 +148,17 @@ def test_a_folder_without_templates_is_an_error_and_each_file_is_linted_once(tmp
     assert code == 0
     assert len(lines) == 3  # the three missing-tag warnings of twice.jinja, once
     assert all(line.startswith(f"{path}:2: warning: the template never mentions <") for line in lines)
+
+
+def test_the_readme_example_template_lints_clean_and_renders(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "templates" / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```jinja\n", 1)[1].split("```", 1)[0]
+    path = write(tmp_path, "my_template", example)
+    code, lines = lint(str(path))
+    assert (code, lines) == (0, [])
+    result = runner.invoke(
+        app,
+        ["templates", "render", str(path), "--question", "What is 2 + 3?", "--expression", "2 + 3", "--answer", "5"],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("--- system ---\nYou are a patient mathematics tutor.")
