@@ -174,3 +174,13 @@ def test_every_templates_command_help_has_an_example(command: list[str]) -> None
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())  # help text is wrapped
     assert re.search(r"Examples?: chukmath " + re.escape(" ".join(command)), text), text
+
+
+def test_an_answer_blind_template_renders_without_an_answer_option() -> None:
+    args = ["templates", "render", "answer_blind", "--question", "What is 2 + 3?", "--expression", "2 + 3"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Problem: What is 2 + 3?" in result.stdout
+    revealing = runner.invoke(app, ["templates", "render", "step_by_step", *args[3:]])
+    assert isinstance(revealing.exception, ConfigError)
+    assert "missing --answer" in str(revealing.exception)

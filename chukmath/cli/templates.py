@@ -111,7 +111,10 @@ def render_template(
     expression: Annotated[
         str | None, typer.Option(metavar="EXPR", help="The problem's expression, e.g. '2 + 3'.")
     ] = None,
-    answer: Annotated[str | None, typer.Option(metavar="TEXT", help="The exact answer, e.g. '5' or '3/4'.")] = None,
+    answer: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="The exact answer, e.g. '5' or '3/4' (not needed for an answer-blind one)."),
+    ] = None,
     meta: Annotated[
         str | None, typer.Option(metavar="JSON", help='Problem meta as JSON, e.g. \'{"unit": "km"}\'.')
     ] = None,
@@ -134,6 +137,8 @@ def render_template(
     chukmath templates render word_problem --problems problems.jsonl --index 3 --json
     """
     template = TemplateLibrary(templates or []).get(name)
+    if answer is None and problems is None and not template.meta.reveals_answer:
+        answer = ""  # an answer-blind template never shows it, so there is no need to type one
     problem = _cli_problem(question, expression, answer, meta, problems, index)
     messages = template.render(problem, system)
     _warn_dropped_tags(template, system)
