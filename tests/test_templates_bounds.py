@@ -62,6 +62,8 @@ DOUBLE = "{% set ns = namespace(s='ab') %}{% for i in range(20) %}{% set ns.s = 
         (f"{{{{ '%{MAX_CHARS + 1}s' | format(question) }}}}", "a formatted field would exceed"),
         ("{% set s = 'x' * 99999 %}{{ [s, s, s, s, s, s, s, s, s, s, s] | join }}", "|join would exceed"),
         ("{% set s = 'x' * 99999 %}{{ ''.join([s, s, s, s, s, s, s, s, s, s, s]) }}", "join() would exceed"),
+        ("{{ range(99999) | map('string') | join('y' * 99) }}", "join() would exceed"),
+        ("{{ ('y' * 99).join(range(99999) | map('string')) }}", "join() would exceed"),
         ("{% set s = 'x' * 99999 %}{{ [s, s, s, s, s, s, s, s, s, s, s] }}", "a printed value would exceed"),
         ("{% set s = 'x' * 99999 %}{{ [s, s, s, s, s, s, s, s, s, s, s] | string }}", "|string would exceed"),
         ("{{ ['x' * 1000] * 1001 }}", "the repeated sequence would exceed"),

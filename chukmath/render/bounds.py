@@ -49,7 +49,8 @@ def too_large(what: str) -> SecurityError:
 def estimated_chars(value: Any, limit: int = MAX_CHARS) -> int:
     """Characters in ``value``'s strings (inside lists, tuples, sets and dicts too), one per other item.
 
-    Stops counting once past ``limit``, so the cost is at most ``limit`` steps.
+    Stops once past ``limit``: a huge value costs about ``limit`` steps plus the lengths of the containers it
+    opened on the way (a template cannot build a container of more than about a million items).
     """
     total = 0
     stack = [value]
@@ -161,11 +162,25 @@ def check_call(name: str, receiver: Any, args: tuple[Any, ...], kwargs: dict[str
             hits = len(receiver) + 1 if not old else receiver.count(old)
             if len(receiver) + hits * max(0, len(new) - len(old)) > MAX_CHARS:
                 raise too_large("replace()")
-    elif name == "join":
-        if estimated_chars(args[0] if args else receiver) > MAX_CHARS:
-            raise too_large("join()")
+    elif name == "join" and isinstance(receiver, str) and args:
+        check_join(args[0], receiver)
     elif name in ("format", "format_map") and isinstance(receiver, str):
         check_format(receiver, values, percent=False)
+
+
+def check_join(items: Any, separator: Any) -> None:
+    """Refuse a join whose items and separators add up to more than MAX_CHARS (``items`` must be sized)."""
+    count = len(items) if isinstance(items, list | tuple | set | frozenset | dict | str) else 0
+    separators = len(separator) * max(0, count - 1) if isinstance(separator, str) else 0
+    if estimated_chars(items) + separators > MAX_CHARS:
+        raise too_large("join()")
+
+
+def sized(items: Any) -> Any:
+    """``items`` as a list if it is a lazy iterable (``map``, ``select``...), so a join can be measured first."""
+    if isinstance(items, str | list | tuple | set | frozenset | dict) or not isinstance(items, Iterable):
+        return items
+    return list(items)
 
 
 def bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -176,12 +191,15 @@ def bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         value, rest = (args[skip], args[skip + 1 :]) if len(args) > skip else (None, ())
+        if name == "join" and value is not None:
+            value = sized(value)
+            args = (*args[:skip], value, *rest)
         if stringifies:
             check_size(value, f"the value given to |{name}")
         if name == "format" and isinstance(value, str):
             check_format(value, rest, percent=True)
         elif name == "join":
-            check_call("join", None, (value,), {})
+            check_join(value, rest[0] if rest else kwargs.get("d", ""))
         else:
             check_call(name, value, rest, kwargs)
         return check_size(func(*args, **kwargs), f"the result of |{name}")

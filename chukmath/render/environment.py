@@ -21,6 +21,7 @@ from chukmath.render.bounds import (
     check_power,
     check_repeat,
     check_size,
+    sized,
     too_large,
 )
 
@@ -77,6 +78,8 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         name = getattr(__obj, "__name__", "")
         receiver = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        if name == "join" and isinstance(receiver, str) and args:
+            args = (sized(args[0]), *args[1:])  # str.join would make a list of a lazy iterable anyway
         check_call(name, receiver, args, kwargs)
         return check_size(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}()")
 
