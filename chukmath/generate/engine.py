@@ -45,7 +45,10 @@ class SeenQuestions:
 
     def add(self, question: str) -> bool:
         """Record ``question``; True if it was not seen before."""
-        h = int.from_bytes(_blake2b(question.encode(), digest_size=16).digest(), "little")
+        return self.add_hash(question_hash(question))
+
+    def add_hash(self, h: int) -> bool:
+        """Record a question by its :func:`question_hash` (computed elsewhere, e.g. in a worker process)."""
         bits = self._bits
         a, b, c = h & _MASK, (h >> 40) & _MASK, (h >> 80) & _MASK
         ia, ma = a >> 3, 1 << (a & 7)
@@ -57,6 +60,11 @@ class SeenQuestions:
         bits[ib] |= mb
         bits[ic] |= mc
         return True
+
+
+def question_hash(question: str) -> int:
+    """The 128-bit hash from which :class:`SeenQuestions` takes a question's three bit positions."""
+    return int.from_bytes(_blake2b(question.encode(), digest_size=16).digest(), "little")
 
 
 @dataclass
@@ -84,14 +92,19 @@ class Stream:
                 return got
             misses += 1
             if misses >= MAX_MISSES:
-                # Name this family's own range knobs: a generic hint would point at keys it does not have.
-                knobs = [f.name for f in dataclasses.fields(config) if f.name.startswith("max_")]
-                hint = f" (raise one of {', '.join(knobs)} with --set)" if knobs else ""
-                raise ConfigError(
-                    f"{self.family.name} at difficulty {self.difficulty} ran out of distinct questions after "
-                    f"{self.produced} problems ({MAX_MISSES} candidates in a row were repeats); lower --count, "
-                    f"raise --difficulty or widen the config{hint}"
-                )
+                raise self.exhausted(self.produced)
+
+    def exhausted(self, produced: int) -> ConfigError:
+        """The error for a stream whose last MAX_MISSES candidates, after ``produced`` problems, were all
+        rejected or repeats."""
+        # Name this family's own range knobs: a generic hint would point at keys it does not have.
+        knobs = [f.name for f in dataclasses.fields(self.config) if f.name.startswith("max_")]
+        hint = f" (raise one of {', '.join(knobs)} with --set)" if knobs else ""
+        return ConfigError(
+            f"{self.family.name} at difficulty {self.difficulty} ran out of distinct questions after "
+            f"{produced} problems ({MAX_MISSES} candidates in a row were repeats); lower --count, "
+            f"raise --difficulty or widen the config{hint}"
+        )
 
 
 def problem_id(generator: str, difficulty: int, question: str, expression: str, answer: str) -> str:
@@ -147,8 +160,19 @@ class Run:
             self._problems = (Problem(**row) for row in self.rows())
         return next(self._problems)
 
-    def rows(self) -> Iterator[dict[str, Any]]:
-        """The records as dicts with the fields of :class:`Problem`, in index order."""
+    def rows(self, workers: int = 1) -> Iterator[dict[str, Any]]:
+        """The records as dicts with the fields of :class:`Problem`, in index order.
+
+        ``workers`` > 1 draws and formats candidates in that many worker processes (see
+        :mod:`chukmath.generate.parallel`); the records are the same for any number of workers.
+        """
+        if workers > 1:
+            from chukmath.generate.parallel import parallel_lines
+
+            loads = orjson.loads
+            for line in parallel_lines(self, workers):
+                yield loads(line)
+            return
         seen = SeenQuestions()
         streams, pick, seed, start = self.streams, self.pick, self.seed, self.start
         single = streams[0] if pick is None else None
@@ -163,6 +187,32 @@ class Run:
             pid = problem_id(name, level, question, expression, answer)
             yield {"id": pid, "generator": name, "difficulty": level, "seed": seed, "index": i,
                    "question": question, "expression": expression, "answer": answer, "meta": meta}
+
+    def lines(self, workers: int = 1) -> Iterator[bytes]:
+        """The records as JSONL lines (orjson, newline included); the same bytes for any number of workers."""
+        if workers > 1:
+            from chukmath.generate.parallel import parallel_lines
+
+            yield from parallel_lines(self, workers)
+            return
+        dumps, opt = _dumps, orjson.OPT_APPEND_NEWLINE
+        for row in self.rows():
+            yield dumps(row, option=opt)
+
+
+def line_parts(
+    pid: str, generator: str, difficulty: int, seed: int, question: str, expression: str, answer: str,
+    meta: dict[str, Any],
+) -> tuple[bytes, bytes]:
+    """A record's JSONL line cut around its index: the line is ``head + str(index).encode() + tail``.
+
+    Both halves are dumped by orjson exactly as the whole record would be (compact, fields in record order),
+    so a worker can format a candidate before it is known which index, if any, it will get.
+    """
+    head = _dumps({"id": pid, "generator": generator, "difficulty": difficulty, "seed": seed})
+    tail = _dumps({"question": question, "expression": expression, "answer": answer, "meta": meta},
+                  option=orjson.OPT_APPEND_NEWLINE)
+    return head[:-1] + b',"index":', b"," + tail[1:]
 
 
 def generate(
