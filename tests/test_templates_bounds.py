@@ -143,5 +143,5 @@ def test_nondeterministic_unknown_and_recursive_constructs_fail_at_load_with_the
 @pytest.mark.parametrize("name", ["step_by_step", "word_problem"])  # rendered by a string join / by Jinja
 def test_a_problem_too_large_for_a_prompt_fails_the_same_way_whichever_way_the_template_renders(name: str) -> None:
     huge = Problem(**{**PROBLEM.to_dict(), "question": "What is 1 + 1? " + "very " * (MAX_CHARS // 5)})
-    with pytest.raises(TemplateRenderError, match="SecurityError: .* would exceed 1,000,000 characters"):
+    with pytest.raises(TemplateRenderError, match=r"SecurityError: .* would exceed 1,000,000 characters"):
         TemplateLibrary().get(name).render(huge)
