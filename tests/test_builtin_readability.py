@@ -144,3 +144,14 @@ def test_derivative_check_does_not_name_the_same_function_twice():
     assert "Check: integrating -10*x term by term gives back -5*x^2." in lines
     shifted = _think(_problem("calculus", "Derivative(3*x**2 + 5, x)"))
     assert any("which is 3*x^2 + 5 up to a constant" in line for line in shifted), shifted
+
+
+def test_a_single_term_antiderivative_is_named_without_saying_it_again():
+    power = _think(_problem("calculus", "Integral(5*x**2, (x, -2, 3))"))
+    at = power.index("So the antiderivative of 5*x^2 is 5*x^3/3.")
+    assert power[at + 1] == "Call it F(x); check: differentiating F gives back 5*x^2."
+    trig = _think(_problem("calculus", "Integral(-5*sin(x), (x, 0, pi/6))"))
+    at = trig.index("The antiderivative of -5*sin(x) is 5*cos(x) (its derivative gives back -5*sin(x)).")
+    assert trig[at + 1] == "Call it F(x)."
+    sums = _think(_problem("calculus", "Integral(3*x**2 + 2*x, (x, 0, 1))"))
+    assert "So F(x) is x^3 + x^2; check: differentiating F gives back 3*x^2 + 2*x." in sums

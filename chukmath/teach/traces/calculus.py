@@ -17,7 +17,7 @@ from chukmath.errors import InputError
 from chukmath.generate.sympy_diff import fast_diff
 from chukmath.records import Problem
 from chukmath.safe_expr import parse_expression, to_sympy
-from chukmath.teach.traces.calculus_fast import fast_calculus_trace, integrate_back_check
+from chukmath.teach.traces.calculus_fast import fast_calculus_trace, integrate_back_check, name_antiderivative
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
 from chukmath.teach.traces.linear import to_fraction
 
@@ -243,7 +243,7 @@ def integral_trace(problem: Problem, integral: Any) -> str:
     F = _antiderivative(f, x, think)
     if not _same(fast_diff(F, x), f):
         raise AssertionError(f"problem {problem.id}: antiderivative {F} does not differentiate back to {f}")
-    think.append(f"So F({x}) is {show(F)}; check: differentiating F gives back {show(f)}.")
+    think.append(name_antiderivative(think[-1], show(F), show(f), str(x)))
     if len(limit) != 3:
         result = F
         think.append("Any constant C can be added; the answer gives the antiderivative with C = 0.")

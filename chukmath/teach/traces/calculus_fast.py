@@ -114,6 +114,15 @@ def integrate_back_check(result: str, back: str, f: str) -> str:
     return f"Check: integrating {result} term by term gives {back}, which is {f} up to a constant."
 
 
+def name_antiderivative(previous: str, F: str, f: str, x: str = "x") -> str:
+    """The line naming the antiderivative F; it does not repeat what the line before it just said."""
+    if previous.endswith(f" is {F} (its derivative gives back {f})."):
+        return f"Call it F({x})."
+    if previous.endswith((f" is {F}.", f" is {F} (since the derivative of log({x}) is 1/{x}).")):
+        return f"Call it F({x}); check: differentiating F gives back {f}."
+    return f"So F({x}) is {F}; check: differentiating F gives back {f}."
+
+
 def _power_rule(c: Fraction, n: Fraction, term: str, piece: str, think: list[str]) -> None:
     think.append(f"Power rule for {term}: raise the exponent by 1 and divide by the new exponent.")
     line, m = step(n, OP_ADD, 1)
@@ -135,8 +144,7 @@ def _polynomial_integral(f_text: str, terms: Terms, a: int, b: int) -> str:
         else:
             _power_rule(c, Fraction(n), term, _show(symstr.monomial(c / (n + 1), n + 1)), think)
     antiderivative = [(c / (n + 1), n + 1) for c, n in terms]
-    think.append(f"So F(x) is {_show(symstr.polynomial(antiderivative))}; check: differentiating F gives back "
-                 f"{_show(f_text)}.")  # fmt: skip
+    think.append(name_antiderivative(think[-1], _show(symstr.polynomial(antiderivative)), _show(f_text)))
     think.append(f"By the fundamental theorem of calculus the integral is F({b}) - F({a}).")
     descending = sorted(((n, c) for c, n in antiderivative), reverse=True)
     think.append(f"F({b}):")
@@ -199,7 +207,7 @@ def _elementary_integral(f_text: str, a_text: str, b_text: str) -> str | None:
         return _exp_integral(f_text, terms, b_text, think)
     else:
         return None
-    think.append(f"So F(x) is {_show(piece)}; check: differentiating F gives back {_show(f_text)}.")
+    think.append(name_antiderivative(think[-1], _show(piece), _show(f_text)))
     think.append(f"By the fundamental theorem of calculus the integral is F({_show(b_text)}) - F({_show(a_text)}).")
     think.append(f"F({_show(b_text)}) is {_show(upper)} and F({_show(a_text)}) is {_show(lower)}.")
     think.append(f"Their difference is {_show(value)}.")
@@ -236,7 +244,7 @@ def _exp_integral(f_text: str, terms: Terms, b_text: str, think: list[str]) -> s
     q_0 = q.get(0, 0)
     upper = symstr.scaled(q_b, symstr.exp_number(b)) if q_b else "0"
     value = symstr.exp_combination(q_b, -q_0, b)
-    think.append(f"So F(x) is {_show(piece)}; check: differentiating F gives back {_show(f_text)}.")
+    think.append(name_antiderivative(think[-1], _show(piece), _show(f_text)))
     think.append(f"By the fundamental theorem of calculus the integral is F({b}) - F(0).")
     think.append(f"F({b}) is {_show(upper)} and F(0) is {q_0}.")
     think.append(f"Their difference is {_show(value)}.")
