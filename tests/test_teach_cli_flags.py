@@ -170,3 +170,15 @@ def test_a_price_table_without_the_model_is_refused_rather_than_showing_no_cost(
     assert run.returncode == 0, run.stderr
     summary = orjson.loads(run.stdout)
     assert summary["cost_usd"] == summary["prompt_tokens"] > 0  # $1 a token in, as the table says
+
+
+def test_concurrency_bounds_the_requests_the_endpoint_sees_at_once(tmp_path):
+    write_requests(tmp_path / "req.jsonl", 24)
+    with FaultServer(latency=0.2) as srv:
+        run = teach(tmp_path, "--base-url", srv.base_url, "--concurrency", "3")
+        assert run.returncode == 0, run.stderr
+        assert srv.peak_in_flight == 3 and srv.in_flight == 0
+    with FaultServer(latency=0.2) as srv:
+        run = teach(tmp_path, "--base-url", srv.base_url, "--concurrency", "3", "--samples", "3")
+        assert run.returncode == 0, run.stderr
+        assert srv.peak_in_flight == 3 and srv.count == 48  # the 24 new sample indices 1 and 2

@@ -83,6 +83,9 @@ class FaultServer:
         self._stale_done: set[str] = set()
         # Keep-alive connections closed unread by ``[fault:stale]``.
         self.stale_closes = 0
+        # Requests received and not yet answered or dropped, and the most there ever were at once.
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -154,6 +157,12 @@ class FaultServer:
         except BaseException as exc:  # surfaced to the starting thread
             self._error = exc
             self._ready.set()
+
+    def in_flight_changed(self, delta: int) -> None:
+        """Called by a connection when a request starts (+1) and when it is answered or dropped (-1)."""
+        self.in_flight += delta
+        if self.in_flight > self.peak_in_flight:
+            self.peak_in_flight = self.in_flight
 
     def handle(self, conn: Connection, method: str, target: str, headers: dict[str, str], body: bytes) -> None:
         """Answer one request (called by the connection): log it, then fault or answer after the latency."""

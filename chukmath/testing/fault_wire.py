@@ -73,6 +73,8 @@ class Connection(asyncio.Protocol):
         self.closed = False
         self.served = 0
         self.timer: asyncio.TimerHandle | None = None
+        # A request handed to the handler and not yet answered or dropped (for the in-flight count).
+        self._open = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -80,8 +82,16 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self._finish()
         if self.timer is not None:
             self.timer.cancel()
+
+    def _finish(self) -> None:
+        if self._open:
+            self._open = False
+            counter = getattr(self.handler, "in_flight_changed", None)
+            if counter is not None:
+                counter(-1)
 
     def data_received(self, data: bytes) -> None:
         self.buf += data
@@ -117,11 +127,16 @@ class Connection(asyncio.Protocol):
         body = bytes(self.buf[end + 4 : end + 4 + length])
         del self.buf[: end + 4 + length]
         self.busy = True
+        counter = getattr(self.handler, "in_flight_changed", None)
+        if counter is not None:
+            self._open = True
+            counter(1)
         self.handler.handle(self, method, target, headers, body)
 
     def respond(self, raw: bytes, close: bool = False) -> None:
         """Send a whole response; then serve the next buffered request or close."""
         self.timer = None
+        self._finish()
         if self.closed or self.transport is None:
             return
         self.transport.write(raw)
@@ -137,6 +152,7 @@ class Connection(asyncio.Protocol):
     def abort(self) -> None:
         """Close at once without a response (a dropped connection)."""
         self.timer = None
+        self._finish()
         if self.transport is not None and not self.closed:
             self.transport.abort()
             self.closed = True
