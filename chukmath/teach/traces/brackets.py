@@ -38,6 +38,14 @@ class Side:
         return text.replace("*", " × ")
 
 
+def _source(expr: str, node: ast.expr) -> str | None:
+    """The text of ``node``; the validated expression is one line of ASCII, so offsets index characters
+    (``ast.get_source_segment`` would split the text into lines on every call)."""
+    if node.lineno == node.end_lineno == 1 and node.end_col_offset is not None:
+        return expr[node.col_offset : node.end_col_offset]
+    return ast.get_source_segment(expr, node)
+
+
 def equation_sides_as_written(expr: str, where: str) -> tuple[Side, Side] | None:
     """The two sides of a single ``Eq(lhs, rhs)`` as written, or None for any other shape."""
     tree = parse_expression(expr, where)
@@ -45,7 +53,7 @@ def equation_sides_as_written(expr: str, where: str) -> tuple[Side, Side] | None
         return None
     sides = []
     for node in tree.args:
-        source = ast.get_source_segment(expr, node)
+        source = _source(expr, node)
         if source is None:
             return None
         sides.append(Side(node, source))
@@ -153,7 +161,7 @@ def expand_side(side: Side, name: str, expr: str) -> tuple[list[str], Number, Nu
         for s, (c, k) in zip(signs, inner_parts, strict=True):
             inner_coefficient += s * c
             inner_constant += s * k
-        source = ast.get_source_segment(expr, term)
+        source = _source(expr, term)
         if source is None:
             raise Unsupported("no source text")
         if _is_sum(term):

@@ -59,18 +59,19 @@ def _evaluate_side(
     return lines, total
 
 
-def _written_sides(expr: str, name: str, where: str) -> tuple[Side, Side] | None:
-    """The sides as written when both can be multiplied out and evaluated step by step, else None."""
+Expansion = tuple[list[str], Number, Number]
+
+
+def _written_sides(expr: str, name: str, where: str) -> tuple[tuple[Side, Side], list[Expansion]] | None:
+    """The sides as written and the lines multiplying each out, when both are sums of numbers, ``k·x`` terms
+    and brackets over those (which :func:`evaluate_side` can also substitute into); else None."""
     sides = equation_sides_as_written(expr, where)
     if sides is None:
         return None
     try:
-        for side in sides:
-            expand_side(side, name, expr)
-            evaluate_side(side, name, 1, expr)
+        return sides, [expand_side(side, name, expr) for side in sides]
     except Unsupported:
         return None
-    return sides
 
 
 def linear_equation_trace(problem: Problem) -> str:
@@ -89,15 +90,15 @@ def linear_equation_trace(problem: Problem) -> str:
     a1, b1 = _plain(coefficient_of(lhs, name)), _plain(coefficient_of(lhs, None))
     a2, b2 = _plain(coefficient_of(rhs, name)), _plain(coefficient_of(rhs, None))
     collected = f"{linear_text([a1], [name], b1)} = {linear_text([a2], [name], b2)}"
-    written = _written_sides(problem.expression, name, where) if "(" in problem.expression[3:-1] else None
+    found_written = _written_sides(problem.expression, name, where) if "(" in problem.expression[3:-1] else None
+    written, expansions = found_written if found_written is not None else (None, [])
     if written is None:
         think = [f"We need to solve for {name}: {collected}."]
         if "(" in problem.expression[3:-1]:
             think.append("(That is the equation with the brackets multiplied out and like terms collected.)")
     else:
         think = [f"We need to solve for {name}: {written[0].text()} = {written[1].text()}."]
-        for side, label in zip(written, ("left", "right"), strict=True):
-            lines, coefficient, constant = expand_side(side, name, problem.expression)
+        for (lines, coefficient, constant), label in zip(expansions, ("left", "right"), strict=True):
             if lines:
                 think.append(f"Simplify the {label} side:")
                 think.extend(lines)
