@@ -110,10 +110,20 @@ def test_every_bracket_shape_is_worked_out_and_verified(expression, expected):
 
 def test_linear_system_does_not_restate_the_eliminated_row():
     lines = _think(_problem("linear_system", "[Eq(3*x + 2*y, 21), Eq(x + y, 8)]"))
-    at = lines.index("(2)' (1/3)y = 1")
-    assert lines[at + 1 : at + 5] == ["Back-substitute from the last equation up.", "Divide both sides by 1/3:",
-                                      "1 ÷ (1/3) = 3", "y = 3"]  # fmt: skip
-    assert "Put y = 3 into (1): 3x + 2y = 21." in lines
+    at = lines.index("(1)' -y = -3")
+    assert lines[at + 1 : at + 5] == ["Back-substitute from the last equation up.", "Divide both sides by -1:",
+                                      "(-3) ÷ (-1) = 3", "y = 3"]  # fmt: skip
+    assert "Put y = 3 into (2): x + y = 8." in lines
+
+
+def test_linear_system_eliminates_with_whole_multipliers_when_a_row_allows_it():
+    lines = _think(_problem("linear_system", "[Eq(3*x + 2*y, 21), Eq(x + y, 8)]"))
+    assert "Use (2) to eliminate x, since its x coefficient goes into the others a whole number of times." in lines
+    assert "Eliminate x from (1): subtract 3 times (2) from (1)." in lines
+    assert not any(line.startswith("1/3") for line in lines)
+    plain = _think(_problem("linear_system", "[Eq(2*x + 3*y, 12), Eq(4*x - 2*y, 8)]"))
+    assert not any(line.startswith("Use (") for line in plain)  # the first row already divides the second
+    assert "Eliminate x from (2): subtract 2 times (1) from (2)." in plain
 
 
 def test_modular_power_with_a_power_of_two_exponent_has_no_empty_product_step():

@@ -176,13 +176,13 @@ def linear_system_trace(problem: Problem) -> str:
     think.extend(f"({i + 1}) {_row_text(row, names)}" for i, row in enumerate(rows))
     labels = [f"({i + 1})" for i in range(n)]
     for col in range(n):
-        pivot = next((r for r in range(col, n) if rows[r][col] != 0), None)
+        pivot, why = _pivot(rows, col, names[col])
         if pivot is None:
             raise InputError(f"{where}: the system has no unique solution ({names[col]} cannot be isolated)")
         if pivot != col:
             rows[col], rows[pivot] = rows[pivot], rows[col]
             labels[col], labels[pivot] = labels[pivot], labels[col]
-            think.append(f"Use {labels[col]} to eliminate {names[col]}, since its {names[col]} coefficient is not 0.")
+            think.append(f"Use {labels[col]} to eliminate {names[col]}, since {why}.")
         for r in range(col + 1, n):
             if rows[r][col] == 0:
                 continue
@@ -226,6 +226,27 @@ def linear_system_trace(problem: Problem) -> str:
     pairs = ", ".join(f"{name} = {num(v)}" for name, v in zip(names, values, strict=True))
     verifier = "{" + ", ".join(f"{name}: {num(v)}" for name, v in zip(names, values, strict=True)) + "}"
     return assemble(think, pairs, verifier)
+
+
+def _pivot(rows: list[list[Number]], col: int, name: str) -> tuple[int | None, str]:
+    """The row to eliminate column ``col`` with, and why it reads well: one whose coefficient goes into every
+    other row's a whole number of times if there is one (whole multipliers, as a person would choose), else
+    the smallest coefficient, then the earliest row. ``(None, "")`` when every coefficient is 0."""
+    candidates = [r for r in range(col, len(rows)) if rows[r][col] != 0]
+    if not candidates:
+        return None, ""
+
+    def whole_multipliers(r: int) -> bool:
+        return all(Fraction(rows[k][col], rows[r][col]).denominator == 1 for k in candidates)
+
+    pivot = min(candidates, key=lambda r: (not whole_multipliers(r), abs(rows[r][col]), r))
+    if rows[col][col] == 0:
+        why = f"its {name} coefficient is not 0"
+    elif whole_multipliers(pivot):
+        why = f"its {name} coefficient goes into the others a whole number of times"
+    else:
+        why = f"its {name} coefficient is the smallest"
+    return pivot, why
 
 
 def _eliminate(rows: list[list[Number]], col: int, r: int, labels: list[str], names: list[str]) -> list[str]:
