@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterator
@@ -34,8 +35,10 @@ from chukmath.generate.rng import Rng
 if TYPE_CHECKING:
     from chukmath.generate.engine import Run
 
-FIRST_CHUNK = 256  # candidates in a stream's first chunk; each later chunk doubles, up to MAX_CHUNK
+FIRST_CHUNK = 64  # candidates in a stream's first chunk; later chunks are sized to take about CHUNK_SECONDS
+MIN_CHUNK = 16
 MAX_CHUNK = 4096
+CHUNK_SECONDS = 0.05  # long enough to make the per-chunk overhead negligible, short enough to waste little
 AUTO_MIN_ITEMS = 20_000  # below this many items (start + count) process start-up outweighs the gain
 MAX_WORKERS = 256
 _PARENT_CHECK_S = 1.0  # how often an idle worker checks that its parent is still alive
@@ -124,7 +127,9 @@ def _worker(conn: Connection, specs: list[StreamSpec], parent: int) -> None:
             return
         stream, first, size, full_from = task
         try:
-            conn.send(("ok", compute_chunk(specs[stream], first, size, full_from)))
+            began = time.perf_counter()
+            entries = compute_chunk(specs[stream], first, size, full_from)
+            conn.send(("ok", entries, time.perf_counter() - began))
         except Exception as exc:  # every failure goes to the parent, which raises it
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
@@ -139,6 +144,7 @@ class _Chunk:
     size: int
     worker: int
     entries: list[Entry] | None = None
+    seconds: float = 0.0  # the worker's compute time for this chunk
 
 
 class _Pool:
@@ -186,7 +192,7 @@ class _Pool:
             queue.popleft()
             if reply[0] != "ok":
                 raise WorkerError(f"generator worker failed on {self._where(pending)}: {reply[1]}")
-            pending.entries = reply[1]
+            pending.entries, pending.seconds = reply[1], reply[2]
         return chunk.entries
 
     def _receive(self, w: int, chunk: _Chunk) -> Any:
@@ -253,7 +259,6 @@ class _Cursor:
             chunk = self.pool.submit(self.stream, self.next_first, self.size, self.full_from)
             self.inflight.append(chunk)
             self.next_first += self.size
-            self.size = min(MAX_CHUNK, self.size * 2)
 
     def refill(self) -> None:
         """Move to the next chunk's entries (called when the current ones are used up)."""
@@ -261,7 +266,27 @@ class _Cursor:
         chunk = self.inflight.popleft()
         self.entries = self.pool.result(chunk)
         self.pos = 0
+        # Size later chunks by how long this one took: cheap families get big chunks (little overhead), slow
+        # ones small chunks (little speculative work thrown away when the run ends). Only scheduling depends on
+        # this timing, never the output.
+        per_candidate = max(chunk.seconds, 1e-6) / chunk.size
+        self.size = max(MIN_CHUNK, min(MAX_CHUNK, 2 * self.size, int(CHUNK_SECONDS / per_candidate)))
         self._top_up()
+
+
+def _warm_up(run: Run, candidates: int = 16) -> None:
+    """Draw and finish a stream's first candidates here, before the workers are forked.
+
+    Families import sympy and fill caches lazily, on first use; done once in the parent, every forked worker
+    starts with them instead of paying the import (about half a second) on its own. Outputs do not change:
+    draws and finishes are pure functions.
+    """
+    for stream in run.streams:
+        draw, finish, config, key = stream.family.draw, stream.family.finish, stream.config, stream.key
+        for c in range(candidates):
+            got = draw(config, Rng(key + c.to_bytes(8, "little")))
+            if got is not None:
+                finish(config, got[1])
 
 
 def parallel_lines(run: Run, workers: int) -> Iterator[bytes]:
@@ -280,6 +305,7 @@ def parallel_lines(run: Run, workers: int) -> Iterator[bytes]:
         for i in range(start):
             before[pick(i)] += 1
     ahead = 2 * workers if len(streams) == 1 else 2
+    _warm_up(run)
     pool = _Pool(specs, workers)
     try:
         cursors = [_Cursor(pool, k, before[k], ahead) for k in range(len(streams))]
