@@ -165,3 +165,10 @@ def test_a_single_term_antiderivative_is_named_without_saying_it_again():
     assert trig[at + 1] == "Call it F(x)."
     sums = _think(_problem("calculus", "Integral(3*x**2 + 2*x, (x, 0, 1))"))
     assert "So F(x) is x^3 + x^2; check: differentiating F gives back 3*x^2 + 2*x." in sums
+
+
+def test_linear_system_steps_subtract_rather_than_add_a_negative():
+    lines = _think(_problem("linear_system", "[Eq(y, 2*x + 1), Eq(x + y + z, 6), Eq(x - z, -2)]"))
+    solving = lines[: lines.index("Check every original equation with these values.")]
+    assert "13 - 24 = -11" in solving and "Eliminate x from (3): subtract (2) from (3)." in solving
+    assert not [line for line in solving if re.search(r" [+-] \(-", line)], solving

@@ -200,7 +200,7 @@ def linear_system_trace(problem: Problem) -> str:
             if rows[i][k] != 1:
                 line, product = step(rows[i][k], OP_MUL, values[k])
                 think.append(line)
-            line, rest = step(rest, OP_SUB, product)
+            line, rest = step(rest, OP_ADD, -product) if product < 0 else step(rest, OP_SUB, product)
             think.append(line)
         value: Number = rest
         if rows[i][i] != 1:
@@ -255,11 +255,8 @@ def _eliminate(rows: list[list[Number]], col: int, r: int, labels: list[str], na
     # A negative factor reads better as adding |factor| times the pivot row; the arithmetic is the same.
     op = OP_SUB if factor > 0 else OP_ADD
     magnitude = abs(factor)
-    verb = (
-        f"subtract {num(magnitude)} times {labels[col]} from"
-        if op == OP_SUB
-        else (f"add {num(magnitude)} times {labels[col]} to")
-    )
+    times = "" if magnitude == 1 else f"{num(magnitude)} times "
+    verb = f"subtract {times}{labels[col]} from" if op == OP_SUB else f"add {times}{labels[col]} to"
     lines = [f"Eliminate {names[col]} from {labels[r]}: {verb} {labels[r]}."]
     new_row = list(rows[r])
     for k in range(col, len(rows[r])):
@@ -270,7 +267,11 @@ def _eliminate(rows: list[list[Number]], col: int, r: int, labels: list[str], na
         else:
             line, product = step(magnitude, OP_MUL, rows[col][k])
             lines.append(line)
-        line, result = step(rows[r][k], op, product)
+        # Adding a negative reads as subtracting (3 - 3 = 0, not 3 + (-3) = 0); the value is the same.
+        if product < 0:
+            line, result = step(rows[r][k], OP_ADD if op == OP_SUB else OP_SUB, -product)
+        else:
+            line, result = step(rows[r][k], op, product)
         lines.append(line)
         new_row[k] = _plain(result)
     rows[r] = new_row
