@@ -172,3 +172,9 @@ def test_linear_system_steps_subtract_rather_than_add_a_negative():
     solving = lines[: lines.index("Check every original equation with these values.")]
     assert "13 - 24 = -11" in solving and "Eliminate x from (3): subtract (2) from (3)." in solving
     assert not [line for line in solving if re.search(r" [+-] \(-", line)], solving
+
+
+def test_adding_an_x_term_to_both_sides_is_written_as_an_addition():
+    lines = _think(_problem("linear_equation", "Eq(2*x + 34, -8*x - 396)"))
+    at = lines.index("Add 8x to both sides to bring the x terms together:")
+    assert lines[at + 1 : at + 3] == ["2 + 8 = 10", "10x + 34 = -396"]

@@ -109,7 +109,8 @@ def linear_equation_trace(problem: Problem) -> str:
     if a2 != 0:
         verb = f"Subtract {term_text(a2, name)} from" if a2 > 0 else f"Add {term_text(-a2, name)} to"
         think.append(f"{verb} both sides to bring the {name} terms together:")
-        line, a = step(a1, OP_SUB, a2)
+        # "Add 8x to both sides" then "2 + 8 = 10": the claim does what the sentence says.
+        line, a = step(a1, OP_ADD, -a2) if a2 < 0 else step(a1, OP_SUB, a2)
         think.append(line)
         think.append(f"{linear_text([a], [name], b)} = {num(c)}")
     if a == 0:
