@@ -62,6 +62,10 @@ def test_fingerprint_ignores_operational_settings_only():
         (GOOD.replace('name = "t"', ""), "missing key 'name'"),
         (GOOD + "[outptu]\nsystem = 'x'\n", "unknown key 'outptu'"),
         (GOOD.replace('generator = "arithmetic"', 'generatr = "arithmetic"'), "mix"),
+        # TOML has types: a string where a number or a boolean belongs is an error, not converted.
+        (GOOD.replace("count = 10", 'count = "10"'), "key 'count': Input should be a valid integer"),
+        (GOOD + "[output]\nstrip_verifier_answer = 'yes'\n", "key 'output.strip_verifier_answer'"),
+        (GOOD.replace('kind = "builtin"', 'kind = "builtin"\ntemperature = "0.5"'), "key 'teacher.temperature'"),
     ],
 )
 def test_recipe_errors_name_the_key(tmp_path, text, needle):

@@ -26,7 +26,8 @@ _LEGACY_OPERATIONAL_KEYS = OPERATIONAL_TEACHER_KEYS - {"price_in", "price_out"}
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a TOML string where a number or a boolean belongs ("10", "yes") is an error, not silently converted.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class PromptSection(_Strict):
