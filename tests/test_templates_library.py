@@ -155,6 +155,11 @@ def test_unknown_name_lists_known_templates_and_bad_dir_is_config_error(tmp_path
         TemplateLibrary().get("step_by_stpe")
     with pytest.raises(ConfigError, match="not a directory"):
         TemplateLibrary([tmp_path / "missing"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "step_by_step.j2").write_text("not picked up: wrong suffix")
+    with pytest.raises(ConfigError, match=r"--templates .*empty: no \*\.jinja templates in this folder"):
+        TemplateLibrary([empty])
 
 
 def test_a_path_to_a_jinja_file_works_as_a_name(tmp_path: Path) -> None:

@@ -49,6 +49,9 @@ class TemplateLibrary:
             path = Path(d)
             if not path.is_dir():
                 raise ConfigError(f"--templates {path}: not a directory; pass a folder holding *.jinja files")
+            if not any(p.is_file() for p in path.glob(f"*{TEMPLATE_SUFFIX}")):
+                # Almost always a wrong path: quietly falling back to the built-ins would hide it.
+                raise ConfigError(f"--templates {path}: no *{TEMPLATE_SUFFIX} templates in this folder")
             dirs.append((path, str(path)))
         dirs.append((builtin_dir or builtin_template_dir(), BUILTIN_ORIGIN))
         self.search_path: tuple[tuple[Path, str], ...] = tuple(dirs)
