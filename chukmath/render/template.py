@@ -70,7 +70,7 @@ class TemplateRenderError(TemplateError):
 
 
 # Variables a plain template may print without Jinja: always in the context, and always str or int there, for
-# which Jinja's ``{{ name }}`` (no autoescape, no finalize) is exactly ``str(value)``.
+# which Jinja's ``{{ name }}`` (no autoescape; the finalize hook only checks sizes) is exactly ``str(value)``.
 _PLAIN_NAMES = frozenset({"question", "expression", "answer", "generator", "difficulty"})
 _PLAIN_TYPES = (str, int)
 
