@@ -178,3 +178,10 @@ def test_adding_an_x_term_to_both_sides_is_written_as_an_addition():
     lines = _think(_problem("linear_equation", "Eq(2*x + 34, -8*x - 396)"))
     at = lines.index("Add 8x to both sides to bring the x terms together:")
     assert lines[at + 1 : at + 3] == ["2 + 8 = 10", "10x + 34 = -396"]
+
+
+@pytest.mark.parametrize(("expression", "ending"), [("multiplicity(7, 588)", "stop after 2 divisions."),
+                                                     ("multiplicity(7, 14)", "stop after 1 division."),
+                                                     ("multiplicity(7, 15)", "stop after no division.")])
+def test_prime_valuation_counts_divisions_in_plain_english(expression, ending):
+    assert any(line.endswith(ending) for line in _think(_problem("number_theory", expression)))
