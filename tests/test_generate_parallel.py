@@ -169,3 +169,11 @@ def test_bad_workers_value_is_a_one_line_error() -> None:
     assert result.stderr.decode() == (
         "error: invalid --workers 'many' (allowed: auto or an integer from 1 to 256)\n"
     )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device whose writes always fail")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_failed_write_is_a_one_line_error(workers: str) -> None:
+    result = run_cli("generate", "-g", "arithmetic", "-n", "30000", "--workers", workers, "-o", "/dev/full")
+    assert result.returncode == 2
+    assert result.stderr.decode() == "error: /dev/full: cannot write (No space left on device)\n"

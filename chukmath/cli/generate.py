@@ -6,12 +6,12 @@ import contextlib
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import orjson
 import typer
 
-from chukmath.errors import ConfigError
+from chukmath.errors import ConfigError, OutputError
 from chukmath.generate.engine import Run
 from chukmath.generate.parallel import AUTO_MIN_ITEMS, resolve_workers
 from chukmath.jsonl import AtomicWriter
@@ -34,23 +34,32 @@ def write_problems(run: Run, out: str, workers: int = 1) -> int:
 
     ``workers`` > 1 computes the lines in that many processes; the bytes are the same for any number.
     """
-    n = 0
     target = Path(out)
     # A device or pipe (/dev/null, a FIFO) is written in place: renaming a temp file over it would replace it.
     special = out != "-" and target.exists() and not target.is_file() and not target.is_dir()
-    with target.open("wb", buffering=_FLUSH) if special else AtomicWriter(out) as fh:
-        # Lines are copied into one reused buffer at once: holding thousands of freshly dumped lines in a list
-        # until a flush made the allocator hand pages back and fault them in again (~1 page fault per line).
-        buffer = bytearray()
-        with contextlib.closing(run.lines(workers)) as lines:  # closing stops worker processes at once
-            for line in lines:
-                buffer += line
-                n += 1
-                if len(buffer) >= _FLUSH:
-                    fh.write(buffer)
-                    buffer.clear()
-        if buffer:
-            fh.write(buffer)
+    try:
+        with target.open("wb", buffering=_FLUSH) if special else AtomicWriter(out) as fh:
+            return _write_lines(run, fh, workers)
+    except BrokenPipeError:
+        raise  # a reader that stopped early (| head): not this program's error to report
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+
+
+def _write_lines(run: Run, fh: IO[bytes], workers: int) -> int:
+    # Lines are copied into one reused buffer at once: holding thousands of freshly dumped lines in a list until
+    # a flush made the allocator hand pages back and fault them in again (about one page fault per line).
+    n = 0
+    buffer = bytearray()
+    with contextlib.closing(run.lines(workers)) as lines:  # closing stops worker processes at once
+        for line in lines:
+            buffer += line
+            n += 1
+            if len(buffer) >= _FLUSH:
+                fh.write(buffer)
+                buffer.clear()
+    if buffer:
+        fh.write(buffer)
     return n
 
 
