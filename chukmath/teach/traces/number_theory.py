@@ -220,8 +220,11 @@ def multiplicity(prime: int, n: int, lines: list[str]) -> int:
         block, r = _remainder(current, prime)
         if r != 0:
             lines.append(block[-1])
-            done = "no division" if count == 0 else "1 division" if count == 1 else f"{count} divisions"
-            lines.append(f"{current} is not divisible by {prime}, so stop after {done}.")
+            if count == 0:
+                lines.append(f"{current} is not divisible by {prime} at all.")
+            else:
+                done = "1 division" if count == 1 else f"{count} divisions"
+                lines.append(f"{current} is not divisible by {prime}, so stop after {done}.")
             return count
         line, current = step(current, OP_DIV, prime)
         lines.append(line)
