@@ -22,10 +22,13 @@ OUT holding a different run (another mix, seed, template, teacher or model) is r
 it). Options given here override the recipe. Exit code 1 means
 some answers failed after their retries (they are in the journal as errors): run the same command again to retry.
 
-Example: chukmath build --recipe datasets/demo.toml --out datasets/demo
+Examples:
 
-Check a paid recipe first (no key needed, nothing sent):
-chukmath build --recipe datasets/deepseek.toml --out runs/r1 --dry-run
+\b
+  chukmath build --recipe datasets/demo.toml --out datasets/demo
+  chukmath build --recipe datasets/deepseek.toml --out runs/r1 --dry-run    # check first: no key, nothing sent
+  DEEPSEEK_API_KEY=... chukmath build --recipe datasets/deepseek.toml --out runs/r1
+  chukmath build --recipe datasets/demo.toml --out datasets/demo --count 10000    # extend the run
 """
 
 STATS_HELP = """Print the tables of a run's stats.json: by family, difficulty, verdict and reason; tokens and cost.
@@ -51,7 +54,12 @@ def build_command(
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL (overrides).")] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, help="Requests in flight.")] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace a different run in --out instead of refusing.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Start over in --out instead of refusing a different run: chukmath's files there are removed, "
+            "the journal too (answers in it are asked again).",
+        ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars and no summary text.")] = False,
     json_out: Annotated[
