@@ -148,3 +148,16 @@ def test_run_made_before_count_left_the_fingerprint_still_resumes(tmp_path):
     grown = _build(recipe_path, run, "--count", "110")
     assert grown["asked"] == 10 and grown["from_journal"] == 100
     assert orjson.loads((run / "manifest.json").read_bytes())["fingerprint"] != old
+
+
+def test_trim_lines_keeps_whole_leading_lines_across_read_blocks(tmp_path):
+    from chukmath.build.sink import trim_lines
+
+    path = tmp_path / "p.jsonl"
+    lines = [f'{{"index": {i}, "pad": "{"x" * (i % 97)}"}}\n'.encode() for i in range(60_000)]  # ~3.3 MB
+    data = b"".join(lines)
+    for keep in (60_000, 70_000, 45_123, 1):
+        path.write_bytes(data + b'{"torn')
+        cut = trim_lines(path, keep)
+        kept = min(keep, 60_000)
+        assert path.read_bytes() == b"".join(lines[:kept]) and cut == 60_000 - kept
