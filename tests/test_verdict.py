@@ -135,6 +135,16 @@ def test_reasoning_in_the_requested_latin_script_language_passes(think, language
     assert verify_response(PROBLEM, respond(sample(think=think)), language=language).accepted
 
 
+def test_french_reasoning_after_restating_the_english_question_is_language():
+    think = (
+        "The question: what is the sum of 85 and 25? Nous cherchons la somme de ces deux nombres. "
+        "Pour cela, nous additionnons d'abord les dizaines puis les unités, ce qui donne un total. "
+        "Ensuite nous vérifions avec une soustraction : 85 + 25 = 110, donc le résultat est 110 et il est juste."
+    )
+    v = verify_response(PROBLEM, respond(sample(think=think)))
+    assert v.reasons == ["language"] and "reads as fr" in v.details[0]
+
+
 def test_a_quoted_phrase_or_a_name_is_not_another_language():
     think = "The problem says 'combien de pommes', how many apples. Jose has 85 and gets 25: 85 + 25 = 110."
     assert verify_response(PROBLEM, respond(sample(think=think))).accepted

@@ -58,3 +58,10 @@ WORD_FORMS: frozenset[str] = frozenset(form for word in FUNCTION_WORDS for form 
 # language -> its function words, and the function words of the other languages that are not also its own
 WORDS_OF: dict[str, frozenset[str]] = {language: frozenset(words.split()) for language, words in _WORDS.items()}
 OTHERS_OF: dict[str, frozenset[str]] = {language: frozenset(FUNCTION_WORDS) - own for language, own in WORDS_OF.items()}
+# language -> up to 24 of its most frequent function words that are no other language's, as " word " (the lists
+# are written most frequent first): text holding enough of them is written in the language, found by substring
+# search without splitting the text
+MARKERS_OF: dict[str, tuple[str, ...]] = {
+    language: tuple(f" {w} " for w in words.split() if FUNCTION_WORDS[w] == frozenset({language}))[:24]
+    for language, words in _WORDS.items()
+}
