@@ -185,3 +185,11 @@ def test_adding_an_x_term_to_both_sides_is_written_as_an_addition():
                                                      ("multiplicity(7, 15)", "15 is not divisible by 7 at all.")])
 def test_prime_valuation_counts_divisions_in_plain_english(expression, ending):
     assert any(line.endswith(ending) for line in _think(_problem("number_theory", expression)))
+
+
+def test_the_recheck_after_a_final_sign_change_names_the_step_it_undoes():
+    lines = _think(_problem("arithmetic", "-(2 + 3*4)"))
+    at = lines.index("Change the sign: the negative of 14 is -14.")
+    assert lines[at + 1 : at + 3] == ["Check by undoing the step before the sign change with the inverse operation:",
+                                      "14 - 12 = 2"]  # fmt: skip
+    assert "Check by undoing the last step with the inverse operation:" in _think(_problem("arithmetic", "2 - 3**2"))

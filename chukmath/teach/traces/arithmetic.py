@@ -191,7 +191,11 @@ def recheck(walk: ArithmeticWalk) -> list[str]:
     line, back = step(result, _INVERSE[op], right, walk.style)
     if back != left:
         raise AssertionError(f"{walk.where}: inverse check failed for {line}")
-    return ["Check by undoing the last step with the inverse operation:", line, "That gives back the value before it."]
+    # After a final sign change the step undone is the one before it; "the last step" would be untrue.
+    which = "the step before the sign change" if walk.lines and walk.lines[-1].startswith("Change the sign") else (
+        "the last step"
+    )
+    return [f"Check by undoing {which} with the inverse operation:", line, "That gives back the value before it."]
 
 
 def answer_text(value: Number) -> str:
