@@ -193,3 +193,11 @@ def test_the_recheck_after_a_final_sign_change_names_the_step_it_undoes():
     assert lines[at + 1 : at + 3] == ["Check by undoing the step before the sign change with the inverse operation:",
                                       "14 - 12 = 2"]  # fmt: skip
     assert "Check by undoing the last step with the inverse operation:" in _think(_problem("arithmetic", "2 - 3**2"))
+
+
+def test_complex_roots_square_the_root_without_a_times_one_step_and_say_where_the_sign_comes_from():
+    lines = _think(_problem("quadratic", "Eq(x**2 + 2*x + 5, 0)"))
+    assert "16 × 1 = 16" not in lines
+    assert lines[lines.index("So √D is 4i.") - 1] == "4 × 4 = 16"
+    at = lines.index("The (± part)^2 is its coefficient squared times -1 (i^2 = -1):")
+    assert lines[at + 1] == "4 × (-1) = -4"

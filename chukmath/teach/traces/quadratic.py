@@ -130,6 +130,8 @@ def quadratic_trace(problem: Problem) -> str:
                 think.append(step(disc.numerator, OP_MUL, disc.denominator)[0])
             if k == 1:
                 think.append(f"{abs(m)} has no square factor other than 1, so its square root stays as it is.")
+            elif abs(m) == 1:
+                think.append(step(k, OP_MUL, k)[0])  # |D| is itself a square: 4 × 4 = 16, not 16 × 1 = 16
             else:
                 think.append(step(k * k, OP_MUL, abs(m))[0])
             think.append(f"So √D is {_root_text(Fraction(0), Fraction(k, disc.denominator), m, '+')}.")
@@ -173,6 +175,8 @@ def _vieta(a: Fraction, b: Fraction, c: Fraction, p: Fraction, q: Fraction, m: i
         if q != 0:
             line, q_squared = step(q, OP_MUL, q)
             lines.append(line)
+            why = " (i^2 = -1)" if m < 0 else ""
+            lines.append(f"The (± part)^2 is its coefficient squared times {m}{why}:")
             line, q_squared_m = step(q_squared, OP_MUL, m)
             lines.append(line)
         line, product = step(p_squared, OP_SUB, q_squared_m)
