@@ -38,6 +38,7 @@ LINE_CACHE = 16384  # lines; ~5 MB at most
 
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
+_ROOT_BRACES = re.compile(r"√\{([^{}]*)\}")
 # spacing, sizing and the math delimiters \( \) \[ \] (which must not be read as brackets)
 _SPACING = re.compile(r"\\(?:left|right|quad|qquad|big|Big|bigl|bigr)(?![a-zA-Z])|\\[,;:! ()\[\]]|\\?\$")
 _REPLACE = (
@@ -98,6 +99,8 @@ def _normalize(line: str) -> str:
     elif not line.isascii():
         line = line.translate(_UNICODE_OPS)
     # The regex passes below only ever change lines holding their trigger text; skip them otherwise.
+    if "√{" in line:  # \sqrt{..} as √(..), so a root inside \frac{..}{..} leaves its braces flat
+        line = _ROOT_BRACES.sub(r"√(\1)", line)
     if "frac" in line:
         line = _FRAC_SHORT.sub(r"((\1)/(\2))", line)
         for _ in range(3):  # innermost \frac first; three levels is plenty for arithmetic
@@ -183,7 +186,9 @@ def _drop_last(tokens: list[_Tok], j: int, last: list[_Tok], line: str) -> bool:
     return False
 
 
-def _value(part: list[_Tok], allow_mod: bool, fast: bool = True) -> Fraction | None:
+def _value(part: list[_Tok], allow_mod: bool, fast: bool = True) -> Fraction | cf.Poly | None:
+    """The exact value of a side: a rational, or for a side with a root and no decimal point (``4√2``) its
+    canonical algebraic form when that is decisive (equal forms iff equal values); None when not a value."""
     text = " ".join(t.text for t in part).strip()
     if not text:
         return None
@@ -201,18 +206,26 @@ def _value(part: list[_Tok], allow_mod: bool, fast: bool = True) -> Fraction | N
         value = evaluate_tokens(part)  # plain arithmetic straight from the tokens; FALLBACK when unsure
         if not isinstance(value, Fallback):
             return value
-    return _rational(text)
+    return _exact(text, algebraic="." not in text and any(t.kind == "root" for t in part))
 
 
 def _rational(text: str) -> Fraction | None:
+    value = _exact(text, algebraic=False)
+    return value if isinstance(value, Fraction) else None
+
+
+def _exact(text: str, *, algebraic: bool) -> Fraction | cf.Poly | None:
     plain = parse_plain(text.replace(",", ""))
     if plain is not None:
         return plain
     try:
-        value = cf.as_rational(cf.canonical(parse_expression(text.replace(",", ""))))
+        form = cf.canonical(parse_expression(text.replace(",", "")))
     except (ParseFailure, cf.TooComplex):
         return None
-    return value
+    value = cf.as_rational(form)
+    if value is not None:
+        return value
+    return form if algebraic and cf.is_decisive(form) else None
 
 
 def _is_range(part: list[_Tok]) -> bool:
@@ -380,6 +393,15 @@ def _general_claims(line: str, *, fast: bool = True) -> list[Claim]:
             if a is None or b is None:
                 continue
             if not (_has_operator(parts[k]) or _has_operator(parts[k + 1])):
+                continue
+            if not isinstance(a, Fraction) or not isinstance(b, Fraction):
+                # a root with an irrational value ("√32 = 4√2"): exact algebraic equality; next to a decimal it
+                # is an approximation ("√2 = 1.414"), which is not checked
+                if any(t.kind == "num" and "." in t.text for t in parts[k] + parts[k + 1]):
+                    continue
+                form_a = a if not isinstance(a, Fraction) else cf.const(a)
+                form_b = b if not isinstance(b, Fraction) else cf.const(b)
+                out.append(Claim(_pretty(line, parts[k], parts[k + 1]), form_a == form_b))
                 continue
             holds = a == b or _rounded(a, parts[k + 1]) or _rounded(b, parts[k])
             if not holds and k + 2 < len(parts) and values[k + 2] is not None and _has_operator(parts[k]):
