@@ -201,3 +201,11 @@ def test_complex_roots_square_the_root_without_a_times_one_step_and_say_where_th
     assert lines[lines.index("So √D is 4i.") - 1] == "4 × 4 = 16"
     at = lines.index("The (± part)^2 is its coefficient squared times -1 (i^2 = -1):")
     assert lines[at + 1] == "4 × (-1) = -4"
+
+
+def test_a_system_not_given_with_the_unknowns_on_the_left_is_restated_as_given_first():
+    lines = _think(_problem("linear_system", "[Eq(y, 2*x + 1), Eq(x + y + z, 6), Eq(x - z, -2)]"))
+    assert lines[:3] == ["We need to solve the system in x, y, z: y = 2x + 1; x + y + z = 6; x - z = -2.",
+                         "With the unknowns on the left:", "(1) -2x + y = 1"]  # fmt: skip
+    plain = _think(_problem("linear_system", "[Eq(3*x + 2*y, 21), Eq(x + y, 8)]"))
+    assert plain[:3] == ["We need to solve the system in x, y:", "(1) 3x + 2y = 21", "(2) x + y = 8"]

@@ -173,7 +173,17 @@ def linear_system_trace(problem: Problem) -> str:
         row = [*(coefficient_of(difference, name) for name in names), -coefficient_of(difference, None)]
         rows.append([_plain(v) for v in row])
     original = [list(r) for r in rows]
-    think = [f"We need to solve the system in {', '.join(names)}. With the unknowns on the left:"]
+    written = [
+        " = ".join(linear_text([_plain(coefficient_of(side, name)) for name in names], names,
+                               _plain(coefficient_of(side, None))) for side in pair)
+        for pair in sides
+    ]  # fmt: skip
+    if written == [_row_text(row, names) for row in rows]:
+        think = [f"We need to solve the system in {', '.join(names)}:"]
+    else:
+        # Restate the equations as given before moving the unknowns to the left.
+        think = [f"We need to solve the system in {', '.join(names)}: {'; '.join(written)}.",
+                 "With the unknowns on the left:"]  # fmt: skip
     think.extend(f"({i + 1}) {_row_text(row, names)}" for i, row in enumerate(rows))
     labels = [f"({i + 1})" for i in range(n)]
     for col in range(n):
