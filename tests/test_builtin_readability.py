@@ -209,3 +209,11 @@ def test_a_system_not_given_with_the_unknowns_on_the_left_is_restated_as_given_f
                          "With the unknowns on the left:", "(1) -2x + y = 1"]  # fmt: skip
     plain = _think(_problem("linear_system", "[Eq(3*x + 2*y, 21), Eq(x + y, 8)]"))
     assert plain[:3] == ["We need to solve the system in x, y:", "(1) 3x + 2y = 21", "(2) x + y = 8"]
+
+
+@pytest.mark.parametrize("expression", ["Derivative((-38*x**4 - 18*x**3)*log(x), x)",
+                                        "Derivative(-2*sin(25*x**4 - 5*x**2), x)"])  # fmt: skip
+def test_a_product_or_chain_rule_result_is_not_announced_twice(expression):
+    lines = _think(_problem("calculus", expression))
+    assert lines[-1].startswith("So the derivative of ")
+    assert not any(line.startswith("So the derivative is ") for line in lines), lines

@@ -150,7 +150,8 @@ def derivative_trace(problem: Problem, derivative: Any) -> str:
         if sympy.expand(back - f).has(x):
             raise AssertionError(f"problem {problem.id}: integrating back does not recover {f}")
         think.append(integrate_back_check(show(result), show(back), show(f)))
-    think.append(f"So the derivative is {show(result)}.")
+    if think[-1] != f"So the derivative of {show(f)} is {show(result)}.":  # not said twice in a row
+        think.append(f"So the derivative is {show(result)}.")
     return assemble(think, f"The answer is {show(result)}.", str(result))
 
 
