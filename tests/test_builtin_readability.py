@@ -217,3 +217,13 @@ def test_a_product_or_chain_rule_result_is_not_announced_twice(expression):
     lines = _think(_problem("calculus", expression))
     assert lines[-1].startswith("So the derivative of ")
     assert not any(line.startswith("So the derivative is ") for line in lines), lines
+
+
+def test_product_and_chain_rules_show_the_power_rule_steps_of_their_polynomial_parts():
+    product = _think(_problem("calculus", "Derivative((-38*x**4 - 18*x**3)*log(x), x)"))
+    at = product.index("First differentiate u = -38*x^4 - 18*x^3:")
+    assert "(-38) × 4 = -152" in product[at:] and "(-18) × 3 = -54" in product[at:]
+    assert product.index("u' is -152*x^3 - 54*x^2 and v' is 1/x.") > at
+    chain = _think(_problem("calculus", "Derivative(-2*sin(25*x**4 - 5*x**2), x)"))
+    at = chain.index("First differentiate the inner function u = 25*x^4 - 5*x^2:")
+    assert "25 × 4 = 100" in chain[at:] and chain.index("Adding the pieces gives 100*x^3 - 10*x.") > at

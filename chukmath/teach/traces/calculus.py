@@ -44,6 +44,19 @@ def _rational(value: Any) -> Fraction | None:
     return Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else None
 
 
+def _polynomial_steps(name: str, f: Any, x: Any, lines: list[str]) -> None:
+    """The power-rule claims for the derivative of a polynomial part (u, v or an inner function) of a product
+    or chain rule; a part that is not a polynomial of degree >= 2 or a sum is stated without steps."""
+    if not f.is_polynomial(x) or f == x or not f.has(x):
+        return
+    import sympy
+
+    if len(sympy.Add.make_args(f)) == 1 and sympy.degree(f, x) < 2:
+        return
+    lines.append(f"First differentiate {name} = {show(f)}:")
+    _differentiate(f, x, lines)
+
+
 def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
     """Explain and return d/dx of one term (a numeric coefficient times a product of factors)."""
     import sympy
@@ -72,6 +85,8 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
         v = sympy.Mul(*factors[1:])
         du, dv = fast_diff(u, x), fast_diff(v, x)
         lines.append(f"Product rule on {show(rest)} with u = {show(u)} and v = {show(v)}: (uv)' is u'v + uv'.")
+        _polynomial_steps("u", u, x, lines)
+        _polynomial_steps("v", v, x, lines)
         lines.append(f"u' is {show(du)} and v' is {show(dv)}.")
         if c is not None and c != 1:
             lines.append(f"Multiply by the constant factor {num(c)}.")
@@ -86,6 +101,7 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
         if inner == x:
             lines.append(f"The derivative of {show(rest)} is {show(fast_diff(rest, x))} (a standard derivative).")
         else:
+            _polynomial_steps("the inner function u", inner, x, lines)
             lines.append(
                 f"Chain rule on {show(rest)}: the outer derivative at u = {show(inner)} is {show(outer)}, "
                 f"times the inner derivative {show(fast_diff(inner, x))}."
