@@ -177,3 +177,24 @@ def test_a_failed_write_is_a_one_line_error(workers: str) -> None:
     result = run_cli("generate", "-g", "arithmetic", "-n", "30000", "--workers", workers, "-o", "/dev/full")
     assert result.returncode == 2
     assert result.stderr.decode() == "error: /dev/full: cannot write (No space left on device)\n"
+
+
+def test_a_worker_only_hashes_repeats_of_questions_it_drew_before() -> None:
+    from chukmath.generate.parallel import StreamSpec, compute_chunk
+
+    stream = generate("quadratic", seed=1, count=1, difficulty=1).streams[0]
+    spec = StreamSpec("quadratic", stream.config, stream.difficulty, stream.key, 1)
+    known: set[int] = set()
+    first = compute_chunk(spec, 0, 300, 0, known)
+    second = compute_chunk(spec, 300, 300, 0, known)
+    earlier: set[int] = set()
+    repeats = 0
+    for entry in first + second:
+        if entry is None:
+            continue
+        h = entry if isinstance(entry, int) else entry[0]
+        assert isinstance(entry, int) == (h in earlier)  # hash-only exactly for a question drawn before
+        repeats += h in earlier
+        earlier.add(h)
+    assert repeats > 100  # difficulty 1 has few distinct quadratics, so the case is exercised
+    assert known == earlier

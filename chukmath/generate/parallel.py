@@ -41,6 +41,7 @@ MAX_CHUNK = 4096
 CHUNK_SECONDS = 0.05  # long enough to make the per-chunk overhead negligible, short enough to waste little
 AUTO_MIN_ITEMS = 20_000  # below this many items (start + count) process start-up outweighs the gain
 MAX_WORKERS = 256
+MAX_KNOWN = 200_000  # question hashes a worker remembers per stream (about 20 MB at most)
 _PARENT_CHECK_S = 1.0  # how often an idle worker checks that its parent is still alive
 
 # One candidate as a worker returns it: None (rejected by the drawer), the question hash alone (a candidate
@@ -87,13 +88,23 @@ def resolve_workers(workers: int | str, items: int) -> int:
     return n
 
 
-def compute_chunk(spec: StreamSpec, first: int, size: int, full_from: int) -> list[Entry]:
-    """Candidates ``first .. first+size-1`` of a stream; those from ``full_from`` on are finished and formatted."""
+def compute_chunk(
+    spec: StreamSpec, first: int, size: int, full_from: int, known: set[int] | None = None
+) -> list[Entry]:
+    """Candidates ``first .. first+size-1`` of a stream; those from ``full_from`` on are finished and formatted.
+
+    ``known`` holds question hashes of this stream's candidates numbered below ``first`` (and gains this
+    chunk's). A candidate whose question is in it is certainly a repeat when the run reaches it (the earlier
+    one put its question in the filter first), so it is only hashed: families with small question spaces
+    draw many repeats, and finishing them would be wasted work.
+    """
     from chukmath.generate.registry import get_family
 
     family = get_family(spec.family)
     draw, finish, config, key = family.draw, family.finish, spec.config, spec.key
     name, level, seed = family.name, spec.difficulty, spec.seed
+    if known is None:
+        known = set()
     out: list[Entry] = []
     append = out.append
     for c in range(first, first + size):
@@ -103,9 +114,11 @@ def compute_chunk(spec: StreamSpec, first: int, size: int, full_from: int) -> li
             continue
         question, payload = got
         h = question_hash(question)
-        if c < full_from:
+        if c < full_from or h in known:
+            known.add(h)
             append(h)
             continue
+        known.add(h)
         expression, answer, meta = finish(config, payload)
         head, tail = line_parts(problem_id(name, level, question, expression, answer), name, level, seed,
                                 question, expression, answer, meta)
@@ -117,6 +130,9 @@ def _worker(conn: Connection, specs: list[StreamSpec], parent: int) -> None:
     # The parent handles Ctrl-C and stops the workers; a worker that also raised KeyboardInterrupt would only
     # print a second traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Question hashes this worker has drawn, per stream. A worker gets a stream's chunks in increasing order,
+    # so everything in a stream's set comes from lower-numbered candidates, as compute_chunk requires.
+    known: dict[int, set[int]] = {}
     while True:
         if not conn.poll(_PARENT_CHECK_S):
             if os.getppid() != parent:
@@ -128,7 +144,10 @@ def _worker(conn: Connection, specs: list[StreamSpec], parent: int) -> None:
         stream, first, size, full_from = task
         try:
             began = time.perf_counter()
-            entries = compute_chunk(specs[stream], first, size, full_from)
+            drawn = known.setdefault(stream, set())
+            if len(drawn) > MAX_KNOWN:
+                drawn.clear()  # bounded memory; forgetting only costs finishing some repeats
+            entries = compute_chunk(specs[stream], first, size, full_from, drawn)
             conn.send(("ok", entries, time.perf_counter() - began))
         except Exception as exc:  # every failure goes to the parent, which raises it
             frame = traceback.extract_tb(exc.__traceback__)[-1]
@@ -327,7 +346,7 @@ def parallel_lines(run: Run, workers: int) -> Iterator[bytes]:
             cur.misses = 0
             cur.produced += 1
             if i >= start:
-                # Only candidates certainly consumed before ``start`` are hash-only, so this one is formatted.
+                # Hash-only entries are candidates consumed before ``start`` or certain repeats, never kept here.
                 assert isinstance(entry, tuple)
                 yield entry[1] + str(i).encode() + entry[2]
     finally:
