@@ -70,7 +70,7 @@ def split_think(text: str) -> tuple[str | None, str, bool, str]:
     close = text.rfind(THINK_CLOSE, 0, last_tag) if last_tag >= 0 else -1
     if close < 0:
         close = text.rfind(THINK_CLOSE)
-    open_ = text.find(THINK_OPEN)
+    open_ = _opening_tag(text, close if close >= 0 else len(text))
     if close >= 0:
         if 0 <= open_ < close:
             return text[open_ + len(THINK_OPEN) : close], text[close + len(THINK_CLOSE) :], False, text[:open_]
@@ -78,6 +78,27 @@ def split_think(text: str) -> tuple[str | None, str, bool, str]:
     if open_ >= 0:
         return text[open_ + len(THINK_OPEN) :], "", True, text[:open_]
     return None, text, False, ""
+
+
+def _opening_tag(text: str, end: int) -> int:
+    """Where the reasoning opens: the first ``<think>`` before ``end`` on the first line or starting a line; -1.
+
+    A ``<think>`` inside a later line ("... start with <think> and then ...") is R1 reasoning quoting the tag,
+    its own opening having been in the prompt; on the first line it may follow a preamble ("Sure! <think>").
+    """
+    start = 0
+    while True:
+        i = text.find(THINK_OPEN, start, end)
+        if i < 0:
+            return -1
+        line_start = text.rfind("\n", 0, i) + 1
+        if line_start == 0 or text[line_start:i].isspace() or line_start == i:
+            return i
+        start = i + 1
+
+
+# a <think> that starts a line inside the reasoning is a second block; one inside a sentence is a quoted mention
+_LINE_START_THINK = re.compile(r"(?:^|\n)[ \t]*<think>")
 
 
 def parse_response(text: str | None, reasoning_content: str | None = None) -> ParsedResponse:
@@ -127,7 +148,7 @@ def _format_issues(before: str, rest: str, think: str | None, unclosed: bool, so
     if unclosed:
         issues.append("<think> is never closed")
         return issues
-    if source == "content" and THINK_OPEN in (think or ""):
+    if source == "content" and think and _LINE_START_THINK.search(think):
         issues.append("<think> appears more than once")
     counts = {tag: rest.count(f"<{tag}>") for tag in TAGS}
     closes = {tag: rest.count(f"</{tag}>") for tag in TAGS}

@@ -63,6 +63,29 @@ def test_tag_names_quoted_in_reasoning_are_not_tags():
     assert p.format_issues == ()
 
 
+TAIL = "\n<answer>110</answer>\n<verifier_answer>110</verifier_answer>"
+
+
+def test_think_tag_quoted_inside_the_reasoning_is_not_a_second_block():
+    text = "<think>The format asks me to reason inside <think> tags. 85 + 25 = 110.</think>" + TAIL
+    p = parse_response(text)
+    assert p.think == "The format asks me to reason inside <think> tags. 85 + 25 = 110."
+    assert p.format_issues == ()
+    # a <think> starting a line of the reasoning is a second block
+    assert "<think> appears more than once" in parse_response("<think>a\n<think>b</think>" + TAIL).format_issues
+
+
+def test_r1_reasoning_quoting_the_think_tag():
+    # R1's opening <think> was in the prompt; the one inside a later line of its reasoning is a quote
+    text = "The instructions say:\nstart with <think> and reason. 85 + 25 = 110.\n</think>" + TAIL
+    p = parse_response(text)
+    assert p.think == "The instructions say:\nstart with <think> and reason. 85 + 25 = 110."
+    assert (p.answer, p.verifier_answer, p.format_issues) == ("110", "110", ())
+    # on the first line a <think> after text is an opening after a preamble
+    p = parse_response("Sure! " + GOOD)
+    assert p.think == "85 + 25 = 110" and p.format_issues == ("text before <think>: 'Sure!'",)
+
+
 def test_quoted_tag_before_the_block_without_think():
     p = parse_response("I will use <answer> tags.\n<answer>110</answer>")
     assert p.answer == "110" and p.think is None and p.verifier_answer is None
