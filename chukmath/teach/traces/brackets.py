@@ -3,7 +3,7 @@
 ``3(x - 20) - 69`` is multiplied out term by term (``3 × (-20) = -60``), like terms are collected one claim at
 a time (``(-60) - 69 = -129``), and the check substitutes the solution into the side as written, innermost
 bracket first. Only sums of numbers, ``k·x`` terms and ``k(...)`` brackets over those are handled; any other
-shape returns None and the caller falls back to the collected form.
+shape raises :class:`Unsupported` and the caller falls back to the collected form.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from chukmath.safe_expr import literal_value, parse_expression
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, num, step
 from chukmath.teach.traces.linear import linear_text
 
-_STAR_BEFORE_NAME = re.compile(r"(?<=[\d)])\*(?=[A-Za-z(])")
+_STAR_BEFORE_NAME = re.compile(r"(?<=[\d)])\s*\*\s*(?=[A-Za-z(])")
+_STAR = re.compile(r"\s*\*\s*")
 _OPS = {ast.Add: OP_ADD, ast.Sub: OP_SUB, ast.Mult: OP_MUL, ast.Div: OP_DIV}
 
 
@@ -34,8 +35,8 @@ class Side:
 
     def text(self) -> str:
         """The side for prose, as the question writes it: ``3(x - 20) - 69``, ``x^2``, ``2 × 3``."""
-        text = _STAR_BEFORE_NAME.sub("", self.source).replace("**", "^")
-        return text.replace("*", " × ")
+        text = _STAR_BEFORE_NAME.sub("", self.source.replace("**", "^"))
+        return _STAR.sub(" × ", text)
 
 
 def _source(expr: str, node: ast.expr) -> str | None:
