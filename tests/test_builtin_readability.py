@@ -227,3 +227,12 @@ def test_product_and_chain_rules_show_the_power_rule_steps_of_their_polynomial_p
     chain = _think(_problem("calculus", "Derivative(-2*sin(25*x**4 - 5*x**2), x)"))
     at = chain.index("First differentiate the inner function u = 25*x^4 - 5*x^2:")
     assert "25 × 4 = 100" in chain[at:] and chain.index("Adding the pieces gives 100*x^3 - 10*x.") > at
+
+
+def test_gcd_and_lcm_are_rechecked_by_exact_division():
+    gcd = _think(_problem("number_theory", "gcd(84, 36)"))
+    at = gcd.index("Check: 12 divides each number exactly.")
+    assert gcd[at + 1 : at + 4] == ["36 ÷ 12 = 3", "84 ÷ 12 = 7", "So gcd(84, 36) is 12."]
+    lcm = _think(_problem("number_theory", "lcm(4, 6)"))
+    at = lcm.index("Check: 12 is a whole multiple of each number.")
+    assert lcm[at + 1 : at + 3] == ["12 ÷ 4 = 3", "12 ÷ 6 = 2"]

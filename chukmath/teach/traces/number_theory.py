@@ -85,6 +85,20 @@ def _lcm(values: list[int], lines: list[str]) -> int:
     return result
 
 
+def _divides_check(name: str, result: int, values: list[int]) -> list[str]:
+    """Re-check a gcd (it divides every number) or an lcm (every number divides it) with exact divisions."""
+    numbers = sorted({abs(v) for v in values if v != 0})
+    if result == 0 or not numbers:
+        return []
+    if name == "gcd":
+        lines = [f"Check: {result} divides each number exactly."]
+        lines.extend(step(n, OP_DIV, result)[0] for n in numbers)
+    else:
+        lines = [f"Check: {result} is a whole multiple of each number."]
+        lines.extend(step(result, OP_DIV, n)[0] for n in numbers)
+    return lines
+
+
 def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> int:
     """``base^exponent mod modulus`` by repeated squaring, one true claim per multiplication and reduction."""
     if exponent < 0:
@@ -301,6 +315,7 @@ def number_theory_trace(problem: Problem) -> str:
             raise InputError(f"{where}: {name} needs at least 2 numbers in {expr!r}")
         lines.extend(walk.lines)
         result = _CALLS[name](values, lines)
+        lines.extend(_divides_check(name, result, values))
     elif name in ("divisor_count", "divisor_sigma"):
         values = _int_args(tree, expr, where, walk)
         if len(values) != 1:
