@@ -86,15 +86,21 @@ def _opening_tag(text: str, end: int) -> int:
     A ``<think>`` inside a later line ("... start with <think> and then ...") is R1 reasoning quoting the tag,
     its own opening having been in the prompt; on the first line it may follow a preamble ("Sure! <think>").
     """
-    start = 0
+    i = text.find(THINK_OPEN, 0, end)
+    if i < 0:
+        return -1
+    newline = text.rfind("\n", 0, i)
+    if newline < 0 or not text[newline + 1 : i].strip():
+        return i
     while True:
-        i = text.find(THINK_OPEN, start, end)
+        previous = i
+        i = text.find(THINK_OPEN, previous + 1, end)
         if i < 0:
             return -1
-        line_start = text.rfind("\n", 0, i) + 1
-        if line_start == 0 or text[line_start:i].isspace() or line_start == i:
+        # searched only since the previous quote, so a line full of quotes stays linear
+        newline = text.rfind("\n", previous, i)
+        if newline >= 0 and not text[newline + 1 : i].strip():
             return i
-        start = i + 1
 
 
 # a <think> that starts a line inside the reasoning is a second block; one inside a sentence is a quoted mention

@@ -86,6 +86,16 @@ def test_r1_reasoning_quoting_the_think_tag():
     assert p.think == "85 + 25 = 110" and p.format_issues == ("text before <think>: 'Sure!'",)
 
 
+def test_many_quoted_think_tags_parse_in_linear_time():
+    import time
+
+    text = "first line\n" + "then x <think>" * 200_000 + "\n</think>" + TAIL
+    start = time.perf_counter()
+    p = parse_response(text)
+    assert time.perf_counter() - start < 1.0  # each quote used to rescan its line: minutes at this size
+    assert p.answer == "110" and p.think.startswith("first line")
+
+
 def test_quoted_tag_before_the_block_without_think():
     p = parse_response("I will use <answer> tags.\n<answer>110</answer>")
     assert p.answer == "110" and p.think is None and p.verifier_answer is None
