@@ -2,12 +2,13 @@
 
 Shapes handled: preamble text before ``<think>``; DeepSeek-R1 output whose opening ``<think>`` was in the
 prompt (only ``</think>`` appears); a response, or everything after its reasoning, wrapped in one code fence
-(tolerated, not a format issue: the fence is markdown around the requested shape, and the dataset writer rebuilds
-the assistant turn from the parts, so the fence never reaches the training data); tag names quoted inside the reasoning
-("put it in <answer> tags") — the answer tags are only looked for after the reasoning ends; truncation (an
-unclosed ``<think>`` gives the partial think and no answer); and a reasoning model's separate
-``reasoning_content``. Missing parts are None, never guesses. :func:`format_issues` lists every deviation from the
-strict training format so the verifier can reject with a precise reason.
+(tolerated, not a format issue: the fence is markdown around the requested shape, and the dataset writer
+rebuilds the assistant turn from the parts, so the fence never reaches the training data); tag names quoted inside
+the reasoning ("put it in <answer> tags") — the answer tags are only looked for after the reasoning ends, and a
+``<think>`` inside a sentence (not starting a line) is a mention, not a tag; truncation (an unclosed ``<think>``
+gives the partial think and no answer); and a reasoning model's separate ``reasoning_content``. Missing parts are
+None, never guesses. ``ParsedResponse.format_issues`` lists every deviation from the strict training format so the
+verifier can reject with a precise reason.
 """
 
 from __future__ import annotations
