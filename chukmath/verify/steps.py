@@ -393,7 +393,9 @@ def _general_claims(line: str, *, fast: bool = True) -> list[Claim]:
             if a is None or b is None:
                 continue
             if not (_has_operator(parts[k]) or _has_operator(parts[k + 1])):
-                continue
+                # "85 + 25 = 110 = 111": a link of plain numbers is a claim when it carries a computation on
+                if not (k > 0 and values[k - 1] is not None and _has_operator(parts[k - 1])):
+                    continue
             if not isinstance(a, Fraction) or not isinstance(b, Fraction):
                 # a root with an irrational value ("√32 = 4√2"): exact algebraic equality; next to a decimal it
                 # is an approximation ("√2 = 1.414"), which is not checked
