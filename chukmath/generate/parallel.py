@@ -41,7 +41,7 @@ MAX_CHUNK = 4096
 CHUNK_SECONDS = 0.05  # long enough to make the per-chunk overhead negligible, short enough to waste little
 AUTO_MIN_ITEMS = 20_000  # below this many items (start + count) process start-up outweighs the gain
 MAX_WORKERS = 256
-MAX_KNOWN = 200_000  # question hashes a worker remembers per stream (about 20 MB at most)
+MAX_KNOWN = 65_536  # question hashes a worker remembers per stream (about 6 MB at most)
 _PARENT_CHECK_S = 1.0  # how often an idle worker checks that its parent is still alive
 
 # One candidate as a worker returns it: None (rejected by the drawer), the question hash alone (a candidate
