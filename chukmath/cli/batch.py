@@ -73,6 +73,8 @@ def submit(
 
     Safe to re-run: unsent shards are sent, nothing is uploaded or submitted twice, and answered or
     pending requests are skipped.
+
+    Example: chukmath batch submit --requests requests.jsonl --journal responses.jsonl --model gpt-4o-mini
     """
     from chukmath.teach.batch_submit import submit_batches
 
@@ -152,7 +154,10 @@ def status(
     ] = False,
 ) -> None:
     """Show each batch: id, status, completed/failed/total requests, tokens in/out (the batch's usage as the
-    server reports it), creation time, and totals."""
+    server reports it), creation time, and totals.
+
+    Example: chukmath batch status --journal responses.jsonl
+    """
     from chukmath.teach.batch_collect import batch_status
 
     for line in _table(batch_status(journal, refresh=not offline)):
@@ -175,6 +180,8 @@ def collect(
     Failed lines are journaled as errors and expired/failed/cancelled batches are reported; re-run
     `chukmath batch submit` to retry what is still unanswered. Exit code: 0 nothing failed, 1 some
     requests failed or went unanswered (re-submit to retry them), 2 bad input or options.
+
+    Example: chukmath batch collect --journal responses.jsonl --wait --poll-interval 60
     """
 
     def progress(waiting: list[Shard]) -> None:

@@ -162,7 +162,10 @@ def generate_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``generators list`` and ``generate`` to ``app``."""
-    generators = typer.Typer(help="Problem families.", no_args_is_help=True, rich_markup_mode=None)
+    generators = typer.Typer(
+        help="Problem families.\n\nExample: chukmath generators list --json", no_args_is_help=True,
+        rich_markup_mode=None,
+    )
     generators.command("list")(list_command)
     app.add_typer(generators, name="generators")
     app.command("generate")(generate_command)
