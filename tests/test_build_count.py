@@ -161,3 +161,47 @@ def test_trim_lines_keeps_whole_leading_lines_across_read_blocks(tmp_path):
         cut = trim_lines(path, keep)
         kept = min(keep, 60_000)
         assert path.read_bytes() == b"".join(lines[:kept]) and cut == 60_000 - kept
+
+
+def test_a_new_verify_policy_or_row_shape_rejudges_the_journal_without_asking_again(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "echo.jinja").write_text(ECHO_TEMPLATE)
+    with FaultServer() as server:
+        recipe = tmp_path / "r.toml"
+        recipe.write_text(LIVE.format(templates=templates, base_url=server.base_url))
+        run = tmp_path / "run"
+        assert _build(recipe, run)["asked"] == 100
+        before = len(server.requests)
+        stricter = tmp_path / "stricter.toml"
+        stricter.write_text(
+            LIVE.format(templates=templates, base_url=server.base_url)
+            .replace('policy = "wrong_answer"', 'policy = "all"')
+            .replace('keep = "all"', 'keep = "first"')
+            + "[output]\nstrip_verifier_answer = true\nsystem = \"You are a careful tutor.\"\n"
+        )
+        again = _build(stricter, run)
+        assert (again["asked"], again["from_journal"], again["complete"]) == (0, 100, True)
+        assert len(server.requests) == before  # nothing bought twice
+        unbroken = tmp_path / "unbroken"
+        _build(stricter, unbroken)
+    _same(run, unbroken)
+    first = orjson.loads((run / "train.jsonl").read_bytes().splitlines()[0])
+    assert first["messages"][0] == {"role": "system", "content": "You are a careful tutor."}
+    assert "<verifier_answer>" not in first["messages"][-1]["content"]
+    assert orjson.loads((run / "manifest.json").read_bytes())["recipe"]["verify"]["policy"] == "all"
+
+
+def test_run_made_while_verify_was_in_the_fingerprint_still_resumes(tmp_path):
+    recipe_path = tmp_path / "r.toml"
+    recipe_path.write_text(BUILTIN)
+    run = tmp_path / "run"
+    _build(recipe_path, run)
+    recipe = load_recipe(recipe_path)
+    old = recipe.fingerprint_with_outputs(load_prompting(recipe).hashes)
+    manifest = orjson.loads((run / "manifest.json").read_bytes())
+    assert manifest["fingerprint"] != old
+    manifest["fingerprint"] = old
+    (run / "manifest.json").write_bytes(orjson.dumps(manifest))
+    resumed = _build(recipe_path, run)
+    assert resumed["asked"] == 0 and resumed["from_journal"] == 100

@@ -167,9 +167,16 @@ class BuildRecipe(_Strict):
 
         ``count`` is left out: problem *i* is a pure function of (recipe, seed, i), so a run at another count is
         the same run made longer or shorter, and may reuse every answer the journal holds. Operational settings
-        (concurrency, timeouts, endpoint address) and the description are left out too.
+        (concurrency, timeouts, endpoint address), the description and the ``[verify]`` and ``[output]`` tables
+        are left out too: those decide only which journaled answers are kept and how rows look, and every run
+        re-verifies the whole journal and rewrites train/rejects/stats, so answers already paid for are judged again
+        under a new policy instead of being bought again.
         """
         return content_hash(self._identity(template_hashes, legacy=False))
+
+    def fingerprint_with_outputs(self, template_hashes: dict[str, str]) -> str:
+        """The fingerprint of run directories made while ``[verify]`` and ``[output]`` were part of it."""
+        return content_hash(_identity_of(self.model_dump(mode="json"), template_hashes, legacy=False, outputs=True))
 
     def legacy_fingerprint(self, template_hashes: dict[str, str]) -> str:
         """The fingerprint of run directories made before ``count`` and the prices left it (so they still resume)."""
@@ -230,15 +237,21 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], *, legacy: bool) -> dict[str, Any]:
-    """What decides the data: the recipe without operational teacher settings, description and count (``legacy``:
-    the older definition, which kept count and the prices)."""
+def _identity_of(
+    recipe: dict[str, Any], template_hashes: dict[str, str], *, legacy: bool, outputs: bool = False
+) -> dict[str, Any]:
+    """What decides which answers a run holds: the recipe without operational teacher settings, description, count,
+    ``[verify]`` and ``[output]`` (``legacy``: the first definition, which kept count, prices, verify and output;
+    ``outputs``: the second, which kept verify and output)."""
     data = dict(recipe)
     left_out = _LEGACY_OPERATIONAL_KEYS if legacy else OPERATIONAL_TEACHER_KEYS
     data["teacher"] = {k: v for k, v in dict(data.get("teacher") or {}).items() if k not in left_out}
     data.pop("description", None)
     if not legacy:
         data.pop("count", None)
+        if not outputs:
+            data.pop("verify", None)
+            data.pop("output", None)
     return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
 
 

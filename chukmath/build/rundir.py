@@ -74,17 +74,19 @@ class RunDir:
 def legacy_fingerprint(
     recipe: BuildRecipe, run: RunDir, template_hashes: dict[str, str]
 ) -> tuple[frozenset[str], int | None]:
-    """The old-style fingerprint (count included) of the run in ``run`` if it were this recipe's, and the count its
-    manifest records: directories made before ``count`` left the fingerprint still resume."""
+    """The older fingerprints of the run in ``run`` if it were this recipe's, and the count its manifest records:
+    directories made while count (or ``[verify]`` and ``[output]``) were part of the fingerprint still resume."""
     if not run.manifest.exists():
         return frozenset(), None
     try:
         old_count = read_manifest(run.manifest).get("recipe", {}).get("count")
     except InputError:
         return frozenset(), None  # check_out() reports a damaged manifest
+    with_outputs = recipe.fingerprint_with_outputs(template_hashes)
     if not isinstance(old_count, int) or isinstance(old_count, bool):
-        return frozenset(), None
-    return frozenset({recipe.model_copy(update={"count": old_count}).legacy_fingerprint(template_hashes)}), old_count
+        return frozenset({with_outputs}), None
+    legacy = recipe.model_copy(update={"count": old_count}).legacy_fingerprint(template_hashes)
+    return frozenset({legacy, with_outputs}), old_count
 
 
 def check_out(

@@ -17,9 +17,10 @@ BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to e
 Generates the problems, renders the prompts, asks the teacher, verifies every answer and writes train.jsonl,
 rejects.jsonl, stats.json, manifest.json and a README.md dataset card into OUT. Running the same command again
 resumes: nothing already answered is asked again and the files come out as from an unbroken run. A larger --count
-extends the run in OUT and a smaller one cuts it to the first N problems; answers already bought are always reused.
-OUT holding a different run (another mix, seed, template, teacher or model) is refused (use --force to replace
-it). Options given here override the recipe. Exit code 1 means
+extends the run in OUT and a smaller one cuts it to the first N problems; answers already bought are always reused,
+also when the recipe's [verify] or [output] tables change (the journal is judged again). OUT holding a different
+run (another mix, seed, template, teacher or model) is refused (use --force to replace it). Options given here
+override the recipe. Exit code 1 means
 some answers failed after their retries (they are in the journal as errors): run the same command again to retry.
 
 Examples:
