@@ -49,6 +49,26 @@ def test_fingerprint_ignores_operational_settings_only():
     assert priced.fingerprint(hashes) == base and priced.legacy_fingerprint(hashes) != recipe.legacy_fingerprint(hashes)
     sampled = recipe.model_copy(update={"teacher": recipe.teacher.model_copy(update={"samples": 2})})
     assert sampled.fingerprint(hashes) != base
+    # [verify] and [output] decide only which journaled answers are kept and how rows look: not identity.
+    judged = parse_recipe(GOOD + "[verify]\npolicy = 'wrong_answer'\nkeep = 'all'\n[output]\nsystem = 'S'\n", "j.toml")
+    assert judged.fingerprint(hashes) == base
+    assert judged.fingerprint_with_outputs(hashes) != recipe.fingerprint_with_outputs(hashes)
+    prompted = parse_recipe(GOOD + "[prompt]\nsystem = 'Answer in <think> and <answer> tags.'\n", "p.toml")
+    assert prompted.fingerprint(hashes) != base
+
+
+def test_a_recipe_system_prompt_that_drops_the_tag_instructions_is_refused(tmp_path):
+    from chukmath.build.stages import load_prompting
+
+    tail = '[prompt]\ntemplate = "tutor_system"\nsystem = "You are a friendly tutor."\n'
+    recipe = parse_recipe(GOOD + tail, str(tmp_path / "r.toml"))
+    with pytest.raises(ConfigError, match=r"r\.toml:\d+: \[prompt\] system replaces .*'tutor_system'.*<think>"):
+        load_prompting(recipe)
+    kept = GOOD + tail.replace("friendly tutor.", "tutor. Reason in <think></think>, answer in <answer></answer> "
+                               "and give only the result in <verifier_answer></verifier_answer>.")
+    assert load_prompting(parse_recipe(kept, "k.toml")).system is not None
+    # step_by_step asks for its tags in the user message, so a system text cannot drop them.
+    assert load_prompting(parse_recipe(GOOD + '[prompt]\nsystem = "Be brief."\n', "s.toml")).system == "Be brief."
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,18 @@ def load_prompting(recipe: BuildRecipe, base_dir: Path | None = None) -> Prompti
                 f"{recipe.where(*_template_key(recipe, family))}: template '{name}' for generator '{family}': {exc} "
                 '(in a recipe: [prompt] templates_dirs = ["<folder>"], relative to the recipe file)'
             ) from None
-    return Prompting(templates, recipe.prompt.system or None)
+    system = recipe.prompt.system or None
+    if system is not None:
+        for family, template in templates.items():
+            dropped = template.tags_dropped_by(system)
+            if dropped:
+                tags = ", ".join(f"<{t}>" for t in dropped)
+                raise ConfigError(
+                    f"{recipe.where('prompt', 'system')}: [prompt] system replaces the system message of template "
+                    f"'{template.name}' (generator '{family}'), the only one that asks for {tags}; say in the system "
+                    "text how to answer (with those tags), or every answer would be rejected"
+                )
+    return Prompting(templates, system)
 
 
 def _template_key(recipe: BuildRecipe, family: str) -> tuple[str | int, ...]:
