@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from chukmath.generate import generate, list_families
 from chukmath.teach.builtin import builtin_trace
-from chukmath.verify import Claim, bad_steps, check_claims
+from chukmath.verify import Claim, bad_steps, check_claims, steps
 
 NUMBERS = st.one_of(
     st.integers(0, 10**6).map(str),
@@ -149,3 +149,31 @@ def test_running_total_chain_checks_each_link() -> None:
     assert bad_steps("12 = 12 + 3") == ["12 = 12 + 3"]
     assert bad_steps("3 × 4 = 12 + 3") == ["3 * 4 = 12 + 3"]
     assert bad_steps("10/3 = 3.33 + 1 = 4.33") == []
+
+
+SPACED_ATOM = st.one_of(
+    NUMBERS,
+    st.tuples(st.sampled_from(["", "-", "(", "(-", "--", "(("]), st.sampled_from(["", "0", "7", "12", "٣", "9" * 61]),
+              st.sampled_from(["", "/", "/0", "/3", "/-3", "/07", ".5"]), st.sampled_from(["", ")", "))"]))
+    .map("".join),
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(SPACED_ATOM, st.sampled_from(["+", "-", "*", "/", "x", "X", "×", "÷", "−", "·", "∗", "⋅", "^", "mod"]),
+       SPACED_ATOM, st.sampled_from(["=", "=="]), SPACED_ATOM)  # fmt: skip
+def test_spaced_line_shortcut_gives_the_simple_path_claim(a: str, op: str, b: str, eq: str, r: str) -> None:
+    """``A op B = C`` with single spaces is decided from its five tokens in integers: the same claim as the regex
+    path (``_simple_claim`` of the normalized line), or None to leave the line to it."""
+    line = f"{a} {op} {b} {eq} {r}"
+    spaced = steps._spaced_claim(line)
+    if spaced is not None:
+        assert list(spaced) == steps._simple_claim(steps._normalize(line)), line
+    assert check_claims(line) == check_claims(line, fast=False), line
+
+
+def test_spaced_line_shortcut_takes_the_common_shapes() -> None:
+    for line in ("55 × 79 = 4345", "8500/9 + 73 = 9157/9", "72 ÷ (-6) = -12", "(-6) × (-12) = 72", "3 - -7 = 10"):
+        assert steps._spaced_claim(line) is not None, line
+    for line in ("6 / 0 = 1", "2 / 3/4 = 1", "4 x -3 = -12", "7 ÷ 2 = 3.5", " 1 + 1 = 2", "1 + 1 == 2", "1 + 1 = (2)"):
+        assert steps._spaced_claim(line) is None, line

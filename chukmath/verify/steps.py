@@ -351,10 +351,73 @@ def _simple_mod_claim(line: str) -> list[Claim] | None:
     return [Claim(" ".join(m.group("l").split()) + " = " + m.group("r"), holds)]
 
 
+# The operator token of a spaced "A op B = C" line, as _normalize writes it.
+_SPACED_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "x": "x", "X": "X"} | {
+    old: new for old, new in _REPLACE if len(old) == 1 and len(new) == 1 and new in "*/-"
+}
+
+
+def _spaced_operand(text: str, bracket: bool) -> tuple[int, int] | None:
+    """``12``, ``-12``, ``8500/9``, ``-3/4`` (and ``(-6)``, ``(3/4)`` when ``bracket``) as (numerator, denominator)
+    with a positive denominator; None for anything else, including a zero denominator and numbers over 60 digits."""
+    if text.isdecimal():
+        return (int(text), 1) if len(text) <= 60 else None
+    if bracket and text[:1] == "(" and text[-1:] == ")":
+        text = text[1:-1]
+    sign = 1
+    if text[:1] == "-":
+        sign, text = -1, text[1:]
+    num, slash, den = text.partition("/")
+    if not num.isdecimal() or len(num) > 60:
+        return None
+    if not slash:
+        return sign * int(num), 1
+    if not den.isdecimal() or len(den) > 60 or int(den) == 0:
+        return None
+    return sign * int(num), int(den)
+
+
+def _spaced_claim(line: str) -> tuple[Claim, ...] | None:
+    """The claim of a raw line that is exactly ``A op B = C`` with single spaces and whole or fraction operands.
+
+    This is the shape of most lines a teacher writes. For such a line _normalize only rewrites the operator and
+    _simple_claim reads the same five tokens, so the claim is the same; it is decided here in integers
+    (``a/b + c/d = e/f`` iff ``(a*d + c*b)*f == e*b*d``) without building Fractions. None: not this shape, or one
+    of _simple_claim's exceptions (a divisor 0 or a bare fraction after "/", a negative after "x"); the caller
+    then takes the normal path.
+    """
+    parts = line.split(" ")
+    if len(parts) != 5 or parts[3] != "=":
+        return None
+    a_text, op, b_text, _, r_text = parts
+    op = _SPACED_OPS.get(op)
+    if op is None:
+        return None
+    a, b = _spaced_operand(a_text, True), _spaced_operand(b_text, True)
+    right = None if r_text[:1] == "(" else _spaced_operand(r_text, False)
+    if a is None or b is None or right is None:
+        return None
+    (an, ad), (bn, bd), (rn, rd) = a, b, right
+    if op == "/":
+        if bn == 0 or ("/" in b_text and b_text[0] != "("):
+            return None
+        holds = an * bd * rd == rn * ad * bn
+    elif op == "*" or op == "x" or op == "X":
+        if op != "*" and b_text[0] == "-":
+            return None
+        holds = an * bn * rd == rn * ad * bd
+    else:
+        holds = ((an * bd + bn * ad) if op == "+" else (an * bd - bn * ad)) * rd == rn * ad * bd
+    return (Claim(f"{a_text} {op} {b_text} = {r_text}", holds),)
+
+
 @lru_cache(maxsize=LINE_CACHE)
 def _claims_in_line(line: str) -> tuple[Claim, ...]:
     # Cached by line: reasoning repeats lines ("6 × 5 = 30", "x = 2") across samples and problems, and a
     # line's claims depend on nothing else. Claims are frozen, so sharing them is safe.
+    spaced = _spaced_claim(line)
+    if spaced is not None:
+        return spaced
     line = _normalize(line)
     simple = _simple_claim(line)
     if simple is not None:
