@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -152,6 +153,21 @@ def test_ctrl_c_stops_the_workers_and_leaves_no_file(tmp_path: Path) -> None:
     assert b"Traceback" not in err and b"Error" not in err  # no worker reports a KeyboardInterrupt of its own
     assert list(tmp_path.iterdir()) == []
     assert all(_gone(pid) for pid in children)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the worker processes through /proc")
+def test_workers_of_a_killed_parent_exit_on_their_own(tmp_path: Path) -> None:
+    proc, children = _start_big_run(tmp_path / "p.jsonl")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 60  # they notice a broken pipe at once, or an orphaned parent within a second
+    while not all(_gone(pid) for pid in children):
+        if time.monotonic() > deadline:
+            for pid in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            pytest.fail("worker processes outlived their killed parent")
+        time.sleep(0.05)
 
 
 def test_auto_uses_every_core_only_for_long_runs() -> None:

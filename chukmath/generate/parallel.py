@@ -8,9 +8,10 @@ parent walks items in order exactly as :meth:`Run.rows` does (same filter, same 
 rule) and writes ``head + index + tail``. The output is therefore the same bytes for any number of workers.
 
 Work is speculative: a chunk may end beyond the last candidate the run needs, and a candidate that turns out to
-be a repeat was finished for nothing; both are deterministic, so they cost time, never correctness. Candidates
-that are certainly consumed before ``start`` are only drawn and hashed, not finished. At most a fixed number of
-chunks per stream is in flight, so memory is bounded at any run length.
+be a repeat may have been finished for nothing; both are deterministic, so they cost time, never correctness.
+Candidates that are certainly consumed before ``start``, and repeats of a question the same worker drew earlier
+in the stream, are only drawn and hashed, not finished. At most a fixed number of chunks per stream is in
+flight and a worker remembers a bounded number of questions, so memory is bounded at any run length.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ MAX_KNOWN = 65_536  # question hashes a worker remembers per stream (about 6 MB 
 _PARENT_CHECK_S = 1.0  # how often an idle worker checks that its parent is still alive
 
 # One candidate as a worker returns it: None (rejected by the drawer), the question hash alone (a candidate
-# consumed before ``start``), or (question hash, line head, line tail).
+# consumed before ``start`` or a certain repeat), or (question hash, line head, line tail).
 Entry = None | int | tuple[int, bytes, bytes]
 
 
@@ -126,10 +127,14 @@ def compute_chunk(
     return out
 
 
-def _worker(conn: Connection, specs: list[StreamSpec], parent: int) -> None:
+def _worker(conn: Connection, specs: list[StreamSpec], parent: int, parent_ends: list[Connection]) -> None:
     # The parent handles Ctrl-C and stops the workers; a worker that also raised KeyboardInterrupt would only
     # print a second traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker holds copies of the parent's ends of its own and the earlier workers' pipes. Closed, so
+    # that when the parent dies every worker sees a broken pipe instead of blocking forever on a send.
+    for end in parent_ends:
+        end.close()
     # Question hashes this worker has drawn, per stream. A worker gets a stream's chunks in increasing order,
     # so everything in a stream's set comes from lower-numbered candidates, as compute_chunk requires.
     known: dict[int, set[int]] = {}
@@ -138,22 +143,29 @@ def _worker(conn: Connection, specs: list[StreamSpec], parent: int) -> None:
             if os.getppid() != parent:
                 return  # the parent died without stopping us (SIGKILL): nobody will read our results
             continue
-        task = conn.recv()
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent closed its end
         if task is None:
             return
         stream, first, size, full_from = task
+        began = time.perf_counter()
         try:
-            began = time.perf_counter()
             drawn = known.setdefault(stream, set())
             if len(drawn) > MAX_KNOWN:
                 drawn.clear()  # bounded memory; forgetting only costs finishing some repeats
             entries = compute_chunk(specs[stream], first, size, full_from, drawn)
-            conn.send(("ok", entries, time.perf_counter() - began))
+            reply: tuple[Any, ...] = ("ok", entries, time.perf_counter() - began)
         except Exception as exc:  # every failure goes to the parent, which raises it
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
             # Keep serving: the parent raises when it reads this reply, and may still send tasks meanwhile.
-            conn.send(("error", f"{type(exc).__name__}: {exc} (at {where})"))
+            reply = ("error", f"{type(exc).__name__}: {exc} (at {where})")
+        try:
+            conn.send(reply)
+        except OSError:
+            return  # the parent is gone
 
 
 @dataclass
@@ -172,7 +184,8 @@ class _Pool:
     def __init__(self, specs: list[StreamSpec], workers: int) -> None:
         # fork starts a worker in milliseconds and lets it see families registered at run time; elsewhere
         # spawn is the safe choice (families are looked up by name in the registry).
-        ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        fork = sys.platform == "linux"
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
         self.specs = specs
         self.conns: list[Connection] = []
         self.procs: list[BaseProcess] = []
@@ -180,7 +193,8 @@ class _Pool:
         try:
             for _ in range(workers):
                 here, there = ctx.Pipe(duplex=True)
-                proc = ctx.Process(target=_worker, args=(there, specs, os.getpid()), daemon=True,
+                parent_ends = [*self.conns, here] if fork else []  # spawn inherits no descriptors
+                proc = ctx.Process(target=_worker, args=(there, specs, os.getpid(), parent_ends), daemon=True,
                                    name="chukmath-generate")
                 proc.start()
                 there.close()
