@@ -393,6 +393,26 @@ def _spaced_claim(line: str) -> tuple[Claim, ...] | None:
     op = _SPACED_OPS.get(op)
     if op is None:
         return None
+    if (
+        a_text.isdecimal()
+        and b_text.isdecimal()
+        and r_text.isdecimal()
+        and len(a_text) <= 60
+        and len(b_text) <= 60
+        and len(r_text) <= 60
+    ):  # the usual line: three whole numbers (what _spaced_operand gives them, without the calls)
+        ai, bi, ri = int(a_text), int(b_text), int(r_text)
+        if op == "+":
+            holds = ai + bi == ri
+        elif op == "-":
+            holds = ai - bi == ri
+        elif op == "/":
+            if bi == 0:
+                return None
+            holds = ai == ri * bi
+        else:
+            holds = ai * bi == ri
+        return (Claim(f"{a_text} {op} {b_text} = {r_text}", holds),)
     a, b = _spaced_operand(a_text, True), _spaced_operand(b_text, True)
     right = None if r_text[:1] == "(" else _spaced_operand(r_text, False)
     if a is None or b is None or right is None:
