@@ -191,7 +191,8 @@ def select_samples(
             outcomes.append(SampleOutcome(problem, cand, REJECTED, verdict, reasons, flags))
             continue
         think_chars = len((think or "").strip())
-        digest = text_hash(text)
+        # The digest is only ever compared with later candidates' of this problem: none when there is one.
+        digest = text_hash(text) if len(ordered) > 1 else ""
         if digest in seen_texts:
             status = DUPLICATE
         elif cap is not None and len(rows) >= cap:
