@@ -67,13 +67,14 @@ def operand(value: Number, style: Style = "fraction", *, after_div: bool = False
 
 def claim(left: Number, op: str, right: Number, result: Number, style: Style = "fraction") -> str:
     """One checkable line ``a op b = c``."""
-    a = num(left, style)
+    # str() for an int is what num() writes for it, without the call (a trace writes a few of these per problem)
+    a = str(left) if type(left) is int else num(left, style)
     if a[0] == "-":
         a = f"({a})"
-    b = num(right, style)
+    b = str(right) if type(right) is int else num(right, style)
     if b[0] == "-" or (op == OP_DIV and "/" in b):
         b = f"({b})"
-    return f"{a} {op} {b} = {num(result, style)}"
+    return f"{a} {op} {b} = {str(result) if type(result) is int else num(result, style)}"
 
 
 def compute(left: Number, op: str, right: Number) -> Number:
