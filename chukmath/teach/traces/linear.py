@@ -21,7 +21,9 @@ def to_fraction(value: Any, where: str) -> Fraction:
     raise InputError(f"{where}: coefficient {value} is not an exact rational number; expected a linear problem")
 
 
-def _coefficient_text(value: Fraction) -> str:
+def _coefficient_text(value: Number) -> str:
+    if type(value) is int:  # most coefficients: what the Fraction path below writes for them, without one
+        return "" if value == 1 or value == -1 else str(abs(value))
     magnitude = abs(value)
     if magnitude == 1:
         return ""
@@ -35,7 +37,7 @@ def linear_text(coefficients: list[Number], names: list[str], constant: Number =
     for coefficient, name in zip(coefficients, names, strict=True):
         if coefficient == 0:
             continue
-        term = f"{_coefficient_text(Fraction(coefficient))}{name}"
+        term = f"{_coefficient_text(coefficient if type(coefficient) is int else Fraction(coefficient))}{name}"
         if not parts:
             parts.append(f"-{term}" if coefficient < 0 else term)
         else:

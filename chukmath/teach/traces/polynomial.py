@@ -146,7 +146,9 @@ def _fast_side(text: str) -> Poly | None:
     first, sign = pieces[0], 1
     if first.startswith("-"):
         first, sign = first[1:], -1
-    poly: Poly = {}
+    # Whole-number sums, the Fractions made once at the end: the same keys in the same order (a term that
+    # cancels is popped and re-added exactly as before) at a fraction of the cost of Fraction arithmetic.
+    poly: dict[tuple[int, ...], int] = {}
     for i in range(0, len(pieces), 2):
         item = first if i == 0 else pieces[i]
         if i:
@@ -160,12 +162,12 @@ def _fast_side(text: str) -> Poly | None:
             exponents = [0] * len(VARIABLES)
             exponents[_INDEX[m.group(2)]] = int(m.group(3) or 1)
             mono, value = tuple(exponents), int(m.group(1) or 1)
-        total = poly.get(mono, Fraction(0)) + sign * value
+        total = poly.get(mono, 0) + sign * value
         if total:
-            poly[mono] = Fraction(total)
+            poly[mono] = total
         else:
             poly.pop(mono, None)
-    return poly
+    return {mono: Fraction(value) for mono, value in poly.items()}
 
 
 def _fast_sides(expr: str) -> list[tuple[Poly, Poly]] | None:
