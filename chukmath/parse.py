@@ -137,6 +137,7 @@ def parse_response(text: str | None, reasoning_content: str | None = None) -> Pa
     )
 
 
+_TAG_TEXTS = tuple((tag, f"<{tag}>", f"</{tag}>") for tag in TAGS)
 _STRICT_TAIL = re.compile(
     r"\s*<answer>(?P<a>.*?)</answer>\s*<verifier_answer>(?P<v>.*?)</verifier_answer>\s*", re.DOTALL
 )
@@ -158,8 +159,8 @@ def _format_issues(before: str, rest: str, think: str | None, unclosed: bool, so
     # the substring test first: the regex alone costs more than the rest of the parse on a typical think
     if source == "content" and think and THINK_OPEN in think and _LINE_START_THINK.search(think):
         issues.append("<think> appears more than once")
-    counts = {tag: rest.count(f"<{tag}>") for tag in TAGS}
-    closes = {tag: rest.count(f"</{tag}>") for tag in TAGS}
+    counts = {tag: rest.count(opening) for tag, opening, _ in _TAG_TEXTS}
+    closes = {tag: rest.count(closing) for tag, _, closing in _TAG_TEXTS}
     for tag in ("answer", "verifier_answer"):
         if counts[tag] == 0 and closes[tag] == 0:
             issues.append(f"missing <{tag}>")
