@@ -116,3 +116,25 @@ def test_step_line_normalization_matches_the_replacement_table(pieces: list[str]
     expected = reference
     if "frac" not in expected and "\\" not in expected and "$" not in expected and "**" not in expected:
         assert steps._normalize(line) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(_NUMBER, _NUMBER, st.sampled_from("xyzabIemnt"), st.sampled_from(["", " ", "\n"]))
+def test_simple_answer_equal_to_the_expected_text_matches_like_the_general_path(
+    number: str, other: str, name: str, pad: str
+) -> None:
+    """answers_match's shortcut (the one item of "The answer is N." / "x = N" is the expected text) agrees with
+    the path it skips, run here by hiding the shortcut from answers_match."""
+    import chukmath.verify.answers as answers
+
+    cases = [(f"The answer is {n}.", pad + e + pad) for n in (number, other) for e in (number, other)]
+    cases += [(f"{name} = {n}", e) for n in (number, other) for e in (number, other)]
+    for candidate, expected in cases:
+        fast = answers_match(candidate, expected)
+        original = answers.simple_item
+        answers.simple_item = lambda text: None
+        try:
+            general = answers_match(candidate, expected)
+        finally:
+            answers.simple_item = original
+        assert fast == general, (candidate, expected)

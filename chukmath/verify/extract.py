@@ -178,6 +178,18 @@ def _expand_pm(item: Item) -> list[Item]:
     return [Item(item.name, f"{head}+{tail}"), Item(item.name, f"{head}-{tail}")]
 
 
+def simple_item(text: str) -> Item | None:
+    """The one item of "The answer is -3/4." or "x = 7" (plain integer or fraction, exactly so spaced), else None.
+
+    For such text this is all :func:`extract_items` returns (both shapes are far shorter than MAX_CANDIDATE).
+    """
+    m = _SIMPLE_PREFIXED.fullmatch(text)
+    if m is not None:
+        return Item(None, m.group(1))
+    m = _SIMPLE_NAMED.fullmatch(text)
+    return Item(m.group(1), m.group(2)) if m is not None else None
+
+
 def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> list[Item] | None:
     """The answer items in a candidate; [] for an explicit empty set; None when nothing usable is there.
 
@@ -186,12 +198,9 @@ def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> l
     """
     if not text or len(text) > MAX_CANDIDATE:
         return None
-    m = _SIMPLE_PREFIXED.fullmatch(text)
-    if m is not None:
-        return [Item(None, m.group(1))]
-    m = _SIMPLE_NAMED.fullmatch(text)
-    if m is not None:
-        return [Item(m.group(1), m.group(2))]
+    simple = simple_item(text)
+    if simple is not None:
+        return [simple]
     text = clean(text, numeric=numeric)
     if not text:
         return None
