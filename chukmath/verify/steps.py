@@ -289,8 +289,10 @@ _ARITHMETIC_STRETCH = re.compile(r"(?:[\d\s.,()\[\]{}+\-*/^=√]|mod|(?<=[\d)\]}
 _EQ_BETWEEN_SIDES = re.compile(r"[\d)\]}]\s*==?\s*(?:[\d.(\[{+\-*/^√]|mod)")
 
 
-def _may_hold_claim(line: str) -> bool:
-    if _OP_IN_SIDE.search(line) is None or _EQ_BETWEEN_SIDES.search(line) is None:
+def _may_hold_claim(line: str, *, eq_found: bool = False) -> bool:
+    # _EQ_BETWEEN_SIDES first: it fails fast on most prose lines ("x = -12 into ..."), _OP_IN_SIDE costs several
+    # times more there; ``eq_found``: the caller already searched it
+    if (not eq_found and _EQ_BETWEEN_SIDES.search(line) is None) or _OP_IN_SIDE.search(line) is None:
         return False
     return any(
         _EQ_BETWEEN_SIDES.search(part) and _OP_IN_SIDE.search(part) for part in _ARITHMETIC_STRETCH.findall(line)
@@ -439,10 +441,14 @@ def _claims_in_line(line: str) -> tuple[Claim, ...]:
     if spaced is not None:
         return spaced
     line = _normalize(line)
+    if _EQ_BETWEEN_SIDES.search(line) is None:
+        # no side ends right before an "=" that a side follows: both shapes of _simple_claim have one (so it
+        # would return None) and _may_hold_claim requires one (so it would be False)
+        return ()
     simple = _simple_claim(line)
     if simple is not None:
         return tuple(simple)
-    return tuple(_general_claims(line)) if _may_hold_claim(line) else ()
+    return tuple(_general_claims(line)) if _may_hold_claim(line, eq_found=True) else ()
 
 
 def clear_cache() -> None:
