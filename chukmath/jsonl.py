@@ -50,7 +50,8 @@ def read_jsonl(path: str | Path, *, allow_torn_tail: bool = False) -> Iterator[t
             except orjson.JSONDecodeError as exc:
                 if allow_torn_tail and not raw.endswith(b"\n"):
                     return
-                raise InputError(f"{path}:{number}: not valid JSON ({exc})") from None
+                # orjson's own "line 1 column N" is about the line alone: name only the column, beside our line.
+                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})") from None
             if not isinstance(obj, dict):
                 raise InputError(f"{path}:{number}: expected a JSON object, got {type(obj).__name__}")
             yield number, obj

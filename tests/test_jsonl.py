@@ -34,6 +34,11 @@ def test_appender_repairs_torn_tail_and_reader_names_lines(tmp_path):
     path.write_bytes(b'{"a": 1}\nnot json\n')
     with pytest.raises(InputError, match=r"j\.jsonl:2:"):
         list(read_jsonl(path))
+    # Only one line number in the message: ours (orjson's "line 1" would be about the line alone).
+    path.write_bytes(b'{"a": 1}\n{"a": 1, "b": tru}\n')
+    with pytest.raises(InputError) as bad:
+        list(read_jsonl(path))
+    assert str(bad.value) == f"{path}:2: not valid JSON (invalid literal, expected 'true' at column 15)"
 
 
 def test_atomic_writer_gives_the_usual_file_mode_and_keeps_a_replaced_files_mode(tmp_path):
