@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -66,6 +67,27 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # read once at import: setting it back and forth later would race other threads
 
 
+def _remove_orphans(parent: Path, name: str) -> None:
+    """Remove temporary files a killed writer of ``name`` left behind (``kill -9`` skips every cleanup).
+
+    The writer's pid is in the temporary name; a file is removed only when that process no longer exists, so a
+    writer still running elsewhere keeps its file.
+    """
+    pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)\.[A-Za-z0-9_]+\.tmp")  # mkstemp's random part has no dot
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(parent):
+            found = pattern.fullmatch(entry.name)
+            if found is None or int(found.group(1)) == os.getpid():
+                continue
+            try:
+                os.kill(int(found.group(1)), 0)
+            except ProcessLookupError:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+            except OSError:
+                pass  # alive but not ours to signal
+
+
 class AtomicWriter:
     """Write a file under a temporary name and rename it into place only on success.
 
@@ -95,7 +117,8 @@ class AtomicWriter:
         parent = dest.parent if str(dest.parent) else Path(".")
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
+            _remove_orphans(parent, dest.name)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".tmp", dir=parent)
             # mkstemp makes the file 0600; the result should have the mode any other written file gets (or keep
             # the mode of the file it replaces), not hide a dataset card or stats.json from the user's group.
             os.fchmod(fd, stat.S_IMODE(dest.stat().st_mode) if dest.exists() else 0o666 & ~_UMASK)

@@ -60,3 +60,23 @@ def test_atomic_writer_gives_the_usual_file_mode_and_keeps_a_replaced_files_mode
     with jsonl.AtomicWriter(kept) as fh:
         fh.write(b"[]\n")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_bytes() == b"[]\n"
+
+
+def test_atomic_writer_removes_what_a_killed_writer_left_but_not_a_live_ones(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    dead_pid = int(done.stdout)
+    orphan = tmp_path / f".out.jsonl.{dead_pid}.abc123.tmp"
+    orphan.write_bytes(b"half a file")
+    live = tmp_path / ".out.jsonl.1.def456.tmp"  # pid 1 is alive: another writer's file is left alone
+    live.write_bytes(b"in progress")
+    other = tmp_path / f".other.jsonl.{dead_pid}.x.tmp"  # another destination's file is not ours to judge
+    other.write_bytes(b"x")
+    longer = tmp_path / f".out.jsonl.{dead_pid}.jsonl.9.x.tmp"  # a temp file of "out.jsonl.<pid>.jsonl"
+    longer.write_bytes(b"x")
+    with AtomicWriter(tmp_path / "out.jsonl") as fh:
+        fh.write(b"{}\n")
+    assert not orphan.exists() and live.exists() and other.exists() and longer.exists()
+    assert (tmp_path / "out.jsonl").read_bytes() == b"{}\n"
