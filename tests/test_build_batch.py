@@ -6,22 +6,16 @@ import re
 from typing import Any
 
 import orjson
+from test_build_support import ECHO_PROMPT, build_argv, build_json, echo_template, write_echo_recipe
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
 from chukmath.testing.batch_server import BatchApiServer
 
-TEMPLATE = """{#---
-name = "echo"
-description = "Test prompt: the loopback server answers with the Answer line."
-variables = ["question", "answer"]
-reveals_answer = true
----#}
-Problem: {{ question }}
-Answer: {{ answer }}
-"""
+TEMPLATE = echo_template("Test prompt: the loopback server answers with the Answer line.")
 
-RECIPE = """
+RECIPE = (
+    """
 name = "batch"
 count = 60
 seed = 2
@@ -29,10 +23,9 @@ seed = 2
 generator = "arithmetic"
 weight = 1
 difficulty = 1
-[prompt]
-template = "echo"
-templates_dirs = ["{templates}"]
-[teacher]
+"""
+    + ECHO_PROMPT
+    + """[teacher]
 kind = "batch"
 model = "loopback-batch"
 base_url = "{base_url}"
@@ -41,6 +34,7 @@ poll_interval = 0.05
 [verify]
 policy = "wrong_answer"
 """
+)
 
 
 def _echo(custom_id: str, body: dict[str, Any]) -> str:
@@ -51,24 +45,16 @@ def _echo(custom_id: str, body: dict[str, Any]) -> str:
 
 
 def test_batch_teacher_builds_and_resumes_without_new_batches(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "echo.jinja").write_text(TEMPLATE)
     with BatchApiServer(answer=_echo) as server:
-        recipe = tmp_path / "r.toml"
-        recipe.write_text(RECIPE.format(templates=templates, base_url=server.base_url))
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE, server.base_url)
         out = tmp_path / "run"
-        args = ["build", "--recipe", str(recipe), "--out", str(out), "--json"]
-        first = CliRunner().invoke(app, args)
-        assert first.exit_code == 0, repr(first.exception)
-        summary = orjson.loads(first.stdout)
+        summary = build_json(recipe, out)
         assert summary["complete"] and summary["problems"] == 60 and summary["accepted"] == 60
         creates = server.create_calls
         train = (out / "train.jsonl").read_bytes()
-        again = CliRunner().invoke(app, args)
-        assert again.exit_code == 0
+        again = build_json(recipe, out)
         assert server.create_calls == creates
-        assert orjson.loads(again.stdout)["from_journal"] == 60
+        assert again["from_journal"] == 60
         assert (out / "train.jsonl").read_bytes() == train
     rows = [orjson.loads(line) for line in train.splitlines()]
     assert all(r["teacher"] == "batch" and r["model"] == "loopback-batch" for r in rows)
@@ -79,9 +65,6 @@ def test_batch_phase_reports_submission_and_waiting(tmp_path):
 
     from chukmath.build import BuildOptions, build_dataset, load_recipe
 
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "echo.jinja").write_text(TEMPLATE)
     # The server holds every batch in progress until build has reported waiting for it once.
     with BatchApiServer(answer=_echo) as server:
         server.hold()
@@ -92,8 +75,7 @@ def test_batch_phase_reports_submission_and_waiting(tmp_path):
                     server.hold(False)
                 return super().write(text)
 
-        recipe = tmp_path / "r.toml"
-        recipe.write_text(RECIPE.format(templates=templates, base_url=server.base_url))
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE, server.base_url)
         stream = Stream()
         summary = build_dataset(
             load_recipe(recipe), tmp_path / "run", BuildOptions(progress=False, progress_stream=stream)
@@ -108,22 +90,16 @@ def test_build_killed_while_waiting_for_batches_resumes_without_paying_twice(tmp
     import os
     import signal
     import subprocess
-    import sys
     import time
 
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "echo.jinja").write_text(TEMPLATE)
-    cli = [sys.executable, "-c", "from chukmath.cli.main import run; run()"]
     with BatchApiServer(answer=_echo) as server:
-        recipe = tmp_path / "r.toml"
-        recipe.write_text(RECIPE.format(templates=templates, base_url=server.base_url))
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE, server.base_url)
         reference = tmp_path / "unbroken"
         assert CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(reference), "-q"]).exit_code == 0
         server.hold()
         creates = server.create_calls
         out = tmp_path / "run"
-        proc = subprocess.Popen([*cli, "build", "--recipe", str(recipe), "--out", str(out), "-q"])
+        proc = subprocess.Popen(build_argv(recipe, out))
         deadline = time.monotonic() + 120  # a bound for a stuck test, not a measured time
         while server.create_calls == creates and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -131,9 +107,8 @@ def test_build_killed_while_waiting_for_batches_resumes_without_paying_twice(tmp
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
         server.hold(False)
-        again = CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(out), "--json"])
-        assert again.exit_code == 0, repr(again.exception)
+        again = build_json(recipe, out)
         assert server.create_calls == creates + 1  # the batch created before the kill was polled, not re-created
-        assert orjson.loads(again.stdout)["accepted"] == 60
+        assert again["accepted"] == 60
     for name in ("problems.jsonl", "train.jsonl", "rejects.jsonl", "stats.json"):
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name

@@ -6,17 +6,20 @@ shorter: every answer already in the journal is reused, and the files equal an u
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import orjson
-from typer.testing import CliRunner
+from test_build_support import (
+    ECHO_PROMPT,
+    LOOPBACK_OPENAI,
+    build_json,
+    echo_template,
+    journal_keys,
+    same_files,
+    write_echo_recipe,
+)
 
 from chukmath.build import load_recipe
 from chukmath.build.stages import load_prompting
-from chukmath.cli.main import app
 from chukmath.testing.fault_server import FaultServer
-
-FINAL = ("problems.jsonl", "train.jsonl", "rejects.jsonl", "stats.json", "README.md")
 
 BUILTIN = """
 name = "grow"
@@ -34,17 +37,10 @@ difficulty = 1
 kind = "builtin"
 """
 
-ECHO_TEMPLATE = """{#---
-name = "echo"
-description = "Test prompt: the loopback server echoes the Answer line."
-variables = ["question", "answer"]
-reveals_answer = true
----#}
-Problem: {{ question }}
-Answer: {{ answer }}
-"""
+ECHO_TEMPLATE = echo_template("Test prompt: the loopback server echoes the Answer line.")
 
-LIVE = """
+LIVE = (
+    """
 name = "grow-live"
 count = 50
 seed = 3
@@ -52,91 +48,67 @@ seed = 3
 generator = "fractions"
 weight = 1
 difficulty = 1
-[prompt]
-template = "echo"
-templates_dirs = ["{templates}"]
-[teacher]
-kind = "openai"
-model = "loopback"
-base_url = "{base_url}"
-api_key_env = ""
+"""
+    + ECHO_PROMPT
+    + LOOPBACK_OPENAI
+    + """api_key_env = ""
 samples = 2
 concurrency = 8
 [verify]
 policy = "wrong_answer"
 keep = "all"
 """
-
-
-def _build(recipe: Path, out: Path, *extra: str) -> dict:
-    result = CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(out), "--json", *extra])
-    assert result.exit_code == 0, repr(result.exception)
-    return orjson.loads(result.stdout)
-
-
-def _same(a: Path, b: Path) -> None:
-    for name in FINAL:
-        left = (a / name).read_bytes().replace(str(a).encode(), b"OUT")
-        assert left == (b / name).read_bytes().replace(str(b).encode(), b"OUT"), name
-
-
-def _journal_keys(out: Path) -> list[tuple[str, int]]:
-    lines = (out / "responses.jsonl").read_bytes().splitlines()
-    return [(o["request_id"], o["sample"]) for o in map(orjson.loads, lines)]
+)
 
 
 def test_raising_count_extends_and_lowering_cuts_without_asking_again(tmp_path):
     recipe = tmp_path / "r.toml"
     recipe.write_text(BUILTIN)
     run = tmp_path / "run"
-    assert _build(recipe, run, "--count", "120")["asked"] == 120
-    grown = _build(recipe, run, "--count", "300")
+    assert build_json(recipe, run, "--count", "120")["asked"] == 120
+    grown = build_json(recipe, run, "--count", "300")
     assert (grown["asked"], grown["from_journal"], grown["problems"]) == (180, 120, 300)
     unbroken = tmp_path / "unbroken300"
-    _build(recipe, unbroken, "--count", "300")
-    _same(run, unbroken)
+    build_json(recipe, unbroken, "--count", "300")
+    same_files(run, unbroken)
     manifest = orjson.loads((run / "manifest.json").read_bytes())
     assert manifest["recipe"]["count"] == 300 and [r["count"] for r in manifest["runs"]] == [120, 300]
 
     # Smaller: the dataset of the first 70 problems; the journal keeps all 300 answers.
-    cut = _build(recipe, run, "--count", "70")
+    cut = build_json(recipe, run, "--count", "70")
     assert (cut["asked"], cut["from_journal"], cut["problems"]) == (0, 70, 70)
     small = tmp_path / "unbroken70"
-    _build(recipe, small, "--count", "70")
-    _same(run, small)
-    assert len(_journal_keys(run)) == len(set(_journal_keys(run))) == 300
+    build_json(recipe, small, "--count", "70")
+    same_files(run, small)
+    assert len(journal_keys(run)) == len(set(journal_keys(run))) == 300
 
     # Back to the recipe's own count (100): still nothing asked, same files as an unbroken run at 100.
-    back = _build(recipe, run)
+    back = build_json(recipe, run)
     assert (back["asked"], back["from_journal"]) == (0, 100)
     plain = tmp_path / "unbroken100"
-    _build(recipe, plain)
-    _same(run, plain)
+    build_json(recipe, plain)
+    same_files(run, plain)
 
 
 def test_extending_a_live_run_asks_the_endpoint_only_for_new_problems(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "echo.jinja").write_text(ECHO_TEMPLATE)
     with FaultServer() as server:
-        recipe = tmp_path / "r.toml"
-        recipe.write_text(LIVE.format(templates=templates, base_url=server.base_url))
+        recipe = write_echo_recipe(tmp_path, ECHO_TEMPLATE, LIVE, server.base_url)
         run = tmp_path / "run"
-        assert _build(recipe, run)["asked"] == 100
+        assert build_json(recipe, run)["asked"] == 100
         before = len(server.requests)
-        grown = _build(recipe, run, "--count", "80")
+        grown = build_json(recipe, run, "--count", "80")
         assert grown["asked"] == 60 and grown["from_journal"] == 100 and grown["complete"]
         assert len(server.requests) - before == 60
         unbroken = tmp_path / "unbroken"
-        _build(recipe, unbroken, "--count", "80")
-    _same(run, unbroken)
+        build_json(recipe, unbroken, "--count", "80")
+    same_files(run, unbroken)
 
 
 def test_run_made_before_count_left_the_fingerprint_still_resumes(tmp_path):
     recipe_path = tmp_path / "r.toml"
     recipe_path.write_text(BUILTIN)
     run = tmp_path / "run"
-    _build(recipe_path, run)
+    build_json(recipe_path, run)
     # What an older chukmath wrote: a fingerprint that includes the count.
     recipe = load_recipe(recipe_path)
     old = recipe.legacy_fingerprint(load_prompting(recipe).hashes)
@@ -145,7 +117,7 @@ def test_run_made_before_count_left_the_fingerprint_still_resumes(tmp_path):
     manifest["fingerprint"] = old
     (run / "manifest.json").write_bytes(orjson.dumps(manifest))
     # Resumed at another count: the old fingerprint is recomputed with the count the manifest recorded.
-    grown = _build(recipe_path, run, "--count", "110")
+    grown = build_json(recipe_path, run, "--count", "110")
     assert grown["asked"] == 10 and grown["from_journal"] == 100
     assert orjson.loads((run / "manifest.json").read_bytes())["fingerprint"] != old
 
@@ -164,28 +136,24 @@ def test_trim_lines_keeps_whole_leading_lines_across_read_blocks(tmp_path):
 
 
 def test_a_new_verify_policy_or_row_shape_rejudges_the_journal_without_asking_again(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "echo.jinja").write_text(ECHO_TEMPLATE)
     with FaultServer() as server:
-        recipe = tmp_path / "r.toml"
-        recipe.write_text(LIVE.format(templates=templates, base_url=server.base_url))
+        recipe = write_echo_recipe(tmp_path, ECHO_TEMPLATE, LIVE, server.base_url)
         run = tmp_path / "run"
-        assert _build(recipe, run)["asked"] == 100
+        assert build_json(recipe, run)["asked"] == 100
         before = len(server.requests)
         stricter = tmp_path / "stricter.toml"
         stricter.write_text(
-            LIVE.format(templates=templates, base_url=server.base_url)
+            LIVE.format(templates=tmp_path / "templates", base_url=server.base_url)
             .replace('policy = "wrong_answer"', 'policy = "all"')
             .replace('keep = "all"', 'keep = "first"')
             + "[output]\nstrip_verifier_answer = true\nsystem = \"You are a careful tutor.\"\n"
         )
-        again = _build(stricter, run)
+        again = build_json(stricter, run)
         assert (again["asked"], again["from_journal"], again["complete"]) == (0, 100, True)
         assert len(server.requests) == before  # nothing bought twice
         unbroken = tmp_path / "unbroken"
-        _build(stricter, unbroken)
-    _same(run, unbroken)
+        build_json(stricter, unbroken)
+    same_files(run, unbroken)
     first = orjson.loads((run / "train.jsonl").read_bytes().splitlines()[0])
     assert first["messages"][0] == {"role": "system", "content": "You are a careful tutor."}
     assert "<verifier_answer>" not in first["messages"][-1]["content"]
@@ -196,12 +164,12 @@ def test_run_made_while_verify_was_in_the_fingerprint_still_resumes(tmp_path):
     recipe_path = tmp_path / "r.toml"
     recipe_path.write_text(BUILTIN)
     run = tmp_path / "run"
-    _build(recipe_path, run)
+    build_json(recipe_path, run)
     recipe = load_recipe(recipe_path)
     old = recipe.fingerprint_with_outputs(load_prompting(recipe).hashes)
     manifest = orjson.loads((run / "manifest.json").read_bytes())
     assert manifest["fingerprint"] != old
     manifest["fingerprint"] = old
     (run / "manifest.json").write_bytes(orjson.dumps(manifest))
-    resumed = _build(recipe_path, run)
+    resumed = build_json(recipe_path, run)
     assert resumed["asked"] == 0 and resumed["from_journal"] == 100

@@ -9,16 +9,21 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import orjson
+from test_build_support import (
+    ECHO_PROMPT,
+    LOOPBACK_OPENAI,
+    build_argv,
+    echo_template,
+    journal_keys,
+    same_files,
+    write_echo_recipe,
+)
 
 from chukmath.testing.fault_server import FaultServer
-
-CLI = [sys.executable, "-c", "from chukmath.cli.main import run; run()"]
-COMPARED = ("problems.jsonl", "train.jsonl", "rejects.jsonl", "stats.json", "README.md")
 
 BUILTIN_RECIPE = """
 name = "kill"
@@ -38,20 +43,15 @@ kind = "builtin"
 
 # The fault server answers with the prompt's last "Answer: X" line; some prompts carry fault markers, so the
 # first attempt of those requests fails (429 / 500 / dropped connection) and the retry succeeds.
-ECHO_TEMPLATE = """{#---
-name = "echo"
-description = "Test prompt: the loopback server echoes the Answer line; some requests fault first."
-variables = ["question", "answer", "problem"]
-reveals_answer = true
----#}
-Problem: {{ question }}
-{% if problem.index % 5 == 1 %}[fault:500]{% endif %}
-{% if problem.index % 7 == 2 %}[fault:429]{% endif %}
-{% if problem.index % 11 == 3 %}[fault:drop]{% endif %}
-Answer: {{ answer }}
-"""
+ECHO_TEMPLATE = echo_template(
+    "Test prompt: the loopback server echoes the Answer line; some requests fault first.",
+    "{% if problem.index % 5 == 1 %}[fault:500]{% endif %}\n"
+    "{% if problem.index % 7 == 2 %}[fault:429]{% endif %}\n"
+    "{% if problem.index % 11 == 3 %}[fault:drop]{% endif %}\n",
+)
 
-LIVE_RECIPE = """
+LIVE_RECIPE = (
+    """
 name = "kill-live"
 count = {count}
 seed = 4
@@ -59,14 +59,10 @@ seed = 4
 generator = "arithmetic"
 weight = 1
 difficulty = 1
-[prompt]
-template = "echo"
-templates_dirs = ["{templates}"]
-[teacher]
-kind = "openai"
-model = "loopback"
-base_url = "{base_url}"
-api_key_env = ""
+"""
+    + ECHO_PROMPT
+    + LOOPBACK_OPENAI
+    + """api_key_env = ""
 samples = 2
 concurrency = 16
 max_retries = 4
@@ -74,15 +70,11 @@ max_retries = 4
 policy = "wrong_answer"
 keep = "all"
 """
+)
 
 
 def _run(recipe: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CLI, "build", "--recipe", str(recipe), "--out", str(out), "--quiet", *extra],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return subprocess.run(build_argv(recipe, out, *extra), capture_output=True, text=True, timeout=300)
 
 
 def _journal_size(out: Path) -> int:
@@ -99,11 +91,7 @@ def _kill_until_done(recipe: Path, out: Path, rng: random.Random, total_bytes: i
     """
     kills = 0
     for round_no in range(rounds):
-        proc = subprocess.Popen(
-            [*CLI, "build", "--recipe", str(recipe), "--out", str(out), "--quiet"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        proc = subprocess.Popen(build_argv(recipe, out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if round_no == 0:
             time.sleep(rng.uniform(0.05, 0.3))
         else:
@@ -121,18 +109,6 @@ def _kill_until_done(recipe: Path, out: Path, rng: random.Random, total_bytes: i
     return kills
 
 
-def _same_files(a: Path, b: Path) -> None:
-    for name in COMPARED:
-        left = (a / name).read_bytes().replace(str(a).encode(), b"OUT")
-        right = (b / name).read_bytes().replace(str(b).encode(), b"OUT")
-        if left != right:
-            pairs = zip(left.splitlines(), right.splitlines(), strict=False)
-            line, (got, want) = next((i, p) for i, p in enumerate(pairs, 1) if p[0] != p[1])
-            raise AssertionError(f"{name} differs after resume at line {line}:\n{got[:600]!r}\n{want[:600]!r}")
-    for name in ("train.jsonl.partial", "rejects.jsonl.partial"):
-        assert not (a / name).exists()
-
-
 def test_builtin_kill9_at_random_points_resumes_identically(tmp_path):
     recipe = tmp_path / "r.toml"
     recipe.write_text(BUILTIN_RECIPE.format(count=3000))
@@ -143,20 +119,15 @@ def test_builtin_kill9_at_random_points_resumes_identically(tmp_path):
         out = tmp_path / f"killed{round_no}"
         kills = _kill_until_done(recipe, out, rng, _journal_size(reference), rounds=4)
         assert kills >= 2
-        _same_files(out, reference)
+        same_files(out, reference)
         # The journal holds each key once: resumed runs never asked again what was answered.
-        lines = (out / "responses.jsonl").read_bytes().splitlines()
-        keys = [(o["request_id"], o["sample"]) for o in map(orjson.loads, lines)]
+        keys = journal_keys(out)
         assert len(keys) == len(set(keys)) == 3000
 
 
 def test_openai_teacher_kill9_against_fault_server_resumes_identically(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "echo.jinja").write_text(ECHO_TEMPLATE)
     with FaultServer(latency=0.01, retry_after=0.05) as server:
-        recipe = tmp_path / "r.toml"
-        recipe.write_text(LIVE_RECIPE.format(count=400, templates=templates, base_url=server.base_url))
+        recipe = write_echo_recipe(tmp_path, ECHO_TEMPLATE, LIVE_RECIPE, server.base_url, count=400)
         reference = tmp_path / "unbroken"
         done = _run(recipe, reference, "--json")
         assert done.returncode == 0, done.stderr
@@ -167,7 +138,7 @@ def test_openai_teacher_kill9_against_fault_server_resumes_identically(tmp_path)
         out = tmp_path / "killed"
         kills = _kill_until_done(recipe, out, rng, _journal_size(reference), rounds=4)
         assert kills >= 2
-        _same_files(out, reference)
+        same_files(out, reference)
         # Nothing answered was asked again: at most the requests in flight at each kill are repeated.
         window = 16
         assert len(server.requests) - unbroken_requests <= unbroken_requests + kills * window

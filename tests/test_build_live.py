@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import orjson
+from test_build_support import ECHO_PROMPT, LOOPBACK_OPENAI, build_json, echo_template, write_echo_recipe
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
 from chukmath.testing.fault_server import FaultServer
 
 SECRET = "sk-test-0123456789abcdef"
-TEMPLATE = """{#---
-name = "echo"
-description = "Test prompt: the loopback server echoes the Answer line; marked problems fail for good."
-variables = ["question", "answer", "problem"]
-reveals_answer = true
----#}
-Problem: {{ question }}
-{% if problem.index % 10 == 4 %}[fault:500*]{% endif %}
-Answer: {{ answer }}
-"""
-RECIPE = """
+TEMPLATE = echo_template(
+    "Test prompt: the loopback server echoes the Answer line; marked problems fail for good.",
+    "{% if problem.index % 10 == 4 %}[fault:500*]{% endif %}\n",
+)
+RECIPE = (
+    """
 name = "live"
 count = 40
 seed = 8
@@ -27,14 +23,10 @@ seed = 8
 generator = "arithmetic"
 weight = 1
 difficulty = 1
-[prompt]
-template = "echo"
-templates_dirs = ["{templates}"]
-[teacher]
-kind = "openai"
-model = "loopback"
-base_url = "{base_url}"
-api_key_env = "CHUKMATH_TEST_KEY"
+"""
+    + ECHO_PROMPT
+    + LOOPBACK_OPENAI
+    + """api_key_env = "CHUKMATH_TEST_KEY"
 concurrency = 8
 max_retries = {retries}
 price_in = 1.0
@@ -42,15 +34,11 @@ price_out = 2.0
 [verify]
 policy = "wrong_answer"
 """
+)
 
 
 def _setup(tmp_path, base_url: str, retries: int = 1):
-    templates = tmp_path / "templates"
-    templates.mkdir(exist_ok=True)
-    (templates / "echo.jinja").write_text(TEMPLATE)
-    recipe = tmp_path / "r.toml"
-    recipe.write_text(RECIPE.format(templates=templates, base_url=base_url, retries=retries))
-    return recipe
+    return write_echo_recipe(tmp_path, TEMPLATE, RECIPE, base_url, retries=retries)
 
 
 def test_failures_are_reported_retried_on_rerun_and_key_never_stored(tmp_path, monkeypatch):
@@ -58,18 +46,13 @@ def test_failures_are_reported_retried_on_rerun_and_key_never_stored(tmp_path, m
     with FaultServer(api_key=SECRET) as server:
         recipe = _setup(tmp_path, server.base_url)
         out = tmp_path / "run"
-        args = ["build", "--recipe", str(recipe), "--out", str(out), "--json"]
-        first = CliRunner().invoke(app, args)
         # Problems 4, 14, 24, 34 fail on every attempt: the run is incomplete and says so (exit 1).
-        assert first.exit_code == 1, repr(first.exception)
-        summary = orjson.loads(first.stdout)
+        summary = build_json(recipe, out, code=1)
         assert not summary["complete"] and summary["failed"] == 4 and summary["accepted"] == 36
         manifest = orjson.loads((out / "manifest.json").read_bytes())
         assert manifest["status"] == "incomplete"
         asked_before = len(server.requests)
-        second = CliRunner().invoke(app, args)
-        assert second.exit_code == 1
-        again = orjson.loads(second.stdout)
+        again = build_json(recipe, out, code=1)
         # Only the 4 failed keys were asked again (2 attempts each); the 36 answers came from the journal.
         assert again["from_journal"] == 36 and again["asked"] == 4
         assert len(server.requests) - asked_before == 8
@@ -88,14 +71,12 @@ def test_corrected_prices_resume_the_run_and_recompute_the_cost(tmp_path, monkey
     with FaultServer(api_key=SECRET) as server:
         recipe = _setup(tmp_path, server.base_url, retries=0)
         out = tmp_path / "run"
-        args = ["build", "--recipe", str(recipe), "--out", str(out), "--json"]
-        CliRunner().invoke(app, args)
+        build_json(recipe, out, code=1)
         cost = orjson.loads((out / "stats.json").read_bytes())["cost"]["usd"]
         recipe.write_text(recipe.read_text().replace("price_in = 1.0", "price_in = 3.0"))
         asked_before = len(server.requests)
-        again = CliRunner().invoke(app, args)
-        assert again.exit_code == 1, repr(again.exception)  # the 4 problems that always fail still fail
-        assert orjson.loads(again.stdout)["from_journal"] == 36 and len(server.requests) - asked_before == 4
+        again = build_json(recipe, out, code=1)  # the 4 problems that always fail still fail
+        assert again["from_journal"] == 36 and len(server.requests) - asked_before == 4
     stats = orjson.loads((out / "stats.json").read_bytes())
     assert stats["cost"]["price_in"] == 3.0 and stats["cost"]["usd"] > cost
 

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from chukmath.testing.fault_server import FaultServer
+from test_build_support import ECHO_PROMPT, LOOPBACK_OPENAI, build_argv, echo_template, write_echo_recipe
 
-CLI = [sys.executable, "-c", "from chukmath.cli.main import run; run()"]
+from chukmath.testing.fault_server import FaultServer
 
 # Problem 40's request gets no answer for minutes: rows 0..39 are finished, nothing after 40 can be written
 # (train.jsonl is in problem-index order), and fewer than `flush_every` rows are waiting.
-TEMPLATE = """{#---
-name = "echo"
-description = "Test prompt: the loopback server echoes the Answer line; problem 40 hangs."
-variables = ["question", "answer", "problem"]
-reveals_answer = true
----#}
-Problem: {{ question }}
-{% if problem.index == 40 %}[fault:hang*]{% endif %}
-Answer: {{ answer }}
-"""
+TEMPLATE = echo_template(
+    "Test prompt: the loopback server echoes the Answer line; problem 40 hangs.",
+    "{% if problem.index == 40 %}[fault:hang*]{% endif %}\n",
+)
 
-RECIPE = """
+RECIPE = (
+    """
 name = "stream"
 count = 100000
 seed = 1
@@ -32,20 +26,17 @@ seed = 1
 generator = "arithmetic"
 weight = 1
 difficulty = 1
-[prompt]
-template = "echo"
-templates_dirs = ["{templates}"]
-[teacher]
-kind = "openai"
-model = "loopback"
-base_url = "{base_url}"
-api_key_env = ""
+"""
+    + ECHO_PROMPT
+    + LOOPBACK_OPENAI
+    + """api_key_env = ""
 concurrency = 8
 timeout = 600
 max_retries = 0
 [verify]
 policy = "wrong_answer"
 """
+)
 
 
 def _lines(path: Path) -> int:
@@ -53,18 +44,10 @@ def _lines(path: Path) -> int:
 
 
 def test_rows_before_a_stalled_request_are_on_disk_while_it_waits(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "echo.jinja").write_text(TEMPLATE)
     with FaultServer(hang_s=600) as server:
-        recipe = tmp_path / "r.toml"
-        recipe.write_text(RECIPE.format(templates=templates, base_url=server.base_url))
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE, server.base_url)
         out = tmp_path / "run"
-        proc = subprocess.Popen(
-            [*CLI, "build", "--recipe", str(recipe), "--out", str(out), "--quiet"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        proc = subprocess.Popen(build_argv(recipe, out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             partial = out / "train.jsonl.partial"
             deadline = time.monotonic() + 120  # a bound for a stuck test, not a measured time
