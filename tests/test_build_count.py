@@ -6,6 +6,9 @@ shorter: every answer already in the journal is reused, and the files equal an u
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import orjson
 from test_build_support import (
     ECHO_PROMPT,
@@ -17,7 +20,7 @@ from test_build_support import (
     write_echo_recipe,
 )
 
-from chukmath.build import load_recipe
+from chukmath.build import BuildRecipe, load_recipe
 from chukmath.build.stages import load_prompting
 from chukmath.testing.fault_server import FaultServer
 
@@ -104,18 +107,26 @@ def test_extending_a_live_run_asks_the_endpoint_only_for_new_problems(tmp_path):
     same_files(run, unbroken)
 
 
-def test_run_made_before_count_left_the_fingerprint_still_resumes(tmp_path):
+def _run_with_older_fingerprint(
+    tmp_path: Path, older: Callable[[BuildRecipe, dict[str, str]], str]
+) -> tuple[Path, Path, str]:
+    """A built-in run whose manifest holds the fingerprint ``older`` computes; returns recipe path, run, that value."""
     recipe_path = tmp_path / "r.toml"
     recipe_path.write_text(BUILTIN)
     run = tmp_path / "run"
     build_json(recipe_path, run)
-    # What an older chukmath wrote: a fingerprint that includes the count.
     recipe = load_recipe(recipe_path)
-    old = recipe.legacy_fingerprint(load_prompting(recipe).hashes)
+    old = older(recipe, load_prompting(recipe).hashes)
     manifest = orjson.loads((run / "manifest.json").read_bytes())
     assert manifest["fingerprint"] != old
     manifest["fingerprint"] = old
     (run / "manifest.json").write_bytes(orjson.dumps(manifest))
+    return recipe_path, run, old
+
+
+def test_run_made_before_count_left_the_fingerprint_still_resumes(tmp_path):
+    # What an older chukmath wrote: a fingerprint that includes the count.
+    recipe_path, run, old = _run_with_older_fingerprint(tmp_path, BuildRecipe.legacy_fingerprint)
     # Resumed at another count: the old fingerprint is recomputed with the count the manifest recorded.
     grown = build_json(recipe_path, run, "--count", "110")
     assert grown["asked"] == 10 and grown["from_journal"] == 100
@@ -161,15 +172,6 @@ def test_a_new_verify_policy_or_row_shape_rejudges_the_journal_without_asking_ag
 
 
 def test_run_made_while_verify_was_in_the_fingerprint_still_resumes(tmp_path):
-    recipe_path = tmp_path / "r.toml"
-    recipe_path.write_text(BUILTIN)
-    run = tmp_path / "run"
-    build_json(recipe_path, run)
-    recipe = load_recipe(recipe_path)
-    old = recipe.fingerprint_with_outputs(load_prompting(recipe).hashes)
-    manifest = orjson.loads((run / "manifest.json").read_bytes())
-    assert manifest["fingerprint"] != old
-    manifest["fingerprint"] = old
-    (run / "manifest.json").write_bytes(orjson.dumps(manifest))
+    recipe_path, run, _ = _run_with_older_fingerprint(tmp_path, BuildRecipe.fingerprint_with_outputs)
     resumed = build_json(recipe_path, run)
     assert resumed["asked"] == 0 and resumed["from_journal"] == 100

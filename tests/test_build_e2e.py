@@ -7,6 +7,7 @@ import re
 
 import orjson
 import pytest
+from test_build_support import FINAL, same_files
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
@@ -35,13 +36,23 @@ difficulty = 2
 kind = "builtin"
 """
 ASSISTANT = re.compile(r"\A<think>\n.+\n</think>\n<answer>.+</answer>\n<verifier_answer>.+</verifier_answer>\Z", re.S)
-FINAL = ("problems.jsonl", "train.jsonl", "rejects.jsonl", "stats.json", "README.md")
 
 
 def _recipe(tmp_path, count=240, seed=5, name="recipe.toml"):
     path = tmp_path / name
     path.write_text(RECIPE.format(count=count, seed=seed))
     return path
+
+
+def _project_with_own_template(tmp_path):
+    """A folder "project" holding tpl/mine.jinja (no answer revealed); returns the path its recipe is to have."""
+    folder = tmp_path / "project"
+    (folder / "tpl").mkdir(parents=True)
+    (folder / "tpl" / "mine.jinja").write_text(
+        '{#---\nname = "mine"\ndescription = "d"\nvariables = ["question"]\nreveals_answer = false\n---#}\n'
+        "Solve: {{ question }}\n"
+    )
+    return folder / "r.toml"
 
 
 def _build(*args: str):
@@ -130,10 +141,8 @@ def test_torn_and_truncated_files_resume_to_identical_output(tmp_path):
     assert result.exit_code == 0
     summary = orjson.loads(result.stdout)
     assert 0 < summary["from_journal"] < 200 and summary["asked"] + summary["from_journal"] == 200
-    for name in FINAL:
-        # The card's reproduce line names its own --out; everything else is byte for byte the same.
-        left = (cut / name).read_bytes().replace(str(cut).encode(), b"OUT")
-        assert left == (whole / name).read_bytes().replace(str(whole).encode(), b"OUT"), name
+    # The card's reproduce line names its own --out; everything else is byte for byte the same.
+    same_files(cut, whole)
 
 
 def test_different_recipe_is_refused_and_force_replaces(tmp_path):
@@ -215,13 +224,7 @@ def test_progress_bars_show_every_stage(tmp_path):
 
 
 def test_relative_templates_dirs_are_found_next_to_the_recipe(tmp_path):
-    folder = tmp_path / "project"
-    (folder / "tpl").mkdir(parents=True)
-    (folder / "tpl" / "mine.jinja").write_text(
-        '{#---\nname = "mine"\ndescription = "d"\nvariables = ["question"]\nreveals_answer = false\n---#}\n'
-        "Solve: {{ question }}\n"
-    )
-    recipe = folder / "r.toml"
+    recipe = _project_with_own_template(tmp_path)
     recipe.write_text(
         RECIPE.format(count=12, seed=1) + '[prompt]\ntemplate = "mine"\ntemplates_dirs = ["tpl"]\n'
         '[output]\nuser_turn = "prompt"\n'
@@ -250,9 +253,7 @@ def test_builtin_answers_from_older_code_do_not_outlive_it(tmp_path):
     summary = orjson.loads(result.stdout)
     assert (summary["asked"], summary["from_journal"]) == (1, 29)
     assert b"An older trace" not in (out / "train.jsonl").read_bytes()
-    for name in FINAL:
-        left = (out / name).read_bytes().replace(str(out).encode(), b"OUT")
-        assert left == (whole / name).read_bytes().replace(str(whole).encode(), b"OUT"), name
+    same_files(out, whole)
     # The corrected answer is appended (the last line of a key wins); a further run asks nothing.
     assert len(journal.read_bytes().splitlines()) == 31
     again = orjson.loads(_build("--recipe", str(recipe), "--out", str(out), "--json").stdout)
@@ -262,13 +263,7 @@ def test_builtin_answers_from_older_code_do_not_outlive_it(tmp_path):
 def test_library_call_finds_templates_next_to_the_recipe_and_names_the_command(tmp_path, monkeypatch):
     from chukmath.build import BuildOptions, build_dataset, load_recipe
 
-    folder = tmp_path / "project"
-    (folder / "tpl").mkdir(parents=True)
-    (folder / "tpl" / "mine.jinja").write_text(
-        '{#---\nname = "mine"\ndescription = "d"\nvariables = ["question"]\nreveals_answer = false\n---#}\n'
-        "Solve: {{ question }}\n"
-    )
-    recipe = folder / "r.toml"
+    recipe = _project_with_own_template(tmp_path)
     recipe.write_text(RECIPE.format(count=5, seed=1) + '[prompt]\ntemplate = "mine"\ntemplates_dirs = ["tpl"]\n')
     monkeypatch.chdir(tmp_path)  # not the recipe's folder
     summary = build_dataset(load_recipe("project/r.toml"), "out", BuildOptions(quiet=True))
