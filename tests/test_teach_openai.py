@@ -3,51 +3,36 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import orjson
+from test_teach_support import read_journal, save_requests, teach_cli, user_request
 
-from chukmath.hashing import content_hash
 from chukmath.records import Request
 from chukmath.teach import OpenAIConfig, OpenAITeacher, RetryPolicy, answer_stream
 from chukmath.testing.fault_server import FaultServer
 
-CHUKMATH = str(Path(sys.executable).with_name("chukmath"))
 FAKE_KEY = "sk-test-FAKEKEY-0123456789abcdef"
 
 
 def make_request(i: int, marker: str = "") -> Request:
-    messages = [{"role": "user", "content": f"What is {i} + 1? {marker}\nAnswer: {i + 1}"}]
-    return Request(id=content_hash({"messages": messages}), problem_id=f"p{i}", template="t",
-                   template_hash="0" * 32, messages=messages)
+    return user_request(f"What is {i} + 1? {marker}\nAnswer: {i + 1}", f"p{i}")
 
 
 def write_requests(path: Path, markers: dict[int, str], n: int) -> list[Request]:
-    reqs = [make_request(i, markers.get(i, "")) for i in range(n)]
-    path.write_bytes(b"".join(orjson.dumps(r.to_dict()) + b"\n" for r in reqs))
-    return reqs
-
-
-def teach(tmp: Path, url: str, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    argv = [CHUKMATH, "teach", "--requests", str(tmp / "req.jsonl"), "--out", str(tmp / "journal.jsonl"),
-            "--teacher", "openai", "--base-url", url, "--model", "test-model", "--json", *extra]
-    full_env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    full_env.update(env or {})
-    return subprocess.run(argv, capture_output=True, text=True, env=full_env, timeout=120)
+    return save_requests(path, (make_request(i, markers.get(i, "")) for i in range(n)))
 
 
 def journal(tmp: Path) -> list[dict]:
-    return [orjson.loads(line) for line in (tmp / "journal.jsonl").read_bytes().splitlines()]
+    return read_journal(tmp / "journal.jsonl")
 
 
 def test_answers_every_request_and_resume_sends_nothing(tmp_path):
     reqs = write_requests(tmp_path / "req.jsonl", {2: "[fault:reasoning]", 3: "[fault:length]"}, 40)
     with FaultServer(latency=0.01) as srv:
-        run = teach(tmp_path, srv.base_url, "--concurrency", "8", "--price-in", "1", "--price-out", "2")
+        run = teach_cli(tmp_path, srv.base_url, "--concurrency", "8", "--price-in", "1", "--price-out", "2")
         assert run.returncode == 0, run.stderr
         summary = orjson.loads(run.stdout)
         lines = journal(tmp_path)
@@ -66,7 +51,7 @@ def test_answers_every_request_and_resume_sends_nothing(tmp_path):
         assert (summary["prompt_tokens"], summary["completion_tokens"]) == (tokens_in, tokens_out)
         assert abs(summary["cost_usd"] - (tokens_in * 1 + tokens_out * 2) / 1e6) < 1e-9
         received = srv.count
-        again = teach(tmp_path, srv.base_url)
+        again = teach_cli(tmp_path, srv.base_url)
         assert again.returncode == 0
         assert orjson.loads(again.stdout)["skipped"] == 40
         assert srv.count == received  # nothing bought twice
@@ -79,7 +64,7 @@ def test_transient_faults_are_retried_until_success(tmp_path):
                8: "[fault:close]", 9: "[fault:408]", 10: "[fault:502]"}
     reqs = write_requests(tmp_path / "req.jsonl", markers, 14)
     with FaultServer(retry_after=0.3) as srv:
-        run = teach(tmp_path, srv.base_url, "--concurrency", "4", "--max-retries", "3")
+        run = teach_cli(tmp_path, srv.base_url, "--concurrency", "4", "--max-retries", "3")
         assert run.returncode == 0, run.stderr
         summary = orjson.loads(run.stdout)
         by_id = {d["request_id"]: d for d in journal(tmp_path)}
@@ -97,7 +82,7 @@ def test_transient_faults_are_retried_until_success(tmp_path):
 def test_exhausted_retries_are_journaled_and_retried_on_the_next_run(tmp_path):
     reqs = write_requests(tmp_path / "req.jsonl", {1: "[fault:503x2]", 2: "[fault:400*]"}, 4)
     with FaultServer() as srv:
-        run = teach(tmp_path, srv.base_url, "--max-retries", "1")
+        run = teach_cli(tmp_path, srv.base_url, "--max-retries", "1")
         assert run.returncode == 1, run.stderr
         summary = orjson.loads(run.stdout)
         assert summary["failures_by_kind"] == {"http_5xx": 1, "http_4xx": 1}
@@ -106,7 +91,7 @@ def test_exhausted_retries_are_journaled_and_retried_on_the_next_run(tmp_path):
         bad = by_id[reqs[2].id]
         assert bad["error"] == {"kind": "http_4xx", "message": "HTTP 400: injected 400"} and bad["attempts"] == 1
         counts = Counter(r.key for r in srv.requests)
-        rerun = teach(tmp_path, srv.base_url, "--max-retries", "1")
+        rerun = teach_cli(tmp_path, srv.base_url, "--max-retries", "1")
         assert rerun.returncode == 1  # the 400 fails again; the 503 now succeeds on its third attempt
         assert orjson.loads(rerun.stdout)["skipped"] == 2
         after = Counter(r.key for r in srv.requests)
@@ -120,7 +105,7 @@ def test_exhausted_retries_are_journaled_and_retried_on_the_next_run(tmp_path):
 def test_timeout_then_success_and_timeout_to_the_end(tmp_path):
     reqs = write_requests(tmp_path / "req.jsonl", {0: "[fault:hang]", 1: "[fault:hang*]"}, 3)
     with FaultServer(hang_s=30) as srv:
-        run = teach(tmp_path, srv.base_url, "--timeout", "0.3", "--max-retries", "1")
+        run = teach_cli(tmp_path, srv.base_url, "--timeout", "0.3", "--max-retries", "1")
         assert run.returncode == 1, run.stderr
         by_id = {d["request_id"]: d for d in journal(tmp_path)}
         assert by_id[reqs[0].id]["error"] is None and by_id[reqs[0].id]["attempts"] == 2
@@ -131,7 +116,7 @@ def test_timeout_then_success_and_timeout_to_the_end(tmp_path):
 def test_bad_key_stops_early_and_the_key_never_leaks(tmp_path):
     write_requests(tmp_path / "req.jsonl", {}, 50)
     with FaultServer(api_key="sk-the-right-key-000000") as srv:
-        run = teach(tmp_path, srv.base_url, "--concurrency", "2", env={"OPENAI_API_KEY": FAKE_KEY})
+        run = teach_cli(tmp_path, srv.base_url, "--concurrency", "2", env={"OPENAI_API_KEY": FAKE_KEY})
         assert run.returncode == 2
         assert "error:" in run.stderr and "401" in run.stderr and "API key" in run.stderr
         assert srv.count <= 3  # stopped, not 50 refusals
@@ -143,7 +128,7 @@ def test_bad_key_stops_early_and_the_key_never_leaks(tmp_path):
 def test_key_is_sent_but_never_written(tmp_path):
     write_requests(tmp_path / "req.jsonl", {1: "[fault:400]", 2: "[fault:503*]"}, 4)
     with FaultServer(api_key=FAKE_KEY) as srv:
-        run = teach(tmp_path, srv.base_url, "--api-key-env", "MY_KEY", "--max-retries", "0",
+        run = teach_cli(tmp_path, srv.base_url, "--api-key-env", "MY_KEY", "--max-retries", "0",
                     env={"MY_KEY": FAKE_KEY})
         assert run.returncode == 1, run.stderr
         assert sum(d["error"] is None for d in journal(tmp_path)) == 2
@@ -153,7 +138,7 @@ def test_key_is_sent_but_never_written(tmp_path):
 
 def test_remote_endpoint_without_key_is_refused(tmp_path):
     write_requests(tmp_path / "req.jsonl", {}, 1)
-    run = teach(tmp_path, "https://api.example.invalid/v1")
+    run = teach_cli(tmp_path, "https://api.example.invalid/v1")
     assert run.returncode == 2 and "OPENAI_API_KEY" in run.stderr
     assert not (tmp_path / "journal.jsonl").exists()
 
@@ -161,7 +146,7 @@ def test_remote_endpoint_without_key_is_refused(tmp_path):
 def test_samples_get_their_own_seed_and_key(tmp_path):
     reqs = write_requests(tmp_path / "req.jsonl", {}, 3)
     with FaultServer() as srv:
-        run = teach(tmp_path, srv.base_url, "--samples", "3", "--seed", "100", "--temperature", "0.7",
+        run = teach_cli(tmp_path, srv.base_url, "--samples", "3", "--seed", "100", "--temperature", "0.7",
                     "--max-tokens", "64", "--extra-body", '{"top_k": 20}')
         assert run.returncode == 0, run.stderr
         keys = sorted((d["request_id"], d["sample"]) for d in journal(tmp_path))
@@ -169,14 +154,14 @@ def test_samples_get_their_own_seed_and_key(tmp_path):
         assert sorted(srv.counts_by_key()) == sorted((r.id, 100 + s) for r in reqs for s in range(3))
         # Resume with more samples: only the new sample indices are sent.
         before = srv.count
-        more = teach(tmp_path, srv.base_url, "--samples", "4", "--seed", "100")
+        more = teach_cli(tmp_path, srv.base_url, "--samples", "4", "--seed", "100")
         assert more.returncode == 0 and srv.count - before == 3
 
 
 def test_rpm_limit_spaces_requests(tmp_path):
     write_requests(tmp_path / "req.jsonl", {}, 5)
     with FaultServer() as srv:
-        run = teach(tmp_path, srv.base_url, "--rpm", "120", "--concurrency", "5")
+        run = teach_cli(tmp_path, srv.base_url, "--rpm", "120", "--concurrency", "5")
         assert run.returncode == 0, run.stderr
         times = sorted(r.at for r in srv.requests)
         # 2 a second with a burst of 2: five requests cannot all arrive within 1.4 s.
@@ -203,7 +188,7 @@ def test_malformed_request_line_names_file_and_line(tmp_path):
     with (tmp_path / "req.jsonl").open("ab") as fh:
         fh.write(b'{"id": "x"}\n')
     with FaultServer() as srv:
-        run = teach(tmp_path, srv.base_url)
+        run = teach_cli(tmp_path, srv.base_url)
     assert run.returncode == 2
     assert "req.jsonl:3" in run.stderr and "missing field" in run.stderr
 
@@ -246,10 +231,10 @@ def test_https_endpoint_with_a_path_prefix(tmp_path):
     reqs = write_requests(tmp_path / "req.jsonl", {1: "[fault:chunked]"}, 3)
     with FaultServer(tls=(str(cert), str(key))) as srv:
         assert srv.base_url.startswith("https://")
-        untrusted = teach(tmp_path, srv.base_url)
+        untrusted = teach_cli(tmp_path, srv.base_url)
         assert untrusted.returncode == 2 and "SSL_CERT_FILE" in untrusted.stderr
         assert srv.count == 0 and journal(tmp_path) == []
-        run = teach(tmp_path, srv.base_url, env={"SSL_CERT_FILE": str(cert)})
+        run = teach_cli(tmp_path, srv.base_url, env={"SSL_CERT_FILE": str(cert)})
         assert run.returncode == 0, run.stderr
     ok = {d["request_id"] for d in journal(tmp_path) if d["error"] is None}
     assert ok == {r.id for r in reqs}

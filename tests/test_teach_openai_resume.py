@@ -5,33 +5,23 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import orjson
+from test_teach_support import CHUKMATH, read_journal, save_requests, teach_argv, user_request
 
-from chukmath.hashing import content_hash
 from chukmath.records import Problem, Request
 from chukmath.testing.fault_server import FaultServer
 
-CHUKMATH = str(Path(sys.executable).with_name("chukmath"))
-
 
 def write_requests(path: Path, n: int) -> list[Request]:
-    reqs = []
-    for i in range(n):
-        messages = [{"role": "user", "content": f"Compute {i} * 2.\nAnswer: {i * 2}"}]
-        reqs.append(Request(id=content_hash({"messages": messages}), problem_id=f"p{i}", template="t",
-                            template_hash="0" * 32, messages=messages))
-    path.write_bytes(b"".join(orjson.dumps(r.to_dict()) + b"\n" for r in reqs))
-    return reqs
+    return save_requests(path, (user_request(f"Compute {i} * 2.\nAnswer: {i * 2}", f"p{i}") for i in range(n)))
 
 
 def argv(tmp: Path, url: str, concurrency: int) -> list[str]:
-    return [CHUKMATH, "teach", "--requests", str(tmp / "req.jsonl"), "--out", str(tmp / "journal.jsonl"),
-            "--teacher", "openai", "--base-url", url, "--model", "m", "--concurrency", str(concurrency), "--json"]
+    return teach_argv(tmp, url, "--concurrency", str(concurrency), model="m")
 
 
 def wait_for_lines(path: Path, n: int, proc: subprocess.Popen, limit_s: float = 60) -> None:
@@ -45,7 +35,7 @@ def wait_for_lines(path: Path, n: int, proc: subprocess.Popen, limit_s: float = 
 
 
 def successes(path: Path) -> Counter:
-    lines = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    lines = read_journal(path)
     return Counter((d["request_id"], d["sample"]) for d in lines if d["error"] is None)
 
 
@@ -105,12 +95,7 @@ def test_builtin_teacher_through_the_cli(tmp_path):
         for i in range(5)
     ]
     (tmp_path / "problems.jsonl").write_bytes(b"".join(orjson.dumps(p.to_dict()) + b"\n" for p in problems))
-    reqs = []
-    for p in problems:
-        messages = [{"role": "user", "content": p.question}]
-        reqs.append(Request(id=content_hash({"messages": messages}), problem_id=p.id, template="t",
-                            template_hash="0" * 32, messages=messages))
-    (tmp_path / "req.jsonl").write_bytes(b"".join(orjson.dumps(r.to_dict()) + b"\n" for r in reqs))
+    reqs = save_requests(tmp_path / "req.jsonl", (user_request(p.question, p.id) for p in problems))
     base = [CHUKMATH, "teach", "--requests", str(tmp_path / "req.jsonl"), "--out", str(tmp_path / "j.jsonl")]
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
     missing = subprocess.run(base, capture_output=True, text=True, env=env, timeout=60)
@@ -118,7 +103,7 @@ def test_builtin_teacher_through_the_cli(tmp_path):
     run = subprocess.run([*base, "--problems", str(tmp_path / "problems.jsonl"), "--json"], capture_output=True,
                          text=True, env=env, timeout=60)
     assert run.returncode == 0, run.stderr
-    lines = [orjson.loads(line) for line in (tmp_path / "j.jsonl").read_bytes().splitlines()]
+    lines = read_journal(tmp_path / "j.jsonl")
     by_id = {d["request_id"]: d for d in lines}
     assert len(lines) == 5 and all(d["teacher"] == "builtin" and d["error"] is None for d in lines)
     for p, r in zip(problems, reqs, strict=True):

@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
+from test_teach_support import read_journal, save_requests, teach_cli, user_request
 
-from chukmath.hashing import content_hash
 from chukmath.records import Request
 from chukmath.testing.fault_server import FaultServer
 
-CHUKMATH = str(Path(sys.executable).with_name("chukmath"))
-
 
 def write_requests(path: Path, prompts: list[str]) -> list[Request]:
-    reqs = []
-    for text in prompts:
-        messages = [{"role": "user", "content": text}]
-        reqs.append(Request(id=content_hash({"messages": messages}), problem_id="p", template="t",
-                            template_hash="0" * 32, messages=messages))
-    path.write_bytes(b"".join(orjson.dumps(r.to_dict()) + b"\n" for r in reqs))
-    return reqs
+    return save_requests(path, (user_request(text, "p") for text in prompts))
 
 
 def teach(tmp: Path, url: str, *extra: str, out: str = "journal.jsonl") -> subprocess.CompletedProcess[str]:
-    argv = [CHUKMATH, "teach", "--requests", str(tmp / "req.jsonl"), "--out", str(tmp / out), "--teacher", "openai",
-            "--base-url", url, "--model", "test-model", "--json", "--quiet", *extra]
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    return teach_cli(tmp, url, "--quiet", *extra, out=out)
 
 
 def journal(path: Path) -> dict[str, dict]:
-    return {d["request_id"]: d for d in map(orjson.loads, path.read_bytes().splitlines())}
+    return {d["request_id"]: d for d in read_journal(path)}
 
 
 def test_idle_keep_alive_closed_by_the_server_is_resent_once_on_a_fresh_connection(tmp_path):
