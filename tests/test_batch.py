@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -11,12 +10,11 @@ from pathlib import Path
 import openai
 import orjson
 import pytest
+from test_teach_support import save_requests, user_request
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
 from chukmath.errors import ConfigError, TeacherError
-from chukmath.hashing import content_hash
-from chukmath.records import Request
 from chukmath.testing.batch_server import BatchApiServer
 
 KEY = "sk-test-batch-key"
@@ -24,14 +22,9 @@ ENV = {"BATCH_TEST_KEY": KEY}
 
 
 def write_requests(path: Path, count: int) -> list[str]:
-    ids = []
-    with path.open("w") as fh:
-        for i in range(count):
-            messages = [{"role": "user", "content": f"What is {i} + {i + 1}? Explain."}]
-            request = Request(content_hash({"messages": messages}), f"p{i}", "default", "t0", messages)
-            fh.write(json.dumps(request.to_dict()) + "\n")
-            ids.append(request.id)
-    return ids
+    prompts = (f"What is {i} + {i + 1}? Explain." for i in range(count))
+    reqs = save_requests(path, (user_request(text, f"p{i}", "default", "t0") for i, text in enumerate(prompts)))
+    return [r.id for r in reqs]
 
 
 def journal_lines(path: Path) -> list[dict]:

@@ -6,33 +6,23 @@ moment: the server has the batch, the client never learnt its id. The rerun must
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import orjson
+from test_teach_support import CHUKMATH, read_journal, save_requests, user_request
 
-from chukmath.hashing import content_hash
-from chukmath.records import Request
 from chukmath.testing.batch_server import BatchApiServer
 
-CHUKMATH = str(Path(sys.executable).with_name("chukmath"))
 KEY = "sk-test-batch-kill-key"
 
 
 def write_requests(path: Path, count: int) -> set[str]:
-    ids = set()
-    with path.open("w") as fh:
-        for i in range(count):
-            messages = [{"role": "user", "content": f"What is {i} * 3? Explain."}]
-            request = Request(content_hash({"messages": messages}), f"p{i}", "default", "t0", messages)
-            fh.write(json.dumps(request.to_dict()) + "\n")
-            ids.add(request.id)
-    return ids
+    prompts = (f"What is {i} * 3? Explain." for i in range(count))
+    reqs = save_requests(path, (user_request(text, f"p{i}", "default", "t0") for i, text in enumerate(prompts)))
+    return {r.id for r in reqs}
 
 
 def batch(*args: str) -> subprocess.Popen[str]:
@@ -77,7 +67,7 @@ def test_kill_9_while_a_batch_is_being_created_then_rerun_creates_no_second_batc
         collect = batch("collect", "--out", str(journal), "--wait")
         out, err = collect.communicate(timeout=120)
         assert collect.returncode == 0, err
-    lines = [orjson.loads(line) for line in journal.read_bytes().splitlines()]
+    lines = read_journal(journal)
     assert sorted(line["request_id"] for line in lines) == sorted(ids)  # every answer once, none twice
     assert all(line["error"] is None for line in lines)
     for path in tmp_path.rglob("*"):
