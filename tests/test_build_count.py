@@ -93,11 +93,17 @@ def test_raising_count_extends_and_lowering_cuts_without_asking_again(tmp_path):
     same_files(run, plain)
 
 
+def _live_run(tmp_path: Path, base_url: str) -> tuple[Path, Path]:
+    """The LIVE recipe built once against ``base_url`` (every one of its 100 answers asked); its path and run."""
+    recipe = write_echo_recipe(tmp_path, ECHO_TEMPLATE, LIVE, base_url)
+    run = tmp_path / "run"
+    assert build_json(recipe, run)["asked"] == 100
+    return recipe, run
+
+
 def test_extending_a_live_run_asks_the_endpoint_only_for_new_problems(tmp_path):
     with FaultServer() as server:
-        recipe = write_echo_recipe(tmp_path, ECHO_TEMPLATE, LIVE, server.base_url)
-        run = tmp_path / "run"
-        assert build_json(recipe, run)["asked"] == 100
+        recipe, run = _live_run(tmp_path, server.base_url)
         before = len(server.requests)
         grown = build_json(recipe, run, "--count", "80")
         assert grown["asked"] == 60 and grown["from_journal"] == 100 and grown["complete"]
@@ -148,9 +154,7 @@ def test_trim_lines_keeps_whole_leading_lines_across_read_blocks(tmp_path):
 
 def test_a_new_verify_policy_or_row_shape_rejudges_the_journal_without_asking_again(tmp_path):
     with FaultServer() as server:
-        recipe = write_echo_recipe(tmp_path, ECHO_TEMPLATE, LIVE, server.base_url)
-        run = tmp_path / "run"
-        assert build_json(recipe, run)["asked"] == 100
+        _, run = _live_run(tmp_path, server.base_url)
         before = len(server.requests)
         stricter = tmp_path / "stricter.toml"
         stricter.write_text(
