@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import orjson
-from test_build_support import ECHO_PROMPT, build_argv, build_json, echo_template, write_echo_recipe
+from test_build_support import ECHO_PROMPT, build_argv, build_json, echo_template, single_mix, write_echo_recipe
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
@@ -19,11 +19,8 @@ RECIPE = (
 name = "batch"
 count = 60
 seed = 2
-[[mix]]
-generator = "arithmetic"
-weight = 1
-difficulty = 1
 """
+    + single_mix("arithmetic")
     + ECHO_PROMPT
     + """[teacher]
 kind = "batch"

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import orjson
 from test_build_support import (
-    ECHO_PROMPT,
-    LOOPBACK_OPENAI,
     build_json,
     echo_template,
     journal_keys,
+    loopback_recipe,
     same_files,
     write_echo_recipe,
 )
@@ -42,25 +41,20 @@ kind = "builtin"
 
 ECHO_TEMPLATE = echo_template("Test prompt: the loopback server echoes the Answer line.")
 
-LIVE = (
+LIVE = loopback_recipe(
     """
 name = "grow-live"
 count = 50
 seed = 3
-[[mix]]
-generator = "fractions"
-weight = 1
-difficulty = 1
-"""
-    + ECHO_PROMPT
-    + LOOPBACK_OPENAI
-    + """api_key_env = ""
+""",
+    """api_key_env = ""
 samples = 2
 concurrency = 8
 [verify]
 policy = "wrong_answer"
 keep = "all"
-"""
+""",
+    generator="fractions",
 )
 
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import orjson
 from test_build_support import (
-    ECHO_PROMPT,
-    LOOPBACK_OPENAI,
     build_argv,
     echo_template,
     journal_keys,
+    loopback_recipe,
     same_files,
     write_echo_recipe,
 )
@@ -50,26 +49,20 @@ ECHO_TEMPLATE = echo_template(
     "{% if problem.index % 11 == 3 %}[fault:drop]{% endif %}\n",
 )
 
-LIVE_RECIPE = (
+LIVE_RECIPE = loopback_recipe(
     """
 name = "kill-live"
 count = {count}
 seed = 4
-[[mix]]
-generator = "arithmetic"
-weight = 1
-difficulty = 1
-"""
-    + ECHO_PROMPT
-    + LOOPBACK_OPENAI
-    + """api_key_env = ""
+""",
+    """api_key_env = ""
 samples = 2
 concurrency = 16
 max_retries = 4
 [verify]
 policy = "wrong_answer"
 keep = "all"
-"""
+""",
 )
 
 

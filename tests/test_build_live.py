@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from test_build_support import ECHO_PROMPT, LOOPBACK_OPENAI, build_json, echo_template, write_echo_recipe
+from test_build_support import build_json, echo_template, loopback_recipe, write_echo_recipe
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
@@ -14,26 +14,20 @@ TEMPLATE = echo_template(
     "Test prompt: the loopback server echoes the Answer line; marked problems fail for good.",
     "{% if problem.index % 10 == 4 %}[fault:500*]{% endif %}\n",
 )
-RECIPE = (
+RECIPE = loopback_recipe(
     """
 name = "live"
 count = 40
 seed = 8
-[[mix]]
-generator = "arithmetic"
-weight = 1
-difficulty = 1
-"""
-    + ECHO_PROMPT
-    + LOOPBACK_OPENAI
-    + """api_key_env = "CHUKMATH_TEST_KEY"
+""",
+    """api_key_env = "CHUKMATH_TEST_KEY"
 concurrency = 8
 max_retries = {retries}
 price_in = 1.0
 price_out = 2.0
 [verify]
 policy = "wrong_answer"
-"""
+""",
 )
 
 

@@ -6,7 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from test_build_support import ECHO_PROMPT, LOOPBACK_OPENAI, build_argv, echo_template, write_echo_recipe
+from test_build_support import build_argv, echo_template, loopback_recipe, write_echo_recipe
 
 from chukmath.testing.fault_server import FaultServer
 
@@ -17,25 +17,19 @@ TEMPLATE = echo_template(
     "{% if problem.index == 40 %}[fault:hang*]{% endif %}\n",
 )
 
-RECIPE = (
+RECIPE = loopback_recipe(
     """
 name = "stream"
 count = 100000
 seed = 1
-[[mix]]
-generator = "arithmetic"
-weight = 1
-difficulty = 1
-"""
-    + ECHO_PROMPT
-    + LOOPBACK_OPENAI
-    + """api_key_env = ""
+""",
+    """api_key_env = ""
 concurrency = 8
 timeout = 600
 max_retries = 0
 [verify]
 policy = "wrong_answer"
-"""
+""",
 )
 
 

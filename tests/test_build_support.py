@@ -42,6 +42,18 @@ def echo_template(description: str, faults: str = "") -> str:
     return front + "Problem: {{ question }}\n" + faults + "Answer: {{ answer }}\n"
 
 
+def single_mix(generator: str) -> str:
+    """A [[mix]] of one family at difficulty 1."""
+    return f'[[mix]]\ngenerator = "{generator}"\nweight = 1\ndifficulty = 1\n'
+
+
+def loopback_recipe(head: str, teacher: str, generator: str = "arithmetic") -> str:
+    """A recipe template (``{templates}`` and ``{base_url}`` left to fill): ``head`` (name, count, seed), a mix of
+    ``generator`` alone, the "echo" prompt, the openai teacher at the loopback URL, then ``teacher`` (its other keys
+    and later tables)."""
+    return head + single_mix(generator) + ECHO_PROMPT + LOOPBACK_OPENAI + teacher
+
+
 def write_echo_recipe(tmp_path: Path, template: str, recipe: str, base_url: str, **fields: object) -> Path:
     """``template`` as templates/echo.jinja and ``recipe`` (formatted with the folder, ``base_url`` and ``fields``)
     as r.toml under ``tmp_path``; returns the recipe's path."""
