@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from fractions import Fraction
+from math import gcd
 from typing import Any
 
 from chukmath.errors import InputError
@@ -140,7 +141,7 @@ def _split(node: ast.expr, ops: tuple[type, ...], first: str | None) -> list[tup
     if type(node) is not ast.BinOp:
         return [(first, node)]
     items: list[tuple[str | None, ast.expr]] = []
-    while isinstance(node, ast.BinOp) and isinstance(node.op, ops) and _fraction_literal(node) is None:
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ops) and _literal_parts(node) is None:
         items.append((_OPS[type(node.op)], node.right))
         node = node.left
     items.append((first, node))
@@ -148,8 +149,12 @@ def _split(node: ast.expr, ops: tuple[type, ...], first: str | None) -> list[tup
     return items
 
 
-def _fraction_literal(node: ast.BinOp) -> Fraction | None:
-    """``3/4`` written in lowest terms is a number, not a division step (``6/8`` is a step: it simplifies)."""
+def _literal_parts(node: ast.BinOp) -> tuple[int, int] | None:
+    """``(numerator, denominator)`` when ``node`` is a fraction literal (see :func:`_fraction_literal`), else None.
+
+    Decided by a gcd, with no ``Fraction`` built: ``_split`` asks this of every × ÷ node it flattens, and the
+    literal's value is built once, when the walk reaches it.
+    """
     if not isinstance(node.op, ast.Div):
         return None
     top, bottom = node.left, node.right
@@ -160,8 +165,14 @@ def _fraction_literal(node: ast.BinOp) -> Fraction | None:
         return None
     if not (isinstance(bottom, ast.Constant) and type(bottom.value) is int) or bottom.value <= 1:
         return None
-    value = Fraction(sign * top.value, bottom.value)
-    return value if value.denominator == bottom.value else None
+    # lowest terms iff the numerator and denominator share no factor (0/n is never: gcd(0, n) = n > 1)
+    return (sign * top.value, bottom.value) if gcd(top.value, bottom.value) == 1 else None
+
+
+def _fraction_literal(node: ast.BinOp) -> Fraction | None:
+    """``3/4`` written in lowest terms is a number, not a division step (``6/8`` is a step: it simplifies)."""
+    parts = _literal_parts(node)
+    return None if parts is None else Fraction(*parts)
 
 
 def _binary_parts(n: int) -> list[str]:
