@@ -155,6 +155,15 @@ def parse_expression(expr: str, where: str = "expression") -> ast.expr:
     return result
 
 
+def source_segment(expr: str, node: ast.expr) -> str | None:
+    """The text of ``node`` in ``expr`` (what ``ast.get_source_segment`` gives). A validated expression is one line
+    of ASCII, so its column offsets index characters: sliced directly, without the line split that
+    ``get_source_segment`` does on every call."""
+    if node.lineno == node.end_lineno == 1 and node.end_col_offset is not None:
+        return expr[node.col_offset : node.end_col_offset]
+    return ast.get_source_segment(expr, node)
+
+
 def literal_value(node: ast.Constant, expr: str) -> int | Fraction:
     """Exact value of a numeric literal: decimals are read from the source text (``0.1`` is 1/10, not a float)."""
     value = node.value

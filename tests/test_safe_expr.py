@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from fractions import Fraction
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukmath.errors import InputError
-from chukmath.safe_expr import UnsafeExpression, parse_expression, to_fraction, to_sympy
+from chukmath.safe_expr import UnsafeExpression, parse_expression, source_segment, to_fraction, to_sympy
 
 CONTRACT_EXAMPLES = [
     "44 + 41 + 25",
@@ -216,3 +217,15 @@ def test_to_fraction_matches_exact_evaluation_on_random_arithmetic(drawn):
         return
     assert to_fraction(expr) == value
     assert to_sympy(expr) == sympy.Rational(value.numerator, value.denominator)
+
+
+@pytest.mark.parametrize(
+    "expr", [*CONTRACT_EXAMPLES, "(-21/11) * (5/4) / (5/17)", "Mod(19**14, 28)", "(1 +\n 2) * 3", "2.5 - 0.125"]
+)
+def test_source_segment_is_get_source_segment(expr: str) -> None:
+    # the slice shortcut for one-line text, and the fallback for a bracket across lines, give ast's own text
+    tree = parse_expression(expr)
+    nodes = [n for n in ast.walk(tree) if isinstance(n, ast.expr)]
+    assert len(nodes) > 1
+    for node in nodes:
+        assert source_segment(expr, node) == ast.get_source_segment(expr, node)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from chukmath.safe_expr import literal_value, parse_expression
+from chukmath.safe_expr import literal_value, parse_expression, source_segment
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, num, step
 from chukmath.teach.traces.linear import linear_text
 
@@ -39,14 +39,6 @@ class Side:
         return _STAR.sub(" × ", text)
 
 
-def _source(expr: str, node: ast.expr) -> str | None:
-    """The text of ``node``; the validated expression is one line of ASCII, so offsets index characters
-    (``ast.get_source_segment`` would split the text into lines on every call)."""
-    if node.lineno == node.end_lineno == 1 and node.end_col_offset is not None:
-        return expr[node.col_offset : node.end_col_offset]
-    return ast.get_source_segment(expr, node)
-
-
 def equation_sides_as_written(expr: str, where: str) -> tuple[Side, Side] | None:
     """The two sides of a single ``Eq(lhs, rhs)`` as written, or None for any other shape."""
     tree = parse_expression(expr, where)
@@ -54,7 +46,7 @@ def equation_sides_as_written(expr: str, where: str) -> tuple[Side, Side] | None
         return None
     sides = []
     for node in tree.args:
-        source = _source(expr, node)
+        source = source_segment(expr, node)
         if source is None:
             return None
         sides.append(Side(node, source))
@@ -162,7 +154,7 @@ def expand_side(side: Side, name: str, expr: str) -> tuple[list[str], Number, Nu
         for s, (c, k) in zip(signs, inner_parts, strict=True):
             inner_coefficient += s * c
             inner_constant += s * k
-        source = _source(expr, term)
+        source = source_segment(expr, term)
         if source is None:
             raise Unsupported("no source text")
         if _is_sum(term):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from chukmath.errors import InputError
 from chukmath.records import Problem
-from chukmath.safe_expr import MAX_DIVISOR_COUNT_ARG, parse_expression
+from chukmath.safe_expr import MAX_DIVISOR_COUNT_ARG, parse_expression, source_segment
 from chukmath.teach.traces.arithmetic import ArithmeticWalk
 from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
 
@@ -282,7 +282,7 @@ _CALLS: dict[str, Callable[[list[int], list[str]], int]] = {
 
 def _restate(tree: ast.Call, expr: str) -> str:
     """``2^10 mod 7`` / ``the number of positive divisors of 36`` / ``gcd(84, 36)`` for the first and last line."""
-    args = [(ast.get_source_segment(expr, a) or "").replace("**", "^") for a in tree.args]
+    args = [(source_segment(expr, a) or "").replace("**", "^") for a in tree.args]
     name = tree.func.id  # type: ignore[attr-defined]  # validated: calls are plain names
     if name == "Mod" and len(args) == 2:
         return f"the remainder of {args[0]} modulo {args[1]}"
