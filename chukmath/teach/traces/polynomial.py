@@ -25,6 +25,9 @@ from chukmath.safe_expr import (
 VARIABLES = tuple(sorted(SYMBOL_NAMES))
 _INDEX = {name: i for i, name in enumerate(VARIABLES)}
 _CONSTANT = (0,) * len(VARIABLES)
+# The default of the dict look-ups below, made once: Fraction is immutable, and building Fraction(0) on every
+# look-up (whether or not the key is there) cost more than the look-up.
+_ZERO = Fraction(0)
 # Equations in these families are at most quadratic; a higher product is refused rather than expanded.
 MAX_DEGREE = 4
 
@@ -39,7 +42,7 @@ class NotPolynomial(Exception):
 def _add(a: Poly, b: Poly, sign: int = 1) -> Poly:
     out = dict(a)
     for mono, coef in b.items():
-        value = out.get(mono, Fraction(0)) + sign * coef
+        value = out.get(mono, _ZERO) + sign * coef
         if value:
             out[mono] = value
         else:
@@ -54,7 +57,7 @@ def _mul(a: Poly, b: Poly) -> Poly:
             mono = tuple(e1 + e2 for e1, e2 in zip(m1, m2, strict=True))
             if sum(mono) > MAX_DEGREE:
                 raise NotPolynomial("degree too high")
-            value = out.get(mono, Fraction(0)) + c1 * c2
+            value = out.get(mono, _ZERO) + c1 * c2
             if value:
                 out[mono] = value
             else:
@@ -222,7 +225,7 @@ def coefficient(poly: Poly, name: str | None, power: int = 1) -> Fraction:
     mono = [0] * len(VARIABLES)
     if name is not None:
         mono[_INDEX[name]] = power
-    return poly.get(tuple(mono), Fraction(0))
+    return poly.get(tuple(mono), _ZERO)
 
 
 def subtract(a: Poly, b: Poly) -> Poly:
