@@ -173,3 +173,19 @@ def test_run_made_while_verify_was_in_the_fingerprint_still_resumes(tmp_path):
     recipe_path, run, _ = _run_with_older_fingerprint(tmp_path, BuildRecipe.fingerprint_with_outputs)
     resumed = build_json(recipe_path, run)
     assert resumed["asked"] == 0 and resumed["from_journal"] == 100
+
+
+def test_more_samples_ask_only_the_new_ones_and_fewer_use_the_first(tmp_path):
+    with FaultServer() as server:
+        recipe, run = _live_run(tmp_path, server.base_url)  # 50 problems x 2 samples
+        for samples, asked in ((4, 100), (1, 0)):
+            write_echo_recipe(tmp_path, ECHO_TEMPLATE, LIVE.replace("samples = 2", f"samples = {samples}"),
+                              server.base_url)
+            before = len(server.requests)
+            again = build_json(recipe, run)
+            assert (again["asked"], again["complete"]) == (asked, True), again
+            assert len(server.requests) - before == asked  # samples already in the journal are never bought again
+            unbroken = tmp_path / f"unbroken{samples}"
+            build_json(recipe, unbroken)
+            same_files(run, unbroken)
+        assert len(journal_keys(run)) == len(set(journal_keys(run))) == 200

@@ -47,8 +47,12 @@ def test_fingerprint_ignores_operational_settings_only():
     # Prices only change the reported cost (stats.json and the card are rewritten by every run).
     priced = recipe.model_copy(update={"teacher": recipe.teacher.model_copy(update={"price_in": 3.0})})
     assert priced.fingerprint(hashes) == base and priced.legacy_fingerprint(hashes) != recipe.legacy_fingerprint(hashes)
+    # Sample k is asked on its own (seed + k): more samples add answers to the same run, fewer use the first ones.
     sampled = recipe.model_copy(update={"teacher": recipe.teacher.model_copy(update={"samples": 2})})
-    assert sampled.fingerprint(hashes) != base
+    assert sampled.fingerprint(hashes) == base
+    assert sampled.fingerprint_with_outputs(hashes) != recipe.fingerprint_with_outputs(hashes)
+    hotter = recipe.model_copy(update={"teacher": recipe.teacher.model_copy(update={"temperature": 1.0})})
+    assert hotter.fingerprint(hashes) != base
     # [verify] and [output] decide only which journaled answers are kept and how rows look: not identity.
     judged = parse_recipe(GOOD + "[verify]\npolicy = 'wrong_answer'\nkeep = 'all'\n[output]\nsystem = 'S'\n", "j.toml")
     assert judged.fingerprint(hashes) == base

@@ -167,10 +167,11 @@ class BuildRecipe(_Strict):
 
         ``count`` is left out: problem *i* is a pure function of (recipe, seed, i), so a run at another count is
         the same run made longer or shorter, and may reuse every answer the journal holds. Operational settings
-        (concurrency, timeouts, endpoint address), the description and the ``[verify]`` and ``[output]`` tables
-        are left out too: those decide only which journaled answers are kept and how rows look, and every run
-        re-verifies the whole journal and rewrites train/rejects/stats, so answers already paid for are judged again
-        under a new policy instead of being bought again.
+        (concurrency, timeouts, endpoint address), the description, the teacher's ``samples`` (sample *k* is asked
+        on its own, so more samples only add answers) and the ``[verify]`` and ``[output]`` tables are left out
+        too: those decide only which journaled answers are kept and how rows look, and every run re-verifies
+        the whole journal and rewrites train/rejects/stats, so answers already paid for are judged again under a
+        new policy instead of being bought again.
         """
         return content_hash(self._identity(template_hashes, legacy=False))
 
@@ -242,9 +243,13 @@ def _identity_of(
 ) -> dict[str, Any]:
     """What decides which answers a run holds: the recipe without operational teacher settings, description, count,
     ``[verify]`` and ``[output]`` (``legacy``: the first definition, which kept count, prices, verify and output;
-    ``outputs``: the second, which kept verify and output)."""
+    ``outputs``: the second, which kept verify, output and the teacher's samples)."""
     data = dict(recipe)
     left_out = _LEGACY_OPERATIONAL_KEYS if legacy else OPERATIONAL_TEACHER_KEYS
+    if not legacy and not outputs:
+        # Sample k of a request is asked on its own (seed + k), whatever the number of samples: more samples add
+        # answers to the journal, fewer use the first ones, like a longer or shorter count.
+        left_out = left_out | {"samples"}
     data["teacher"] = {k: v for k, v in dict(data.get("teacher") or {}).items() if k not in left_out}
     data.pop("description", None)
     if not legacy:

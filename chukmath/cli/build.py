@@ -17,7 +17,8 @@ BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to e
 Generates the problems, renders the prompts, asks the teacher, verifies every answer and writes train.jsonl,
 rejects.jsonl, stats.json, manifest.json and a README.md dataset card into OUT. Running the same command again
 resumes: nothing already answered is asked again and the files come out as from an unbroken run. A larger --count
-extends the run in OUT and a smaller one cuts it to the first N problems; answers already bought are always reused,
+extends the run in OUT and a smaller one cuts it to the first N problems (the teacher's samples likewise); answers
+already bought are always reused,
 also when the recipe's [verify] or [output] tables change (the journal is judged again). OUT holding a different
 run (another mix, seed, template, teacher or model) is refused (use --force to replace it). Options given here
 override the recipe. Exit code 1 means
