@@ -57,6 +57,26 @@ def test_batch_teacher_builds_and_resumes_without_new_batches(tmp_path):
     assert all(r["teacher"] == "batch" and r["model"] == "loopback-batch" for r in rows)
 
 
+def test_batch_teacher_submits_only_the_new_samples_when_samples_grow(tmp_path):
+    with BatchApiServer(answer=_echo) as server:
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE, server.base_url)
+        out = tmp_path / "run"
+        assert build_json(recipe, out)["from_journal"] == 60
+        creates = server.create_calls
+        write_echo_recipe(tmp_path, TEMPLATE, RECIPE.replace('api_key_env = ""', 'api_key_env = ""\nsamples = 2'),
+                          server.base_url)
+        grown = build_json(recipe, out)
+        assert (grown["responses"], grown["from_journal"], grown["complete"]) == (120, 120, True), grown
+        assert server.create_calls == creates + 1
+    shards = sorted((out / "responses.jsonl.batches").glob("input-*.jsonl"))
+    assert len(shards) == 2
+    newest = [orjson.loads(line) for line in shards[-1].read_bytes().splitlines()]
+    assert len(newest) == 60 and all(line["custom_id"].endswith(":1") for line in newest), newest[0]["custom_id"]
+    journal = (out / "responses.jsonl").read_bytes().splitlines()
+    keys = [(o["request_id"], o["sample"]) for o in map(orjson.loads, journal)]
+    assert len(keys) == len(set(keys)) == 120 and sorted({s for _, s in keys}) == [0, 1]
+
+
 def test_batch_phase_reports_submission_and_waiting(tmp_path):
     import io
 
