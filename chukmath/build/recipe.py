@@ -173,18 +173,18 @@ class BuildRecipe(_Strict):
         the whole journal and rewrites train/rejects/stats, so answers already paid for are judged again under a
         new policy instead of being bought again.
         """
-        return content_hash(self._identity(template_hashes, legacy=False))
+        return content_hash(self._identity(template_hashes, _CURRENT))
 
     def fingerprint_with_outputs(self, template_hashes: dict[str, str]) -> str:
         """The fingerprint of run directories made while ``[verify]`` and ``[output]`` were part of it."""
-        return content_hash(_identity_of(self.model_dump(mode="json"), template_hashes, legacy=False, outputs=True))
+        return content_hash(self._identity(template_hashes, _WITH_OUTPUTS))
 
     def legacy_fingerprint(self, template_hashes: dict[str, str]) -> str:
         """The fingerprint of run directories made before ``count`` and the prices left it (so they still resume)."""
-        return content_hash(self._identity(template_hashes, legacy=True))
+        return content_hash(self._identity(template_hashes, _LEGACY))
 
-    def _identity(self, template_hashes: dict[str, str], *, legacy: bool) -> dict[str, Any]:
-        return _identity_of(self.model_dump(mode="json"), template_hashes, legacy=legacy)
+    def _identity(self, template_hashes: dict[str, str], definition: str) -> dict[str, Any]:
+        return _identity_of(self.model_dump(mode="json"), template_hashes, definition)
 
     def differences(self, manifest: dict[str, Any], template_hashes: dict[str, str]) -> str:
         """What differs between this recipe and the run recorded in ``manifest``, for a refusal message."""
@@ -192,10 +192,10 @@ class BuildRecipe(_Strict):
         if not isinstance(recipe, dict) or not isinstance(hashes, dict):
             return ""
         try:
-            theirs = _flatten(_identity_of(recipe, hashes, legacy=False))
+            theirs = _flatten(_identity_of(recipe, hashes))
         except (AttributeError, TypeError):
             return ""
-        mine = _flatten(self._identity(template_hashes, legacy=False))
+        mine = _flatten(self._identity(template_hashes, _CURRENT))
         changed = []
         for key in sorted(set(mine) | set(theirs)):
             if mine.get(key) != theirs.get(key):
@@ -238,25 +238,25 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _identity_of(
-    recipe: dict[str, Any], template_hashes: dict[str, str], *, legacy: bool, outputs: bool = False
-) -> dict[str, Any]:
-    """What decides which answers a run holds: the recipe without operational teacher settings, description, count,
-    ``[verify]`` and ``[output]`` (``legacy``: the first definition, which kept count, prices, verify and output;
-    ``outputs``: the second, which kept verify, output and the teacher's samples)."""
-    data = dict(recipe)
-    left_out = _LEGACY_OPERATIONAL_KEYS if legacy else OPERATIONAL_TEACHER_KEYS
-    if not legacy and not outputs:
-        # Sample k of a request is asked on its own (seed + k), whatever the number of samples: more samples add
-        # answers to the journal, fewer use the first ones, like a longer or shorter count.
-        left_out = left_out | {"samples"}
-    data["teacher"] = {k: v for k, v in dict(data.get("teacher") or {}).items() if k not in left_out}
-    data.pop("description", None)
-    if not legacy:
-        data.pop("count", None)
-        if not outputs:
-            data.pop("verify", None)
-            data.pop("output", None)
+# What each definition of a run's identity leaves out of the recipe (teacher keys, top-level keys). Run directories
+# keep the fingerprint they were made with, so the older definitions stay to let them resume.
+_CURRENT, _WITH_OUTPUTS, _LEGACY = "current", "with_outputs", "legacy"
+_LEFT_OUT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # Sample k of a request is asked on its own (seed + k), whatever the number of samples: more samples add
+    # answers to the journal, fewer use the first ones, like a longer or shorter count.
+    _CURRENT: (OPERATIONAL_TEACHER_KEYS | {"samples"}, frozenset({"description", "count", "verify", "output"})),
+    _WITH_OUTPUTS: (OPERATIONAL_TEACHER_KEYS, frozenset({"description", "count"})),
+    _LEGACY: (_LEGACY_OPERATIONAL_KEYS, frozenset({"description"})),
+}
+
+
+def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], definition: str = _CURRENT) -> dict[str, Any]:
+    """What decides which answers a run holds, by ``definition``: the current one leaves out operational teacher
+    settings and samples, the description, count, ``[verify]`` and ``[output]``; ``with_outputs`` kept samples,
+    verify and output; ``legacy`` also kept count and the prices."""
+    teacher_keys, top_keys = _LEFT_OUT[definition]
+    data = {k: v for k, v in recipe.items() if k not in top_keys}
+    data["teacher"] = {k: v for k, v in dict(recipe.get("teacher") or {}).items() if k not in teacher_keys}
     return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
 
 
