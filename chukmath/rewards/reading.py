@@ -1,0 +1,140 @@
+"""From what a trainer hands a reward function to the parts the verifier reads.
+
+A completion is a plain string (TRL's standard format) or a list of chat messages (TRL's conversational format:
+``[{"role": "assistant", "content": "..."}]``; content may also be a list of ``{"type": "text", "text": ...}``
+parts). The final answer is read in the order the verifier reads it: ``<verifier_answer>``, then ``<answer>``,
+then (for models not prompted with chukmath's tags) the last ``\\boxed{...}`` after the reasoning, then the
+last non-blank line after the reasoning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from chukmath.parse import ParsedResponse, parse_response, split_think
+
+# A completion longer than this is given no reward (0.0 from every function): 200,000 characters is about
+# 50,000 tokens, beyond any max_completion_length used for GRPO, so only a runaway or a hostile input gets here,
+# and every check below stays bounded by it.
+MAX_COMPLETION_CHARS = 200_000
+# The verifier's own cap on one answer candidate (chukmath.verify.extract.MAX_CANDIDATE): a longer bare
+# final line is not an answer.
+MAX_FINAL_LINE = 4000
+# Only the last few ``\boxed`` are tried for one that closes: each try scans up to MAX_FINAL_LINE characters.
+MAX_BOXED_TRIES = 8
+_BOXED = "\\boxed"
+
+
+def completion_text(completion: Any) -> str | None:
+    """The assistant text of one completion, or None when it is not text or is longer than the cap."""
+    if isinstance(completion, str):
+        text = completion
+    elif isinstance(completion, dict):
+        text = _content(completion.get("content"))
+    elif isinstance(completion, list | tuple):
+        parts = [
+            _content(m.get("content"))
+            for m in completion
+            if isinstance(m, dict) and m.get("role", "assistant") == "assistant"
+        ]
+        text = None if not parts or any(p is None for p in parts) else "".join(p for p in parts if p)
+    else:
+        return None
+    if text is None or len(text) > MAX_COMPLETION_CHARS:
+        return None
+    return text
+
+
+def _content(content: Any) -> str | None:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # content parts: [{"type": "text", "text": "..."}]
+        texts = [p.get("text") for p in content if isinstance(p, dict) and p.get("type") == "text"]
+        if all(isinstance(t, str) for t in texts):
+            return "".join(texts)
+    return None
+
+
+@lru_cache(maxsize=512)
+def parsed(text: str) -> ParsedResponse:
+    """``chukmath.parse.parse_response`` of a completion, cached: combined rewards read each completion 4 times."""
+    return parse_response(text)
+
+
+def final_answer(text: str) -> str | None:
+    """The completion's final answer as the verifier would compare it; None when none was given.
+
+    A truncated completion (an unclosed ``<think>``, ``<answer>`` or ``<verifier_answer>``) has no final
+    answer: ``<answer>3`` cut before ``5</answer>`` must not score as 3.
+    """
+    p = parsed(text)
+    if p.truncated:
+        return None
+    if p.verifier_answer is not None:
+        return p.verifier_answer
+    if p.answer is not None:
+        return p.answer
+    _, rest, unclosed, _ = split_think(text)
+    if unclosed:
+        return None
+    boxed = last_boxed(rest)
+    if boxed is not None:
+        return boxed
+    line = rest.rstrip().rpartition("\n")[2].strip()
+    return line if line and len(line) <= MAX_FINAL_LINE else None
+
+
+def last_boxed(text: str) -> str | None:
+    """The last brace-balanced ``\\boxed{...}`` in ``text`` (wrapper included; the verifier strips it), or None.
+
+    Only the last ``MAX_BOXED_TRIES`` occurrences are tried, and a box longer than ``MAX_FINAL_LINE`` never closes.
+    """
+    start = text.rfind(_BOXED)
+    for _ in range(MAX_BOXED_TRIES):
+        if start < 0:
+            break
+        i = start + len(_BOXED)
+        while i < len(text) and text[i] == " ":
+            i += 1
+        if i < len(text) and text[i] == "{":
+            depth, j, end = 0, i, min(len(text), i + MAX_FINAL_LINE)
+            while j < end:
+                ch = text[j]
+                if ch == "{":
+                    depth += 1
+                elif ch == "}":
+                    depth -= 1
+                    if depth == 0:
+                        return text[start : j + 1]
+                j += 1
+        start = text.rfind(_BOXED, 0, start)
+    return None
+
+
+def reasoning(text: str) -> str:
+    """The reasoning of a completion: its ``<think>`` block, or the whole text when it has none.
+
+    When the completion stopped inside ``<think>``, the last line is left out: it is a fragment
+    (``85 + 25 = 1``), not a claim the model made (the verifier's rule for cut reasoning).
+    """
+    p = parsed(text)
+    if p.think is None:
+        return text
+    if p.truncated and split_think(text)[2]:  # the <think> itself is never closed
+        return p.think.rpartition("\n")[0]
+    return p.think
+
+
+def column(columns: dict[str, Any], name: str, n: int) -> list[Any]:
+    """Column ``name`` of a batch as a list of ``n`` values (None where the column is absent)."""
+    values = columns.get(name)
+    if values is None:
+        return [None] * n
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise TypeError(f"column {name!r} must be a list with one value per completion, got {type(values).__name__}")
+    values = list(values)
+    if len(values) != n:
+        raise ValueError(f"column {name!r} has {len(values)} values for {n} completions")
+    return values
