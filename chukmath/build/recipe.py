@@ -7,7 +7,16 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from chukmath.errors import ConfigError, InputError
 from chukmath.hashing import content_hash
@@ -103,6 +112,20 @@ class OutputSection(_Strict):
     strip_verifier_answer: bool = False
 
 
+class SplitSection(_Strict):
+    """``[split]``: hold out a test split (``test = 0.1`` or ``test_count = 500``) with no question or expression
+    shared with train (:mod:`chukmath.split`); without it everything is train, as before."""
+
+    test: float | None = Field(None, gt=0.0, lt=1.0)
+    test_count: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_needed(self) -> SplitSection:
+        if self.test is None and self.test_count is None:
+            raise ValueError("[split] needs test = <fraction, e.g. 0.1> or test_count = <problems, e.g. 500>")
+        return self
+
+
 class BuildRecipe(_Strict):
     """A validated build recipe. ``mix`` keeps the generator tables; ``chukmath.generate`` validates them."""
 
@@ -115,6 +138,9 @@ class BuildRecipe(_Strict):
     teacher: TeacherSection = Field(default_factory=TeacherSection)
     verify: VerifySection = Field(default_factory=VerifySection)
     output: OutputSection = Field(default_factory=OutputSection)
+    # Which problems are held out for test. Like [verify] and [output] it decides only where rows go, never which
+    # answers are bought, so it is outside the fingerprint.
+    split: SplitSection | None = None
     # Where the recipe came from, so later checks (templates, generator mix) can name the file and line.
     _source: str = PrivateAttr("<recipe>")
     _text: str | None = PrivateAttr(None)
@@ -133,6 +159,14 @@ class BuildRecipe(_Strict):
         """``file:line`` of the key at ``loc`` (``"teacher", "model"``; ``"mix", 0, "template"``), else ``file``."""
         line = key_line(self._text, loc) if self._text is not None else None
         return f"{self._source}:{line}" if line else self._source
+
+    @model_serializer(mode="wrap")
+    def _without_absent_split(self, handler: Any) -> dict[str, Any]:
+        # A recipe without [split] dumps (manifest.json) exactly as before the table existed.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("split", 0) is None:
+            del data["split"]
+        return data
 
     @field_validator("mix")
     @classmethod
@@ -168,10 +202,10 @@ class BuildRecipe(_Strict):
         ``count`` is left out: problem *i* is a pure function of (recipe, seed, i), so a run at another count is
         the same run made longer or shorter, and may reuse every answer the journal holds. Operational settings
         (concurrency, timeouts, endpoint address), the description, the teacher's ``samples`` (sample *k* is asked
-        on its own, so more samples only add answers) and the ``[verify]`` and ``[output]`` tables are left out
-        too: those decide only which journaled answers are kept and how rows look, and every run re-verifies
-        the whole journal and rewrites train/rejects/stats, so answers already paid for are judged again under a
-        new policy instead of being bought again.
+        on its own, so more samples only add answers) and the ``[verify]``, ``[output]`` and ``[split]`` tables are
+        left out too: those decide only which journaled answers are kept, where and how rows look, and every run
+        re-verifies the whole journal and rewrites train/test/rejects/stats, so answers already paid for are
+        judged again under a new policy instead of being bought again.
         """
         return content_hash(self._identity(template_hashes, _CURRENT))
 
@@ -244,9 +278,13 @@ _CURRENT, _WITH_OUTPUTS, _LEGACY = "current", "with_outputs", "legacy"
 _LEFT_OUT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Sample k of a request is asked on its own (seed + k), whatever the number of samples: more samples add
     # answers to the journal, fewer use the first ones, like a longer or shorter count.
-    _CURRENT: (OPERATIONAL_TEACHER_KEYS | {"samples"}, frozenset({"description", "count", "verify", "output"})),
-    _WITH_OUTPUTS: (OPERATIONAL_TEACHER_KEYS, frozenset({"description", "count"})),
-    _LEGACY: (_LEGACY_OPERATIONAL_KEYS, frozenset({"description"})),
+    # [split] (newer than all three) only routes rows to train or test: no definition ever contained it.
+    _CURRENT: (
+        OPERATIONAL_TEACHER_KEYS | {"samples"},
+        frozenset({"description", "count", "verify", "output", "split"}),
+    ),
+    _WITH_OUTPUTS: (OPERATIONAL_TEACHER_KEYS, frozenset({"description", "count", "split"})),
+    _LEGACY: (_LEGACY_OPERATIONAL_KEYS, frozenset({"description", "split"})),
 }
 
 

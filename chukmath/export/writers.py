@@ -1,0 +1,185 @@
+"""Where exported rows go: one file per split (and per difficulty bucket), JSONL or Parquet, in a chosen order.
+
+Rows are streamed. Ordering by a key with few values (difficulty, pass rate) spools each key's rows to a
+temporary JSONL file and concatenates them in key order at the end, so memory is bounded by a batch, never by
+the dataset. Files appear complete or not at all (written under a temporary name, renamed at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import orjson
+
+from chukmath.errors import ConfigError, OutputError
+from chukmath.jsonl import dumps_line, read_jsonl
+
+FileFormat = Literal["jsonl", "parquet"]
+FILE_FORMATS = ("jsonl", "parquet")
+_BATCH = 4096
+
+
+def _need_pyarrow() -> Any:
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError:
+        raise ConfigError("Parquet output needs pyarrow: pip install pyarrow (or use --as jsonl)") from None
+    return pyarrow
+
+
+class RowFile:
+    """One output file; ``finalize(row, n)`` (optional) fills a row's position-dependent fields as it is written."""
+
+    def __init__(self, path: Path, file_format: FileFormat, finalize: Callable[[dict[str, Any], int], None] | None):
+        if file_format not in FILE_FORMATS:
+            raise ConfigError(f"--as {file_format!r}: expected jsonl or parquet")
+        self.path = path
+        self.format = file_format
+        self.finalize = finalize
+        self.rows = 0
+        self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self._batch: list[dict[str, Any]] = []
+        self._jsonl: IO[bytes] | None = None
+        self._parquet: Any = None
+        if file_format == "parquet":
+            _need_pyarrow()
+        else:
+            try:
+                self._jsonl = self._tmp.open("wb")
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+
+    def write(self, row: dict[str, Any]) -> None:
+        if self.finalize is not None:
+            self.finalize(row, self.rows)
+        self.rows += 1
+        self._batch.append(row)
+        if len(self._batch) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        if self._jsonl is not None:
+            self._jsonl.write(b"".join(dumps_line(r) for r in self._batch))
+        else:
+            pa = _need_pyarrow()
+            if self._parquet is None:
+                table = pa.Table.from_pylist(self._batch)
+                self._parquet = pa.parquet.ParquetWriter(self._tmp, table.schema)
+            else:
+                table = pa.Table.from_pylist(self._batch, schema=self._parquet.schema)
+            self._parquet.write_table(table)
+        self._batch.clear()
+
+    def close(self) -> None:
+        """Write what is left and move the file into place (an empty Parquet file has no columns, so none is made
+        for zero rows)."""
+        self._flush()
+        if self._jsonl is not None:
+            self._jsonl.close()
+        elif self._parquet is not None:
+            self._parquet.close()
+        if self._tmp.exists():
+            os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        if self._jsonl is not None:
+            self._jsonl.close()
+        elif self._parquet is not None:
+            self._parquet.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+class SplitWriter:
+    """Rows of one export by split (``train``/``test``) and optional bucket, in key order when a key is given.
+
+    ``name(split, bucket)`` is the file path relative to the output folder.
+    """
+
+    def __init__(
+        self,
+        out: Path,
+        file_format: FileFormat,
+        *,
+        bucket: Callable[[dict[str, Any]], Any] | None = None,
+        order: Callable[[dict[str, Any]], Any] | None = None,
+        finalize: Callable[[dict[str, Any], int], None] | None = None,
+    ) -> None:
+        self.out = out
+        self.format = file_format
+        self.bucket = bucket
+        self.order = order
+        self.finalize = finalize
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+        self._files: dict[tuple[str, Any], RowFile] = {}
+        self._spool_dir: Path | None = None
+        self._spools: dict[tuple[str, Any, Any], IO[bytes]] = {}
+
+    def relpath(self, split: str, bucket: Any) -> str:
+        name = f"{split}.{self.format}"
+        return name if bucket is None else f"difficulty-{bucket}/{name}"
+
+    def _file(self, split: str, bucket: Any) -> RowFile:
+        key = (split, bucket)
+        if key not in self._files:
+            path = self.out / self.relpath(split, bucket)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._files[key] = RowFile(path, self.format, self.finalize)
+        return self._files[key]
+
+    def write(self, split: str, row: dict[str, Any]) -> None:
+        bucket = self.bucket(row) if self.bucket is not None else None
+        if self.order is None:
+            self._file(split, bucket).write(row)
+            return
+        key = (split, bucket, self.order(row))
+        spool = self._spools.get(key)
+        if spool is None:
+            if self._spool_dir is None:
+                self._spool_dir = Path(tempfile.mkdtemp(prefix=".spool-", dir=self.out))
+            spool = self._spools[key] = (self._spool_dir / f"{len(self._spools)}.jsonl").open("wb")
+        spool.write(dumps_line(row))
+
+    def close(self) -> dict[str, int]:
+        """Finish every file; returns rows per file (relative path)."""
+        try:
+            if self._spools:
+                for key in sorted(self._spools, key=lambda k: (k[0], _sortable(k[1]), _sortable(k[2]))):
+                    fh = self._spools[key]
+                    fh.close()
+                    target = self._file(key[0], key[1])
+                    for _line, row in read_jsonl(fh.name):
+                        target.write(row)
+            for rf in self._files.values():
+                rf.close()
+        except BaseException:
+            for rf in self._files.values():
+                rf.abort()
+            raise
+        finally:
+            if self._spool_dir is not None:
+                shutil.rmtree(self._spool_dir, ignore_errors=True)
+        return {self.relpath(split, bucket): rf.rows for (split, bucket), rf in sorted(self._files.items(),
+                key=lambda kv: (kv[0][0], _sortable(kv[0][1])))}
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    return (0, value) if value is not None else (1, 0)
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """The export's own record (what was read, what was dropped and why, rows per file)."""
+    from chukmath.jsonl import AtomicWriter
+
+    with AtomicWriter(path) as fh:
+        fh.write(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
