@@ -8,9 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
+from chukmath.errors import ConfigError
 from chukmath.records import Problem
 from chukmath.render import TemplateFileError, TemplateLibrary, TemplateRenderError
-from chukmath.render.bounds import MAX_CHARS, MAX_LOOP_ITEMS
+from chukmath.render.bounds import MAX_CHARS, MAX_LOOP_ITEMS, MAX_MESSAGE_CHARS
 
 PROBLEM = Problem(
     id="arithmetic-3-0",
@@ -71,10 +72,10 @@ DOUBLE = "{% set ns = namespace(s='ab') %}{% for i in range(20) %}{% set ns.s = 
         ("{{ ('a\n' * 1001) | indent('y' * 1000) }}", "indent() would exceed"),
         ("{{ ('\t' * 1001).expandtabs(1000) }}", "expandtabs() would exceed"),
         ("{{ (2 ** 1000) ** 1001 }}", "powers above 1,000,000 bits"),
-        ("{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}", "the rendered message would exceed"),
+        ("{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}", "the rendered user message would exceed"),
         (
             "{% set a = 'x' * 99999 %}{% set b = a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a %}{{ b }}{{ b }}",
-            "the rendered message would exceed",
+            "the rendered user message would exceed",
         ),
         (
             "{% macro m() %}{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}{% endmacro %}{{ m() | length }}",
@@ -145,3 +146,35 @@ def test_a_problem_too_large_for_a_prompt_fails_the_same_way_whichever_way_the_t
     huge = Problem(**{**PROBLEM.to_dict(), "question": "What is 1 + 1? " + "very " * (MAX_CHARS // 5)})
     with pytest.raises(TemplateRenderError, match=r"SecurityError: .* would exceed 1,000,000 characters"):
         TemplateLibrary().get(name).render(huge)
+
+
+def test_a_system_text_over_the_message_cap_is_refused_whoever_gives_it(tmp_path: Path) -> None:
+    prompt = TemplateLibrary().get("tutor_system")
+    assert prompt.render(PROBLEM, system="s" * MAX_MESSAGE_CHARS)[0]["content"] == "s" * MAX_MESSAGE_CHARS
+    too_long = r"the system text is 1,000,001 characters; a message may have at most 1,000,000"
+    with pytest.raises(ConfigError, match=too_long):
+        prompt.render(PROBLEM, system="s" * (MAX_MESSAGE_CHARS + 1))
+    result = CliRunner().invoke(
+        app, ["templates", "render", "step_by_step", "--question", "What is 2 + 3?", "--expression", "2 + 3",
+              "--answer", "5", "--system", "s" * (MAX_MESSAGE_CHARS + 1)],
+    )  # fmt: skip
+    assert result.exit_code != 0 and "a message may have at most 1,000,000" in str(result.exception)
+    # The template's own system message is capped like any other.
+    path = template(tmp_path, "{#- role: system -#}\n{% for i in range(11) %}{{ 'x' * 99999 }}{% endfor %}\n"
+                              "{#- role: user -#}\n{{ question }}")  # fmt: skip
+    with pytest.raises(TemplateRenderError, match="the rendered system message would exceed 1,000,000") as info:
+        TemplateLibrary().get(str(path)).render(PROBLEM)
+    assert str(info.value).startswith(f"{path}:8: ")
+
+
+def test_the_messages_of_one_request_together_are_capped(tmp_path: Path) -> None:
+    section = "{% for i in range(9) %}{{ 'x' * 99999 }}{% endfor %}"  # 899,991 characters: under the message cap
+    two = f"{{#- role: system -#}}\n{section}\n{{#- role: user -#}}\n{section}{{{{ question }}}}\n"
+    sizes = [len(m["content"]) for m in TemplateLibrary().get(str(template(tmp_path, two))).render(PROBLEM)]
+    assert sizes[0] == 899_991 and 1_799_982 < sum(sizes) < 2_000_000
+    three = f"{{#- role: assistant -#}}\n{section}\n{two}"
+    path = template(tmp_path, three, name="three")
+    over = r"SecurityError: the messages together are 2,7\d\d,\d\d\d characters, over the 2,000,000 a request may have"
+    with pytest.raises(TemplateRenderError, match=over) as info:
+        TemplateLibrary().get(str(path)).render(PROBLEM)
+    assert str(info.value).startswith(f"{path}: template 'three' failed on problem arithmetic-3-0")

@@ -65,6 +65,15 @@ def test_missing_tags_are_warnings_only(tmp_path: Path) -> None:
     ]
 
 
+def test_the_tags_a_template_lists_replace_the_default_three(tmp_path: Path) -> None:
+    """An R1-Zero style prompt asks for <think> and <answer> only; listing them says so, and lint checks those."""
+    head = front("r1").replace("reveals_answer", 'tags = ["think", "answer", "step"]\nreveals_answer')
+    path = write(tmp_path, "r1", head + "{{ question }} Reason in <think> </think>, answer in <answer> </answer>.\n")
+    code, lines = lint(str(path))
+    assert code == 0
+    assert lines == [f"{path}:2: warning: the template never mentions <step>; the teacher will not know to write it"]
+
+
 def test_answer_read_by_an_answer_blind_template_is_an_error_on_each_line(tmp_path: Path) -> None:
     body = (
         f"{TAGS}\n{{{{ question }}}}\n(hint: {{{{ problem.answer }}}})\n{{{{ answer }}}}\n"
@@ -100,10 +109,12 @@ def test_sandbox_escapes_are_errors(tmp_path: Path) -> None:
 
 
 def test_front_matter_errors_and_missing_files(tmp_path: Path) -> None:
-    nofront = write(tmp_path, "nofront", "Solve {{ question }}\n")
-    code, lines = lint(str(nofront), str(tmp_path / "nope.jinja"))
+    late = write(tmp_path, "late", "Solve {{ question }}\n" + front("late"))
+    code, lines = lint(str(late), str(tmp_path / "nope.jinja"))
     assert code == 1
-    assert lines[0].startswith(f"{nofront}:1: error: missing front matter")
+    assert lines[0] == f"{late}:2: error: " + (
+        "front matter must start on the first line; move this '{#---' block to the top"
+    )
     assert lines[1] == f"{tmp_path / 'nope.jinja'}: error: no such file or directory"
 
 

@@ -62,7 +62,8 @@ def list_templates(templates: TemplatesOpt = None) -> None:
     rows: list[tuple[str, str, str]] = []
     for entry in library.list():
         try:
-            description = library.get(entry.name).meta.description
+            found = library.get(entry.name)
+            description = found.meta.description or ("(no front matter)" if found.source.assumed else "")
         except TemplateError as exc:
             description = f"BROKEN: {exc}"
         origin = entry.origin if entry.origin == BUILTIN_ORIGIN else str(entry.path)
@@ -97,6 +98,8 @@ def show_template(
     typer.echo(f"tags:           {', '.join(meta.tags)}")
     typer.echo(f"reveals_answer: {str(meta.reveals_answer).lower()}")
     typer.echo(f"messages:       {roles}")
+    for note in template.source.assumed:
+        typer.echo(f"defaults:       {note}")
     typer.echo("")
     typer.echo(template.source.text.rstrip("\n"))
 
@@ -218,8 +221,10 @@ def lint_templates(
     """Check templates before a paid run: each finding is printed as path:line: severity: message.
 
     Errors: syntax, front matter, unknown variables/filters/problem fields, unsafe access, an answer-blind
-    template reading the answer, a sample render that fails. Warnings: tags the prompt never asks for,
-    variables used but not declared (or declared but unused). Exits 1 if there is any error, 0 with warnings only.
+    template reading the answer, a sample render that fails, or one that comes out different when rendered
+    again in another process. Warnings: tags the prompt never asks for, variables used but not declared (or
+    declared but unused). Notes: the defaults assumed for a template without front matter. Exits 1 if there is
+    any error, 0 with warnings and notes only.
 
     Example: chukmath templates lint my_prompts/
     """
@@ -228,8 +233,9 @@ def lint_templates(
     for issue in issues:
         typer.echo(str(issue))
     errors = sum(1 for i in issues if i.severity == "error")
-    warnings = len(issues) - errors
-    typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    warnings = sum(1 for i in issues if i.severity == "warning")
+    notes = len(issues) - errors - warnings
+    typer.echo(f"{errors} error(s), {warnings} warning(s)" + (f", {notes} note(s)" if notes else ""), err=True)
     if errors:
         raise typer.Exit(1)
 

@@ -6,7 +6,7 @@ few kilobytes, so the bounds below are far above anything a real template needs 
 
 - all ``{% for %}`` loops of one message together run at most MAX_LOOP_ITEMS iterations;
 - no value a template computes or prints may exceed MAX_CHARS characters (strings inside lists and dicts
-  count), and neither may a rendered message;
+  count), no message MAX_MESSAGE_CHARS (system messages included) and no request MAX_PROMPT_CHARS;
 - repetition (``'x' * n``) is capped at MAX_REPEAT_ITEMS items, exponents at MAX_POWER_EXPONENT and a power's
   result at MAX_POWER_BITS bits.
 
@@ -30,6 +30,10 @@ from jinja2.sandbox import SecurityError
 
 MAX_LOOP_ITEMS = 100_000
 MAX_CHARS = 1_000_000
+# One chat message as sent: a rendered section of any role, and a system text given with --system or a
+# recipe's [prompt] system. And all the messages of one request together (a template may have many sections).
+MAX_MESSAGE_CHARS = MAX_CHARS
+MAX_PROMPT_CHARS = 2 * MAX_MESSAGE_CHARS
 MAX_REPEAT_ITEMS = 100_000
 MAX_POWER_EXPONENT = 10_000
 MAX_POWER_BITS = 1_000_000
@@ -231,8 +235,10 @@ def bound_loops(ast: nodes.Template) -> bool:
     return bool(loops)
 
 
-def render_bounded(template: Template, context: dict[str, Any], loops: bool = True) -> str:
-    """``template.render(context)`` under a fresh loop budget, stopped once the text passes MAX_CHARS.
+def render_bounded(
+    template: Template, context: dict[str, Any], loops: bool = True, what: str = "the rendered message"
+) -> str:
+    """``template.render(context)`` under a fresh loop budget, stopped once the text passes MAX_MESSAGE_CHARS.
 
     Without loops the number of pieces is fixed by the template and each piece is bounded (printed values by
     the finalize check, blocks and macros by BoundedBuffer), so the text is joined first and measured after:
@@ -240,8 +246,8 @@ def render_bounded(template: Template, context: dict[str, Any], loops: bool = Tr
     """
     if not loops:
         text = template.render(context)
-        if len(text) > MAX_CHARS:
-            raise too_large("the rendered message")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise too_large(what)
         return text
     token = _loop_budget.set([MAX_LOOP_ITEMS])
     try:
@@ -249,8 +255,8 @@ def render_bounded(template: Template, context: dict[str, Any], loops: bool = Tr
         size = 0
         for part in template.generate(context):
             size += len(part)
-            if size > MAX_CHARS:
-                raise too_large("the rendered message")
+            if size > MAX_MESSAGE_CHARS:
+                raise too_large(what)
             parts.append(part)
         return "".join(parts)
     finally:

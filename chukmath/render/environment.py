@@ -24,6 +24,7 @@ from chukmath.render.bounds import (
     sized,
     too_large,
 )
+from chukmath.render.determinism import check_format_fields, check_printable, check_printable_all, printable_filter
 
 # The names a template may use. Everything a problem carries is reachable through ``problem``.
 TEMPLATE_VARIABLES: tuple[str, ...] = ("question", "expression", "answer", "generator", "difficulty", "meta", "problem")
@@ -39,7 +40,8 @@ NONDETERMINISTIC_GLOBALS = frozenset({"lipsum"})
 
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox (no Python internals, no mutation of the context) plus the bounds of
-    chukmath.render.bounds on loops, repetition, powers, string growth and the size of printed values."""
+    chukmath.render.bounds on loops, repetition, powers, string growth and the size of printed values, and the
+    checks of chukmath.render.determinism on what may become text."""
 
     code_generator_class = BoundedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "+", "%"})
@@ -47,7 +49,7 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options, finalize=self._finalize_output)
         self.filters = {
-            name: bounded_filter(name, func)
+            name: bounded_filter(name, printable_filter(name, func))
             for name, func in self.filters.items()
             if name not in NONDETERMINISTIC_FILTERS
         }
@@ -72,6 +74,7 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
                 args = right if isinstance(right, tuple) else (right,)
                 check_format(left, args, percent=True)
                 check_size(right, "the values of a % format")
+                check_printable(right, "a % format")
             return check_size(operator.mod(left, right), "a % format")
         return super().call_binop(context, op, left, right)
 
@@ -81,6 +84,9 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         if name == "join" and isinstance(receiver, str) and args:
             args = (sized(args[0]), *args[1:])  # str.join would make a list of a lazy iterable anyway
         check_call(name, receiver, args, kwargs)
+        if name in ("format", "format_map") and isinstance(receiver, str):
+            check_format_fields(receiver)
+            check_printable_all((*args, *kwargs.values()), f"{name}()")
         return check_size(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}()")
 
     @staticmethod
@@ -92,6 +98,7 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         """``~``: every part and the joined text within MAX_CHARS."""
         for part in parts:
             check_size(part, "a ~ concatenation")
+            check_printable(part, "a ~ concatenation")
         text = "".join(str(part) for part in parts)
         if len(text) > MAX_CHARS:
             raise too_large("a ~ concatenation")
@@ -99,7 +106,7 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
 
     @staticmethod
     def _finalize_output(value: Any) -> Any:
-        return check_size(value, "a printed value")
+        return check_printable(check_size(value, "a printed value"), "a printed value")
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:

@@ -1,9 +1,10 @@
-"""Check templates before a paid run: syntax, unknown variables, unsafe access, tag instructions, answer leaks."""
+"""Check templates before a paid run: syntax, unknown variables, unsafe access, tag instructions, answer leaks,
+and that a second render in another process gives the same prompts."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -14,10 +15,11 @@ from chukmath.errors import TemplateError
 from chukmath.records import Problem
 from chukmath.render.checks import answer_lines, static_errors, used_variables
 from chukmath.render.environment import TEMPLATE_VARIABLES, make_environment
-from chukmath.render.source import DEFAULT_TAGS, TemplateFileError, TemplateSource, parse_template_source
+from chukmath.render.rerender import Outcome, RenderJob, render_elsewhere
+from chukmath.render.source import TemplateFileError, TemplateSource, parse_template_source
 from chukmath.render.template import ANSWER_BLIND_MESSAGE, PromptTemplate, TemplateRenderError
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 # Rendered once per linted template to catch what only shows at render time (sandbox violations).
@@ -56,10 +58,11 @@ def template_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def lint_paths(paths: Iterable[Path | str]) -> list[LintIssue]:
-    """Lint every template file in ``paths`` (files or directories of ``*.jinja``).
+def lint_paths(paths: Iterable[Path | str], problems: Sequence[Problem] = (SAMPLE_PROBLEM,)) -> list[LintIssue]:
+    """Lint every template file in ``paths`` (files or directories of ``*.jinja``), rendering ``problems``.
 
     A directory without any ``*.jinja`` file is an error: a check that finds nothing to check must not pass.
+    Issues come file by file, each file's in line order.
     """
     targets = [Path(p) for p in paths]
     issues = [
@@ -67,24 +70,46 @@ def lint_paths(paths: Iterable[Path | str]) -> list[LintIssue]:
         for path in targets
         if path.is_dir() and not any(p.is_file() for p in path.glob("*.jinja"))
     ]
+    by_file: dict[Path, list[LintIssue]] = {}
+    rendered: list[tuple[TemplateSource, list[Outcome]]] = []
     for path in template_files(targets):
-        issues.extend(lint_file(path))
+        by_file[path], outcomes = _lint_one(path, problems)
+        if outcomes is not None:
+            rendered.append(outcomes)
+    for issue in _check_same_twice(rendered, problems):
+        by_file[issue.path].append(issue)
+    for file_issues in by_file.values():
+        issues.extend(sorted(file_issues, key=_issue_order))
     return issues
 
 
-def lint_file(path: Path) -> list[LintIssue]:
-    """All issues of one template file, errors and warnings, in line order."""
+def lint_file(path: Path, problems: Sequence[Problem] = (SAMPLE_PROBLEM,)) -> list[LintIssue]:
+    """All issues of one template file, errors, warnings and notes, in line order."""
+    return lint_paths([path], problems) if not path.is_dir() else [LintIssue(path, 0, "error", "a folder, not a file")]
+
+
+def _issue_order(issue: LintIssue) -> tuple[int, int]:
+    return issue.line, ("error", "warning", "note").index(issue.severity)
+
+
+def _lint_one(
+    path: Path, problems: Sequence[Problem]
+) -> tuple[list[LintIssue], tuple[TemplateSource, list[Outcome]] | None]:
+    """The issues of one file, and its renders of ``problems`` when it has no error (for the second render)."""
     if not path.exists():
-        return [LintIssue(path, 0, "error", "no such file or directory")]
+        return [LintIssue(path, 0, "error", "no such file or directory")], None
     try:
         source = parse_template_source(path)
     except TemplateFileError as exc:
-        return [LintIssue(path, exc.line, "error", exc.detail)]
-    issues = _check_sections(source)
+        return [LintIssue(path, exc.line, "error", exc.detail)], None
+    issues = [LintIssue(path, 1, "note", note) for note in source.assumed]
+    issues.extend(_check_sections(source))
     issues.extend(_check_tags(source))
-    if not any(i.severity == "error" for i in issues):
-        issues.extend(_check_render(source))
-    return sorted(issues, key=lambda i: (i.line, i.severity != "error"))
+    if any(i.severity == "error" for i in issues):
+        return issues, None
+    render_issues, outcomes = _check_render(source, problems)
+    issues.extend(render_issues)
+    return issues, None if render_issues else (source, outcomes)
 
 
 def _check_sections(source: TemplateSource) -> list[LintIssue]:
@@ -121,7 +146,7 @@ def _check_tags(source: TemplateSource) -> list[LintIssue]:
     issues = []
     # What the teacher can see: the message sections without Jinja comments (nor the front matter).
     shown = _JINJA_COMMENT.sub("", "\n".join(section.text for section in source.sections))
-    for tag in dict.fromkeys((*DEFAULT_TAGS, *source.meta.tags)):
+    for tag in source.meta.tags:  # DEFAULT_TAGS unless the front matter lists the template's own
         if f"<{tag}>" not in shown:
             issues.append(
                 LintIssue(
@@ -134,14 +159,68 @@ def _check_tags(source: TemplateSource) -> list[LintIssue]:
     return issues
 
 
-def _check_render(source: TemplateSource) -> list[LintIssue]:
+def _check_render(source: TemplateSource, problems: Sequence[Problem]) -> tuple[list[LintIssue], list[Outcome]]:
+    """Render each problem; issues for the failures, and every outcome (for the comparison with a second render)."""
+    issues: list[LintIssue] = []
     try:
-        PromptTemplate(source, origin="lint").render(SAMPLE_PROBLEM)
-    except TemplateRenderError as exc:
-        # A missing meta key may be fine for the problems the template is meant for; anything else is a bug.
-        severity: Severity = "warning" if isinstance(exc.cause, UndefinedError) else "error"
-        cause = f"{type(exc.cause).__name__}: {exc.cause}"
-        return [LintIssue(source.path, exc.line, severity, f"rendering a sample problem failed: {cause}")]
+        template = PromptTemplate(source, origin="lint")
     except TemplateError as exc:
-        return [LintIssue(source.path, 0, "error", f"rendering a sample problem failed: {exc}")]
-    return []
+        return [LintIssue(source.path, 0, "error", f"compiling the template failed: {exc}")], []
+    outcomes: list[Outcome] = []
+    for problem in problems:
+        try:
+            outcomes.append(template.render(problem))
+        except TemplateRenderError as exc:
+            # A missing meta key may be fine for the problems the template is meant for; anything else is a bug.
+            severity: Severity = "warning" if isinstance(exc.cause, UndefinedError) else "error"
+            cause = f"{type(exc.cause).__name__}: {exc.cause}"
+            issues.append(LintIssue(source.path, exc.line, severity, f"rendering a sample problem failed: {cause}"))
+        except TemplateError as exc:
+            issues.append(LintIssue(source.path, 0, "error", f"rendering a sample problem failed: {exc}"))
+    return list(dict.fromkeys(issues)), outcomes
+
+
+def _check_same_twice(
+    rendered: Sequence[tuple[TemplateSource, list[Outcome]]], problems: Sequence[Problem]
+) -> list[LintIssue]:
+    """Render each template again in a separate process and report every one whose prompts came out different."""
+    jobs = [RenderJob(source.path, source.text, tuple(problems)) for source, _ in rendered]
+    try:
+        again = render_elsewhere(jobs)
+    except TemplateError as exc:
+        message = f"cannot check that renders repeat: {exc}"
+        return [LintIssue(source.path, 0, "error", message) for source, _ in rendered]
+    issues = []
+    for (source, first), second in zip(rendered, again, strict=True):
+        # ``second`` is a string when the template did not even load in the other process.
+        seconds = second if isinstance(second, list) else [second] * len(first)
+        for problem, mine, theirs in zip(problems, first, seconds, strict=True):
+            if mine != theirs:
+                issues.append(_difference(source, problem, mine, theirs))
+                break
+    return issues
+
+
+def _difference(source: TemplateSource, problem: Problem, mine: Outcome, theirs: Outcome) -> LintIssue:
+    """The error for a template whose two renders of ``problem`` differ, pointing at the first difference."""
+    advice = (
+        "a prompt must be a pure function of the problem (its hash is the request id, so a resumed run would pay "
+        "again for every answer); print only the problem's values, not objects or sets"
+    )
+    if isinstance(mine, str) or isinstance(theirs, str):
+        detail = f"one render failed and the other did not: {mine if isinstance(mine, str) else theirs}"
+        message = f"renders differently in two processes on problem {problem.id} ({detail}); {advice}"
+        return LintIssue(source.path, 0, "error", message)
+    k = next((k for k, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), min(len(mine), len(theirs)))
+    line = source.sections[k].first_line if k < len(source.sections) else 0
+    a = mine[k]["content"] if k < len(mine) else ""
+    b = theirs[k]["content"] if k < len(theirs) else ""
+    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    role = mine[k]["role"] if k < len(mine) else theirs[k]["role"]
+    return LintIssue(
+        source.path,
+        line,
+        "error",
+        f"renders differently in two processes on problem {problem.id}: the {role} message (from line {line}) "
+        f"differs from character {i}: {a[max(0, i - 20) : i + 40]!r} vs {b[max(0, i - 20) : i + 40]!r}; {advice}",
+    )

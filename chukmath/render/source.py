@@ -15,19 +15,25 @@ File layout (documented in templates/README.md)::
     Solve {{ question }} ...
 
 The front matter is a Jinja comment, so the file stays valid Jinja. Without role markers the whole body is
-one user message.
+one user message. A file without front matter (a plain Jinja template a user already has) gets defaults, see
+plain_meta; ``TemplateSource.assumed`` then says what was assumed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateSyntaxError
+
 from chukmath.errors import TemplateError
-from chukmath.render.environment import ROLES, TEMPLATE_VARIABLES
+from chukmath.render.checks import answer_lines, used_variables
+from chukmath.render.environment import ROLES, TEMPLATE_VARIABLES, make_environment
 
 FRONT_OPEN = "{#---"
 FRONT_CLOSE = "---#}"
@@ -93,6 +99,7 @@ class TemplateSource:
     meta: TemplateMeta
     meta_line: int
     sections: tuple[Section, ...]
+    assumed: tuple[str, ...] = ()  # for a file without front matter: the defaults taken, one line each
 
 
 def read_template_text(path: Path) -> str:
@@ -116,19 +123,56 @@ def parse_template_source(path: Path, text: str | None = None) -> TemplateSource
     if text is None:
         text = read_template_text(path)
     lines = text.split("\n")
-    if not lines or lines[0].strip() != FRONT_OPEN:
-        raise TemplateFileError(
-            path,
-            1,
-            f"missing front matter: the first line must be '{FRONT_OPEN}', followed by TOML metadata and a "
-            f"'{FRONT_CLOSE}' line (see templates/README.md)",
-        )
+    if lines[0].strip() != FRONT_OPEN:
+        late = next((i for i, line in enumerate(lines) if line.strip() == FRONT_OPEN), None)
+        if late is not None:  # else its TOML would be a silently ignored comment
+            raise TemplateFileError(
+                path, late + 1, f"front matter must start on the first line; move this '{FRONT_OPEN}' block to the top"
+            )
+        sections = _split_sections(path, lines, body_start=0)
+        meta = plain_meta(path.stem, sections)
+        return TemplateSource(path, text, meta, meta_line=1, sections=sections, assumed=(_assumed(meta),))
     close = next((i for i in range(1, len(lines)) if lines[i].strip() == FRONT_CLOSE), None)
     if close is None:
         raise TemplateFileError(path, 1, f"front matter opened here is never closed by a '{FRONT_CLOSE}' line")
     meta = _parse_meta(path, "\n".join(lines[1:close]), expected_name=path.stem)
     sections = _split_sections(path, lines, body_start=close + 1)
     return TemplateSource(path=path, text=text, meta=meta, meta_line=2, sections=sections)
+
+
+def plain_meta(name: str, sections: Sequence[Section]) -> TemplateMeta:
+    """The metadata of a template without front matter: its file name, no description, the variables it
+    reads, the default tags, and ``reveals_answer`` true exactly when it reads the answer (``answer``,
+    ``problem.answer``, ``meta.answer_*``): one that never does is rendered answer-blind, so not even
+    ``{{ problem }}`` shows the answer."""
+    env = make_environment()
+    used: set[str] = set()
+    reads_answer = False
+    for section in sections:
+        try:
+            ast = env.parse(section.padded())
+        except TemplateSyntaxError:
+            continue  # compiling reports it, with its line
+        used.update(used_variables(ast))
+        reads_answer = reads_answer or bool(answer_lines(ast))
+    return TemplateMeta(
+        name=name,
+        description="",
+        variables=tuple(v for v in TEMPLATE_VARIABLES if v in used),
+        tags=DEFAULT_TAGS,
+        reveals_answer=reads_answer,
+    )
+
+
+def _assumed(meta: TemplateMeta) -> str:
+    """The lint note for a template without front matter: the defaults it is rendered with."""
+    why = "it reads the answer" if meta.reveals_answer else "it never reads the answer"
+    return (
+        f"no front matter; assumed name = {json.dumps(meta.name)}, description = \"\", variables = "
+        f"{json.dumps(list(meta.variables))} (the ones it reads), tags = {json.dumps(list(meta.tags))}, "
+        f"reveals_answer = {str(meta.reveals_answer).lower()} ({why}); to state them, begin the file with a "
+        f"'{FRONT_OPEN}' ... '{FRONT_CLOSE}' block (templates/README.md)"
+    )
 
 
 def _parse_meta(path: Path, toml_text: str, expected_name: str) -> TemplateMeta:

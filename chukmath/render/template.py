@@ -8,11 +8,12 @@ from types import TracebackType
 from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, nodes
+from jinja2.sandbox import SecurityError
 
 from chukmath.errors import ConfigError, TemplateError
 from chukmath.hashing import content_hash
 from chukmath.records import Message, Problem
-from chukmath.render.bounds import MAX_CHARS, bound_loops, render_bounded, too_large
+from chukmath.render.bounds import MAX_MESSAGE_CHARS, MAX_PROMPT_CHARS, bound_loops, render_bounded, too_large
 from chukmath.render.checks import answer_lines, is_answer_key, static_errors
 from chukmath.render.environment import make_environment
 from chukmath.render.source import TemplateFileError, TemplateMeta, TemplateSource, parse_template_source
@@ -101,6 +102,7 @@ class _CompiledSection:
     template: Template
     plan: tuple[tuple[bool, str], ...] | None = None
     loops: bool = True
+    first_line: int = 0  # of the section's text in the file
 
     def render(self, context: dict[str, Any]) -> str:
         """What ``template.render(context)`` gives; by the plan when there is one and the values are plain."""
@@ -111,15 +113,19 @@ class _CompiledSection:
                 if is_name:
                     value = context[text]
                     if not isinstance(value, _PLAIN_TYPES):
-                        return render_bounded(self.template, context, self.loops)
+                        return render_bounded(self.template, context, self.loops, self.what)
                     out.append(value if type(value) is str else str(value))
                 else:
                     out.append(text)
             rendered = "".join(out)
-            if len(rendered) > MAX_CHARS:  # the same bound render_bounded puts on a message rendered by Jinja
-                raise too_large("the rendered message")
+            if len(rendered) > MAX_MESSAGE_CHARS:  # the same bound render_bounded puts on a message rendered by Jinja
+                raise too_large(self.what)
             return rendered
-        return render_bounded(self.template, context, self.loops)
+        return render_bounded(self.template, context, self.loops, self.what)
+
+    @property
+    def what(self) -> str:
+        return f"the rendered {self.role} message"
 
 
 class PromptTemplate:
@@ -137,7 +143,9 @@ class PromptTemplate:
         self.origin = origin
         self.hash = content_hash({"source": source.text, "meta": source.meta.to_dict()})
         self._filename = str(source.path)
-        self._sections = tuple(_CompiledSection(s.role, *self._compile(s.padded())) for s in source.sections)
+        self._sections = tuple(
+            _CompiledSection(s.role, *self._compile(s.padded()), first_line=s.first_line) for s in source.sections
+        )
 
     @classmethod
     def from_file(cls, path: Path, origin: str = "file") -> PromptTemplate:
@@ -167,6 +175,7 @@ class PromptTemplate:
         """The chat messages for ``problem``; ``system`` replaces the template's system message or is prepended."""
         context = problem_context(problem, self.meta.reveals_answer)
         messages: list[Message] = []
+        section = self._sections[0]
         try:
             for section in self._sections:
                 content = section.render(context).strip()
@@ -179,10 +188,17 @@ class PromptTemplate:
         except TemplateError:
             raise
         except Exception as exc:  # whatever a template expression raised: undefined, sandbox, ZeroDivisionError
-            line = _template_line(exc.__traceback__, self._filename)
+            # Else the section's first line: a message too large is no one expression's fault.
+            line = _template_line(exc.__traceback__, self._filename) or section.first_line
             raise TemplateRenderError(self.source_path, line, self.name, problem.id, exc) from None
         if system is not None:
             messages = with_system(messages, system)
+        total = sum(len(m["content"]) for m in messages)
+        if total > MAX_PROMPT_CHARS:
+            cause = SecurityError(
+                f"the messages together are {total:,} characters, over the {MAX_PROMPT_CHARS:,} a request may have"
+            )
+            raise TemplateRenderError(self.source_path, 0, self.name, problem.id, cause)
         return messages
 
     def tags_dropped_by(self, system: str) -> list[str]:
@@ -201,6 +217,11 @@ def with_system(messages: list[Message], system: str) -> list[Message]:
     """Replace the leading system message with ``system``, or prepend one."""
     if not system.strip():
         raise ConfigError("--system: the system text is empty; leave the option out to keep the template's own")
+    if len(system) > MAX_MESSAGE_CHARS:
+        raise ConfigError(
+            f"--system: the system text is {len(system):,} characters; a message may have at most "
+            f"{MAX_MESSAGE_CHARS:,} (templates/README.md, 'Bounded work'): shorten it"
+        )
     rest = messages[1:] if messages and messages[0]["role"] == "system" else messages
     return [{"role": "system", "content": system}, *rest]
 
