@@ -213,10 +213,18 @@ HOSTILE = {
     "tag_pairs": "</think><answer>" * 10_000,
     "open_boxes": "\\boxed{" * 20_000,
     "braces_then_box": "{" * 100_000 + "\\boxed" + "}" * 90_000,
-    "long_sum_deep_parens": "<think>\n" + "1+" * 60_000 + "1 = 2\n</think><answer>" + "(" * 3000 + "1" + ")" * 3000
+    "long_sum_deep_parens": "<think>\n"
+    + "1+" * 60_000
+    + "1 = 2\n</think><answer>"
+    + "(" * 3000
+    + "1"
+    + ")" * 3000
     + "</answer>",
-    "huge_numbers": "<think>\n" + ("9" * 5000 + " × " + "9" * 5000 + " = 1\n") * 3 + "</think><answer>"
-    + "9" * 150_000 + "</answer>",
+    "huge_numbers": "<think>\n"
+    + ("9" * 5000 + " × " + "9" * 5000 + " = 1\n") * 3
+    + "</think><answer>"
+    + "9" * 150_000
+    + "</answer>",
     "many_claims": "<think>\n" + ("2 + 2 = 4\n" * 19_000) + "</think><answer>4</answer>",
     "equals_chain": "a = " * 45_000,
     "mixed_scripts": "<think>" + "the計算 " * 30_000 + "</think><answer>4</answer>",

@@ -33,6 +33,7 @@ from chukmath.verify.function_words import FUNCTION_WORDS
 from chukmath.verify.language import LANGUAGE_SCRIPTS, script_of
 
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+")
+_TAG = re.compile(r"</?(?:think|answer|verifier_answer)>")
 _ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 _WORD = re.compile(r"[^\W\d_]+")
 _UNSPACED = frozenset({"CJK", "HIRAGANA", "KATAKANA", "THAI"})
@@ -47,6 +48,8 @@ def language_share(text: str, language: str = "en") -> float | None:
     scripts = LANGUAGE_SCRIPTS.get(language)
     if scripts is None:
         raise ConfigError(f"language {language!r} is not supported; use one of {', '.join(sorted(LANGUAGE_SCRIPTS))}")
+    if "<" in text:
+        text = _TAG.sub(" ", text)  # a completion without <think> is read whole: its tags are no words
     if "\\" in text:
         text = _LATEX_CMD.sub(" ", text)
     latin_target = "LATIN" in scripts

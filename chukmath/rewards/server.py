@@ -101,9 +101,7 @@ class RewardService:
     ) -> tuple[list[float | None], dict[str, list[float | None]]]:
         """(weighted totals, each function's rewards) for one batch."""
         weights = self.weights if weights is None else weights
-        components = {
-            name: self._function(name)(completions=completions, answer=answers) for name in weights
-        }
+        components = {name: self._function(name)(completions=completions, answer=answers) for name in weights}
         totals = weighted_sum([(components[name], w) for name, w in weights.items()], len(completions))
         return totals, components
 
@@ -134,9 +132,11 @@ class RewardService:
         if "problem_ids" in body:
             answers = self.answers_for(self._list(body, "problem_ids", n))
         else:
-            answers = [_label(a, i) for i, a in enumerate(self._list(body, "answers", n))] if "answers" in body else [
-                None
-            ] * n
+            answers = (
+                [_label(a, i) for i, a in enumerate(self._list(body, "answers", n))]
+                if "answers" in body
+                else [None] * n
+            )
         weights = None
         if body.get("rewards") is not None:
             try:
@@ -223,14 +223,14 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT_S
     server_version = "chukmath-rewards"
 
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+    def do_GET(self) -> None:
         if self.path.split("?")[0] in ("/health", "/"):
             svc = self.server.service
             self._send(HTTPStatus.OK, {"status": "ok", "problems": len(svc.problems), "rewards": svc.weights})
         else:
             self._send(HTTPStatus.NOT_FOUND, {"error": f"no such path {self.path!r}; POST /rewards or /get_reward"})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         routes = {"/rewards": self.server.service.handle_rewards, "/get_reward": self.server.service.handle_openrlhf}
         route = routes.get(self.path.split("?")[0])
         try:
@@ -240,14 +240,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, route(body))
         except RequestError as exc:
             self._send(exc.status, {"error": exc.message})
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True  # the client stalled or left mid-request: nobody to answer
         except Exception as exc:  # a bug must answer 500 in JSON, not drop the trainer's connection
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"internal error: {type(exc).__name__}: {exc}"})
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self.close_connection = True
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "use POST /rewards or POST /get_reward"})
 
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+    do_DELETE = do_PATCH = do_PUT
 
     def _body(self) -> Any:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -280,7 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's signature)
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 
