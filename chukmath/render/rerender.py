@@ -78,7 +78,8 @@ def render_elsewhere(jobs: Sequence[RenderJob]) -> list[list[Outcome] | str]:
     env = {**os.environ, "PYTHONHASHSEED": child_hash_seed()}
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "chukmath.render.rerender"],
+            # -P: the same chukmath as this process, not a checkout that happens to be in the current folder.
+            [sys.executable, "-P", "-m", "chukmath.render.rerender"],
             input=pickle.dumps(list(jobs)),
             capture_output=True,
             env=env,
