@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chukmath.verify.units import strip_letter_units, strip_units
+
 MAX_CANDIDATE = 4000
 MAX_ITEMS = 32
 
@@ -25,17 +27,14 @@ class Item:
 
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*")
 _PREFIX = re.compile(
-    r"^(?:(?:so|thus|therefore|hence)\s*,?\s*)?(?:the\s+)?(?:final\s+)?(?:answer|result|solution)s?\s*"
+    # "\s*(?:,\s*)?", not "\s*,?\s*": two adjacent \s* split a run of spaces n ways, quadratic when the rest fails
+    r"^(?:(?:so|thus|therefore|hence)\s*(?:,\s*)?)?(?:the\s+)?(?:final\s+)?(?:answer|result|solution)s?\s*"
     r"(?:is|are|:|=)?\s*:?\s*",
     re.IGNORECASE,
 )
 _BOLD_OPEN = re.compile(r"(?:^|(?<=\s))(?:\*\*|__)(?=\S)")
 _BOLD_CLOSE = re.compile(r"(?<=\S)(?:\*\*|__)(?=\s|$|[.,;:!])")
 _TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|textbf|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]{0,200})\}")
-_UNIT_TAIL = re.compile(
-    r"(?:\s*(?:\^\s*\{?\\circ\}?|\\circ|°|\\degree|\\%|%))+\s*$"
-    r"|(?<=[\d\s}).])\s*(?:[a-zA-Z]{2,}(?:\^?\{?[23]\}?|[²³])?(?:\s*/\s*[a-zA-Z]{1,})?\.?\s*)+$"
-)
 _CONNECTIVE = re.compile(r"\\(?:lor|vee|quad|qquad)(?![a-zA-Z])|\\\\|&|;|\s(?:or|and)\s", re.IGNORECASE)
 _EMPTY = re.compile(r"^(?:\\emptyset|\\varnothing|∅|\{\s*\}|\\\{\s*\\\}|no\s+(?:real\s+)?solutions?)$", re.I)
 _NAMED = re.compile(r"^([a-zA-Z](?:_\{?[a-zA-Z0-9]{1,3}\}?)?)\s*(?:=|:|\\approx|≈)\s*(.+)$", re.DOTALL)
@@ -52,52 +51,36 @@ _LATEX_SPACE = re.compile(r"(?<!\\)\\[,;:!]")  # \, \; \: \! are spacing, not se
 # skip the general pass. Anything else, even one extra space, takes the general path.
 _SIMPLE_PREFIXED = re.compile(r"The answer is (-?[0-9]{1,200}(?:/[0-9]{1,200})?)\.")
 _SIMPLE_NAMED = re.compile(r"([a-zA-Z]) = (-?[0-9]{1,200}(?:/[0-9]{1,200})?)")
-_KEEP_WORDS = frozenset(
-    {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "arcsin", "arccos", "arctan",
-     "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "oo", "or", "and"}
-)  # fmt: skip
+_BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BRACE = re.compile(r"[{}]")
 
 
 def _boxed(text: str) -> list[str]:
-    """Contents of every ``\\boxed{...}`` / ``\\fbox{...}`` (brace-matched)."""
-    out = []
-    for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
-        depth, i = 1, m.end()
-        while i < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            i += 1
-        if depth == 0:
-            out.append(text[m.end() : i - 1])
-    return out
+    """Contents of every innermost ``\\boxed{...}`` / ``\\fbox{...}`` (brace-matched), in order.
 
-
-def _strip_units(text: str) -> str:
-    m = _UNIT_TAIL.search(text)
-    if m is None:
-        return text
-    words = re.findall(r"[a-zA-Z]+", m.group(0))
-    if any(w.lower() in _KEEP_WORDS for w in words):
-        return text
-    return text[: m.start()].rstrip()
-
-
-# Single-letter units ("5 m", "3 m/s", "25 °C", "9.8 m/s^2"), stripped only when the expected answer is a number:
-# then a trailing letter cannot be a variable of the answer. Only letters that are common SI units; x, y, z, e,
-# i, n, k, t and the other usual variable names are never taken for units.
-_UNIT_LETTER = r"[msghlLKNJWVACF]"
-_UNIT_WORD = rf"(?:{_UNIT_LETTER}|[a-zA-Z]{{2,}})(?:\s*(?:\^\s*\{{?-?[0-9]\}}?|[²³]))?"
-_LETTER_UNIT_TAIL = re.compile(
-    rf"(?<=[\d}}).])\s*(?:(?:°|\\circ|\^\s*\{{?\\circ\}}?)\s*[CFK]|{_UNIT_WORD}(?:\s*/\s*{_UNIT_WORD})?)\.?\s*$"
-)
-
-
-def _strip_letter_units(text: str) -> str:
-    m = _LETTER_UNIT_TAIL.search(text)
-    if m is None:
-        return text
-    if any(w.lower() in _KEEP_WORDS for w in re.findall(r"[a-zA-Z]+", m.group(0))):
-        return text
-    return text[: m.start()].rstrip()
+    One pass with a stack of open braces: matching each box on its own rescans the rest of the text per box,
+    quadratic for nested or unclosed boxes. A box holding another box gives only the inner one, so the contents
+    add up to at most the text (all levels of 500 nested boxes would be a quarter-million characters).
+    """
+    opens = {m.end() - 1: m.end() for m in _BOX_OPEN.finditer(text)}  # "{" of a box -> where its content starts
+    if not opens:
+        return []
+    found: list[tuple[int, int]] = []
+    stack: list[tuple[int, bool]] = []  # (content start or -1 for a plain brace, holds a box)
+    for m in _BRACE.finditer(text):
+        i, ch = m.start(), m.group()
+        if ch == "{":
+            start = opens.get(i, -1)
+            if start >= 0 and stack:
+                stack[-1] = (stack[-1][0], True)
+            stack.append((start, False))
+        elif stack:
+            start, holds_box = stack.pop()
+            if holds_box and stack:
+                stack[-1] = (stack[-1][0], True)
+            if start >= 0 and not holds_box:
+                found.append((start, i))
+    return [text[start:end] for start, end in sorted(found)]
 
 
 def clean(text: str, *, numeric: bool = False) -> str:
@@ -117,11 +100,11 @@ def clean(text: str, *, numeric: bool = False) -> str:
         before = text
         text = _BOLD_CLOSE.sub("", _BOLD_OPEN.sub("", text)).strip()
         text = _PREFIX.sub("", text, count=1).strip()
-        text = re.sub(r"[.。!]+$", "", text).strip()
+        text = text.rstrip(".。!").strip()  # not re.sub("[.。!]+$"): that retries at every dot of a run
         text = _TEXT_CMD.sub(lambda m: " " + m.group(1) + " ", text).strip()
-        text = _strip_units(text)
+        text = strip_units(text)
         if numeric:
-            text = _strip_letter_units(text)
+            text = strip_letter_units(text)
         if text == before:
             break
     return text
