@@ -93,7 +93,12 @@ def render_elsewhere(jobs: Sequence[RenderJob]) -> list[list[Outcome] | str]:
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no error output"]
         raise TemplateError(f"the second render (in a separate process) failed: exit {done.returncode}: {tail[0]}")
-    results: list[list[Outcome] | str] = json.loads(done.stdout)
+    try:
+        results: list[list[Outcome] | str] = json.loads(done.stdout)
+    except ValueError as exc:
+        raise TemplateError(f"the second render (in a separate process) wrote no readable result ({exc})") from None
+    if not isinstance(results, list) or len(results) != len(jobs):
+        raise TemplateError("the second render (in a separate process) did not give one result per template")
     return results
 
 
