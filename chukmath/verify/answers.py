@@ -26,8 +26,14 @@ from functools import lru_cache
 from chukmath.verify import canonical as cf
 from chukmath.verify.extract import Item, extract_items, simple_item
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
-from chukmath.verify.numbers import Decimal, approximates, approximates_real, parse_decimal, parse_plain
+from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
 from chukmath.verify.numeric import enclose, numerically_equal
+from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, close_enough, requested_rounding
+
+# What a candidate answer is, judged against the expected one.
+CORRECT, WRONG, UNPARSEABLE = "correct", "wrong", "unparseable"
+# Digits beyond the answer's own to which an irrational expected value is enclosed for the rounding rules.
+_ENCLOSE_EXTRA_DIGITS = 30
 
 _DICT_ENTRY = re.compile(r"^\s*([a-zA-Z]\w{0,8})\s*:\s*(.+)$", re.DOTALL)
 _IMAGINARY_I = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])")
@@ -128,27 +134,42 @@ def _split_commas(text: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def values_equal(cand: Value, exp: Value) -> bool:
-    """Exact equality of two values, or the decimal-approximation rule when the candidate is a decimal."""
+def values_equal(
+    cand: Value, exp: Value, rounding: Rounding | None = None, tolerance: Tolerance = DEFAULT_TOLERANCE
+) -> bool:
+    """Exact equality of two values; for a number, also the rounding asked for and the tolerance (module tolerance).
+
+    A decimal is judged by those rules alone: a CAS-free numeric test would accept any decimal close enough.
+    """
     if cand.form is not None and exp.form is not None:
         if cand.form == exp.form:
             return True
         decided = cf.is_decisive(cand.form) and cf.is_decisive(exp.form)
     else:
         decided = False
-    if cand.decimal is not None and not exp.variables:
-        return _approximates(cand.decimal, exp)
+    if not exp.variables:
+        number = cand.rational
+        if number is not None and _close(number, cand.decimal, exp, rounding, tolerance):
+            return True
+        if cand.decimal is not None:
+            return False
     if decided:
         return False
     return numerically_equal(cand.node, exp.node, sorted(cand.variables | exp.variables))
 
 
-def _approximates(dec: Decimal, exp: Value) -> bool:
+def _close(
+    number: Fraction, dec: Decimal | None, exp: Value, rounding: Rounding | None, tolerance: Tolerance
+) -> bool:
+    """``number`` is not the expected value but counts by the rounding asked for or the chosen tolerance."""
+    if rounding is None and tolerance.kind == "asked":
+        return False  # the default, and the usual case: only exact values count
     exact = exp.rational
     if exact is not None:
-        return approximates(dec, exact)
-    bounds = enclose(exp.node, dec.significant)
-    return bounds is not None and approximates_real(dec, *bounds)
+        return close_enough(number, dec, exact, exact, rounding, tolerance)
+    digits = (dec.significant if dec is not None else len(str(abs(number)))) + _ENCLOSE_EXTRA_DIGITS
+    bounds = enclose(exp.node, digits)
+    return bounds is not None and close_enough(number, dec, *bounds, rounding, tolerance)
 
 
 def _plain_value(text: str) -> Value | None:
@@ -177,54 +198,71 @@ def _item_values(items: list[Item], imaginary: bool) -> list[tuple[str | None, V
     return out
 
 
-def answers_match(candidate: str, expected: str) -> bool:
+def answers_match(
+    candidate: str, expected: str, *, question: str = "", tolerance: Tolerance = DEFAULT_TOLERANCE
+) -> bool:
     """True when ``candidate`` (teacher text) has exactly the value of ``expected`` (a generator's answer).
 
-    Never raises on any input and never evaluates the text as code; hedges, missing or extra roots and
-    unparseable text are False.
+    ``question`` is the problem's text: a rounded number counts only when it asks for that rounding, or as
+    ``tolerance`` allows (:mod:`chukmath.verify.tolerance`). Never raises on any input and never evaluates the
+    text as code; hedges, missing or extra roots and unparseable text are False.
+    """
+    return judge_answer(candidate, expected, question=question, tolerance=tolerance) == CORRECT
+
+
+def judge_answer(
+    candidate: str, expected: str, *, question: str = "", tolerance: Tolerance = DEFAULT_TOLERANCE
+) -> str:
+    """``CORRECT``, ``WRONG``, or ``UNPARSEABLE`` when no answer value can be read from ``candidate`` at all.
+
+    An expected answer that cannot be parsed makes every candidate WRONG (a generator bug, reported as such).
     """
     if not isinstance(candidate, str) or not isinstance(expected, str):
-        return False
+        return UNPARSEABLE
+    rounding = requested_rounding(question) if question else None
     plain_expected = _plain_expected(expected)
     if plain_expected is not None:
         stripped = candidate.strip()
         if stripped == expected.strip():
-            return True  # the same text is the same plain number (the usual <verifier_answer>)
+            return CORRECT  # the same text is the same plain number (the usual <verifier_answer>)
         simple = simple_item(candidate)
         if simple is not None and simple.text == expected.strip():
             # "The answer is 22." / "x = 22" for 22 (the usual <answer>): the path below would extract exactly
             # this one item, read it as the expected text's own (cached) value and compare that with itself.
-            return True
+            return CORRECT
         plain = parse_plain(stripped)
         if plain is not None:
             if plain == plain_expected:
-                return True
-            dec = parse_decimal(candidate)
-            return dec is not None and approximates(dec, plain_expected)
+                return CORRECT
+            exact = Value(Num(plain_expected), cf.const(plain_expected), None, frozenset())
+            close = _close(plain, parse_decimal(stripped), exact, rounding, tolerance)
+            return CORRECT if close else WRONG
     exp = parse_expected(expected)
     if exp is None:
-        return False
+        return WRONG
     if candidate.strip() == expected.strip() and all(v.form is not None for v in exp.values):
-        return True  # the expected answer verbatim (the usual <verifier_answer>): its values equal themselves
+        return CORRECT  # the expected answer verbatim (the usual <verifier_answer>): its values equal themselves
     numeric = plain_expected is not None  # a number expected: "5 m" is 5 metres, not 5 times m
     items = extract_items(candidate, scalar=exp.kind == "scalar", numeric=numeric)
     if items is None:
-        return False
+        return UNPARSEABLE
     values = _item_values(items, exp.imaginary)
     if values is None:
-        return False
+        return UNPARSEABLE
     if exp.kind == "scalar":
-        return bool(values) and all(values_equal(v, exp.values[0]) for _, v in values)
-    if exp.kind == "set":
-        return _same_set([v for _, v in values], list(exp.values))
-    return _same_mapping(values, exp)
+        same = bool(values) and all(values_equal(v, exp.values[0], rounding, tolerance) for _, v in values)
+    elif exp.kind == "set":
+        same = _same_set([v for _, v in values], list(exp.values), rounding, tolerance)
+    else:
+        same = _same_mapping(values, exp, rounding, tolerance)
+    return CORRECT if same else WRONG
 
 
-def _same_set(cands: list[Value], exps: list[Value]) -> bool:
+def _same_set(cands: list[Value], exps: list[Value], rounding: Rounding | None, tolerance: Tolerance) -> bool:
     """Every candidate equals some expected element and every expected element is given (duplicates collapse)."""
     covered = [False] * len(exps)
     for cand in cands:
-        hits = [i for i, e in enumerate(exps) if values_equal(cand, e)]
+        hits = [i for i, e in enumerate(exps) if values_equal(cand, e, rounding, tolerance)]
         if not hits:
             return False
         for i in hits:
@@ -232,13 +270,15 @@ def _same_set(cands: list[Value], exps: list[Value]) -> bool:
     return all(covered)
 
 
-def _same_mapping(values: list[tuple[str | None, Value]], exp: Expected) -> bool:
+def _same_mapping(
+    values: list[tuple[str | None, Value]], exp: Expected, rounding: Rounding | None, tolerance: Tolerance
+) -> bool:
     if len(values) != len(exp.names):
         return False
     if all(name is not None for name, _ in values):
         given = {name: v for name, v in values}
         if set(given) != set(exp.names):
             return False
-        return all(values_equal(given[n], e) for n, e in zip(exp.names, exp.values, strict=True))
+        return all(values_equal(given[n], e, rounding, tolerance) for n, e in zip(exp.names, exp.values, strict=True))
     # bare values "(3, 2)" are read in the order of the variable names
-    return all(values_equal(v, e) for (_, v), e in zip(values, exp.values, strict=True))
+    return all(values_equal(v, e, rounding, tolerance) for (_, v), e in zip(values, exp.values, strict=True))

@@ -88,32 +88,23 @@ def _trunc(s: Fraction) -> int:
     return s.numerator // s.denominator if s >= 0 else -((-s).numerator // s.denominator)
 
 
-def _round(s: Fraction) -> int:
-    # half away from zero, the way people round by hand
+def round_half_away(s: Fraction) -> int:
+    """``s`` rounded to an integer half away from zero, the way people round by hand."""
     return (s + Fraction(1, 2)).__floor__() if s >= 0 else -((-s + Fraction(1, 2)).__floor__())
 
 
-def approximates(dec: Decimal, exact: Fraction) -> bool:
-    """Whether a decimal stands for a non-terminating rational: >= 6 significant digits, rounded or truncated.
-
-    A terminating rational (3/4) must be written exactly (0.75), so 0.7 never stands for 3/4.
-    """
-    if dec.significant < MIN_SIGNIFICANT_DIGITS or is_terminating(exact):
-        return False
-    step = Fraction(10) ** dec.quantum
-    target = dec.value / step
-    return target in (_trunc(exact / step), _round(exact / step))
-
-
-def approximates_real(dec: Decimal, lower: Fraction, upper: Fraction) -> bool:
-    """The same rule for an irrational value known to lie in ``[lower, upper]`` (a tight numeric enclosure).
+def approximates_real(
+    dec: Decimal, lower: Fraction, upper: Fraction, min_digits: int = MIN_SIGNIFICANT_DIGITS
+) -> bool:
+    """Whether a decimal of ``min_digits`` or more significant digits is a value in ``[lower, upper]`` rounded or
+    cut off at its last digit (``lower == upper`` for a rational value, else a tight numeric enclosure).
 
     Both ends must round (or both truncate) to the decimal, so an enclosure that straddles a rounding
     boundary answers False rather than guessing.
     """
-    if dec.significant < MIN_SIGNIFICANT_DIGITS:
+    if dec.significant < min_digits:
         return False
     step = Fraction(10) ** dec.quantum
     target = dec.value / step
     lo, hi = lower / step, upper / step
-    return (_round(lo) == target == _round(hi)) or (_trunc(lo) == target == _trunc(hi))
+    return (round_half_away(lo) == target == round_half_away(hi)) or (_trunc(lo) == target == _trunc(hi))
