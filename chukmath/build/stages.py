@@ -18,7 +18,7 @@ from chukmath.records import Problem, Request
 from chukmath.render import TemplateLibrary
 from chukmath.render.requests import render_request
 from chukmath.teach.builtin import BUILTIN_MODEL
-from chukmath.teach.redact import check_base_url, is_loopback
+from chukmath.teach.redact import check_api_key, check_base_url, is_loopback
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,7 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
             f"{where}: environment variable {t.api_key_env} (api_key_env) is not set; export it with your API key "
             '(set api_key_env = "" for an endpoint that needs none)'
         )
+    check_api_key(key, f"{where}: environment variable {t.api_key_env} (api_key_env)")
     return key
 
 
@@ -158,6 +159,7 @@ def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
         extra_body=dict(t.extra_body),
         timeout=t.timeout,
         retry=RetryPolicy(max_retries=t.max_retries),
+        api_key_env=t.api_key_env,
         rpm=t.rpm or None,
         tpm=t.tpm or None,
     )

@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
             config = OpenAIConfig(
                 base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,
                 max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body), timeout=timeout,
-                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm,
+                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm, api_key_env=api_key_env,
             )
             chosen = OpenAITeacher(config)
         else:

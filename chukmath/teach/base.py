@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol, runtime_checkable
 
 from chukmath.records import Request, Response
@@ -29,4 +30,22 @@ class ClosableTeacher(Teacher, Protocol):
 
     async def aclose(self) -> None:
         """Release connections."""
+        ...
+
+
+class NotSent(Exception):
+    """Raised by ``answer`` for a request it never sent because the run is stopping: nothing to record."""
+
+
+@runtime_checkable
+class InFlightLimited(Protocol):
+    """A teacher that bounds its own requests in flight, and frees a slot while a request waits to be retried.
+
+    The runner then keeps more requests in progress than in flight, so a request told to wait (a 429's
+    Retry-After) does not hold up the others. Once ``stop`` is set, a request not yet sent is not sent
+    (``answer`` raises :class:`NotSent`); requests already sent may still be retried.
+    """
+
+    def limit_in_flight(self, n: int, stop: asyncio.Event | None = None) -> None:
+        """Send at most ``n`` requests at once, and no new one once ``stop`` is set."""
         ...

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import openai
 
 from chukmath.errors import TeacherError
-from chukmath.teach.redact import check_base_url, is_loopback, redact
+from chukmath.teach.redact import check_api_key, check_base_url, is_loopback, redact
 
 ClientFactory = Callable[[str, str], openai.OpenAI]
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -33,6 +33,7 @@ def make_client(base_url: str, api_key_env: str) -> openai.OpenAI:
                 f"in it or name another variable with --api-key-env"
             )
         key = NO_KEY
+    check_api_key(key, f"environment variable {api_key_env}")
     return openai.OpenAI(base_url=base_url, api_key=key, timeout=120.0, max_retries=3)
 
 

@@ -20,6 +20,10 @@ from chukmath.teach.redact import safe_url
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 64 * 1024 * 1024
+_MAX_SIZE_LINE = 1024
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+# What the chunked decoder expects next.
+_SIZE_LINE, _DATA, _TRAILERS = 0, 1, 2
 
 
 class HTTPError(Exception):
@@ -32,6 +36,14 @@ class HTTPTimeout(HTTPError):
 
 class HTTPConnectionError(HTTPError):
     """The connection could not be made, or closed before a complete response."""
+
+
+class HTTPConnectError(HTTPConnectionError):
+    """No connection could be made (refused, unreachable, reset during the handshake); ``reason`` says why."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class HTTPTLSError(HTTPConnectionError):
@@ -54,8 +66,9 @@ class HTTPResponse:
 class _Connection(asyncio.Protocol):
     """One keep-alive connection; at most one request on it at a time."""
 
-    __slots__ = ("_body_start", "_chunk_pos", "_close_delimited", "_headers", "_length", "_status", "buf",
-                 "closed", "got_bytes", "reusable", "transport", "waiter")
+    __slots__ = ("_body_start", "_chunk_left", "_chunk_out", "_chunk_pos", "_chunk_state", "_close_delimited",
+                 "_head_scan", "_headers", "_length", "_status", "buf", "closed", "got_bytes", "reusable", "transport",
+                 "waiter")
 
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
@@ -72,7 +85,16 @@ class _Connection(asyncio.Protocol):
         self._body_start = 0
         self._length = -1
         self._close_delimited = False
+        # Where the next scan for the end of the headers starts: each read scans only its new bytes.
+        self._head_scan = 0
+        # The chunked decoder's state survives between reads, so each byte is looked at once: the offset of
+        # the next unparsed byte, what it is (a size line, chunk data, or the trailers), the data bytes the
+        # current chunk still owes, and the body decoded so far. Restarting from the first chunk on every
+        # read made a large body sent in small pieces cost quadratic time.
         self._chunk_pos = 0
+        self._chunk_state = _SIZE_LINE
+        self._chunk_left = 0
+        self._chunk_out = bytearray()
 
     # -- asyncio.Protocol -------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -120,10 +142,11 @@ class _Connection(asyncio.Protocol):
     def _parse(self) -> None:
         buf = self.buf
         if self._headers is None:
-            end = buf.find(b"\r\n\r\n")
+            end = buf.find(b"\r\n\r\n", self._head_scan)
             if end < 0:
                 if len(buf) > MAX_HEADER_BYTES:
                     raise HTTPProtocolError(f"response headers larger than {MAX_HEADER_BYTES} bytes")
+                self._head_scan = max(0, len(buf) - 3)
                 return
             if end > MAX_HEADER_BYTES:
                 raise HTTPProtocolError(f"response headers larger than {MAX_HEADER_BYTES} bytes")
@@ -141,6 +164,7 @@ class _Connection(asyncio.Protocol):
             if 100 <= status < 200:
                 # An interim response (100 Continue): drop it and wait for the real one.
                 del buf[: end + 4]
+                self._head_scan = 0
                 self._parse()
                 return
             self._status = status
@@ -180,33 +204,54 @@ class _Connection(asyncio.Protocol):
             self.waiter.set_result(HTTPResponse(self._status, self._headers, body))
 
     def _chunked(self) -> bytes | None:
-        """Decode a complete chunked body, or None if more bytes are needed."""
+        """Decode as much of a chunked body as has arrived; the body once complete, else None."""
         buf = self.buf
-        pos = self._body_start
-        out = bytearray()
-        while True:
-            eol = buf.find(b"\r\n", pos)
-            if eol < 0:
-                if len(buf) - pos > 1024:
-                    raise HTTPProtocolError("chunk size line too long")
-                return None
-            size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise HTTPProtocolError(f"bad chunk size {size_text[:20]!r}") from None
-            if size == 0:
-                # Trailers end with an empty line.
-                if buf.find(b"\r\n\r\n", eol) < 0:
+        pos = self._chunk_pos
+        out = self._chunk_out
+        try:
+            while True:
+                if self._chunk_state == _SIZE_LINE:
+                    eol = buf.find(b"\r\n", pos, pos + _MAX_SIZE_LINE + 2)
+                    if eol < 0:
+                        if len(buf) - pos > _MAX_SIZE_LINE:
+                            raise HTTPProtocolError("chunk size line too long")
+                        return None
+                    size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
+                    # int(x, 16) alone would also take "0x1a", "+1a" and "1_a".
+                    if not size_text or len(size_text) > 16 or size_text.strip(_HEX_DIGITS):
+                        raise HTTPProtocolError(f"bad chunk size {size_text[:20]!r}")
+                    size = int(size_text, 16)
+                    pos = eol + 2
+                    if size == 0:
+                        self._chunk_state = _TRAILERS
+                        continue
+                    if len(out) + size > MAX_BODY_BYTES:
+                        raise HTTPProtocolError(f"response body exceeds {MAX_BODY_BYTES} bytes")
+                    self._chunk_left = size
+                    self._chunk_state = _DATA
+                elif self._chunk_state == _DATA:
+                    end = pos + self._chunk_left
+                    if len(buf) < end + 2:
+                        return None
+                    if buf[end : end + 2] != b"\r\n":
+                        raise HTTPProtocolError("chunk data not followed by CRLF")
+                    out += buf[pos:end]
+                    pos = end + 2
+                    self._chunk_state = _SIZE_LINE
+                else:
+                    # Trailers (header lines, usually none) end with an empty line.
+                    if len(buf) - pos < 2:
+                        return None
+                    if buf[pos : pos + 2] == b"\r\n":
+                        return bytes(out)
+                    if buf.find(b"\r\n\r\n", max(pos, self._head_scan)) >= 0:
+                        return bytes(out)
+                    if len(buf) - pos > MAX_HEADER_BYTES:
+                        raise HTTPProtocolError(f"response trailers larger than {MAX_HEADER_BYTES} bytes")
+                    self._head_scan = max(pos, len(buf) - 3)
                     return None
-                return bytes(out)
-            if len(out) + size > MAX_BODY_BYTES:
-                raise HTTPProtocolError(f"response body exceeds {MAX_BODY_BYTES} bytes")
-            start = eol + 2
-            if len(buf) < start + size + 2:
-                return None
-            out += buf[start : start + size]
-            pos = start + size + 2
+        finally:
+            self._chunk_pos = pos
 
 
 class LeanHTTPClient:
@@ -236,6 +281,9 @@ class LeanHTTPClient:
         self._ssl: ssl.SSLContext | None = ssl.create_default_context() if self.tls else None
         self._idle: list[_Connection] = []
         self._all: set[_Connection] = set()
+        # Whether any connection to the origin was ever made: a refused connection then means the server
+        # went away, not that the address is wrong.
+        self.connected_once = False
 
     async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()
@@ -253,12 +301,17 @@ class LeanHTTPClient:
                 "a private CA, point SSL_CERT_FILE at its certificate"
             ) from None
         except OSError as exc:
-            raise HTTPConnectionError(f"cannot connect to {self.host}:{self.port} ({exc.strerror or exc})") from None
+            reason = str(exc.strerror or exc)
+            raise HTTPConnectError(f"cannot connect to {self.host}:{self.port} ({reason})", reason) from None
+        self.connected_once = True
         self._all.add(conn)
         return conn
 
     async def post(self, path: str, body: bytes, *, timeout: float | None = None) -> HTTPResponse:
-        """POST ``body`` (JSON bytes) to ``prefix + path``; raises HTTPTimeout/HTTPConnectionError/HTTPProtocolError."""
+        """POST ``body`` (JSON bytes) to ``prefix + path``; raises HTTPTimeout/HTTPConnectionError/HTTPProtocolError.
+
+        A connection that cannot be made raises HTTPConnectError (a subclass of HTTPConnectionError).
+        """
         data = (f"POST {self.prefix}{path} HTTP/1.1\r\nContent-Length: {len(body)}\r\n".encode("latin-1")
                 + self._head_tail + b"\r\n" + body)
         limit = self.timeout if timeout is None else timeout

@@ -9,6 +9,7 @@ leaves this module is passed through :func:`redact`.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,9 @@ import orjson
 
 from chukmath.errors import ConfigError, TeacherError
 from chukmath.records import Request, Response
+from chukmath.teach.base import NotSent
 from chukmath.teach.http_client import (
+    HTTPConnectError,
     HTTPConnectionError,
     HTTPProtocolError,
     HTTPTimeout,
@@ -26,7 +29,7 @@ from chukmath.teach.http_client import (
     LeanHTTPClient,
 )
 from chukmath.teach.ratelimit import RateLimiter
-from chukmath.teach.redact import MAX_MESSAGE_CHARS, check_base_url, redact, safe_url
+from chukmath.teach.redact import MAX_MESSAGE_CHARS, check_api_key, check_base_url, redact, safe_url, scrub_secrets
 from chukmath.teach.retry import RETRYABLE_KINDS, RetryPolicy, parse_retry_after, status_kind
 
 # Statuses that mean the run as configured cannot work (bad key, no access, wrong URL or model); seen
@@ -34,6 +37,9 @@ from chukmath.teach.retry import RETRYABLE_KINDS, RetryPolicy, parse_retry_after
 FATAL_BEFORE_SUCCESS = frozenset({401, 403, 404})
 # Failure kinds that, once a request has used up its retries without the endpoint ever answering, stop the run.
 UNREACHABLE_BEFORE_SUCCESS = frozenset({"connection", "timeout"})
+# A key shorter than this is a placeholder that local servers accept ("x", "none"), not a secret; replacing
+# it in answer text would corrupt ordinary words and numbers. Error messages still hide it (redact()).
+MIN_SCRUBBED_KEY_CHARS = 8
 
 
 @dataclass(slots=True)
@@ -52,10 +58,13 @@ class OpenAIConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     rpm: float | None = None
     tpm: float | None = None
+    # The environment variable the key came from: named in messages, and its value is kept out of answers.
+    api_key_env: str = "OPENAI_API_KEY"
 
     def validate(self) -> None:
         """Raise ConfigError naming the first bad option."""
         check_base_url(self.base_url)
+        check_api_key(self.api_key, f"environment variable {self.api_key_env or 'for the API key'}")
         if not self.model:
             raise ConfigError("--model: the openai teacher needs a model name (e.g. --model gpt-4o-mini)")
         if self.temperature is not None and not 0 <= self.temperature <= 2:
@@ -147,9 +156,18 @@ class OpenAITeacher:
         self._limiter = RateLimiter(config.rpm, config.tpm)
         self._rng = rng or random.Random()
         self._seen_success = False
-        # When a 429 says "retry after N s", every request waits that long, not only the one that got it.
-        self._pause_until = 0.0
+        # A teacher that echoes the key inside an answer (a debugging proxy, a prompt-injected model) would
+        # put it in the journal and from there into train, rejects and the dataset card: answers are scrubbed
+        # of it before they are returned, so it never reaches a file or a log.
+        env_value = os.environ.get(config.api_key_env) if config.api_key_env else None
+        self._secrets = tuple(sorted({k for k in (config.api_key, env_value)
+                                      if k and len(k) >= MIN_SCRUBBED_KEY_CHARS}, key=len, reverse=True))
         self.retries = 0
+        # Set by the runner: at most this many requests in flight (a request waiting to be retried holds none),
+        # and once the run stops, no request that was not sent yet is sent.
+        self._in_flight: asyncio.Semaphore | None = None
+        self._probing: asyncio.Semaphore | None = None
+        self._stop: asyncio.Event | None = None
         base: dict[str, Any] = {"model": config.model}
         if config.temperature is not None:
             base["temperature"] = config.temperature
@@ -159,6 +177,30 @@ class OpenAITeacher:
             base["max_tokens"] = config.max_tokens
         base.update(config.extra_body)
         self._base = base
+
+    def limit_in_flight(self, n: int, stop: asyncio.Event | None = None) -> None:
+        """Send at most ``n`` requests at once, and no new one once ``stop`` is set (``answer`` raises NotSent).
+
+        A request waiting for its retry (after a 429's Retry-After, or a backoff) does not count, so the
+        caller may keep more than ``n`` requests in progress.
+        """
+        self._in_flight = asyncio.Semaphore(n)
+        self._probing = asyncio.Semaphore(n)
+        self._stop = stop
+
+    async def _post(self, body: bytes, estimate: int, first: bool) -> Any:
+        if self._in_flight is None:
+            if self._limiter.active:
+                await self._limiter.acquire(estimate)
+            return await self._client.post("/chat/completions", body)
+        async with self._in_flight:
+            if first and self._stop is not None and self._stop.is_set():
+                raise NotSent
+            # The rate limit is waited for inside the slot, so admitted requests go out as the limiter
+            # paces them instead of bunching up behind the slots.
+            if self._limiter.active:
+                await self._limiter.acquire(estimate)
+            return await self._client.post("/chat/completions", body)
 
     async def __aenter__(self) -> OpenAITeacher:
         return self
@@ -184,6 +226,14 @@ class OpenAITeacher:
 
     async def answer(self, request: Request, sample: int) -> Response:
         """One sample, retried per the policy; the last failure becomes an error Response."""
+        if self._probing is not None and not self._seen_success:
+            # Until the endpoint has answered once, a request waiting to retry keeps its slot: an address
+            # where nothing answers gets the first few requests, not a new one in every backoff.
+            async with self._probing:
+                return await self._answer(request, sample)
+        return await self._answer(request, sample)
+
+    async def _answer(self, request: Request, sample: int) -> Response:
         body = self.body(request, sample)
         estimate = self._estimate_tokens(request) if self._limiter.active else 0
         policy = self.config.retry
@@ -191,23 +241,22 @@ class OpenAITeacher:
         attempts = 0
         while True:
             attempts += 1
-            if self._pause_until:
-                wait = self._pause_until - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-            if self._limiter.active:
-                await self._limiter.acquire(estimate)
             retry_after: float | None = None
+            refused: str | None = None
             try:
-                res = await self._client.post("/chat/completions", body)
+                res = await self._post(body, estimate, attempts == 1)
             except HTTPTimeout as exc:
                 kind, message = "timeout", str(exc)
             except HTTPTLSError as exc:
                 if not self._seen_success:
                     raise TeacherError(f"{safe_url(self.config.base_url)}: {exc}") from None
                 kind, message = "connection", str(exc)
+            except HTTPConnectError as exc:
+                kind, message, refused = "connection", str(exc), exc.reason
             except HTTPConnectionError as exc:
-                kind, message = "connection", str(exc)
+                # The connection was made, so the server was there: it closed it (or died) mid-exchange.
+                kind = "connection"
+                message = f"the server at {safe_url(self.config.base_url)} went away mid-response: {exc}"
             except HTTPProtocolError as exc:
                 kind, message = "bad_body", f"invalid HTTP response: {exc}"
             else:
@@ -218,6 +267,8 @@ class OpenAITeacher:
                         kind, message = "bad_body", str(exc)
                     else:
                         self._seen_success = True
+                        if self._secrets:
+                            content, reasoning, model = self._scrub(content, reasoning, model)
                         if self._limiter.active:
                             self._limiter.settle(estimate, usage.get("total_tokens") if usage else None)
                         return Response(
@@ -236,17 +287,24 @@ class OpenAITeacher:
                             "refused the first request; check --base-url, --model and the API key variable "
                             "(nothing was recorded for this request, so a rerun will send it)"
                         )
-                    if res.status == 429 and retry_after:
-                        self._pause_until = max(self._pause_until, time.monotonic() + retry_after)
             if kind not in RETRYABLE_KINDS or attempts > policy.max_retries:
+                url = safe_url(self.config.base_url)
+                if refused is not None and self._client.connected_once:
+                    # It was there earlier in this run and now no connection can be made: the process died or
+                    # was stopped. Every other request would fail the same way after its own retries.
+                    raise TeacherError(
+                        f"the server at {url} went away: it accepted connections earlier in this run and now none "
+                        f"can be made ({redact(refused)}; {attempts} attempt(s)) — the journal keeps every answer "
+                        "received; start the server again and rerun the same command to resume"
+                    )
                 if kind in UNREACHABLE_BEFORE_SUCCESS and not self._seen_success:
                     # Nothing has ever answered: the address (or --timeout) is wrong, not one request unlucky.
                     # Recording it and going on would spend minutes of backoff on every request in the file.
                     raise TeacherError(
-                        f"{safe_url(self.config.base_url)}: no answer to the first request after {attempts} "
-                        f"attempt(s): {redact(message, self.config.api_key)} — is the server running at this "
-                        "address, and is --timeout long enough for it? (nothing was recorded for this request, "
-                        "so a rerun will send it)"
+                        f"{'cannot reach ' if refused is not None else ''}{url}: no answer to the first request "
+                        f"after {attempts} attempt(s): {redact(message, self.config.api_key)} — is the server "
+                        "running at this address, and is --timeout long enough for it? (nothing was recorded for "
+                        "this request, so a rerun will send it)"
                     )
                 return Response(
                     request_id=request.id, sample=sample, teacher=self.name, model=self.model, content=None,
@@ -254,4 +312,11 @@ class OpenAITeacher:
                     latency_s=round(time.monotonic() - started, 4), created=round(time.time(), 3),
                 )
             self.retries += 1
+            # Only this request waits (for Retry-After when the server gave one); the others keep going. A
+            # server that is really rate limiting says so to each of them, and each then waits its turn.
             await asyncio.sleep(policy.delay(attempts, retry_after, self._rng))
+
+    def _scrub(self, content: str, reasoning: str | None, model: str | None) -> tuple[str, str | None, str | None]:
+        secrets = self._secrets
+        return (scrub_secrets(content, secrets), None if reasoning is None else scrub_secrets(reasoning, secrets),
+                None if model is None else scrub_secrets(model, secrets))

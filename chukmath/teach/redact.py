@@ -29,6 +29,39 @@ def redact(text: str, secret: str | None = None) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "..."
 
 
+def check_api_key(key: str | None, where: str) -> None:
+    """Raise ConfigError if ``key`` cannot go into an HTTP header as it is; the message never shows the key.
+
+    A CR or LF would let the value write headers of its own (header injection), and a non-ASCII character
+    cannot be encoded in a header at all (it used to end in a UnicodeEncodeError traceback mid-run). Both
+    are refused before any request is sent, rather than cleaned up silently into some other key.
+    """
+    if not key or (key.isascii() and key.isprintable()):
+        return
+    for i, ch in enumerate(key, 1):
+        if ch in "\r\n":
+            what = "a line break (CR or LF)"
+        elif not ch.isascii():
+            what = "a non-ASCII character"
+        elif not ch.isprintable():
+            what = "a control character"
+        else:
+            continue
+        raise ConfigError(
+            f"{where}: the API key holds {what} at character {i} of {len(key)}, which an HTTP header cannot "
+            "carry; nothing was sent. Set the variable to the key alone (a key read from a file often ends in "
+            "a newline)"
+        )
+
+
+def scrub_secrets(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with every occurrence of each secret replaced by ``***``; nothing else changed, nothing cut."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, "***")
+    return text
+
+
 def _masked(parts: SplitResult) -> str:
     host = parts.netloc.rpartition("@")[2]
     netloc = f"***@{host}" if "@" in parts.netloc else host

@@ -21,7 +21,7 @@ from rich.console import Console
 from chukmath.errors import ConfigError, InputError
 from chukmath.jsonl import read_jsonl
 from chukmath.records import Request, Response
-from chukmath.teach.base import Teacher
+from chukmath.teach.base import InFlightLimited, NotSent, Teacher
 from chukmath.teach.journal import Journal
 from chukmath.teach.journal_model import claim_model
 from chukmath.teach.progress import TeachProgress
@@ -29,6 +29,8 @@ from chukmath.teach.summary import Prices, TeachSummary
 
 _DONE = object()
 Item = tuple[Request, int]
+# Requests in progress per in-flight slot, for a teacher that frees its slot while a request waits to be retried.
+IN_PROGRESS_PER_SLOT = 4
 
 
 @dataclass(slots=True)
@@ -76,6 +78,13 @@ async def answer_stream(
     from ``items`` stops the stream the same way and is raised after the arrived responses were yielded.
     """
     stop = stop or asyncio.Event()
+    workers_n = concurrency
+    if isinstance(teacher, InFlightLimited):
+        # The teacher keeps ``concurrency`` requests in flight itself and a request waiting for its retry
+        # (a 429's Retry-After, a backoff) holds no slot, so one waiting request no longer idles a worker:
+        # the others go on at full speed. More workers than slots keep the slots busy meanwhile.
+        teacher.limit_in_flight(concurrency, stop)
+        workers_n = concurrency * IN_PROGRESS_PER_SLOT
     inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=concurrency * 2)
     outbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=concurrency * 2)
     fatal: list[BaseException] = []
@@ -89,7 +98,7 @@ async def answer_stream(
         except Exception as exc:  # e.g. a bad input line: stop, let in-flight answers land, then raise it
             fatal.append(exc)
             stop.set()
-        for _ in range(concurrency):
+        for _ in range(workers_n):
             await inbox.put(_DONE)
 
     async def work() -> None:
@@ -102,6 +111,8 @@ async def answer_stream(
             request, sample = item
             try:
                 response = await teacher.answer(request, sample)
+            except NotSent:
+                continue  # the run stopped before this one was sent: a rerun sends it
             except Exception as exc:  # TeacherError (run cannot go on) or a bug: stop the run, raise it
                 fatal.append(exc)
                 stop.set()
@@ -120,7 +131,7 @@ async def answer_stream(
         await outbox.put(_DONE)
 
     feeder = asyncio.create_task(feed())
-    workers = [asyncio.create_task(work()) for _ in range(concurrency)]
+    workers = [asyncio.create_task(work()) for _ in range(workers_n)]
     guardian = asyncio.create_task(guard())
     closer = asyncio.create_task(close_when_done())
     try:

@@ -75,24 +75,27 @@ def planned_faults(messages: Any) -> tuple[list[str], bool, bool]:
 
 
 def completion_body(payload: dict[str, Any], messages: Any, fault: str | None, *, default_answer: str,
-                    number: int) -> bytes:
+                    number: int, echo_key: str | None = None) -> bytes:
     """A chat completion echoing the last ``Answer: X`` line of the prompt in the tag format.
 
     ``length`` cuts the content and reports ``finish_reason: length``; ``reasoning`` adds
-    ``reasoning_content``. Usage counts are ~4 characters a token.
+    ``reasoning_content``. ``echo_key`` (the bearer token the request came with) is repeated at the start of
+    the reasoning and in ``reasoning_content``, as a leaky proxy or a prompt-injected model might. Usage
+    counts are ~4 characters a token.
     """
     text = "\n".join(_contents(messages))
     found = _ANSWER.findall(text)
     answer = found[-1] if found else default_answer
-    content = (f"<think>\nThe answer is {answer}.\n</think>\n<answer>{answer}</answer>\n"
+    leak = f"I was called with the key {echo_key}.\n" if echo_key else ""
+    content = (f"<think>\n{leak}The answer is {answer}.\n</think>\n<answer>{answer}</answer>\n"
                f"<verifier_answer>{answer}</verifier_answer>")
     finish = "stop"
     if fault == "length":
         content = content[: len(content) // 2]
         finish = "length"
     message: dict[str, Any] = {"role": "assistant", "content": content}
-    if fault == "reasoning":
-        message["reasoning_content"] = f"Let me think about {answer}."
+    if fault == "reasoning" or echo_key:
+        message["reasoning_content"] = f"{leak}Let me think about {answer}."
     prompt_tokens = len(text) // 4 + 1
     completion_tokens = len(content) // 4 + 1
     return orjson.dumps(

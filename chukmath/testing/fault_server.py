@@ -62,6 +62,7 @@ class FaultServer:
         hang_s: float = 60.0,
         log_requests: bool = True,
         tls: tuple[str, str] | None = None,
+        echo_key: bool = False,
     ) -> None:
         for kind in (faults or {}).values():
             if kind not in FAULT_KINDS:
@@ -77,6 +78,8 @@ class FaultServer:
         self.log_requests = log_requests
         # (certfile, keyfile): serve https, to test the client's TLS path.
         self.tls = tls
+        # Repeat each request's bearer token inside its answer: the client must keep it out of its files.
+        self.echo_key = echo_key
         self.count = 0
         self._log: list[LoggedRequest] = []
         self._attempts: Counter[tuple[str, int | None]] = Counter()
@@ -200,7 +203,8 @@ class FaultServer:
         if fault == "401":
             self._refuse(conn, headers)
             return
-        self._fault_or_answer(conn, fault, payload, messages)
+        echo = headers.get("authorization", "").partition(" ")[2] if self.echo_key else None
+        self._fault_or_answer(conn, fault, payload, messages, echo)
 
     def _refuse(self, conn: Connection, headers: dict[str, str]) -> None:
         # Echoes the refused key, as careless proxies do: the client must keep it out of its messages.
@@ -232,7 +236,8 @@ class FaultServer:
         else:
             conn.respond(raw, close=close)
 
-    def _fault_or_answer(self, conn: Connection, fault: str | None, payload: dict[str, Any], messages: Any) -> None:
+    def _fault_or_answer(self, conn: Connection, fault: str | None, payload: dict[str, Any], messages: Any,
+                         echo: str | None = None) -> None:
         assert self._loop is not None
         if fault in ("429", "429ms"):
             extra = {"Retry-After": f"{self.retry_after:g}"} if fault == "429" else {
@@ -248,7 +253,7 @@ class FaultServer:
         elif fault == "drop":
             conn.timer = self._loop.call_later(self.latency, conn.abort)
         elif fault == "partial":
-            body = self._completion(payload, messages, None)
+            body = self._completion(payload, messages, None, echo)
             raw = http_response(200, body)
             self._later(conn, raw[: len(raw) - len(body) // 2], close=True)
         elif fault == "malformed":
@@ -256,14 +261,16 @@ class FaultServer:
         elif fault == "nochoices":
             self._later(conn, http_response(200, b'{"id": "x", "object": "chat.completion"}'))
         elif fault == "chunked":
-            self._later(conn, chunked_response(200, self._completion(payload, messages, None)))
+            self._later(conn, chunked_response(200, self._completion(payload, messages, None, echo)))
         elif fault == "close":
-            self._later(conn, http_response(200, self._completion(payload, messages, None), close=True), close=True)
+            body = self._completion(payload, messages, None, echo)
+            self._later(conn, http_response(200, body, close=True), close=True)
         else:
-            self._later(conn, http_response(200, self._completion(payload, messages, fault)))
+            self._later(conn, http_response(200, self._completion(payload, messages, fault, echo)))
 
-    def _completion(self, payload: dict[str, Any], messages: Any, fault: str | None) -> bytes:
-        return completion_body(payload, messages, fault, default_answer=self.answer, number=self.count)
+    def _completion(self, payload: dict[str, Any], messages: Any, fault: str | None, echo: str | None = None) -> bytes:
+        return completion_body(payload, messages, fault, default_answer=self.answer, number=self.count,
+                               echo_key=echo)
 
 
 def main(argv: list[str] | None = None) -> int:
