@@ -18,6 +18,7 @@ from chukmath.rewards import (
     format_reward_lenient,
     language_reward,
     language_reward_for,
+    language_share,
     step_reward,
 )
 
@@ -164,6 +165,20 @@ def test_language_reward_other_languages():
     assert language_reward_for("fr").__name__ == "language_reward_fr"
     with pytest.raises(ConfigError, match="not supported"):
         language_reward_for("xx")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "zh", "ru"])
+def test_language_share_shortcut_agrees_with_the_letter_by_letter_reading(language):
+    texts = [
+        "First, 3 × 4 = 12. Then the total is 12 + 3 = 15, so THE answer is 15.",
+        "Nous calculons la somme, puis le résultat est donc 14 et la réponse est 14.",
+        "We have 2πr = 6π, so r = 3. Ainsi le rayon est 3; Der Wert ist 3 und das Ergebnis.",
+        "x^2 − 5x + 6 = 0 ⇒ x ∈ {2, 3}; sin x ≤ 1, log 8 = 3 log 2",
+        "Then we add: 首先计算 3 + 4 = 7, the result is 7. Итак ответ 7.",
+        "",
+    ]
+    for text in texts:
+        assert language_share(text, language) == language_share(text, language, fast=False), text
 
 
 def test_language_reward_ignores_notation_and_is_none_without_words():
