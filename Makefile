@@ -1,20 +1,33 @@
-# Everything runs inside .venv, which `make install` (and demo/test) create when missing.
+# Everything runs inside .venv, which demo and test create when missing.
+# `make demo` installs only the runtime dependencies; `make test` (and bench, lint) install the dev extra.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
 STAMP := $(VENV)/.installed
+# The dev extra's training stack needs torch; this pin takes the CPU wheel the CI machines carry
+# instead of letting pip resolve a multi-GB CUDA build. Override with `make test TORCH=torch`.
+TORCH ?= torch==2.13.0
 
-.PHONY: install demo test bench lint clean
+.PHONY: install install-runtime demo test bench lint clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]' '$(TORCH)'
+	touch $(STAMP) $(RUNTIME_STAMP)
+
+install-runtime: $(RUNTIME_STAMP)
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME_STAMP)
 	$(BIN)/chukmath build --recipe datasets/demo.toml --out datasets/demo
 
 test: $(STAMP)
