@@ -134,5 +134,5 @@ def test_readme_shows_the_first_sample_make_demo_writes(tmp_path):
     assert result.exit_code == 0, repr(result.exception)
     first = orjson.loads((out / "train.jsonl").read_bytes().splitlines()[0])
     assert shown == [m["content"] for m in first["messages"]], "update the README sample (run make demo)"
-    for key in ("generator", "difficulty", "answer", "teacher", "model", "template"):
+    for key in ("generator", "difficulty", "answer", "teacher", "model", "template", "claims"):
         assert f'"{key}": {json.dumps(first[key], ensure_ascii=False)}' in section, key

@@ -105,17 +105,17 @@ _LINE_PIECES = ["1", "2", " ", "=", "+", "x", "\\", "\\times", "\\cdot", "\\div"
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_LINE_PIECES), max_size=20))
 def test_step_line_normalization_matches_the_replacement_table(pieces: list[str]):
-    from chukmath.verify import steps
+    from chukmath.verify import claim_text
 
     line = "".join(pieces)
     reference = line
-    for old, new in steps._REPLACE:
+    for old, new in claim_text.REPLACE:
         reference = reference.replace(old, new)
-    # the rest of _normalize sees the replaced text either way
-    assert steps._normalize(line) == steps._normalize(reference)
+    # the rest of normalize sees the replaced text either way
+    assert claim_text.normalize(line) == claim_text.normalize(reference)
     expected = reference
     if "frac" not in expected and "\\" not in expected and "$" not in expected and "**" not in expected:
-        assert steps._normalize(line) == expected
+        assert claim_text.normalize(line) == expected
 
 
 @settings(max_examples=400, deadline=None)

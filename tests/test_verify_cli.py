@@ -31,7 +31,8 @@ def sid(request_id: str, sample: int) -> str:
     return content_hash({"request_id": request_id, "sample": sample})
 
 
-def expected_row(case, pid: str, sample: int, assistant: str, user: list[dict] | None = None) -> dict:
+def expected_row(case, pid: str, sample: int, assistant: str, user: list[dict] | None = None, checked: int = 2) -> dict:
+    """The train row of one response; ``checked``: the arithmetic claims in it (none of them past the checker)."""
     prob, req = case.probs[pid], case.reqs[pid]
     return {
         "messages": [
@@ -46,6 +47,7 @@ def expected_row(case, pid: str, sample: int, assistant: str, user: list[dict] |
         "teacher": "openai",
         "model": "gpt-4o-mini",
         "template": "cot_default",
+        "claims": {"checked": checked, "skipped": 0},
     }
 
 
@@ -57,7 +59,7 @@ def test_default_run_writes_the_exact_dataset(tmp_path: Path) -> None:
         expected_row(case, "arith-0", 0, P0_A),
         expected_row(case, "frac-1", 2, P1_OK),
         # R1 style: the out-of-band reasoning is the think
-        expected_row(case, "arith-2", 0, trace("7 - 10 = -3", "-3", "-3")),
+        expected_row(case, "arith-2", 0, trace("7 - 10 = -3", "-3", "-3"), checked=1),
     ]
     rejects = read_jsonl(tmp_path / "out" / "rejects.jsonl")
     assert [(r["problem_id"], r["sample"]) for r in rejects] == [("frac-1", 0), ("frac-1", 1)] + [
@@ -68,8 +70,9 @@ def test_default_run_writes_the_exact_dataset(tmp_path: Path) -> None:
     assert wrong["id"] == sid(case.reqs["frac-1"]["id"], 0) and wrong["request_id"] == case.reqs["frac-1"]["id"]
     assert set(wrong) == {
         "id", "problem_id", "request_id", "sample", "generator", "difficulty", "reasons", "details",
-        "verifier_answer", "expected", "content",
+        "verifier_answer", "expected", "content", "claims",
     }  # fmt: skip
+    assert wrong["claims"] == {"checked": 2, "skipped": 0}
 
     t = stats["totals"]
     assert t == {
@@ -84,6 +87,9 @@ def test_default_run_writes_the_exact_dataset(tmp_path: Path) -> None:
         "no_response": 1,
         "orphan_journal_keys": 1,
         "acceptance_rate": round(5 / 14, 6),
+        # the claims of the 14 responses verified: 9 in the 5 accepted, 10 in the 9 rejected
+        "claims_checked": 19,
+        "claims_skipped": 0,
     }
     assert stats["by_verdict"]["correct"] == 5 and sum(stats["by_verdict"].values()) == 14
     assert stats["by_generator"]["fractions"] == {

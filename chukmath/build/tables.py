@@ -27,6 +27,8 @@ TOTALS_ORDER = (
     "no_response",
     "problems_with_samples",
     "orphan_journal_keys",
+    "claims_checked",
+    "claims_skipped",
 )
 
 

@@ -1,7 +1,8 @@
 """Verification: answer equivalence, arithmetic-step checks and verdicts for teacher responses.
 
 Public API: ``answers_match(candidate, expected)``, ``verify_response(problem, response, policy, language)``,
-``Verdict``, ``Policy`` / ``DEFAULT_POLICY`` / ``REASONS``, ``bad_steps(think)`` / ``check_claims(think)`` and
+``Verdict``, ``Policy`` / ``DEFAULT_POLICY`` / ``REASONS``, ``bad_steps(text)`` / ``check_claims(text)`` /
+``check_steps(text)`` (claims and the count skipped, a ``StepReport``) and
 ``language_issues(text, language)``, and ``clear_caches()``.
 """
 
@@ -10,7 +11,7 @@ from chukmath.verify import steps as _steps
 from chukmath.verify.answers import answers_match
 from chukmath.verify.language import LANGUAGE_SCRIPTS, language_issues
 from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
-from chukmath.verify.steps import Claim, bad_steps, check_claims
+from chukmath.verify.steps import Claim, StepReport, bad_steps, check_claims, check_steps
 from chukmath.verify.verdict import Verdict, verify_response
 
 
@@ -28,10 +29,12 @@ __all__ = [
     "REASONS",
     "Claim",
     "Policy",
+    "StepReport",
     "Verdict",
     "answers_match",
     "bad_steps",
     "check_claims",
+    "check_steps",
     "clear_caches",
     "language_issues",
     "verify_response",

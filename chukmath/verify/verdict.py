@@ -11,7 +11,7 @@ from chukmath.verify.answers import answers_match, parse_expected
 from chukmath.verify.language import language_issues
 from chukmath.verify.numbers import parse_plain
 from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
-from chukmath.verify.steps import bad_steps
+from chukmath.verify.steps import check_steps
 
 MAX_DETAIL = 200
 
@@ -21,7 +21,9 @@ class Verdict:
     """``accepted`` with the rejecting ``reasons`` (priority order), ``verdict`` = ``correct`` or the first reason.
 
     ``flags`` lists every problem found, including those the policy lets through; ``details`` says what each
-    one was, in words a person can act on (``bad step: 85 + 25 = 111``).
+    one was, in words a person can act on (``bad step: 85 + 25 = 111``). ``claims_checked`` / ``claims_skipped``:
+    how many arithmetic claims (in the reasoning and in both answer tags) were evaluated, and how many looked like
+    claims but could not be (a cap, a shape the checker cannot evaluate).
     """
 
     accepted: bool
@@ -30,6 +32,8 @@ class Verdict:
     parsed: ParsedResponse | None
     details: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    claims_checked: int = 0
+    claims_skipped: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready summary written next to rejects and into stats (the parsed text is left out)."""
@@ -39,6 +43,7 @@ class Verdict:
             "reasons": self.reasons,
             "flags": self.flags,
             "details": self.details,
+            "claims": {"checked": self.claims_checked, "skipped": self.claims_skipped},
         }
 
 
@@ -80,14 +85,23 @@ def verify_response(
         ]
     if parsed.format_issues:
         found["format"] = [f"format: {issue}" for issue in parsed.format_issues]
+    bad: list[str] = []
+    checked = skipped = 0
+    think = parsed.think or ""
+    if think and _cut_while_thinking(parsed, response):
+        # the last line is a fragment ("85 + 25 = 1"), not a claim the teacher made
+        think = think.rpartition("\n")[0]
+    # "<answer>48 * 6 * 3 - 48 = 708</answer>" states a false step just as the reasoning can
+    tagged = (("", think), (" in <answer>", parsed.answer), (" in <verifier_answer>", parsed.verifier_answer))
+    for where, text in tagged:
+        if text:
+            report = check_steps(text)
+            checked += report.checked
+            skipped += report.skipped
+            bad.extend(f"bad step{where}: {_short(claim)}" for claim in report.bad)
+    if bad:
+        found["bad_step"] = bad
     if parsed.think:
-        think = parsed.think
-        if _cut_while_thinking(parsed, response):
-            # the last line is a fragment ("85 + 25 = 1"), not a claim the teacher made
-            think = think.rpartition("\n")[0]
-        bad = bad_steps(think) if think else []
-        if bad:
-            found["bad_step"] = [f"bad step: {_short(claim)}" for claim in bad]
         lang = language_issues(parsed.think, language)
         if lang:
             found["language"] = [f"language: {issue}" for issue in lang]
@@ -95,7 +109,8 @@ def verify_response(
     flags = [r for r in REASONS if r in found]
     reasons = [r for r in flags if r in policy.reject]
     details = [d for r in flags for d in found[r]]
-    return Verdict(not reasons, reasons, reasons[0] if reasons else "correct", parsed, details, flags)
+    verdict = reasons[0] if reasons else "correct"
+    return Verdict(not reasons, reasons, verdict, parsed, details, flags, checked, skipped)
 
 
 def _cut_while_thinking(parsed: ParsedResponse, response: Response) -> bool:

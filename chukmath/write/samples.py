@@ -50,10 +50,20 @@ def user_messages(problem: Problem, request: Request, user_turn: UserTurn, syste
     return turns
 
 
+def claims_field(checked: int, skipped: int) -> dict[str, int]:
+    """How many arithmetic claims of the response the verifier evaluated and how many it could not (row metadata)."""
+    return {"checked": checked, "skipped": skipped}
+
+
 def sample_row(
-    problem: Problem, request: Request, response: Response, messages: list[Message], assistant: str
+    problem: Problem,
+    request: Request,
+    response: Response,
+    messages: list[Message],
+    assistant: str,
+    claims: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """One train.jsonl row (docs/contracts.md, "Samples")."""
+    """One train.jsonl row (docs/contracts.md, "Samples"); ``claims`` from :func:`claims_field`."""
     return {
         "messages": [*messages, {"role": "assistant", "content": assistant}],
         "id": sample_id(response.request_id, response.sample),
@@ -64,6 +74,7 @@ def sample_row(
         "teacher": response.teacher,
         "model": response.model,
         "template": request.template,
+        "claims": claims if claims is not None else claims_field(0, 0),
     }
 
 
@@ -73,6 +84,7 @@ def reject_row(
     reasons: list[str],
     details: list[str],
     verifier_answer: str | None,
+    claims: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """One rejects.jsonl row: which response, why it was rejected, and the raw text to look at."""
     return {
@@ -87,4 +99,5 @@ def reject_row(
         "verifier_answer": verifier_answer,
         "expected": problem.answer,
         "content": response.content,
+        "claims": claims if claims is not None else claims_field(0, 0),
     }

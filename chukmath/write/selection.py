@@ -15,7 +15,14 @@ from chukmath.hashing import text_hash
 from chukmath.parse import ParsedResponse, parse_response
 from chukmath.records import Problem, Request, Response
 from chukmath.verify import language_issues, verify_response
-from chukmath.write.samples import UserTurn, assistant_content, reject_row, sample_row, user_messages
+from chukmath.write.samples import (
+    UserTurn,
+    assistant_content,
+    claims_field,
+    reject_row,
+    sample_row,
+    user_messages,
+)
 
 if TYPE_CHECKING:
     from chukmath.verify import Policy, Verdict
@@ -165,6 +172,7 @@ def select_samples(
         flags = list(verdict.flags)
         details = list(verdict.details)
         accepted = verdict.accepted
+        claims = claims_field(verdict.claims_checked, verdict.claims_skipped)
         text = ""
         think = parsed.think  # from reasoning_content for R1-style answers (chukmath.parse)
         if accepted and parsed.answer is None:
@@ -187,7 +195,7 @@ def select_samples(
                     flags.append(ROUNDTRIP_REASON)
                 details.append("the normalized sample does not parse back into the same parts (tags inside the text)")
         if not accepted:
-            rejects.append(reject_row(problem, response, reasons, details, parsed.verifier_answer))
+            rejects.append(reject_row(problem, response, reasons, details, parsed.verifier_answer, claims))
             outcomes.append(SampleOutcome(problem, cand, REJECTED, verdict, reasons, flags))
             continue
         think_chars = len((think or "").strip())
@@ -201,7 +209,7 @@ def select_samples(
         else:
             seen_texts.add(digest)
             messages = user_messages(problem, cand.request, options.user_turn, options.system)
-            rows.append(sample_row(problem, cand.request, response, messages, text))
+            rows.append(sample_row(problem, cand.request, response, messages, text, claims))
             status = WRITTEN
         outcomes.append(SampleOutcome(problem, cand, status, verdict, reasons, flags, think_chars))
     return ProblemResult(rows, rejects, outcomes)

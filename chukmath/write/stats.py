@@ -11,6 +11,8 @@ Counting rules (also written into stats.json under ``notes``):
 - ``think_chars`` is over the written samples and exact: lengths are kept in a histogram of exact values, whose
   size is bounded by the number of distinct lengths (at most the longest think), not by the dataset size.
 - ``tokens`` sums ``usage`` over the responses verified (the winning line of each journal key).
+- ``claims_checked`` / ``claims_skipped`` sum, over the responses verified, the arithmetic claims (reasoning and
+  answer tags) that were evaluated and those that looked like claims but were past a cap or could not be evaluated.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ NOTES = [
     "no_response: journal keys with only failed attempts (not counted in responses)",
     "think_chars: exact, over written samples; percentiles by nearest rank",
     "tokens: usage summed over verified responses (the winning journal line of each key)",
+    "claims_checked / claims_skipped: arithmetic claims evaluated / claim-like but not evaluable (caps, shapes)",
 ]
 
 
@@ -121,6 +124,8 @@ class StatsAccumulator:
         self.tokens = {"prompt": 0, "completion": 0, "total": 0, "responses_with_usage": 0}
         self.think_chars = LengthHistogram()
         self.orphan_keys = 0
+        self.claims_checked = 0
+        self.claims_skipped = 0
 
     def _groups(self, problem: Problem) -> tuple[_Group, _Group]:
         # get-then-insert, not setdefault(key, _Group()): that built a throwaway group on every call
@@ -146,6 +151,9 @@ class StatsAccumulator:
         if outcome.status == NO_RESPONSE:
             return
         response = outcome.candidate.response
+        if outcome.verdict is not None:
+            self.claims_checked += outcome.verdict.claims_checked
+            self.claims_skipped += outcome.verdict.claims_skipped
         accepted = outcome.status != REJECTED
         self.responses += 1
         # Accepted counts as "correct" even with reasons the policy does not reject on (they show in by_reason).
@@ -194,6 +202,8 @@ class StatsAccumulator:
                 "no_response": self.status[NO_RESPONSE],
                 "orphan_journal_keys": self.orphan_keys,
                 "acceptance_rate": _rate(accepted, self.responses),
+                "claims_checked": self.claims_checked,
+                "claims_skipped": self.claims_skipped,
             },
             "by_verdict": dict(self.by_verdict),
             "by_reason": dict(self.by_reason),
