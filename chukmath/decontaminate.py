@@ -53,7 +53,9 @@ def _parquet_column(path: Path, columns: Sequence[str]) -> tuple[str, Iterator[A
     names = parquet.schema_arrow.names
     column = next((c for c in columns if c in names), None)
     if column is None:
-        raise InputError(f"{path}: no column {' or '.join(columns)} (columns: {', '.join(names)}); use --decontaminate-col")
+        raise InputError(
+            f"{path}: no column {' or '.join(columns)} (columns: {', '.join(names)}); use --decontaminate-col"
+        )
 
     def values() -> Iterator[Any]:
         for batch in parquet.iter_batches(columns=[column], batch_size=4096):
@@ -72,7 +74,8 @@ def _jsonl_column(path: Path, columns: Sequence[str]) -> tuple[str, Iterator[Any
     column = next((c for c in columns if c in first[1]), None)
     if column is None:
         raise InputError(
-            f"{path}:{first[0]}: no field {' or '.join(columns)} (fields: {', '.join(first[1])}); use --decontaminate-col"
+            f"{path}:{first[0]}: no field {' or '.join(columns)} (fields: {', '.join(first[1])}); "
+            "use --decontaminate-col"
         )
 
     def values() -> Iterator[Any]:
@@ -155,8 +158,13 @@ class Decontaminator:
         self.by_benchmark[hit.benchmark] += 1
         if len(self.examples) < MAX_EXAMPLES:
             self.examples.append(
-                {"problem_id": problem_id, "question": question, "benchmark": hit.benchmark, "row": hit.row,
-                 "benchmark_question": hit.question}
+                {
+                    "problem_id": problem_id,
+                    "question": question,
+                    "benchmark": hit.benchmark,
+                    "row": hit.row,
+                    "benchmark_question": hit.question,
+                }
             )
         return False
 

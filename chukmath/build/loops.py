@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chukmath.build import stages
+from chukmath.build.gate import Gate
 from chukmath.build.journal_index import JournalIndex
 from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.recipe import BuildRecipe
@@ -50,7 +51,7 @@ def select_options(recipe: BuildRecipe) -> Any:
 class Judge:
     """verify + select for one problem (chukmath.write), then hand the rows to the sink in order."""
 
-    def __init__(self, recipe: BuildRecipe, sink: Sink) -> None:
+    def __init__(self, recipe: BuildRecipe, sink: Sink, gate: Gate | None = None) -> None:
         from chukmath.verify import Policy
         from chukmath.write.selection import Candidate, select_samples
 
@@ -59,10 +60,23 @@ class Judge:
         self._candidate = Candidate
         self._select = select_samples
         self._sink = sink
+        self._samples = recipe.teacher.samples
+        self._gate = gate
+
+    def samples(self, problem: Problem) -> int:
+        """How many samples of ``problem`` to ask for; 0 when the gate (decontamination, split) keeps it out.
+        Called once per problem, in index order, before it is asked."""
+        if self._gate is None or self._gate.admit(problem):
+            return self._samples
+        return 0
 
     def __call__(self, problem: Problem, request: Request, responses: list[Response]) -> None:
         candidates = [self._candidate(request, r) for r in responses]
-        self._sink.emit(problem, self._select(problem, candidates, self._policy, self._options))
+        result = self._select(problem, candidates, self._policy, self._options)
+        if self._gate is None:
+            self._sink.emit(problem, result)
+        else:
+            self._sink.emit(problem, result, self._gate.route(problem, len(result.rows)))
 
 
 def unanswered(recipe: BuildRecipe) -> Callable[[Request, int, Problem], Response]:
@@ -117,14 +131,13 @@ def run_sync(
 ) -> None:
     """One tight loop, no event loop: for the built-in teacher (``answer`` computes, ``journal``) and for
     batch results already ingested into the journal (``answer`` reports a key as missing, nothing is journaled)."""
-    samples = recipe.teacher.samples
     use_index = len(index) > 0
     tick = 0
     for problem in stages.problems(mix, recipe, 0, recipe.count):
         request = prompting.request(problem)
         counters.generated += 1
         responses: list[Response] = []
-        for s in range(samples):
+        for s in range(judge.samples(problem)):
             known = index.get(request.id, s) if use_index else None
             if journal:
                 # The built-in teacher answers again even when the journal holds its answer: answering is free, and
@@ -167,7 +180,6 @@ async def run_live(
     counters: Counters,
     display: ProgressDisplay,
 ) -> None:
-    samples = recipe.teacher.samples
     window = recipe.teacher.concurrency
     # Finished problems wait here for earlier ones; bounding it bounds memory when one request is slow.
     max_buffered = window * 4 + 64
@@ -208,9 +220,10 @@ async def run_live(
         for problem in stages.problems(mix, recipe, 0, recipe.count):
             request = prompting.request(problem)
             counters.generated += 1
-            slot = _Slot(problem, request, [None] * samples, samples, asyncio.Event())
+            asked = judge.samples(problem)
+            slot = _Slot(problem, request, [None] * asked, asked, asyncio.Event())
             buffer.append(slot)
-            for s in range(samples):
+            for s in range(asked):
                 known = index.get(request.id, s)
                 if known is not None:
                     slot.responses[s] = known

@@ -20,6 +20,7 @@ import orjson
 
 from chukmath.build import batch_phase, stages
 from chukmath.build.card import render_card
+from chukmath.build.gate import Gate
 from chukmath.build.journal_index import JournalIndex
 from chukmath.build.loops import Judge, fewer_gc_passes, run_live, run_sync, select_options, unanswered
 from chukmath.build.manifest import Manifest, read_manifest
@@ -44,6 +45,12 @@ class BuildOptions:
     command: str = ""
     recipe_source: str = ""  # "" = the file the recipe was loaded from (relative templates_dirs are found there)
     flush_every: int = 512
+    # Benchmark files (JSONL/Parquet) whose questions must not be trained on: a problem sharing an ``ngram``-word
+    # window with one is not asked and has no rows (chukmath.decontaminate); empty = no check.
+    decontaminate: list[str] = field(default_factory=list)
+    decontaminate_cols: list[str] = field(default_factory=list)
+    ngram: int = 8
+
 
 
 @dataclass
@@ -140,6 +147,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     mix = stages.load_mix(recipe, recipe_source)
     command = options.command or f"chukmath build --recipe {shlex.quote(recipe_source)} --out {shlex.quote(str(out))}"
     api_key = stages.check_teacher(recipe)
+    # Benchmark files are read before anything is written: a missing file or column fails the run at once.
+    gate = Gate.for_build(recipe.split, options.decontaminate, options.decontaminate_cols, options.ngram)
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
     root = Path(out)
@@ -175,8 +184,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             totals={"generated": recipe.count, "answered": responses_total, "verified": responses_total},
         )
         acc = StatsAccumulator(options=asdict_options(recipe))
-        sink = Sink(run, counters, acc, flush_every=options.flush_every)
-        judge = Judge(recipe, sink)
+        sink = Sink(run, counters, acc, flush_every=options.flush_every, test=gate is not None and gate.has_test)
+        judge = Judge(recipe, sink, gate)
         show = (
             ProgressDisplay.wanted(options.quiet, options.progress_stream)
             if options.progress is None
@@ -203,6 +212,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             sink.close()
             index.close()
         stats = _stats_dict(recipe, acc)
+        if gate is not None:
+            stats.update(gate.report())
         _write_json(run.stats, stats)
         totals = {"problems": recipe.count, "accepted": counters.accepted}
         card = render_card(
@@ -239,7 +250,11 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         by_reason=dict(stats.get("by_reason") or {}),
         elapsed_s=round(elapsed, 3),
         samples_per_s=round(t["problems"] / elapsed, 1) if elapsed > 0 else 0.0,
-        files={k: str(getattr(run, k)) for k in ("train", "rejects", "stats", "card", "manifest", "journal")},
+        files={
+            k: str(getattr(run, k))
+            for k in ("train", "rejects", "stats", "card", "manifest", "journal")
+            + (("test",) if recipe.split is not None else ())
+        },
     )
 
 

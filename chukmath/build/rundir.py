@@ -25,6 +25,8 @@ RUN_FILES = (
     "README.md",
     "train.jsonl.partial",
     "rejects.jsonl.partial",
+    "test.jsonl",  # with a [split] table
+    "test.jsonl.partial",
     "requests.jsonl",  # the batch teacher's input
     "responses.jsonl.batches.json",  # the batch teacher's run state
     "responses.jsonl.lock",
@@ -57,6 +59,10 @@ class RunDir:
     @property
     def rejects(self) -> Path:
         return self.root / "rejects.jsonl"
+
+    @property
+    def test(self) -> Path:
+        return self.root / "test.jsonl"
 
     @property
     def stats(self) -> Path:

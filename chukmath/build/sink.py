@@ -74,7 +74,9 @@ def trim_lines(path: Path, keep: int) -> int:
 class Sink:
     """Ordered, batched output of one run. ``emit`` takes problems strictly in index order."""
 
-    def __init__(self, run: RunDir, counters: Counters, stats: Any, *, flush_every: int = 512) -> None:
+    def __init__(
+        self, run: RunDir, counters: Counters, stats: Any, *, flush_every: int = 512, test: bool = False
+    ) -> None:
         self.run = run
         self.counters = counters
         self.stats = stats
@@ -85,10 +87,13 @@ class Sink:
         self.journal = JsonlAppender(run.journal)
         self._train: IO[bytes] = run.partial(run.train).open("wb")
         self._rejects: IO[bytes] = run.partial(run.rejects).open("wb")
+        # test.jsonl only when the recipe has a [split]; the train-only layout stays as it was.
+        self._test: IO[bytes] | None = run.partial(run.test).open("wb") if test else None
         self._buf_problems: list[dict[str, Any]] = []
         self._buf_journal: list[dict[str, Any]] = []
         self._buf_train: list[bytes] = []
         self._buf_rejects: list[bytes] = []
+        self._buf_test: list[bytes] = []
         self.next_index = 0
         self.first_sample: dict[str, Any] | None = None
 
@@ -100,8 +105,13 @@ class Sink:
         """Queue a cheap (built-in) answer for the next batched flush."""
         self._buf_journal.append(response.to_dict())
 
-    def emit(self, problem: Problem, result: Any) -> None:
-        """Take the ``select_samples`` result of the next problem in index order."""
+    def _outputs(self) -> list[tuple[IO[bytes], Path]]:
+        files = [(self._train, self.run.train), (self._rejects, self.run.rejects)]
+        return files + ([(self._test, self.run.test)] if self._test is not None else [])
+
+    def emit(self, problem: Problem, result: Any, split: str | None = "train") -> None:
+        """Take the ``select_samples`` result of the next problem in index order; its sample rows go to
+        ``split`` (``train``, ``test``, or None: nowhere)."""
         index = self.next_index
         if index >= self.problems_on_disk:
             self._buf_problems.append(problem.to_dict())
@@ -111,10 +121,13 @@ class Sink:
                 f"{problem.id} there; the directory was made by other code or edited. Use --force to start over"
             )
         self.next_index = index + 1
-        for row in result.rows:
-            if self.first_sample is None:
-                self.first_sample = row
-            self._buf_train.append(dumps_line(row))
+        if split == "test":
+            self._buf_test.extend(dumps_line(row) for row in result.rows)
+        elif split is not None:
+            for row in result.rows:
+                if self.first_sample is None:
+                    self.first_sample = row
+                self._buf_train.append(dumps_line(row))
         self._buf_rejects.extend(dumps_line(row) for row in result.rejects)
         self.stats.add_result(problem, result)
         c = self.counters
@@ -122,7 +135,9 @@ class Sink:
             if outcome.verdict is not None:
                 c.verified += 1
         c.accepted += len(result.rows)
-        if len(self._buf_problems) + len(self._buf_train) + len(self._buf_rejects) >= self.flush_every:
+        if len(self._buf_problems) + len(self._buf_train) + len(self._buf_rejects) + len(self._buf_test) >= (
+            self.flush_every
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -139,15 +154,20 @@ class Sink:
         if self._buf_rejects:
             self._rejects.write(b"".join(self._buf_rejects))
             self._buf_rejects.clear()
+        if self._buf_test and self._test is not None:
+            self._test.write(b"".join(self._buf_test))
+            self._buf_test.clear()
         # Whole lines reach the .partial files now, not when Python's buffer fills: `tail -f` sees every flush.
-        for fh in (self._train, self._rejects):
+        for fh, _ in self._outputs():
             if not fh.closed:
                 fh.flush()
 
     def finish(self) -> None:
         """Flush, make the partial files durable and rename them into place."""
         self.flush()
-        for fh, final in ((self._train, self.run.train), (self._rejects, self.run.rejects)):
+        if self._test is None:
+            self.run.test.unlink(missing_ok=True)  # an earlier run's test split, from a recipe that had [split]
+        for fh, final in self._outputs():
             fh.flush()
             os.fsync(fh.fileno())
             fh.close()
@@ -156,7 +176,7 @@ class Sink:
 
     def close(self) -> None:
         """Flush and close everything (on error too: what was finished stays on disk for the next run)."""
-        for fh in (self._train, self._rejects):
+        for fh, _ in self._outputs():
             if not fh.closed:
                 self.flush()
                 fh.close()

@@ -89,4 +89,30 @@ def stats_tables(stats: dict[str, Any]) -> list[Table]:
             rows.append(("cost (USD)", f"{cost.get('usd', 0.0):.4f}"))
             rows.append(("price in / out (USD per 1M tokens)", f"{cost.get('price_in')} / {cost.get('price_out')}"))
         tables.append(Table("Tokens and cost", ("item", "value"), rows))
+    tables += held_out_tables(stats)
+    return tables
+
+
+def held_out_tables(stats: dict[str, Any]) -> list[Table]:
+    """The train/test split (with the measured overlap) and the decontamination, when the run had them."""
+    tables: list[Table] = []
+    split = stats.get("split") or {}
+    if split:
+        problems, samples, overlap = split.get("problems", {}), split.get("samples", {}), split.get("overlap", {})
+        rows: list[tuple[object, ...]] = [
+            ("test share", split["test"] if split.get("test") is not None else f"{split.get('test_count')} problems"),
+            ("problems train / test", f"{problems.get('train', 0)} / {problems.get('test', 0)}"),
+            ("samples train / test", f"{samples.get('train', 0)} / {samples.get('test', 0)}"),
+            ("moved by a shared key / held out of both", f"{split.get('moved', 0)} / {split.get('held_out', 0)}"),
+            ("overlap: shared normalised questions", overlap.get("questions")),
+            ("overlap: shared expressions", overlap.get("expressions")),
+            ("method", split.get("method", "")),
+        ]
+        tables.append(Table("Train/test split", ("item", "value"), rows))
+    decon = stats.get("decontamination") or {}
+    if decon:
+        rows = [("problems checked", decon.get("checked")), ("dropped", decon.get("dropped"))]
+        rows += [(f"dropped by {name}", n) for name, n in (decon.get("by_benchmark") or {}).items()]
+        rows += [("method", decon.get("method", ""))]
+        tables.append(Table("Decontamination", ("item", "value"), rows))
     return tables

@@ -67,6 +67,21 @@ def build_command(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print a machine-readable summary (JSON) on stdout.")
     ] = False,
+    decontaminate: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--decontaminate",
+            help="Benchmark file (JSONL or Parquet with a question column) to keep out of the data: a problem that "
+            "shares a --ngram word window with any of its questions is not asked and has no rows. Repeatable.",
+        ),
+    ] = None,
+    decontaminate_col: Annotated[
+        list[str] | None,
+        typer.Option("--decontaminate-col", help="Question column of the benchmark files (default: question, problem)"),
+    ] = None,
+    ngram: Annotated[
+        int, typer.Option("--ngram", min=1, help="Words in the shared window that counts as contamination.")
+    ] = 8,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -94,11 +109,23 @@ def build_command(
         return
     # The card's reproduce line: built from the options (not sys.argv), so it names only what decides the data.
     given = {"--count": count, "--seed": seed, "--teacher": teacher, "--model": model, "--base-url": base_url}
+    benchmarks = [str(p) for p in decontaminate or []]
     command = " ".join(
         ["chukmath", "build", "--recipe", shlex.quote(str(recipe)), "--out", shlex.quote(str(out))]
         + [f"{flag} {shlex.quote(str(value))}" for flag, value in given.items() if value is not None]
+        + [f"--decontaminate {shlex.quote(b)}" for b in benchmarks]
+        + [f"--decontaminate-col {shlex.quote(c)}" for c in decontaminate_col or []]
+        + ([f"--ngram {ngram}"] if benchmarks and ngram != 8 else [])
     )
-    options = BuildOptions(force=force, quiet=quiet or json_out, command=command, recipe_source=str(recipe))
+    options = BuildOptions(
+        force=force,
+        quiet=quiet or json_out,
+        command=command,
+        recipe_source=str(recipe),
+        decontaminate=benchmarks,
+        decontaminate_cols=list(decontaminate_col or []),
+        ngram=ngram,
+    )
     summary = build_dataset(loaded, out, options)
     if json_out:
         sys.stdout.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")

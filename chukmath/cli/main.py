@@ -38,9 +38,9 @@ def main(
 
 def _register_all() -> None:
     # Imported here so `chukmath --help` lists every command and each module stays independent.
-    from chukmath.cli import batch, build, generate, rewards, teach, templates, verify
+    from chukmath.cli import batch, build, export, generate, rewards, teach, templates, verify
 
-    for module in (generate, templates, teach, batch, verify, build, rewards):
+    for module in (generate, templates, teach, batch, verify, build, rewards, export):
         module.register(app)
 
 

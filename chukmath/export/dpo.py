@@ -39,12 +39,14 @@ class DPOOptions:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if "all" in self.rejected_reasons:
+            self.rejected_reasons = REASONS
         if self.pairs_per_problem < 1:
             raise ConfigError(f"--pairs-per-problem {self.pairs_per_problem}: must be at least 1")
         unknown = [r for r in self.rejected_reasons if r not in REASONS]
         if unknown or not self.rejected_reasons:
             raise ConfigError(
-                f"--rejected-reasons {','.join(self.rejected_reasons)!r}: use any of {', '.join(REASONS)}"
+                f"--rejected-reasons {','.join(self.rejected_reasons)!r}: use 'all' or any of {', '.join(REASONS)}"
             )
 
 
@@ -127,8 +129,10 @@ def export_dpo(run_dir: str | Path, out: str | Path, options: DPOOptions | None 
                 overlap.add(split, judged.problem.question, judged.problem.expression)
             for pair in pairs:
                 writer.write(split, pair)
-    finally:
-        files = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    files = writer.close()
     report: dict[str, Any] = {
         "kind": "dpo",
         "source": str(run.run.root),

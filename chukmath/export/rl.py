@@ -217,8 +217,15 @@ def export_rl(
         order=order_key[options.order],
         finalize=_set_index if options.shape == "verl" else None,
     )
-    counts = {"read": 0, "decontaminated": 0, "held_out": 0, "unmeasured": 0, "all_pass": 0, "none_pass": 0,
-              "outside_pass_range": 0}
+    counts = {
+        "read": 0,
+        "decontaminated": 0,
+        "held_out": 0,
+        "unmeasured": 0,
+        "all_pass": 0,
+        "none_pass": 0,
+        "outside_pass_range": 0,
+    }
     try:
         for problem in problems:
             counts["read"] += 1
@@ -244,8 +251,10 @@ def export_rl(
             if overlap is not None:
                 overlap.add(split, problem.question, problem.expression)
             writer.write(split, _row(problem, prompts(problem), split, options, rate))
-    finally:
-        files = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    files = writer.close()
     report = _report(options, prompts, counts, files, source, splitter, overlap, decon, rates is not None)
     write_report(out / "export.json", report)
     return ExportSummary(str(out), files, report)
@@ -310,8 +319,11 @@ def _report(
     report["dropped"] = {
         "decontaminated": counts["decontaminated"],
         "held_out_by_split": counts["held_out"],
-        **({"pass_rate": sum(counts[k] for k in ("all_pass", "none_pass", "outside_pass_range", "unmeasured"))}
-           if filtered else {}),
+        **(
+            {"pass_rate": sum(counts[k] for k in ("all_pass", "none_pass", "outside_pass_range", "unmeasured"))}
+            if filtered
+            else {}
+        ),
     }
     return report
 
@@ -328,9 +340,9 @@ def recipe_problems(recipe: Any, count: int | None = None) -> Iterator[Problem]:
 
 __all__ = [
     "RECIPE_TEMPLATES",
+    "TEST",
     "ExportSummary",
     "RLOptions",
-    "TEST",
     "export_rl",
     "pass_rates",
     "recipe_problems",

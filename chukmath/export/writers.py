@@ -150,6 +150,15 @@ class SplitWriter:
             spool = self._spools[key] = (self._spool_dir / f"{len(self._spools)}.jsonl").open("wb")
         spool.write(dumps_line(row))
 
+    def abort(self) -> None:
+        """Remove everything written so far (an export that failed leaves no partial files)."""
+        for fh in self._spools.values():
+            fh.close()
+        for rf in self._files.values():
+            rf.abort()
+        if self._spool_dir is not None:
+            shutil.rmtree(self._spool_dir, ignore_errors=True)
+
     def close(self) -> dict[str, int]:
         """Finish every file; returns rows per file (relative path)."""
         try:
@@ -169,8 +178,10 @@ class SplitWriter:
         finally:
             if self._spool_dir is not None:
                 shutil.rmtree(self._spool_dir, ignore_errors=True)
-        return {self.relpath(split, bucket): rf.rows for (split, bucket), rf in sorted(self._files.items(),
-                key=lambda kv: (kv[0][0], _sortable(kv[0][1])))}
+        return {
+            self.relpath(split, bucket): rf.rows
+            for (split, bucket), rf in sorted(self._files.items(), key=lambda kv: (kv[0][0], _sortable(kv[0][1])))
+        }
 
 
 def _sortable(value: Any) -> tuple[int, Any]:
