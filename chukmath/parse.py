@@ -9,6 +9,9 @@ the reasoning ("put it in <answer> tags") — the answer tags are only looked fo
 gives the partial think and no answer); and a reasoning model's separate ``reasoning_content``. Missing parts are
 None, never guesses. ``ParsedResponse.format_issues`` lists every deviation from the strict training format so the
 verifier can reject with a precise reason.
+
+A response longer than ``MAX_RESPONSE_CHARS`` (content and reasoning_content together) is not parsed at all: it
+comes back with ``too_long`` set and no parts, so no later stage spends time in proportion to a runaway think.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import re
 from dataclasses import dataclass, field
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
+# About 50k tokens: DeepSeek-R1's 32k-token outputs fit, while a think that loops until a 128k-token limit does not
+# (it is no cold-start sample, and checking every line of it would cost more than a thousand ordinary responses).
+MAX_RESPONSE_CHARS = 200_000
 TAGS = ("think", "answer", "verifier_answer")
 _FENCED = re.compile(r"^\s*```[a-zA-Z0-9_-]*[ \t]*\n(.*)\n[ \t]*```\s*$", re.DOTALL)
 _ANY_TAG = re.compile(r"</?(?:think|answer|verifier_answer)>")
@@ -33,6 +39,7 @@ class ParsedResponse:
     think_source: str | None = None  # "content" or "reasoning_content"
     format_issues: tuple[str, ...] = field(default=())
     fenced: bool = False  # the response (or its part after the reasoning) was wrapped in a code fence
+    too_long: bool = False  # longer than MAX_RESPONSE_CHARS: left unparsed, every part None
 
 
 def _strip_or_none(text: str | None) -> str | None:
@@ -111,6 +118,8 @@ _LINE_START_THINK = re.compile(r"(?:^|\n)[ \t]*<think>")
 def parse_response(text: str | None, reasoning_content: str | None = None) -> ParsedResponse:
     """Split a response into its parts; see the module docstring for the shapes accepted."""
     text = text or ""
+    if len(text) + len(reasoning_content or "") > MAX_RESPONSE_CHARS:
+        return ParsedResponse(None, None, None, too_long=True)
     body, fenced = _unfence(text)
     think, rest, unclosed, before = split_think(body)
     source: str | None = "content" if think is not None else None

@@ -32,7 +32,7 @@ def test_correct():
         (sample(answer="111"), "answer_mismatch", "answer mismatch: <answer> '111' vs <verifier_answer> '110'"),
         ("Here you go!\n" + sample(), "format", "format: text before <think>"),
         (sample() + "\nHope this helps", "format", "format: text outside the tags"),
-        ("<think>85 + 25 = 110, so now I write", "truncated", "truncated: a tag is never closed"),
+        ("<think>85 + 25 = 110, so now I write", "malformed", "malformed: a tag is never closed"),
         (sample(think="85 + 25 = 111\n111 - 1 = 110"), "bad_step", "bad step: 85 + 25 = 111"),
         (sample(think="我们计算 85 + 25 = 110，所以答案是110"), "language", "language: reasoning not in en"),
     ],
@@ -56,7 +56,7 @@ def test_fenced_response_is_correct_and_empty_answer_is_format():
 )
 def test_the_line_cut_off_by_truncation_is_not_a_bad_step(content, reasoning, finish):
     v = verify_response(PROBLEM, respond(content, finish_reason=finish, reasoning_content=reasoning))
-    assert v.verdict == "truncated" and "bad_step" not in v.flags
+    assert v.verdict == ("truncated" if finish == "length" else "malformed") and "bad_step" not in v.flags
     # the lines before it are still checked
     v = verify_response(PROBLEM, respond(content.replace("= 85", "= 86"), finish, reasoning and "44 + 41 = 86\n1"))
     assert "bad_step" in v.flags and v.details[-1] == "bad step: 44 + 41 = 86"
@@ -96,7 +96,8 @@ def test_policy_chooses_which_reasons_reject():
     lenient = Policy.from_spec("all,-format")
     v = verify_response(PROBLEM, respond(content), policy=lenient)
     assert v.accepted and v.verdict == "correct" and v.reasons == [] and v.flags == ["format"]
-    assert Policy.from_spec("wrong_answer, format").reject == {"wrong_answer", "format"}
+    # wrong_answer brings the reasons split off from it (an unreadable or unread answer is not a right one)
+    assert Policy.from_spec("wrong_answer, format").reject == {"wrong_answer", "unparseable", "too_long", "format"}
     assert Policy.from_spec("all") == DEFAULT_POLICY and DEFAULT_POLICY.reject == set(REASONS)
     assert Policy.from_spec("wrong_answer,format").spec() == "wrong_answer,format"
 

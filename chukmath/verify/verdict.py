@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chukmath.parse import ParsedResponse, parse_response
+from chukmath.parse import MAX_RESPONSE_CHARS, ParsedResponse, parse_response
 from chukmath.records import Problem, Response
-from chukmath.verify.answers import answers_match, parse_expected
+from chukmath.verify.answers import CORRECT, UNPARSEABLE, answers_match, judge_answer, parse_expected
 from chukmath.verify.language import language_issues
 from chukmath.verify.numbers import parse_plain
 from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
 from chukmath.verify.steps import check_steps
+from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 MAX_DETAIL = 200
 
@@ -53,32 +54,48 @@ def _short(text: str) -> str:
 
 
 def verify_response(
-    problem: Problem, response: Response, policy: Policy = DEFAULT_POLICY, language: str = "en"
+    problem: Problem,
+    response: Response,
+    policy: Policy = DEFAULT_POLICY,
+    language: str = "en",
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
 ) -> Verdict:
-    """Check a response against its problem; never raises on teacher text (only on a bad ``language`` code)."""
+    """Check a response against its problem; never raises on teacher text (only on a bad ``language`` code).
+
+    ``problem.question`` says which rounding of a numeric answer counts; ``tolerance`` may allow more.
+    """
     if not response.ok or (response.content is None and response.reasoning_content is None):
         error = response.error or {}
         message = f"no response: {error.get('kind', 'empty')}: {error.get('message', 'no content')}"
         return Verdict(False, ["no_response"], "no_response", None, [_short(message)], ["no_response"])
     parsed = parse_response(response.content, response.reasoning_content)
+    if parsed.too_long:
+        return _too_long(parsed, response, policy)
     found: dict[str, list[str]] = {}
 
-    if response.finish_reason == "length" or parsed.truncated:
-        why = "finish_reason=length" if response.finish_reason == "length" else "a tag is never closed"
-        found["truncated"] = [f"truncated: {why}"]
+    # "truncated" says the teacher ran out of tokens; an unclosed tag on any other stop is the teacher's own error
+    if response.finish_reason == "length":
+        found["truncated"] = ["truncated: finish_reason=length"]
+    elif parsed.truncated:
+        found["malformed"] = [f"malformed: a tag is never closed (finish_reason={response.finish_reason})"]
     expected = problem.answer
-    # each final answer is checked against the expected one once; the results serve both checks below
-    v_ok = None if parsed.verifier_answer is None else answers_match(parsed.verifier_answer, expected)
-    a_ok = None if parsed.answer is None else answers_match(parsed.answer, expected)
-    final, final_ok = (parsed.verifier_answer, v_ok) if parsed.verifier_answer is not None else (parsed.answer, a_ok)
+    # each final answer is judged against the expected one once; the results serve both checks below
+    v_judged = None if parsed.verifier_answer is None else _judge(parsed.verifier_answer, problem, tolerance)
+    a_judged = None if parsed.answer is None else _judge(parsed.answer, problem, tolerance)
+    v_ok, a_ok = v_judged == CORRECT, a_judged == CORRECT
+    final, judged = (
+        (parsed.verifier_answer, v_judged) if parsed.verifier_answer is not None else (parsed.answer, a_judged)
+    )
     if final is None:
         found["wrong_answer"] = ["wrong answer: no <answer> or <verifier_answer> given"]
-    elif not final_ok:
+    elif judged == UNPARSEABLE:
+        found["unparseable"] = [f"unparseable: no answer value can be read from {_short(final)!r}"]
+    elif judged != CORRECT:
         note = "" if _expected_ok(expected) else " (the expected answer itself could not be parsed)"
         found["wrong_answer"] = [f"wrong answer: {_short(final)!r}, expected {expected!r}{note}"]
     if parsed.verifier_answer is None:
         found["no_verifier_answer"] = ["no verifier answer: <verifier_answer> missing or empty"]
-    elif parsed.answer is not None and _disagree(parsed.answer, parsed.verifier_answer, bool(a_ok), bool(v_ok)):
+    elif parsed.answer is not None and _disagree(parsed.answer, parsed.verifier_answer, a_ok, v_ok):
         found["answer_mismatch"] = [
             f"answer mismatch: <answer> {_short(parsed.answer)!r} vs <verifier_answer> "
             f"{_short(parsed.verifier_answer)!r}"
@@ -113,6 +130,22 @@ def verify_response(
     return Verdict(not reasons, reasons, verdict, parsed, details, flags, checked, skipped)
 
 
+def _judge(text: str, problem: Problem, tolerance: Tolerance) -> str:
+    return judge_answer(text, problem.answer, question=problem.question, tolerance=tolerance)
+
+
+def _too_long(parsed: ParsedResponse, response: Response, policy: Policy) -> Verdict:
+    """The verdict on a response the parser left unread (over MAX_RESPONSE_CHARS): nothing in it was checked."""
+    size = len(response.content or "") + len(response.reasoning_content or "")
+    found = {"too_long": [f"too long: {size:,} characters, over the {MAX_RESPONSE_CHARS:,} the verifier reads"]}
+    if response.finish_reason == "length":
+        found["truncated"] = ["truncated: finish_reason=length"]
+    flags = [r for r in REASONS if r in found]
+    reasons = [r for r in flags if r in policy.reject]
+    details = [d for r in flags for d in found[r]]
+    return Verdict(not reasons, reasons, reasons[0] if reasons else "correct", parsed, details, flags)
+
+
 def _cut_while_thinking(parsed: ParsedResponse, response: Response) -> bool:
     """The output stopped inside the reasoning: an unclosed <think>, or a length stop before any content."""
     if "<think> is never closed" in parsed.format_issues:
@@ -132,4 +165,6 @@ def _disagree(answer: str, verifier: str, a_ok: bool, v_ok: bool) -> bool:
     """The two final answers state different values (judged by their matches with the expected one first)."""
     if a_ok or v_ok:
         return a_ok != v_ok
+    if answer.split() == verifier.split():
+        return False  # the same text twice says the same thing, even when it cannot be read as a value
     return not (answers_match(answer, verifier) or answers_match(verifier, answer))
