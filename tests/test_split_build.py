@@ -59,7 +59,15 @@ def test_build_writes_a_test_split_that_shares_nothing_and_rebuys_nothing(tmp_pa
     assert split["problems"]["train"] + split["problems"]["test"] + split["held_out"] == 400
     shown = CliRunner().invoke(app, ["stats", str(out)])
     assert shown.exit_code == 0 and "Train/test split" in shown.stdout and "shared expressions" in shown.stdout
-    assert "Train/test split" in (out / "README.md").read_text()
+    card = (out / "README.md").read_text()
+    assert "Train/test split" in card and '"test": "test.jsonl"' in card
+
+    # export rl of the same recipe splits its problems exactly as build did.
+    exported = CliRunner().invoke(app, ["export", "rl", "--recipe", str(recipe), "--out", str(tmp_path / "rl")])
+    assert exported.exit_code == 0, exported.output
+    rl_test = {r["problem_id"] for r in read_rows(tmp_path / "rl" / "test.jsonl")}
+    assert {r["problem_id"] for r in test} <= rl_test
+    assert not rl_test & {r["problem_id"] for r in train}
 
     # Without [split] again: the files are those of a run that never had one.
     recipe.write_text(RECIPE)

@@ -10,6 +10,11 @@ from chukmath.build.recipe import BuildRecipe
 from chukmath.build.tables import Table
 
 LOAD_SNIPPET = 'from datasets import load_dataset\n\nds = load_dataset("json", data_files="train.jsonl")["train"]'
+# With a [split] table: the held-out test.jsonl shares no normalised question or expression with train.jsonl.
+LOAD_SPLIT_SNIPPET = (
+    'from datasets import load_dataset\n\nds = load_dataset("json", data_files={"train": "train.jsonl", '
+    '"test": "test.jsonl"})'
+)
 
 
 def _markdown_table(table: Table) -> str:
@@ -106,7 +111,7 @@ def render_card(
     parts += [
         "## Load it",
         "",
-        _fence(LOAD_SNIPPET, "python"),
+        _fence(LOAD_SPLIT_SNIPPET if recipe.split is not None else LOAD_SNIPPET, "python"),
         "",
         "## Reproduce",
         "",
