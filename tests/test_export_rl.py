@@ -95,6 +95,14 @@ def test_a_template_that_shows_the_answer_is_refused(recipe, tmp_path):
         app, ["export", "rl", "--recipe", str(recipe), "--out", str(tmp_path / "x"), "--template", "step_by_step"]
     )
     assert result.exit_code != 0 and "reveals_answer" in str(result.exception)
+    # --template recipe takes the recipe's own templates: step_by_step by default (refused), answer_blind here.
+    result = CliRunner().invoke(
+        app, ["export", "rl", "--recipe", str(recipe), "--out", str(tmp_path / "y"), "--template", "recipe"]
+    )
+    assert result.exit_code != 0 and "'step_by_step'" in str(result.exception)
+    recipe.write_text(RECIPE + '\n[prompt]\ntemplate = "answer_blind"\n')
+    report = _export("--recipe", str(recipe), "--out", str(tmp_path / "z"), "--template", "recipe")
+    assert report["templates"] == ["answer_blind"] and report["rows"] == 60
 
 
 def test_difficulty_order_and_buckets(recipe, tmp_path):
