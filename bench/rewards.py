@@ -13,8 +13,9 @@ only the expected answer repeats, G times); the best of R passes is reported (th
 Baseline: Math-Verify (``verify(parse(gold), parse(completion))``, the usual GRPO accuracy reward), gold parsed
 once per prompt, on the same batch in the same run, after a whole warm-up pass, sympy's cache emptied before each
 pass. Printed: completions/s for accuracy_reward alone, for all
-five functions (accuracy, format strict and lenient, language, step), and Math-Verify, the ratios, and how often
-the two accuracy judgements agree.
+five functions in turn (accuracy, format strict and lenient, language, step), for Math-Verify, and for each other
+function alone; the ratios; and how many accuracy judgements are right for each scorer (the bench knows which
+completions carry the expected final answer).
 """
 
 from __future__ import annotations
@@ -175,6 +176,9 @@ def main() -> None:
     print(f"{'chukmath accuracy_reward':44} {acc_rate:13,.0f} {acc_rate / mv_rate:13.1f}x")
     print(f"{'chukmath all five (acc, fmt, fmt-lenient, lang, step)':44} {all_rate:13,.0f} {all_rate / mv_rate:13.1f}x")
     print(f"{'Math-Verify verify(parse(gold), parse(c))':44} {mv_rate:13,.0f} {1:13.1f}x")
+    for func in all_funcs[1:]:
+        rate, _ = time_chukmath(batch, [func], args.repeats)
+        print(f"{'  ' + func.__name__ + ' alone':44} {rate:13,.0f} {rate / mv_rate:13.1f}x")
     print(f"accuracy labelled right (final answer is / is not the expected one): chukmath {right}/{n}, "
           f"Math-Verify {mv_right}/{n}; the two agree on {agree}/{n}")  # fmt: skip
     names = ["accuracy", "format", "format_lenient", "language", "step"]
