@@ -111,3 +111,4 @@ def test_rejection_sampling_recipe_passes_dry_run(tmp_path):
     assert not (tmp_path / "rs").exists() or not any((tmp_path / "rs").iterdir())
     text = orjson.dumps(plan).decode()
     assert "answer_blind" in text and "rl-checkpoint" in text
+    assert plan["samples"] == 4 and plan["split"] == {"test": 0.05, "test_count": None}

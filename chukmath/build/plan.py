@@ -42,6 +42,7 @@ class BuildPlan:
     teacher: dict[str, Any]
     first_problem: dict[str, Any]
     first_request: list[dict[str, Any]]
+    split: dict[str, Any] | None = None  # the recipe's [split] table: a test.jsonl is written beside train.jsonl
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -108,4 +109,5 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
         teacher=_teacher(recipe),
         first_problem=first.to_dict(),
         first_request=[dict(m) for m in prompting.request(first).messages],
+        split=recipe.split.model_dump() if recipe.split is not None else None,
     )

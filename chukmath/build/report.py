@@ -47,6 +47,11 @@ def print_plan(plan: BuildPlan, console: Console | None = None) -> None:
             state = "set" if t["key_set"] else "NOT set: export it before the real run"
             line += f"; key from {t['api_key_env']} ({state})"
     console.print(line)
+    if plan.split is not None:
+        share = f"{plan.split['test']:g} of the problems" if plan.split.get("test") else ""
+        if plan.split.get("test_count"):
+            share += (", " if share else "") + f"at most {plan.split['test_count']:,} problems"
+        console.print(f"split: test.jsonl holds {share}; no normalised question or expression is in both splits")
     action = OUT_ACTIONS[plan.out_action]
     if plan.out_action == "resume":
         grown = ""
