@@ -1,9 +1,10 @@
 """A real GRPO run: TRL's ``GRPOTrainer`` trains a tiny model for 2 steps on CPU with chukmath's reward functions.
 
 Everything is built here, nothing is downloaded: the model from a ``Qwen2Config`` (2 layers, hidden 32), the
-tokenizer from a word-level ``tokenizers`` model fitted on the prompts, with a chat template. The rows are RL
-rows of chukmath problems in the shape ``chukmath export rl`` writes: ``prompt`` (chat messages), ``answer``,
-``generator``, ``difficulty``, ``problem_id``. Under CI=true a missing trl/torch fails the test; locally it skips.
+tokenizer from a word-level ``tokenizers`` model fitted on the prompts, with a chat template. The rows are
+``chukmath export rl``'s output for a few chukmath problems, loaded with ``datasets``: ``prompt`` (chat messages),
+``answer``, ``generator``, ``difficulty``, ``problem_id``. Under CI=true a missing trl/torch fails the test;
+locally it skips.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 
 from conftest import require
 
+from chukmath.export import RLOptions, export_rl
 from chukmath.generate import generate
 from chukmath.rewards import accuracy_reward, combined, format_reward, language_reward, step_reward
 
@@ -20,27 +22,21 @@ os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in this test may reach a hub
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-SYSTEM = "Think inside <think> </think> then give the final answer inside <answer> </answer> ."
 
+def exported_rows(tmp_path):
+    """``chukmath export rl`` of a few chukmath problems (R1-Zero's prompt), read back as the trainer reads it."""
+    from datasets import load_dataset
 
-def rl_rows() -> list[dict]:
-    """RL rows of chukmath problems: the columns the reward functions read, as the RL export writes them."""
     problems = list(generate("arithmetic", seed=3, count=2, difficulty=1)) + list(
         generate("fractions", seed=3, count=2, difficulty=1)
     )
-    return [
-        {
-            "prompt": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": p.question}],
-            "answer": p.answer,
-            "generator": p.generator,
-            "difficulty": p.difficulty,
-            "problem_id": p.id,
-        }
-        for p in problems
-    ]
+    export_rl(problems, tmp_path / "rl", RLOptions(template="r1_zero"))
+    train = load_dataset("json", data_files=str(tmp_path / "rl" / "train.jsonl"), split="train")
+    assert set(train.column_names) >= {"prompt", "answer", "generator", "difficulty", "problem_id"}
+    return train
 
 
-def tiny_tokenizer(rows: list[dict]):
+def tiny_tokenizer(rows):
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
@@ -65,7 +61,7 @@ def tiny_model(vocab_size: int):
 
     config = Qwen2Config(
         vocab_size=vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-        num_key_value_heads=1, max_position_embeddings=256, pad_token_id=0, bos_token_id=2, eos_token_id=3,
+        num_key_value_heads=1, max_position_embeddings=1024, pad_token_id=0, bos_token_id=2, eos_token_id=3,
         tie_word_embeddings=True,
     )  # fmt: skip
     return Qwen2ForCausalLM(config)
@@ -79,11 +75,9 @@ def test_grpo_trainer_trains_two_steps_with_chukmath_rewards(tmp_path, monkeypat
     import huggingface_hub.constants
     from trl import GRPOConfig, GRPOTrainer
 
-    from datasets import Dataset
-
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-    rows = rl_rows()
-    tokenizer = tiny_tokenizer(rows)
+    train = exported_rows(tmp_path)
+    tokenizer = tiny_tokenizer(train)
     model = tiny_model(len(tokenizer))
     shaping = combined({step_reward: 1.0, language_reward: 0.5}, name="r1_shaping")
     args = GRPOConfig(
@@ -105,7 +99,7 @@ def test_grpo_trainer_trains_two_steps_with_chukmath_rewards(tmp_path, monkeypat
         model=model,
         reward_funcs=[accuracy_reward, format_reward, shaping],
         args=args,
-        train_dataset=Dataset.from_list(rows),
+        train_dataset=train,
         processing_class=tokenizer,
     )
     trainer.train()

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from chukmath.parse import ParsedResponse, parse_response, split_think
+from chukmath.parse import MAX_RESPONSE_CHARS, ParsedResponse, parse_response, split_think
 
-# A completion longer than this is given no reward (0.0 from every function): 200,000 characters is about
-# 50,000 tokens, beyond any max_completion_length used for GRPO, so only a runaway or a hostile input gets here,
-# and every check below stays bounded by it.
-MAX_COMPLETION_CHARS = 200_000
+# A completion longer than the parser reads (200,000 characters, about 50,000 tokens, beyond any
+# max_completion_length used for GRPO: only a runaway or a hostile input gets here) is given no reward, 0.0 from
+# every function, and every check below stays bounded by it.
+MAX_COMPLETION_CHARS = MAX_RESPONSE_CHARS
 # The verifier's own cap on one answer candidate (chukmath.verify.extract.MAX_CANDIDATE): a longer bare
 # final line is not an answer.
 MAX_FINAL_LINE = 4000
