@@ -1,0 +1,97 @@
+"""Which model answers an evaluation: the built-in teacher (a correct reference), an OpenAI-compatible endpoint
+(vLLM, llama.cpp, SGLang, a hosted API) or a local ``transformers`` model — each made from the same teach-stage
+classes ``chukmath teach`` and ``build`` use."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chukmath.errors import ConfigError, TeacherError
+from chukmath.records import Problem
+from chukmath.teach.base import Teacher
+
+KINDS = ("builtin", "openai", "transformers")
+DEFAULT_MAX_TOKENS = 4096
+DEFAULT_SAMPLING_TEMPERATURE = 0.6
+
+
+@dataclass
+class TeacherSpec:
+    """The teacher of an eval. ``temperature`` None: greedy (0) with one sample, 0.6 with several (pass@k needs
+    samples that differ)."""
+
+    kind: str = "builtin"
+    model: str = ""
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    seed: int | None = None
+    timeout: float = 600.0
+    max_retries: int = 6
+    extra_body: dict[str, Any] = field(default_factory=dict)
+    gguf_file: str | None = None
+    batch_size: int = 16
+    device: str = "auto"
+    dtype: str = "auto"
+
+    def chosen_temperature(self, samples: int) -> float:
+        if self.temperature is not None:
+            return self.temperature
+        return 0.0 if samples == 1 else DEFAULT_SAMPLING_TEMPERATURE
+
+    def sampling(self, samples: int) -> dict[str, Any]:
+        """What eval.json records about decoding."""
+        if self.kind == "builtin":
+            return {}
+        out: dict[str, Any] = {"temperature": self.chosen_temperature(samples), "max_tokens": self.max_tokens}
+        if self.top_p is not None:
+            out["top_p"] = self.top_p
+        if self.seed is not None:
+            out["seed"] = self.seed
+        return out
+
+    def build(self, problems: Sequence[Problem], samples: int) -> Teacher:
+        """The teacher object (the endpoint's key is read from ``api_key_env`` here and kept only in memory)."""
+        if self.kind == "builtin":
+            from chukmath.teach.builtin import BuiltinTeacher
+
+            return BuiltinTeacher({p.id: p for p in problems})
+        temperature = self.chosen_temperature(samples)
+        if self.kind == "openai":
+            from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
+            from chukmath.teach.redact import check_base_url, is_loopback, safe_url
+            from chukmath.teach.retry import RetryPolicy
+
+            raw = self.base_url or os.environ.get("OPENAI_BASE_URL")
+            if not raw:
+                raise ConfigError("--teacher openai needs --base-url URL (or OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1")
+            url = check_base_url(raw, "--base-url" if self.base_url else "OPENAI_BASE_URL")
+            key = os.environ.get(self.api_key_env) or None if self.api_key_env else None
+            if key is None and not is_loopback(url):
+                raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {self.api_key_env}")
+            config = OpenAIConfig(
+                base_url=url, model=self.model, api_key=key, temperature=temperature, top_p=self.top_p,
+                max_tokens=self.max_tokens, seed=self.seed, extra_body=dict(self.extra_body), timeout=self.timeout,
+                retry=RetryPolicy(max_retries=self.max_retries), api_key_env=self.api_key_env,
+            )  # fmt: skip
+            config.validate()
+            return OpenAITeacher(config)
+        if self.kind == "transformers":
+            from chukmath.eval.transformers_teacher import TransformersConfig, TransformersTeacher
+
+            return TransformersTeacher(
+                TransformersConfig(
+                    model=self.model, gguf_file=self.gguf_file, batch_size=self.batch_size,
+                    max_new_tokens=self.max_tokens, temperature=temperature, top_p=self.top_p or 1.0,
+                    seed=self.seed or 0, device=self.device, dtype=self.dtype,
+                )
+            )  # fmt: skip
+        raise ConfigError(f"--teacher {self.kind!r}: choose {', '.join(KINDS)}")
+
+
+__all__ = ["KINDS", "TeacherSpec"]
