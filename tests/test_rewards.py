@@ -81,6 +81,13 @@ def test_accuracy_takes_trl_extra_keywords_and_columns():
     assert rewards == [1.0]
 
 
+def test_accuracy_reads_the_rounding_a_question_asks_for():
+    completion = "<think>\n37 / 3 = 12.333...\n</think>\n<answer>12.33</answer>"
+    asked = "A rope of 37 m is cut into 3 equal parts. How long is each part? Round to 2 decimal places."
+    assert accuracy_reward([completion], answer=["37/3"], question=[asked]) == [1.0]
+    assert accuracy_reward([completion], answer=["37/3"], question=["How long is each part?"]) == [0.0]
+
+
 def test_a_column_of_the_wrong_length_is_an_error_not_a_silent_misalignment():
     with pytest.raises(ValueError, match="2 values for 1 completions"):
         accuracy_reward([GOOD], answer=["14", "15"])

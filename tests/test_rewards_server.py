@@ -130,6 +130,13 @@ def test_rewards_by_problem_id_and_per_request_weights(server, problems_file):
     assert "unknown problem id 'no-such-id'" in r.json()["error"]
 
 
+def test_questions_let_a_requested_rounding_count(server):
+    completion = "<think>\n37 / 3 = 12.333...\n</think>\n<answer>12.33</answer>"
+    asked = "Cut 37 m of rope into 3 equal parts. How long is each? Round to 2 decimal places."
+    body = {"completions": [completion, completion], "answers": ["37/3", "37/3"], "questions": [asked, None]}
+    assert server.post("/rewards", body).json()["components"]["accuracy"] == [1.0, 0.0]
+
+
 def test_openrlhf_remote_reward_shape(server):
     # What OpenRLHF's remote reward client posts to --remote_rm_url: the decoded prompt + response (special tokens
     # kept), the prompts, and the labels (here: exact answers); it reads "rewards" (and "scores", "extra_logs").

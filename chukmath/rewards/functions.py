@@ -32,23 +32,29 @@ def _expected(value: Any) -> str | None:
     return None
 
 
-def accuracy_reward(completions: list[Any], answer: list[Any] | None = None, **columns: Any) -> list[Reward]:
+def accuracy_reward(
+    completions: list[Any], answer: list[Any] | None = None, question: list[Any] | None = None, **columns: Any
+) -> list[Reward]:
     """1.0 when the completion's final answer equals ``answer`` by chukmath's verifier, else 0.0.
 
     The final answer is ``<verifier_answer>``, else ``<answer>``, else the last ``\\boxed{}`` after the reasoning,
-    else the last non-blank line after it; a truncated completion has none (0.0). None only where no answer
-    is given to compare with (no ``answer`` column, or an empty value).
+    else the last non-blank line after it; a truncated completion has none (0.0). An optional ``question`` column
+    lets a rounded answer count where the question asks for that rounding ("to 2 decimal places"), as in the
+    verifier. None only where no answer is given to compare with (no ``answer`` column, or an empty value).
     """
-    answers = column({"answer": answer}, "answer", len(completions))
+    n = len(completions)
+    answers = column({"answer": answer}, "answer", n)
+    questions = column({"question": question}, "question", n)
     out: list[Reward] = []
-    for completion, value in zip(completions, answers, strict=True):
+    for completion, value, asked in zip(completions, answers, questions, strict=True):
         expected = _expected(value)
         if expected is None:
             out.append(None)
             continue
         text = completion_text(completion)
         final = None if text is None else final_answer(text)
-        out.append(1.0 if final is not None and answers_match(final, expected) else 0.0)
+        asked = asked if isinstance(asked, str) else ""
+        out.append(1.0 if final is not None and answers_match(final, expected, question=asked) else 0.0)
     return out
 
 

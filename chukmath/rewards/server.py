@@ -1,7 +1,8 @@
 """A reward server for trainers that score rollouts over HTTP: the reward functions behind two JSON endpoints.
 
 - ``POST /rewards`` (chukmath's own): ``{"completions": [...], "answers": [...]}`` (or ``"problem_ids"``, looked
-  up in the problems the server was started with), optional ``"rewards": {"accuracy": 1.0, "format": 0.2}``
+  up in the problems the server was started with; optional ``"questions"`` beside answers), optional
+  ``"rewards": {"accuracy": 1.0, "format": 0.2}``
   -> ``{"rewards": [...], "components": {"accuracy": [...], ...}}``; null where nothing applied.
 - ``POST /get_reward`` (OpenRLHF's remote reward model, ``--remote_rm_url http://HOST:PORT/get_reward``):
   ``{"query": [...], "prompts": [...], "labels": [...]}`` -> ``{"rewards": [...], "scores": [...],
@@ -53,15 +54,15 @@ class RequestError(Exception):
         self.message = message
 
 
-def load_problems(path: str | Path) -> dict[str, str]:
-    """Problem id -> exact answer, from a JSONL of chukmath problems (``chukmath generate`` output)."""
-    answers: dict[str, str] = {}
+def load_problems(path: str | Path) -> dict[str, tuple[str, str]]:
+    """Problem id -> (exact answer, question), from a JSONL of chukmath problems (``chukmath generate`` output)."""
+    known: dict[str, tuple[str, str]] = {}
     for number, obj in read_jsonl(path):
-        pid, answer = obj.get("id", obj.get("problem_id")), obj.get("answer")
+        pid, answer, question = obj.get("id", obj.get("problem_id")), obj.get("answer"), obj.get("question", "")
         if not isinstance(pid, str) or not isinstance(answer, str):
             raise ConfigError(f"{path}:{number}: a problem needs a string 'id' and 'answer'")
-        answers[pid] = answer
-    return answers
+        known[pid] = (answer, question if isinstance(question, str) else "")
+    return known
 
 
 @dataclass(slots=True)
@@ -69,7 +70,7 @@ class RewardService:
     """What the server computes, without HTTP: usable and testable on its own."""
 
     weights: dict[str, float] = field(default_factory=lambda: {"accuracy": 1.0})
-    problems: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (answer, question)
     labels: str = "answer"
     language: str = "en"
     max_batch: int = MAX_BATCH
@@ -97,29 +98,33 @@ class RewardService:
         return {name: float(w) for name, w in weights.items()}
 
     def score(
-        self, completions: list[Any], answers: list[str | None], weights: dict[str, float] | None = None
+        self,
+        completions: list[Any],
+        answers: list[str | None],
+        questions: list[str | None] | None = None,
+        weights: dict[str, float] | None = None,
     ) -> tuple[list[float | None], dict[str, list[float | None]]]:
-        """(weighted totals, each function's rewards) for one batch."""
+        """(weighted totals, each function's rewards) for one batch; questions let a requested rounding count."""
         weights = self.weights if weights is None else weights
-        components = {name: self._function(name)(completions=completions, answer=answers) for name in weights}
+        columns = {"answer": answers, "question": questions}
+        components = {name: self._function(name)(completions=completions, **columns) for name in weights}
         totals = weighted_sum([(components[name], w) for name, w in weights.items()], len(completions))
         return totals, components
 
-    def answers_for(self, ids: list[Any]) -> list[str | None]:
-        """The exact answers of problem ids; an unknown id is a 400 naming it."""
-        out: list[str | None] = []
+    def lookup(self, ids: list[Any]) -> tuple[list[str | None], list[str | None]]:
+        """(exact answers, questions) of problem ids; an unknown id is a 400 naming it."""
+        answers: list[str | None] = []
+        questions: list[str | None] = []
         for i, pid in enumerate(ids):
-            if pid is None:
-                out.append(None)
-                continue
-            answer = self.problems.get(pid) if isinstance(pid, str) else None
-            if answer is None:
+            known = self.problems.get(pid) if isinstance(pid, str) else None
+            if known is None and pid is not None:
                 raise RequestError(
                     HTTPStatus.BAD_REQUEST,
                     f"item {i}: unknown problem id {pid!r}; start the server with --problems FILE holding it",
                 )
-            out.append(answer)
-        return out
+            answers.append(known[0] if known else None)
+            questions.append(known[1] if known else None)
+        return answers, questions
 
     def handle_rewards(self, body: Any) -> dict[str, Any]:
         """``POST /rewards``: chukmath's own batch shape."""
@@ -130,20 +135,17 @@ class RewardService:
         if "answers" in body and "problem_ids" in body:
             raise RequestError(HTTPStatus.BAD_REQUEST, "give 'answers' or 'problem_ids', not both")
         if "problem_ids" in body:
-            answers = self.answers_for(self._list(body, "problem_ids", n))
+            answers, questions = self.lookup(self._list(body, "problem_ids", n))
         else:
-            answers = (
-                [_label(a, i) for i, a in enumerate(self._list(body, "answers", n))]
-                if "answers" in body
-                else [None] * n
-            )
+            answers = self._texts(body, "answers", n)
+            questions = self._texts(body, "questions", n) if body.get("questions") is not None else None
         weights = None
         if body.get("rewards") is not None:
             try:
                 weights = self._checked_weights(body["rewards"])
             except ConfigError as exc:
                 raise RequestError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        totals, components = self.score(completions, answers, weights)
+        totals, components = self.score(completions, answers, questions, weights)
         return {"rewards": totals, "components": components}
 
     def handle_openrlhf(self, body: Any) -> dict[str, Any]:
@@ -154,14 +156,14 @@ class RewardService:
         n = len(queries)
         prompts = self._list(body, "prompts", n) if body.get("prompts") is not None else [None] * n
         raw = self._list(body, "labels", n) if body.get("labels") is not None else [None] * n
-        labels = [_label(v, i) for i, v in enumerate(raw)]
-        answers = self.answers_for(labels) if self.labels == "problem_id" else labels
+        labels = [_label(v, i, "labels") for i, v in enumerate(raw)]
+        answers, questions = self.lookup(labels) if self.labels == "problem_id" else (labels, None)
         responses = []
         for i, (query, prompt) in enumerate(zip(queries, prompts, strict=True)):
             if not isinstance(query, str):
                 raise RequestError(HTTPStatus.BAD_REQUEST, f"query {i}: expected a string")
             responses.append(response_of(query, prompt if isinstance(prompt, str) else None))
-        totals, components = self.score(responses, answers)
+        totals, components = self.score(responses, answers, questions)
         rewards = [0.0 if r is None else r for r in totals]
         logs = {name: [0.0 if r is None else r for r in values] for name, values in components.items()}
         return {"rewards": rewards, "scores": rewards, "extra_logs": logs}
@@ -183,6 +185,12 @@ class RewardService:
                 )
         return values
 
+    def _texts(self, body: dict[str, Any], key: str, n: int) -> list[str | None]:
+        """An optional list of strings (numbers read as text) one per item; all None when ``key`` is absent."""
+        if key not in body:
+            return [None] * n
+        return [_label(value, i, key) for i, value in enumerate(self._list(body, key, n))]
+
     @staticmethod
     def _list(body: dict[str, Any], key: str, n: int) -> list[Any]:
         values = body.get(key)
@@ -192,12 +200,12 @@ class RewardService:
         return values
 
 
-def _label(value: Any, i: int) -> str | None:
+def _label(value: Any, i: int, key: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise RequestError(HTTPStatus.BAD_REQUEST, f"answer/label {i}: expected a string, a number or null")
+    raise RequestError(HTTPStatus.BAD_REQUEST, f"'{key}' item {i}: expected a string, a number or null")
 
 
 def _text_length(value: Any) -> int:
