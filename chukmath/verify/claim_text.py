@@ -35,6 +35,7 @@ _FOLD_TABLE = str.maketrans(
     | {"➕": "+"}
     | {chr(0x2460 + i): f"({i + 1}) " for i in range(20)}  # ① .. ⑳
 )
+_COMMON_OPS = (("×", "*"), ("÷", "/"), ("−", "-"))
 _SPECIAL = frozenset(_SUPER + _SUB + "⁺⁻" + _VULGAR + _DASHES)
 _SUPER_RUN = re.compile(f"[⁺⁻]?[{_SUPER}]+")
 _SUB_RUN = re.compile(f"[{_SUB}]+")
@@ -53,9 +54,14 @@ def fold(line: str) -> str:
 
     Call it only for non-ASCII lines (``line.isascii()`` is the cheap gate).
     """
-    line = line.translate(_FOLD_TABLE)
-    if line.isascii():  # the usual case: "×", "÷" or "−" was all there was
+    # The usual non-ASCII line holds only these. str.translate with a dict costs ~15 µs even on a short line,
+    # str.replace well under 1 µs, so the common three go first and the table only sees what is left.
+    for old, new in _COMMON_OPS:
+        if old in line:
+            line = line.replace(old, new)
+    if line.isascii():
         return line
+    line = line.translate(_FOLD_TABLE)
     if not _SPECIAL.isdisjoint(line):
         # before NFKC, which would turn "2³" into "23", "x₂" into "x2" and "1½" into "11⁄2"
         line = _SUPER_RUN.sub(lambda m: "^" + m.group().translate(_TO_ASCII_DIGITS), line)
@@ -97,9 +103,10 @@ _UNIT = re.compile(
 )
 _UNIT_GATE = re.compile(r"\(\s*[A-Za-z]")
 
-# The single-character entries of REPLACE as one table: without a backslash in the line none of the others can
-# match (and no replacement makes one), and these are independent of each other, so one translate does them all.
-_UNICODE_OPS = str.maketrans({old: new for old, new in REPLACE if not old.startswith("\\")})
+# The single-character entries of REPLACE: without a backslash in the line none of the others can match (and no
+# replacement makes one), and these are independent of each other, so their order does not matter. Replaced one
+# by one behind an ``in`` test: str.translate with a dict table costs ~15 µs a line, this well under 1 µs.
+_UNICODE_OPS = tuple((old, new) for old, new in REPLACE if not old.startswith("\\"))
 
 
 def normalize(line: str) -> str:
@@ -108,7 +115,9 @@ def normalize(line: str) -> str:
         for old, new in REPLACE:
             line = line.replace(old, new)
     elif not line.isascii():
-        line = line.translate(_UNICODE_OPS)
+        for old, new in _UNICODE_OPS:
+            if old in line:
+                line = line.replace(old, new)
     # The regex passes below only ever change lines holding their trigger text; skip them otherwise.
     if "√{" in line:  # \sqrt{..} as √(..), so a root inside \frac{..}{..} leaves its braces flat
         line = _ROOT_BRACES.sub(r"√(\1)", line)

@@ -63,14 +63,15 @@ class StepReport:
         return [c.text for c in self.claims if not c.holds]
 
 
-def _read(line: str, fast: bool) -> LineClaims:
+def _read(line: str, fast: bool, *, spaced_tried: bool) -> LineClaims:
     """The claims of a line (already folded, marker already stripped)."""
     if not fast:
         claims, skipped = general_claims(normalize(line), fast=False)
         return tuple(claims), skipped
-    spaced = spaced_claim(line)
-    if spaced is not None:
-        return spaced, 0
+    if not spaced_tried:
+        spaced = spaced_claim(line)
+        if spaced is not None:
+            return spaced, 0
     line = normalize(line)
     if EQ_BETWEEN_SIDES.search(line) is None:
         # no side ends right before an "=" that a side follows: both shapes of simple_claim have one (so it
@@ -89,28 +90,45 @@ def _holds(result: LineClaims) -> bool:
     return bool(result[0]) and all(c.holds for c in result[0])
 
 
-def _line(line: str, fast: bool) -> LineClaims:
-    if not line.isascii():
-        line = fold(line)
-    if _DIGIT.search(line) is None:
-        return (), 0  # a claim needs a number
+def _either_reading(line: str, fast: bool) -> LineClaims:
+    """The claims of a folded line, read past a list marker when it has one."""
     body = strip_marker(line)
-    result = _read(body, fast)
+    # the caller tried the spaced shape on the whole line already
+    result = _read(body, fast, spaced_tried=body is line)
     if body is line or _holds(result):
         return result
     # "(2) 5 + 3 = 13" and "- 5 + 3 = -2" can be read with or without a marker: a reading whose claims all hold
     # wins; failing both, the one that finds more claims (so "(3) - 4 = 5" is not lost as "- 4 = 5")
-    whole = _read(line, fast)
+    whole = _read(line, fast, spaced_tried=True)
     if _holds(whole) or len(whole[0]) > len(result[0]):
         return whole
     return result
+
+
+def _line(line: str) -> LineClaims:
+    """The claims of a raw line by the general rules only (the reference for :func:`_cached_line`)."""
+    if not line.isascii():
+        line = fold(line)
+    if _DIGIT.search(line) is None:
+        return (), 0  # a claim needs a number
+    return _either_reading(line, False)
 
 
 @lru_cache(maxsize=LINE_CACHE)
 def _cached_line(line: str) -> LineClaims:
     # Cached by line: reasoning repeats lines ("6 × 5 = 30", "x = 2") across samples and problems, and a
     # line's claims depend on nothing else. Claims are frozen, so sharing them is safe.
-    return _line(line, True)
+    if not line.isascii():
+        line = fold(line)
+    # The most common line first. A spaced "A op B = C" cannot start with a list marker that strip_marker would
+    # take: its second token is the operator, and the one operator a marker may precede ("(2) - 3 = -1") leaves
+    # "- 3 = -1", no claim, so _either_reading would keep the whole line too.
+    spaced = spaced_claim(line)
+    if spaced is not None:
+        return spaced, 0
+    if _DIGIT.search(line) is None:
+        return (), 0
+    return _either_reading(line, True)
 
 
 def clear_cache() -> None:
@@ -141,7 +159,7 @@ def check_steps(text: str, *, fast: bool = True) -> StepReport:
         if len(claims) >= MAX_CLAIMS:
             skipped += _links(line if line.isascii() else fold(line))
             continue
-        found, line_skipped = _cached_line(line) if fast else _line(line, False)
+        found, line_skipped = _cached_line(line) if fast else _line(line)
         claims.extend(found)
         skipped += line_skipped
     return StepReport(tuple(claims), skipped)
