@@ -226,6 +226,8 @@ def test_cli_errors_are_one_line():
         (["--labels", "problem_id"], "needs problems"),
         (["--language", "xx"], "not supported"),
         (["--problems", "/no/such/file.jsonl"], "no such file"),
+        (["--max-batch", "0"], "at least 1"),
+        (["--max-body-mb", "0"], "more than 0"),
     ):
         result = subprocess.run([CHUKMATH, "serve-rewards", "--port", "0", *args], capture_output=True, text=True,
                                 timeout=60)  # fmt: skip

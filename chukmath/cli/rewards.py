@@ -26,27 +26,34 @@ def _weights(pairs: list[str]) -> dict[str, float]:
     return weights or {"accuracy": 1.0}
 
 
+_Host = Annotated[str, typer.Option(metavar="HOST", help="Address to listen on; keep 127.0.0.1 unless needed.")]
+_Port = Annotated[int, typer.Option(metavar="PORT", help="Port to listen on (0 picks a free one and prints it).")]
+_Problems = Annotated[
+    str | None, typer.Option(metavar="FILE", help="JSONL of chukmath problems, to score by problem id.")
+]
+_Reward = Annotated[
+    list[str] | None,
+    typer.Option(metavar="NAME[=WEIGHT]", help=f"Repeatable; names: {', '.join(REWARDS)}. Default: accuracy=1."),
+]
+_Labels = Annotated[
+    str, typer.Option(metavar="KIND", help="What OpenRLHF's labels hold: answer, or problem_id (needs --problems).")
+]
+_Language = Annotated[str, typer.Option(metavar="CODE", help="Target language of the 'language' reward.")]
+_MaxBatch = Annotated[int, typer.Option(metavar="N", help="Most completions in one request (more: 413).")]
+_MaxBody = Annotated[float, typer.Option(metavar="MIB", help="Largest request body in MiB (more: 413).")]
+_Verbose = Annotated[bool, typer.Option(help="Log every request to stderr.")]
+
+
 def serve_rewards(
-    host: Annotated[str, typer.Option(help="Address to listen on. Keep 127.0.0.1 unless the trainer is elsewhere.")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one and prints it).")] = 8000,
-    problems: Annotated[
-        str | None, typer.Option(help="JSONL of chukmath problems, to score by problem id instead of answer.")
-    ] = None,
-    reward: Annotated[
-        list[str] | None,
-        typer.Option(help=f"NAME[=WEIGHT], repeatable; names: {', '.join(REWARDS)}. Default: accuracy=1."),
-    ] = None,
-    labels: Annotated[
-        str, typer.Option(help="What OpenRLHF's 'labels' hold: 'answer' or 'problem_id' (needs --problems).")
-    ] = "answer",
-    language: Annotated[str, typer.Option(help="Target language of the 'language' reward.")] = "en",
-    max_batch: Annotated[int, typer.Option(help="Most completions in one request (more: 413).")] = MAX_BATCH,
-    max_body_mb: Annotated[float, typer.Option(help="Largest request body in MiB (more: 413).")] = (
-        MAX_BODY_BYTES / 2**20
-    ),
-    verbose: Annotated[bool, typer.Option(help="Log every request to stderr.")] = False,
+    host: _Host = "127.0.0.1",
+    port: _Port = 8000,
+    problems: _Problems = None,
+    reward: _Reward = None,
+    labels: _Labels = "answer",
+    language: _Language = "en",
+    max_batch: _MaxBatch = MAX_BATCH,
+    max_body_mb: _MaxBody = MAX_BODY_BYTES / 2**20,
+    verbose: _Verbose = False,
 ) -> None:
     """Serve chukmath's reward functions over HTTP for trainers that score rollouts remotely.
 
@@ -56,6 +63,8 @@ def serve_rewards(
 
     Example: chukmath serve-rewards --port 8000 --problems data/problems.jsonl --reward accuracy --reward format=0.2
     """
+    if max_body_mb <= 0:
+        raise ConfigError(f"--max-body-mb {max_body_mb}: must be more than 0")
     service = RewardService(
         weights=_weights(reward or []),
         problems=load_problems(problems) if problems else {},

@@ -80,6 +80,8 @@ class RewardService:
             raise ConfigError(f"labels {self.labels!r}: use one of {', '.join(LABEL_KINDS)}")
         if self.labels == "problem_id" and not self.problems:
             raise ConfigError("labels=problem_id needs problems to look the ids up in (--problems FILE)")
+        if self.max_batch < 1:
+            raise ConfigError(f"max batch {self.max_batch}: must be at least 1")
         language_reward_for(self.language)  # a bad code fails at start, not on the first request
         self.weights = self._checked_weights(self.weights)
 
