@@ -2,8 +2,8 @@
 
 Three steps, each only where its trigger text occurs, so a plain ASCII line costs a few ``in`` tests:
 
-- :func:`fold` (non-ASCII lines only): zero-width characters out (``1\u200b2`` is 12), superscript and subscript
-  digits made explicit (``2³`` is ``2^3``; ``x₂`` stays glued to its letter), vulgar fractions as brackets
+- :func:`fold` (non-ASCII lines only): zero-width characters out (``1`` U+200B ``2`` is 12), superscript and
+  subscript digits made explicit (``2³`` is ``2^3``; ``x₂`` stays glued to its letter), vulgar fractions as brackets
   (``1½`` is ``(1+1/2)``, never the ``11/2`` NFKC would make), NFKC (full-width ``１２ ＋ ３ ＝ １５``), and the
   operator look-alikes (``∗ ⋅ · ✕ ⁄ ∕ –``) as ASCII. A dash between words stays a dash: ``= 9 – so`` must not
   turn the claim's right side into ``9 -`` (a side ending in an operator is no value, and the claim would vanish).
