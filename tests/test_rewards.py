@@ -284,3 +284,18 @@ def test_model_text_is_never_run_as_code(monkeypatch):
         monkeypatch.setattr(builtins, name, refuse)
     for func in ALL:
         func([payload], answer=["7"])
+
+
+def test_verl_compute_score_on_an_exported_verl_row():
+    from chukmath.rewards.verl import compute_score
+
+    row = {
+        "data_source": "chukmath",
+        "reward_model": {"style": "rule", "ground_truth": "14"},
+        "extra_info": {"split": "train", "index": 0, "problem_id": "p", "question": "What is (3 + 4) × 2?"},
+    }
+    args = (row["data_source"], GOOD, row["reward_model"]["ground_truth"], row["extra_info"])
+    assert compute_score(*args) == 1.0
+    assert compute_score(row["data_source"], BAD_STEP, "14", row["extra_info"]) == 0.0
+    assert compute_score("chukmath", GOOD, None) == 0.0
+    assert compute_score(data_source="chukmath", solution_str=GOOD, ground_truth="14", extra_info=None) == 1.0
