@@ -77,6 +77,16 @@ def test_a_key_echoed_in_answers_is_scrubbed_from_every_file_of_a_build(tmp_path
     assert SECRET not in run.stdout + run.stderr
 
 
+def test_build_refuses_a_key_with_a_line_break_before_any_request(tmp_path):
+    with FaultServer() as srv:
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE, srv.base_url)
+        run = build(recipe, tmp_path / "run", {"CHUKMATH_LEAK_KEY": BAD_KEYS["line break"]})
+        assert srv.count == 0
+    assert run.returncode == 2, run.stderr
+    assert "CHUKMATH_LEAK_KEY (api_key_env): the API key holds a line break" in run.stderr, run.stderr
+    assert run.stderr.count("\n") == 1 and "X-Injected" not in run.stderr
+
+
 def test_teach_scrubs_the_key_from_answers_before_the_journal(tmp_path):
     reqs = save_requests(tmp_path / "req.jsonl", [user_request(f"Answer: {i}", f"p{i}") for i in range(3)])
     with FaultServer(api_key=SECRET, echo_key=True) as srv:
