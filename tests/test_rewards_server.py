@@ -28,8 +28,8 @@ class Server:
     def __init__(self, proc: subprocess.Popen[str], url: str) -> None:
         self.proc, self.url = proc, url
 
-    def post(self, path: str, payload: object, **kwargs: object) -> httpx.Response:
-        return httpx.post(self.url + path, content=orjson.dumps(payload), timeout=30, **kwargs)
+    def post(self, path: str, payload: object, timeout: float = 30, **kwargs: object) -> httpx.Response:
+        return httpx.post(self.url + path, content=orjson.dumps(payload), timeout=timeout, **kwargs)
 
 
 def start(*args: str, port: int = 0) -> Server:
@@ -220,6 +220,26 @@ def test_concurrent_requests_and_a_stalled_client_do_not_block_others(server):
         stalled.close()
 
 
+def test_connections_past_the_cap_wait_until_one_closes():
+    srv = start("--max-connections", "2")
+    host, port = srv.url.removeprefix("http://").split(":")
+    stalled = [socket.create_connection((host, int(port)), timeout=10) for _ in range(2)]
+    try:
+        for sock in stalled:  # each holds a slot: headers sent, body promised, never sent
+            sock.sendall(b"POST /rewards HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+        time.sleep(0.5)
+        with pytest.raises(httpx.ReadTimeout):
+            srv.post("/rewards", {"completions": [GOOD], "answers": ["14"]}, timeout=1.5)
+        stalled.pop().close()  # a slot frees: the next request is served
+        r = httpx.post(srv.url + "/rewards", content=orjson.dumps({"completions": [GOOD], "answers": ["14"]}),
+                       timeout=10)  # fmt: skip
+        assert r.json()["rewards"] == [1.0]
+    finally:
+        for sock in stalled:
+            sock.close()
+        stop(srv)
+
+
 def test_cli_errors_are_one_line():
     for args, needle in (
         (["--reward", "bogus"], "unknown reward 'bogus'"),
@@ -228,6 +248,7 @@ def test_cli_errors_are_one_line():
         (["--problems", "/no/such/file.jsonl"], "no such file"),
         (["--max-batch", "0"], "at least 1"),
         (["--max-body-mb", "0"], "more than 0"),
+        (["--max-connections", "0"], "at least 1"),
     ):
         result = subprocess.run([CHUKMATH, "serve-rewards", "--port", "0", *args], capture_output=True, text=True,
                                 timeout=60)  # fmt: skip

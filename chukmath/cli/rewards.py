@@ -8,7 +8,7 @@ import typer
 
 from chukmath.errors import ConfigError
 from chukmath.rewards import REWARDS
-from chukmath.rewards.server import MAX_BATCH, MAX_BODY_BYTES, RewardService, load_problems, serve
+from chukmath.rewards.server import MAX_BATCH, MAX_BODY_BYTES, MAX_CONNECTIONS, RewardService, load_problems, serve
 
 
 def _weights(pairs: list[str]) -> dict[str, float]:
@@ -41,6 +41,9 @@ _Labels = Annotated[
 _Language = Annotated[str, typer.Option(metavar="CODE", help="Target language of the 'language' reward.")]
 _MaxBatch = Annotated[int, typer.Option(metavar="N", help="Most completions in one request (more: 413).")]
 _MaxBody = Annotated[float, typer.Option(metavar="MIB", help="Largest request body in MiB (more: 413).")]
+_MaxConnections = Annotated[
+    int, typer.Option(metavar="N", help="Connections served at once, a thread each; more wait to be accepted.")
+]
 _Verbose = Annotated[bool, typer.Option(help="Log every request to stderr.")]
 
 
@@ -53,6 +56,7 @@ def serve_rewards(
     language: _Language = "en",
     max_batch: _MaxBatch = MAX_BATCH,
     max_body_mb: _MaxBody = MAX_BODY_BYTES / 2**20,
+    max_connections: _MaxConnections = MAX_CONNECTIONS,
     verbose: _Verbose = False,
 ) -> None:
     """Serve chukmath's reward functions over HTTP for trainers that score rollouts remotely.
@@ -63,6 +67,8 @@ def serve_rewards(
 
     Example: chukmath serve-rewards --port 8000 --problems data/problems.jsonl --reward accuracy --reward format=0.2
     """
+    if max_connections < 1:
+        raise ConfigError(f"--max-connections {max_connections}: must be at least 1")
     if max_body_mb <= 0:
         raise ConfigError(f"--max-body-mb {max_body_mb}: must be more than 0")
     service = RewardService(
@@ -72,7 +78,8 @@ def serve_rewards(
         language=language,
         max_batch=max_batch,
     )
-    serve(service, host, port, max_body_bytes=int(max_body_mb * 2**20), verbose=verbose)
+    serve(service, host, port, max_body_bytes=int(max_body_mb * 2**20), verbose=verbose,
+          max_connections=max_connections)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

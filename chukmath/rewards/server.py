@@ -40,6 +40,7 @@ from chukmath.rewards.reading import MAX_COMPLETION_CHARS
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_BATCH = 1024
+MAX_CONNECTIONS = 64  # connections served at once (a thread each); more wait in the listen backlog
 REQUEST_TIMEOUT_S = 60.0  # a client that stops sending mid-request is dropped after this long
 LABEL_KINDS = ("answer", "problem_id")
 _TRAILING_SPECIAL = re.compile(r"(?:\s*(?:<\|[^|<>\s]{1,40}\|>|</s>|<eos>|<eot>|<｜[^｜<>]{1,40}｜>))+\s*$")
@@ -298,18 +299,38 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class RewardHTTPServer(ThreadingHTTPServer):
-    """The HTTP server: one thread per connection, no lock around scoring."""
+    """The HTTP server: one thread per connection, at most ``max_connections`` at once, no lock around scoring.
+
+    A connection past the limit waits in the listen backlog until one closes (backpressure, not an error), so
+    a flood of idle connections cannot start unbounded threads.
+    """
 
     daemon_threads = True
+    request_queue_size = 128
 
     def __init__(
         self, address: tuple[str, int], service: RewardService, *, max_body_bytes: int = MAX_BODY_BYTES,
-        verbose: bool = False,
+        verbose: bool = False, max_connections: int = MAX_CONNECTIONS,
     ) -> None:  # fmt: skip
         super().__init__(address, _Handler)
         self.service = service
         self.max_body_bytes = max_body_bytes
         self.verbose = verbose
+        self._slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._slots.acquire()  # blocks the accept loop while every slot is taken
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     @property
     def url(self) -> str:
@@ -319,10 +340,12 @@ class RewardHTTPServer(ThreadingHTTPServer):
 
 def serve(
     service: RewardService, host: str = "127.0.0.1", port: int = 8000, *, max_body_bytes: int = MAX_BODY_BYTES,
-    verbose: bool = False, ready: Callable[[str], None] | None = None,
+    verbose: bool = False, ready: Callable[[str], None] | None = None, max_connections: int = MAX_CONNECTIONS,
 ) -> None:  # fmt: skip
     """Serve until interrupted; ``ready`` gets the base URL once the socket listens (port 0 picks a free one)."""
-    with RewardHTTPServer((host, port), service, max_body_bytes=max_body_bytes, verbose=verbose) as server:
+    with RewardHTTPServer(
+        (host, port), service, max_body_bytes=max_body_bytes, verbose=verbose, max_connections=max_connections
+    ) as server:
         (ready or (lambda url: print(f"serving rewards on {url}", file=sys.stderr, flush=True)))(server.url)
         server.serve_forever()
 
