@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from chukmath.stage_module import make_callable
+
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 # About 50k tokens: DeepSeek-R1's 32k-token outputs fit, while a think that loops until a 128k-token limit does not
 # (it is no cold-start sample, and checking every line of it would cost more than a thousand ordinary responses).
@@ -191,3 +193,7 @@ def _format_issues(before: str, rest: str, think: str | None, unclosed: bool, so
         elif not m.group("a").strip():
             issues.append("empty <answer>")  # an empty <verifier_answer> is the no_verifier_answer reason
     return issues
+
+
+# Calling the module runs chukmath.api.parse (why: chukmath/stage_module.py).
+make_callable(__name__)

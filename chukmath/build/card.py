@@ -1,20 +1,77 @@
-"""README.md dataset card: what the set is, how it was made, its counts, one example and how to reproduce it."""
+"""README.md dataset card: what the set is, how it was made, its counts, one example and how to reproduce it.
+
+The card is a Hugging Face dataset card made with ``huggingface_hub``'s :class:`~huggingface_hub.DatasetCard`:
+YAML metadata (license, language, task categories, tags, size category and ``configs``, which tell ``datasets``
+and the Hub which files hold which split) above the Markdown. It is deterministic (no clock times), so a resumed
+run writes the same bytes.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
 
-from chukmath.build.recipe import BuildRecipe
+from chukmath.build.recipe import OPERATIONAL_TEACHER_KEYS, BuildRecipe
 from chukmath.build.tables import Table
 
-LOAD_SNIPPET = 'from datasets import load_dataset\n\nds = load_dataset("json", data_files="train.jsonl")["train"]'
-# With a [split] table: the held-out test.jsonl shares no normalised question or expression with train.jsonl.
-LOAD_SPLIT_SNIPPET = (
-    'from datasets import load_dataset\n\nds = load_dataset("json", data_files={"train": "train.jsonl", '
-    '"test": "test.jsonl"})'
-)
+TASK_CATEGORIES = ["text-generation", "question-answering"]
+TAGS = ["math", "reasoning", "chain-of-thought", "synthetic", "sft", "chukmath"]
+# The Hub's size buckets, by number of rows (upper bounds exclusive).
+_SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+          (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B")]
+JSONL_FILES = {"train": "train.jsonl", "test": "test.jsonl", "rejects": "rejects.jsonl"}
+PARQUET_FOLDERS = {"train": "data", "test": "data", "rejects": "rejects"}
+
+
+def size_category(rows: int) -> str:
+    """The Hub's ``size_categories`` value for ``rows`` rows."""
+    return next((label for bound, label in _SIZES if rows < bound), "n>1T" if rows >= 10**12 else "1B<n<10B")
+
+
+def _has_rows(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def dataset_configs(root: str | Path, file_format: str = "jsonl") -> list[dict[str, Any]]:
+    """The card's ``configs``: ``default`` with the train (and test) split, ``rejects`` as a config of its own.
+
+    Only files that hold rows are named (``datasets`` cannot read a split from an empty file); Parquet is named by
+    the Hub's shard pattern (``data/train-*``), JSONL by file name.
+    """
+    from chukmath.write.parquet import shards_of
+
+    root = Path(root)
+
+    def files(split: str, data_split: str) -> str | None:
+        if file_format == "parquet":
+            folder = PARQUET_FOLDERS[split]
+            return f"{folder}/{data_split}-*" if shards_of(root / folder, data_split) else None
+        name = JSONL_FILES[split]
+        return name if _has_rows(root / name) else None
+
+    configs: list[dict[str, Any]] = []
+    default = [{"split": s, "path": path} for s in ("train", "test") if (path := files(s, s))]
+    if default:
+        configs.append({"config_name": "default", "data_files": default, "default": True})
+    if path := files("rejects", "train"):
+        configs.append({"config_name": "rejects", "data_files": [{"split": "train", "path": path}]})
+    return configs
+
+
+def _recipe_shown(recipe: BuildRecipe) -> dict[str, Any]:
+    # What decides the data: operational teacher settings (concurrency, endpoint, prices) and the description
+    # (shown above) are left out, so a run resumed with other settings writes the same card.
+    data = recipe.model_dump(mode="json")
+    data.pop("description", None)
+    # Folders on the machine that built it say nothing to a reader; the template hashes above identify the templates.
+    data.get("prompt", {}).pop("templates_dirs", None)
+    data["teacher"] = {k: v for k, v in data["teacher"].items() if k not in OPERATIONAL_TEACHER_KEYS}
+    return data
 
 
 def _markdown_table(table: Table) -> str:
@@ -45,6 +102,27 @@ def _keep_rule(recipe: BuildRecipe) -> str:
     return f"up to {v.max_per_problem} accepted responses per problem (identical texts once)"
 
 
+def _load_snippet(configs: list[dict[str, Any]]) -> str:
+    names = {c["config_name"]: [f["split"] for f in c["data_files"]] for c in configs}
+    lines = ["from datasets import load_dataset", ""]
+    if "default" in names:
+        splits = ", ".join(names["default"])
+        lines.append(f'ds = load_dataset("path/to/this/folder")  # or "USER/NAME" once pushed; splits: {splits}')
+    if "rejects" in names:
+        lines.append('rejects = load_dataset("path/to/this/folder", "rejects")["train"]  # with their reasons')
+    return "\n".join(lines)
+
+
+def _configs_text(configs: list[dict[str, Any]]) -> list[str]:
+    if not configs:
+        return ["No file holds rows yet, so the card names no configs.", ""]
+    lines = ["| config | split | files |", "|---|---|---|"]
+    for config in configs:
+        for entry in config["data_files"]:
+            lines.append(f"| `{config['config_name']}` | {entry['split']} | `{entry['path']}` |")
+    return [*lines, ""]
+
+
 def render_card(
     *,
     recipe: BuildRecipe,
@@ -53,9 +131,15 @@ def render_card(
     totals: dict[str, int],
     example: dict[str, Any] | None,
     command: str,
+    configs: list[dict[str, Any]] | None = None,
 ) -> str:
-    """The dataset card as Markdown: deterministic (no clock times), so a resumed run writes the same bytes."""
+    """The dataset card (YAML metadata + Markdown): deterministic (no clock times), so a resumed run writes the
+    same bytes. ``configs`` is :func:`dataset_configs` of the run directory (what files hold which split)."""
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    configs = configs if configs is not None else []
     t = recipe.teacher
+    model = manifest.get("model") or t.model or "-"
     teacher = (
         "the built-in offline teacher (exact traces from the expression tree)"
         if t.kind == "builtin"
@@ -73,28 +157,47 @@ def render_card(
     )
     templates = ", ".join(f"`{name}` ({digest[:12]})" for name, digest in sorted(manifest["template_hashes"].items()))
     versions = manifest.get("versions", {})
+    parquet = recipe.output.format == "parquet"
+    where = "sharded Parquet under `data/` (JSONL beside it)" if parquet else "chat JSONL (`train.jsonl`)"
     parts = [
         f"# {recipe.name}",
         "",
         recipe.description or "Synthetic math reasoning data made with chukmath.",
         "",
-        f"**{totals['accepted']:,} verified samples** from {totals['problems']:,} generated problems, in chat JSONL "
-        "(`train.jsonl`): each row is a user question and an assistant turn "
+        f"**{totals['accepted']:,} verified samples** from {totals['problems']:,} generated problems, in {where}: "
+        "each row is a user question and an assistant turn "
         "`<think>…</think>\\n<answer>…</answer>\\n<verifier_answer>…</verifier_answer>` whose final answer was "
-        "checked against the exact answer computed by code. Rejected responses and their reasons are in "
-        "`rejects.jsonl`.",
+        "checked against the exact answer computed by code. "
+        + (
+            f"Rejected responses and their reasons are the `rejects` config "
+            f"({'`rejects/`' if parquet else '`rejects.jsonl`'})."
+            if any(c["config_name"] == "rejects" for c in configs)
+            else "No response was rejected, so there is no `rejects` config."
+        ),
         "",
+        "## Configs and splits",
+        "",
+        *_configs_text(configs),
         "## How it was made",
         "",
         f"- Problems: {totals['problems']:,} from seed {recipe.seed}, families {families}.",
-        f"- Prompt template(s): {templates}.",
+        f"- Prompt template(s) and their hashes: {templates}.",
         f"- Teacher: {teacher}.",
+        f"- Model: `{model}`.",
         f"- Verification: policy `{recipe.verify.policy}` (which reasons reject), language "
         f"`{recipe.verify.language}`; kept: {_keep_rule(recipe)}.",
         f"- Tool: chukmath {versions.get('chukmath', '?')}, Python {versions.get('python', '?')}, "
         f"sympy {versions.get('sympy', '?')}; recipe fingerprint `{manifest['fingerprint'][:16]}`.",
+        f"- License: `{recipe.output.license}` (the recipe's `[output] license`; chukmath's default is `apache-2.0`)."
+        " A teacher model's terms of use may call for another.",
         "- Run times, versions and the full recipe are in `manifest.json`; every teacher answer is in "
         "`responses.jsonl`.",
+        "",
+        "## Recipe",
+        "",
+        "What decides the data (operational settings such as concurrency, endpoint and prices left out):",
+        "",
+        _fence(orjson.dumps(_recipe_shown(recipe), option=orjson.OPT_INDENT_2).decode(), "json"),
         "",
     ]
     has_reasons = any(table.title.startswith("Rejection reasons") for table in tables)
@@ -111,7 +214,7 @@ def render_card(
     parts += [
         "## Load it",
         "",
-        _fence(LOAD_SPLIT_SNIPPET if recipe.split is not None else LOAD_SNIPPET, "python"),
+        _fence(_load_snippet(configs), "python"),
         "",
         "## Reproduce",
         "",
@@ -122,4 +225,14 @@ def render_card(
         _fence(command, "sh"),
         "",
     ]
-    return "\n".join(parts)
+    rows = totals.get("accepted", 0)
+    data = DatasetCardData(
+        license=recipe.output.license,
+        language=[recipe.verify.language],
+        task_categories=TASK_CATEGORIES,
+        tags=TAGS,
+        size_categories=[size_category(rows)],
+        pretty_name=recipe.name,
+        configs=configs or None,
+    )
+    return str(DatasetCard(f"---\n{data.to_yaml()}\n---\n\n" + "\n".join(parts)))

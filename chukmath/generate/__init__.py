@@ -6,6 +6,7 @@ Problem *i* of a run is a pure function of (family, config, seed, i); answers ar
 from chukmath.generate.engine import Run, generate
 from chukmath.generate.mix import MixEntry, MixRecipe, generate_mix, load_mix_recipe, parse_mix, resolve_recipe
 from chukmath.generate.registry import Family, get_family, list_families
+from chukmath.stage_module import make_callable
 
 __all__ = [
     "Family",
@@ -20,3 +21,6 @@ __all__ = [
     "parse_mix",
     "resolve_recipe",
 ]
+
+# Calling the stage runs chukmath.api's function of the same name (why: chukmath/stage_module.py).
+make_callable(__name__)

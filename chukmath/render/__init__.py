@@ -14,6 +14,7 @@ from chukmath.render.lint import LintIssue, lint_file, lint_paths
 from chukmath.render.requests import build_requests, find_problem, read_problems, write_requests
 from chukmath.render.source import TemplateFileError, TemplateMeta
 from chukmath.render.template import PromptTemplate, TemplateRenderError, problem_context, with_system
+from chukmath.stage_module import make_callable
 
 __all__ = [
     "BUILTIN_ORIGIN",
@@ -36,3 +37,6 @@ __all__ = [
     "with_system",
     "write_requests",
 ]
+
+# Calling the stage runs chukmath.api's function of the same name (why: chukmath/stage_module.py).
+make_callable(__name__)

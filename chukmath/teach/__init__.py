@@ -1,5 +1,6 @@
 """Teachers turn requests into responses; the journal makes runs resumable. Public API of the teach stage."""
 
+from chukmath.stage_module import make_callable
 from chukmath.teach.base import ClosableTeacher, Teacher
 from chukmath.teach.journal import Journal, compact_key, final_responses, read_journal
 from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
@@ -26,3 +27,6 @@ __all__ = [
     "run_teach",
     "teach_async",
 ]
+
+# Calling the stage runs chukmath.api's function of the same name (why: chukmath/stage_module.py).
+make_callable(__name__)

@@ -4,6 +4,7 @@
 ``StatsAccumulator`` are its per-problem parts, for callers with their own streaming loop (``build``).
 """
 
+from chukmath.stage_module import make_callable
 from chukmath.write.dataset import REJECTS, STATS, TRAIN, DatasetPaths, write_dataset, write_stats
 from chukmath.write.samples import assistant_content, reject_row, sample_id, sample_row, user_messages
 from chukmath.write.selection import (
@@ -47,3 +48,6 @@ __all__ = [
     "write_dataset",
     "write_stats",
 ]
+
+# Calling the stage runs chukmath.api's function of the same name (why: chukmath/stage_module.py).
+make_callable(__name__)

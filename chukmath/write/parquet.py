@@ -1,0 +1,121 @@
+"""The dataset's JSONL splits as sharded Parquet under the Hub's file names (``data/train-00000-of-00001.parquet``).
+
+The JSONL files stay the run's working files (resume and re-judging read them); Parquet is written from them at
+the end of a run, shard by shard, so memory is bounded by one shard (``SHARD_BYTES`` of JSONL), never by the
+dataset. Shards are named as ``datasets``' ``push_to_hub`` names them: ``{folder}/{split}-{i:05d}-of-{n:05d}.parquet``,
+with the default config in ``data/`` and every other config in a folder of its own name (``rejects/``).
+Writing needs pyarrow (``pip install 'chukmath[parquet]'``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from chukmath.errors import ConfigError, output_error
+from chukmath.jsonl import read_jsonl
+
+# JSONL bytes per shard: the Hub's viewer and `datasets` like files of a few hundred MB at most.
+SHARD_BYTES = 256 * 1024 * 1024
+_SHARD = re.compile(r"^(?P<split>[a-z]+)-(?P<i>\d{5})-of-(?P<n>\d{5})\.parquet$")
+
+
+def need_pyarrow() -> Any:
+    """``pyarrow.parquet``, or ConfigError saying how to get it."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ConfigError(
+            "[output] format = \"parquet\" needs pyarrow: pip install 'chukmath[parquet]' (or use format = \"jsonl\")"
+        ) from None
+    return pq
+
+
+def shard_name(split: str, index: int, total: int) -> str:
+    """``train-00000-of-00002.parquet``."""
+    return f"{split}-{index:05d}-of-{total:05d}.parquet"
+
+
+def shards_of(folder: Path, split: str) -> list[Path]:
+    """The shard files of ``split`` in ``folder`` (sorted), by the Hub's naming."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if (m := _SHARD.match(p.name)) and m["split"] == split)
+
+
+def remove_shards(folder: Path, split: str) -> None:
+    """Delete ``split``'s shards in ``folder`` (and ``folder`` when that leaves it empty); other files stay."""
+    for path in shards_of(folder, split):
+        path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty: a folder the user keeps things in stays
+
+
+def _lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def write_shards(source: Path, folder: Path, split: str, *, shard_bytes: int = SHARD_BYTES) -> list[Path]:
+    """Write the JSONL file ``source`` as ``folder/{split}-*-of-*.parquet`` (none for an empty file), replacing
+    earlier shards of that split; returns the shard paths. The same rows give the same bytes (no timestamps)."""
+    pq = need_pyarrow()
+    import pyarrow as pa
+
+    remove_shards(folder, split)
+    rows_total = _lines(source) if source.exists() else 0
+    if rows_total == 0:
+        return []
+    total = max(1, math.ceil(source.stat().st_size / shard_bytes))
+    per_shard = math.ceil(rows_total / total)
+    total = math.ceil(rows_total / per_shard)  # no empty last shard
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(folder, exc, "cannot create the Parquet folder") from None
+    written: list[Path] = []
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        path = folder / shard_name(split, len(written), total)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            pq.write_table(pa.Table.from_pylist(batch), tmp, compression="zstd")
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise output_error(path, exc) from None
+        written.append(path)
+        batch.clear()
+
+    for _, row in read_jsonl(source):
+        batch.append(row)
+        if len(batch) == per_shard:
+            flush()
+    if batch:
+        flush()
+    return written
+
+
+# Run-directory layout: (JSONL file, folder of its shards, split name inside that folder).
+RUN_SPLITS = (("train.jsonl", "data", "train"), ("test.jsonl", "data", "test"), ("rejects.jsonl", "rejects", "train"))
+
+
+def sync_run_parquet(root: str | Path, file_format: str) -> list[Path]:
+    """In a run directory: with ``parquet``, write train/test/rejects as shards (``data/``, ``rejects/``); with
+    ``jsonl``, remove shards an earlier run left there, so the card never names stale files. Returns the shards."""
+    root = Path(root)
+    written: list[Path] = []
+    for jsonl, folder, split in RUN_SPLITS:
+        if file_format == "parquet":
+            written += write_shards(root / jsonl, root / folder, split)
+        else:
+            remove_shards(root / folder, split)
+    return written
