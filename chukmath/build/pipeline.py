@@ -19,7 +19,7 @@ from typing import IO, Any
 import orjson
 
 from chukmath.build import batch_phase, stages
-from chukmath.build.card import render_card
+from chukmath.build.card import dataset_configs, render_card
 from chukmath.build.gate import Gate
 from chukmath.build.journal_index import JournalIndex
 from chukmath.build.loops import Judge, fewer_gc_passes, run_live, run_sync, select_options, unanswered
@@ -32,6 +32,7 @@ from chukmath.build.tables import stats_tables
 from chukmath.errors import OutputError
 from chukmath.jsonl import AtomicWriter
 from chukmath.teach.builtin import builtin_response
+from chukmath.write.parquet import need_pyarrow, sync_run_parquet
 
 
 @dataclass
@@ -149,6 +150,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     api_key = stages.check_teacher(recipe)
     # Benchmark files are read before anything is written: a missing file or column fails the run at once.
     gate = Gate.for_build(recipe.split, options.decontaminate, options.decontaminate_cols, options.ngram)
+    if recipe.output.format == "parquet":
+        need_pyarrow()  # refused before anything is written, not after the teacher was paid
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
     root = Path(out)
@@ -215,6 +218,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         if gate is not None:
             stats.update(gate.report())
         _write_json(run.stats, stats)
+        sync_run_parquet(run.root, recipe.output.format)
         totals = {"problems": recipe.count, "accepted": counters.accepted}
         card = render_card(
             recipe=recipe,
@@ -223,6 +227,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             totals=totals,
             example=sink.first_sample,
             command=command,
+            configs=dataset_configs(run.root, recipe.output.format),
         )
         with AtomicWriter(run.card) as fh:
             fh.write(card.encode())

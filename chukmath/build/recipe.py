@@ -105,11 +105,15 @@ class VerifySection(_Strict):
 
 
 class OutputSection(_Strict):
-    """The shape of the chat rows in train.jsonl."""
+    """The shape of the chat rows in train.jsonl, the file format of the splits and the dataset card's license."""
 
     user_turn: Literal["question", "prompt"] = "question"
     system: str = ""
     strip_verifier_answer: bool = False
+    # parquet: the splits also as sharded Parquet under data/ (Hub file names), which the card's configs point at.
+    format: Literal["jsonl", "parquet"] = "jsonl"
+    # A Hugging Face license id for the card's YAML; the teacher model's terms may call for another.
+    license: str = Field("apache-2.0", min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9.+-]*$")
 
 
 class SplitSection(_Strict):
@@ -288,12 +292,18 @@ _LEFT_OUT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
+_NEWER_OUTPUT_KEYS = frozenset({"format", "license"})
+
+
 def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], definition: str = _CURRENT) -> dict[str, Any]:
     """What decides which answers a run holds, by ``definition``: the current one leaves out operational teacher
     settings and samples, the description, count, ``[verify]`` and ``[output]``; ``with_outputs`` kept samples,
     verify and output; ``legacy`` also kept count and the prices."""
     teacher_keys, top_keys = _LEFT_OUT[definition]
     data = {k: v for k, v in recipe.items() if k not in top_keys}
+    if isinstance(data.get("output"), dict):
+        # [output] keys newer than every definition that contained [output]: in none of them.
+        data["output"] = {k: v for k, v in data["output"].items() if k not in _NEWER_OUTPUT_KEYS}
     data["teacher"] = {k: v for k, v in dict(recipe.get("teacher") or {}).items() if k not in teacher_keys}
     return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
 

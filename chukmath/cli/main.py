@@ -8,6 +8,7 @@ import typer
 
 from chukmath import __version__
 from chukmath.errors import ChukmathError
+from chukmath.log import configure_cli
 
 app = typer.Typer(
     name="chukmath",
@@ -32,16 +33,21 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True, help="More diagnostics on stderr: -v info, -vv debug (before the command)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr, no warnings (before the command)."),
 ) -> None:
     """chukmath: exact problems in, verified reasoning samples out."""
+    configure_cli(verbose, quiet)
 
 
 def _register_all() -> None:
     # Imported here so `chukmath --help` lists every command and each module stays independent.
-    from chukmath.cli import batch, build, export, generate, rewards, teach, templates, verify
+    from chukmath.cli import batch, build, export, generate, push, rewards, teach, templates, verify
     from chukmath.cli import eval as eval_cli
 
-    for module in (generate, templates, teach, batch, verify, build, rewards, export, eval_cli):
+    for module in (generate, templates, teach, batch, verify, build, rewards, export, eval_cli, push):
         module.register(app)
 
 
