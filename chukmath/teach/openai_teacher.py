@@ -3,7 +3,8 @@
 It sends one completion per (request, sample) with ``n`` left at 1 (portable across OpenAI, DeepSeek,
 vLLM, Ollama and llama.cpp) and ``seed + sample`` when a seed is set, over the lean keep-alive client in
 :mod:`chukmath.teach.http_client`. The API key is held only in the request headers; every message that
-leaves this module is passed through :func:`redact`.
+leaves this module is passed through :func:`redact`, and every answer is scrubbed of the key before it is
+returned (so a teacher that echoes it cannot put it in the journal).
 """
 
 from __future__ import annotations

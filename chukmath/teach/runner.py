@@ -73,6 +73,10 @@ async def answer_stream(
 ) -> AsyncIterator[Response]:
     """Yield the teacher's responses for ``items`` as they complete, at most ``concurrency`` in flight.
 
+    A teacher that limits its own requests in flight (:class:`~chukmath.teach.base.InFlightLimited`) gets
+    ``IN_PROGRESS_PER_SLOT`` times as many requests in progress, so requests waiting to be retried do not
+    leave the endpoint idle.
+
     Setting ``stop`` ends the intake: queued items are dropped, in-flight ones may finish for ``grace_s``
     seconds and are then cancelled. An exception from the teacher (TeacherError: the run cannot go on) or
     from ``items`` stops the stream the same way and is raised after the arrived responses were yielded.
