@@ -10,7 +10,8 @@ calls it, and reads the columns that ``chukmath export rl`` writes (``answer``, 
 - ``step_reward``: the share of true arithmetic claims in the reasoning (``chukmath.verify.check_claims``).
 - ``combined({...: weight})``: a weighted sum as one reward function.
 
-``chukmath serve-rewards`` serves the same functions over HTTP (:mod:`chukmath.rewards.server`).
+``chukmath serve-rewards`` serves the same functions over HTTP (:mod:`chukmath.rewards.server`), and
+:func:`chukmath.rewards.verl.compute_score` is verl's ``custom_reward_function`` hook.
 """
 
 from chukmath.rewards.combine import Combined, combined
