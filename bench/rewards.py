@@ -108,7 +108,7 @@ def clear_all() -> None:
     from chukmath.verify import clear_caches
 
     clear_caches()
-    reading.parsed.cache_clear()
+    reading.clear_cache()
 
 
 def time_chukmath(batch, funcs, repeats: int) -> tuple[float, list]:

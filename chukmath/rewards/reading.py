@@ -24,6 +24,7 @@ MAX_COMPLETION_CHARS = MAX_RESPONSE_CHARS
 MAX_FINAL_LINE = 4000
 # Only the last few ``\boxed`` are tried for one that closes: each try scans up to MAX_FINAL_LINE characters.
 MAX_BOXED_TRIES = 8
+MAX_CACHED_CHARS = 20_000
 _BOXED = "\\boxed"
 
 
@@ -57,10 +58,22 @@ def _content(content: Any) -> str | None:
     return None
 
 
-@lru_cache(maxsize=512)
 def parsed(text: str) -> ParsedResponse:
-    """``chukmath.parse.parse_response`` of a completion, cached: combined rewards read each completion 4 times."""
+    """``chukmath.parse.parse_response`` of a completion, cached: combined rewards read each completion 4 times.
+
+    Only completions up to ``MAX_CACHED_CHARS`` are kept, so the cache holds at most ~10 MB of text.
+    """
+    return _parsed(text) if len(text) <= MAX_CACHED_CHARS else parse_response(text)
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str) -> ParsedResponse:
     return parse_response(text)
+
+
+def clear_cache() -> None:
+    """Forget cached parses (benchmarks measuring cold cost)."""
+    _parsed.cache_clear()
 
 
 def final_answer(text: str) -> str | None:
