@@ -141,14 +141,19 @@ def test_openrlhf_remote_reward_shape(server):
     # What OpenRLHF's remote reward client posts to --remote_rm_url: the decoded prompt + response (special tokens
     # kept), the prompts, and the labels (here: exact answers); it reads "rewards" (and "scores", "extra_logs").
     prompt = "<|im_start|>user\nWhat is (3 + 4) × 2? Answer in <answer> tags.<|im_end|>\n<|im_start|>assistant\n"
-    queries = [prompt + GOOD + "<|im_end|>", prompt + WRONG + "<|im_end|>", prompt + "I am not sure.<|endoftext|>"]
-    payload = {"query": queries, "prompts": [prompt] * 3, "labels": ["14", "14", "14"]}
+    queries = [
+        prompt + GOOD + "<|im_end|>",
+        prompt + WRONG + "<|im_end|>",
+        "<s>" + prompt + GOOD + "</s>",  # decoding added a BOS the prompt string did not have
+        prompt + "I am not sure.<|endoftext|>",
+    ]
+    payload = {"query": queries, "prompts": [prompt] * 4, "labels": ["14"] * 4}
     r = server.post("/get_reward", payload, headers={"Content-Type": "application/json"})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["rewards"] == [1.5, 0.5, 0.0]
+    assert body["rewards"] == [1.5, 0.5, 1.5, 0.0]
     assert body["scores"] == body["rewards"]
-    assert body["extra_logs"] == {"accuracy": [1.0, 0.0, 0.0], "format": [1.0, 1.0, 0.0]}
+    assert body["extra_logs"] == {"accuracy": [1.0, 0.0, 1.0, 0.0], "format": [1.0, 1.0, 1.0, 0.0]}
     # no labels: accuracy does not apply, which OpenRLHF gets as 0.0 (it builds a tensor)
     r = server.post("/get_reward", {"query": queries[:1], "prompts": [prompt]})
     assert r.json()["extra_logs"]["accuracy"] == [0.0]

@@ -43,6 +43,7 @@ MAX_BATCH = 1024
 MAX_CONNECTIONS = 64  # connections served at once (a thread each); more wait in the listen backlog
 REQUEST_TIMEOUT_S = 60.0  # a client that stops sending mid-request is dropped after this long
 LABEL_KINDS = ("answer", "problem_id")
+PROMPT_SLACK = 64  # characters a decoded query may carry before its prompt (special tokens)
 _TRAILING_SPECIAL = re.compile(r"(?:\s*(?:<\|[^|<>\s]{1,40}\|>|</s>|<eos>|<eot>|<｜[^｜<>]{1,40}｜>))+\s*$")
 
 
@@ -221,9 +222,13 @@ def _text_length(value: Any) -> int:
 
 
 def response_of(query: str, prompt: str | None) -> str:
-    """The response part of an OpenRLHF query: the prompt cut off its front, trailing special tokens off its end."""
-    if prompt and query.startswith(prompt):
-        query = query[len(prompt) :]
+    """The response part of an OpenRLHF query: the prompt cut off its front (after at most ``PROMPT_SLACK``
+    characters of special tokens), trailing special tokens off its end."""
+    if prompt:
+        # decoding the prompt's tokens may add a BOS token the prompt string lacks ("<s>", "<|begin_of_text|>")
+        at = query.find(prompt, 0, len(prompt) + PROMPT_SLACK)
+        if 0 <= at <= PROMPT_SLACK:
+            query = query[at + len(prompt) :]
     m = _TRAILING_SPECIAL.search(query)
     return query[: m.start()] if m else query
 
