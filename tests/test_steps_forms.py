@@ -78,6 +78,8 @@ def test_fast_and_general_paths_agree_on_hidden_forms(text: str) -> None:
         ("7 / 0 = 1", 0, 1),  # division by zero
         ("√2 = 1.414", 0, 1),  # an approximation of an irrational value
         ("2^10 = 1024 = 2 mod 7", 1, 1),  # mod right of the first "="
+        ("3/4 = 75%", 0, 1), ("5 + 3 = 9!", 0, 1), ("180 - 30 = 150°", 0, 1), ("1/3 = 0.333...", 0, 1),  # notations
+        ("5 = 3!\nx = 3%", 0, 0),  # nothing computed on either side: no claim
         ("x = 3\nSo x + 1 = 4 apples\npages 10-12 = 3", 0, 0),  # not claims at all
         ("3 + 4 = 7 and 9^9^9^9 = 1", 1, 1),
     ],

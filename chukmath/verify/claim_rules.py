@@ -4,8 +4,9 @@ This is the reference reading of a line; the fast shapes in :mod:`chukmath.verif
 A link is a *claim* when both sides are values and one of them computes something (an operator, ``mod``, a root);
 it is *skipped* when it looks like a claim (both sides stand as sides: a number or closing bracket before the
 ``=``, a number, bracket or operator after it, one side computing) but cannot be evaluated: a side that does not
-parse or hits a cap (``9^9^9^9``), a division by zero, ``mod`` right of the first ``=``, or an irrational root next
-to a decimal (``√2 = 1.414``, an approximation). Skipped links are counted, never silently dropped.
+parse or hits a cap (``9^9^9^9``), a division by zero, ``mod`` right of the first ``=``, an irrational root next
+to a decimal (``√2 = 1.414``, an approximation), or a right side in a notation the grammar does not read (``75%``,
+``9!``, ``150°``, ``0.333...``). Skipped links are counted, never silently dropped.
 """
 
 from __future__ import annotations
@@ -128,12 +129,15 @@ def _drop_last(tokens: list[_Tok], j: int, last: list[_Tok], line: str) -> bool:
         return False
     if nxt.kind == "word" and (touching or nxt.text.lower() in _AFTER_WORDS):
         return True
-    if touching and nxt.kind == "other":
-        if nxt.text in _TOUCH_DROP_AFTER:
-            return True
-        if nxt.text == "." and line[nxt.start : nxt.start + 2] == "..":
-            return True
-    return False
+    return touching and _notation_after(nxt, line)
+
+
+def _notation_after(nxt: _Tok | None, line: str) -> bool:
+    """``nxt`` (touching the side before it) is a notation the grammar does not read: ``75%``, ``5!``, ``150°``,
+    ``0.333...``. The side is not read; when it completes a claim-like link, the link counts as skipped."""
+    if nxt is None or nxt.kind != "other":
+        return False
+    return nxt.text in _TOUCH_DROP_AFTER or (nxt.text == "." and line[nxt.start : nxt.start + 2] == "..")
 
 
 def _value(part: list[_Tok], allow_mod: bool, fast: bool = True) -> Fraction | cf.Poly | None:
@@ -237,6 +241,9 @@ def general_claims(line: str, *, fast: bool = True) -> tuple[list[Claim], int]:
         keep = [True] * len(parts)
         keep[0] = not _drop_first(tokens, i, parts[0])
         keep[-1] = keep[-1] and not _drop_last(tokens, j, parts[-1], line)
+        # "3/4 = 75%", "5 + 3 = 9!", "180 - 30 = 150°": a claim by its shape whose last side ends in a notation
+        nxt, touching = _neighbor(tokens, j, 1)
+        noted = touching and bool(parts[-1]) and parts[-1][-1].kind != "op" and _notation_after(nxt, line)
         # a part next to words, a page range or an empty part is not a side at all: neither checked nor skipped
         usable = [keep[k] and not _is_range(p) for k, p in enumerate(parts)]
         values = [_value(p, allow_mod=(k == 0), fast=fast) if usable[k] else None for k, p in enumerate(parts)]
@@ -245,7 +252,7 @@ def general_claims(line: str, *, fast: bool = True) -> tuple[list[Claim], int]:
             if a is None or b is None:
                 if (
                     usable[k]
-                    and usable[k + 1]
+                    and (usable[k + 1] or (noted and k + 2 == len(parts) and not _is_range(parts[k + 1])))
                     and _stand_as_sides(parts[k], parts[k + 1])
                     and (_has_operator(parts[k]) or _has_operator(parts[k + 1]))
                 ):
