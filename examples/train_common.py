@@ -83,8 +83,10 @@ def summary(trainer: Any) -> dict[str, Any]:
     """What a run did: steps, the last logged training loss, and the log (printed as JSON at the end)."""
     losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
     loss = losses[-1] if losses else None
+    weights = next(trainer.model.parameters())
     return {
         "global_step": trainer.state.global_step,
+        "weights": f"{weights.dtype} on {weights.device}",  # float32 master weights, also under bf16 autocast
         "loss": loss,
         "loss_finite": loss is not None and math.isfinite(loss),
         "log_history": trainer.state.log_history,

@@ -106,7 +106,7 @@ def eval_command(
     dtype: Annotated[str, typer.Option("--dtype", help="transformers: auto, bfloat16, float16, float32.")] = "auto",
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, help="Requests in flight (default 16; transformers: "
-                                 "--batch-size).")
+                                 "2 x --batch-size).")
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="openai: seconds per request attempt.")] = 600.0,
     max_retries: Annotated[int, typer.Option("--max-retries", help="openai: retries per request.")] = 6,
@@ -149,7 +149,8 @@ def eval_command(
     )  # fmt: skip
     options = EvalOptions(
         samples=samples, ks=list(ks or []),
-        concurrency=concurrency or (batch_size if teacher == "transformers" else 16),
+        # transformers: one batch generating while the next one gathers
+        concurrency=concurrency or (2 * batch_size if teacher == "transformers" else 16),
         policy=policy, language=language, progress=not quiet and not json_out,
         allow_model_change=allow_model_change, sampling=spec.sampling(samples),
     )  # fmt: skip

@@ -80,6 +80,8 @@ def make_prompt(
 
         prompting = stages.load_prompting(recipe, recipe_dir)
         hashes = content_hash({"templates": prompting.hashes, "system": system})
+        shown = [t.name for t in prompting.templates.values() if t.meta.reveals_answer]
+        reveals = f" (template {', '.join(sorted(set(shown)))} shows the expected answer to the model)" if shown else ""
         if name == RECIPE:
 
             def teacher(problem: Problem) -> tuple[list[Message], str | None, str | None]:
@@ -87,7 +89,7 @@ def make_prompt(
                 return _with_system(request.messages, system), request.template, request.template_hash
 
             names = ", ".join(sorted(prompting.hashes))
-            return Prompt(RECIPE, f"the recipe's teacher template(s): {names}" + suffix, teacher, hashes)
+            return Prompt(RECIPE, f"the recipe's teacher template(s): {names}" + reveals + suffix, teacher, hashes)
         out = recipe.output
         turn, own_system = out.user_turn, (out.system or None)
         chosen_system = system if system is not None else own_system
@@ -100,6 +102,7 @@ def make_prompt(
         said = f"{what} as the user turn, as in the recipe's train.jsonl ([output] user_turn = \"{turn}\"" + (
             ", with [output] system)" if own_system and system is None else ")"
         )
+        said += reveals if turn == "prompt" else ""
         return Prompt(TRAIN, said + suffix, trained, content_hash({"train": hashes, "turn": turn,
                                                                     "system": chosen_system}))
     from chukmath.render import TemplateLibrary
