@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from test_write_support import problem, read_jsonl, request_for, response, trace, write_jsonl
 from typer.testing import CliRunner
 
@@ -21,12 +22,15 @@ def respond(content: str) -> Response:
     return Response("r1", 0, "openai", "m", content, None, "stop", None, None)
 
 
-def test_a_false_chain_in_answer_is_a_bad_step() -> None:
+@pytest.mark.parametrize("answer", ["48 * 6 * 3 - 48 = 708", "48 × 6 × 3 − 48 ＝ 708"])
+def test_a_false_chain_in_answer_is_a_bad_step(answer: str) -> None:
     # the final value is right (708), the chain that claims to reach it is not: 48 * 6 * 3 - 48 is 816
     problem = Problem("p2", "arithmetic", 2, 7, 0, "What is 48 * 5 * 3 - 12?", "48 * 5 * 3 - 12", "708")
-    v = verify_response(problem, respond(trace("48 * 5 = 240\n240 * 3 = 720", "48 * 6 * 3 - 48 = 708", "708")))
-    assert not v.accepted and v.verdict == "bad_step" and v.reasons == ["bad_step"], v.details
-    assert v.details == ["bad step in <answer>: 48 * 6 * 3 - 48 = 708"]
+    v = verify_response(problem, respond(trace("48 * 5 = 240\n240 * 3 = 720", answer, "708")))
+    assert not v.accepted and "bad_step" in v.reasons, v.details
+    assert "bad step in <answer>: 48 * 6 * 3 - 48 = 708" in v.details
+    if answer.isascii():  # the answer check reads the chain's last member, 708: the false link is the only reason
+        assert v.reasons == ["bad_step"] and len(v.details) == 1
 
 
 def test_a_false_chain_in_verifier_answer_is_a_bad_step() -> None:

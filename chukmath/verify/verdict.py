@@ -111,7 +111,8 @@ def verify_response(
     # "<answer>48 * 6 * 3 - 48 = 708</answer>" states a false step just as the reasoning can
     tagged = (("", think), (" in <answer>", parsed.answer), (" in <verifier_answer>", parsed.verifier_answer))
     for where, text in tagged:
-        if text:
+        # an answer tag is mostly a bare value: no "=" (nor a wide one), no claim, no call
+        if text and (not where or "=" in text or not text.isascii()):
             report = check_steps(text)
             checked += report.checked
             skipped += report.skipped
