@@ -102,14 +102,18 @@ def _keep_rule(recipe: BuildRecipe) -> str:
     return f"up to {v.max_per_problem} accepted responses per problem (identical texts once)"
 
 
-def _load_snippet(configs: list[dict[str, Any]]) -> str:
-    names = {c["config_name"]: [f["split"] for f in c["data_files"]] for c in configs}
+def _load_snippet(configs: list[dict[str, Any]], file_format: str) -> str:
+    files = {c["config_name"]: {f["split"]: f["path"] for f in c["data_files"]} for c in configs}
     lines = ["from datasets import load_dataset", ""]
-    if "default" in names:
-        splits = ", ".join(names["default"])
+    if "default" in files:
+        splits = ", ".join(files["default"])
         lines.append(f'ds = load_dataset("path/to/this/folder")  # or "USER/NAME" once pushed; splits: {splits}')
-    if "rejects" in names:
+    if "rejects" in files:
         lines.append('rejects = load_dataset("path/to/this/folder", "rejects")["train"]  # with their reasons')
+    if "default" in files:
+        named = ", ".join(f'"{split}": "{path}"' for split, path in files["default"].items())
+        builder = "parquet" if file_format == "parquet" else "json"
+        lines += ["# the files alone, without this card:", f'ds = load_dataset("{builder}", data_files={{{named}}})']
     return "\n".join(lines)
 
 
@@ -214,7 +218,7 @@ def render_card(
     parts += [
         "## Load it",
         "",
-        _fence(_load_snippet(configs), "python"),
+        _fence(_load_snippet(configs, recipe.output.format), "python"),
         "",
         "## Reproduce",
         "",

@@ -4,7 +4,8 @@
 through the classic commit API). Every file is answered as a "regular" (non-LFS) upload, so contents arrive base64
 in the commit's NDJSON body, and the server records what each repository received and which token came with each
 request. Routes: ``POST /api/repos/create``, ``POST /api/validate-yaml``,
-``POST /api/{type}s/{ns}/{name}/preupload/{revision}``, ``POST /api/{type}s/{ns}/{name}/commit/{revision}``;
+``POST /api/{type}s/{ns}/{name}/preupload/{revision}``, ``POST /api/{type}s/{ns}/{name}/commit/{revision}`` and
+``GET /api/{type}s/{ns}/{name}[/revision/{revision}]`` (repo info: asked when a commit would change nothing);
 anything else is a 404 that is recorded too.
 
     with HubServer(token="hf_test") as hub:
@@ -27,6 +28,7 @@ from typing import Any
 _REPO_ROUTE = re.compile(
     r"^/api/(?P<type>models|datasets|spaces)/(?P<repo>[^/]+/[^/]+)/(?P<op>preupload|commit)/(?P<rev>[^/?]+)"
 )
+_INFO_ROUTE = re.compile(r"^/api/(?P<type>models|datasets|spaces)/(?P<repo>[^/]+/[^/]+)(?:/revision/[^/?]+)?$")
 MAX_BODY = 64 * 1024 * 1024
 
 
@@ -92,6 +94,12 @@ class HubServer:
 
     def _url(self, repo_type: str, repo_id: str) -> str:
         return f"{self.base_url}/{'' if repo_type == 'model' else repo_type + 's/'}{repo_id}"
+
+    def _info(self, repo: HubRepo) -> dict[str, Any]:
+        with self._lock:
+            sha = repo.commits[-1]["oid"] if repo.commits else "0" * 40
+            return {"id": repo.repo_id, "sha": sha, "private": repo.visibility == "private",
+                    "siblings": [{"rfilename": name} for name in sorted(repo.files)]}
 
     def _preupload(self, repo: HubRepo, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         files = [
@@ -172,6 +180,14 @@ class HubServer:
                     return
                 if method == "POST" and path == "/api/validate-yaml":
                     self._reply(200, {"errors": [], "warnings": []})
+                    return
+                info = _INFO_ROUTE.match(path)
+                if method == "GET" and info:
+                    repo = server.repos.get(info["repo"])
+                    if repo is None or f"{repo.repo_type}s" != info["type"]:
+                        self._reply(404, {"error": f"Repository not found: {info['repo']}"})
+                    else:
+                        self._reply(200, server._info(repo))
                     return
                 match = _REPO_ROUTE.match(path)
                 if method == "POST" and match:
