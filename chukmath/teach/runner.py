@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from chukmath.teach.journal_model import claim_model
 from chukmath.teach.progress import TeachProgress
 from chukmath.teach.summary import Prices, TeachSummary
 
+log = logging.getLogger(__name__)
 _DONE = object()
 Item = tuple[Request, int]
 # Requests in progress per in-flight slot, for a teacher that frees its slot while a request waits to be retried.
@@ -208,7 +210,7 @@ async def teach_async(
         with Journal(journal_path, fsync_every=options.fsync_every) as journal:
             claim_model(journal, teacher.model, teacher=teacher.name, allow_change=options.allow_model_change)
             if journal.stats.repaired_bytes:
-                console.print(f"{journal_path}: repaired a torn last line ({journal.stats.repaired_bytes} bytes)")
+                log.warning("%s: repaired a torn last line (%d bytes)", journal_path, journal.stats.repaired_bytes)
             total = expected_total if expected_total is not None else 0
             with TeachProgress(total, console=console, enabled=options.progress) as progress:
                 items = _pending(requests, journal, options.samples, summary, progress)
