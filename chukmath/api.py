@@ -204,11 +204,12 @@ def write(
     ``out_dir`` (what ``chukmath verify`` does); the inputs are the JSONL files of the earlier stages. Returns
     the stats.
 
-    >>> import chukmath, tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> stats = chukmath.write("datasets/examples/problems.jsonl", "datasets/examples/requests.jsonl",
-    ...                        "datasets/examples/responses.jsonl", folder)
-    >>> stats["totals"]["accepted"], sorted(p.name for p in folder.iterdir())
+    >>> import chukmath, pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     stats = chukmath.write("datasets/examples/problems.jsonl", "datasets/examples/requests.jsonl",
+    ...                            "datasets/examples/responses.jsonl", folder)
+    ...     written = sorted(p.name for p in pathlib.Path(folder).iterdir())
+    >>> stats["totals"]["accepted"], written
     (3, ['rejects.jsonl', 'stats.json', 'train.jsonl'])
     """
     from chukmath.write import DatasetPaths, SelectOptions, write_dataset
@@ -231,7 +232,8 @@ def build(
     does. ``count`` and ``seed`` override the recipe's.
 
     >>> import chukmath, tempfile
-    >>> summary = chukmath.build("datasets/demo.toml", tempfile.mkdtemp(), count=20, force=True)
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     summary = chukmath.build("datasets/demo.toml", out, count=20)
     >>> summary.problems, summary.complete
     (20, True)
     """
