@@ -55,7 +55,7 @@ def test_transformers_teacher_evaluates_a_local_model_and_resumes(tmp_path: Path
     assert overall["format_rate"] == 0.0 and overall["verified_rate"] == 0.0
     assert overall["accuracy"] == sum(s["correct"] for s in samples) / len(samples) == 0.0
     assert all(1 <= s["completion_tokens"] <= 9 for s in samples)
-    assert data["sampling"] == {"temperature": 0.0, "max_tokens": 8}
+    assert data["sampling"] == {"temperature": 0.0, "max_tokens": 8, "batch_size": 4, "device": "cpu", "dtype": "auto"}
     assert data["run"]["asked"] == len(samples)
     # The rerun asks nothing: every answer is in the journal.
     again = _eval(args)
@@ -76,6 +76,7 @@ def test_transformers_teacher_samples_with_temperature(tmp_path: Path):
     requests = [prompt.request(p) for p in problems]
     first = teacher.generate([(r, 0) for r in requests])
     assert [r.request_id for r in first] == [r.id for r in requests]
+    assert teacher.describe() == {"device": "cpu", "dtype": "float32"}
     assert all(r.ok and r.finish_reason in ("stop", "length") and r.usage for r in first)
     # A batch is seeded from its first key: the same batch samples the same answers again.
     assert [r.content for r in teacher.generate([(r, 0) for r in requests])] == [r.content for r in first]

@@ -53,6 +53,8 @@ class TeacherSpec:
             out["top_p"] = self.top_p
         if self.seed is not None:
             out["seed"] = self.seed
+        if self.kind == "transformers":
+            out.update(batch_size=self.batch_size, device=self.device, dtype=self.dtype)
         return out
 
     def build(self, problems: Sequence[Problem], samples: int) -> Teacher:

@@ -108,6 +108,12 @@ class TransformersTeacher:
             tok.pad_token = tok.eos_token
         self._device = device
 
+    def describe(self) -> dict[str, str]:
+        """Where the model runs and in which dtype (after :meth:`load`; ``config`` values before)."""
+        if self._lm is None or self._device is None:
+            return {"device": self.config.device, "dtype": self.config.dtype}
+        return {"device": str(self._device), "dtype": str(next(self._lm.parameters()).dtype).removeprefix("torch.")}
+
     # -- the Teacher interface ----------------------------------------------------------------------------
     async def answer(self, request: Request, sample: int) -> Response:
         """The model's answer to sample ``sample`` of ``request`` (generated in a batch with others waiting)."""
