@@ -54,8 +54,8 @@ def _teacher(recipe: BuildRecipe) -> dict[str, Any]:
     if t.paid:
         info.update(
             base_url=safe_url(t.base_url) if t.base_url else "",
-            api_key_env=t.api_key_env,
-            key_set=bool(t.api_key_env and os.environ.get(t.api_key_env)),
+            api_key_env=stages.api_key_env(recipe),
+            key_set=bool(stages.api_key_env(recipe) and os.environ.get(stages.api_key_env(recipe))),
             concurrency=t.concurrency,
             temperature=t.temperature,
             max_tokens=t.max_tokens,

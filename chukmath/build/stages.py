@@ -108,48 +108,70 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
         # Before the manifest (which records the recipe) is written: a URL with user:password@ or ?key= in it
         # would put a secret on disk.
         check_base_url(t.base_url, where=f"recipe '{recipe.name}' [teacher] base_url")
-    if t.kind == "openai":
+    if t.kind in ("openai", "anthropic"):
         try:
             openai_config(recipe, None).validate()
         except ConfigError as exc:
             raise ConfigError(f"recipe '{recipe.name}' [teacher]: {exc}") from None
     if not need_key:
         return None
-    if not t.api_key_env:
+    key_env = api_key_env(recipe)
+    if not key_env:
         return ""
-    key = os.environ.get(t.api_key_env, "")
+    key = os.environ.get(key_env, "")
     if not key and t.base_url and is_loopback(t.base_url):
         return ""  # a local server (llama.cpp, vLLM, the test servers) usually needs no key
     if not key:
         raise TeacherError(
-            f"{where}: environment variable {t.api_key_env} (api_key_env) is not set; export it with your API key "
+            f"{where}: environment variable {key_env} (api_key_env) is not set; export it with your API key "
             '(set api_key_env = "" for an endpoint that needs none)'
         )
-    check_api_key(key, f"{where}: environment variable {t.api_key_env} (api_key_env)")
+    check_api_key(key, f"{where}: environment variable {key_env} (api_key_env)")
     return key
 
 
+def api_key_env(recipe: BuildRecipe) -> str:
+    """The variable holding the teacher's key: ``api_key_env``, where its default (OPENAI_API_KEY) reads as
+    ANTHROPIC_API_KEY for ``kind = "anthropic"``."""
+    t = recipe.teacher
+    if t.kind == "anthropic" and t.api_key_env == "OPENAI_API_KEY":
+        return "ANTHROPIC_API_KEY"
+    return t.api_key_env
+
+
 def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
-    """The live teacher for ``[teacher] kind = "openai"`` (an object with ``async answer(request, sample)``)."""
+    """The live teacher for ``[teacher] kind = "openai"`` or ``"anthropic"`` (``async answer(request, sample)``)."""
     from chukmath.teach.openai_teacher import OpenAITeacher
 
     t = recipe.teacher
+    if t.kind == "anthropic":
+        from chukmath.teach.anthropic_teacher import AnthropicTeacher
+
+        return AnthropicTeacher(openai_config(recipe, api_key))
     if t.kind != "openai":
         raise TeacherError(
-            f"recipe '{recipe.name}': teacher kind '{t.kind}' cannot answer inside build; use kind = \"openai\" "
-            'or "builtin"'
+            f"recipe '{recipe.name}': teacher kind '{t.kind}' cannot answer inside build; use kind = \"openai\", "
+            '"anthropic" or "builtin"'
         )
     return OpenAITeacher(openai_config(recipe, api_key))
 
 
 def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
-    """The recipe's ``[teacher]`` as the openai teacher's config (``validate()`` checks it without a request)."""
+    """The recipe's ``[teacher]`` as the openai (or anthropic) teacher's config (``validate()`` checks it without a
+    request); an anthropic teacher without ``base_url`` goes to api.anthropic.com."""
     from chukmath.teach.openai_teacher import OpenAIConfig
     from chukmath.teach.retry import RetryPolicy
 
     t = recipe.teacher
-    return OpenAIConfig(
-        base_url=t.base_url,
+    config_type: Any = OpenAIConfig
+    base_url = t.base_url
+    if t.kind == "anthropic":
+        from chukmath.teach.anthropic_teacher import DEFAULT_ANTHROPIC_URL, AnthropicConfig, need_sdk
+
+        need_sdk()
+        config_type, base_url = AnthropicConfig, t.base_url or DEFAULT_ANTHROPIC_URL
+    return config_type(
+        base_url=base_url,
         model=t.model,
         api_key=api_key or None,
         temperature=t.temperature,
@@ -159,7 +181,7 @@ def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
         extra_body=dict(t.extra_body),
         timeout=t.timeout,
         retry=RetryPolicy(max_retries=t.max_retries),
-        api_key_env=t.api_key_env,
+        api_key_env=api_key_env(recipe),
         rpm=t.rpm or None,
         tpm=t.tpm or None,
     )

@@ -22,7 +22,9 @@ from chukmath.teach.runner import TeachOptions, run_teach
 from chukmath.teach.summary import load_price_table, pick_prices
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-_BASE_URL_HELP = f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {DEFAULT_BASE_URL}]."
+ANTHROPIC_URL = "https://api.anthropic.com"
+_BASE_URL_HELP = (f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {DEFAULT_BASE_URL}; for --teacher anthropic "
+                  f"env ANTHROPIC_BASE_URL, else {ANTHROPIC_URL}].")
 
 HELP = """Answer every request with a teacher; each answer is appended to the journal as it arrives.
 
@@ -39,6 +41,8 @@ Examples:
   OPENAI_API_KEY=... chukmath teach --requests requests.jsonl \\
       --out responses.jsonl --teacher openai --model gpt-4o-mini \\
       --concurrency 64 --price-in 0.15 --price-out 0.6
+  ANTHROPIC_API_KEY=... chukmath teach --requests requests.jsonl \\
+      --out responses.jsonl --teacher anthropic --model claude-sonnet-4-5
 """
 
 
@@ -68,14 +72,18 @@ def register(app: typer.Typer) -> None:
     def teach(
         requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath prompts`).")],
         out: Annotated[Path, typer.Option("--out", help="Journal JSONL: answers are appended here; rerun to resume.")],
-        teacher: Annotated[str, typer.Option("--teacher", help="builtin (offline, exact) or openai.")] = "builtin",
+        teacher: Annotated[
+            str, typer.Option("--teacher", help="builtin (offline, exact), openai or anthropic (Claude).")
+        ] = "builtin",
         problems: Annotated[
             Path | None, typer.Option("--problems", help="Problems JSONL (needed by --teacher builtin).")
         ] = None,
         base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
         api_key_env: Annotated[
-            str, typer.Option("--api-key-env", help="Environment variable with the key.")
-        ] = "OPENAI_API_KEY",
+            str | None,
+            typer.Option("--api-key-env", help="Environment variable with the key [default: OPENAI_API_KEY, or "
+                         "ANTHROPIC_API_KEY for --teacher anthropic]."),
+        ] = None,
         model: Annotated[str | None, typer.Option("--model", help="Model name sent to the endpoint.")] = None,
         temperature: Annotated[float | None, typer.Option("--temperature", help="Sampling temperature.")] = None,
         top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling mass.")] = None,
@@ -121,20 +129,36 @@ def register(app: typer.Typer) -> None:
             if not problems.is_file():
                 raise InputError(f"--problems {problems}: no such file")
             chosen = BuiltinTeacher(_load_problems(problems))
-        elif teacher == "openai":
-            url = check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
-                                 "--base-url" if base_url else "OPENAI_BASE_URL")
-            key = os.environ.get(api_key_env) or None
+        elif teacher in ("openai", "anthropic"):
+            claude = teacher == "anthropic"
+            url_env = "ANTHROPIC_BASE_URL" if claude else "OPENAI_BASE_URL"
+            url = check_base_url(base_url or os.environ.get(url_env) or (ANTHROPIC_URL if claude else DEFAULT_BASE_URL),
+                                 "--base-url" if base_url else url_env)
+            key_env = api_key_env or ("ANTHROPIC_API_KEY" if claude else "OPENAI_API_KEY")
+            key = os.environ.get(key_env) or None
             if key is None and not is_loopback(url):
-                raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {api_key_env}")
-            config = OpenAIConfig(
+                raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {key_env}")
+            config_type = OpenAIConfig
+            if claude:
+                from chukmath.teach.anthropic_teacher import AnthropicConfig, need_sdk
+
+                need_sdk()
+                config_type = AnthropicConfig
+            config = config_type(
                 base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,
                 max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body), timeout=timeout,
-                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm, api_key_env=api_key_env,
+                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm, api_key_env=key_env,
             )
-            chosen = OpenAITeacher(config)
+            if claude:
+                from chukmath.teach.anthropic_teacher import AnthropicTeacher
+
+                chosen = AnthropicTeacher(config)
+            else:
+                chosen = OpenAITeacher(config)
         else:
-            raise ConfigError(f"--teacher {teacher!r}: choose builtin or openai (for the Batch API: chukmath batch)")
+            raise ConfigError(
+                f"--teacher {teacher!r}: choose builtin, openai or anthropic (for the Batch API: chukmath batch)"
+            )
         table = load_price_table(prices) if prices is not None else None
         options = TeachOptions(
             samples=samples, concurrency=concurrency, grace_s=grace, progress=not quiet,

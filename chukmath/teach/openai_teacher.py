@@ -27,8 +27,8 @@ from chukmath.teach.http_client import (
     HTTPProtocolError,
     HTTPTimeout,
     HTTPTLSError,
-    LeanHTTPClient,
 )
+from chukmath.teach.proxy import open_client
 from chukmath.teach.ratelimit import RateLimiter
 from chukmath.teach.redact import MAX_MESSAGE_CHARS, check_api_key, check_base_url, redact, safe_url, scrub_secrets
 from chukmath.teach.retry import RETRYABLE_KINDS, RetryPolicy, parse_retry_after, status_kind
@@ -147,13 +147,14 @@ class OpenAITeacher:
     """Teacher over an OpenAI-compatible endpoint. Use ``async with`` or call ``aclose()``."""
 
     name = "openai"
+    # Where answers are asked for, below the base URL (a subclass for another API sets its own).
+    path = "/chat/completions"
 
     def __init__(self, config: OpenAIConfig, *, rng: random.Random | None = None) -> None:
         config.validate()
         self.config = config
         self.model = config.model
-        headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
-        self._client = LeanHTTPClient(config.base_url, headers=headers, timeout=config.timeout)
+        self._client: Any = self._open_client(config)
         self._limiter = RateLimiter(config.rpm, config.tpm)
         self._rng = rng or random.Random()
         self._seen_success = False
@@ -179,6 +180,16 @@ class OpenAITeacher:
         base.update(config.extra_body)
         self._base = base
 
+    def _open_client(self, config: OpenAIConfig) -> Any:
+        headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+        # Direct endpoints get the lean client; one that HTTPS_PROXY/HTTP_PROXY (less NO_PROXY) routes through a
+        # proxy gets the httpx-based one (chukmath.teach.proxy).
+        return open_client(config.base_url, headers=headers, timeout=config.timeout)
+
+    def parse(self, body: bytes) -> tuple[str, str | None, str | None, dict[str, int] | None, str | None]:
+        """``(content, reasoning_content, finish_reason, usage, model)`` of a 200 answer; raises BadBody."""
+        return parse_completion(body)
+
     def limit_in_flight(self, n: int, stop: asyncio.Event | None = None) -> None:
         """Send at most ``n`` requests at once, and no new one once ``stop`` is set (``answer`` raises NotSent).
 
@@ -193,7 +204,7 @@ class OpenAITeacher:
         if self._in_flight is None:
             if self._limiter.active:
                 await self._limiter.acquire(estimate)
-            return await self._client.post("/chat/completions", body)
+            return await self._client.post(self.path, body)
         async with self._in_flight:
             if first and self._stop is not None and self._stop.is_set():
                 raise NotSent
@@ -201,7 +212,7 @@ class OpenAITeacher:
             # paces them instead of bunching up behind the slots.
             if self._limiter.active:
                 await self._limiter.acquire(estimate)
-            return await self._client.post("/chat/completions", body)
+            return await self._client.post(self.path, body)
 
     async def __aenter__(self) -> OpenAITeacher:
         return self
@@ -263,7 +274,7 @@ class OpenAITeacher:
             else:
                 if res.status == 200:
                     try:
-                        content, reasoning, finish, usage, model = parse_completion(res.body)
+                        content, reasoning, finish, usage, model = self.parse(res.body)
                     except BadBody as exc:
                         kind, message = "bad_body", str(exc)
                     else:
