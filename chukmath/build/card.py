@@ -189,7 +189,8 @@ def render_card(
         f"- Teacher: {teacher}.",
         f"- Model: `{model}`.",
         f"- Verification: policy `{recipe.verify.policy}` (which reasons reject), language "
-        f"`{recipe.verify.language}`; kept: {_keep_rule(recipe)}.",
+        f"`{recipe.verify.language}`, tolerance `{recipe.verify.tolerance}` (which inexact numbers count); "
+        f"kept: {_keep_rule(recipe)}.",
         f"- Tool: chukmath {versions.get('chukmath', '?')}, Python {versions.get('python', '?')}, "
         f"sympy {versions.get('sympy', '?')}; recipe fingerprint `{manifest['fingerprint'][:16]}`.",
         f"- License: `{recipe.output.license}` (the recipe's `[output] license`; chukmath's default is `apache-2.0`)."

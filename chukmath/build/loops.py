@@ -45,6 +45,7 @@ def select_options(recipe: BuildRecipe) -> Any:
         system=recipe.output.system or None,
         strip_verifier_answer=recipe.output.strip_verifier_answer,
         language=recipe.verify.language,
+        tolerance=recipe.verify.tolerance,
     )
 
 

@@ -83,6 +83,7 @@ class VerifySection(_Strict):
     keep: Literal["first", "all"] = "first"
     max_per_problem: int | None = Field(None, ge=1, le=64)
     language: str = "en"
+    tolerance: str = "asked"  # see chukmath.verify.tolerance: "asked", "abs:X", "rel:X" or "digits:N"
 
     @field_validator("policy")
     @classmethod
@@ -102,6 +103,17 @@ class VerifySection(_Strict):
 
         if value not in LANGUAGE_SCRIPTS:
             raise ValueError(f"language '{value}' is not supported; use one of {', '.join(sorted(LANGUAGE_SCRIPTS))}")
+        return value
+
+    @field_validator("tolerance")
+    @classmethod
+    def _known_tolerance(cls, value: str) -> str:
+        from chukmath.verify.tolerance import Tolerance
+
+        try:
+            Tolerance.from_spec(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
 
@@ -294,6 +306,7 @@ _LEFT_OUT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 
 
 _NEWER_OUTPUT_KEYS = frozenset({"format", "license"})
+_NEWER_VERIFY_KEYS = frozenset({"tolerance"})
 
 
 def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], definition: str = _CURRENT) -> dict[str, Any]:
@@ -305,6 +318,9 @@ def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], defini
     if isinstance(data.get("output"), dict):
         # [output] keys newer than every definition that contained [output]: in none of them.
         data["output"] = {k: v for k, v in data["output"].items() if k not in _NEWER_OUTPUT_KEYS}
+    if isinstance(data.get("verify"), dict):
+        # likewise [verify] keys newer than every definition that contained [verify]
+        data["verify"] = {k: v for k, v in data["verify"].items() if k not in _NEWER_VERIFY_KEYS}
     data["teacher"] = {k: v for k, v in dict(recipe.get("teacher") or {}).items() if k not in teacher_keys}
     return {"recipe": data, "templates": dict(sorted(template_hashes.items()))}
 

@@ -90,6 +90,16 @@ def verify(
             "reasoning in another language, or with letters of a script it does not use, is the 'language' reason.",
         ),
     ] = "en",
+    tolerance: Annotated[
+        str,
+        typer.Option(
+            "--tolerance",
+            help="Which inexact numbers count as right. 'asked' (default): only the rounding the question asks for "
+            "('Round to 2 decimal places', 'to the nearest tenth'); 'abs:X': also within X of the exact value; "
+            "'rel:X': also within X times its size; 'digits:N': also a decimal of N+ significant digits, rounded "
+            "or cut off. Example: --tolerance rel:1e-6",
+        ),
+    ] = "asked",
     as_json: Annotated[bool, typer.Option("--json", help="Print stats.json to stdout as well.")] = False,
 ) -> None:
     """Verify teacher answers and write train.jsonl (chat format for SFT), rejects.jsonl and stats.json.
@@ -106,6 +116,7 @@ def verify(
         system=system,
         strip_verifier_answer=strip_verifier_answer,
         language=language,
+        tolerance=tolerance,
     )
     inputs = DatasetPaths(problems=problems, requests=requests or _default_requests(responses), responses=responses)
     stats = write_dataset(inputs, out_dir, policy_spec=policy, options=options)

@@ -24,7 +24,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from chukmath.verify import canonical as cf
-from chukmath.verify.extract import Item, extract_items, simple_item
+from chukmath.verify.extract import MAX_ITEMS, Item, extract_items, simple_item
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
 from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
 from chukmath.verify.numeric import enclose, numerically_equal
@@ -32,6 +32,8 @@ from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, cl
 
 # What a candidate answer is, judged against the expected one.
 CORRECT, WRONG, UNPARSEABLE = "correct", "wrong", "unparseable"
+# Generated answers are far shorter; <verifier_answer> text compared as "expected" with <answer> is not.
+MAX_EXPECTED_CHARS = 20_000
 # Digits beyond the answer's own to which an irrational expected value is enclosed for the rounding rules.
 _ENCLOSE_EXTRA_DIGITS = 30
 
@@ -99,7 +101,13 @@ def _plain_expected(expected: str) -> Fraction | None:
 
 @lru_cache(maxsize=8192)
 def parse_expected(expected: str) -> Expected | None:
-    """Parse a generator's exact answer (sympy ``str()``); cached because one answer is checked many times."""
+    """Parse a generator's exact answer (sympy ``str()``); cached because one answer is checked many times.
+
+    None beyond MAX_EXPECTED_CHARS, or for a set of more than MAX_ITEMS values: no candidate (at most MAX_ITEMS
+    items) could cover it, and comparing every pair would cost seconds when <verifier_answer> text stands here.
+    """
+    if len(expected) > MAX_EXPECTED_CHARS:
+        return None
     text = expected.strip()
     imaginary = bool(re.search(r"\bI\b", text))
     if text == "EmptySet":
@@ -109,6 +117,8 @@ def parse_expected(expected: str) -> Expected | None:
         if not inner:
             return Expected("set", ())
         parts = _split_commas(inner)
+        if len(parts) > MAX_ITEMS:
+            return None
         entries = [_DICT_ENTRY.match(p) for p in parts]
         if all(entries):
             pairs = sorted((m.group(1), to_value(m.group(2))) for m in entries if m)

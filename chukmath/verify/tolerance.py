@@ -174,3 +174,9 @@ def close_enough(
             return False  # 3/4 has a finite decimal form, 0.75, and must be written so
         return approximates_real(decimal, lower, upper, int(tolerance.amount))
     return False
+
+
+@lru_cache(maxsize=64)
+def tolerance_of(spec: str) -> Tolerance:
+    """``Tolerance.from_spec`` for a spec string used once per response (parsed once; raises ConfigError)."""
+    return Tolerance.from_spec(spec)

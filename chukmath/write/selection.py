@@ -15,6 +15,7 @@ from chukmath.hashing import text_hash
 from chukmath.parse import ParsedResponse, parse_response
 from chukmath.records import Problem, Request, Response
 from chukmath.verify import language_issues, verify_response
+from chukmath.verify.tolerance import tolerance_of
 from chukmath.write.samples import (
     UserTurn,
     assistant_content,
@@ -55,6 +56,7 @@ class SelectOptions:
     system: str | None = None
     strip_verifier_answer: bool = False
     language: str = "en"
+    tolerance: str = "asked"  # which inexact numbers count besides the rounding a question asks for (--tolerance)
 
     def __post_init__(self) -> None:
         if self.keep not in ("first", "all"):
@@ -63,6 +65,7 @@ class SelectOptions:
             raise ConfigError(f"--user-turn {self.user_turn!r}: expected 'question' or 'prompt'")
         # Checked here, not at the first think: a typo must fail before an hour of verification, not after.
         language_issues("", self.language)
+        tolerance_of(self.tolerance)
         if self.max_per_problem is not None:
             if self.max_per_problem < 1:
                 raise ConfigError(f"--max-per-problem {self.max_per_problem}: must be at least 1")
@@ -86,6 +89,7 @@ class SelectOptions:
             "system": self.system,
             "strip_verifier_answer": self.strip_verifier_answer,
             "language": self.language,
+            "tolerance": self.tolerance,
         }
 
 
@@ -163,7 +167,7 @@ def select_samples(
         if not response.ok:
             outcomes.append(SampleOutcome(problem, cand, NO_RESPONSE))
             continue
-        verdict = verify_response(problem, response, policy, options.language)
+        verdict = verify_response(problem, response, policy, options.language, tolerance_of(options.tolerance))
         parsed = verdict.parsed
         if parsed is None:  # a "successful" line with no text at all: nothing was answered
             outcomes.append(SampleOutcome(problem, cand, NO_RESPONSE, verdict))
