@@ -19,8 +19,11 @@ $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(RUNTIME_STAMP)
 
+# The report tests open report.html in the system Chromium (driven by Playwright): installed here when missing
+# (apt, as root, which CI and the project machines are).
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]' '$(TORCH)'
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	touch $(STAMP) $(RUNTIME_STAMP)
 
 install-runtime: $(RUNTIME_STAMP)

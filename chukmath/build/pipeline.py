@@ -31,6 +31,7 @@ from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
 from chukmath.errors import OutputError
 from chukmath.jsonl import AtomicWriter
+from chukmath.report_html import report_after_build
 from chukmath.teach.builtin import builtin_response
 from chukmath.write.parquet import need_pyarrow, sync_run_parquet
 
@@ -238,6 +239,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             finished_unix=manifest.finished, asked=counters.asked, from_journal=counters.resumed, failed=counters.failed
         )
         manifest.write(run.manifest)
+        # Last, from the files just written (so it matches them), inside the lock (so no other build rewrites them).
+        report = report_after_build(run.root)
     elapsed = time.monotonic() - started
     t = stats["totals"]
     return BuildSummary(
@@ -259,7 +262,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             k: str(getattr(run, k))
             for k in ("train", "rejects", "stats", "card", "manifest", "journal")
             + (("test",) if recipe.split is not None else ())
-        },
+        }
+        | ({"report": str(report)} if report is not None else {}),
     )
 
 

@@ -23,6 +23,7 @@ RUN_FILES = (
     "rejects.jsonl",
     "stats.json",
     "README.md",
+    "report.html",
     "train.jsonl.partial",
     "rejects.jsonl.partial",
     "test.jsonl",  # with a [split] table

@@ -32,6 +32,7 @@ NOTES = [
     "think_chars: exact, over written samples; percentiles by nearest rank",
     "tokens: usage summed over verified responses (the winning journal line of each key)",
     "claims_checked / claims_skipped: arithmetic claims evaluated / claim-like but not evaluable (caps, shapes)",
+    "by_generator_difficulty: the by_generator counts split by difficulty (family -> difficulty -> counts)",
 ]
 
 
@@ -118,6 +119,8 @@ class StatsAccumulator:
         self.by_reason: Counter[str] = Counter()
         self.by_generator: dict[str, _Group] = {}
         self.by_difficulty: dict[str, _Group] = {}
+        # (family, difficulty) cells: the report's acceptance heatmap needs the cross table, not its two margins.
+        self.by_cell: dict[tuple[str, str], _Group] = {}
         self.teachers: Counter[str] = Counter()
         self.models: Counter[str] = Counter()
         self.templates: Counter[str] = Counter()
@@ -127,7 +130,7 @@ class StatsAccumulator:
         self.claims_checked = 0
         self.claims_skipped = 0
 
-    def _groups(self, problem: Problem) -> tuple[_Group, _Group]:
+    def _groups(self, problem: Problem) -> tuple[_Group, _Group, _Group]:
         # get-then-insert, not setdefault(key, _Group()): that built a throwaway group on every call
         gen = self.by_generator.get(problem.generator)
         if gen is None:
@@ -136,7 +139,10 @@ class StatsAccumulator:
         diff = self.by_difficulty.get(key)
         if diff is None:
             diff = self.by_difficulty[key] = _Group()
-        return gen, diff
+        cell = self.by_cell.get((problem.generator, key))
+        if cell is None:
+            cell = self.by_cell[(problem.generator, key)] = _Group()
+        return gen, diff, cell
 
     def add_problem(self, problem: Problem, written: int = 0) -> None:
         """Count a problem (with ``written`` samples in train.jsonl), whether or not it has responses."""
@@ -186,6 +192,12 @@ class StatsAccumulator:
         """Count journal keys whose request or problem is not among the inputs (they are not verified)."""
         self.orphan_keys += keys
 
+    def _cells(self) -> dict[str, dict[str, Any]]:
+        cells: dict[str, dict[str, Any]] = {}
+        for (generator, difficulty), group in self.by_cell.items():
+            cells.setdefault(generator, {})[difficulty] = group.to_dict()
+        return cells
+
     def to_dict(self) -> dict[str, Any]:
         """The stats.json object; keys are sorted when written, so equal runs give equal bytes."""
         accepted = self.status[WRITTEN] + self.status[DUPLICATE] + self.status[OVER_CAP]
@@ -209,6 +221,7 @@ class StatsAccumulator:
             "by_reason": dict(self.by_reason),
             "by_generator": {k: g.to_dict() for k, g in self.by_generator.items()},
             "by_difficulty": {k: g.to_dict() for k, g in self.by_difficulty.items()},
+            "by_generator_difficulty": self._cells(),
             "think_chars": self.think_chars.to_dict(),
             "tokens": dict(self.tokens),
             "teachers": dict(self.teachers),
