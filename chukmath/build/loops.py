@@ -52,7 +52,7 @@ def select_options(recipe: BuildRecipe) -> Any:
 class Judge:
     """verify + select for one problem (chukmath.write), then hand the rows to the sink in order."""
 
-    def __init__(self, recipe: BuildRecipe, sink: Sink, gate: Gate | None = None) -> None:
+    def __init__(self, recipe: BuildRecipe, sink: Sink, gate: Gate | None = None, answers: Any = None) -> None:
         from chukmath.verify import Policy
         from chukmath.write.selection import Candidate, select_samples
 
@@ -63,6 +63,8 @@ class Judge:
         self._sink = sink
         self._samples = recipe.teacher.samples
         self._gate = gate
+        # The [judge] model for unparseable answers (chukmath.judge.AnswerJudge), or None.
+        self.answers = answers
 
     def samples(self, problem: Problem) -> int:
         """How many samples of ``problem`` to ask for; 0 when the gate (decontamination, split) keeps it out.
@@ -73,7 +75,12 @@ class Judge:
 
     def __call__(self, problem: Problem, request: Request, responses: list[Response]) -> None:
         candidates = [self._candidate(request, r) for r in responses]
-        result = self._select(problem, candidates, self._policy, self._options)
+        review = None
+        if self.answers is not None:
+            # The live loop asked the judge as answers arrived; the built-in and batch loops ask here.
+            self.answers.decide_sync(self.answers.undecided(problem, responses))
+            review = self.answers.review
+        result = self._select(problem, candidates, self._policy, self._options, review)
         if self._gate is None:
             self._sink.emit(problem, result)
         else:
@@ -203,7 +210,15 @@ async def run_live(
             counters.answered += 1
         else:
             counters.failed += 1
+        if judge.answers is not None:
+            await judge.answers.decide(judge.answers.undecided(slot.problem, [response]))
         slot.responses[sample] = response
+        slot.missing -= 1
+        if slot.missing == 0 and slot.done is not None:
+            slot.done.set()
+
+    async def settle(slot: _Slot, asks: list[Request]) -> None:
+        await judge.answers.decide(asks)
         slot.missing -= 1
         if slot.missing == 0 and slot.done is not None:
             slot.done.set()
@@ -228,9 +243,13 @@ async def run_live(
                 known = index.get(request.id, s)
                 if known is not None:
                     slot.responses[s] = known
-                    slot.missing -= 1
                     counters.resumed += 1
                     counters.answered += 1
+                    asks = judge.answers.undecided(problem, [known]) if judge.answers is not None else []
+                    if asks:
+                        group.create_task(settle(slot, asks))  # a journaled answer the judge has not decided
+                    else:
+                        slot.missing -= 1
                     continue
                 await in_flight.acquire()
                 counters.asked += 1
@@ -246,3 +265,5 @@ async def run_live(
                 await buffer[0].done.wait()
             drain()
         ticker.cancel()
+        if judge.answers is not None:
+            await judge.answers.aclose()

@@ -149,6 +149,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     mix = stages.load_mix(recipe, recipe_source)
     command = options.command or f"chukmath build --recipe {shlex.quote(recipe_source)} --out {shlex.quote(str(out))}"
     api_key = stages.check_teacher(recipe)
+    judge_key = stages.check_judge(recipe)
     # Benchmark files are read before anything is written: a missing file or column fails the run at once.
     gate = Gate.for_build(recipe.split, options.decontaminate, options.decontaminate_cols, options.ngram)
     if recipe.output.format == "parquet":
@@ -189,7 +190,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         )
         acc = StatsAccumulator(options=asdict_options(recipe))
         sink = Sink(run, counters, acc, flush_every=options.flush_every, test=gate is not None and gate.has_test)
-        judge = Judge(recipe, sink, gate)
+        judge = Judge(recipe, sink, gate, stages.make_judge(recipe, judge_key, run.root / "judge.jsonl"))
         show = (
             ProgressDisplay.wanted(options.quiet, options.progress_stream)
             if options.progress is None
@@ -215,9 +216,13 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         finally:
             sink.close()
             index.close()
+            if judge.answers is not None:
+                judge.answers.close()
         stats = _stats_dict(recipe, acc)
         if gate is not None:
             stats.update(gate.report())
+        if judge.answers is not None:
+            stats.update(judge.answers.report())
         _write_json(run.stats, stats)
         sync_run_parquet(run.root, recipe.output.format)
         totals = {"problems": recipe.count, "accepted": counters.accepted}

@@ -70,6 +70,7 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, recipe.source)
     stages.check_teacher(recipe, need_key=False)
+    stages.check_judge(recipe, need_key=False)
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
     run = RunDir(Path(out))

@@ -143,6 +143,34 @@ class SplitSection(_Strict):
         return self
 
 
+class JudgeSection(_Strict):
+    """``[judge]``: a judge model decides the final answers the rules cannot read (``unparseable``), as R1's
+    generative reward did (:mod:`chukmath.judge`). Off without the table."""
+
+    base_url: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    api_key_env: str = "OPENAI_API_KEY"
+    # A format string with {question}, {expected} and {answer}; empty = chukmath.judge.DEFAULT_PROMPT.
+    prompt: str = ""
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(1024, ge=1)
+    concurrency: int = Field(8, ge=1, le=1024)
+    timeout: float = Field(120.0, gt=0.0)
+    max_retries: int = Field(5, ge=0, le=100)
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_fields(cls, value: str) -> str:
+        from chukmath.judge import check_prompt
+
+        if value:
+            try:
+                check_prompt(value)
+            except ConfigError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+
 class BuildRecipe(_Strict):
     """A validated build recipe. ``mix`` keeps the generator tables; ``chukmath.generate`` validates them."""
 
@@ -158,6 +186,9 @@ class BuildRecipe(_Strict):
     # Which problems are held out for test. Like [verify] and [output] it decides only where rows go, never which
     # answers are bought, so it is outside the fingerprint.
     split: SplitSection | None = None
+    # A judge for unparseable answers: like [verify] it only decides which journaled answers are kept (a rerun
+    # judges again from judge.jsonl), so it is outside the fingerprint.
+    judge: JudgeSection | None = None
     # Where the recipe came from, so later checks (templates, generator mix) can name the file and line.
     _source: str = PrivateAttr("<recipe>")
     _text: str | None = PrivateAttr(None)
@@ -181,8 +212,9 @@ class BuildRecipe(_Strict):
     def _without_absent_split(self, handler: Any) -> dict[str, Any]:
         # A recipe without [split] dumps (manifest.json) exactly as before the table existed.
         data = handler(self)
-        if isinstance(data, dict) and data.get("split", 0) is None:
-            del data["split"]
+        for table in ("split", "judge"):
+            if isinstance(data, dict) and data.get(table, 0) is None:
+                del data[table]
         return data
 
     @field_validator("mix")
@@ -269,6 +301,8 @@ class BuildRecipe(_Strict):
                 data["teacher"][teacher_keys[key]] = value
             elif key in ("count", "seed"):
                 data[key] = value
+            elif key in ("judge_model", "judge_base_url"):
+                data["judge"] = dict(data.get("judge") or {}, **{key.removeprefix("judge_"): value})
             else:
                 raise ConfigError(f"unknown override '{key}'")
         changed = _validate(data, "command-line overrides")
@@ -295,13 +329,13 @@ _CURRENT, _WITH_OUTPUTS, _LEGACY = "current", "with_outputs", "legacy"
 _LEFT_OUT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Sample k of a request is asked on its own (seed + k), whatever the number of samples: more samples add
     # answers to the journal, fewer use the first ones, like a longer or shorter count.
-    # [split] (newer than all three) only routes rows to train or test: no definition ever contained it.
+    # [split] and [judge] (newer than all three) only route rows or decide answers: no definition ever had them.
     _CURRENT: (
         OPERATIONAL_TEACHER_KEYS | {"samples"},
-        frozenset({"description", "count", "verify", "output", "split"}),
+        frozenset({"description", "count", "verify", "output", "split", "judge"}),
     ),
-    _WITH_OUTPUTS: (OPERATIONAL_TEACHER_KEYS, frozenset({"description", "count", "split"})),
-    _LEGACY: (_LEGACY_OPERATIONAL_KEYS, frozenset({"description", "split"})),
+    _WITH_OUTPUTS: (OPERATIONAL_TEACHER_KEYS, frozenset({"description", "count", "split", "judge"})),
+    _LEGACY: (_LEGACY_OPERATIONAL_KEYS, frozenset({"description", "split", "judge"})),
 }
 
 

@@ -31,6 +31,8 @@ RUN_FILES = (
     "requests.jsonl",  # the batch teacher's input
     "responses.jsonl.batches.json",  # the batch teacher's run state
     "responses.jsonl.lock",
+    "judge.jsonl",  # with a [judge] table: the judge model's answers
+    "judge.jsonl.lock",
 )
 RUN_DIRS = ("responses.jsonl.batches",)  # the batch teacher's shard files
 

@@ -130,6 +130,41 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
     return key
 
 
+def check_judge(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
+    """Fail before any request when the ``[judge]`` table cannot work (bad URL, missing key); returns its key."""
+    j = recipe.judge
+    if j is None:
+        return None
+    where = f"recipe '{recipe.name}' [judge]"
+    check_base_url(j.base_url, where=f"{where} base_url")
+    if not need_key or not j.api_key_env:
+        return None
+    key = os.environ.get(j.api_key_env, "")
+    if not key and is_loopback(j.base_url):
+        return None
+    if not key:
+        raise TeacherError(f"{where}: environment variable {j.api_key_env} (api_key_env) is not set; export the "
+                           'judge endpoint\'s key (set api_key_env = "" for an endpoint that needs none)')
+    check_api_key(key, f"{where}: environment variable {j.api_key_env} (api_key_env)")
+    return key
+
+
+def make_judge(recipe: BuildRecipe, api_key: str | None, journal: Path) -> Any:
+    """The recipe's ``[judge]`` as a :class:`chukmath.judge.AnswerJudge` on ``journal``; None without the table."""
+    j = recipe.judge
+    if j is None:
+        return None
+    from chukmath.judge import DEFAULT_PROMPT, AnswerJudge, JudgeSettings
+    from chukmath.verify import Policy
+
+    settings = JudgeSettings(
+        base_url=j.base_url, model=j.model, api_key=api_key or None, api_key_env=j.api_key_env,
+        prompt=j.prompt or DEFAULT_PROMPT, temperature=j.temperature, max_tokens=j.max_tokens,
+        concurrency=j.concurrency, timeout=j.timeout, max_retries=j.max_retries,
+    )  # fmt: skip
+    return AnswerJudge(settings, journal, Policy.from_spec(recipe.verify.policy))
+
+
 def api_key_env(recipe: BuildRecipe) -> str:
     """The variable holding the teacher's key: ``api_key_env``, where its default (OPENAI_API_KEY) reads as
     ANTHROPIC_API_KEY for ``kind = "anthropic"``."""

@@ -50,11 +50,19 @@ def build_command(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
     teacher: Annotated[
-        str | None, typer.Option("--teacher", help="Teacher kind: builtin, openai or batch (overrides).")
+        str | None, typer.Option("--teacher", help="Teacher kind: builtin, openai, anthropic or batch (overrides).")
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Teacher model name (overrides).")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL (overrides).")] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, help="Requests in flight.")] = None,
+    judge_model: Annotated[
+        str | None,
+        typer.Option("--judge-model", help="Judge model that decides answers the rules cannot read (sets [judge] "
+                     "model; needs a [judge] base_url or --judge-base-url)."),
+    ] = None,
+    judge_base_url: Annotated[
+        str | None, typer.Option("--judge-base-url", help="OpenAI-compatible base URL of the judge (sets [judge]).")
+    ] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -94,7 +102,8 @@ def build_command(
     from chukmath.build import BuildOptions, build_dataset, load_recipe
 
     loaded = load_recipe(recipe).with_overrides(
-        count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency
+        count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency,
+        judge_model=judge_model, judge_base_url=judge_base_url,
     )
     if dry_run:
         from chukmath.build.plan import plan_build
@@ -108,7 +117,8 @@ def build_command(
             print_plan(plan)
         return
     # The card's reproduce line: built from the options (not sys.argv), so it names only what decides the data.
-    given = {"--count": count, "--seed": seed, "--teacher": teacher, "--model": model, "--base-url": base_url}
+    given = {"--count": count, "--seed": seed, "--teacher": teacher, "--model": model, "--base-url": base_url,
+             "--judge-model": judge_model}
     benchmarks = [str(p) for p in decontaminate or []]
     command = " ".join(
         ["chukmath", "build", "--recipe", shlex.quote(str(recipe)), "--out", shlex.quote(str(out))]

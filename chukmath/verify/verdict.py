@@ -35,6 +35,8 @@ class Verdict:
     flags: list[str] = field(default_factory=list)
     claims_checked: int = 0
     claims_skipped: int = 0
+    # The judge model that decided an answer the rules could not read (chukmath.judge); None when rules decided.
+    judged_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready summary written next to rejects and into stats (the parsed text is left out)."""
@@ -45,7 +47,7 @@ class Verdict:
             "flags": self.flags,
             "details": self.details,
             "claims": {"checked": self.claims_checked, "skipped": self.claims_skipped},
-        }
+        } | ({"judged_by": self.judged_by} if self.judged_by else {})
 
 
 def _short(text: str) -> str:

@@ -6,7 +6,7 @@ it holds one problem's responses at a time, never the dataset.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -144,7 +144,11 @@ def _roundtrips(
 
 
 def select_samples(
-    problem: Problem, candidates: Sequence[Candidate], policy: Policy, options: SelectOptions
+    problem: Problem,
+    candidates: Sequence[Candidate],
+    policy: Policy,
+    options: SelectOptions,
+    review: Callable[[Problem, Response, Verdict], Verdict] | None = None,
 ) -> ProblemResult:
     """Verify every candidate of ``problem`` and choose the samples to write.
 
@@ -168,6 +172,9 @@ def select_samples(
             outcomes.append(SampleOutcome(problem, cand, NO_RESPONSE))
             continue
         verdict = verify_response(problem, response, policy, options.language, tolerance_of(options.tolerance))
+        if review is not None:
+            # A second opinion on what the rules could not decide (chukmath.judge: an unparseable answer).
+            verdict = review(problem, response, verdict)
         parsed = verdict.parsed
         if parsed is None:  # a "successful" line with no text at all: nothing was answered
             outcomes.append(SampleOutcome(problem, cand, NO_RESPONSE, verdict))
@@ -213,7 +220,10 @@ def select_samples(
         else:
             seen_texts.add(digest)
             messages = user_messages(problem, cand.request, options.user_turn, options.system)
-            rows.append(sample_row(problem, cand.request, response, messages, text, claims))
+            row = sample_row(problem, cand.request, response, messages, text, claims)
+            if verdict.judged_by:
+                row["judged_by"] = verdict.judged_by
+            rows.append(row)
             status = WRITTEN
         outcomes.append(SampleOutcome(problem, cand, status, verdict, reasons, flags, think_chars))
     return ProblemResult(rows, rejects, outcomes)
