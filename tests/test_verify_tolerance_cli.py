@@ -1,4 +1,5 @@
-"""Rounding policy end to end: `chukmath verify --tolerance` and the build recipe's `[verify] tolerance`."""
+"""End to end: `chukmath verify --tolerance`, the build recipe's `[verify] tolerance`, and the new verdict labels in
+stats.json and rejects.jsonl."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from chukmath.build import parse_recipe
 from chukmath.build.loops import select_options
 from chukmath.cli.main import app
 from chukmath.errors import ConfigError
+from chukmath.parse import MAX_RESPONSE_CHARS
 
 runner = CliRunner()
 ROUNDED = "1017.44"  # 9157/9 = 1017.444...
@@ -94,3 +96,28 @@ def test_recipe_tolerance_reaches_the_verifier_and_stays_out_of_the_fingerprint(
         assert "tolerance 'within 1%': use 'asked'" in str(exc)
     else:
         raise AssertionError("a bad [verify] tolerance was accepted")
+
+
+def test_the_new_labels_reach_stats_and_rejects(tmp_path: Path) -> None:
+    probs = [problem(f"p-{i}", i, f"What is {i} + 1?", f"{i} + 1", str(i + 1)) for i in range(3)]
+    reqs = [request_for(p) for p in probs]
+    prose = "one more than the number"
+    journal = [
+        response(reqs[0]["id"], 0, trace("0 + 1 = 1", prose, prose)),  # unparseable, in both tags alike
+        response(reqs[1]["id"], 0, trace("1 + 1 = 2", "2", "2")[:-len("</verifier_answer>")]),  # never closed
+        response(reqs[2]["id"], 0, trace("2 + 1 = 3\n" * (MAX_RESPONSE_CHARS // 10), "3", "3")),  # too long
+    ]
+    files = {
+        "problems": write_jsonl(tmp_path / "problems.jsonl", probs),
+        "requests": write_jsonl(tmp_path / "requests.jsonl", reqs),
+        "responses": write_jsonl(tmp_path / "responses.jsonl", journal),
+    }
+    result = _verify(files, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    stats = orjson.loads(result.stdout)
+    assert stats["by_verdict"] == {"unparseable": 1, "malformed": 1, "too_long": 1}
+    assert stats["by_reason"]["unparseable"] == 1 and "answer_mismatch" not in stats["by_reason"]
+    rejects = {row["problem_id"]: row for row in read_jsonl(tmp_path / "out" / "rejects.jsonl")}
+    assert rejects["p-0"]["reasons"] == ["unparseable"]
+    assert rejects["p-1"]["reasons"][0] == "malformed" and "truncated" not in rejects["p-1"]["reasons"]
+    assert rejects["p-2"]["reasons"] == ["too_long"]
