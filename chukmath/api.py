@@ -55,10 +55,11 @@ def generate(
     True
     """
     from chukmath.errors import ConfigError, InputError
-    from chukmath.generate import engine, mix, registry
+    from chukmath.families import list_families
+    from chukmath.generate import engine, mix
 
     name = str(generator)
-    families = [f.name for f in registry.list_families()]
+    families = [f.name for f in list_families()]
     if name in families:
         return engine.generate(
             name, seed=0 if seed is None else seed, count=count, start=start, difficulty=difficulty,

@@ -4,7 +4,7 @@ The seven stages (``generate``, ``render``, ``teach``, ``parse``, ``verify``, ``
 packages (or, for ``parse``, a module) whose names the README also promises as top-level functions. Python binds
 a package to its parent's attribute whenever it is imported, so a function of the same name in ``chukmath``
 would be replaced by the package the first time anything imports it. Instead each stage module declares itself
-a :class:`StageModule`: a real module in every way (``import chukmath.generate.families``,
+a :class:`StageModule`: a real module in every way (``import chukmath.generate.engine``,
 ``from chukmath.verify import answers_match``, ``chukmath.verify.answers_match``, pickling and patching by dotted
 path all work as before) that, called, runs the stage's function in :mod:`chukmath.api`. Setting a module's
 ``__class__`` to a ``ModuleType`` subclass is the mechanism Python documents for customising a module

@@ -7,13 +7,13 @@ import ast
 import pytest
 import sympy
 
+from chukmath.families.calculus.trace import derivative_trace, integral_trace
+from chukmath.families.calculus.trace_fast import fast_calculus_trace
+from chukmath.families.common.polynomial import _fast_sides, _fold
 from chukmath.generate import generate
 from chukmath.records import Problem
 from chukmath.safe_expr import parse_expression, to_sympy
 from chukmath.teach.builtin import builtin_trace
-from chukmath.teach.traces.calculus import derivative_trace, integral_trace
-from chukmath.teach.traces.calculus_fast import fast_calculus_trace
-from chukmath.teach.traces.polynomial import _fast_sides, _fold
 
 
 def _sympy_path(problem: Problem) -> str:

@@ -8,9 +8,9 @@ import orjson
 import pytest
 
 from chukmath.cli.generate import write_problems
+from chukmath.families.arithmetic import generator as arithmetic
 from chukmath.generate import generate, list_families
 from chukmath.generate.engine import problem_id
-from chukmath.generate.families import arithmetic
 from chukmath.hashing import content_hash
 
 

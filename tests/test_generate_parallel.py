@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from chukmath.errors import ConfigError
-from chukmath.generate import generate, generate_mix, load_mix_recipe, registry
+from chukmath.families import Rng, registry
+from chukmath.generate import generate, generate_mix, load_mix_recipe
 from chukmath.generate.parallel import AUTO_MIN_ITEMS, WorkerError, resolve_workers, usable_cores
-from chukmath.generate.rng import Rng
 
 CHUKMATH = str(Path(sys.executable).parent / "chukmath")
 
@@ -87,7 +87,7 @@ def test_an_error_in_a_worker_surfaces_with_its_place(monkeypatch: pytest.Monkey
         return family.draw(config, rng)
 
     # Workers are forked, so they look the family up in this patched registry.
-    monkeypatch.setitem(registry._REGISTRY, "arithmetic", dataclasses.replace(family, draw=failing_draw))
+    monkeypatch.setitem(registry._FAMILIES, "arithmetic", dataclasses.replace(family, draw=failing_draw))
     run = generate("arithmetic", seed=1, count=5000)
     with pytest.raises(WorkerError) as caught:
         list(run.lines(workers=2))

@@ -1,11 +1,11 @@
-"""Problem generation: a registry of seeded, index-addressable problem families and mixes of them.
+"""Problem generation: seeded, index-addressable runs of one problem family (:mod:`chukmath.families`) or a mix.
 
 Problem *i* of a run is a pure function of (family, config, seed, i); answers are exact (sympy ``str()``).
 """
 
+from chukmath.families import Family, get_family, list_families
 from chukmath.generate.engine import Run, generate
 from chukmath.generate.mix import MixEntry, MixRecipe, generate_mix, load_mix_recipe, parse_mix, resolve_recipe
-from chukmath.generate.registry import Family, get_family, list_families
 from chukmath.stage_module import make_callable
 
 __all__ = [

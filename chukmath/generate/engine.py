@@ -17,54 +17,12 @@ from typing import Any
 import orjson
 
 from chukmath.errors import ConfigError
-from chukmath.generate.registry import Family
-from chukmath.generate.rng import Rng
+from chukmath.families import Family, Rng, get_family
+from chukmath.generate.items import MAX_MISSES, SeenQuestions, line_parts, problem_id, question_hash
 from chukmath.records import Problem
 
-# Consecutive rejected candidates after which a stream is declared exhausted (its question space is used up).
-MAX_MISSES = 5000
 MAX_SEED = 2**63 - 1
-_BLOOM_LOG2 = 26  # 2**26 bits = 8 MiB, fixed so that every slice sees the same false positives
-_MASK = (1 << _BLOOM_LOG2) - 1
-_blake2b = hashlib.blake2b
 _dumps = orjson.dumps
-
-
-class SeenQuestions:
-    """A fixed-size Bloom filter of questions: constant memory at any run length, fully deterministic.
-
-    A false positive only skips a candidate, and does so identically in every run and slice, because what
-    the filter answers for item *i* depends only on the questions before it. At a million questions about
-    one candidate in 10,000 is skipped that way.
-    """
-
-    __slots__ = ("_bits",)
-
-    def __init__(self) -> None:
-        self._bits = bytearray(1 << (_BLOOM_LOG2 - 3))
-
-    def add(self, question: str) -> bool:
-        """Record ``question``; True if it was not seen before."""
-        return self.add_hash(question_hash(question))
-
-    def add_hash(self, h: int) -> bool:
-        """Record a question by its :func:`question_hash` (computed elsewhere, e.g. in a worker process)."""
-        bits = self._bits
-        a, b, c = h & _MASK, (h >> 40) & _MASK, (h >> 80) & _MASK
-        ia, ma = a >> 3, 1 << (a & 7)
-        ib, mb = b >> 3, 1 << (b & 7)
-        ic, mc = c >> 3, 1 << (c & 7)
-        if bits[ia] & ma and bits[ib] & mb and bits[ic] & mc:
-            return False
-        bits[ia] |= ma
-        bits[ib] |= mb
-        bits[ic] |= mc
-        return True
-
-
-def question_hash(question: str) -> int:
-    """The 128-bit hash from which :class:`SeenQuestions` takes a question's three bit positions."""
-    return int.from_bytes(_blake2b(question.encode(), digest_size=16).digest(), "little")
 
 
 @dataclass
@@ -105,19 +63,6 @@ class Stream:
             f"{produced} problems ({MAX_MISSES} candidates in a row were repeats); lower --count, "
             f"raise --difficulty or widen the config{hint}"
         )
-
-
-def problem_id(generator: str, difficulty: int, question: str, expression: str, answer: str) -> str:
-    """A problem's id: :func:`chukmath.hashing.content_hash` of these five fields.
-
-    The dict is built with its keys already in sorted order, so dumping it without ``OPT_SORT_KEYS`` gives the
-    same canonical bytes for less work (this runs once per problem).
-    """
-    data = _dumps(
-        {"answer": answer, "difficulty": difficulty, "expression": expression, "generator": generator,
-         "question": question}
-    )
-    return _blake2b(data, digest_size=16).hexdigest()
 
 
 def stream_key(family: Family, config: Any, difficulty: int, seed: int) -> bytes:
@@ -200,21 +145,6 @@ class Run:
             yield dumps(row, option=opt)
 
 
-def line_parts(
-    pid: str, generator: str, difficulty: int, seed: int, question: str, expression: str, answer: str,
-    meta: dict[str, Any],
-) -> tuple[bytes, bytes]:
-    """A record's JSONL line cut around its index: the line is ``head + str(index).encode() + tail``.
-
-    Both halves are dumped by orjson exactly as the whole record would be (compact, fields in record order),
-    so a worker can format a candidate before it is known which index, if any, it will get.
-    """
-    head = _dumps({"id": pid, "generator": generator, "difficulty": difficulty, "seed": seed})
-    tail = _dumps({"question": question, "expression": expression, "answer": answer, "meta": meta},
-                  option=orjson.OPT_APPEND_NEWLINE)
-    return head[:-1] + b',"index":', b"," + tail[1:]
-
-
 def generate(
     name: str,
     *,
@@ -225,11 +155,13 @@ def generate(
     overrides: dict[str, Any] | None = None,
 ) -> Run:
     """Problems ``start .. start+count-1`` of family ``name``'s run for ``seed`` (validated before yielding)."""
-    from chukmath.generate.registry import get_family
-
     check_range(seed, count, start)
     family = get_family(name)
     config = family.config(difficulty, overrides)
     level = family.default_difficulty if difficulty is None else difficulty
     stream = Stream(family, config, level, stream_key(family, config, level, seed))
     return Run([stream], None, seed=seed, count=count, start=start)
+
+
+__all__ = ["MAX_MISSES", "MAX_SEED", "Run", "SeenQuestions", "Stream", "check_range", "generate", "line_parts",
+           "problem_id", "question_hash", "stream_key"]  # fmt: skip

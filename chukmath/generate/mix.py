@@ -29,8 +29,8 @@ from typing import Any
 import orjson
 
 from chukmath.errors import ChukmathError, ConfigError, InputError
+from chukmath.families import DIFFICULTIES, get_family
 from chukmath.generate.engine import Run, Stream, check_range, stream_key
-from chukmath.generate.registry import DIFFICULTIES, get_family
 
 ENTRY_KEYS = ("generator", "weight", "difficulty", "config")
 RECIPE_KEYS = ("name", "description", "seed", "mix")

@@ -23,18 +23,15 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from chukmath.errors import ChukmathError, ConfigError
-from chukmath.generate.engine import MAX_MISSES, SeenQuestions, line_parts, problem_id, question_hash
-from chukmath.generate.rng import Rng
-
-if TYPE_CHECKING:
-    from chukmath.generate.engine import Run
+from chukmath.families import Family, Rng, get_family
+from chukmath.generate.items import MAX_MISSES, SeenQuestions, line_parts, problem_id, question_hash
 
 FIRST_CHUNK = 64  # candidates in a stream's first chunk; later chunks are sized to take about CHUNK_SECONDS
 MIN_CHUNK = 16
@@ -48,6 +45,28 @@ _PARENT_CHECK_S = 1.0  # how often an idle worker checks that its parent is stil
 # One candidate as a worker returns it: None (rejected by the drawer), the question hash alone (a candidate
 # consumed before ``start`` or a certain repeat), or (question hash, line head, line tail).
 Entry = None | int | tuple[int, bytes, bytes]
+
+
+class StreamLike(Protocol):
+    """What this module reads of a :class:`chukmath.generate.engine.Stream`."""
+
+    family: Family
+    config: Any
+    difficulty: int
+    key: bytes
+
+    def exhausted(self, produced: int) -> ConfigError: ...
+
+
+class RunLike(Protocol):
+    """What this module reads of a :class:`chukmath.generate.engine.Run` (the engine imports this module, not
+    the other way round)."""
+
+    streams: Sequence[StreamLike]
+    pick: Callable[[int], int] | None
+    seed: int
+    count: int
+    start: int
 
 
 class WorkerError(ChukmathError):
@@ -99,8 +118,6 @@ def compute_chunk(
     one put its question in the filter first), so it is only hashed: families with small question spaces
     draw many repeats, and finishing them would be wasted work.
     """
-    from chukmath.generate.registry import get_family
-
     family = get_family(spec.family)
     draw, finish, config, key = family.draw, family.finish, spec.config, spec.key
     name, level, seed = family.name, spec.difficulty, spec.seed
@@ -307,7 +324,7 @@ class _Cursor:
         self._top_up()
 
 
-def _warm_up(run: Run, candidates: int = 16) -> None:
+def _warm_up(run: RunLike, candidates: int = 16) -> None:
     """Draw and finish a stream's first candidates here, before the workers are forked.
 
     Families import sympy and fill caches lazily, on first use; done once in the parent, every forked worker
@@ -322,7 +339,7 @@ def _warm_up(run: Run, candidates: int = 16) -> None:
                 finish(config, got[1])
 
 
-def parallel_lines(run: Run, workers: int) -> Iterator[bytes]:
+def parallel_lines(run: RunLike, workers: int) -> Iterator[bytes]:
     """The JSONL lines of ``run`` (as :meth:`Run.lines` writes them), computed with ``workers`` processes."""
     total = run.start + run.count
     if run.count <= 0:

@@ -1,80 +1,33 @@
 """The built-in offline teacher: correct, deterministic step-by-step traces written by code.
 
 ``builtin_trace(problem)`` is pure (same problem, same bytes) and needs no key and no network, which is
-why it is the default teacher. Each family has its own trace module in ``chukmath.teach.traces``; the
-family is chosen by ``problem.generator`` and, for generators this module does not know, by the shape
-of the expression.
+why it is the default teacher. The trace is the problem's family's own (``Family.trace``, see
+docs/families.md); for a generator no family is registered under, the family whose shape the expression has.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from chukmath.errors import ChukmathError, InputError
+from chukmath.errors import ChukmathError, ConfigError, InputError
+from chukmath.families import Trace, get_family, list_families
 from chukmath.records import Problem, Request, Response
-from chukmath.teach.traces.arithmetic import arithmetic_trace, word_problem_trace
 
 BUILTIN_MODEL = "chukmath-builtin-1"
 
-Tracer = Callable[[Problem], str]
 
-
-def _lazy(module: str, name: str) -> Tracer:
-    """A tracer that imports ``module`` on its first call only (an import statement per sample costs ~1 µs)."""
-    resolved: list[Tracer] = []
-
-    def trace(problem: Problem) -> str:
-        if not resolved:
-            resolved.append(getattr(importlib.import_module(module), name))
-        return resolved[0](problem)
-
-    trace.__name__ = trace.__qualname__ = name
-    return trace
-
-
-_equation = _lazy("chukmath.teach.traces.equations", "linear_equation_trace")
-_system = _lazy("chukmath.teach.traces.equations", "linear_system_trace")
-_quadratic = _lazy("chukmath.teach.traces.quadratic", "quadratic_trace")
-_number_theory = _lazy("chukmath.teach.traces.number_theory", "number_theory_trace")
-_calculus = _lazy("chukmath.teach.traces.calculus", "calculus_trace")
-
-
-# Symbolic families import sympy lazily so arithmetic-only runs never pay its import time.
-FAMILY_TRACERS: dict[str, Tracer] = {
-    "arithmetic": arithmetic_trace,
-    "fractions": arithmetic_trace,
-    "word_problem": word_problem_trace,
-    "linear_equation": _equation,
-    "linear_system": _system,
-    "quadratic": _quadratic,
-    "number_theory": _number_theory,
-    "calculus": _calculus,
-}
-
-_NUMBER_THEORY_CALLS = ("gcd(", "lcm(", "Mod(", "divisor_count(")
-
-
-def _by_shape(problem: Problem) -> Tracer:
-    """Pick a tracer for an unknown generator name from the expression's outermost shape."""
-    expr = problem.expression.strip()
-    if expr.startswith("["):
-        return _system
-    if expr.startswith(("Derivative(", "Integral(")):
-        return _calculus
-    if expr.startswith(_NUMBER_THEORY_CALLS):
-        return _number_theory
-    if expr.startswith("Eq("):
-        return _quadratic if "**2" in expr.replace(" ", "") else _equation
-    if problem.meta.get("unit"):
-        return word_problem_trace
-    return arithmetic_trace
-
-
-def tracer_for(problem: Problem) -> Tracer:
-    """The trace function used for ``problem``."""
-    return FAMILY_TRACERS.get(problem.generator) or _by_shape(problem)
+def tracer_for(problem: Problem) -> Trace:
+    """The trace function used for ``problem``: its family's; for an unknown generator, the first family (by
+    name) that ``recognizes`` the problem, else the arithmetic family's (a plain expression)."""
+    try:
+        return get_family(problem.generator).trace
+    except ConfigError:
+        pass
+    for family in list_families():
+        if family.recognizes is not None and family.recognizes(problem):
+            return family.trace
+    return get_family("arithmetic").trace
 
 
 def builtin_trace(problem: Problem) -> str:
@@ -147,4 +100,4 @@ def builtin_response(request: Request, sample: int, problem: Problem, model: str
     )
 
 
-__all__ = ["BUILTIN_MODEL", "FAMILY_TRACERS", "BuiltinTeacher", "builtin_response", "builtin_trace", "tracer_for"]
+__all__ = ["BUILTIN_MODEL", "BuiltinTeacher", "builtin_response", "builtin_trace", "tracer_for"]

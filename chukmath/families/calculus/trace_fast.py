@@ -2,8 +2,8 @@
 
 Polynomial derivatives and integrals, and the integrals of ``c*sin(x)``, ``c*cos(x)``, ``c*exp(x)``,
 ``P(x)*exp(x)``, ``c/x`` and ``c*sqrt(x)`` at the generator's bounds, are explained with integers and
-Fractions and printed with ``chukmath.generate.symstr``. The text is byte for byte what the sympy path in
-``calculus.py`` writes: a shape is only taken when the expression is exactly sympy's own printing of it
+Fractions and printed with ``chukmath.families.common.symstr``. The text is byte for byte what the sympy path in
+``trace.py`` writes: a shape is only taken when the expression is exactly sympy's own printing of it
 (re-printed and compared), term order follows sympy's internal ``Add.args`` order, and anything else
 returns None so the caller uses the sympy path.
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from chukmath.generate import symstr
-from chukmath.generate.families.calculus import TRIG_INTEGRALS, exp_antiderivative, exp_product_text, scaled_call
-from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, step
+from chukmath.families.calculus.generator import TRIG_INTEGRALS, exp_antiderivative, exp_product_text, scaled_call
+from chukmath.families.common import symstr
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, step
 
 Terms = list[tuple[Fraction, int]]
 
@@ -131,8 +131,29 @@ def _power_rule(c: Fraction, n: Fraction, term: str, piece: str, think: list[str
     think.append(f"So the antiderivative of {term} is {piece}.")
 
 
+def evaluate_terms(terms: list[tuple[int, Fraction]], point: Fraction, lines: list[str]) -> Number:
+    """``sum(c * point**power)`` over ``(power, c)`` in the given (descending) order, one claim per operation."""
+    total: Number | None = None
+    for power, c in terms:
+        value: Number = 1
+        for _ in range(power):
+            if value == 1:
+                value = point
+            else:
+                line, value = step(value, OP_MUL, point)
+                lines.append(line)
+        if c != 1:
+            line, value = step(c, OP_MUL, value)
+            lines.append(line)
+        if total is None:
+            total = value
+        else:
+            line, total = step(total, OP_ADD, value)
+            lines.append(line)
+    return total if total is not None else 0
+
+
 def _polynomial_integral(f_text: str, terms: Terms, a: int, b: int) -> str:
-    from chukmath.teach.traces.calculus import evaluate_terms
 
     think = [f"We need the integral of {_show(f_text)} with respect to x from {a} to {b}."]
     if len(terms) > 1:

@@ -14,12 +14,17 @@ from functools import lru_cache
 from typing import Any
 
 from chukmath.errors import InputError
-from chukmath.generate.sympy_diff import fast_diff
+from chukmath.families.calculus.trace_fast import (
+    evaluate_terms,
+    fast_calculus_trace,
+    integrate_back_check,
+    name_antiderivative,
+)
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
+from chukmath.families.common.linear import to_fraction
+from chukmath.families.common.sympy_diff import fast_diff
 from chukmath.records import Problem
 from chukmath.safe_expr import parse_expression, to_sympy
-from chukmath.teach.traces.calculus_fast import fast_calculus_trace, integrate_back_check, name_antiderivative
-from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
-from chukmath.teach.traces.linear import to_fraction
 
 _KNOWN = {"sin": "cos", "cos": "-sin", "exp": "exp", "log": "1/u", "tan": "1 + tan^2"}
 
@@ -219,28 +224,6 @@ def _evaluate_polynomial(F: Any, x: Any, point: Fraction, lines: list[str]) -> N
     poly = sympy.Poly(F, x)
     terms = [(power, to_fraction(c, "antiderivative")) for (power,), c in sorted(poly.terms(), reverse=True)]
     return evaluate_terms(terms, point, lines)
-
-
-def evaluate_terms(terms: list[tuple[int, Fraction]], point: Fraction, lines: list[str]) -> Number:
-    """``sum(c * point**power)`` over ``(power, c)`` in the given (descending) order, one claim per operation."""
-    total: Number | None = None
-    for power, c in terms:
-        value: Number = 1
-        for _ in range(power):
-            if value == 1:
-                value = point
-            else:
-                line, value = step(value, OP_MUL, point)
-                lines.append(line)
-        if c != 1:
-            line, value = step(c, OP_MUL, value)
-            lines.append(line)
-        if total is None:
-            total = value
-        else:
-            line, total = step(total, OP_ADD, value)
-            lines.append(line)
-    return total if total is not None else 0
 
 
 def integral_trace(problem: Problem, integral: Any) -> str:

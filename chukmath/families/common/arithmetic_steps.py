@@ -1,4 +1,5 @@
-"""Traces for arithmetic, fractions and word problems: the expression tree evaluated one claim per line.
+"""An arithmetic expression evaluated one claim per line: the walk behind the arithmetic, fractions, word problem
+and number theory traces, and the whole trace of a plain expression (:func:`arithmetic_trace`).
 
 Sympy-free on purpose: these families are most of a dataset and the build must stay fast, so the walk
 uses ``int``/``Fraction`` and the validated tree from :mod:`chukmath.safe_expr` directly.
@@ -9,12 +10,9 @@ from __future__ import annotations
 import ast
 from fractions import Fraction
 from math import gcd
-from typing import Any
 
 from chukmath.errors import InputError
-from chukmath.records import Problem
-from chukmath.safe_expr import check_power, literal_value, parse_expression
-from chukmath.teach.traces.format import (
+from chukmath.families.common.format import (
     OP_ADD,
     OP_DIV,
     OP_MUL,
@@ -26,6 +24,8 @@ from chukmath.teach.traces.format import (
     pretty,
     step,
 )
+from chukmath.records import Problem
+from chukmath.safe_expr import check_power, literal_value, parse_expression
 
 _OPS = {ast.Add: OP_ADD, ast.Sub: OP_SUB, ast.Mult: OP_MUL, ast.Div: OP_DIV}
 _INVERSE = {OP_ADD: OP_SUB, OP_SUB: OP_ADD, OP_MUL: OP_DIV, OP_DIV: OP_MUL}
@@ -230,36 +230,3 @@ def arithmetic_trace(problem: Problem) -> str:
     # The sentence uses the problem's own style (a decimal when the problem has decimals and it terminates);
     # the verifier answer is always sympy's exact form.
     return assemble(think, f"The answer is {shown}.", answer_text(value))
-
-
-def _unit(meta: dict[str, Any]) -> str:
-    unit = meta.get("unit")
-    return unit.strip() if isinstance(unit, str) and unit.strip() else ""
-
-
-def _step_labels(meta: dict[str, Any], count: int) -> list[str] | None:
-    """Per-step descriptions from the generator, when it gives one per operation."""
-    for key in ("steps", "operations"):
-        labels = meta.get(key)
-        if isinstance(labels, list) and len(labels) == count and all(isinstance(s, str) for s in labels):
-            return [s.strip().rstrip(".:") for s in labels]
-    return None
-
-
-def word_problem_trace(problem: Problem) -> str:
-    """Trace for ``word_problem``: the question, which quantity each step computes, the answer with its unit."""
-    where = f"problem {problem.id}"
-    lines, value, walk = evaluate_with_steps(problem.expression, where)
-    unit = _unit(problem.meta)
-    think = [problem.question.strip(), f"The quantity asked for is the value of {pretty(problem.expression)}."]
-    claims = [i for i, line in enumerate(lines) if " = " in line]
-    labels = _step_labels(problem.meta, len(claims))
-    for position, line in enumerate(lines):
-        if labels is not None and position in claims:
-            think.append(f"{labels[claims.index(position)]}:")
-        think.append(line)
-    think.extend(recheck(walk))
-    shown = num(value, walk.style)
-    think.append(f"So the answer is {shown} {unit}." if unit else f"So the answer is {shown}.")
-    sentence = f"The answer is {shown} {unit}." if unit else f"The answer is {shown}."
-    return assemble(think, sentence, answer_text(value))

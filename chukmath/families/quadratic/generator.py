@@ -1,7 +1,7 @@
 """``quadratic``: a*x**2 + b*x + c = 0 with real roots, rational or irrational; the answer is the set of roots.
 
 The root set is computed exactly from the integer coefficients in ``finish`` (which only runs for kept items)
-and printed the way sympy prints the FiniteSet of roots (``chukmath.generate.symstr``), without sympy.
+and printed the way sympy prints the FiniteSet of roots (``chukmath.families.common.symstr``), without sympy.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from fractions import Fraction
 from math import isqrt
 from typing import Any
 
-from chukmath.generate import symstr
-from chukmath.generate.config import param
-from chukmath.generate.registry import Family, register
-from chukmath.generate.rng import Rng
+from chukmath.families.common import symstr
+from chukmath.families.config import param
+from chukmath.families.rng import Rng
 
 _PHRASES = (
     "Solve {e}.",
@@ -98,15 +97,3 @@ def finish(cfg: QuadraticConfig, payload: tuple[int, int, int]) -> tuple[str, st
         answer = symstr.sqrt_pair_set(center, Fraction(k, 2 * abs(a)), m)
         kind = "irrational"
     return f"Eq({_poly(a, b, c, False)}, 0)", answer, {"roots": kind}
-
-
-FAMILY = register(
-    Family(
-        name="quadratic",
-        description="Quadratic equations with real rational or irrational roots; the answer is the set of roots.",
-        config_cls=QuadraticConfig,
-        presets=PRESETS,
-        draw=draw,
-        finish=finish,
-    )
-)

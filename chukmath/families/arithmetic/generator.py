@@ -10,14 +10,10 @@ from dataclasses import dataclass
 from math import gcd
 from typing import Any
 
-from chukmath.generate.config import param
-from chukmath.generate.numfmt import decimal_str
-from chukmath.generate.registry import Family, register
-from chukmath.generate.rng import Rng
-
-# A node is (expression text, question text, precedence, is_negative, numerator, denominator).
-# Precedence: 1 = sum, 2 = product, 3 = negated group, 4 = power, 5 = atom.
-Node = tuple[str, str, int, bool, int, int]
+from chukmath.families.common.exprtree import Node, flat, tree
+from chukmath.families.common.numfmt import decimal_str
+from chukmath.families.config import param
+from chukmath.families.rng import Rng
 
 _PHRASES = (
     "What is {e}?",
@@ -125,81 +121,6 @@ def _leaf(cfg: ArithmeticConfig, rng: Rng, u: int, t_pow: int, t_neg: int) -> No
     return (text, text, 5, False, num, den)
 
 
-def _combine(op: str, left: Node, right: Node, cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> Node | None:
-    le, lq, lp, ln, a, b = left
-    re_, rq, rp, rn, c, d = right
-    if op == "/":
-        if c == 0:
-            return None
-        if cfg.integer_only and a % c:
-            # Replace the dividend by a multiple of the divisor so the quotient is exact.
-            k = rng.randint(1, max(1, cfg.max_value // abs(c)))
-            if cfg.negatives and rng.chance(cfg.negatives):
-                k = -k
-            a, b = c * k, 1
-            le = lq = str(a) if a >= 0 else f"-{-a}"
-            lp, ln = 5, a < 0
-        num, den = a * d, b * c
-        if den < 0:
-            num, den = -num, -den
-        prec = 2
-    elif op == "*":
-        num, den, prec = a * c, b * d, 2
-    elif op == "+":
-        num, den, prec = a * d + c * b, b * d, 1
-    else:
-        num, den, prec = a * d - c * b, b * d, 1
-    if den != 1:
-        g = gcd(num, den)
-        if g != 1:
-            num //= g
-            den //= g
-    if lp < prec or ln:
-        le, lq = f"({le})", f"({lq})"
-    if rp < prec or rn or (rp == prec and op in "-/"):
-        re_, rq = f"({re_})", f"({rq})"
-    s = sym[op]
-    return (f"{le} {op} {re_}", f"{lq} {s} {rq}", prec, False, num, den)
-
-
-def _tree(leaves: list[Node], ops: list[str], lo: int, hi: int, cfg: ArithmeticConfig, rng: Rng,
-          sym: dict[str, str]) -> Node | None:
-    if hi - lo == 1:
-        return leaves[lo]
-    k = rng.randint(lo + 1, hi - 1)
-    left = _tree(leaves, ops, lo, k, cfg, rng, sym)
-    right = _tree(leaves, ops, k, hi, cfg, rng, sym)
-    if left is None or right is None:
-        return None
-    node = _combine(ops[k - 1], left, right, cfg, rng, sym)
-    if node is not None and cfg.unary_minus and rng.chance(cfg.unary_minus):
-        e, q, _, _, n, d = node
-        node = (f"-({e})", f"-({q})", 3, True, -n, d)
-    return node
-
-
-def _flat(leaves: list[Node], ops: list[str], cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> Node | None:
-    # Products bind first, then sums left to right: the printed text needs no parentheses.
-    terms: list[tuple[str, Node]] = []
-    cur: Node | None = leaves[0]
-    pending = "+"
-    for op, leaf in zip(ops, leaves[1:], strict=True):
-        if op in "*/":
-            cur = _combine(op, cur, leaf, cfg, rng, sym)
-            if cur is None:
-                return None
-        else:
-            terms.append((pending, cur))
-            pending, cur = op, leaf
-    terms.append((pending, cur))
-    acc = terms[0][1]
-    for op, node in terms[1:]:
-        acc = _combine(op, acc, node, cfg, rng, sym)
-        if acc is None:
-            return None
-    return acc
-
-
 def build_expression(cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> tuple[Node | None, list[str]]:
     """A random expression node under ``cfg`` (None when it divides by zero) and the operators drawn."""
     below = rng.below
@@ -223,8 +144,8 @@ def build_expression(cfg: ArithmeticConfig, rng: Rng, sym: dict[str, str]) -> tu
     k = len(opchars)
     ops = [opchars[below(k)] for _ in range(n - 1)]
     if t_par and below(1 << 32) < t_par:
-        return _tree(leaves, ops, 0, n, cfg, rng, sym), ops
-    return _flat(leaves, ops, cfg, rng, sym), ops
+        return tree(leaves, ops, 0, n, cfg, rng, sym), ops
+    return flat(leaves, ops, cfg, rng, sym), ops
 
 
 # Each phrase split around its one ``{e}``: concatenation is cheaper than str.format and gives the same text.
@@ -257,15 +178,3 @@ def draw(cfg: ArithmeticConfig, rng: Rng) -> tuple[str, Any] | None:
         question += _EXACT[below(len(_EXACT))]
     answer = str(num) if den == 1 else f"{num}/{den}"
     return question, (expr, answer, {"operations": _operation_names(ops)})
-
-
-FAMILY = register(
-    Family(
-        name="arithmetic",
-        description="Integer and decimal arithmetic with + - × ÷, precedence, parentheses, unary minus and "
-        "small powers; exact rational answers (optionally integer-only).",
-        config_cls=ArithmeticConfig,
-        presets=PRESETS,
-        draw=draw,
-    )
-)

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from chukmath.generate.config import param
-from chukmath.generate.numfmt import decimal_str, frac_str, terminating_decimal
-from chukmath.generate.registry import Family, register
-from chukmath.generate.rng import Rng
+from chukmath.families.common.numfmt import decimal_str, frac_str, terminating_decimal
+from chukmath.families.config import param
+from chukmath.families.rng import Rng
 
 NAMES = (
     "Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jamal", "Kofi", "Lena", "Mateo",
@@ -322,15 +321,3 @@ def draw(cfg: WordProblemConfig, rng: Rng) -> tuple[str, Any] | None:
         if dec is not None:
             meta["answer_decimal"] = dec
     return question, (expr, frac_str(value), meta)
-
-
-FAMILY = register(
-    Family(
-        name="word_problem",
-        description="Multi-step everyday stories (shopping, discounts, travel, ages, sharing, production, recipes, "
-        "savings, fences, fuel) over an exact expression.",
-        config_cls=WordProblemConfig,
-        presets=PRESETS,
-        draw=draw,
-    )
-)

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, num, step
+from chukmath.families.common.linear import linear_text
 from chukmath.safe_expr import literal_value, parse_expression, source_segment
-from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, num, step
-from chukmath.teach.traces.linear import linear_text
 
 _STAR_BEFORE_NAME = re.compile(r"(?<=[\d)])\s*\*\s*(?=[A-Za-z(])")
 _STAR = re.compile(r"\s*\*\s*")

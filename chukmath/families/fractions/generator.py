@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from math import gcd
 from typing import Any, ClassVar
 
-from chukmath.generate.config import param
-from chukmath.generate.families.arithmetic import Node, _flat, _tree
-from chukmath.generate.registry import Family, register
-from chukmath.generate.rng import Rng
+from chukmath.families.common.exprtree import Node, flat, tree
+from chukmath.families.config import param
+from chukmath.families.rng import Rng
 
 _PHRASES = (
     "What is {e}?",
@@ -38,7 +37,7 @@ class FractionsConfig:
     whole_numbers: float = param(0.1, "chance that an operand is a whole number", min=0, max=1)
     reduced_operands: bool = param(True, "write every operand in lowest terms")
 
-    # Read by the shared arithmetic tree builder.
+    # Read by the shared tree builder (chukmath.families.common.exprtree).
     integer_only: ClassVar[bool] = False
     unary_minus: ClassVar[float] = 0.0
     max_value: ClassVar[int] = 1
@@ -94,23 +93,12 @@ def draw(cfg: FractionsConfig, rng: Rng) -> tuple[str, Any] | None:
     leaves = [_leaf(cfg, rng) for _ in range(n)]
     ops = [rng.choice(cfg.operations) for _ in range(n - 1)]
     if cfg.parentheses and rng.chance(cfg.parentheses):
-        node = _tree(leaves, ops, 0, n, cfg, rng, sym)  # type: ignore[arg-type]
+        node = tree(leaves, ops, 0, n, cfg, rng, sym)
     else:
-        node = _flat(leaves, ops, cfg, rng, sym)  # type: ignore[arg-type]
+        node = flat(leaves, ops, cfg, rng, sym)
     if node is None:
         return None
     expr, q, _, _, num, den = node
     question = _PHRASES[rng.below(len(_PHRASES))].format(e=q)
     answer = str(num) if den == 1 else f"{num}/{den}"
     return question, (expr, answer, {"operations": "".join(sorted(set(ops)))})
-
-
-FAMILY = register(
-    Family(
-        name="fractions",
-        description="Arithmetic on fractions (+ - × ÷, parentheses, negatives); the answer is in lowest terms.",
-        config_cls=FractionsConfig,
-        presets=PRESETS,
-        draw=draw,
-    )
-)

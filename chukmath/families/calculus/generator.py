@@ -2,7 +2,7 @@
 
 The drawer picks a small spec of integers. Polynomials and the elementary integrals (a short table of
 antiderivatives at named bounds) are computed exactly with integers and Fractions and printed the way
-sympy prints them (``chukmath.generate.symstr``), because sympy's ``integrate`` and printer cost
+sympy prints them (``chukmath.families.common.symstr``), because sympy's ``integrate`` and printer cost
 milliseconds per problem. Derivatives of elementary functions still build the sympy objects directly
 (never by parsing text) and differentiate them with ``fast_diff`` (sympy's own rules without the
 ``Derivative`` machinery). Answers of repeated specs are cached.
@@ -16,11 +16,10 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from chukmath.generate import symstr
-from chukmath.generate.config import param
-from chukmath.generate.registry import Family, register
-from chukmath.generate.rng import Rng
-from chukmath.generate.sympy_diff import fast_diff
+from chukmath.families.common import symstr
+from chukmath.families.common.sympy_diff import fast_diff
+from chukmath.families.config import param
+from chukmath.families.rng import Rng
 
 ELEMENTARY = ("sin", "cos", "exp", "log", "sqrt")
 _D_PHRASES = (
@@ -241,15 +240,3 @@ def finish(cfg: CalculusConfig, spec: tuple[Any, ...]) -> tuple[str, str, dict[s
     """Expression text and exact answer via sympy diff/integrate (cached per spec)."""
     expression, answer, operation = _solve(spec)
     return expression, answer, {"operation": operation}
-
-
-FAMILY = register(
-    Family(
-        name="calculus",
-        description="Derivatives and definite integrals of polynomials and sin, cos, exp, log, sqrt; exact answers.",
-        config_cls=CalculusConfig,
-        presets=PRESETS,
-        draw=draw,
-        finish=finish,
-    )
-)

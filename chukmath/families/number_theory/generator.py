@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from math import gcd, lcm
 from typing import Any
 
-from chukmath.generate.config import param
-from chukmath.generate.registry import Family, register
-from chukmath.generate.rng import Rng
+from chukmath.families.config import param
+from chukmath.families.rng import Rng
 
 KINDS = ("gcd", "lcm", "mod", "powmod", "divisors", "sigma", "valuation")
 _PRIMES = (2, 3, 5, 7, 11, 13)
@@ -113,14 +112,3 @@ def draw(cfg: NumberTheoryConfig, rng: Rng) -> tuple[str, Any] | None:
         n //= p
         v += 1
     return phrase.format(a=a, p=p), (f"multiplicity({p}, {a})", str(v), {"kind": kind})
-
-
-FAMILY = register(
-    Family(
-        name="number_theory",
-        description="gcd, lcm, remainders, modular powers, divisor counts/sums and prime valuations; integer answers.",
-        config_cls=NumberTheoryConfig,
-        presets=PRESETS,
-        draw=draw,
-    )
-)

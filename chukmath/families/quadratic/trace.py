@@ -11,11 +11,11 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.errors import InputError
-from chukmath.generate.symstr import sqrt_pair_set, square_part
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
+from chukmath.families.common.polynomial import coefficient as coefficient_of
+from chukmath.families.common.polynomial import degree, equation_sides, subtract, variables
+from chukmath.families.common.symstr import sqrt_pair_set, square_part
 from chukmath.records import Problem
-from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
-from chukmath.teach.traces.polynomial import coefficient as coefficient_of
-from chukmath.teach.traces.polynomial import degree, equation_sides, subtract, variables
 
 
 def _square_part(n: int) -> tuple[int, int]:
@@ -66,7 +66,7 @@ def _root_sympy(p: Fraction, q: Fraction, m: int, sign: int) -> Any:
     return sympy.Rational(p.numerator, p.denominator) + sign * sympy.Rational(q.numerator, q.denominator) * radical
 
 
-def _root_text(p: Fraction, q: Fraction, m: int, sign: str) -> str:
+def root_text(p: Fraction, q: Fraction, m: int, sign: str) -> str:
     """``3 - 2√2``, ``-1/2 + (3/2)√5``, ``1 + 2i``: readable root text (``m != 1``)."""
     unit = "i" if m == -1 else (f"√{m}" if m > 0 else f"√{-m}i")
     coefficient = "" if q == 1 else (f"({num(q)})" if "/" in num(q) else num(q))
@@ -134,11 +134,11 @@ def quadratic_trace(problem: Problem) -> str:
                 think.append(step(k, OP_MUL, k)[0])  # |D| is itself a square: 4 × 4 = 16, not 16 × 1 = 16
             else:
                 think.append(step(k * k, OP_MUL, abs(m))[0])
-            think.append(f"So √D is {_root_text(Fraction(0), Fraction(k, disc.denominator), m, '+')}.")
+            think.append(f"So √D is {root_text(Fraction(0), Fraction(k, disc.denominator), m, '+')}.")
             think.append("Divide its coefficient by |2a|:")
             think.append(step(Fraction(k, disc.denominator), OP_DIV, abs(two_a))[0])
-            think.append(f"So the roots are {num(p)} ± {_root_text(Fraction(0), q, m, '+')}.")
-            roots_text = [f"{x} = {_root_text(p, q, m, '-')}", f"{x} = {_root_text(p, q, m, '+')}"]
+            think.append(f"So the roots are {num(p)} ± {root_text(Fraction(0), q, m, '+')}.")
+            roots_text = [f"{x} = {root_text(p, q, m, '-')}", f"{x} = {root_text(p, q, m, '+')}"]
             # Complex roots still go through sympy's printer; real radicals are printed by symstr.
             roots_sympy = [] if m > 1 else [_root_sympy(p, q, m, -1), _root_sympy(p, q, m, 1)]
         think.extend(_vieta(a, b, c, p, q, m))

@@ -9,10 +9,10 @@ import ast
 from collections.abc import Callable
 
 from chukmath.errors import InputError
+from chukmath.families.common.arithmetic_steps import ArithmeticWalk
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
 from chukmath.records import Problem
 from chukmath.safe_expr import MAX_DIVISOR_COUNT_ARG, parse_expression, source_segment
-from chukmath.teach.traces.arithmetic import ArithmeticWalk
-from chukmath.teach.traces.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
 
 
 def _remainder(a: int, m: int) -> tuple[list[str], int]:

@@ -1,0 +1,42 @@
+"""Trace for ``word_problem``: the question, which quantity each step computes, the answer with its unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chukmath.families.common.arithmetic_steps import answer_text, evaluate_with_steps, recheck
+from chukmath.families.common.format import assemble, num, pretty
+from chukmath.records import Problem
+
+
+def _unit(meta: dict[str, Any]) -> str:
+    unit = meta.get("unit")
+    return unit.strip() if isinstance(unit, str) and unit.strip() else ""
+
+
+def _step_labels(meta: dict[str, Any], count: int) -> list[str] | None:
+    """Per-step descriptions from the generator, when it gives one per operation."""
+    for key in ("steps", "operations"):
+        labels = meta.get(key)
+        if isinstance(labels, list) and len(labels) == count and all(isinstance(s, str) for s in labels):
+            return [s.strip().rstrip(".:") for s in labels]
+    return None
+
+
+def word_problem_trace(problem: Problem) -> str:
+    """Trace for ``word_problem``: the question, which quantity each step computes, the answer with its unit."""
+    where = f"problem {problem.id}"
+    lines, value, walk = evaluate_with_steps(problem.expression, where)
+    unit = _unit(problem.meta)
+    think = [problem.question.strip(), f"The quantity asked for is the value of {pretty(problem.expression)}."]
+    claims = [i for i, line in enumerate(lines) if " = " in line]
+    labels = _step_labels(problem.meta, len(claims))
+    for position, line in enumerate(lines):
+        if labels is not None and position in claims:
+            think.append(f"{labels[claims.index(position)]}:")
+        think.append(line)
+    think.extend(recheck(walk))
+    shown = num(value, walk.style)
+    think.append(f"So the answer is {shown} {unit}." if unit else f"So the answer is {shown}.")
+    sentence = f"The answer is {shown} {unit}." if unit else f"The answer is {shown}."
+    return assemble(think, sentence, answer_text(value))
