@@ -42,8 +42,11 @@ def device_precision() -> dict[str, Any]:
     return {"bf16": False, "use_cpu": True}
 
 
-def load_model(model: str, gguf_file: str | None = None, attn_implementation: str | None = None) -> tuple[Any, Any]:
-    """The model (float32 weights: the master copy) and its tokenizer (with a pad token)."""
+def load_model(
+    model: str, gguf_file: str | None = None, attn_implementation: str | None = None, chat_template: str | None = None
+) -> tuple[Any, Any]:
+    """The model (float32 weights: the master copy) and its tokenizer (with a pad token and a chat template: a GGUF
+    tokenizer has none, see chukmath.eval.chat_templates; generation also stops at the end-of-turn token)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -54,6 +57,9 @@ def load_model(model: str, gguf_file: str | None = None, attn_implementation: st
     if attn_implementation:
         extra["attn_implementation"] = attn_implementation
     lm = AutoModelForCausalLM.from_pretrained(model, dtype=torch.float32, **extra)
+    from chukmath.eval.chat_templates import prepare
+
+    prepare(tokenizer, lm, chat_template)  # saved with the tokenizer, so the trained model has it too
     return lm, tokenizer
 
 

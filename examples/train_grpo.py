@@ -33,6 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--data", required=True, help="a `chukmath export rl` folder (its train.jsonl) or a JSONL file")
     p.add_argument("--model", default="Qwen/Qwen2.5-0.5B-Instruct", help="model folder or hub id (e.g. an SFT run)")
     p.add_argument("--gguf-file", default=None, help="a GGUF file in --model's folder")
+    p.add_argument("--chat-template", default=None, help="gemma, chatml, a file or Jinja text (a GGUF has none)")
     p.add_argument("--out", default="runs/grpo", help="where the trained model is saved")
     p.add_argument("--rewards", default="accuracy,format_lenient", help="comma list of chukmath.rewards.REWARDS names")
     p.add_argument("--epochs", type=float, default=1.0)
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     rows = read_rows(args.data)
     if "prompt" not in rows[0] or "answer" not in rows[0]:
         raise SystemExit("error: rows need 'prompt' and 'answer' (make them with: chukmath export rl --shape trl)")
-    model, tokenizer = load_model(args.model, args.gguf_file)
+    model, tokenizer = load_model(args.model, args.gguf_file, chat_template=args.chat_template)
     config = GRPOConfig(
         output_dir=args.out,
         num_train_epochs=args.epochs,

@@ -44,6 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--data", required=True, help="a chukmath build folder (its train.jsonl) or a chat JSONL file")
     p.add_argument("--model", default="Qwen/Qwen2.5-0.5B-Instruct", help="model folder or hub id")
     p.add_argument("--gguf-file", default=None, help="a GGUF file in --model's folder (e.g. Gemma 3 270M)")
+    p.add_argument("--chat-template", default=None, help="gemma, chatml, a file or Jinja text (a GGUF has none)")
     p.add_argument("--out", default="runs/sft", help="where the trained model is saved")
     p.add_argument("--epochs", type=float, default=2.0)
     p.add_argument("--lr", type=float, default=5e-5, help="learning rate (full fine-tune of a small model)")
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     from datasets import Dataset
 
     rows = [prompt_completion(r) for r in read_rows(args.data)]
-    model, tokenizer = load_model(args.model, args.gguf_file, args.attn_implementation)
+    model, tokenizer = load_model(args.model, args.gguf_file, args.attn_implementation, args.chat_template)
     config = SFTConfig(
         output_dir=args.out,
         num_train_epochs=args.epochs,

@@ -7,10 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from test_examples_train_support import require_training, tiny_model_dir
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
+from chukmath.errors import ConfigError
 
 RECIPE = """name = "eval-tf"
 count = 20
@@ -76,7 +78,37 @@ def test_transformers_teacher_samples_with_temperature(tmp_path: Path):
     requests = [prompt.request(p) for p in problems]
     first = teacher.generate([(r, 0) for r in requests])
     assert [r.request_id for r in first] == [r.id for r in requests]
-    assert teacher.describe() == {"device": "cpu", "dtype": "float32"}
+    assert teacher.describe() == {"device": "cpu", "dtype": "float32", "chat_template": "tokenizer"}
     assert all(r.ok and r.finish_reason in ("stop", "length") and r.usage for r in first)
     # A batch is seeded from its first key: the same batch samples the same answers again.
     assert [r.content for r in teacher.generate([(r, 0) for r in requests])] == [r.content for r in first]
+
+
+def test_a_gemma_tokenizer_without_a_chat_template_gets_gemmas_and_stops_at_end_of_turn():
+    """A GGUF file often has no chat template (transformers reads none from it): Gemma's own format is used."""
+    require_training()
+    from types import SimpleNamespace
+
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    from chukmath.eval.chat_templates import prepare, stop_token_ids
+
+    vocab = {t: i for i, t in enumerate(["<pad>", "<eos>", "<bos>", "<unk>", "<end_of_turn>", "<start_of_turn>", "hi"])}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>")
+    model = SimpleNamespace(config=SimpleNamespace(model_type="gemma3_text"),
+                            generation_config=SimpleNamespace(eos_token_id=1))  # fmt: skip
+    assert prepare(tokenizer, model) == "builtin gemma"
+    text = tokenizer.apply_chat_template(
+        [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "What is 2 + 3?"}],
+        add_generation_prompt=True, tokenize=False,
+    )  # fmt: skip
+    assert text == "<bos><start_of_turn>user\nBe brief.\n\nWhat is 2 + 3?<end_of_turn>\n<start_of_turn>model\n"
+    assert model.generation_config.eos_token_id == [1, 4] and stop_token_ids(tokenizer, model) == {1, 4}
+    other = SimpleNamespace(config=SimpleNamespace(model_type="llama"), generation_config=None)
+    tokenizer.chat_template = None
+    with pytest.raises(ConfigError, match="--chat-template"):
+        prepare(tokenizer, other)
+    assert prepare(tokenizer, other, "chatml") == "given" and "<|im_start|>" in tokenizer.chat_template

@@ -91,6 +91,10 @@ def eval_command(
     gguf_file: Annotated[
         str | None, typer.Option("--gguf-file", help="transformers: a GGUF file in --model's folder.")
     ] = None,
+    chat_template: Annotated[
+        str | None, typer.Option("--chat-template", help="transformers: gemma, chatml, a file or Jinja text, for a "
+                                 "tokenizer without one (GGUF).")
+    ] = None,
     samples: Annotated[int, typer.Option("--samples", "-k", min=1, help="Samples per problem (pass@k, maj@k).")] = 1,
     ks: Annotated[
         list[int] | None, typer.Option("--k", help="Also report pass@k/maj@k at this k (repeatable).")
@@ -146,6 +150,7 @@ def eval_command(
         kind=teacher, model=model or "", base_url=base_url, api_key_env=api_key_env, temperature=temperature,
         top_p=top_p, max_tokens=max_tokens, seed=seed, timeout=timeout, max_retries=max_retries,
         extra_body=_extra_body(extra_body), gguf_file=gguf_file, batch_size=batch_size, device=device, dtype=dtype,
+        chat_template=chat_template,
     )  # fmt: skip
     options = EvalOptions(
         samples=samples, ks=list(ks or []),

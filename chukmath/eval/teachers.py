@@ -38,6 +38,7 @@ class TeacherSpec:
     batch_size: int = 16
     device: str = "auto"
     dtype: str = "auto"
+    chat_template: str | None = None
 
     def chosen_temperature(self, samples: int) -> float:
         if self.temperature is not None:
@@ -55,6 +56,8 @@ class TeacherSpec:
             out["seed"] = self.seed
         if self.kind == "transformers":
             out.update(batch_size=self.batch_size, device=self.device, dtype=self.dtype)
+            if self.chat_template:
+                out["chat_template"] = self.chat_template if len(self.chat_template) < 200 else "given"
         return out
 
     def build(self, problems: Sequence[Problem], samples: int) -> Teacher:
@@ -90,7 +93,7 @@ class TeacherSpec:
                 TransformersConfig(
                     model=self.model, gguf_file=self.gguf_file, batch_size=self.batch_size,
                     max_new_tokens=self.max_tokens, temperature=temperature, top_p=self.top_p or 1.0,
-                    seed=self.seed or 0, device=self.device, dtype=self.dtype,
+                    seed=self.seed or 0, device=self.device, dtype=self.dtype, chat_template=self.chat_template,
                 )
             )  # fmt: skip
         raise ConfigError(f"--teacher {self.kind!r}: choose {', '.join(KINDS)}")

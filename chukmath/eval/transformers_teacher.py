@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from chukmath.errors import ConfigError, TeacherError
+from chukmath.errors import ChukmathError, ConfigError, TeacherError
+from chukmath.eval.chat_templates import stop_token_ids
 from chukmath.records import Request, Response
 
 
@@ -38,6 +39,7 @@ class TransformersConfig:
     device: str = "auto"
     dtype: str = "auto"
     name: str | None = None  # the model name recorded in the journal (default: model, plus the GGUF file)
+    chat_template: str | None = None  # a built-in name (gemma, chatml), a file or Jinja text; None: the tokenizer's
 
     def validate(self) -> None:
         """Raise ConfigError naming the bad option."""
@@ -73,6 +75,7 @@ class TransformersTeacher:
         self._lm = model
         self._tokenizer = tokenizer
         self._device: Any = None
+        self.template_source: str | None = None
         self._pending: list[tuple[Request, int, asyncio.Future[Response]]] = []
         self._drainer: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -100,6 +103,9 @@ class TransformersTeacher:
                 self._lm = AutoModelForCausalLM.from_pretrained(cfg.model, dtype=getattr(torch, dtype_name), **extra)
         except (OSError, ValueError) as exc:
             raise TeacherError(f"--model {cfg.model}: cannot load it with transformers ({exc})") from None
+        from chukmath.eval.chat_templates import prepare
+
+        self.template_source = prepare(self._tokenizer, self._lm, cfg.chat_template)
         self._lm.to(device)
         self._lm.eval()
         tok = self._tokenizer
@@ -112,7 +118,8 @@ class TransformersTeacher:
         """Where the model runs and in which dtype (after :meth:`load`; ``config`` values before)."""
         if self._lm is None or self._device is None:
             return {"device": self.config.device, "dtype": self.config.dtype}
-        return {"device": str(self._device), "dtype": str(next(self._lm.parameters()).dtype).removeprefix("torch.")}
+        dtype = str(next(self._lm.parameters()).dtype).removeprefix("torch.")
+        return {"device": str(self._device), "dtype": dtype, "chat_template": str(self.template_source)}
 
     # -- the Teacher interface ----------------------------------------------------------------------------
     async def answer(self, request: Request, sample: int) -> Response:
@@ -135,7 +142,7 @@ class TransformersTeacher:
             del self._pending[: len(batch)]
             try:
                 responses = await asyncio.to_thread(self._generate, [(r, s) for r, s, _ in batch])
-            except TeacherError as exc:
+            except ChukmathError as exc:  # the model cannot be loaded or prompted: the run cannot go on
                 for _, _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
@@ -175,7 +182,7 @@ class TransformersTeacher:
         with torch.inference_mode():
             output = lm.generate(**batch, **options)
         new = output[:, batch["input_ids"].shape[1] :]
-        eos = _eos_ids(tok, lm)
+        eos = stop_token_ids(tok, lm)
         latency = (time.perf_counter() - started) / len(items)
         responses = []
         for row, (request, sample), prompt_mask in zip(new.tolist(), items, batch["attention_mask"], strict=True):
@@ -193,16 +200,6 @@ class TransformersTeacher:
                 )
             )  # fmt: skip
         return responses
-
-
-def _eos_ids(tokenizer: Any, model: Any) -> set[int]:
-    ids: set[int] = set()
-    for value in (getattr(model.generation_config, "eos_token_id", None), tokenizer.eos_token_id):
-        if isinstance(value, int):
-            ids.add(value)
-        elif isinstance(value, list | tuple):
-            ids.update(v for v in value if isinstance(v, int))
-    return ids
 
 
 __all__ = ["TransformersConfig", "TransformersTeacher"]
