@@ -10,8 +10,9 @@ gives the partial think and no answer); and a reasoning model's separate ``reaso
 None, never guesses. ``ParsedResponse.format_issues`` lists every deviation from the strict training format so the
 verifier can reject with a precise reason.
 
-A response longer than ``MAX_RESPONSE_CHARS`` (content and reasoning_content together) is not parsed at all: it
-comes back with ``too_long`` set and no parts, so no later stage spends time in proportion to a runaway think.
+The verifier rejects a response longer than ``MAX_RESPONSE_CHARS`` (content and reasoning_content together) as
+``too_long`` without parsing it; beyond ``PARSE_LIMIT`` this parser refuses too (``too_long`` set, no parts), so no
+caller spends time in proportion to a runaway think.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 # About 50k tokens: DeepSeek-R1's 32k-token outputs fit, while a think that loops until a 128k-token limit does not
 # (it is no cold-start sample, and checking every line of it would cost more than a thousand ordinary responses).
 MAX_RESPONSE_CHARS = 200_000
+# A little higher: the sample the writer rebuilds from an accepted response (its parts between fresh tags and
+# newlines) must parse back, and it can be a few characters longer than the response was.
+PARSE_LIMIT = MAX_RESPONSE_CHARS + 1_000
 TAGS = ("think", "answer", "verifier_answer")
 _FENCED = re.compile(r"^\s*```[a-zA-Z0-9_-]*[ \t]*\n(.*)\n[ \t]*```\s*$", re.DOTALL)
 _ANY_TAG = re.compile(r"</?(?:think|answer|verifier_answer)>")
@@ -41,7 +45,7 @@ class ParsedResponse:
     think_source: str | None = None  # "content" or "reasoning_content"
     format_issues: tuple[str, ...] = field(default=())
     fenced: bool = False  # the response (or its part after the reasoning) was wrapped in a code fence
-    too_long: bool = False  # longer than MAX_RESPONSE_CHARS: left unparsed, every part None
+    too_long: bool = False  # over the size cap: left unparsed, every part None
 
 
 def _strip_or_none(text: str | None) -> str | None:
@@ -120,7 +124,7 @@ _LINE_START_THINK = re.compile(r"(?:^|\n)[ \t]*<think>")
 def parse_response(text: str | None, reasoning_content: str | None = None) -> ParsedResponse:
     """Split a response into its parts; see the module docstring for the shapes accepted."""
     text = text or ""
-    if len(text) + len(reasoning_content or "") > MAX_RESPONSE_CHARS:
+    if len(text) + len(reasoning_content or "") > PARSE_LIMIT:
         return ParsedResponse(None, None, None, too_long=True)
     body, fenced = _unfence(text)
     think, rest, unclosed, before = split_think(body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chukmath.parse import MAX_RESPONSE_CHARS, parse_response
+from chukmath.parse import MAX_RESPONSE_CHARS, PARSE_LIMIT, parse_response
 from chukmath.records import Problem, Response
 from chukmath.verify import Policy, verify_response
 from chukmath.verify.tolerance import Tolerance
@@ -62,7 +62,7 @@ def test_a_response_over_the_cap_is_too_long_and_left_unread() -> None:
     assert verify_response(PROBLEM, respond(sample(think=""), reasoning=reasoning)).verdict != "too_long"
     v = verify_response(PROBLEM, respond("<answer>110</answer>", reasoning=reasoning * 3))
     assert v.verdict == "too_long"
-    assert parse_response("x" * (MAX_RESPONSE_CHARS + 1)).too_long
+    assert parse_response("x" * (PARSE_LIMIT + 1)).too_long and not parse_response("x" * PARSE_LIMIT).too_long
 
 
 def test_too_long_with_a_length_stop_is_flagged_both_ways_and_the_policy_decides() -> None:

@@ -98,14 +98,21 @@ def test_recipe_tolerance_reaches_the_verifier_and_stays_out_of_the_fingerprint(
         raise AssertionError("a bad [verify] tolerance was accepted")
 
 
+TAGS = "<answer>4</answer>\n<verifier_answer>4</verifier_answer>"
+AT_CAP = "3 + 1 = 4\n" * (MAX_RESPONSE_CHARS // 10)
+
+
 def test_the_new_labels_reach_stats_and_rejects(tmp_path: Path) -> None:
-    probs = [problem(f"p-{i}", i, f"What is {i} + 1?", f"{i} + 1", str(i + 1)) for i in range(3)]
+    probs = [problem(f"p-{i}", i, f"What is {i} + 1?", f"{i} + 1", str(i + 1)) for i in range(4)]
     reqs = [request_for(p) for p in probs]
     prose = "one more than the number"
     journal = [
         response(reqs[0]["id"], 0, trace("0 + 1 = 1", prose, prose)),  # unparseable, in both tags alike
         response(reqs[1]["id"], 0, trace("1 + 1 = 2", "2", "2")[:-len("</verifier_answer>")]),  # never closed
         response(reqs[2]["id"], 0, trace("2 + 1 = 3\n" * (MAX_RESPONSE_CHARS // 10), "3", "3")),  # too long
+        # exactly at the cap, its reasoning apart: accepted, and the sample rebuilt around it (a few characters
+        # longer, with tags) still parses back
+        response(reqs[3]["id"], 0, TAGS, reasoning=AT_CAP[: MAX_RESPONSE_CHARS - len(TAGS)]),
     ]
     files = {
         "problems": write_jsonl(tmp_path / "problems.jsonl", probs),
@@ -115,7 +122,9 @@ def test_the_new_labels_reach_stats_and_rejects(tmp_path: Path) -> None:
     result = _verify(files, tmp_path / "out")
     assert result.exit_code == 0, result.output
     stats = orjson.loads(result.stdout)
-    assert stats["by_verdict"] == {"unparseable": 1, "malformed": 1, "too_long": 1}
+    assert stats["by_verdict"] == {"unparseable": 1, "malformed": 1, "too_long": 1, "correct": 1}
+    (row,) = read_jsonl(tmp_path / "out" / "train.jsonl")
+    assert row["problem_id"] == "p-3" and len(row["messages"][-1]["content"]) > MAX_RESPONSE_CHARS
     assert stats["by_reason"]["unparseable"] == 1 and "answer_mismatch" not in stats["by_reason"]
     rejects = {row["problem_id"]: row for row in read_jsonl(tmp_path / "out" / "rejects.jsonl")}
     assert rejects["p-0"]["reasons"] == ["unparseable"]

@@ -70,9 +70,9 @@ def verify_response(
         error = response.error or {}
         message = f"no response: {error.get('kind', 'empty')}: {error.get('message', 'no content')}"
         return Verdict(False, ["no_response"], "no_response", None, [_short(message)], ["no_response"])
+    if len(response.content or "") + len(response.reasoning_content or "") > MAX_RESPONSE_CHARS:
+        return _too_long(response, policy)
     parsed = parse_response(response.content, response.reasoning_content)
-    if parsed.too_long:
-        return _too_long(parsed, response, policy)
     found: dict[str, list[str]] = {}
 
     # "truncated" says the teacher ran out of tokens; an unclosed tag on any other stop is the teacher's own error
@@ -137,8 +137,9 @@ def _judge(text: str, problem: Problem, tolerance: Tolerance) -> str:
     return judge_answer(text, problem.answer, question=problem.question, tolerance=tolerance)
 
 
-def _too_long(parsed: ParsedResponse, response: Response, policy: Policy) -> Verdict:
-    """The verdict on a response the parser left unread (over MAX_RESPONSE_CHARS): nothing in it was checked."""
+def _too_long(response: Response, policy: Policy) -> Verdict:
+    """The verdict on a response over MAX_RESPONSE_CHARS, left unparsed: nothing in it was checked."""
+    parsed = ParsedResponse(None, None, None, too_long=True)
     size = len(response.content or "") + len(response.reasoning_content or "")
     found = {"too_long": [f"too long: {size:,} characters, over the {MAX_RESPONSE_CHARS:,} the verifier reads"]}
     if response.finish_reason == "length":
