@@ -88,6 +88,9 @@ ROUNDED = Problem("p2", "word_problem", 2, 7, 1, "Share 9157 g among 9 bags. Rou
 
 def test_the_verifier_reads_the_rounding_from_the_question() -> None:
     assert verify_response(ROUNDED, respond(sample(answer="1017.44", verifier="1017.44", think="9157 / 9"))).accepted
+    v = verify_response(ROUNDED, respond(sample(answer="1017.4", verifier="1017.4", think="9157 / 9")))
+    assert v.details == ["wrong answer: '1017.4', expected '9157/9' or that rounded to 2 decimal places, as the "
+                         "question asks"]  # fmt: skip
     plain = Problem("p3", "arithmetic", 2, 7, 2, "What is 9157 / 9?", "9157/9", "9157/9")
     v = verify_response(plain, respond(sample(answer="1017.44", verifier="1017.44", think="9157 / 9")))
     assert v.verdict == "wrong_answer"

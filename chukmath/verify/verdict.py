@@ -12,7 +12,7 @@ from chukmath.verify.language import language_issues
 from chukmath.verify.numbers import parse_plain
 from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
 from chukmath.verify.steps import check_steps
-from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Tolerance
+from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Tolerance, requested_rounding
 
 MAX_DETAIL = 200
 
@@ -94,6 +94,9 @@ def verify_response(
         found["unparseable"] = [f"unparseable: no answer value can be read from {_short(final)!r}"]
     elif judged != CORRECT:
         note = "" if _expected_ok(expected) else " (the expected answer itself could not be parsed)"
+        rounding = requested_rounding(problem.question)
+        if rounding is not None and not note:
+            note = f" or that rounded to {rounding}, as the question asks"
         found["wrong_answer"] = [f"wrong answer: {_short(final)!r}, expected {expected!r}{note}"]
     if parsed.verifier_answer is None:
         found["no_verifier_answer"] = ["no verifier answer: <verifier_answer> missing or empty"]
