@@ -259,3 +259,31 @@ def test_timeline_stays_bounded_and_keeps_every_count():
         timeline.bucket(1_700_000_000.0 + second).ok += 1
     assert len(timeline.buckets) <= 64 and sum(b.ok for b in timeline.buckets.values()) == 10_000
     assert timeline.width_s == 256.0
+
+
+def test_older_run_without_the_cross_table_or_times_is_reported_with_what_is_absent(tmp_path):
+    # A run directory written by hand the way an older chukmath left it: no by_generator_difficulty in stats.json,
+    # journal lines without 'created', a reject whose text is too long to show whole.
+    from chukmath.report_html import write_report
+    from chukmath.report_html.collect import MAX_SAMPLE_CHARS
+
+    run = tmp_path / "old"
+    run.mkdir()
+    (run / "stats.json").write_bytes(orjson.dumps({"totals": {"problems": 3, "responses": 3, "accepted": 2}}))
+    turns = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "<think>\na b c\n</think>"}]
+    train = [
+        {"messages": turns, "problem_id": f"p{i}", "generator": "algebra", "difficulty": 2, "answer": "1"}
+        for i in range(2)
+    ]
+    (run / "train.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in train))
+    reject = {"problem_id": "p9", "generator": "algebra", "difficulty": 3, "reasons": ["format"], "details": [],
+              "expected": "2", "content": "</pre><b>x</b> " * MAX_SAMPLE_CHARS}
+    (run / "rejects.jsonl").write_bytes(orjson.dumps(reject) + b"\n")
+    (run / "problems.jsonl").write_bytes(orjson.dumps({"id": "p9", "question": "what is 1+1?"}) + b"\n")
+    (run / "responses.jsonl").write_bytes(orjson.dumps({"request_id": "r", "sample": 0, "content": "x"}) + b"\n")
+    page = write_report(run).read_text()
+    assert "Rows written / rows in train, test and rejects per cell" in page
+    assert "1 of 1 journal lines have no &#x27;created&#x27; time" in page and "No dated journal lines." in page
+    assert "what is 1+1?" in page and "more characters in the run&#x27;s files" in page
+    assert "<b>x</b>" not in page and page.count("&lt;/pre&gt;&lt;b&gt;x&lt;/b&gt;") < MAX_SAMPLE_CHARS
+    assert page.count('<details class="sample') == 3
