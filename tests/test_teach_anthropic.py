@@ -117,3 +117,55 @@ def test_build_with_kind_anthropic_makes_the_dataset_and_resumes(tmp_path, monke
     for path in out.iterdir():
         if path.is_file():
             assert KEY not in path.read_text(errors="replace"), path.name
+
+
+def _batch(tmp, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "OPENAI_")) and
+            not k.lower().endswith("_proxy")}  # fmt: skip
+    full.update(env or {})
+    return subprocess.run([CHUKMATH, "batch", *args], capture_output=True, text=True, env=full, timeout=120)
+
+
+def test_message_batches_submit_status_collect_into_the_journal_once(tmp_path):
+    reqs = save_requests(tmp_path / "req.jsonl", [
+        _system_request("Q0\nAnswer: 10", "p0"),
+        user_request("Q1 [anthropic:thinking]\nAnswer: 11", "p1"),
+        user_request("Q2 [anthropic:error]\nAnswer: 12", "p2"),
+        user_request("Q3\nAnswer: 13", "p3"),
+    ])  # fmt: skip
+    journal = tmp_path / "journal.jsonl"
+    env = {"ANTHROPIC_API_KEY": KEY}
+    with AnthropicServer(api_key=KEY, polls=2) as srv:
+        sub = _batch(tmp_path, "submit", "--teacher", "anthropic", "--requests", str(tmp_path / "req.jsonl"),
+                     "--journal", str(journal), "--model", "claude-test", "--base-url", srv.base_url,
+                     "--max-tokens", "300", "--samples", "2", "--max-requests-per-file", "5", env=env)  # fmt: skip
+        assert sub.returncode == 0, sub.stderr
+        assert "queued now: 8" in sub.stdout and "batches created: 2" in sub.stdout
+        assert len(srv.batches) == 2
+        first = next(iter(srv.batches.values()))["requests"][0]
+        assert first["custom_id"] == f"{reqs[0].id}-0"
+        assert first["params"]["system"] == "Answer in tags." and first["params"]["max_tokens"] == 300
+        # Submitting again queues nothing: every key is pending in a batch.
+        again = _batch(tmp_path, "submit", "--teacher", "anthropic", "--requests", str(tmp_path / "req.jsonl"),
+                       "--journal", str(journal), "--model", "claude-test", "--base-url", srv.base_url,
+                       "--samples", "2", env=env)  # fmt: skip
+        assert again.returncode == 0 and "queued now: 0" in again.stdout and len(srv.batches) == 2
+        status = _batch(tmp_path, "status", "--journal", str(journal), env=env)
+        assert status.returncode == 0 and "msgbatch_0001" in status.stdout
+        got = _batch(tmp_path, "collect", "--journal", str(journal), "--wait", "--poll-interval", "0", env=env)
+        assert got.returncode in (0, 1), got.stderr
+        lines = read_journal(journal)
+        assert len(lines) == 8 and {d["teacher"] for d in lines} == {"anthropic"}
+        ok = {(d["request_id"], d["sample"]): d for d in lines if d["error"] is None}
+        assert len(ok) == 6
+        assert ok[(reqs[1].id, 1)]["reasoning_content"] == "Let me think about 11."
+        assert "<answer>10</answer>" in ok[(reqs[0].id, 0)]["content"] and ok[(reqs[0].id, 0)]["usage"]
+        errors = [d for d in lines if d["error"] is not None]
+        assert {d["request_id"] for d in errors} == {reqs[2].id} and errors[0]["error"]["kind"] == "http_4xx"
+        # Collecting again appends nothing.
+        _batch(tmp_path, "collect", "--journal", str(journal), env=env)
+        assert len(read_journal(journal)) == 8
+        # A teach run over the same journal asks only the failed keys.
+        run = _teach(tmp_path, srv.base_url, "--samples", "2", env=env)
+        assert orjson.loads(run.stdout)["skipped"] == 6 and srv.message_calls == 2
+    assert KEY not in journal.read_text()

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chukmath.cli.teach import parse_extra_body  # the same --extra-body parsing as `chukmath teach`
+from chukmath.errors import ConfigError, TeacherError
 
 # The modules that talk to the API import the openai SDK (~0.4 s); they are imported inside the commands so
 # that every other `chukmath` command starts fast.
 from chukmath.teach.batch_lines import MAX_BYTES_PER_FILE, MAX_REQUESTS_PER_FILE, Sampling
 from chukmath.teach.batch_state import Shard
+from chukmath.teach.redact import check_base_url, is_loopback, safe_url
 
 if TYPE_CHECKING:
     from chukmath.teach.batch_collect import BatchRow
+    from chukmath.teach.batch_submit import SubmitReport
 
 batch_app = typer.Typer(
     name="batch",
@@ -49,8 +53,13 @@ def submit(
         str | None, typer.Option("--base-url", help="API base URL [env OPENAI_BASE_URL, else OpenAI's].")
     ] = None,
     api_key_env: Annotated[
-        str, typer.Option("--api-key-env", help="Environment variable holding the API key (never written anywhere).")
-    ] = "OPENAI_API_KEY",
+        str | None,
+        typer.Option("--api-key-env", help="Environment variable holding the API key (never written anywhere) "
+                     "[default: OPENAI_API_KEY, or ANTHROPIC_API_KEY for --teacher anthropic]."),
+    ] = None,
+    teacher: Annotated[
+        str, typer.Option("--teacher", help="openai (files + batches endpoints) or anthropic (Message Batches).")
+    ] = "openai",
     temperature: Annotated[float | None, typer.Option("--temperature", help="Sampling temperature.")] = None,
     top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling cut-off.")] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Completion token limit per answer.")] = None,
@@ -78,6 +87,14 @@ def submit(
     """
     from chukmath.teach.batch_submit import submit_batches
 
+    if teacher == "anthropic":
+        report = _submit_anthropic(requests, journal, model, base_url, api_key_env, temperature, top_p, max_tokens,
+                                   seed, extra_body, samples, max_requests_per_file, max_bytes_per_file,
+                                   allow_model_change)  # fmt: skip
+        _say_submitted(report)
+        return
+    if teacher != "openai":
+        raise ConfigError(f"--teacher {teacher!r}: choose openai or anthropic")
     report = submit_batches(
         requests,
         journal,
@@ -91,11 +108,42 @@ def submit(
         ),
         samples=samples,
         base_url=base_url,
-        api_key_env=api_key_env,
+        api_key_env=api_key_env or "OPENAI_API_KEY",
         max_requests_per_file=max_requests_per_file,
         max_bytes_per_file=max_bytes_per_file,
         allow_model_change=allow_model_change,
     )
+    _say_submitted(report)
+
+
+def _submit_anthropic(requests: Path, journal: Path, model: str, base_url: str | None, api_key_env: str | None,
+                      temperature: float | None, top_p: float | None, max_tokens: int | None, seed: int | None,
+                      extra_body: str | None, samples: int, max_requests: int, max_bytes: int,
+                      allow_model_change: bool) -> SubmitReport:
+    """``batch submit --teacher anthropic``: the same options, sent as Message Batches."""
+    from chukmath.teach.anthropic_batch import (
+        MAX_BYTES_PER_BATCH,
+        MAX_REQUESTS_PER_BATCH,
+        submit_anthropic_batches,
+    )
+    from chukmath.teach.anthropic_teacher import DEFAULT_ANTHROPIC_URL, AnthropicConfig
+
+    url = check_base_url(base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_ANTHROPIC_URL,
+                         "--base-url" if base_url else "ANTHROPIC_BASE_URL")
+    key_env = api_key_env or "ANTHROPIC_API_KEY"
+    key = os.environ.get(key_env) or None
+    if key is None and not is_loopback(url):
+        raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {key_env}")
+    config = AnthropicConfig(base_url=url, model=model, api_key=key, temperature=temperature, top_p=top_p,
+                             max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body),
+                             api_key_env=key_env)  # fmt: skip
+    return submit_anthropic_batches(
+        requests, journal, config, samples=samples, max_requests_per_batch=min(max_requests, MAX_REQUESTS_PER_BATCH),
+        max_bytes_per_batch=min(max_bytes, MAX_BYTES_PER_BATCH), allow_model_change=allow_model_change,
+    )
+
+
+def _say_submitted(report: SubmitReport) -> None:
     typer.echo(
         f"requests: {report.requests}; answers already in journal: {report.already_answered}; "
         f"pending in batches: {report.already_pending}; queued now: {report.queued}"

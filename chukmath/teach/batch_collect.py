@@ -78,6 +78,10 @@ def batch_status(journal: Path, *, refresh: bool = True, client_factory: ClientF
     state = load_state(journal)
     if not state.shards:
         raise InputError(f"{state.path}: no batches were submitted for journal {journal}")
+    if state.provider == "anthropic":
+        from chukmath.teach.anthropic_batch import anthropic_status
+
+        return anthropic_status(state, refresh=refresh)
     live = [s for s in state.shards if s.open and s.batch_id and not s.terminal]
     if refresh and live:
         client = client_factory(resolve_base_url(state.base_url), state.api_key_env)
@@ -202,6 +206,11 @@ def collect_batches(
     state = load_state(journal)
     if not state.shards:
         raise InputError(f"{state.path}: no batches were submitted for journal {journal}")
+    if state.provider == "anthropic":
+        from chukmath.teach.anthropic_batch import collect_anthropic
+
+        return collect_anthropic(state, journal, wait=wait, poll_interval=poll_interval, timeout=timeout,
+                                 on_poll=on_poll)
     unsent = [s.index for s in state.shards if s.open and s.batch_id is None]
     if unsent:
         raise TeacherError(f"shards {unsent} of {state.path} were never sent; re-run `chukmath batch submit` first")

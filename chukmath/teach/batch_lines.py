@@ -52,7 +52,8 @@ def parse_custom_id(value: object) -> tuple[str, int] | None:
     """The journal key in a ``custom_id``, or None if it is not one of ours."""
     if not isinstance(value, str) or len(value) > 256:
         return None
-    request_id, sep, sample = value.rpartition(":")
+    # request_id:sample, or request_id-sample where a ":" is not allowed (Message Batches; ids are hex).
+    request_id, sep, sample = value.rpartition(":") if ":" in value else value.rpartition("-")
     if not sep or not request_id or not sample.isdigit():
         return None
     return request_id, int(sample)

@@ -22,7 +22,8 @@ from chukmath.jsonl import AtomicWriter
 
 STATE_VERSION = 1
 # Remote statuses after which a batch will not change any more.
-TERMINAL_STATUSES = frozenset({"completed", "failed", "expired", "cancelled"})
+# ("ended" is Message Batches' one terminal status: chukmath.teach.anthropic_batch.)
+TERMINAL_STATUSES = frozenset({"completed", "failed", "expired", "cancelled", "ended"})
 
 
 @dataclass
@@ -81,6 +82,8 @@ class BatchRunState:
     api_key_env: str = "OPENAI_API_KEY"
     created: float = field(default_factory=time.time)
     shards: list[Shard] = field(default_factory=list)
+    # Whose batch API: "openai" (files + batches) or "anthropic" (Message Batches).
+    provider: str = "openai"
 
     @property
     def shard_dir(self) -> Path:
@@ -94,7 +97,7 @@ class BatchRunState:
             "api_key_env": self.api_key_env,
             "created": self.created,
             "shards": [asdict(s) for s in self.shards],
-        }
+        } | ({"provider": self.provider} if self.provider != "openai" else {})
 
     def save(self) -> None:
         """Atomically replace the state file (temp file, fsync, rename)."""
@@ -128,5 +131,6 @@ def load_state(journal: str | Path) -> BatchRunState:
         base_url=data.get("base_url"),
         api_key_env=str(data.get("api_key_env") or "OPENAI_API_KEY"),
         created=float(data.get("created") or 0.0),
+        provider=str(data.get("provider") or "openai"),
         shards=[Shard.from_dict(s, f"{path}: shard {i}") for i, s in enumerate(shards)],
     )

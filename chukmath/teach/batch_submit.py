@@ -144,6 +144,10 @@ def submit_batches(
     base_url = resolve_base_url(base_url)
     state = load_state(journal)
     pending = [s for s in state.shards if s.open]
+    if pending and state.provider != "openai":
+        raise ConfigError(f"{state.path}: batches of this journal are pending on {state.provider}; collect them "
+                          f"(`chukmath batch collect --out {journal}`) before submitting OpenAI batches")
+    state.provider = "openai"
     if state.base_url is not None and state.base_url != base_url:
         if any(s.batch_id or s.create_started for s in pending):
             raise ConfigError(
