@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV_ONLY = (
     "platformdirs", "pyarrow", "datasets", "torch", "transformers", "trl", "accelerate", "pytest",
     "hypothesis", "psutil", "math_verify", "reasoning_gym", "llama_cpp", "chukmath.testing",
+    "anthropic",  # the anthropic extra: only --teacher anthropic imports it
 )
 
 _BLOCKER = """
