@@ -169,3 +169,25 @@ def test_message_batches_submit_status_collect_into_the_journal_once(tmp_path):
         run = _teach(tmp_path, srv.base_url, "--samples", "2", env=env)
         assert orjson.loads(run.stdout)["skipped"] == 6 and srv.message_calls == 2
     assert KEY not in journal.read_text()
+
+
+def test_build_with_kind_anthropic_batch_waits_for_message_batches_and_resumes(tmp_path, monkeypatch):
+    recipe_text = (
+        'name = "claude-batch"\ncount = 6\nseed = 4\n' + single_mix("arithmetic")
+        + '[prompt]\ntemplate = "echo"\ntemplates_dirs = ["{templates}"]\n'
+        + '[teacher]\nkind = "anthropic_batch"\nmodel = "claude-test"\nbase_url = "{base_url}"\n'
+        + "poll_interval = 0.05\nsamples = 2\n"
+    )
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    with AnthropicServer(api_key=KEY, polls=3) as srv:
+        recipe = write_echo_recipe(tmp_path, echo_template("Loopback Claude echoes the Answer line."), recipe_text,
+                                   srv.base_url)  # fmt: skip
+        out = tmp_path / "run"
+        summary = build_json(recipe, out)
+        assert summary["complete"] and summary["accepted"] == 12 and summary["responses"] == 12
+        assert len((out / "train.jsonl").read_bytes().splitlines()) == 6  # keep = "first": one per problem
+        assert len(srv.batches) == 1 and srv.message_calls == 0
+        again = build_json(recipe, out)
+        assert again["accepted"] == 12 and len(srv.batches) == 1
+    state = orjson.loads((out / "responses.jsonl.batches.json").read_bytes())
+    assert state["provider"] == "anthropic" and all(s["ingested"] for s in state["shards"])

@@ -7,6 +7,7 @@ for them twice. After this phase every answer is in the journal and build writes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -46,12 +47,26 @@ def run_batches(
 
     ``notify`` gets one line per step (submitted, each poll while waiting) for the user; ``on_poll`` the shards.
     """
-    from chukmath.teach.batch_collect import collect_batches
+    t = recipe.teacher
+    write_requests(recipe, prompting, mix, run)
+    extra: dict[str, Any] = {} if client_factory is None else {"client_factory": client_factory}
+    if t.kind == "anthropic_batch":
+        from chukmath.teach.anthropic_batch import submit_anthropic_batches
+
+        # The key was checked before anything was written (stages.check_teacher); it is read again here.
+        config = stages.openai_config(recipe, os.environ.get(stages.api_key_env(recipe)) or None)
+        submitted = submit_anthropic_batches(run.root / "requests.jsonl", run.journal, config, samples=t.samples)
+        extra = {}
+    else:
+        submitted = _submit_openai(recipe, run, extra)
+    return _collect(recipe, run, submitted, extra, on_poll, notify)
+
+
+def _submit_openai(recipe: BuildRecipe, run: RunDir, extra: dict[str, Any]) -> Any:
     from chukmath.teach.batch_lines import Sampling
     from chukmath.teach.batch_submit import submit_batches
 
     t = recipe.teacher
-    write_requests(recipe, prompting, mix, run)
     sampling = Sampling(
         model=t.model,
         temperature=t.temperature,
@@ -60,8 +75,7 @@ def run_batches(
         seed=t.seed,
         extra_body=dict(t.extra_body),
     )
-    extra: dict[str, Any] = {} if client_factory is None else {"client_factory": client_factory}
-    submitted = submit_batches(
+    return submit_batches(
         run.root / "requests.jsonl",
         run.journal,
         sampling,
@@ -70,6 +84,19 @@ def run_batches(
         api_key_env=t.api_key_env or "OPENAI_API_KEY",
         **extra,
     )
+
+
+def _collect(
+    recipe: BuildRecipe,
+    run: RunDir,
+    submitted: Any,
+    extra: dict[str, Any],
+    on_poll: Callable[[list[Any]], None] | None,
+    notify: Callable[[str], None] | None,
+) -> dict[str, Any]:
+    from chukmath.teach.batch_collect import collect_batches
+
+    t = recipe.teacher
     report: dict[str, Any] = {"queued": submitted.queued, "already_answered": submitted.already_answered}
     if notify is not None:
         notify(
@@ -81,7 +108,8 @@ def run_batches(
         if on_poll is not None:
             on_poll(waiting)
         if notify is not None and waiting:
-            done = sum(s.request_counts.get("completed", 0) for s in waiting)
+            # OpenAI batches count "completed", Message Batches "succeeded".
+            done = sum(s.request_counts.get("completed", s.request_counts.get("succeeded", 0)) for s in waiting)
             total = sum(s.request_counts.get("total", 0) or s.lines for s in waiting)
             notify(f"batch: waiting for {len(waiting)} batch(es), {done:,}/{total:,} requests done")
 

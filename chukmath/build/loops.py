@@ -94,7 +94,7 @@ def unanswered(recipe: BuildRecipe) -> Callable[[Request, int, Problem], Respons
         return Response(
             request_id=request.id,
             sample=sample,
-            teacher="batch",
+            teacher=recipe.teacher.kind,
             model=recipe.teacher.model,
             content=None,
             error={"kind": "unanswered", "message": f"no batch answered problem {problem.id}; run build again"},

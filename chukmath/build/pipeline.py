@@ -178,7 +178,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             trim_lines(run.problems, recipe.count)
         manifest = _manifest_for(recipe, run, resuming, fingerprint, hashes, command)
         manifest.write(run.manifest)
-        if recipe.teacher.kind == "batch":
+        if recipe.teacher.kind in ("batch", "anthropic_batch"):
             # Before the journal is opened for writing: batch collection appends to it itself.
             batch_phase.run_batches(recipe, prompting, mix, run, notify=None if options.quiet else _notifier(options))
             resuming = True
@@ -202,7 +202,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
                     run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
                     with fewer_gc_passes():
                         run_sync(*run_args, builtin_response, journal=True)
-                elif recipe.teacher.kind == "batch":
+                elif recipe.teacher.kind in ("batch", "anthropic_batch"):
                     run_sync(recipe, prompting, mix, index, sink, judge, counters, display, unanswered(recipe), False)
                 else:
                     teacher = stages.make_teacher(recipe, api_key)

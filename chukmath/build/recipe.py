@@ -21,7 +21,7 @@ from pydantic import (
 from chukmath.errors import ConfigError, InputError
 from chukmath.hashing import content_hash
 
-TeacherKind = Literal["builtin", "openai", "batch", "anthropic"]
+TeacherKind = Literal["builtin", "openai", "batch", "anthropic", "anthropic_batch"]
 
 # Settings that change how fast or how a run is carried out, or what it reports, never which answers come out. They
 # are left out of the fingerprint, so a run may be resumed with a different concurrency, against an endpoint on a
@@ -49,7 +49,8 @@ class PromptSection(_Strict):
 
 class TeacherSection(_Strict):
     """Who answers: the offline ``builtin`` teacher, a live OpenAI-compatible endpoint, the Batch API, or Claude
-    (``anthropic``: the Messages API; its key is read from ANTHROPIC_API_KEY unless ``api_key_env`` says otherwise)."""
+    (``anthropic``: the Messages API, ``anthropic_batch``: Message Batches; the key is read from ANTHROPIC_API_KEY
+    unless ``api_key_env`` says otherwise)."""
 
     kind: TeacherKind = "builtin"
     model: str = ""

@@ -108,7 +108,7 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
         # Before the manifest (which records the recipe) is written: a URL with user:password@ or ?key= in it
         # would put a secret on disk.
         check_base_url(t.base_url, where=f"recipe '{recipe.name}' [teacher] base_url")
-    if t.kind in ("openai", "anthropic"):
+    if t.kind in ("openai", "anthropic", "anthropic_batch"):
         try:
             openai_config(recipe, None).validate()
         except ConfigError as exc:
@@ -167,9 +167,9 @@ def make_judge(recipe: BuildRecipe, api_key: str | None, journal: Path) -> Any:
 
 def api_key_env(recipe: BuildRecipe) -> str:
     """The variable holding the teacher's key: ``api_key_env``, where its default (OPENAI_API_KEY) reads as
-    ANTHROPIC_API_KEY for ``kind = "anthropic"``."""
+    ANTHROPIC_API_KEY for ``kind = "anthropic"`` and ``"anthropic_batch"``."""
     t = recipe.teacher
-    if t.kind == "anthropic" and t.api_key_env == "OPENAI_API_KEY":
+    if t.kind in ("anthropic", "anthropic_batch") and t.api_key_env == "OPENAI_API_KEY":
         return "ANTHROPIC_API_KEY"
     return t.api_key_env
 
@@ -200,7 +200,7 @@ def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
     t = recipe.teacher
     config_type: Any = OpenAIConfig
     base_url = t.base_url
-    if t.kind == "anthropic":
+    if t.kind in ("anthropic", "anthropic_batch"):
         from chukmath.teach.anthropic_teacher import DEFAULT_ANTHROPIC_URL, AnthropicConfig, need_sdk
 
         need_sdk()

@@ -50,7 +50,8 @@ def build_command(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
     teacher: Annotated[
-        str | None, typer.Option("--teacher", help="Teacher kind: builtin, openai, anthropic or batch (overrides).")
+        str | None,
+        typer.Option("--teacher", help="Teacher: builtin, openai, anthropic, batch or anthropic_batch (overrides)."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Teacher model name (overrides).")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL (overrides).")] = None,
