@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 
 from chukmath.errors import InputError
-from chukmath.jsonl import MAX_LINE_BYTES, repair_torn_tail
+from chukmath.jsonl import raw_lines, repair_torn_tail, warn_torn_tail
 from chukmath.records import Response
 
 _OFFSET_BITS = 40
@@ -46,15 +46,11 @@ class JournalIndex:
         index = cls(Path(path))
         if not index.path.exists():
             return index
-        repair_torn_tail(index.path)
+        if repair_torn_tail(index.path):
+            warn_torn_tail(index.path, "cut", "its answer is asked again")
         packed: array[int] = array("Q")
-        offset = 0
         with index.path.open("rb") as fh:
-            for number, raw in enumerate(fh, 1):
-                here = offset
-                offset += len(raw)
-                if len(raw) > MAX_LINE_BYTES:
-                    raise InputError(f"{index.path}:{number}: line longer than {MAX_LINE_BYTES} bytes")
+            for number, here, raw in raw_lines(fh, index.path):
                 if not raw.strip():
                     continue
                 try:

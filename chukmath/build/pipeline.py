@@ -26,10 +26,9 @@ from chukmath.build.loops import Judge, fewer_gc_passes, run_live, run_sync, sel
 from chukmath.build.manifest import Manifest, read_manifest
 from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.recipe import BuildRecipe
-from chukmath.build.rundir import RunDir, RunLock, legacy_fingerprint, prepare
+from chukmath.build.rundir import RunDir, RunLock, legacy_fingerprint, make_root, prepare
 from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
-from chukmath.errors import OutputError
 from chukmath.jsonl import AtomicWriter
 from chukmath.report_html import report_after_build
 from chukmath.teach.builtin import builtin_response
@@ -157,9 +156,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
     root = Path(out)
-    if root.exists() and not root.is_dir():
-        raise OutputError(f"{root}: exists and is not a directory; choose another --out")
-    root.mkdir(parents=True, exist_ok=True)
+    make_root(root)
     from chukmath.write.stats import StatsAccumulator
 
     with RunLock(RunDir(root)):

@@ -35,8 +35,9 @@ _LEGACY_OPERATIONAL_KEYS = OPERATIONAL_TEACHER_KEYS - {"price_in", "price_out"}
 
 
 class _Strict(BaseModel):
-    # strict: a TOML string where a number or a boolean belongs ("10", "yes") is an error, not silently converted.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # strict: a TOML string where a number or a boolean belongs ("10", "yes") is an error, not silently converted;
+    # TOML's inf and nan are refused too (a timeout or a price of inf is never meant).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class PromptSection(_Strict):

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from chukmath.build.manifest import read_manifest
 from chukmath.build.recipe import BuildRecipe
-from chukmath.errors import InputError, OutputError
+from chukmath.errors import InputError, OutputError, output_error
 
 RUN_FILES = (
     "manifest.json",
@@ -98,6 +98,19 @@ def legacy_fingerprint(
     return frozenset({legacy, with_outputs}), old_count
 
 
+def make_root(root: Path) -> None:
+    """Create the run directory and its parents; a refusal names the path and says what to do."""
+    if root.is_symlink() and not root.exists():
+        raise OutputError(f"{root}: a symbolic link that leads nowhere (a loop or a missing target); fix the link or "
+                          "choose another --out")
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{root}: exists and is not a directory; choose another --out")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(root, exc, "cannot create the run directory") from None
+
+
 def check_out(
     root: str | Path,
     *,
@@ -163,10 +176,7 @@ def prepare(
                 (run.root / file_name).unlink()
         for dir_name in RUN_DIRS:
             shutil.rmtree(run.root / dir_name, ignore_errors=True)
-    try:
-        run.root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{run.root}: cannot create the run directory ({exc.strerror})") from None
+    make_root(run.root)
     return run, False
 
 
@@ -181,7 +191,7 @@ class RunLock:
         try:
             self._fh = self.path.open("w")
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot create the lock file ({exc.strerror})") from None
+            raise output_error(self.path, exc, "cannot create the lock file") from None
         try:
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -8,6 +8,7 @@ train/rejects ``.partial`` files are rewritten from the start by every run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import IO, Any
@@ -16,8 +17,8 @@ import orjson
 
 from chukmath.build.progress import Counters
 from chukmath.build.rundir import RunDir
-from chukmath.errors import OutputError
-from chukmath.jsonl import JsonlAppender, dumps_line, repair_torn_tail
+from chukmath.errors import OutputError, output_error
+from chukmath.jsonl import JsonlAppender, dumps_line, open_checked, repair_torn_tail
 from chukmath.records import Problem, Response
 
 
@@ -85,10 +86,11 @@ class Sink:
         self._last_problem_id = orjson.loads(last).get("id") if last else None
         self.problems_out = JsonlAppender(run.problems)
         self.journal = JsonlAppender(run.journal)
-        self._train: IO[bytes] = run.partial(run.train).open("wb")
-        self._rejects: IO[bytes] = run.partial(run.rejects).open("wb")
+        self._train: IO[bytes] = open_checked(run.partial(run.train))
+        self._rejects: IO[bytes] = open_checked(run.partial(run.rejects))
         # test.jsonl only when the recipe has a [split]; the train-only layout stays as it was.
-        self._test: IO[bytes] | None = run.partial(run.test).open("wb") if test else None
+        self._test: IO[bytes] | None = open_checked(run.partial(run.test)) if test else None
+        self._broken = False  # a write failed (disk full): close() must not write what is buffered once more
         self._buf_problems: list[dict[str, Any]] = []
         self._buf_journal: list[dict[str, Any]] = []
         self._buf_train: list[bytes] = []
@@ -141,7 +143,14 @@ class Sink:
             self.flush()
 
     def flush(self) -> None:
-        """Write what is buffered, in crash-safe order."""
+        """Write what is buffered, in crash-safe order; a failed write (OutputError) leaves whole lines only."""
+        try:
+            self._flush()
+        except BaseException:
+            self._broken = True
+            raise
+
+    def _flush(self) -> None:
         if self._buf_problems:
             self.problems_out.append_many(self._buf_problems)
             self._buf_problems.clear()
@@ -168,17 +177,27 @@ class Sink:
         if self._test is None:
             self.run.test.unlink(missing_ok=True)  # an earlier run's test split, from a recipe that had [split]
         for fh, final in self._outputs():
-            fh.flush()
-            os.fsync(fh.fileno())
-            fh.close()
-            os.replace(self.run.partial(final), final)
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+                fh.close()
+                os.replace(self.run.partial(final), final)
+            except OutputError:
+                self._broken = True
+                raise
+            except OSError as exc:
+                self._broken = True
+                raise output_error(final, exc) from None
         self.close()
 
     def close(self) -> None:
         """Flush and close everything (on error too: what was finished stays on disk for the next run)."""
-        for fh, _ in self._outputs():
-            if not fh.closed:
+        try:
+            if not self._broken and not all(fh.closed for fh, _ in self._outputs()):
                 self.flush()
-                fh.close()
-        self.problems_out.close()
-        self.journal.close()
+        finally:
+            for fh, _ in self._outputs():
+                with contextlib.suppress(OSError, OutputError):  # after a failed write the first error is reported
+                    fh.close()
+            self.problems_out.close()
+            self.journal.close()

@@ -10,7 +10,9 @@ from typing import Annotated
 import orjson
 import typer
 
+from chukmath.cli.sizing import ESTIMATE_ABOVE, check_room, estimate_build, parse_count
 from chukmath.errors import InputError
+from chukmath.outpath import check_output
 
 BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to end.
 
@@ -45,7 +47,10 @@ def build_command(
     count: Annotated[
         int | None,
         typer.Option(
-            "--count", "-n", min=1, help="Number of problems (overrides the recipe; raising it extends a run in OUT)."
+            "--count", "-n", parser=parse_count,
+            help="Number of problems: 3000, 10_000_000 or 1e7 (overrides the recipe; raising it extends a run in OUT). "
+            f"Above {ESTIMATE_ABOVE:,} samples the size and time are estimated first, and a run the disk cannot hold "
+            "is refused.",
         ),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
@@ -102,10 +107,15 @@ def build_command(
 ) -> None:
     from chukmath.build import BuildOptions, build_dataset, load_recipe
 
+    if count is not None and count < 1:
+        raise typer.BadParameter(f"{count} is not a count of problems (at least 1)", param_hint="'--count'")
+    check_output(out, folder=True)
     loaded = load_recipe(recipe).with_overrides(
         count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency,
         judge_model=judge_model, judge_base_url=judge_base_url,
     )
+    t = loaded.teacher
+    check_room(estimate_build(loaded.count, t.samples, t.kind, t.max_tokens, t.concurrency), out)
     if dry_run:
         from chukmath.build.plan import plan_build
 

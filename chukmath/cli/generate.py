@@ -5,18 +5,21 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Annotated, Any
 
 import orjson
 import typer
 
-from chukmath.errors import ConfigError, OutputError
+from chukmath.cli.sizing import ESTIMATE_ABOVE, Estimate, check_room, parse_count
+from chukmath.errors import ConfigError, output_error
 from chukmath.generate.engine import Run
 from chukmath.generate.parallel import AUTO_MIN_ITEMS, resolve_workers
 from chukmath.jsonl import AtomicWriter
+from chukmath.outpath import check_output
 
 _FLUSH = 1 << 20  # bytes buffered before each write
+ESTIMATE_SAMPLE = 256  # problems drawn to measure size and speed before a huge run (calculus: ~1 s)
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
@@ -34,16 +37,14 @@ def write_problems(run: Run, out: str, workers: int = 1) -> int:
 
     ``workers`` > 1 computes the lines in that many processes; the bytes are the same for any number.
     """
-    target = Path(out)
-    # A device or pipe (/dev/null, a FIFO) is written in place: renaming a temp file over it would replace it.
-    special = out != "-" and target.exists() and not target.is_file() and not target.is_dir()
+    # AtomicWriter writes a device or pipe (/dev/null, a FIFO) in place, and anything else through a temp file.
     try:
-        with target.open("wb", buffering=_FLUSH) if special else AtomicWriter(out) as fh:
+        with AtomicWriter(out) as fh:
             return _write_lines(run, fh, workers)
     except BrokenPipeError:
         raise  # a reader that stopped early (| head): not this program's error to report
     except OSError as exc:
-        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        raise output_error(out if out != "-" else "standard output", exc) from None
 
 
 def _write_lines(run: Run, fh: IO[bytes], workers: int) -> int:
@@ -61,6 +62,19 @@ def _write_lines(run: Run, fh: IO[bytes], workers: int) -> int:
     if buffer:
         fh.write(buffer)
     return n
+
+
+def estimate_problems(make: Callable[[int], Run], count: int, processes: int) -> Estimate:
+    """Bytes a problem and problems a second, measured by writing the first few hundred to memory."""
+    sample = min(count, ESTIMATE_SAMPLE)
+    began = time.perf_counter()
+    size = sum(map(len, make(sample).lines(1)))
+    rate = sample / max(time.perf_counter() - began, 1e-6) * processes
+    return Estimate(
+        rows=count, what="problems", bytes_per_row=size / max(sample, 1),
+        bytes_basis=f"measured on the first {sample}", rows_per_s=rate,
+        rate_basis=f"the same {sample} in one process, times {processes} worker(s)",
+    )
 
 
 def list_command(
@@ -88,7 +102,14 @@ def _show(value: Any) -> str:
 
 
 def generate_command(
-    count: Annotated[int, typer.Option("--count", "-n", metavar="N", help="How many problems to write.")],
+    count: Annotated[
+        int,
+        typer.Option(
+            "--count", "-n", metavar="N", parser=parse_count,
+            help=f"How many problems to write: 1000, 10_000_000 or 1e10. Above {ESTIMATE_ABOVE:,} the size and time "
+            "are estimated first, and a run the disk cannot hold is refused.",
+        ),
+    ],
     generator: Annotated[
         str | None,
         typer.Option("--generator", "-g", metavar="NAME", help="Family name (see `chukmath generators list`)."),
@@ -101,7 +122,10 @@ def generate_command(
         int | None, typer.Option(metavar="S", help="Run seed (default: the recipe's seed, else 0).")
     ] = None,
     start: Annotated[
-        int, typer.Option(metavar="I", help="First index: --start 100 --count 50 writes items 100..149.")
+        int,
+        typer.Option(
+            metavar="I", parser=parse_count, help="First index: --start 100 --count 50 writes items 100..149."
+        ),
     ] = 0,
     difficulty: Annotated[
         int | None, typer.Option(metavar="D", help="Difficulty preset 1-5 (default: the family's, 3).")
@@ -133,25 +157,30 @@ def generate_command(
 
     if (generator is None) == (recipe is None):
         raise ConfigError("give exactly one of --generator NAME or --recipe FILE")
+    check_output(out)
     processes = resolve_workers(workers, start + count)
     began = time.perf_counter()
     if recipe is not None:
         if difficulty is not None or set_:
             raise ConfigError("--difficulty and --set apply to --generator; put them in the recipe's [[mix]] tables")
         mix = load_mix_recipe(recipe)
-        problems = generate_mix(mix, seed=seed, count=count, start=start)
+
+        def make(n: int) -> Run:
+            return generate_mix(mix, seed=seed, count=n, start=start)
+
         label = f"recipe {mix.name}"
     else:
         assert generator is not None
-        problems = generate(
-            generator,
-            seed=0 if seed is None else seed,
-            count=count,
-            start=start,
-            difficulty=difficulty,
-            overrides=_overrides(set_ or []),
-        )
+        name, config = generator, _overrides(set_ or [])
+
+        def make(n: int) -> Run:
+            return generate(name, seed=0 if seed is None else seed, count=n, start=start, difficulty=difficulty,
+                            overrides=config)
+
         label = generator
+    problems = make(count)
+    if count > ESTIMATE_ABOVE:
+        check_room(estimate_problems(make, count, processes), out)
     n = write_problems(problems, out, processes)
     if out != "-":
         elapsed = time.perf_counter() - began

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from chukmath import __version__
-from chukmath.errors import ChukmathError
+from chukmath.errors import ChukmathError, environment_message
 from chukmath.log import configure_cli
 
 app = typer.Typer(
@@ -60,6 +60,13 @@ def run() -> None:
         app()
     except ChukmathError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except OSError as exc:
+        # The last net for refusals met outside the writers that name their file (disk full, permissions): one line.
+        message = environment_message(exc)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

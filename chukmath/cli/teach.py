@@ -13,6 +13,7 @@ from rich.console import Console
 
 from chukmath.errors import ConfigError, InputError, TeacherError
 from chukmath.jsonl import read_jsonl
+from chukmath.outpath import check_output
 from chukmath.records import Problem
 from chukmath.teach.base import Teacher
 from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
@@ -120,6 +121,10 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
     ) -> None:
         console = Console(stderr=True)
+        check_output(out, special_ok=False)
+        for option, given in (("--requests", requests), ("--problems", problems)):
+            if given is not None and given.exists() and not given.is_file():
+                raise InputError(f"{option} {given}: not a regular file (a folder, device or pipe); give a JSONL file")
         chosen: Teacher
         if teacher == "builtin":
             from chukmath.teach.builtin import BuiltinTeacher

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ import typer
 
 from chukmath.errors import ConfigError, TemplateError
 from chukmath.hashing import content_hash
+from chukmath.outpath import check_output
 from chukmath.records import Message, Problem
 from chukmath.render import (
     BUILTIN_ORIGIN,
@@ -258,7 +260,8 @@ def prompts(
     """
     if system is not None and not system.strip():
         raise ConfigError("--system: the system text is empty; leave the option out to keep the template's own")
-    if out != "-" and Path(out).resolve() == problems.resolve():
+    check_output(out)
+    if out != "-" and os.path.realpath(out) == os.path.realpath(problems):
         raise ConfigError(f"--out {out} is the --problems file; write the requests to another file")
     chosen = TemplateLibrary(templates or []).get(template)  # a broken template fails here, before any request
     _warn_dropped_tags(chosen, system)

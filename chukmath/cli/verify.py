@@ -10,6 +10,7 @@ import orjson
 import typer
 
 from chukmath.errors import ConfigError
+from chukmath.outpath import check_output
 
 
 def _default_requests(responses: Path) -> Path:
@@ -108,6 +109,8 @@ def verify(
     --out-dir datasets/demo --keep all --max-per-problem 2
     """
     from chukmath.write import DatasetPaths, SelectOptions, write_dataset
+
+    check_output(out_dir, option="--out-dir", folder=True)
 
     options = SelectOptions(
         keep=keep,  # type: ignore[arg-type]  # validated by SelectOptions

@@ -22,7 +22,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import lcm
+from math import isfinite, lcm
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,8 @@ def _fail(source: str, text: str | None, entry: int | None, key: str | None, mes
 
 
 def _weight(value: Any) -> Fraction | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+    # TOML has inf and nan literals: neither is a proportion (and Fraction(inf) would raise OverflowError).
+    if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
         return None
     weight = Fraction(value).limit_denominator(10**6)
     return weight if weight > 0 else None
@@ -119,7 +120,8 @@ def parse_mix(data: Mapping[str, Any], source: str, text: str | None = None) -> 
             raise _fail(source, text, i, "generator", "needs generator = \"<family name>\"")
         weight = _weight(table.get("weight", 1))
         if weight is None:
-            raise _fail(source, text, i, "weight", f"invalid weight {table.get('weight')!r} (allowed: a number > 0)")
+            allowed = "allowed: a finite number > 0, at least 1e-6"
+            raise _fail(source, text, i, "weight", f"invalid weight {table.get('weight')!r} ({allowed})")
         difficulty = table.get("difficulty")
         if difficulty is not None and (isinstance(difficulty, bool) or difficulty not in DIFFICULTIES):
             raise _fail(source, text, i, "difficulty", f"invalid difficulty {difficulty!r} (allowed: 1, 2, 3, 4 or 5)")

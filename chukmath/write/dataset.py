@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from chukmath.errors import OutputError
 from chukmath.jsonl import AtomicWriter, dumps_line
 from chukmath.verify import Policy
 from chukmath.write.index import InputIndex
@@ -54,17 +56,24 @@ def write_dataset(
     stats = StatsAccumulator(
         {"policy": policy_spec, **options.to_dict()},
     )
-    with InputIndex(inputs.problems, inputs.requests, inputs.responses, out) as index:
-        index.build()
-        with AtomicWriter(out / TRAIN) as train, AtomicWriter(out / REJECTS) as rejects:
-            for problem in index.problems():
-                result = select_samples(problem, index.candidates(problem.id), policy, options)
-                for row in result.rows:
-                    train.write(dumps_line(row))
-                for row in result.rejects:
-                    rejects.write(dumps_line(row))
-                stats.add_result(problem, result)
-        stats.add_orphans(index.orphan_keys())
+    try:
+        with InputIndex(inputs.problems, inputs.requests, inputs.responses, out) as index:
+            index.build()
+            with AtomicWriter(out / TRAIN) as train, AtomicWriter(out / REJECTS) as rejects:
+                for problem in index.problems():
+                    result = select_samples(problem, index.candidates(problem.id), policy, options)
+                    for row in result.rows:
+                        train.write(dumps_line(row))
+                    for row in result.rejects:
+                        rejects.write(dumps_line(row))
+                    stats.add_result(problem, result)
+            stats.add_orphans(index.orphan_keys())
+    except sqlite3.OperationalError as exc:
+        # The scratch index is the one file SQLite writes: "database or disk is full", "disk I/O error" (EFBIG).
+        raise OutputError(
+            f"{out}: cannot write verify's scratch index there ({exc}); free some space (about 100 bytes a line) or "
+            "raise the file-size limit, and run the same command again"
+        ) from None
     summary = stats.to_dict()
     write_stats(out / STATS, summary)
     return summary

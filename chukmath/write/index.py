@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from chukmath.errors import InputError, OutputError
-from chukmath.jsonl import MAX_LINE_BYTES
+from chukmath.errors import InputError, output_error
+from chukmath.jsonl import max_line_bytes, scan_jsonl
 from chukmath.records import Problem, Request, Response
 from chukmath.write.selection import Candidate
 
@@ -42,34 +42,6 @@ WHERE excluded.ok = 1 OR responses.ok = 0
 """
 
 
-def scan_jsonl(path: Path, *, allow_torn_tail: bool = False) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """Yield ``(line_number, byte_offset, object)`` for each non-blank line; errors name ``file:line``."""
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        offset = 0
-        for number, raw in enumerate(handle, 1):
-            here = offset
-            offset += len(raw)
-            if len(raw) > MAX_LINE_BYTES:
-                raise InputError(f"{path}:{number}: line longer than {MAX_LINE_BYTES} bytes")
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                if allow_torn_tail and not raw.endswith(b"\n"):
-                    return  # a killed writer's torn last line: the teacher repairs it on its next run
-                raise InputError(f"{path}:{number}: not valid JSON ({exc})") from None
-            if not isinstance(obj, dict):
-                raise InputError(f"{path}:{number}: expected a JSON object, got {type(obj).__name__}")
-            yield number, here, obj
-
-
 class InputIndex:
     """Problems in index order, and for each problem its requests and journal answers, read back by offset."""
 
@@ -79,16 +51,20 @@ class InputIndex:
             work_dir.mkdir(parents=True, exist_ok=True)
             fd, self._db_path = tempfile.mkstemp(prefix=".verify-index.", suffix=".sqlite", dir=work_dir)
         except OSError as exc:
-            raise OutputError(f"{work_dir}: cannot write ({exc.strerror})") from None
+            raise output_error(work_dir, exc) from None
         os.close(fd)
-        self._db = sqlite3.connect(self._db_path)
-        # The index is scratch: a crash just means building it again, so no journal and no fsync.
-        self._db.executescript(
-            f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; "
-            f"PRAGMA cache_size=-{CACHE_KIB};" + _SCHEMA
-        )
         self._handles: dict[str, Any] = {}
         self.journal_lines = 0
+        self._db = sqlite3.connect(self._db_path)
+        try:
+            # The index is scratch: a crash just means building it again, so no journal and no fsync.
+            self._db.executescript(
+                f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; "
+                f"PRAGMA cache_size=-{CACHE_KIB};" + _SCHEMA
+            )
+        except sqlite3.Error:
+            self.close()
+            raise
 
     def build(self) -> InputIndex:
         """Scan the three files once each, validating every line; returns self."""
@@ -133,7 +109,7 @@ class InputIndex:
         if handle is None:
             handle = self._handles[name] = self.paths[name].open("rb")
         handle.seek(offset)
-        raw = handle.readline(MAX_LINE_BYTES + 1)
+        raw = handle.readline(max_line_bytes() + 1)
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -181,9 +157,12 @@ class InputIndex:
         for handle in self._handles.values():
             handle.close()
         self._handles.clear()
-        self._db.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self._db_path)
+        try:
+            with contextlib.suppress(sqlite3.Error):  # after a failed write (disk full) the first error is reported
+                self._db.close()
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(self._db_path)
 
     def __enter__(self) -> InputIndex:
         return self
