@@ -88,6 +88,8 @@ def test_a_refused_key_stops_the_run_without_showing_it(tmp_path):
         assert run.returncode == 2 and "ANTHROPIC_API_KEY" in run.stderr
         run = _teach(tmp_path, srv.base_url, "--seed", "1", env={"ANTHROPIC_API_KEY": KEY})
         assert run.returncode == 2 and "no seed" in run.stderr and srv.message_calls == 1
+        run = _teach(tmp_path, srv.base_url, "--temperature", "1.5", env={"ANTHROPIC_API_KEY": KEY})
+        assert run.returncode == 2 and "0 to 1" in run.stderr and srv.message_calls == 1
         # A key with a newline cannot go into a header: refused, never shown.
         run = _teach(tmp_path, srv.base_url, env={"ANTHROPIC_API_KEY": KEY + "\n"})
         assert run.returncode == 2 and "line break" in run.stderr and KEY not in run.stderr

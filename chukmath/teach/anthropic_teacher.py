@@ -69,6 +69,8 @@ class AnthropicConfig(OpenAIConfig):
             raise ConfigError("--model: the anthropic teacher needs a model name (e.g. --model claude-sonnet-4-5)")
         if self.seed is not None:
             raise ConfigError("--seed: the Messages API has no seed; leave it out for --teacher anthropic")
+        if self.temperature is not None and not 0 <= self.temperature <= 1:
+            raise ConfigError(f"--temperature {self.temperature}: the Messages API takes 0 to 1")
         reserved = {"messages", "model", "stream", "system"} & set(self.extra_body)
         if reserved:
             raise ConfigError(f"extra body parameter(s) {', '.join(sorted(reserved))}: set by chukmath, not allowed")
