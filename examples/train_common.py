@@ -46,20 +46,14 @@ def load_model(
     model: str, gguf_file: str | None = None, attn_implementation: str | None = None, chat_template: str | None = None
 ) -> tuple[Any, Any]:
     """The model (float32 weights: the master copy) and its tokenizer (with a pad token and a chat template: a GGUF
-    tokenizer has none, see chukmath.eval.chat_templates; generation also stops at the end-of-turn token)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    tokenizer has none; generation also stops at the end-of-turn token). A GGUF model is dequantised on load and
+    its quantizer dropped, so Trainer trains it (see chukmath.eval.local_model)."""
+    from chukmath.eval.local_model import load_local_model
 
-    extra: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
-    tokenizer = AutoTokenizer.from_pretrained(model, **extra)
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    if attn_implementation:
-        extra["attn_implementation"] = attn_implementation
-    lm = AutoModelForCausalLM.from_pretrained(model, dtype=torch.float32, **extra)
-    from chukmath.eval.chat_templates import prepare
-
-    prepare(tokenizer, lm, chat_template)  # saved with the tokenizer, so the trained model has it too
+    lm, tokenizer, _ = load_local_model(
+        model, gguf_file=gguf_file, dtype="float32", attn_implementation=attn_implementation,
+        chat_template=chat_template,
+    )
     return lm, tokenizer
 
 

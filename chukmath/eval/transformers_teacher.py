@@ -87,25 +87,21 @@ class TransformersTeacher:
             return
         try:
             import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError as exc:
-            raise TeacherError(
-                f"the transformers teacher needs torch and transformers ({exc}); pip install -e '.[train]'"
-            ) from None
+            raise TeacherError(f"the transformers teacher needs torch ({exc}); pip install -e '.[train]'") from None
+
+        from chukmath.eval.chat_templates import prepare
+        from chukmath.eval.local_model import load_local_model
+
         cfg = self.config
         device = cfg.device if cfg.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
         dtype_name = cfg.dtype if cfg.dtype != "auto" else ("bfloat16" if device.startswith("cuda") else "float32")
-        extra = {"gguf_file": cfg.gguf_file} if cfg.gguf_file else {}
-        try:
-            if self._tokenizer is None:
-                self._tokenizer = AutoTokenizer.from_pretrained(cfg.model, **extra)
-            if self._lm is None:
-                self._lm = AutoModelForCausalLM.from_pretrained(cfg.model, dtype=getattr(torch, dtype_name), **extra)
-        except (OSError, ValueError) as exc:
-            raise TeacherError(f"--model {cfg.model}: cannot load it with transformers ({exc})") from None
-        from chukmath.eval.chat_templates import prepare
-
-        self.template_source = prepare(self._tokenizer, self._lm, cfg.chat_template)
+        if self._lm is None or self._tokenizer is None:
+            self._lm, self._tokenizer, self.template_source = load_local_model(
+                cfg.model, gguf_file=cfg.gguf_file, dtype=dtype_name, chat_template=cfg.chat_template
+            )
+        else:  # a model and tokenizer handed in
+            self.template_source = prepare(self._tokenizer, self._lm, cfg.chat_template)
         self._lm.to(device)
         self._lm.eval()
         tok = self._tokenizer
