@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import threading
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 _FAMILIES: dict[str, Family] = {}
 _BROKEN: dict[str, str] = {}  # entry-point name -> why it could not be loaded
 _loaded = False
+_LOCK = threading.RLock()
 
 
 def register(family: Family) -> Family:
@@ -54,17 +56,20 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    for module in builtin_modules():
-        _add(importlib.import_module(module).FAMILY, module)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        dist = getattr(ep.dist, "name", None) or "an installed package"
-        source = f"entry point {ep.name} = {ep.value} (from {dist})"
-        try:
-            _add(_from_entry_point(ep), source)
-        except Exception as exc:  # one broken plugin must not take the built-in families down with it
-            _BROKEN[ep.name] = f"{source} failed: {type(exc).__name__}: {exc}"
-            log.warning("problem family %s", _BROKEN[ep.name])
+    with _LOCK:  # a teacher's threads may ask at once; only a complete registry is ever seen
+        if _loaded:
+            return
+        for module in builtin_modules():
+            _add(importlib.import_module(module).FAMILY, module)
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            dist = getattr(ep.dist, "name", None) or "an installed package"
+            source = f"entry point {ep.name} = {ep.value} (from {dist})"
+            try:
+                _add(_from_entry_point(ep), source)
+            except Exception as exc:  # one broken plugin must not take the built-in families down with it
+                _BROKEN[ep.name] = f"{source} failed: {type(exc).__name__}: {exc}"
+                log.warning("problem family %s", _BROKEN[ep.name])
+        _loaded = True
 
 
 def list_families() -> list[Family]:
