@@ -3,9 +3,10 @@ roots as the trace writes them (``x = 3 - 2√2 or x = 3 + 2√2``)."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
-from chukmath.families.common.present import number_forms
+_RATIONAL = re.compile(r"-?\d+(?:/\d+)?")
 
 
 def _sqrt_pair(roots: list[str]) -> str | None:
@@ -29,7 +30,7 @@ def root_forms(answer: str) -> list[str]:
     if not (text.startswith("{") and text.endswith("}")):
         return [text]
     roots = [root.strip() for root in text[1:-1].split(",")]
-    if all(len(number_forms(root)) > 1 or root.lstrip("-").isdigit() for root in roots):
+    if all(_RATIONAL.fullmatch(root) for root in roots):
         written = " or ".join(f"x = {root}" for root in roots)
     elif len(roots) == 2 and "sqrt(" in text:
         written = _sqrt_pair(roots) or ""
