@@ -63,6 +63,8 @@ class Judge:
         self._sink = sink
         self._samples = recipe.teacher.samples
         self._gate = gate
+        # ``(start, stop)``: the problem indices this run builds (a shard's block, chukmath.build.shard); None: all.
+        self.span: tuple[int, int] | None = None
         # The [judge] model for unparseable answers (chukmath.judge.AnswerJudge), or None.
         self.answers = answers
 
@@ -72,6 +74,16 @@ class Judge:
         if self._gate is None or self._gate.admit(problem):
             return self._samples
         return 0
+
+    def problems(self, mix: Any, recipe: BuildRecipe) -> Iterator[Problem]:
+        """This run's problems in index order. A shard first feeds the gate the problems before its block (generated,
+        never asked): the split depends on them, so the shard asks what the unsharded build would."""
+        start, stop = self.span if self.span is not None else (0, recipe.count)
+        if start and self._gate is not None:
+            for problem in stages.problems(mix, recipe, 0, start):
+                self._gate.admit(problem)
+                self._gate.route(problem, 0)
+        yield from stages.problems(mix, recipe, start, stop - start)
 
     def __call__(self, problem: Problem, request: Request, responses: list[Response]) -> None:
         candidates = [self._candidate(request, r) for r in responses]
@@ -141,7 +153,7 @@ def run_sync(
     batch results already ingested into the journal (``answer`` reports a key as missing, nothing is journaled)."""
     use_index = len(index) > 0
     tick = 0
-    for problem in stages.problems(mix, recipe, 0, recipe.count):
+    for problem in judge.problems(mix, recipe):
         request = prompting.request(problem)
         counters.generated += 1
         responses: list[Response] = []
@@ -233,7 +245,7 @@ async def run_live(
 
     async with teacher, asyncio.TaskGroup() as group:
         ticker = group.create_task(tick())
-        for problem in stages.problems(mix, recipe, 0, recipe.count):
+        for problem in judge.problems(mix, recipe):
             request = prompting.request(problem)
             counters.generated += 1
             asked = judge.samples(problem)

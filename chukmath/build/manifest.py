@@ -43,6 +43,8 @@ class Manifest:
     finished: float | None = None
     status: str = "running"
     runs: list[dict[str, Any]] = field(default_factory=list)
+    # ``build --shard I/N``: which block this directory holds and what ``chukmath merge`` needs (chukmath.build.shard).
+    shard: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,7 +61,7 @@ class Manifest:
             "template_hashes": self.template_hashes,
             "recipe": self.recipe,
             "runs": self.runs,
-        }
+        } | ({"shard": self.shard} if self.shard is not None else {})
 
     def write(self, path: Path) -> None:
         """Write atomically, so a kill never leaves a half manifest."""

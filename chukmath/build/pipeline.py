@@ -51,7 +51,11 @@ class BuildOptions:
     decontaminate: list[str] = field(default_factory=list)
     decontaminate_cols: list[str] = field(default_factory=list)
     ngram: int = 8
-
+    # ``--shard I/N`` (chukmath.build.shard.Shard): build only that block of problems, in its own directory.
+    shard: Any = None
+    # ``chukmath merge``: called with the run directory once it is ready; it puts the shards' journals there. No
+    # teacher is asked (an answer missing from them is reported as unanswered) and no key is needed.
+    replay: Callable[[RunDir], None] | None = None
 
 
 @dataclass
@@ -147,7 +151,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, recipe_source)
     command = options.command or f"chukmath build --recipe {shlex.quote(recipe_source)} --out {shlex.quote(str(out))}"
-    api_key = stages.check_teacher(recipe)
+    api_key = stages.check_teacher(recipe, need_key=options.replay is None)
     judge_key = stages.check_judge(recipe)
     # Benchmark files are read before anything is written: a missing file or column fails the run at once.
     gate = Gate.for_build(recipe.split, options.decontaminate, options.decontaminate_cols, options.ngram)
@@ -155,12 +159,21 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         need_pyarrow()  # refused before anything is written, not after the teacher was paid
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
+    shard = options.shard
+    span = (0, recipe.count) if shard is None else shard.span(recipe.count)
+    if shard is not None:
+        where = str(source.resolve()) if source.is_file() else recipe_source
+        shard_entry = shard.to_dict(fingerprint, recipe.count, command, str(out), where, {
+            "decontaminate": options.decontaminate, "decontaminate_cols": options.decontaminate_cols,
+            "ngram": options.ngram})
+        fingerprint = shard.fingerprint(fingerprint)
+        command += f" --shard {shard}"
     root = Path(out)
     make_root(root)
     from chukmath.write.stats import StatsAccumulator
 
     with RunLock(RunDir(root)):
-        legacy, _ = legacy_fingerprint(recipe, RunDir(root), hashes)
+        legacy, _ = legacy_fingerprint(recipe, RunDir(root), hashes) if shard is None else (frozenset(), None)
         run, resuming = prepare(
             root,
             fingerprint=fingerprint,
@@ -172,22 +185,29 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         if resuming:
             # A smaller count than the last run's: the dataset of the first ``count`` problems. The journal keeps
             # every answer, so raising the count again asks nothing twice.
-            trim_lines(run.problems, recipe.count)
+            trim_lines(run.problems, span[1] - span[0])
         manifest = _manifest_for(recipe, run, resuming, fingerprint, hashes, command)
+        if shard is not None:
+            manifest.shard = shard_entry
         manifest.write(run.manifest)
-        if recipe.teacher.kind in ("batch", "anthropic_batch"):
+        if options.replay is not None:
+            options.replay(run)
+            resuming = True
+        elif recipe.teacher.kind in ("batch", "anthropic_batch"):
             # Before the journal is opened for writing: batch collection appends to it itself.
             batch_phase.run_batches(recipe, prompting, mix, run, notify=None if options.quiet else _notifier(options))
             resuming = True
         index = JournalIndex.load(run.journal) if resuming else JournalIndex(run.journal)
-        responses_total = recipe.count * recipe.teacher.samples
+        problems_total = span[1] - span[0]
+        responses_total = problems_total * recipe.teacher.samples
         counters = Counters(
-            total=recipe.count,
-            totals={"generated": recipe.count, "answered": responses_total, "verified": responses_total},
+            total=problems_total,
+            totals={"generated": problems_total, "answered": responses_total, "verified": responses_total},
         )
         acc = StatsAccumulator(options=asdict_options(recipe))
         sink = Sink(run, counters, acc, flush_every=options.flush_every, test=gate is not None and gate.has_test)
         judge = Judge(recipe, sink, gate, stages.make_judge(recipe, judge_key, run.root / "judge.jsonl"))
+        judge.span = span
         show = (
             ProgressDisplay.wanted(options.quiet, options.progress_stream)
             if options.progress is None
@@ -199,7 +219,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
                     run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
                     with fewer_gc_passes():
                         run_sync(*run_args, builtin_response, journal=True)
-                elif recipe.teacher.kind in ("batch", "anthropic_batch"):
+                elif recipe.teacher.kind in ("batch", "anthropic_batch") or options.replay is not None:
                     run_sync(recipe, prompting, mix, index, sink, judge, counters, display, unanswered(recipe), False)
                 else:
                     teacher = stages.make_teacher(recipe, api_key)
@@ -222,7 +242,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             stats.update(judge.answers.report())
         _write_json(run.stats, stats)
         sync_run_parquet(run.root, recipe.output.format)
-        totals = {"problems": recipe.count, "accepted": counters.accepted}
+        totals = {"problems": problems_total, "accepted": counters.accepted}
         card = render_card(
             recipe=recipe,
             manifest=manifest.to_dict(),

@@ -96,6 +96,14 @@ def build_command(
     ngram: Annotated[
         int, typer.Option("--ngram", min=1, help="Words in the shared window that counts as contamination.")
     ] = 8,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            help="Build only shard I of N (I from 0): the block of problems count*I//N .. count*(I+1)//N-1, in its own "
+            "--out; `chukmath merge` joins all N into the files an unsharded build writes. E.g. --shard 0/8.",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -106,6 +114,7 @@ def build_command(
     ] = False,
 ) -> None:
     from chukmath.build import BuildOptions, build_dataset, load_recipe
+    from chukmath.build.shard import Shard
 
     if count is not None and count < 1:
         raise typer.BadParameter(f"{count} is not a count of problems (at least 1)", param_hint="'--count'")
@@ -146,6 +155,7 @@ def build_command(
         decontaminate=benchmarks,
         decontaminate_cols=list(decontaminate_col or []),
         ngram=ngram,
+        shard=Shard.parse(shard) if shard is not None else None,
     )
     summary = build_dataset(loaded, out, options)
     if json_out:

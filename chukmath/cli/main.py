@@ -44,10 +44,10 @@ def main(
 
 def _register_all() -> None:
     # Imported here so `chukmath --help` lists every command and each module stays independent.
-    from chukmath.cli import batch, build, export, generate, push, report, rewards, teach, templates, verify
+    from chukmath.cli import batch, build, export, generate, merge, push, report, rewards, teach, templates, verify
     from chukmath.cli import eval as eval_cli
 
-    for module in (generate, templates, teach, batch, verify, build, rewards, export, eval_cli, push, report):
+    for module in (generate, templates, teach, batch, verify, build, merge, rewards, export, eval_cli, push, report):
         module.register(app)
 
 
