@@ -150,6 +150,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     source = Path(recipe_source)
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, recipe_source)
+    recipe = stages.fit_source(recipe, mix)  # [source]: count at most its rows
     command = options.command or f"chukmath build --recipe {shlex.quote(recipe_source)} --out {shlex.quote(str(out))}"
     api_key = stages.check_teacher(recipe, need_key=options.replay is None)
     judge_key = stages.check_judge(recipe)
@@ -190,6 +191,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         if shard is not None:
             manifest.shard = shard_entry
         manifest.write(run.manifest)
+        stages.write_source_rejects(recipe, mix, run.root)
         if options.replay is not None:
             options.replay(run)
             resuming = True

@@ -69,6 +69,7 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
     source = Path(recipe.source)
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, recipe.source)
+    recipe = stages.fit_source(recipe, mix)
     stages.check_teacher(recipe, need_key=False)
     stages.check_judge(recipe, need_key=False)
     hashes = prompting.hashes

@@ -21,6 +21,11 @@ from pydantic import (
 from chukmath.errors import ConfigError, InputError
 from chukmath.hashing import content_hash
 
+# A [source] recipe without count: every row (the build sets count to the rows read).
+ALL_ROWS = 10**10
+# The family_templates() key of the one template a [source] recipe renders every problem with.
+ANY_FAMILY = "*"
+
 TeacherKind = Literal["builtin", "openai", "batch", "anthropic", "anthropic_batch"]
 
 # Settings that change how fast or how a run is carried out, or what it reports, never which answers come out. They
@@ -173,6 +178,22 @@ class JudgeSection(_Strict):
         return value
 
 
+class SourceSection(_Strict):
+    """``[source]``: your own problems instead of ``[[mix]]`` (:mod:`chukmath.sources`): a JSONL or Parquet file,
+    a ``datasets`` folder (``save_to_disk`` or data files) or a Hub dataset name, and how its columns are read."""
+
+    path: str = Field(min_length=1)
+    question_col: str = Field("question", min_length=1)
+    answer_col: str = Field("answer", min_length=1)
+    id_col: str = ""
+    difficulty_col: str = ""
+    answer_format: Literal["auto", "gsm8k", "boxed", "plain"] = "auto"
+    split: str = ""
+    family_name: str = Field("custom", min_length=1, max_length=100)
+    # Set by the build from the rows read (chukmath.sources): the run holds these problems, wherever the file lies.
+    rows_digest: str = ""
+
+
 class BuildRecipe(_Strict):
     """A validated build recipe. ``mix`` keeps the generator tables; ``chukmath.generate`` validates them."""
 
@@ -180,7 +201,9 @@ class BuildRecipe(_Strict):
     count: int = Field(ge=1, le=10**10)
     seed: int = 0
     description: str = ""
-    mix: list[dict[str, Any]] = Field(min_length=1)
+    mix: list[dict[str, Any]] = Field(default_factory=list)
+    # Your own problems instead of [[mix]]; without count, every row of it.
+    problem_source: SourceSection | None = Field(None, alias="source")  # [source] (.source is the recipe file)
     prompt: PromptSection = Field(default_factory=PromptSection)
     teacher: TeacherSection = Field(default_factory=TeacherSection)
     verify: VerifySection = Field(default_factory=VerifySection)
@@ -214,10 +237,27 @@ class BuildRecipe(_Strict):
     def _without_absent_split(self, handler: Any) -> dict[str, Any]:
         # A recipe without [split] dumps (manifest.json) exactly as before the table existed.
         data = handler(self)
-        for table in ("split", "judge"):
+        if isinstance(data, dict) and "problem_source" in data:
+            data["source"] = data.pop("problem_source")  # the TOML table's name: dumps read back as recipes
+        for table in ("split", "judge", "source"):
             if isinstance(data, dict) and data.get(table, 0) is None:
                 del data[table]
         return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _source_count(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "source" in data and "count" not in data:
+            data = dict(data, count=ALL_ROWS)  # every row: the build cuts it to the source's size
+        return data
+
+    @model_validator(mode="after")
+    def _mix_or_source(self) -> BuildRecipe:
+        if self.problem_source is None and not self.mix:
+            raise ValueError("a recipe needs [[mix]] tables (generated problems) or a [source] table (your own)")
+        if self.problem_source is not None and self.mix:
+            raise ValueError("give [[mix]] tables or a [source] table, not both")
+        return self
 
     @field_validator("mix")
     @classmethod
@@ -232,6 +272,8 @@ class BuildRecipe(_Strict):
     def family_templates(self) -> dict[str, str]:
         """Template name for each generator family: the ``[[mix]]`` table's own, else ``[prompt].template``."""
         chosen: dict[str, str] = {}
+        if self.problem_source is not None:
+            return {ANY_FAMILY: self.prompt.template}  # one template for every row of the source
         for number, entry in enumerate(self.mix, 1):
             family = entry["generator"]
             name = entry.get("template") or self.prompt.template
@@ -305,6 +347,15 @@ class BuildRecipe(_Strict):
                 data[key] = value
             elif key in ("judge_model", "judge_base_url"):
                 data["judge"] = dict(data.get("judge") or {}, **{key.removeprefix("judge_"): value})
+            elif key == "source":
+                # --source and its column flags: a given path replaces [[mix]]; columns alone adjust [source].
+                if "path" in value:
+                    data["mix"] = []
+                elif data.get("source") is None:
+                    raise ConfigError(f"{', '.join(value)}: these options read a [source]; give --source PATH too")
+                data["source"] = dict(data.get("source") or {}, **value)
+                if "path" in value and overrides.get("count") is None and self.problem_source is None:
+                    data["count"] = ALL_ROWS  # a recipe's count was for its mix: take every row of the source
             else:
                 raise ConfigError(f"unknown override '{key}'")
         changed = _validate(data, "command-line overrides")
@@ -351,6 +402,9 @@ def _identity_of(recipe: dict[str, Any], template_hashes: dict[str, str], defini
     verify and output; ``legacy`` also kept count and the prices."""
     teacher_keys, top_keys = _LEFT_OUT[definition]
     data = {k: v for k, v in recipe.items() if k not in top_keys}
+    if isinstance(data.get("source"), dict):
+        # The rows (rows_digest) make the run, not where they lie: a file moved or saved as Parquet or Arrow resumes.
+        data["source"] = {k: v for k, v in data["source"].items() if k != "path"}
     if isinstance(data.get("output"), dict):
         # [output] keys newer than every definition that contained [output]: in none of them.
         data["output"] = {k: v for k, v in data["output"].items() if k not in _NEWER_OUTPUT_KEYS}

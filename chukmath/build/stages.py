@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chukmath.build.recipe import BuildRecipe
+from chukmath.build.recipe import ANY_FAMILY, BuildRecipe
 from chukmath.errors import ConfigError, TeacherError, TemplateError
 from chukmath.generate import generate_mix, parse_mix
 from chukmath.records import Problem, Request
@@ -34,7 +34,7 @@ class Prompting:
 
     def request(self, problem: Problem) -> Request:
         """The teacher request for ``problem`` (rendered by its family's template)."""
-        template = self.templates.get(problem.generator)
+        template = self.templates.get(problem.generator) or self.templates.get(ANY_FAMILY)
         if template is None:
             raise TeacherError(f"problem {problem.id}: generator '{problem.generator}' has no template in the recipe")
         return render_request(problem, template, self.system)
@@ -82,14 +82,36 @@ def _template_key(recipe: BuildRecipe, family: str) -> tuple[str | int, ...]:
 
 
 def load_mix(recipe: BuildRecipe, source: str) -> Any:
-    """The generator mix of the recipe, validated by chukmath.generate (unknown families or configs fail here)."""
+    """The generator mix of the recipe, validated by chukmath.generate (unknown families or configs fail here);
+    for a ``[source]`` recipe, its rows read as problems (:func:`chukmath.sources.load_source`)."""
+    if recipe.problem_source is not None:
+        from chukmath.sources.recipe import read_recipe_source
+
+        return read_recipe_source(recipe.problem_source, source)
     data = {"mix": recipe.generator_mix(), "seed": recipe.seed, "name": recipe.name}
     text = recipe.text if recipe.source == source else None
     return parse_mix(data, source, text)
 
 
+def fit_source(recipe: BuildRecipe, mix: Any) -> BuildRecipe:
+    """A ``[source]`` recipe fitted to the rows :func:`load_mix` read (count at most the rows, their digest)."""
+    if recipe.problem_source is None:
+        return recipe
+    from chukmath.sources.recipe import fit_recipe
+
+    return fit_recipe(recipe, mix)
+
+
+def write_source_rejects(recipe: BuildRecipe, mix: Any, run_dir: Path) -> None:
+    """``source_rejects.jsonl``: the rows of ``[source]`` that could not be read, with where and why."""
+    if recipe.problem_source is not None:
+        mix.write_rejects(run_dir)
+
+
 def problems(mix: Any, recipe: BuildRecipe, start: int, count: int) -> Iterator[Problem]:
     """Problems ``start .. start+count-1``: a pure function of (recipe, seed, index)."""
+    if recipe.problem_source is not None:
+        return mix.slice(start, count)
     return generate_mix(mix, seed=recipe.seed, count=count, start=start)
 
 
@@ -97,6 +119,12 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
     """Fail before any request when a paid teacher lacks its model or key (or has bad settings); returns the key
     (never stored). ``need_key=False`` checks everything but the key (``--dry-run``)."""
     t = recipe.teacher
+    if recipe.problem_source is not None and not t.paid:
+        raise TeacherError(
+            f"{recipe.where('teacher', 'kind')}: the builtin teacher writes its traces from a generated problem's "
+            "expression, and problems from [source] have none; set [teacher] kind = \"openai\" (or anthropic, "
+            "batch) with a model, or pass --teacher openai --model M --base-url URL"
+        )
     if not t.paid:
         return None
     where = f"recipe '{recipe.name}' [teacher] kind = \"{t.kind}\""

@@ -104,6 +104,29 @@ def build_command(
             "--out; `chukmath merge` joins all N into the files an unsharded build writes. E.g. --shard 0/8.",
         ),
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", metavar="PATH|NAME",
+            help="Your own problems instead of the recipe's [[mix]]: a JSONL or Parquet file, a datasets folder "
+            "(save_to_disk or data files) or a Hub dataset name (sets [source] path; every row unless --count).",
+        ),
+    ] = None,
+    question_col: Annotated[str | None, typer.Option("--question-col", help="Question column ([source]).")] = None,
+    answer_col: Annotated[str | None, typer.Option("--answer-col", help="Answer column ([source]).")] = None,
+    id_col: Annotated[
+        str | None, typer.Option("--id-col", help="Problem id column ([source]; default: a hash of the content).")
+    ] = None,
+    answer_format: Annotated[
+        str | None,
+        typer.Option("--answer-format", help="auto, gsm8k (#### 72), boxed (\\boxed{...}) or plain ([source])."),
+    ] = None,
+    source_split: Annotated[
+        str | None, typer.Option("--source-split", help="Split of a datasets source, e.g. train ([source] split).")
+    ] = None,
+    family_name: Annotated[
+        str | None, typer.Option("--family-name", help="generator of the source's problems (default custom).")
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -119,10 +142,17 @@ def build_command(
     if count is not None and count < 1:
         raise typer.BadParameter(f"{count} is not a count of problems (at least 1)", param_hint="'--count'")
     check_output(out, folder=True)
+    source_flags = {"path": source, "question_col": question_col, "answer_col": answer_col, "id_col": id_col,
+                    "answer_format": answer_format, "split": source_split, "family_name": family_name}
     loaded = load_recipe(recipe).with_overrides(
         count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency,
         judge_model=judge_model, judge_base_url=judge_base_url,
+        source={k: v for k, v in source_flags.items() if v is not None} or None,
     )
+    if loaded.problem_source is not None:  # the count (and the size estimate) of a [source] are its rows
+        from chukmath.build import stages
+
+        loaded = stages.fit_source(loaded, stages.load_mix(loaded, str(recipe)))
     t = loaded.teacher
     check_room(estimate_build(loaded.count, t.samples, t.kind, t.max_tokens, t.concurrency), out)
     if dry_run:
@@ -138,7 +168,9 @@ def build_command(
         return
     # The card's reproduce line: built from the options (not sys.argv), so it names only what decides the data.
     given = {"--count": count, "--seed": seed, "--teacher": teacher, "--model": model, "--base-url": base_url,
-             "--judge-model": judge_model}
+             "--judge-model": judge_model, "--source": source, "--question-col": question_col,
+             "--answer-col": answer_col, "--id-col": id_col, "--answer-format": answer_format,
+             "--source-split": source_split, "--family-name": family_name}
     benchmarks = [str(p) for p in decontaminate or []]
     command = " ".join(
         ["chukmath", "build", "--recipe", shlex.quote(str(recipe)), "--out", shlex.quote(str(out))]

@@ -244,12 +244,25 @@ def lint_templates(
 
 def prompts(
     problems: Annotated[
-        Path, typer.Option(metavar="FILE", help="Problems JSONL (from `chukmath generate`).", dir_okay=False)
+        Path,
+        typer.Option(
+            metavar="FILE|DIR|NAME",
+            help="Problems JSONL (from `chukmath generate`), or your own: a JSONL or Parquet file, a datasets folder "
+            "(save_to_disk or data files) or a Hub dataset name, read with --question-col/--answer-col.",
+        ),
     ],
     template: Annotated[str, typer.Option(metavar="NAME", help="Template name (or a path to a .jinja file).")],
     out: Annotated[str, typer.Option(metavar="FILE", help="Requests JSONL to write ('-' for stdout).")],
     templates: TemplatesOpt = None,
     system: SystemOpt = None,
+    question_col: Annotated[str, typer.Option("--question-col", help="Question column of your problems.")] = "question",
+    answer_col: Annotated[str, typer.Option("--answer-col", help="Answer column of your problems.")] = "answer",
+    id_col: Annotated[str, typer.Option("--id-col", help="Id column (default: a hash of question and answer).")] = "",
+    answer_format: Annotated[
+        str, typer.Option("--answer-format", help="auto, gsm8k (#### 72), boxed (\\boxed{...}) or plain.")
+    ] = "auto",
+    split: Annotated[str, typer.Option("--split", help="Split of a datasets source (default train).")] = "",
+    family_name: Annotated[str, typer.Option("--family-name", help="generator of your problems.")] = "custom",
 ) -> None:
     """Render one teacher request per problem into a JSONL file.
 
@@ -257,6 +270,13 @@ def prompts(
     messages, so it is the same on every run. The file appears only when complete.
 
     Example: chukmath prompts --problems problems.jsonl --template step_by_step --out requests.jsonl
+
+    Your own problems (rows whose answer cannot be read are listed in source_rejects.jsonl beside --out):
+
+    \b
+      chukmath prompts --problems gsm8k.jsonl --answer-format gsm8k --template step_by_step --out requests.jsonl
+      chukmath prompts --problems math.parquet --question-col problem --answer-col solution --template step_by_step \\
+          --out requests.jsonl
     """
     if system is not None and not system.strip():
         raise ConfigError("--system: the system text is empty; leave the option out to keep the template's own")
@@ -265,7 +285,18 @@ def prompts(
         raise ConfigError(f"--out {out} is the --problems file; write the requests to another file")
     chosen = TemplateLibrary(templates or []).get(template)  # a broken template fails here, before any request
     _warn_dropped_tags(chosen, system)
-    count = write_requests(problems, chosen, out, system)
+    from chukmath.sources import SourceSpec
+    from chukmath.sources.requests import is_problem_file, write_source_requests
+
+    spec = SourceSpec(str(problems), question_col, answer_col, id_col, "", answer_format, split, family_name)
+    if spec == SourceSpec(str(problems)) and is_problem_file(problems):
+        count = write_requests(problems, chosen, out, system)
+    else:
+        count, source = write_source_requests(spec, chosen, out, system)
+        listed = source.write_rejects(Path(out).parent) if out != "-" else None
+        if source.rejects:
+            print(f"{len(source.rejects)} row(s) of {problems} skipped" + (f", listed in {listed}" if listed else ""),
+                  file=sys.stderr)
     print(f"wrote {count} requests to {out} (template {chosen.name}, hash {chosen.hash})", file=sys.stderr)
 
 

@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from chukmath.errors import ConfigError, InputError
-from chukmath.hashing import content_hash
-from chukmath.jsonl import read_jsonl
 from chukmath.records import Problem
+from chukmath.sources import CUSTOM_FAMILY
 
 SplitName = Literal["test", "train", "all"]
-CUSTOM_FAMILY = "custom"
 
 
 @dataclass(frozen=True)
@@ -69,44 +67,18 @@ def recipe_split_problems(
     return ProblemSet(chosen, f"recipe {recipe.source} (count {shown}), split {split}")
 
 
-def file_problems(path: str | Path) -> ProblemSet:
-    """Every problem of a JSONL file: full problem records, or any rows with ``question`` and ``answer``."""
+def file_problems(path: str | Path, spec: Any = None) -> ProblemSet:
+    """Every problem of a source (:mod:`chukmath.sources`): full problem records, or any rows with a question and
+    an answer (GSM8K ``#### 72``, MATH ``\\boxed{}``, plain). ``spec``: a :class:`chukmath.sources.SourceSpec`
+    naming other columns. Unlike a build, any row that cannot be read is an error: an evaluation of part of a set
+    would not compare with others' numbers."""
+    from chukmath.sources import SourceSpec, load_source
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"--problems {path}: no such file")
-    problems = [_problem(obj, f"{path}:{number}", i) for i, (number, obj) in enumerate(read_jsonl(path))]
-    if not problems:
-        raise InputError(f"--problems {path}: the file holds no problems")
-    ids = [p.id for p in problems]
-    if len(set(ids)) != len(ids):
-        raise InputError(f"--problems {path}: problem ids repeat; each problem needs its own id")
-    return ProblemSet(problems, f"file {path}")
-
-
-def _problem(obj: dict[str, Any], where: str, position: int) -> Problem:
-    if all(key in obj for key in Problem.FIELDS[:-1]):
-        return Problem.from_dict(obj, where)
-    question, answer = obj.get("question"), obj.get("answer")
-    if not isinstance(question, str) or not question.strip() or answer is None or isinstance(answer, dict | list):
-        raise InputError(
-            f"{where}: a problem needs 'question' (text) and 'answer' (its exact final answer, e.g. \"3/4\"); "
-            "full problem records from chukmath generate work too"
-        )
-    try:
-        difficulty = int(obj.get("difficulty") or 0)
-    except (TypeError, ValueError):
-        raise InputError(f"{where}: 'difficulty' must be a whole number, got {obj.get('difficulty')!r}") from None
-    return Problem(
-        id=str(obj.get("id") or content_hash({"question": question, "answer": str(answer)})),
-        generator=str(obj.get("generator") or CUSTOM_FAMILY),
-        difficulty=difficulty,
-        seed=0,
-        index=position,
-        question=question,
-        expression=str(obj.get("expression") or ""),
-        answer=str(answer),
-        meta=dict(obj.get("meta") or {}) if isinstance(obj.get("meta"), dict) else {},
-    )
+    source = load_source(spec or SourceSpec(str(path)), max_reject_fraction=0.0)
+    return ProblemSet(source.problems, f"file {path}")
 
 
 __all__ = ["CUSTOM_FAMILY", "ProblemSet", "SplitName", "file_problems", "recipe_split_problems"]

@@ -1,0 +1,48 @@
+"""``chukmath prompts`` over a problem source: one teacher request per readable row, rejects listed beside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chukmath.jsonl import AtomicWriter, dumps_line
+from chukmath.records import Problem
+from chukmath.sources.problems import SourceProblems, SourceSpec, load_source
+from chukmath.sources.read import source_kind
+
+
+def is_problem_file(path: str | Path) -> bool:
+    """True for a JSONL file whose first row is a full chukmath problem record (``chukmath generate`` output),
+    which ``prompts`` streams as before; anything else is read as a source."""
+    if source_kind(path) != "jsonl":
+        return False
+    try:
+        with open(path, "rb") as fh:
+            for raw in fh:
+                if raw.strip():
+                    first: Any = orjson.loads(raw)
+                    return isinstance(first, dict) and all(k in first for k in Problem.FIELDS[:-1])
+    except (OSError, orjson.JSONDecodeError):
+        return True  # let the problems reader name the file and line
+    return True
+
+
+def write_source_requests(
+    spec: SourceSpec, template: Any, out: str | Path, system: str | None = None
+) -> tuple[int, SourceProblems]:
+    """Render a request for every problem of the source into ``out`` (``-`` = stdout), atomically; returns the
+    count and the problems read (with their rejects)."""
+    from chukmath.render.requests import build_requests
+
+    source = load_source(spec)
+    count = 0
+    with AtomicWriter(out) as fh:
+        for request in build_requests(source.problems, template, system):
+            fh.write(dumps_line(request.to_dict()))
+            count += 1
+    return count, source
+
+
+__all__ = ["is_problem_file", "write_source_requests"]
