@@ -48,11 +48,14 @@ def load_local_model(
 
 def plain_weights(model: Any) -> None:
     """Forget a GGUF model's quantizer: its tensors were dequantised on load, so it trains and saves as plain."""
-    if getattr(model, "hf_quantizer", None) is not None:
-        model.hf_quantizer = None
-    config = model.config
-    if getattr(config, "quantization_config", None) is not None:
-        del config.quantization_config
+    quantizer = getattr(model, "hf_quantizer", None)
+    if quantizer is not None:
+        quantizer.remove_quantization_config(model)  # transformers' own undo: quantizer, config entry, is_quantized
+    model.is_quantized = False
+    for module in model.modules():
+        config = getattr(module, "config", None)
+        if getattr(config, "_is_quantized", False):
+            config._is_quantized = False
 
 
 __all__ = ["load_local_model", "plain_weights"]
