@@ -82,7 +82,8 @@ def test_answers_are_read_by_the_verifiers_grammar_into_the_pipelines_exact_form
     assert exact_answer("{x: 3, y: 2}") == "{x: 3, y: 2}"
     assert exact_answer("{1/6 - sqrt(97)/6, 1/6 + sqrt(97)/6}") == "{1/6 - sqrt(97)/6, 1/6 + sqrt(97)/6}"
     for bad, fmt in (("no marker here 72", "gsm8k"), ("72", "boxed"), ("\\boxed{(-\\infty, 3]}", "auto"),
-                     ("forty-two", "plain")):
+                     ("forty-two", "plain"), ("#### x >= 3", "auto"), ("#### [1, 2]", "auto"),
+                     ("\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}", "boxed")):
         with pytest.raises(AnswerFailure):
             exact_answer(bad, fmt)
 
@@ -93,7 +94,11 @@ def test_gsm8k_jsonl_through_prompts_and_build_with_resume(tmp_path):
     requests = _requests(tmp_path / "requests.jsonl")
     assert len(requests) == 4
     assert GSM8K[0][0] in requests[0]["messages"][-1]["content"]
-    assert "####" not in orjson.dumps(requests).decode()  # answer-blind template; the answer is read, not shown
+    assert "Correct final answer: 72" in requests[0]["messages"][-1]["content"]  # read, not the solution text
+    assert "####" not in orjson.dumps(requests).decode()
+    result = CliRunner().invoke(app, ["prompts", "--template", "answer_blind", "--problems", str(source), "--out",
+                                      str(tmp_path / "blind.jsonl")])
+    assert result.exit_code == 0 and "72" not in _requests(tmp_path / "blind.jsonl")[0]["messages"][-1]["content"]
     with FaultServer() as server:
         recipe = _recipe(tmp_path, source, server.base_url, answer_format="gsm8k")
         out = tmp_path / "run"
@@ -131,6 +136,9 @@ def test_math_parquet_with_boxed_answers_and_levels(tmp_path):
     assert [p["difficulty"] for p in problems] == [1, 2, 0] and {p["generator"] for p in problems} == {"math"}
     manifest = orjson.loads((out / "manifest.json").read_bytes())
     assert manifest["recipe"]["source"]["rows_digest"] and manifest["recipe"]["count"] == 3
+    assert "3 rows of `math.parquet` (question `problem`, answer `solution` read as auto)" in (
+        out / "README.md"
+    ).read_text()
 
 
 def test_bad_rows_are_listed_with_file_and_line_and_too_many_is_one_error(tmp_path):

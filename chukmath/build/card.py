@@ -153,6 +153,8 @@ def render_card(
             f"{t.samples} sample(s) a problem)"
         )
     )
+    own = recipe.problem_source  # [source]: the user's own problems
+    made = "generated" if own is None else "given"
     families = ", ".join(
         f"`{m['generator']}` (weight {m.get('weight', 1)}"
         + (f", difficulty {m['difficulty']}" if "difficulty" in m else "")
@@ -168,7 +170,7 @@ def render_card(
         "",
         recipe.description or "Synthetic math reasoning data made with chukmath.",
         "",
-        f"**{totals['accepted']:,} verified samples** from {totals['problems']:,} generated problems, in {where}: "
+        f"**{totals['accepted']:,} verified samples** from {totals['problems']:,} {made} problems, in {where}: "
         "each row is a user question and an assistant turn "
         "`<think>…</think>\\n<answer>…</answer>\\n<verifier_answer>…</verifier_answer>` whose final answer was "
         "checked against the exact answer computed by code. "
@@ -184,7 +186,10 @@ def render_card(
         *_configs_text(configs),
         "## How it was made",
         "",
-        f"- Problems: {totals['problems']:,} from seed {recipe.seed}, families {families}.",
+        f"- Problems: {totals['problems']:,} from seed {recipe.seed}, families {families}."
+        if own is None
+        else f"- Problems: {totals['problems']:,} rows of `{Path(own.path).name}` (question `{own.question_col}`, "
+        f"answer `{own.answer_col}` read as {own.answer_format}), not generated: their answers are the source's.",
         f"- Prompt template(s) and their hashes: {templates}.",
         f"- Teacher: {teacher}.",
         f"- Model: `{model}`.",

@@ -59,6 +59,11 @@ def load_prompting(recipe: BuildRecipe, base_dir: Path | None = None) -> Prompti
                 f"{recipe.where(*_template_key(recipe, family))}: template '{name}' for generator '{family}': {exc} "
                 '(in a recipe: [prompt] templates_dirs = ["<folder>"], relative to the recipe file)'
             ) from None
+    if recipe.problem_source is not None:
+        from chukmath.sources.requests import warn_expression
+
+        for template in templates.values():
+            warn_expression(template)
     system = recipe.prompt.system or None
     if system is not None:
         for family, template in templates.items():

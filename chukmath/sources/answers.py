@@ -22,6 +22,11 @@ ANSWER_FORMATS: tuple[str, ...] = ("auto", "gsm8k", "boxed", "plain")
 
 _GSM8K = re.compile(r"####\s*(.*?)\s*$", re.DOTALL)
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+# Answers that are no value: an inequality (whose "x >= 3" the verifier's chain rule would read as 3), or an
+# interval, tuple or list ("[1, 2]" is not the set {1, 2}). The verifier compares numbers, expressions, {a, b}
+# sets and {x: 3} solutions only.
+_RELATION = re.compile(r"[<>≤≥≠]|\\(?:le|ge|leq|geq|lt|gt|neq|ne|cup|cap|in)(?![a-zA-Z])")
+MAX_ANSWER_CHARS = 4000  # the verifier reads no longer candidate (chukmath.verify.extract.MAX_CANDIDATE)
 
 
 class AnswerFailure(ValueError):
@@ -68,6 +73,13 @@ def exact_answer(text: str, answer_format: str = "auto") -> str:
     """The pipeline's exact answer string for a dataset's answer text (``"#### 1,200"`` -> ``1200``,
     ``\\boxed{\\frac{3}{4}}`` -> ``3/4``, ``x = 2 or x = -3`` -> ``{-3, 2}``); AnswerFailure when it cannot be read."""
     final = final_answer(text, answer_format)
+    if _RELATION.search(final):
+        raise AnswerFailure(f"{_short(final)!r} is a relation (an inequality or a set operation), not a value")
+    if len(final) > MAX_ANSWER_CHARS:
+        raise AnswerFailure(f"the final answer is longer than {MAX_ANSWER_CHARS:,} characters")
+    bare = final.replace("$", "").strip().removeprefix("\\left").strip()
+    if bare[:1] in ("[", "(") and bare[-1:] in ("]", ")") and "," in bare:
+        raise AnswerFailure(f"{_short(final)!r} is an interval, tuple or list; write a set as {{a, b}}")
     items = extract_items(final, scalar=True, numeric=False)
     if not items:
         raise AnswerFailure(f"cannot read an answer value from {_short(final)!r}")

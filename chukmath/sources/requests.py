@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,17 @@ from chukmath.jsonl import AtomicWriter, dumps_line
 from chukmath.records import Problem
 from chukmath.sources.problems import SourceProblems, SourceSpec, load_source
 from chukmath.sources.read import source_kind
+
+log = logging.getLogger(__name__)
+
+
+def warn_expression(template: Any) -> None:
+    """Say so when ``template`` shows the problem's expression: a source's problems have none (it renders empty)."""
+    if "expression" in template.meta.variables:
+        log.warning(
+            "template %s shows the problem's expression, which problems from a source do not have (the line renders "
+            "empty); answer_blind, or a template of your own without it, fits them better", template.name
+        )
 
 
 def is_problem_file(path: str | Path) -> bool:
@@ -36,6 +48,7 @@ def write_source_requests(
     count and the problems read (with their rejects)."""
     from chukmath.render.requests import build_requests
 
+    warn_expression(template)
     source = load_source(spec)
     count = 0
     with AtomicWriter(out) as fh:
@@ -45,4 +58,4 @@ def write_source_requests(
     return count, source
 
 
-__all__ = ["is_problem_file", "write_source_requests"]
+__all__ = ["is_problem_file", "warn_expression", "write_source_requests"]
