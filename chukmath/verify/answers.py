@@ -24,6 +24,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from chukmath.verify import canonical as cf
+from chukmath.verify import latex_fast
 from chukmath.verify.extract import MAX_ITEMS, Item, extract_items, simple_item
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
 from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
@@ -253,6 +254,16 @@ def judge_answer(
     if candidate.strip() == expected.strip() and all(v.form is not None for v in exp.values):
         return CORRECT  # the expected answer verbatim (the usual <verifier_answer>): its values equal themselves
     numeric = plain_expected is not None  # a number expected: "5 m" is 5 metres, not 5 times m
+    if exp.kind == "scalar":
+        fast = latex_fast.scalar_form(candidate, letters=not numeric)
+        if fast is not None:
+            decided = _fast_scalar(fast, exp.values[0], rounding, tolerance)
+            if decided is not None:
+                return decided
+    elif all(v.form is not None and cf.is_decisive(v.form) for v in exp.values):
+        listed = latex_fast.list_forms(candidate)
+        if listed is not None:
+            return CORRECT if _fast_list(listed, exp, rounding, tolerance) else WRONG
     items = extract_items(candidate, scalar=exp.kind == "scalar", numeric=numeric)
     if items is None:
         return UNPARSEABLE
@@ -266,6 +277,48 @@ def judge_answer(
     else:
         same = _same_mapping(values, exp, rounding, tolerance)
     return CORRECT if same else WRONG
+
+
+def _fast_scalar(form: cf.Poly, exp: Value, rounding: Rounding | None, tolerance: Tolerance) -> str | None:
+    """:func:`values_equal` for a decisive candidate form (no decimal), or None where it would need more."""
+    if exp.form is None or not cf.is_decisive(exp.form):
+        return None  # the numeric identity test needs the candidate's tree
+    return CORRECT if _fast_equal(form, exp, rounding, tolerance) else WRONG
+
+
+def _fast_equal(form: cf.Poly, exp: Value, rounding: Rounding | None, tolerance: Tolerance) -> bool:
+    """:func:`values_equal` for a decisive candidate form (no decimal) and a decisive expected form."""
+    if form == exp.form:
+        return True
+    if exp.variables:
+        return False
+    number = cf.as_rational(form)
+    return number is not None and _close(number, None, exp, rounding, tolerance)
+
+
+def _fast_list(
+    listed: list[tuple[str | None, cf.Poly]], exp: Expected, rounding: Rounding | None, tolerance: Tolerance
+) -> bool:
+    """:func:`_same_set` / :func:`_same_mapping` over the fast reader's forms."""
+    if exp.kind == "set":
+        covered = [False] * len(exp.values)
+        for _, form in listed:
+            hits = [i for i, e in enumerate(exp.values) if _fast_equal(form, e, rounding, tolerance)]
+            if not hits:
+                return False
+            for i in hits:
+                covered[i] = True
+        return all(covered)
+    if len(listed) != len(exp.names):
+        return False
+    if all(name is not None for name, _ in listed):
+        given = {name: form for name, form in listed}
+        if set(given) != set(exp.names):
+            return False
+        pairs = [(given[n], e) for n, e in zip(exp.names, exp.values, strict=True)]
+    else:
+        pairs = [(form, e) for (_, form), e in zip(listed, exp.values, strict=True)]
+    return all(_fast_equal(form, e, rounding, tolerance) for form, e in pairs)
 
 
 def _same_set(cands: list[Value], exps: list[Value], rounding: Rounding | None, tolerance: Tolerance) -> bool:

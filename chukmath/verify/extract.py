@@ -136,10 +136,14 @@ def _split_top(text: str, seps: re.Pattern[str]) -> list[str]:
 
 def _unwrap(text: str) -> tuple[str, bool]:
     """Drop one pair of outer set/tuple brackets; True when the content holds a top-level list."""
-    for open_, close in (("\\left\\{", "\\right\\}"), ("\\{", "\\}"), ("{", "}"), ("(", ")"), ("[", "]")):
+    for open_, close in (
+        ("\\left\\{", "\\right\\}"), ("\\left(", "\\right)"), ("\\left[", "\\right]"),
+        ("\\{", "\\}"), ("{", "}"), ("(", ")"), ("[", "]"),
+    ):  # fmt: skip
         if text.startswith(open_) and text.endswith(close):
             inner = text[len(open_) : len(text) - len(close)]
-            if _balanced(inner) and (open_ not in ("(", "[") or len(_split_top(inner, _CONNECTIVE)) > 1):
+            tuple_like = open_ in ("(", "[", "\\left(", "\\left[")
+            if _balanced(inner) and (not tuple_like or len(_split_top(inner, _CONNECTIVE)) > 1):
                 return inner.strip(), True
     return text, False
 
