@@ -44,6 +44,12 @@ CASES = [
     ("linear_system", 60),
     ("quadratic", 60),
     ("calculus", 12),
+    ("permutations_combinations", 100),
+    ("probability", 100),
+    ("expected_value", 100),
+    ("statistics", 100),
+    ("percent_ratio", 100),
+    ("geometry_area", 100),
 ]
 
 
