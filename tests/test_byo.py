@@ -201,3 +201,37 @@ def test_arrow_round_trip_keeps_meta_ids_and_answers(tmp_path):
         # The same problems back from Arrow: the same requests, so the run resumes and asks nothing.
         again = build_json(recipe, out, "--source", str(saved))
         assert again["asked"] == 0 and again["from_journal"] == 15
+
+
+def test_a_source_recipe_exports_rl_prompts_with_the_exact_answers(tmp_path):
+    source = _gsm8k_file(tmp_path / "gsm8k.jsonl")
+    recipe = _recipe(tmp_path, source.name, "http://127.0.0.1:9/v1", answer_format="gsm8k")
+    recipe.write_text(recipe.read_text().replace('template = "echo"', 'template = "answer_blind"'))
+    out = tmp_path / "rl"
+    result = CliRunner().invoke(app, ["export", "rl", "--recipe", str(recipe), "--out", str(out), "--template",
+                                      "recipe"])
+    assert result.exit_code == 0, (result.output, repr(result.exception))
+    rows = [orjson.loads(line) for line in (out / "train.jsonl").read_bytes().splitlines()]
+    assert [r["answer"] for r in rows] == ["72", "10", "1200", "1/4"] and rows[0]["generator"] == "custom"
+
+
+def test_datasets_folders_and_splits(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    rows = [{"q": q, "a": a, "uid": f"gsm-{i}"} for i, (q, a) in enumerate(GSM8K)]
+    # A data folder (what a Hub dataset repository holds), read by load_dataset.
+    folder = tmp_path / "data_dir"
+    folder.mkdir()
+    (folder / "train.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    spec = SourceSpec(str(folder), question_col="q", answer_col="a", id_col="uid")
+    loaded = load_source(spec)
+    assert [p.id for p in loaded.problems] == ["gsm-0", "gsm-1", "gsm-2", "gsm-3"]
+    assert loaded.problems[0].answer == "72"
+    # A DatasetDict saved to disk: the split is chosen, and a missing one is named.
+    saved = tmp_path / "dict"
+    datasets.DatasetDict({"train": datasets.Dataset.from_list(rows[:3]),
+                          "test": datasets.Dataset.from_list(rows[3:])}).save_to_disk(str(saved))
+    test = load_source(SourceSpec(str(saved), question_col="q", answer_col="a", split="test"))
+    assert [p.answer for p in test.problems] == ["1/4"]
+    assert len(load_source(SourceSpec(str(saved), question_col="q", answer_col="a")).problems) == 3  # train
+    with pytest.raises(ChukmathError, match=r"no split 'validation'; choose one of train, test"):
+        load_source(SourceSpec(str(saved), question_col="q", answer_col="a", split="validation"))

@@ -119,7 +119,8 @@ class _Prompts:
         return sorted({t.name for t in ([self.single] if self.single else self.by_family.values())})
 
     def __call__(self, problem: Problem) -> list[Message] | str:
-        template = self.single or self.by_family.get(problem.generator)
+        # "*": a [source] recipe's one template for every row (chukmath.build.recipe.ANY_FAMILY)
+        template = self.single or self.by_family.get(problem.generator) or self.by_family.get("*")
         if template is None:
             raise ConfigError(f"problem {problem.id}: generator '{problem.generator}' has no template in the recipe")
         messages = template.render(problem, self.options.system)

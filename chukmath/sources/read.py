@@ -81,7 +81,9 @@ def _dataset(name: str, kind: str, split: str) -> tuple[Any, str]:
         splits = list(loaded)
         chosen = split or ("train" if "train" in splits else splits[0] if len(splits) == 1 else "")
         if chosen not in loaded:
-            raise InputError(f"{name}: choose a split with --split (or [source] split): {', '.join(splits)}")
+            asked = f"has no split {split!r}" if split else "has several splits"
+            raise InputError(f"{name}: {asked}; choose one of {', '.join(splits)} ([source] split, build "
+                             "--source-split, prompts --split)")
         return loaded[chosen], f"{name} [{chosen}]"
     if split and kind == "disk" and getattr(loaded, "split", None) not in (None, split):
         raise InputError(f"{name}: holds split {loaded.split}, not {split}")
