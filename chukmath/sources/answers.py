@@ -16,6 +16,7 @@ from typing import Any, Literal
 from chukmath.verify.answers import CORRECT, judge_answer, parse_expected, to_value
 from chukmath.verify.extract import extract_items
 from chukmath.verify.grammar import Add, Div, Func, Mul, Neg, Node, Num, Pow, Sym
+from chukmath.verify.numbers import parse_plain
 
 AnswerFormat = Literal["auto", "gsm8k", "boxed", "plain"]
 ANSWER_FORMATS: tuple[str, ...] = ("auto", "gsm8k", "boxed", "plain")
@@ -26,6 +27,8 @@ _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 # interval, tuple or list ("[1, 2]" is not the set {1, 2}). The verifier compares numbers, expressions, {a, b}
 # sets and {x: 3} solutions only.
 _RELATION = re.compile(r"[<>≤≥≠]|\\(?:le|ge|leq|geq|lt|gt|neq|ne|cup|cap|in)(?![a-zA-Z])")
+# A plain number, with thousands commas or not (most GSM8K answers): read without extraction, grammar or sympy.
+_PLAIN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 MAX_ANSWER_CHARS = 4000  # the verifier reads no longer candidate (chukmath.verify.extract.MAX_CANDIDATE)
 
 
@@ -73,6 +76,10 @@ def exact_answer(text: str, answer_format: str = "auto") -> str:
     """The pipeline's exact answer string for a dataset's answer text (``"#### 1,200"`` -> ``1200``,
     ``\\boxed{\\frac{3}{4}}`` -> ``3/4``, ``x = 2 or x = -3`` -> ``{-3, 2}``); AnswerFailure when it cannot be read."""
     final = final_answer(text, answer_format)
+    if len(final) <= 200 and _PLAIN_NUMBER.fullmatch(final):
+        plain = parse_plain(final.replace(",", ""))
+        if plain is not None:
+            return str(plain)  # a Fraction's str() is sympy's for a Rational: 72, -7/2, 1/4
     if _RELATION.search(final):
         raise AnswerFailure(f"{_short(final)!r} is a relation (an inequality or a set operation), not a value")
     if len(final) > MAX_ANSWER_CHARS:
