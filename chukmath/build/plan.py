@@ -53,7 +53,7 @@ def _teacher(recipe: BuildRecipe) -> dict[str, Any]:
     info: dict[str, Any] = {"kind": t.kind, "model": stages.teacher_model(recipe)}
     if t.paid:
         info.update(
-            base_url=safe_url(t.base_url) if t.base_url else "",
+            base_url=", ".join(safe_url(url) for url in t.base_urls),
             api_key_env=stages.api_key_env(recipe),
             key_set=bool(stages.api_key_env(recipe) and os.environ.get(stages.api_key_env(recipe))),
             concurrency=t.concurrency,

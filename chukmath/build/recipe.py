@@ -60,7 +60,8 @@ class TeacherSection(_Strict):
 
     kind: TeacherKind = "builtin"
     model: str = ""
-    base_url: str = ""
+    # One URL, or several servers of the same model (requests are spread over them: chukmath.teach.fleet).
+    base_url: str | list[str] = ""
     api_key_env: str = "OPENAI_API_KEY"
     temperature: float = Field(0.6, ge=0.0, le=2.0)
     top_p: float = Field(0.95, gt=0.0, le=1.0)
@@ -76,6 +77,22 @@ class TeacherSection(_Strict):
     price_out: float = Field(0.0, ge=0.0)
     poll_interval: float = Field(30.0, gt=0.0)
     extra_body: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _one_or_more_urls(cls, value: str | list[str]) -> str | list[str]:
+        if isinstance(value, list):
+            if not value or not all(value):
+                raise ValueError("a list of base URLs needs at least one URL and no empty one")
+            return value[0] if len(value) == 1 else value
+        return value
+
+    @property
+    def base_urls(self) -> list[str]:
+        """Every base URL (none, one, or a fleet's)."""
+        if isinstance(self.base_url, list):
+            return list(self.base_url)
+        return [self.base_url] if self.base_url else []
 
     @property
     def paid(self) -> bool:

@@ -137,10 +137,12 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
         raise TeacherError(f"{where}: 'model' is missing; set model = \"<model name>\" in [teacher] or pass --model")
     if t.kind == "openai" and not t.base_url:
         raise TeacherError(f"{where}: 'base_url' is missing; set it in [teacher] or pass --base-url")
-    if t.base_url:
+    for url in t.base_urls:
         # Before the manifest (which records the recipe) is written: a URL with user:password@ or ?key= in it
         # would put a secret on disk.
-        check_base_url(t.base_url, where=f"recipe '{recipe.name}' [teacher] base_url")
+        check_base_url(url, where=f"recipe '{recipe.name}' [teacher] base_url")
+    if len(t.base_urls) > 1 and t.kind != "openai":
+        raise ConfigError(f"{where}: several base URLs (a fleet of servers) work with kind = \"openai\" only")
     if t.kind in ("openai", "anthropic", "anthropic_batch"):
         try:
             openai_config(recipe, None).validate()
@@ -152,7 +154,7 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
     if not key_env:
         return ""
     key = os.environ.get(key_env, "")
-    if not key and t.base_url and is_loopback(t.base_url):
+    if not key and t.base_urls and all(is_loopback(url) for url in t.base_urls):
         return ""  # a local server (llama.cpp, vLLM, the test servers) usually needs no key
     if not key:
         raise TeacherError(
@@ -232,7 +234,7 @@ def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
 
     t = recipe.teacher
     config_type: Any = OpenAIConfig
-    base_url = t.base_url
+    base_url = t.base_urls[0] if t.base_urls else ""
     if t.kind in ("anthropic", "anthropic_batch"):
         from chukmath.teach.anthropic_teacher import DEFAULT_ANTHROPIC_URL, AnthropicConfig, need_sdk
 
@@ -252,6 +254,7 @@ def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
         api_key_env=api_key_env(recipe),
         rpm=t.rpm or None,
         tpm=t.tpm or None,
+        **({"base_urls": t.base_urls} if len(t.base_urls) > 1 else {}),
     )
 
 

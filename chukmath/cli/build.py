@@ -59,7 +59,11 @@ def build_command(
         typer.Option("--teacher", help="Teacher: builtin, openai, anthropic, batch or anthropic_batch (overrides)."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Teacher model name (overrides).")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL (overrides).")] = None,
+    base_url: Annotated[
+        list[str] | None,
+        typer.Option("--base-url", help="OpenAI-compatible base URL (overrides). Repeat it for several servers of the "
+                     "same model: requests go to the least busy one, and one that fails is taken out for a while."),
+    ] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, help="Requests in flight.")] = None,
     judge_model: Annotated[
         str | None,
@@ -145,7 +149,8 @@ def build_command(
     source_flags = {"path": source, "question_col": question_col, "answer_col": answer_col, "id_col": id_col,
                     "answer_format": answer_format, "split": source_split, "family_name": family_name}
     loaded = load_recipe(recipe).with_overrides(
-        count=count, seed=seed, teacher=teacher, model=model, base_url=base_url, concurrency=concurrency,
+        count=count, seed=seed, teacher=teacher, model=model, concurrency=concurrency,
+        base_url=(base_url[0] if len(base_url) == 1 else base_url) if base_url else None,
         judge_model=judge_model, judge_base_url=judge_base_url,
         source={k: v for k, v in source_flags.items() if v is not None} or None,
     )
@@ -174,7 +179,8 @@ def build_command(
     benchmarks = [str(p) for p in decontaminate or []]
     command = " ".join(
         ["chukmath", "build", "--recipe", shlex.quote(str(recipe)), "--out", shlex.quote(str(out))]
-        + [f"{flag} {shlex.quote(str(value))}" for flag, value in given.items() if value is not None]
+        + [f"{flag} {shlex.quote(str(v))}" for flag, value in given.items() if value is not None
+           for v in (value if isinstance(value, list) else [value])]
         + [f"--decontaminate {shlex.quote(b)}" for b in benchmarks]
         + [f"--decontaminate-col {shlex.quote(c)}" for c in decontaminate_col or []]
         + ([f"--ngram {ngram}"] if benchmarks and ngram != 8 else [])

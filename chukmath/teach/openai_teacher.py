@@ -61,10 +61,13 @@ class OpenAIConfig:
     tpm: float | None = None
     # The environment variable the key came from: named in messages, and its value is kept out of answers.
     api_key_env: str = "OPENAI_API_KEY"
+    # Several servers of the same model (base_url is the first): requests are spread over them (chukmath.teach.fleet).
+    base_urls: list[str] = field(default_factory=list)
 
     def validate(self) -> None:
         """Raise ConfigError naming the first bad option."""
-        check_base_url(self.base_url)
+        for url in self.base_urls or [self.base_url]:
+            check_base_url(url)
         check_api_key(self.api_key, f"environment variable {self.api_key_env or 'for the API key'}")
         if not self.model:
             raise ConfigError("--model: the openai teacher needs a model name (e.g. --model gpt-4o-mini)")
@@ -183,7 +186,11 @@ class OpenAITeacher:
     def _open_client(self, config: OpenAIConfig) -> Any:
         headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
         # Direct endpoints get the lean client; one that HTTPS_PROXY/HTTP_PROXY (less NO_PROXY) routes through a
-        # proxy gets the httpx-based one (chukmath.teach.proxy).
+        # proxy gets the httpx-based one (chukmath.teach.proxy); several base URLs get a fleet of them.
+        if len(config.base_urls) > 1:
+            from chukmath.teach.fleet import FleetClient
+
+            return FleetClient(config.base_urls, headers=headers, timeout=config.timeout, policy=config.retry)
         return open_client(config.base_url, headers=headers, timeout=config.timeout)
 
     def parse(self, body: bytes) -> tuple[str, str | None, str | None, dict[str, int] | None, str | None]:

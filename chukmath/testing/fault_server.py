@@ -63,6 +63,7 @@ class FaultServer:
         log_requests: bool = True,
         tls: tuple[str, str] | None = None,
         echo_key: bool = False,
+        answer_log: str | None = None,
     ) -> None:
         for kind in (faults or {}).values():
             if kind not in FAULT_KINDS:
@@ -80,6 +81,9 @@ class FaultServer:
         self.tls = tls
         # Repeat each request's bearer token inside its answer: the client must keep it out of its files.
         self.echo_key = echo_key
+        # A file that gets one JSON line {"key", "seed"} per 200 answer, written just before the answer is sent: what a
+        # server that is killed mid-run was paid for (several servers of one fleet each keep their own).
+        self.answer_log = open(answer_log, "ab", buffering=0) if answer_log else None
         self.count = 0
         self._log: list[LoggedRequest] = []
         self._attempts: Counter[tuple[str, int | None]] = Counter()
@@ -265,6 +269,17 @@ class FaultServer:
         elif fault == "close":
             body = self._completion(payload, messages, None, echo)
             self._later(conn, http_response(200, body, close=True), close=True)
+        elif self.answer_log is not None:
+            raw = http_response(200, self._completion(payload, messages, fault, echo))
+            line = orjson.dumps({"key": messages_key(messages), "seed": payload.get("seed")}) + b"\n"
+            log = self.answer_log
+
+            def logged_answer() -> None:
+                if not conn.closed:
+                    log.write(line)
+                conn.respond(raw, False)
+
+            conn.timer = self._loop.call_later(self.latency, logged_answer)
         else:
             self._later(conn, http_response(200, self._completion(payload, messages, fault, echo)))
 
@@ -283,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retry-after", type=float, default=1.0)
     parser.add_argument("--no-log", action="store_true", help="do not keep a request log (long benchmarks)")
     parser.add_argument("--fault", action="append", default=[], metavar="N=KIND", help="fault request number N")
+    parser.add_argument("--answer-log", default=None, metavar="FILE", help="append a line per 200 answer sent")
     args = parser.parse_args(argv)
     faults: dict[int, str] = {}
     for spec in args.fault:
@@ -296,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         api_key=args.api_key,
         retry_after=args.retry_after,
         log_requests=not args.no_log,
+        answer_log=args.answer_log,
     )
 
     def ready(s: FaultServer) -> None:
