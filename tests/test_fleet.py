@@ -24,8 +24,12 @@ from test_build_support import (
     loopback_recipe,
     write_echo_recipe,
 )
+from typer.testing import CliRunner
 
 from chukmath.build.recipe import load_recipe
+from chukmath.cli.main import app
+from chukmath.hashing import content_hash
+from chukmath.records import Request
 from chukmath.teach.fleet import FleetClient, FleetDown
 from chukmath.teach.http_client import HTTPConnectionError
 from chukmath.teach.retry import RetryPolicy
@@ -185,3 +189,21 @@ def test_base_url_list_in_recipe_keeps_the_fingerprint(tmp_path):
     assert listed_one.teacher.base_url == "http://127.0.0.1:9/v1"  # a list of one is the plain string
     hashes = {"echo": "x"}
     assert single.fingerprint(hashes) == fleet.fingerprint(hashes) == listed_one.fingerprint(hashes)
+
+
+def test_teach_takes_several_base_urls(tmp_path):
+    lines = []
+    for i in range(40):
+        messages = [{"role": "user", "content": f"What is {i} + 2?\nAnswer: {i + 2}"}]
+        lines.append(orjson.dumps(Request(id=content_hash({"messages": messages}), problem_id=f"p{i}", template="t",
+                                          template_hash="0" * 32, messages=messages).to_dict()))
+    (tmp_path / "req.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    with FaultServer(latency=0.01) as a, FaultServer(latency=0.01) as b:
+        result = CliRunner().invoke(app, [
+            "teach", "--requests", str(tmp_path / "req.jsonl"), "--out", str(tmp_path / "journal.jsonl"), "--teacher",
+            "openai", "--model", "m", "--api-key-env", "NO_SUCH_KEY_VAR", "--concurrency", "4", "--quiet",
+            "--base-url", a.base_url, "--base-url", b.base_url])  # fmt: skip
+        assert result.exit_code == 0, (result.output, repr(result.exception))
+        served = len(a.requests), len(b.requests)
+    assert sum(served) == 40 and min(served) >= 12, served
+    assert len((tmp_path / "journal.jsonl").read_bytes().splitlines()) == 40

@@ -164,3 +164,11 @@ def test_shard_spec():
         with pytest.raises(ConfigError):
             Shard.parse(bad)
     assert set(FINAL) >= {"train.jsonl", "stats.json", "README.md"}
+
+
+def test_a_batch_teacher_is_not_sharded(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(MIXED.format(count=10).replace('kind = "builtin"', 'kind = "batch"\nmodel = "m"\n'
+                                                     'base_url = "http://127.0.0.1:9/v1"\napi_key_env = ""'))
+    result = CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(tmp_path / "s"), "--shard", "0/2"])
+    assert isinstance(result.exception, ConfigError) and "batch teacher" in str(result.exception)

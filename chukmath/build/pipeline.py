@@ -29,6 +29,7 @@ from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir, RunLock, legacy_fingerprint, make_root, prepare
 from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
+from chukmath.errors import ConfigError
 from chukmath.jsonl import AtomicWriter
 from chukmath.report_html import report_after_build
 from chukmath.teach.builtin import builtin_response
@@ -162,6 +163,9 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     fingerprint = recipe.fingerprint(hashes)
     shard = options.shard
     span = (0, recipe.count) if shard is None else shard.span(recipe.count)
+    if shard is not None and recipe.teacher.kind in ("batch", "anthropic_batch"):
+        raise ConfigError(f"--shard with [teacher] kind = \"{recipe.teacher.kind}\": a batch teacher sends the whole "
+                          "run as batches already; shard with kind = \"openai\", \"anthropic\" or \"builtin\"")
     if shard is not None:
         where = str(source.resolve()) if source.is_file() else recipe_source
         shard_entry = shard.to_dict(fingerprint, recipe.count, command, str(out), where, {

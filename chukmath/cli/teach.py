@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
         problems: Annotated[
             Path | None, typer.Option("--problems", help="Problems JSONL (needed by --teacher builtin).")
         ] = None,
-        base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
+        base_url: Annotated[list[str] | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
         api_key_env: Annotated[
             str | None,
             typer.Option("--api-key-env", help="Environment variable with the key [default: OPENAI_API_KEY, or "
@@ -137,11 +137,14 @@ def register(app: typer.Typer) -> None:
         elif teacher in ("openai", "anthropic"):
             claude = teacher == "anthropic"
             url_env = "ANTHROPIC_BASE_URL" if claude else "OPENAI_BASE_URL"
-            url = check_base_url(base_url or os.environ.get(url_env) or (ANTHROPIC_URL if claude else DEFAULT_BASE_URL),
-                                 "--base-url" if base_url else url_env)
+            urls = [check_base_url(u, "--base-url") for u in base_url or []] or [check_base_url(
+                os.environ.get(url_env) or (ANTHROPIC_URL if claude else DEFAULT_BASE_URL), url_env)]
+            if len(urls) > 1 and claude:
+                raise ConfigError("--base-url given more than once: a fleet of servers needs --teacher openai")
+            url = urls[0]
             key_env = api_key_env or ("ANTHROPIC_API_KEY" if claude else "OPENAI_API_KEY")
             key = os.environ.get(key_env) or None
-            if key is None and not is_loopback(url):
+            if key is None and not all(is_loopback(u) for u in urls):
                 raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {key_env}")
             config_type = OpenAIConfig
             if claude:
@@ -153,6 +156,7 @@ def register(app: typer.Typer) -> None:
                 base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,
                 max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body), timeout=timeout,
                 retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm, api_key_env=key_env,
+                **({"base_urls": urls} if len(urls) > 1 else {}),
             )
             if claude:
                 from chukmath.teach.anthropic_teacher import AnthropicTeacher
