@@ -25,7 +25,8 @@ ATOMS = [
 WRAPS = [
     "{}", "${}$", "\\boxed{{{}}}", "x = {}", "\\boxed{{x = {}}}", "{}.", "\\left( {} \\right)", "\\{{{}\\}}",
     "\\left\\{{ {} \\right\\}}", "x = {} \\text{{ or }} x = 2", "{}, 3", "x = {}, y = -2", "(x, y) = ({}, -2)",
-    "$\\boxed{{{}}}$.", "x_1 = {}, x_2 = 2/3", "**{}**", "The answer is {}.",
+    "$\\boxed{{{}}}$.", "({})", "(x = {})", "(x, y) = \\left( {}, -2 \\right)",
+    "The answer is x = {}.", "x_1 = {}, x_2 = 2/3", "**{}**", "The answer is {}.",
 ]  # fmt: skip
 
 answer_text = st.builds(

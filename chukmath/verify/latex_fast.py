@@ -63,22 +63,37 @@ def list_forms(text: str, *, letters: bool = True) -> list[tuple[str | None, cf.
     body = _unwrap(text.replace("$", " ").strip())
     if body is None:
         return None
+    names = None
+    if body.startswith("("):  # "(x, y) = (3, 2)": extraction's _TUPLE_EQ
+        close_at = body.find(")")
+        head, _, rest = body[close_at + 1 :].partition("=")
+        listed = [n.strip() for n in body[1:close_at].split(",")]
+        if close_at > 0 and not head.strip() and rest and len(listed) > 1 and all(_letter(n) for n in listed):
+            names, body = listed, rest.strip()
     for open_, close in (("\\left\\{", "\\right\\}"), ("\\{", "\\}"), ("\\left(", "\\right)"), ("(", ")")):
         if body.startswith(open_) and body.endswith(close):
             inner = body[len(open_) : len(body) - len(close)]
-            if _balanced(inner):  # extraction's _unwrap: "(1)(2)" is not a tuple
+            # extraction's _unwrap: "(1)(2)" is not a tuple, and "(3)" is a bracketed value, not a list
+            if _balanced(inner) and ("{" in open_ or len(_split(inner)) > 1):
                 body = inner.strip()
             break
     if "\\text" in body:
         body = body.replace("\\text{ or }", " or ").replace("\\text{or}", " or ")
     out: list[tuple[str | None, cf.Poly]] = []
-    for part in _split(body):
-        name, expr = _name(part)
+    parts = _split(body)
+    if names is not None and len(parts) != len(names):
+        return None
+    for k, part in enumerate(parts):
+        name, expr = _name(part) if names is None else (names[k], part)
         form = scalar_form(expr, letters=letters, whole=False)
         if form is None:
             return None
         out.append((name, form))
-    return out if 1 < len(out) <= MAX_FAST_ITEMS else None
+    return out if 0 < len(out) <= MAX_FAST_ITEMS else None
+
+
+def _letter(name: str) -> bool:
+    return len(name) == 1 and name.isascii() and name.isalpha()
 
 
 def _balanced(text: str) -> bool:
@@ -133,7 +148,10 @@ def _name(part: str) -> tuple[str | None, str]:
 
 
 def _unwrap(text: str) -> str | None:
-    """The answer inside one ``\\boxed{...}`` that is all the text, else the text; trailing period dropped."""
+    """The answer inside one ``\\boxed{...}`` that is all the text, else the text; "The answer is" and a trailing
+    period dropped."""
+    if text.startswith(_PREFIX):
+        text = text[len(_PREFIX) :].lstrip()
     if text.startswith("\\boxed{"):
         depth, end = 0, -1
         for i in range(6, len(text)):
@@ -151,6 +169,9 @@ def _unwrap(text: str) -> str | None:
     if text.endswith("."):
         text = text[:-1].rstrip()
     return text or None
+
+
+_PREFIX = "The answer is "  # the built-in teacher's (and many models') own words, stripped by extraction
 
 
 class _Reader:
