@@ -172,3 +172,28 @@ def test_a_batch_teacher_is_not_sharded(tmp_path):
                                                      'base_url = "http://127.0.0.1:9/v1"\napi_key_env = ""'))
     result = CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(tmp_path / "s"), "--shard", "0/2"])
     assert isinstance(result.exception, ConfigError) and "batch teacher" in str(result.exception)
+
+
+def test_shards_with_a_judge_merge_without_asking_it_again(tmp_path):
+    from test_build_judge import JUDGE_TABLE, RECIPE, TEMPLATE, decide
+
+    from chukmath.testing.judge_server import JudgeServer
+
+    with FaultServer() as teacher, JudgeServer(decide) as judge:
+        table = JUDGE_TABLE.format(judge_url=judge.base_url)
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE.replace("{judge}", "api_key_env = \"\"\n{judge}"),
+                                   teacher.base_url, judge=table)
+        whole = tmp_path / "whole"
+        build_json(recipe, whole)
+        dirs = build_shards(recipe, tmp_path, 3)
+        asked = judge.count
+    merged = tmp_path / "merged"
+    merge(dirs, merged)
+    assert judge.count == asked
+    for name in ("problems.jsonl", "train.jsonl", "rejects.jsonl", "README.md"):
+        assert (merged / name).read_bytes().replace(bytes(merged), b"OUT") == (whole / name).read_bytes().replace(
+            bytes(whole), b"OUT"), name
+    # stats.json's judge section says what the judge did in this run (as after any resume): all from the journals.
+    got, want = (orjson.loads((d / "stats.json").read_bytes()) for d in (merged, whole))
+    assert got["judge"] == dict(want["judge"], asked=0, from_journal=want["judge"]["asked"])
+    assert dict(got, judge=None) == dict(want, judge=None)
