@@ -149,6 +149,9 @@ def run_eval(
             "no_response": sum(1 for r in results for s in r.samples if not s.answered),
             "interrupted": summary.interrupted,
             "elapsed_s": round(time.monotonic() - started, 3),
+            # what this run asked (not the journal's earlier answers): for throughput, tokens / teach_s
+            "teach_s": round(summary.elapsed_s, 3),
+            "completion_tokens": summary.completion_tokens,
             "journal": str(journal),
         },
     }
