@@ -160,7 +160,7 @@ def as_rational(a: Poly) -> Fraction | None:
 
 def _square_free(n: int) -> tuple[int, int]:
     """``n = outside**2 * inside`` with ``inside`` square-free, for 0 < n <= MAX_RADICAND."""
-    outside, inside, d = 1, 1, 2
+    outside, inside, d, step = 1, 1, 2, 1
     while d * d <= n:
         while n % (d * d) == 0:
             n //= d * d
@@ -168,7 +168,9 @@ def _square_free(n: int) -> tuple[int, int]:
         if n % d == 0:
             n //= d
             inside *= d
-        d += 1
+        # 2, 3, then 6k-1 and 6k+1 only: a composite d never divides, its primes are already gone
+        d += step
+        step = 2 if d <= 5 else 6 - step
     return outside, inside * n
 
 

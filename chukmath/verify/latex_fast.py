@@ -28,6 +28,20 @@ _FRACS = ("frac", "dfrac", "tfrac")  # not \cfrac: the grammar reads "\cfrac34" 
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
 
 
+def _literal(digits: str) -> cf.Poly:
+    value = int(digits)  # at most MAX_FAST_DIGITS digits: far below the coefficient cap
+    return {cf.ONE: Fraction(value)} if value else {}
+
+
+def _mul(a: cf.Poly, b: cf.Poly) -> cf.Poly:
+    """``cf.mul``, with the product of two rational constants (most products in an answer) done directly."""
+    if len(a) == 1 and len(b) == 1:
+        ca, cb = a.get(cf.ONE), b.get(cf.ONE)
+        if ca is not None and cb is not None:
+            return {cf.ONE: cf._check(ca * cb)}  # both nonzero, so the product is
+    return cf.mul(a, b)
+
+
 class _Refuse(Exception):
     """The text is outside the fast reader's subset (the general path decides it)."""
 
@@ -185,6 +199,8 @@ class _Reader:
     def peek(self) -> str:
         """The next character after spaces ("" at the end)."""
         s, i, n = self.s, self.i, self.n
+        if i < n and s[i] != " ":
+            return s[i]
         while i < n and s[i] == " ":
             i += 1
         self.i = i
@@ -240,14 +256,14 @@ class _Reader:
                     if len(rhs) != 1:
                         raise _Refuse  # 1/(x+1) is an opaque atom: not decisive
                     rhs = cf._inverse(rhs)
-                out = cf.mul(out, rhs)
+                out = _mul(out, rhs)
             elif ch == "\\" and self.s.startswith(("\\cdot", "\\times"), self.i):
                 self.i += 5 if self.s[self.i + 1] == "c" else 6
                 if self._at_letter() or self.peek() in ("+", "-"):
                     raise _Refuse  # "\\cdotx" is an unknown command to the grammar
-                out = cf.mul(out, self.factor())
+                out = _mul(out, self.factor())
             elif ch and (ch in "([{\\" or (ch.isascii() and ch.isalpha())):
-                out = cf.mul(out, self.factor())
+                out = _mul(out, self.factor())
             else:
                 return out
 
@@ -312,7 +328,7 @@ class _Reader:
     def primary(self) -> cf.Poly:
         ch = self.peek()
         if "0" <= ch <= "9":
-            return cf.const(Fraction(int(self._digits())))
+            return _literal(self._digits())
         if ch in _CLOSE:
             self.i += 1
             inner = self.expr()
@@ -376,15 +392,15 @@ class _Reader:
                 self.i += 1
                 if den_ch == "0":
                     raise _Refuse
-                return cf.mul(cf.const(Fraction(num)), cf._inverse(cf.const(Fraction(int(den_ch)))))
+                return cf.const(Fraction(num, int(den_ch)))  # = num * (1/den), as the grammar's Div
             num_form = self._group()
             den = self._group()
             if len(den) != 1:
                 raise _Refuse
-            return cf.mul(num_form, cf._inverse(den))
+            return _mul(num_form, cf._inverse(den))
         if name == "sqrt":
             ch = self.peek()
-            arg = self._group() if ch == "{" else cf.const(Fraction(int(self._digits()))) if "0" <= ch <= "9" else None
+            arg = self._group() if ch == "{" else _literal(self._digits()) if "0" <= ch <= "9" else None
             if arg is None:
                 raise _Refuse
             return cf._power(arg, _HALF)
