@@ -6,9 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from chukmath.jsonl import AtomicWriter, dumps_line
+from chukmath.jsonl import AtomicWriter, dumps_line, read_jsonl
 from chukmath.records import Problem
 from chukmath.sources.problems import SourceProblems, SourceSpec, load_source
 from chukmath.sources.read import source_kind
@@ -30,14 +28,8 @@ def is_problem_file(path: str | Path) -> bool:
     which ``prompts`` streams as before; anything else is read as a source."""
     if source_kind(path) != "jsonl":
         return False
-    try:
-        with open(path, "rb") as fh:
-            for raw in fh:
-                if raw.strip():
-                    first: Any = orjson.loads(raw)
-                    return isinstance(first, dict) and all(k in first for k in Problem.FIELDS[:-1])
-    except (OSError, orjson.JSONDecodeError):
-        return True  # let the problems reader name the file and line
+    for _number, first in read_jsonl(path):  # bounded lines; a bad first line is named here (file:line)
+        return all(key in first for key in Problem.FIELDS[:-1])
     return True
 
 
