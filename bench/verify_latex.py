@@ -217,6 +217,17 @@ def main() -> None:
         answers_module.to_value.cache_clear()  # the candidate is new text; the expected answer stays parsed
         return answers_match(cand, exp)
 
+    from chukmath.verify import latex_fast
+
+    def general_only(cand: str, exp: str) -> bool:
+        """The same check with the fast reader switched off: the general extraction, grammar and canonical form."""
+        saved = latex_fast.scalar_form, latex_fast.list_forms
+        latex_fast.scalar_form = latex_fast.list_forms = lambda *a, **k: None  # type: ignore[assignment]
+        try:
+            return ours(cand, exp)
+        finally:
+            latex_fast.scalar_form, latex_fast.list_forms = saved
+
     def ours_all_cold(cand: str, exp: str) -> bool:
         clear_caches()
         return answers_match(cand, exp)
@@ -247,15 +258,19 @@ def main() -> None:
     print(f"{len(pairs)} pairs ({len(halves['latex'])} LaTeX, {len(halves['plain'])} plain, "
           f"{sum(not p[2] for p in pairs)} near misses); Math-Verify on the first {args.mv_pairs} (or half that "
           f"of a half); best of {args.repeats}\n")  # fmt: skip
-    print(f"{'set':6} {'chukmath/s':>11} {'all-cold/s':>11} {'Math-Verify/s':>13} {'ratio':>7} {'all-cold ratio':>14}"
-          f" {'chukmath right':>15} {'MV right':>11} {'chukmath on MV subset':>21}")  # fmt: skip
+    print(f"{'set':6} {'chukmath/s':>11} {'all-cold/s':>11} {'fast off/s':>11} {'Math-Verify/s':>13} {'ratio':>7} "
+          f"{'all-cold ratio':>14} {'x fast off':>10} {'chukmath right':>15} {'MV right':>11} "
+          f"{'chukmath on MV subset':>21}")  # fmt: skip
     for name, subset in halves.items():
         ck, ck_right = timed(ours, subset, args.repeats)
         cold, _ = timed(ours_all_cold, subset, args.repeats)
+        general, general_right = timed(general_only, subset, 1)
+        assert general_right == ck_right, (name, general_right, ck_right)
         mv, mv_right = timed(math_verify, mv_pairs[name], 1)
         sub_right = sum(ours(c, e) == w for c, e, w, _ in mv_pairs[name])
         n_mv = len(mv_pairs[name])
-        print(f"{name:6} {ck:11,.0f} {cold:11,.0f} {mv:13,.0f} {ck / mv:6,.0f}x {cold / mv:13,.0f}x "
+        print(f"{name:6} {ck:11,.0f} {cold:11,.0f} {general:11,.0f} {mv:13,.0f} {ck / mv:6,.0f}x {cold / mv:13,.0f}x "
+              f"{ck / general:9.1f}x "
               f"{ck_right:>7}/{len(subset):<7} {mv_right:>5}/{n_mv:<5} {sub_right:>13}/{n_mv:<7}")  # fmt: skip
 
     # rewards: R1-style completions, one per pair
