@@ -117,6 +117,11 @@ def test_gsm8k_jsonl_through_prompts_and_build_with_resume(tmp_path):
         moved = _gsm8k_file(tmp_path / "elsewhere.jsonl")
         third = build_json(recipe, out, "--source", str(moved), "--answer-format", "gsm8k")
         assert third["asked"] == 0 and third["from_journal"] == 4
+        # Other rows are another run: refused (not mixed into this one), saying what differs.
+        changed = _gsm8k_file(tmp_path / "changed.jsonl", rows=GSM8K[:3])
+        result = CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(out), "--source",
+                                          str(changed), "--answer-format", "gsm8k", "--quiet"])
+        assert isinstance(result.exception, ChukmathError) and "source.rows_digest" in str(result.exception)
     assert not (out / "source_rejects.jsonl").exists()
 
 
