@@ -255,6 +255,9 @@ def main() -> None:
     for cand, exp, _, _ in pairs[: args.mv_pairs]:  # gold parsed outside the timing
         math_verify(cand, exp)
     timed(ours, pairs[:200], 1)  # warm-up
+    from chukmath.generate import list_families
+
+    print("families:", ", ".join(getattr(f, "name", f) for f in list_families()))
     print(f"{len(pairs)} pairs ({len(halves['latex'])} LaTeX, {len(halves['plain'])} plain, "
           f"{sum(not p[2] for p in pairs)} near misses); Math-Verify on the first {args.mv_pairs} (or half that "
           f"of a half); best of {args.repeats}\n")  # fmt: skip
