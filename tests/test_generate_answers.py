@@ -50,6 +50,11 @@ CASES = [
     ("statistics", 100),
     ("percent_ratio", 100),
     ("geometry_area", 100),
+    ("pythagorean", 100),
+    ("sequences", 100),
+    ("vectors_matrices", 60),
+    ("functions", 100),
+    ("logarithms", 40),
 ]
 
 

@@ -15,7 +15,8 @@ from chukmath.errors import ChukmathError
 CHUKMATH = str(Path(sys.executable).parent / "chukmath")
 FAMILIES = {"arithmetic", "fractions", "linear_equation", "linear_system", "quadratic", "number_theory",
             "calculus", "word_problem", "permutations_combinations", "probability", "expected_value", "statistics",
-            "percent_ratio", "geometry_area"}
+            "percent_ratio", "geometry_area", "pythagorean", "sequences", "vectors_matrices", "functions",
+            "logarithms"}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
