@@ -10,13 +10,14 @@ from chukmath.verify import answers_match, clear_caches, judge_answer, latex_fas
 EXPECTED = [
     "3/4", "-3/4", "7", "-12", "0", "2*sqrt(3)", "sqrt(2)/2", "3*pi", "pi/4", "-5*sqrt(2)/3", "12*x**3 - 7/x",
     "2*x + 2", "x**2 - 1", "{-7, 2/3}", "{1/6 - sqrt(97)/6, 1/6 + sqrt(97)/6}", "{x: 3, y: -2}", "{x: 49/2, y: 0}",
-    "30 - 9*E", "x**2*cos(x) + 2*x*sin(x)", "{-1 - 2*I, -1 + 2*I}", "log(2)", "5/2",
+    "30 - 9*E", "x**2*cos(x) + 2*x*sin(x)", "{-1 - 2*I, -1 + 2*I}", "log(2)", "5/2", "-22 - 4*I", "1/2 - 3*I/2",
 ]  # fmt: skip
 
 # Pieces of the shapes the reader takes, and of shapes it must hand over (commas, decimals, functions, units...)
 ATOMS = [
     "3", "4", "-3", "12", "0", "7", "2", "97", "\\pi", "pi", "x", "y", "e", "E", "i", "\\sqrt{2}", "\\sqrt{3}",
-    "\\sqrt2", "\\sqrt{97}", "\\sqrt{-4}", "sqrt(2)", "\\frac{3}{4}", "\\dfrac34", "\\tfrac{1}{2}", "\\frac{-3}{4}",
+    "\\sqrt2", "\\sqrt{97}", "\\sqrt{-4}", "sqrt(2)", "i", "I", "3i", "\\pi i",
+    "\\frac{3}{4}", "\\dfrac34", "\\tfrac{1}{2}", "\\frac{-3}{4}",
     "\\frac{\\sqrt{2}}{2}", "\\frac{7}{x}", "\\frac{1}{x+1}", "\\frac{1}{0}", "\\cfrac34", "\\frac 1 2", "1.5", "1,5",
     "\\sin x", "x^{3}", "x^2", "x^{-1}", "2^{10}", "x**2", "(x+1)", "\\left( 5 \\right)", "{3}", "[2]", "\\cdot",
     "\\times", "*", "/", "+", "-", " ", "  ", "\\,", "\\!", "\\%", "cm", "^\\circ", "\\pm", "+-", "\\text{ or }",
@@ -39,7 +40,7 @@ answer_text = st.builds(
 # Well-formed expressions, so that most of them are the fast reader's (the pieces above mostly are not)
 leaves = st.one_of(
     st.integers(0, 60).map(str),
-    st.sampled_from(["\\pi", "x", "e", "\\sqrt{2}", "\\sqrt{8}", "\\sqrt{97}", "\\dfrac34"]),
+    st.sampled_from(["\\pi", "x", "e", "\\sqrt{2}", "\\sqrt{8}", "\\sqrt{97}", "\\dfrac34", "i", "2i"]),
 )
 expressions = st.recursive(
     leaves,
@@ -151,6 +152,10 @@ def test_other_shapes_are_left_to_the_general_path(text: str) -> None:
         ("x = 3, y = -2", "{x: 3, y: -2}", True), ("y = -2, x = 3", "{x: 3, y: -2}", True),
         ("x = -2, y = 3", "{x: 3, y: -2}", False), ("\\left( 3, -2 \\right)", "{x: 3, y: -2}", True),
         ("\\left( -2, 3 \\right)", "{x: 3, y: -2}", False), ("(3, -2)", "{x: 3, y: -2}", True),
+        ("-22 - 4 i", "-22 - 4*I", True), ("-22 + 4 i", "-22 - 4*I", False),
+        ("\\frac{1}{2}-\\frac{3i}{2}", "1/2 - 3*I/2", True),
+        ("$-22 - 4I$", "-22 - 4*I", True), ("x = -1 \\pm 2i", "{-1 - 2*I, -1 + 2*I}", True),
+        ("-1 - 2i, -1 + 2i", "{-1 - 2*I, -1 + 2*I}", True), ("-1 - 2i", "{-1 - 2*I, -1 + 2*I}", False),
     ],
 )  # fmt: skip
 def test_shapes_true_and_false(candidate: str, expected: str, match: bool) -> None:

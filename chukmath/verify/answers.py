@@ -255,13 +255,13 @@ def judge_answer(
         return CORRECT  # the expected answer verbatim (the usual <verifier_answer>): its values equal themselves
     numeric = plain_expected is not None  # a number expected: "5 m" is 5 metres, not 5 times m
     if exp.kind == "scalar":
-        fast = latex_fast.scalar_form(candidate, letters=not numeric)
+        fast = latex_fast.scalar_form(candidate, letters=not numeric, imaginary=exp.imaginary)
         if fast is not None:
             decided = _fast_scalar(fast, exp.values[0], rounding, tolerance)
             if decided is not None:
                 return decided
     elif all(v.form is not None and cf.is_decisive(v.form) for v in exp.values):
-        listed = latex_fast.list_forms(candidate)
+        listed = latex_fast.list_forms(candidate, imaginary=exp.imaginary)
         if listed is not None:
             return CORRECT if _fast_list(listed, exp, rounding, tolerance) else WRONG
     items = extract_items(candidate, scalar=exp.kind == "scalar", numeric=numeric)

@@ -46,10 +46,11 @@ class _Refuse(Exception):
     """The text is outside the fast reader's subset (the general path decides it)."""
 
 
-def scalar_form(text: str, *, letters: bool = True, whole: bool = True) -> cf.Poly | None:
+def scalar_form(text: str, *, letters: bool = True, imaginary: bool = False, whole: bool = True) -> cf.Poly | None:
     """The decisive canonical form of a one-value answer in a common shape, or None (take the general path).
 
     ``letters`` False refuses variables and ``e`` (a number is expected: the general path reads "5 m" as 5 metres).
+    ``imaginary`` (the expected answer has ``I``) reads a lone ``i`` as the imaginary unit, as the general path does.
     ``whole`` False reads one item of a list (already unwrapped and unnamed).
     """
     if len(text) > MAX_FAST_CHARS or not text:
@@ -60,7 +61,7 @@ def scalar_form(text: str, *, letters: bool = True, whole: bool = True) -> cf.Po
     if "\\left" in body or "\\right" in body:
         body = (body.replace("\\left(", "(").replace("\\right)", ")")
                 .replace("\\left[", "[").replace("\\right]", "]"))  # fmt: skip
-    reader = _Reader(body, letters)
+    reader = _Reader(body, letters, imaginary)
     try:
         form = reader.answer(named=whole)
     except (_Refuse, cf.TooComplex, IndexError):
@@ -68,7 +69,7 @@ def scalar_form(text: str, *, letters: bool = True, whole: bool = True) -> cf.Po
     return form if cf.is_decisive(form) else None
 
 
-def list_forms(text: str, *, letters: bool = True) -> list[tuple[str | None, cf.Poly]] | None:
+def list_forms(text: str, *, letters: bool = True, imaginary: bool = False) -> list[tuple[str | None, cf.Poly]] | None:
     """The named or bare values of a list answer (``\\{a, b\\}``, ``x = a \\text{ or } x = b``, ``x = 3, y = 2``,
     ``\\left( 3, 2 \\right)``) as decisive forms, or None (take the general path).
     """
@@ -99,7 +100,7 @@ def list_forms(text: str, *, letters: bool = True) -> list[tuple[str | None, cf.
         return None
     for k, part in enumerate(parts):
         name, expr = _name(part) if names is None else (names[k], part)
-        form = scalar_form(expr, letters=letters, whole=False)
+        form = scalar_form(expr, letters=letters, imaginary=imaginary, whole=False)
         if form is None:
             return None
         out.append((name, form))
@@ -191,10 +192,11 @@ _PREFIX = "The answer is "  # the built-in teacher's (and many models') own word
 class _Reader:
     """Recursive descent mirroring :mod:`chukmath.verify.grammar`'s, over characters, producing forms."""
 
-    __slots__ = ("depth", "i", "letters", "n", "s")
+    __slots__ = ("depth", "i", "imaginary", "letters", "n", "s")
 
-    def __init__(self, s: str, letters: bool) -> None:
+    def __init__(self, s: str, letters: bool, imaginary: bool) -> None:
         self.s, self.i, self.n, self.letters, self.depth = s, 0, len(s), letters, 0
+        self.imaginary = imaginary
 
     def peek(self) -> str:
         """The next character after spaces ("" at the end)."""
@@ -358,8 +360,12 @@ class _Reader:
             if self.take_char() != ")":
                 raise _Refuse
             return cf._power(inner, _HALF)
-        if len(word) != 1 or not self.letters or word in "iIo":
-            raise _Refuse  # words, "xy", the imaginary unit, "oo"
+        if len(word) != 1 or not self.letters or word == "o":
+            raise _Refuse  # words, "xy", "oo"
+        if word == "I" or (word == "i" and self.imaginary):  # the general path rewrites a lone i to I then
+            return {(1, True, ()): Fraction(1)}
+        if word == "i":
+            raise _Refuse
         return cf.atom("E") if word in "eE" else cf.atom(word)
 
     def _group(self) -> cf.Poly:
