@@ -71,7 +71,8 @@ def plain_scalar(v: sympy.Expr, rng: random.Random) -> str:
             k = rng.randint(2, 4)
             return f"{p * k}/{q * k}"
         if shape == 1 and all(f in (2, 5) for f in sympy.factorint(q)):
-            return str(float(sympy.Rational(p, q))) if abs(p) < 10**12 else base
+            decimal = str(float(sympy.Rational(p, q)))
+            return decimal if sympy.Rational(decimal) == v else base  # only where the float prints it exactly
     if shape == 2:
         return f"x = {base}"
     if shape == 3:
