@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from chukmath.families import get_family
 from chukmath.generate import generate
 from chukmath.records import Problem, Response
 from chukmath.teach.builtin import BUILTIN_MODEL, builtin_trace
 from chukmath.verify import verify_response
+from chukmath.verify.answers import answers_match
 from chukmath.verify.steps import check_steps
 
 LEVELS = (1, 2, 3, 4, 5)
 
 
 def check_family(name: str, recompute: Callable[[Problem], str], per_level: int = 200, seed: int = 7) -> None:
-    """Every problem of ``per_level`` per difficulty: answer == recompute(problem), trace accepted, all claims true."""
+    """Every problem of ``per_level`` per difficulty: answer == recompute(problem), trace accepted, all claims true,
+    every written form of the answer accepted and one of them in the trace's <answer>."""
     for level in LEVELS:
         problems = list(generate(name, seed=seed, count=per_level, difficulty=level))
         assert len(problems) == per_level
@@ -29,6 +32,10 @@ def check_family(name: str, recompute: Callable[[Problem], str], per_level: int 
                                 finish_reason="stop")  # fmt: skip
             verdict = verify_response(p, response)
             assert verdict.accepted, (p.question, p.answer, verdict.reasons, verdict.details, trace)
+            forms = get_family(name).present(p.answer)
+            assert forms[0] == p.answer and all(answers_match(f, p.answer) for f in forms), forms
+            shown = trace.split("<answer>", 1)[1].split("</answer>", 1)[0]
+            assert any(f in shown for f in forms), (shown, forms)
 
 
 def check_runs(name: str, count: int = 300) -> None:

@@ -55,6 +55,9 @@ CASES = [
     ("vectors_matrices", 60),
     ("functions", 100),
     ("logarithms", 40),
+    ("complex_numbers", 60),
+    ("trig_values", 60),
+    ("coordinate_geometry", 60),
 ]
 
 

@@ -134,7 +134,8 @@ def draw(cfg: ComplexConfig, rng: Rng) -> tuple[str, Any] | None:
     question = rng.choice((f"Divide: ({z}) / ({w}). Write the result as a + bi.",
                            f"Simplify the quotient ({z}) ÷ ({w})."))  # fmt: skip
     meta = {"kind": "divide", "z": [a, b], "w": [c, d]}
-    expr = f"simplify(({a} + ({b})*I)/({c} + ({d})*I))"
+    # the quotient times the conjugate over the conjugate: expand() gives sympy's a + b*I directly
+    expr = f"expand(({a} + ({b})*I)*({c} - ({d})*I)/(({c})**2 + ({d})**2))"
     return question, (expr, sympy_text(re_, im), meta)
 
 
@@ -230,6 +231,6 @@ def trace(problem: Problem) -> str:
         lines.append(line)
         re_, im = Fraction(re_), Fraction(im)
     answer = sympy_text(re_, im)
-    shown = hand(re_, im)
+    shown = present(answer)[-1]  # 3 + 4i, 27/82 + 79i/82
     lines.append(f"So the result is {shown}.")
     return assemble(lines, f"The answer is {shown}.", answer)

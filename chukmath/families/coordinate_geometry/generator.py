@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
-from chukmath.families.common.present import expression_forms, mapping_forms, number_forms
+from chukmath.families.common.present import mapping_forms, number_forms
 from chukmath.families.common.radicals import by_hand, integer_sqrt, radical_forms, split_sqrt, sqrt_text
 from chukmath.families.config import param
 from chukmath.families.rng import Rng
@@ -65,8 +65,9 @@ def present(answer: str) -> list[str]:
     if "sqrt" in text:
         return radical_forms(text)
     if "x" in text:
-        return [text, f"y = {text}"]
-    return number_forms(text) if "x" not in text else expression_forms(text)
+        hand = text.replace("*", "")  # 3 - x/2, 4x/17 - 138/17
+        return [text, f"y = {text}"] + ([hand, f"y = {hand}"] if hand != text else [])
+    return number_forms(text)
 
 
 def _point(x: int, y: int) -> str:
