@@ -26,7 +26,7 @@ def recompute(generator: str, expression: str) -> str:
         return str(solutions[0])
     if generator == "linear_system":
         return str(sympy.solve(_value(expression), [X, Y]))
-    if generator == "quadratic":
+    if generator in ("quadratic", "polynomial_roots"):
         roots = sympy.solve(_value(expression), X)
         assert all(r.is_real for r in roots), expression
         return str(sympy.FiniteSet(*roots))
@@ -58,6 +58,7 @@ CASES = [
     ("complex_numbers", 60),
     ("trig_values", 60),
     ("coordinate_geometry", 60),
+    ("polynomial_roots", 30),
 ]
 
 

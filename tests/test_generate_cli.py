@@ -16,7 +16,8 @@ CHUKMATH = str(Path(sys.executable).parent / "chukmath")
 FAMILIES = {"arithmetic", "fractions", "linear_equation", "linear_system", "quadratic", "number_theory",
             "calculus", "word_problem", "permutations_combinations", "probability", "expected_value", "statistics",
             "percent_ratio", "geometry_area", "pythagorean", "sequences", "vectors_matrices", "functions",
-            "logarithms", "complex_numbers", "trig_values", "coordinate_geometry"}
+            "logarithms", "complex_numbers", "trig_values", "coordinate_geometry",
+            "polynomial_roots"}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
