@@ -59,6 +59,7 @@ CASES = [
     ("trig_values", 60),
     ("coordinate_geometry", 60),
     ("polynomial_roots", 30),
+    ("unit_conversion", 100),
 ]
 
 
