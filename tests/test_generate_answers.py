@@ -60,6 +60,7 @@ CASES = [
     ("coordinate_geometry", 60),
     ("polynomial_roots", 30),
     ("unit_conversion", 100),
+    ("multi_step_word", 100),
 ]
 
 
