@@ -16,7 +16,12 @@ import orjson
 
 GOLDEN = Path(__file__).with_name("families.jsonl")
 FAMILIES = ("arithmetic", "calculus", "fractions", "linear_equation", "linear_system", "number_theory", "quadratic",
-            "word_problem")  # fmt: skip
+            "word_problem",
+            # issue 17 (breadth), appended after the first eight so their rows keep their place
+            "permutations_combinations", "probability", "expected_value", "statistics", "percent_ratio",
+            "geometry_area", "pythagorean", "sequences", "vectors_matrices", "functions", "logarithms",
+            "complex_numbers", "trig_values", "coordinate_geometry", "polynomial_roots", "unit_conversion",
+            "multi_step_word")  # fmt: skip
 MIXES = ("algebra", "gsm8k_style", "mixed_difficulty")
 PER_LEVEL = 20
 PER_MIX = 40
