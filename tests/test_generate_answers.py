@@ -61,6 +61,7 @@ CASES = [
     ("polynomial_roots", 30),
     ("unit_conversion", 100),
     ("multi_step_word", 100),
+    ("inequalities", 30),
 ]
 
 

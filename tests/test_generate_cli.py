@@ -17,7 +17,7 @@ FAMILIES = {"arithmetic", "fractions", "linear_equation", "linear_system", "quad
             "calculus", "word_problem", "permutations_combinations", "probability", "expected_value", "statistics",
             "percent_ratio", "geometry_area", "pythagorean", "sequences", "vectors_matrices", "functions",
             "logarithms", "complex_numbers", "trig_values", "coordinate_geometry",
-            "polynomial_roots", "unit_conversion", "multi_step_word"}
+            "polynomial_roots", "unit_conversion", "multi_step_word", "inequalities"}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,7 @@ from functools import lru_cache
 from chukmath.verify import canonical as cf
 from chukmath.verify import latex_fast
 from chukmath.verify.extract import MAX_ITEMS, Item, extract_items, simple_item
+from chukmath.verify.forms import interval_verdict
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
 from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
 from chukmath.verify.numeric import enclose, numerically_equal
@@ -248,6 +249,10 @@ def judge_answer(
             exact = Value(Num(plain_expected), cf.const(plain_expected), None, frozenset())
             close = _close(plain, parse_decimal(stripped), exact, rounding, tolerance)
             return CORRECT if close else WRONG
+    if expected.startswith("Interval"):  # a real interval: chukmath.verify.forms reads interval notation
+        verdict = interval_verdict(candidate, expected)
+        if verdict is not None:
+            return verdict
     exp = parse_expected(expected)
     if exp is None:
         return WRONG

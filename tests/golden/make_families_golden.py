@@ -21,7 +21,7 @@ FAMILIES = ("arithmetic", "calculus", "fractions", "linear_equation", "linear_sy
             "permutations_combinations", "probability", "expected_value", "statistics", "percent_ratio",
             "geometry_area", "pythagorean", "sequences", "vectors_matrices", "functions", "logarithms",
             "complex_numbers", "trig_values", "coordinate_geometry", "polynomial_roots", "unit_conversion",
-            "multi_step_word")  # fmt: skip
+            "multi_step_word", "inequalities")  # fmt: skip
 MIXES = ("algebra", "gsm8k_style", "mixed_difficulty")
 PER_LEVEL = 20
 PER_MIX = 40
