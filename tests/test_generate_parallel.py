@@ -192,7 +192,10 @@ def test_bad_workers_value_is_a_one_line_error() -> None:
 def test_a_failed_write_is_a_one_line_error(workers: str) -> None:
     result = run_cli("generate", "-g", "arithmetic", "-n", "30000", "--workers", workers, "-o", "/dev/full")
     assert result.returncode == 2
-    assert result.stderr.decode() == "error: /dev/full: cannot write (No space left on device)\n"
+    assert result.stderr.decode() == (
+        "error: /dev/full: cannot write (No space left on device); the disk is full: free some space and run the "
+        "same command again\n"
+    )
 
 
 def test_a_worker_only_hashes_repeats_of_questions_it_drew_before() -> None:
