@@ -1,0 +1,331 @@
+"""Does chukmath data teach? Gemma 3 270M before and after one epoch of SFT on built-in-teacher rows.
+
+One command (on a GPU machine; it runs on a CPU too, slowly, with small numbers)::
+
+    python bench/sft_proof.py --gguf /path/gemma-3-270m-q4_k_m.gguf --work /tmp/proof --out bench/out/proof
+
+Stages (``--stages``, comma-separated, each reusing what the earlier ones left in ``--work``):
+  data     a build of all eight families at difficulties 1-3 with the built-in teacher and a held-out split
+           (no shared question or expression, chukmath.split); train rows and test problems.
+  base     the base model, zero-shot (the step_by_step teacher template, which states the format) and 3-shot
+           (three worked train rows as earlier chat turns, then the bare question).
+  sft      full fine-tune on the train rows (fp32 master weights, bf16 autocast, loss on the assistant turn),
+           then greedy on the held-out problems with the trained prompt (the bare question).
+  sampled  with sft: also sampled pass@4 at temperature 1.
+  ablate   the same budget on (1) unverified rows with a systematic teacher error (negative answers written
+           without their minus sign, in as many rows as have one, up to a third), greedy and sampled pass@4;
+           (2) answer-only targets (no <think>).
+Every measurement goes through ``chukmath.eval.run_eval`` with the in-process transformers teacher: the same
+journal, verifier and scores as ``chukmath eval``. Results: ``--out/results.json`` and ``--out/results.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sft_train import TrainConfig, encode_rows, mean_loss, train
+
+from chukmath.build import BuildOptions, build_dataset, parse_recipe
+from chukmath.eval import EvalOptions, TransformersConfig, TransformersTeacher, run_eval
+from chukmath.eval.problems import ProblemSet, recipe_split_problems
+from chukmath.eval.prompts import Prompt, make_prompt
+from chukmath.hashing import content_hash
+from chukmath.records import Problem
+
+FAMILIES = (
+    "arithmetic", "fractions", "linear_equation", "linear_system",
+    "quadratic", "number_theory", "calculus", "word_problem",
+)  # fmt: skip
+
+
+# Question spaces too small for ~1,300 distinct problems at the easy levels move up (quadratic at difficulty 1
+# has about 400 distinct questions).
+LEVELS = {"quadratic": (3, 3, 3), "linear_system": (2, 3, 3)}
+
+
+def recipe_text(count: int, test_count: int, seed: int) -> str:
+    mix = "".join(
+        f'[[mix]]\ngenerator = "{family}"\nweight = 1\ndifficulty = {difficulty}\n\n'
+        for family in FAMILIES
+        for difficulty in LEVELS.get(family, (1, 2, 3))
+    )
+    return (
+        f'name = "sft-proof"\ncount = {count}\nseed = {seed}\n\n{mix}'
+        f'[prompt]\ntemplate = "step_by_step"\n\n[teacher]\nkind = "builtin"\n\n'
+        f"[split]\ntest_count = {test_count}\n"
+    )
+
+
+def stage_data(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    recipe_path = work / "recipe.toml"
+    recipe_path.write_text(recipe_text(args.train_rows + args.test_count + args.train_rows // 20, args.test_count,
+                                       args.seed))
+    recipe = parse_recipe(recipe_path.read_text(), str(recipe_path))
+    started = time.perf_counter()
+    build_dataset(recipe, work / "build", BuildOptions(quiet=True))
+    rows = []
+    with (work / "build" / "train.jsonl").open() as fh:
+        for line in fh:
+            rows.append(json.loads(line))
+            if len(rows) == args.train_rows:
+                break
+    test = recipe_split_problems(recipe, "test").problems[: args.test_count]
+    return {"recipe": recipe, "rows": rows, "test": test, "build_s": time.perf_counter() - started}
+
+
+def three_shot_prompt(rows: list[dict[str, Any]]) -> Prompt:
+    """Three worked train rows (different families) as earlier turns, then the bare question."""
+    shots: list[dict[str, Any]] = []
+    for family in ("arithmetic", "word_problem", "linear_equation"):
+        shots.append(next(r for r in rows if r["generator"] == family))
+    turns = [m for r in shots for m in r["messages"]]
+
+    def render(problem: Problem) -> tuple[list[dict[str, str]], str | None, str | None]:
+        return [*turns, {"role": "user", "content": problem.question}], None, None
+
+    return Prompt("three_shot", "three worked train rows as earlier chat turns, then the question", render,
+                  content_hash({"shots": turns}))
+
+
+_NEGATIVE = re.compile(r"^-\d")
+
+
+def systematic_errors(rows: list[dict[str, Any]], share: float = 1 / 3) -> tuple[list[dict[str, Any]], int]:
+    """Rows where a negative final answer is written without its minus sign (answer, verifier answer and the
+    closing line of the reasoning): the same mistake on a recognisable kind of problem."""
+    limit = int(len(rows) * share)
+    out, changed = [], 0
+    for row in rows:
+        answer = row["answer"]
+        if changed < limit and _NEGATIVE.match(answer):
+            row = copy.deepcopy(row)
+            content = row["messages"][-1]["content"]
+            row["messages"][-1]["content"] = content.replace(answer, answer[1:])
+            changed += 1
+        out.append(row)
+    return out, changed
+
+
+def answer_only(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose assistant turn keeps only the <answer> and <verifier_answer> tags."""
+    out = []
+    for row in rows:
+        row = copy.deepcopy(row)
+        content = row["messages"][-1]["content"]
+        row["messages"][-1]["content"] = content.split("</think>", 1)[-1].strip()
+        out.append(row)
+    return out
+
+
+# The GGUF is the pretrained Gemma 3 270M and carries no chat template: this is Gemma's turn format (a system
+# turn goes in front of the first user turn, as Gemma's own template does).
+GEMMA_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% set ns = namespace(system='') %}{% for m in messages %}"
+    "{% if m['role'] == 'system' %}{% set ns.system = m['content'] + '\\n\\n' %}"
+    "{% else %}{{ '<start_of_turn>' + ('model' if m['role'] == 'assistant' else 'user') + '\\n' }}"
+    "{% if m['role'] == 'user' %}{{ ns.system }}{% set ns.system = '' %}{% endif %}"
+    "{{ m['content'] | trim }}{{ '<end_of_turn>\\n' }}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
+)
+
+
+class Lab:
+    """The loaded base weights, the tokenizer and the evaluation settings shared by every stage."""
+
+    def __init__(self, args: argparse.Namespace, data: dict[str, Any]) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        torch.backends.cuda.matmul.allow_tf32 = True
+        self.args = args
+        self.data = data
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        gguf = Path(args.gguf)
+        started = time.perf_counter()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        base = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+        self.base_state = {k: v.detach().clone() for k, v in base.state_dict().items()}
+        self.model = base.to(self.device)
+        self.load_s = time.perf_counter() - started
+        if self.tokenizer.chat_template is None:
+            self.tokenizer.chat_template = GEMMA_CHAT_TEMPLATE
+        end_of_turn = self.tokenizer.convert_tokens_to_ids("<end_of_turn>")
+        self.model.generation_config.eos_token_id = [self.tokenizer.eos_token_id, end_of_turn]
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.pad_id = self.tokenizer.pad_token_id
+        lengths = sorted(len(ids) - start for ids, start in encode_rows(
+            self.tokenizer, [r["messages"] for r in data["rows"][:2000]], 100_000))
+        self.answer_tokens = {"p50": lengths[len(lengths) // 2], "p99": lengths[int(len(lengths) * 0.99)],
+                              "max": lengths[-1]}
+        self.max_new_tokens = args.max_new_tokens or min(1024, self.answer_tokens["max"] + 64)
+        self.results: dict[str, Any] = {}
+        self.extra: dict[str, Any] = {}
+
+    def save(self) -> None:
+        """results.json and results.md as they stand (a run stopped at its time limit keeps what it measured)."""
+        out = Path(self.args.out)
+        summary = summarise(self, self.extra)
+        (out / "results.json").write_text(json.dumps(summary, indent=1, default=str))
+        (out / "results.md").write_text(markdown(summary))
+
+    def reset(self) -> None:
+        """Back to the base weights (each fine-tune starts from the same model)."""
+        self.model.load_state_dict(self.base_state)
+
+    def evaluate(self, label: str, prompt: Prompt, *, samples: int = 1, temperature: float = 0.0) -> dict[str, Any]:
+        problems = ProblemSet(self.data["test"], f"held-out split ({len(self.data['test'])} problems)")
+        config = TransformersConfig(
+            model=self.args.gguf, batch_size=self.args.batch_size, max_new_tokens=self.max_new_tokens,
+            temperature=temperature, seed=self.args.seed, name=f"gemma-3-270m:{label}",
+        )  # fmt: skip
+        teacher = TransformersTeacher(config, model=self.model, tokenizer=self.tokenizer)
+        options = EvalOptions(
+            samples=samples, concurrency=self.args.batch_size, progress=False, policy="all",
+            sampling={"temperature": temperature, "max_new_tokens": self.max_new_tokens},
+        )  # fmt: skip
+        started = time.perf_counter()
+        result = run_eval(problems, prompt, teacher, Path(self.args.work) / "eval" / label, options)
+        data = result.data
+        data["elapsed_s"] = time.perf_counter() - started
+        data["overall"]["false_step_rate"] = self.false_step_rate(problems, prompt, label)
+        self.results[label] = data
+        overall = data["overall"]
+        print(f"{label}: accuracy {overall['accuracy']:.3f} format {overall['format_rate']:.3f} "
+              f"({data['elapsed_s']:.0f} s)", flush=True)
+        self.save()
+        return data
+
+    def false_step_rate(self, problems: ProblemSet, prompt: Prompt, label: str) -> float:
+        """The share of answers whose reasoning states a false arithmetic step (the verifier's bad_step flag)."""
+        from chukmath.teach.journal import final_responses
+        from chukmath.verify import verify_response
+
+        answers = final_responses(Path(self.args.work) / "eval" / label / "responses.jsonl")
+        by_request = {prompt.request(problem).id: problem for problem in problems.problems}
+        flagged = total = 0
+        for (request_id, _sample), response in answers.items():
+            problem = by_request.get(request_id)
+            if problem is not None and response.ok:
+                total += 1
+                flagged += "bad_step" in verify_response(problem, response).flags
+        return flagged / total if total else 0.0
+
+    def finetune(self, label: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        self.reset()
+        config = TrainConfig(epochs=self.args.epochs, lr=self.args.lr, max_length=self.args.max_length,
+                             tokens_per_batch=self.args.tokens_per_batch, seed=self.args.seed)
+        encoded = encode_rows(self.tokenizer, [r["messages"] for r in rows], config.max_length)
+        held = encode_rows(self.tokenizer, [r["messages"] for r in self.data["rows"][-256:]], config.max_length)
+        before = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch)
+        stats = train(self.model, encoded, self.pad_id, config)
+        after = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch)
+        stats.update(rows=len(encoded), dropped=len(rows) - len(encoded), loss_before=before, loss_after=after,
+                     config={"epochs": config.epochs, "lr": config.lr, "max_length": config.max_length,
+                             "tokens_per_batch": config.tokens_per_batch, "warmup": config.warmup,
+                             "schedule": "cosine", "optimizer": "AdamW (fp32 master weights, bf16 autocast)"})
+        self.results[f"train:{label}"] = stats
+        print(f"train {label}: {stats['steps']} steps, {stats['seconds']:.0f} s, loss {before:.3f} -> {after:.3f}",
+              flush=True)
+        self.save()
+        return stats
+
+
+def summarise(lab: Lab, extra: dict[str, Any]) -> dict[str, Any]:
+    import torch
+
+    return {
+        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
+        "torch": torch.__version__,
+        "transformers": __import__("transformers").__version__,
+        "model": Path(lab.args.gguf).name,
+        "load_s": lab.load_s,
+        "answer_tokens": lab.answer_tokens,
+        "max_new_tokens": lab.max_new_tokens,
+        "train_rows": len(lab.data["rows"]),
+        "test_problems": len(lab.data["test"]),
+        **extra,
+        "results": lab.results,
+    }
+
+
+def markdown(summary: dict[str, Any]) -> str:
+    runs = {k: v for k, v in summary["results"].items() if not k.startswith("train:")}
+    lines = ["| run | accuracy | pass@4 | format | verified | false step | reasoning words |",
+             "|---|---|---|---|---|---|---|"]
+    for label, data in runs.items():
+        o = data["overall"]
+        p4 = o["pass@k"].get("4")
+        lines.append(
+            f"| {label} | {o['accuracy']:.1%} | {'' if p4 is None else f'{p4:.1%}'} | {o['format_rate']:.1%} | "
+            f"{o['verified_rate']:.1%} | {o['false_step_rate']:.1%} | {o.get('mean_reasoning_words') or 0:.0f} |"
+        )
+    families = sorted({f for d in runs.values() for f in d.get("by_family", {})})
+    lines += ["", "| family | " + " | ".join(runs) + " |", "|---|" + "---|" * len(runs)]
+    for family in families:
+        cells = [f"{d['by_family'][family]['accuracy']:.0%}" if family in d.get("by_family", {}) else ""
+                 for d in runs.values()]
+        lines.append(f"| {family} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gguf", required=True, help="the Gemma 3 270M GGUF file")
+    parser.add_argument("--work", required=True, help="a folder for the build, journals and checkpoints")
+    parser.add_argument("--out", required=True, help="where results.json and results.md go")
+    parser.add_argument("--stages", default="data,base,sft,sampled,ablate")
+    parser.add_argument("--train-rows", type=int, default=30_000)
+    parser.add_argument("--test-count", type=int, default=448)
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--max-length", type=int, default=640)
+    parser.add_argument("--tokens-per-batch", type=int, default=8192)
+    parser.add_argument("--batch-size", type=int, default=224, help="prompts generated together")
+    parser.add_argument("--max-new-tokens", type=int, default=0, help="0: the longest train answer + 64")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    stages = set(args.stages.split(","))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = stage_data(args)
+    print(f"data: {len(data['rows'])} train rows, {len(data['test'])} test problems ({data['build_s']:.1f} s)")
+    lab = Lab(args, data)
+    extra = lab.extra
+    extra.update(build_s=data["build_s"], stages=sorted(stages), hyperparameters={
+        "epochs": args.epochs, "lr": args.lr, "max_length": args.max_length,
+        "tokens_per_batch": args.tokens_per_batch, "seed": args.seed})
+    if "base" in stages:
+        lab.evaluate("base zero-shot (step_by_step prompt)", make_prompt("step_by_step"))
+        lab.evaluate("base 3-shot", three_shot_prompt(data["rows"]))
+    trained = make_prompt("train", recipe=data["recipe"])
+    if "sft" in stages:
+        lab.finetune("verified", data["rows"])
+        lab.evaluate("SFT verified, greedy", trained)
+        if "sampled" in stages:
+            lab.evaluate("SFT verified, sampled T=1", trained, samples=4, temperature=1.0)
+    if "ablate" in stages:
+        corrupted, changed = systematic_errors(data["rows"])
+        extra["systematic_error_rows"] = changed
+        lab.finetune("systematic errors", corrupted)
+        lab.evaluate("SFT systematic errors, greedy", trained)
+        lab.evaluate("SFT systematic errors, sampled T=1", trained, samples=4, temperature=1.0)
+        lab.finetune("answer only", answer_only(data["rows"]))
+        lab.evaluate("SFT answer only, greedy", trained)
+    lab.save()
+    print((out / "results.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
