@@ -173,7 +173,7 @@ def derivative_trace(problem: Problem, derivative: Any) -> str:
         think.append(integrate_back_check(show(result), show(back), show(f)))
     if think[-1] != f"So the derivative of {show(f)} is {show(result)}.":  # not said twice in a row
         think.append(f"So the derivative is {show(result)}.")
-    return assemble(think, f"The answer is {show(result)}.", str(result))
+    return assemble(think, f"The answer is {show(result)}.", show(result))
 
 
 def _antiderivative(f: Any, x: Any, lines: list[str]) -> Any:
@@ -248,7 +248,7 @@ def integral_trace(problem: Problem, integral: Any) -> str:
         result = F
         think.append("Any constant C can be added; the answer gives the antiderivative with C = 0.")
         think.append(f"So the antiderivative is {show(result)}.")
-        return assemble(think, f"The answer is {show(result)}.", str(result))
+        return assemble(think, f"The answer is {show(result)}.", show(result))
     if _singular_between(f, x, a, b):
         raise InputError(f"problem {problem.id}: {f} is undefined between {a} and {b} (improper integral)")
     think.append(f"By the fundamental theorem of calculus the integral is F({show(b)}) - F({show(a)}).")
@@ -269,7 +269,7 @@ def integral_trace(problem: Problem, integral: Any) -> str:
         think.append(f"F({show(b)}) is {show(upper)} and F({show(a)}) is {show(lower)}.")
         think.append(f"Their difference is {show(result)}.")
     think.append(f"So the integral is {show(result)}.")
-    return assemble(think, f"The answer is {show(result)}.", str(result))
+    return assemble(think, f"The answer is {show(result)}.", show(result))
 
 
 def _singular_between(f: Any, x: Any, a: Any, b: Any) -> bool:

@@ -104,7 +104,7 @@ def _derivative(f_text: str, terms: Terms) -> str:
     back = symstr.polynomial([(c, n) for c, n in terms if n])
     think.append(integrate_back_check(_show(result), _show(back), _show(f_text)))
     think.append(f"So the derivative is {_show(result)}.")
-    return assemble(think, f"The answer is {_show(result)}.", result)
+    return assemble(think, f"The answer is {_show(result)}.", _show(result))
 
 
 def integrate_back_check(result: str, back: str, f: str) -> str:
@@ -233,7 +233,7 @@ def _elementary_integral(f_text: str, a_text: str, b_text: str) -> str | None:
     think.append(f"F({_show(b_text)}) is {_show(upper)} and F({_show(a_text)}) is {_show(lower)}.")
     think.append(f"Their difference is {_show(value)}.")
     think.append(f"So the integral is {_show(value)}.")
-    return assemble(think, f"The answer is {_show(value)}.", value)
+    return assemble(think, f"The answer is {_show(value)}.", _show(value))
 
 
 # -cos(b) at the named bounds, as (rational part, radical coefficient, radicand): F(b) for sin.
@@ -270,7 +270,7 @@ def _exp_integral(f_text: str, terms: Terms, b_text: str, think: list[str]) -> s
     think.append(f"F({b}) is {_show(upper)} and F(0) is {q_0}.")
     think.append(f"Their difference is {_show(value)}.")
     think.append(f"So the integral is {_show(value)}.")
-    return assemble(think, f"The answer is {_show(value)}.", value)
+    return assemble(think, f"The answer is {_show(value)}.", _show(value))
 
 
 def fast_calculus_trace(expression: str) -> str | None:

@@ -79,3 +79,50 @@ def expression_forms(answer: str) -> list[str]:
     if "**" not in text:
         return number_forms(text)
     return [text, text.replace("**", "^")]
+
+
+def money_text(value: Fraction) -> str:
+    """An amount of money as a person writes it: two places when it has cents (``46179/5`` -> ``9235.80``), a whole
+    amount whole (``56``), and an amount finer than a cent (a discount of an exact price) as its exact decimal, since
+    the answer is exact; ``str()`` of the fraction where the decimal does not terminate."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    if (value * 100).denominator == 1:
+        cents = abs(value.numerator * (100 // value.denominator))
+        return f"{'-' if value < 0 else ''}{cents // 100}.{cents % 100:02d}"
+    return _terminating_decimal(value) or f"{value.numerator}/{value.denominator}"
+
+
+def money_forms(answer: str) -> list[str]:
+    """An answer that may be an amount of money: :func:`number_forms`, with the two-place form of an amount with
+    cents after the answer's own text: ``"46179/5"`` -> ``["46179/5", "9235.80", "9235.8", "\\frac{46179}{5}"]``."""
+    forms = number_forms(answer)
+    m = _FRACTION.fullmatch(forms[0])
+    if m is None:
+        return forms
+    sign, p, q = m.groups()
+    money = money_text(Fraction(int(sign + p), int(q)))
+    return forms if money in forms else [forms[0], money, *forms[1:]]
+
+
+# Plurals that are not the singular plus "s" or "es".
+_IRREGULAR = {"loaves": "loaf", "people": "person", "feet": "foot", "inches": "inch", "children": "child"}
+
+
+def _singular_word(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def unit_for(value: Fraction | int, unit: str) -> str:
+    """``unit`` (a plural: ``"meters"``, ``"loaves of bread"``, ``"square meters"``) as it reads after ``value``:
+    singular for exactly 1 (``1 meter``, ``1 loaf of bread``), else unchanged (``0.5 meters``, ``2 meters``)."""
+    if value != 1 or not unit:
+        return unit
+    head, of, tail = unit.partition(" of ")
+    words = head.split(" ")
+    words[-1] = _singular_word(words[-1])
+    return " ".join(words) + (of + tail if of else "")

@@ -1,6 +1,9 @@
-"""``word_problem``: multi-step everyday stories over an exact expression; the answer carries a unit."""
+"""``word_problem``: multi-step everyday stories over an exact expression; the answer carries a unit.
 
-from chukmath.families.common.present import number_forms
+Money is written once, one way: the amount with two places and the currency's name (``9235.80 dollars``).
+"""
+
+from chukmath.families.common.present import money_forms
 from chukmath.families.contract import Family
 from chukmath.families.word_problem.generator import PRESETS, WordProblemConfig, draw
 from chukmath.families.word_problem.trace import word_problem_trace
@@ -21,6 +24,6 @@ FAMILY = Family(
     presets=PRESETS,
     draw=draw,
     trace=word_problem_trace,
-    present=number_forms,
+    present=money_forms,
     recognizes=recognizes,
 )

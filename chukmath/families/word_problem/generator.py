@@ -2,6 +2,8 @@
 
 Each scenario draws its numbers, writes one of several phrasings with varied names, items and units, and
 returns the expression it describes; the answer is the exact value of that expression (Fractions, no floats).
+Prices are drawn so that every amount of money asked for is a whole number of cents: the trace writes it with two
+places (``9235.80 dollars``), as a person would, and that is still the exact answer.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 from typing import Any
 
 from chukmath.families.common.numfmt import decimal_str, frac_str, terminating_decimal
@@ -73,6 +76,13 @@ def _money(cents: int) -> tuple[str, str, Fraction]:
         "0").rstrip(".") if cents % 100 else str(cents // 100), value
 
 
+def _whole_cents(cents: int, times: int, per: int) -> int:
+    """``cents`` raised to the nearest price for which ``cents * times / per`` is a whole number of cents, so the
+    answer is an amount a person pays (``$12.75``, never ``$12.7245``)."""
+    step = per // gcd(times, per)
+    return -(-cents // step) * step
+
+
 def _names(rng: Rng, n: int) -> list[str]:
     picked: list[str] = []
     while len(picked) < n:
@@ -122,9 +132,9 @@ def _discount(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
     who = _names(rng, 1)[0]
     singular, plural, lo, hi = rng.choice(ITEMS)
     cents = rng.randint(lo, hi) if rng.chance(cfg.decimals) else rng.randint(max(1, lo // 100), hi // 100) * 100
-    shown, lit, price = _money(cents)
     pct = rng.choice((5, 10, 15, 20, 25, 30, 40, 50))
     n = rng.randint(2, max(2, min(cfg.max_value, 20)))
+    shown, lit, price = _money(_whole_cents(cents, n * (100 - pct), 100))
     q = rng.choice((
         f"A {singular} costs {sym}{shown}. During a sale everything is {pct}% off. {who} buys {n} {plural}. "
         f"How much does {who} pay, in {unit}?",
@@ -293,7 +303,7 @@ def _fuel(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
     q = f"{who}'s car uses {per100_text} liters of fuel per 100 km. How many liters does a {km} km trip take?"
     if steps >= 3:
         cents = rng.randint(120, 250)
-        shown, lit, price = _money(cents)
+        shown, lit, price = _money(_whole_cents(cents, per100 * km // 10, 100))
         sym, money = rng.choice(CURRENCIES)
         q = (f"{who}'s car uses {per100_text} liters of fuel per 100 km and fuel costs {sym}{shown} per liter. "
              f"What does the fuel for a {km} km trip cost, in {money}?")

@@ -1,17 +1,27 @@
-"""Trace for ``word_problem``: the question, which quantity each step computes, the answer with its unit."""
+"""Trace for ``word_problem``: the question, which quantity each step computes, the answer with its unit.
+
+The answer is written as a person writes it: an amount of money with cents in two places (``9235.80 dollars``,
+the currency named after the amount, as the question asks "in dollars"), and the unit singular for exactly 1.
+"""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.arithmetic_steps import answer_text, evaluate_with_steps, recheck
 from chukmath.families.common.format import assemble, num, pretty
+from chukmath.families.common.present import money_text, unit_for
+from chukmath.families.word_problem.generator import CURRENCIES
 from chukmath.records import Problem
 
 
 def _unit(meta: dict[str, Any]) -> str:
     unit = meta.get("unit")
     return unit.strip() if isinstance(unit, str) and unit.strip() else ""
+
+
+MONEY_UNITS = frozenset(unit for _symbol, unit in CURRENCIES)
 
 
 def _step_labels(meta: dict[str, Any], count: int) -> list[str] | None:
@@ -37,6 +47,14 @@ def word_problem_trace(problem: Problem) -> str:
         think.append(line)
     think.extend(recheck(walk))
     shown = num(value, walk.style)
-    think.append(f"So the answer is {shown} {unit}." if unit else f"So the answer is {shown}.")
-    sentence = f"The answer is {shown} {unit}." if unit else f"The answer is {shown}."
-    return assemble(think, sentence, answer_text(value))
+    verifier = answer_text(value)
+    if unit in MONEY_UNITS:
+        money = money_text(Fraction(value))
+        if "/" in shown and money != shown:
+            think.append(f"{shown} = {money}")  # the exact fraction in dollars and cents
+        shown = money
+        if "/" not in money:
+            verifier = money
+    said = f"{shown} {unit_for(value, unit)}" if unit else shown
+    think.append(f"So the answer is {said}.")
+    return assemble(think, f"The answer is {said}.", verifier)
