@@ -37,7 +37,7 @@ def _reduce(p: Problem) -> str:
 
 
 def test_answers_traces_and_reduce_inequalities() -> None:
-    check_family(NAME, _reduce, per_level=100)
+    check_family(NAME, _reduce, per_level=60)
 
 
 def test_runs_are_reproducible_sliceable_and_distinct() -> None:

@@ -56,7 +56,7 @@ def itertools_comb(n: int, k: int) -> int:
 
 
 def test_answers_traces_and_enumeration() -> None:
-    check_family(NAME, _enumerate, per_level=200)
+    check_family(NAME, _enumerate)
 
 
 def test_runs_are_reproducible_sliceable_and_distinct() -> None:
