@@ -86,7 +86,7 @@ def push_dataset(
 ) -> PushResult:
     """Create (or reuse) the dataset repository ``repo_id`` and upload the run's card and data files to it."""
     from huggingface_hub import HfApi, get_token
-    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
     if not _REPO_ID.match(repo_id):
         raise ConfigError(f"--repo {repo_id!r}: expected USER/NAME (letters, digits, '.', '_', '-')")
@@ -107,6 +107,11 @@ def push_dataset(
             revision=revision,
             commit_message=message or f"chukmath push: {Path(run_dir).name}",
         )
+    except OfflineModeIsEnabled:
+        raise OutputError(
+            f"push to {repo_id}: huggingface_hub is in offline mode (HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE is set); "
+            "unset it to push"
+        ) from None
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

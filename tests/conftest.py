@@ -51,3 +51,13 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
     log = tmp_path_factory.mktemp("llama") / "server.log"
     with LlamaServer(model_path(), log_path=log) as server:
         yield server
+
+
+OFFLINE_HUB_VARIABLES = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+@pytest.fixture
+def offline_hub(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing in the test may reach a hub; set per test, so later tests (``push`` to a loopback Hub) stay online."""
+    for name in OFFLINE_HUB_VARIABLES:
+        monkeypatch.setenv(name, "1")

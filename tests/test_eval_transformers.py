@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from chukmath.cli.main import app
 from chukmath.errors import ConfigError
 
+pytestmark = pytest.mark.usefixtures("offline_hub")  # nothing in these tests may reach a hub
+
 RECIPE = """name = "eval-tf"
 count = 20
 seed = 2

@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 
 from chukmath.cli.main import app
 
+pytestmark = pytest.mark.usefixtures("offline_hub")  # nothing in these tests may reach a hub
+
 RECIPE = """name = "train-test"
 count = 8
 seed = 4

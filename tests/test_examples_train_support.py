@@ -7,16 +7,11 @@ Imported by test_examples_train*.py and test_eval_transformers.py; it holds no t
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from conftest import require
-
-os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in these tests may reach a hub
-os.environ["HF_DATASETS_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SPECIAL = ["<pad>", "<unk>", "<s>", "</s>", "<|system|>", "<|user|>", "<|assistant|>"]

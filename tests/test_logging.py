@@ -84,7 +84,7 @@ def test_v_shows_info_and_vv_names_the_logger(tmp_path: Path) -> None:
                                      "--count", "10", "-q"])
     assert built.exit_code == 0, repr(built.exception)
     token = "hf_loggingTOKEN0123456789"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_") and k != "TRANSFORMERS_OFFLINE"}
     cli = [sys.executable, "-c", "from chukmath.cli.main import run; run()"]
     with HubServer(token=token) as hub:
         env.update(HF_ENDPOINT=hub.base_url, HF_TOKEN=token, HF_HUB_DISABLE_XET="1", HF_HOME=str(tmp_path / "hf"))

@@ -28,7 +28,7 @@ format = "{format}"
 
 
 def _env(tmp_path: Path, endpoint: str, token: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_") and k != "TRANSFORMERS_OFFLINE"}
     env.update(HF_ENDPOINT=endpoint, HF_HUB_DISABLE_XET="1", HF_HOME=str(tmp_path / "hf-home"),
                HF_HUB_DISABLE_TELEMETRY="1")
     if token is not None:
@@ -133,3 +133,14 @@ def test_pushing_the_same_run_again_changes_nothing_and_succeeds(tmp_path, runs)
     assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
     assert len(repo.commits) == 1  # unchanged files are not committed twice
     assert TOKEN not in again.stdout + again.stderr
+
+
+def test_offline_mode_is_one_line_and_sends_nothing(tmp_path, runs):
+    with HubServer(token=TOKEN) as hub:
+        env = _env(tmp_path, hub.base_url, TOKEN) | {"TRANSFORMERS_OFFLINE": "1"}
+        done = _run("push", str(runs["jsonl"]), "--repo", "someone/set", env=env)
+        sent = [r for r in hub.requests if r.path.startswith("/api/")]
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: push to someone/set: huggingface_hub is in offline mode")
+    assert len(done.stderr.strip().splitlines()) == 1 and TOKEN not in done.stderr
+    assert not sent

@@ -10,17 +10,16 @@ locally it skips.
 from __future__ import annotations
 
 import math
-import os
 
+import pytest
 from conftest import require
 
 from chukmath.export import RLOptions, export_rl
 from chukmath.generate import generate
 from chukmath.rewards import accuracy_reward, combined, format_reward, language_reward, step_reward
 
-os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in this test may reach a hub
-os.environ["HF_DATASETS_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
+pytestmark = pytest.mark.usefixtures("offline_hub")  # nothing in these tests may reach a hub
+
 
 
 def exported_rows(tmp_path):
