@@ -67,3 +67,23 @@ def test_runs_are_reproducible_sliceable_and_distinct() -> None:
 def test_every_kind_appears() -> None:
     kinds = {p.meta["kind"] for p in generate(NAME, seed=1, count=300)}
     assert kinds == {"percent_of", "what_percent", "change", "reverse", "share", "rate"}
+
+
+def test_percent_answers_are_written_as_percentages():
+    from chukmath.generate import generate
+    from chukmath.teach.builtin import builtin_trace
+    from chukmath.verify.answers import answers_match
+
+    shown = 0
+    problems = [p for level in (1, 2, 3, 4, 5) for p in generate(NAME, seed=11, count=200, difficulty=level)]
+    for problem in problems:
+        if problem.meta.get("kind") not in ("what_percent", "change"):
+            continue
+        answer = builtin_trace(problem).split("<answer>", 1)[1].split("</answer>", 1)[0]
+        if "/" in problem.answer and not answer.endswith("%."):
+            continue  # a repeating percentage stays an exact fraction
+        assert answer.endswith("%."), (problem.question, answer)
+        assert answers_match(answer, problem.answer)
+        shown += 1
+    assert shown >= 10, shown
+    assert answers_match("25%", "25") and not answers_match("26%", "25")

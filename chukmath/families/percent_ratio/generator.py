@@ -51,6 +51,9 @@ PRESETS: dict[int, dict[str, Any]] = {
 }
 
 
+_PERCENT_ANSWERS = frozenset({"what_percent", "change"})
+
+
 def _a(n: int) -> str:
     """The article before a number read aloud: an 8, an 11, an 18, an 80; a 5."""
     return "an" if str(n).startswith("8") or n in (11, 18) else "a"
@@ -209,5 +212,9 @@ def trace(problem: Problem) -> str:
         line, value = step(rate, OP_MUL, t2)
         lines.append(line)
     value = Fraction(value)
-    lines.append(f"So the answer is {num(value)}.")
-    return assemble(lines, f"The answer is {num(value)}.", num(value))
+    # a percentage is written as one (25%, 12.5%) where it has an exact decimal; a repeating one stays a fraction
+    # (a rounded 62.83% would not be exact). <verifier_answer> keeps the bare number the answer field holds.
+    decimal = num(value, "decimal")
+    shown = f"{decimal}%" if kind in _PERCENT_ANSWERS and "/" not in decimal else num(value)
+    lines.append(f"So the answer is {shown}.")
+    return assemble(lines, f"The answer is {shown}.", num(value))
