@@ -26,8 +26,8 @@ from chukmath.errors import ConfigError, InputError, TeacherError
 from chukmath.jsonl import read_jsonl
 from chukmath.records import Response
 from chukmath.teach.anthropic_teacher import BadBody, anthropic_payload, message_fields, need_sdk
-from chukmath.teach.batch_collect import BatchRow, CollectReport, stamped_keys
-from chukmath.teach.batch_lines import ShardWriter, WrittenShard, read_requests, shard_keys
+from chukmath.teach.batch_collect import BatchRow, CollectReport, ingest_result, stamped_keys
+from chukmath.teach.batch_lines import ShardWriter, WrittenShard, parse_custom_id, read_requests, shard_keys
 from chukmath.teach.batch_state import BatchRunState, Shard, load_state
 from chukmath.teach.batch_submit import RECOVERY_WINDOW_S, SubmitReport
 from chukmath.teach.journal import Journal, compact_key
@@ -233,36 +233,14 @@ def _ingest(state: BatchRunState, shard: Shard, client: Any, journal: Journal, s
         raise _api_error(f"reading the results of {shard.batch_id}", exc, key) from None
     for item in results:
         line = item.model_dump(mode="json") if hasattr(item, "model_dump") else dict(item)
-        cid = str(line.get("custom_id") or "")
-        request_id, _, sample = cid.rpartition("-")
-        k = (request_id, int(sample)) if sample.isdigit() and request_id else None
-        if k is None or k not in keys:
-            report.unknown_ids += 1
-            continue
-        got.add(k)
-        if journal.is_done(*k):
-            report.skipped_answered += 1
-            counts["skipped"] += 1
-            continue
-        if k in stamped:
-            report.skipped_duplicate += 1
-            continue
-        response = result_response(line, k, shard.model, shard.ingest_created)
-        stamped.add(k)
-        journal.append(response)
-        if response.ok:
-            journal.mark(*k)
-            report.appended_ok += 1
-            counts["ok"] += 1
-            report.truncated += response.finish_reason == "length"
-            if response.usage:
-                report.prompt_tokens += response.usage.get("prompt_tokens", 0)
-                report.completion_tokens += response.usage.get("completion_tokens", 0)
-                usage["input_tokens"] += response.usage.get("prompt_tokens", 0)
-                usage["output_tokens"] += response.usage.get("completion_tokens", 0)
-        else:
-            report.appended_errors += 1
-            counts["errors"] += 1
+        response = ingest_result(
+            parse_custom_id(line.get("custom_id")),
+            lambda k, line=line: result_response(line, k, shard.model, shard.ingest_created),
+            keys=keys, got=got, journal=journal, stamped=stamped, report=report, counts=counts,
+        )  # fmt: skip
+        if response is not None and response.ok and response.usage:
+            usage["input_tokens"] += response.usage.get("prompt_tokens", 0)
+            usage["output_tokens"] += response.usage.get("completion_tokens", 0)
     report.unanswered += len(keys - got)
     counts["unanswered"] = len(keys - got)
     shard.ingest_counts = counts

@@ -16,6 +16,7 @@ import openai
 
 from chukmath.errors import InputError, TeacherError
 from chukmath.jsonl import AtomicWriter, read_jsonl
+from chukmath.records import Response
 from chukmath.teach.batch_client import ClientFactory, api_error, make_client, resolve_base_url
 from chukmath.teach.batch_lines import parse_custom_id, result_to_response, shard_keys
 from chukmath.teach.batch_state import BatchRunState, Shard, load_state
@@ -124,6 +125,49 @@ class CollectReport:
     waiting: list[str] = field(default_factory=list)
 
 
+def ingest_result(
+    key: tuple[str, int] | None,
+    make_response: Callable[[tuple[str, int]], Response],
+    *,
+    keys: set[tuple[str, int]],
+    got: set[tuple[str, int]],
+    journal: Journal,
+    stamped: set[tuple[str, int]],
+    report: CollectReport,
+    counts: dict[str, int],
+) -> Response | None:
+    """Journal one batch result of a shard once (whichever provider made it); the response appended, if any.
+
+    A key not in the shard is counted unknown; one already answered or already stamped in this run is skipped.
+    """
+    if key is None or key not in keys:
+        report.unknown_ids += 1
+        return None
+    got.add(key)
+    if journal.is_done(*key):
+        report.skipped_answered += 1
+        counts["skipped"] += 1
+        return None
+    if key in stamped:
+        report.skipped_duplicate += 1
+        return None
+    response = make_response(key)
+    stamped.add(key)
+    journal.append(response)
+    if response.ok:
+        journal.mark(*key)
+        report.appended_ok += 1
+        counts["ok"] += 1
+        report.truncated += response.finish_reason == "length"
+        if response.usage:
+            report.prompt_tokens += response.usage.get("prompt_tokens", 0)
+            report.completion_tokens += response.usage.get("completion_tokens", 0)
+    else:
+        report.appended_errors += 1
+        counts["errors"] += 1
+    return response
+
+
 def _download(client: openai.OpenAI, file_id: str, dest: Path) -> None:
     # Streamed to disk: output files can be gigabytes.
     try:
@@ -153,32 +197,11 @@ def _ingest(
         local = state.shard_dir / f"{kind}-{shard.index:05d}.jsonl"
         _download(client, file_id, local)
         for _number, line in read_jsonl(local):
-            key = parse_custom_id(line.get("custom_id"))
-            if key is None or key not in keys:
-                report.unknown_ids += 1
-                continue
-            got.add(key)
-            if journal.is_done(*key):
-                report.skipped_answered += 1
-                counts["skipped"] += 1
-                continue
-            if key in stamped:
-                report.skipped_duplicate += 1
-                continue
-            response = result_to_response(line, key, shard.model, shard.ingest_created)
-            stamped.add(key)
-            journal.append(response)
-            if response.ok:
-                journal.mark(*key)
-                report.appended_ok += 1
-                counts["ok"] += 1
-                report.truncated += response.finish_reason == "length"
-                if response.usage:
-                    report.prompt_tokens += response.usage.get("prompt_tokens", 0)
-                    report.completion_tokens += response.usage.get("completion_tokens", 0)
-            else:
-                report.appended_errors += 1
-                counts["errors"] += 1
+            ingest_result(
+                parse_custom_id(line.get("custom_id")),
+                lambda key, line=line: result_to_response(line, key, shard.model, shard.ingest_created),
+                keys=keys, got=got, journal=journal, stamped=stamped, report=report, counts=counts,
+            )  # fmt: skip
     report.unanswered += len(keys - got)
     counts["unanswered"] = len(keys - got)
     shard.ingest_counts = counts
