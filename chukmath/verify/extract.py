@@ -143,12 +143,13 @@ def _unwrap(text: str) -> tuple[str, bool]:
         if text.startswith(open_) and text.endswith(close):
             inner = text[len(open_) : len(text) - len(close)]
             tuple_like = open_ in ("(", "[", "\\left(", "\\left[")
-            if _balanced(inner) and (not tuple_like or len(_split_top(inner, _CONNECTIVE)) > 1):
+            if balanced(inner) and (not tuple_like or len(_split_top(inner, _CONNECTIVE)) > 1):
                 return inner.strip(), True
     return text, False
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
+    """Every bracket of ``([{`` closed in order of depth (kinds are not matched: the readers check them)."""
     depth = 0
     for ch in text:
         depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0

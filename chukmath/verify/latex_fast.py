@@ -19,6 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from chukmath.verify import canonical as cf
+from chukmath.verify.extract import balanced
 
 MAX_FAST_CHARS = 200  # longer answers are rare and go the general way; also keeps every cap out of reach
 MAX_FAST_DIGITS = 40
@@ -89,7 +90,7 @@ def list_forms(text: str, *, letters: bool = True, imaginary: bool = False) -> l
         if body.startswith(open_) and body.endswith(close):
             inner = body[len(open_) : len(body) - len(close)]
             # extraction's _unwrap: "(1)(2)" is not a tuple, and "(3)" is a bracketed value, not a list
-            if _balanced(inner) and ("{" in open_ or len(_split(inner)) > 1):
+            if balanced(inner) and ("{" in open_ or len(_split(inner)) > 1):
                 body = inner.strip()
             break
     if "\\text" in body:
@@ -109,15 +110,6 @@ def list_forms(text: str, *, letters: bool = True, imaginary: bool = False) -> l
 
 def _letter(name: str) -> bool:
     return len(name) == 1 and name.isascii() and name.isalpha()
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def _split(body: str) -> list[str]:
