@@ -30,6 +30,8 @@ from typing import Any
 
 import orjson
 
+from chukmath.testing.background import BackgroundServer
+
 _ANSWER = re.compile(r"^\s*Answer:\s*(.+?)\s*$", re.MULTILINE)
 _MARKER = re.compile(r"\[anthropic:([a-z0-9_]+)\]")
 
@@ -42,8 +44,10 @@ def _when(offset_s: float = 0.0) -> str:
     return (datetime.now(UTC) + timedelta(seconds=offset_s)).isoformat().replace("+00:00", "Z")
 
 
-class AnthropicServer:
+class AnthropicServer(BackgroundServer):
     """``with AnthropicServer() as srv``: ``srv.base_url`` is ``http://127.0.0.1:<port>`` (the SDK adds /v1)."""
+
+    thread_name = "anthropic-server"
 
     def __init__(self, *, api_key: str | None = None, polls: int = 1, host: str = "127.0.0.1") -> None:
         self.api_key = api_key
@@ -69,16 +73,7 @@ class AnthropicServer:
         """How many ``POST /v1/messages`` requests arrived."""
         return sum(1 for m, p in self.seen if m == "POST" and p == "/v1/messages")
 
-    def __enter__(self) -> AnthropicServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="anthropic-server", daemon=True)
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(10)
 
     # -- answers ---------------------------------------------------------------------------------------
     def message(self, params: dict[str, Any], number: int) -> dict[str, Any]:

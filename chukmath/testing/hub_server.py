@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from chukmath.testing.background import BackgroundServer
+
 _REPO_ROUTE = re.compile(
     r"^/api/(?P<type>models|datasets|spaces)/(?P<repo>[^/]+/[^/]+)/(?P<op>preupload|commit)/(?P<rev>[^/?]+)"
 )
@@ -52,33 +54,26 @@ class HubRequest:
     authorization: str | None
 
 
-class HubServer:
+class HubServer(BackgroundServer):
     """The server on 127.0.0.1 in a background thread; ``token`` (when set) is required as a bearer token."""
+
+    thread_name = "hub-server"
 
     def __init__(self, *, token: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.token = token
         self.repos: dict[str, HubRepo] = {}
         self.requests: list[HubRequest] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._handler())
-        self._httpd.daemon_threads = True
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
+        host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> HubServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="hub-server", daemon=True)
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     # -- the API ---------------------------------------------------------------------------------------------------
 

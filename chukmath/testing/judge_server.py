@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from chukmath.testing.background import BackgroundServer
+
 _TRUTH = re.compile(r"<ground_truth>(.*?)</ground_truth>", re.DOTALL)
 _PREDICTION = re.compile(r"<prediction>(.*?)</prediction>", re.DOTALL)
 
@@ -29,8 +31,10 @@ def default_decide(expected: str, prediction: str) -> str:
     return f"<verdict>{word}</verdict>"
 
 
-class JudgeServer:
+class JudgeServer(BackgroundServer):
     """``with JudgeServer(decide=...) as j``: ``j.base_url`` ends in ``/v1``."""
+
+    thread_name = "judge-server"
 
     def __init__(self, decide: Callable[[str, str], str] = default_decide, host: str = "127.0.0.1") -> None:
         self.decide = decide
@@ -53,16 +57,7 @@ class JudgeServer:
         with self._lock:
             return len(self.prompts)
 
-    def __enter__(self) -> JudgeServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="judge-server", daemon=True)
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(10)
 
     def answer(self, body: bytes) -> tuple[int, dict[str, Any]]:
         try:

@@ -17,6 +17,8 @@ import socketserver
 import threading
 from urllib.parse import urlsplit
 
+from chukmath.testing.background import BackgroundServer
+
 _MAX_HEAD = 64 * 1024
 
 
@@ -56,8 +58,10 @@ def _read_exact(sock: socket.socket, buf: bytearray, n: int) -> bytes:
     return data
 
 
-class ProxyServer:
+class ProxyServer(BackgroundServer):
     """The proxy; ``with ProxyServer() as p`` runs it in a thread. ``p.url`` is ``http://127.0.0.1:<port>``."""
+
+    thread_name = "proxy-server"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, require_auth: str | None = None) -> None:
         self.seen: list[tuple[str, str]] = []
@@ -81,16 +85,7 @@ class ProxyServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> ProxyServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="proxy-server", daemon=True)
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(10)
 
     def _serve(self, client: socket.socket) -> None:
         buf = bytearray()
