@@ -138,3 +138,16 @@ def describe_fields(cls: type[Any]) -> list[dict[str, Any]]:
         }
         for f in dataclasses.fields(cls)
     ]
+
+
+def kind_names(kinds: str) -> list[str]:
+    """The non-empty names of a comma-separated ``kinds`` knob, in order (what a drawer chooses among)."""
+    return [k.strip() for k in kinds.split(",") if k.strip()]
+
+
+def kinds_error(kinds: str, allowed: tuple[str, ...]) -> str | None:
+    """A ``check()`` message for a ``kinds`` knob naming nothing, an empty item or an unknown kind; else None."""
+    names = [k.strip() for k in kinds.split(",")]
+    if not any(names) or any(k not in allowed for k in names):
+        return f"invalid kinds={kinds!r} (allowed: a comma-separated subset of {', '.join(allowed)})"
+    return None

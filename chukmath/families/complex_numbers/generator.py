@@ -12,7 +12,7 @@ from typing import Any
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
 from chukmath.families.common.radicals import by_hand, integer_sqrt, split_sqrt, sqrt_text
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -28,10 +28,7 @@ class ComplexConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -90,7 +87,7 @@ def _show(a: int, b: int) -> str:
 
 def draw(cfg: ComplexConfig, rng: Rng) -> tuple[str, Any] | None:
     """One complex-number question."""
-    kind = rng.choice([k.strip() for k in cfg.kinds.split(",") if k.strip()])
+    kind = rng.choice(kind_names(cfg.kinds))
     top = cfg.max_part
     if kind == "power_i":
         n = rng.randint(2, 40 * top)

@@ -13,7 +13,7 @@ from typing import Any
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
 from chukmath.families.common.present import mapping_forms, number_forms
 from chukmath.families.common.radicals import by_hand, integer_sqrt, radical_forms, split_sqrt, sqrt_text
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -29,10 +29,7 @@ class CoordinateConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -76,7 +73,7 @@ def _point(x: int, y: int) -> str:
 
 def draw(cfg: CoordinateConfig, rng: Rng) -> tuple[str, Any] | None:
     """One two-point question."""
-    kind = rng.choice([k.strip() for k in cfg.kinds.split(",") if k.strip()])
+    kind = rng.choice(kind_names(cfg.kinds))
     k = cfg.max_coordinate
     x1, y1, x2, y2 = (rng.randint(-k, k) for _ in range(4))
     if (x1, y1) == (x2, y2):

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.format import OP_DIV, OP_SUB, assemble, num, step
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -32,10 +32,7 @@ class InequalitiesConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -81,7 +78,7 @@ def present(answer: str) -> list[str]:
 
 def draw(cfg: InequalitiesConfig, rng: Rng) -> tuple[str, Any] | None:
     """One inequality."""
-    kind = rng.choice([k.strip() for k in cfg.kinds.split(",") if k.strip()])
+    kind = rng.choice(kind_names(cfg.kinds))
     k = cfg.max_coefficient
     op = rng.choice(("<", "<=", ">", ">="))
     if kind == "compound":

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.format import OP_DIV, OP_MUL, OP_SUB, assemble, num, step
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -29,10 +29,7 @@ class LogarithmsConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -55,7 +52,7 @@ def _log(x: str, b: int, rng: Rng) -> str:
 
 def draw(cfg: LogarithmsConfig, rng: Rng) -> tuple[str, Any] | None:
     """One logarithm question."""
-    kind = rng.choice([k.strip() for k in cfg.kinds.split(",") if k.strip()])
+    kind = rng.choice(kind_names(cfg.kinds))
     c = rng.choice(_BASES[:4] if cfg.max_exponent < 6 else _BASES)
     top = cfg.max_exponent
     m = rng.randint(2, 3) if cfg.rational and c < 6 and rng.chance(0.5) else 1

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -36,10 +36,7 @@ class PercentRatioConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -65,7 +62,7 @@ def _percent(cfg: PercentRatioConfig, rng: Rng) -> int:
 
 def draw(cfg: PercentRatioConfig, rng: Rng) -> tuple[str, Any] | None:
     """One percent, ratio or rate question."""
-    kind = rng.choice([k.strip() for k in cfg.kinds.split(",") if k.strip()])
+    kind = rng.choice(kind_names(cfg.kinds))
     top = cfg.max_value
     if kind == "percent_of":
         p, n = _percent(cfg, rng), rng.randint(2, top)

@@ -10,7 +10,7 @@ from math import comb, factorial, perm
 from typing import Any
 
 from chukmath.families.common.format import OP_DIV, OP_MUL, assemble, step
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -34,10 +34,7 @@ class CountingConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -55,7 +52,7 @@ def _places(r: int) -> str:
 
 
 def _kinds(cfg: CountingConfig) -> list[str]:
-    return [k.strip() for k in cfg.kinds.split(",") if k.strip()]
+    return kind_names(cfg.kinds)
 
 
 def draw(cfg: CountingConfig, rng: Rng) -> tuple[str, Any] | None:

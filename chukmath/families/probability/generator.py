@@ -12,7 +12,7 @@ from math import comb
 from typing import Any
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -36,10 +36,7 @@ class ProbabilityConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -57,7 +54,7 @@ def _pairs(target: int, at_least: bool) -> list[tuple[int, int]]:
 
 def draw(cfg: ProbabilityConfig, rng: Rng) -> tuple[str, Any] | None:
     """One probability question."""
-    kind = rng.choice([k.strip() for k in cfg.kinds.split(",") if k.strip()])
+    kind = rng.choice(kind_names(cfg.kinds))
     top = cfg.max_count
     if kind == "dice":
         at_least = rng.chance(0.5)

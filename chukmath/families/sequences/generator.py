@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, operand, step
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -28,10 +28,7 @@ class SequencesConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -55,7 +52,7 @@ def _show(terms: list[Fraction]) -> str:
 
 def draw(cfg: SequencesConfig, rng: Rng) -> tuple[str, Any] | None:
     """One sequence question."""
-    kind = rng.choice([k.strip() for k in cfg.kinds.split(",") if k.strip()])
+    kind = rng.choice(kind_names(cfg.kinds))
     a = rng.randint(-cfg.max_start, cfg.max_start)
     if kind in ("arith_term", "arith_sum", "two_terms"):
         d = rng.randint(-cfg.max_start // 2 - 1, cfg.max_start // 2 + 1)

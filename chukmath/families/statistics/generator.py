@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
-from chukmath.families.config import param
+from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
@@ -34,10 +34,7 @@ class StatisticsConfig:
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
-        names = [k.strip() for k in self.kinds.split(",")]
-        if not any(names) or any(k not in KINDS for k in names):
-            return f"invalid kinds={self.kinds!r} (allowed: a comma-separated subset of {', '.join(KINDS)})"
-        return None
+        return kinds_error(self.kinds, KINDS)
 
 
 PRESETS: dict[int, dict[str, Any]] = {
@@ -64,7 +61,7 @@ _ASK = {
 
 
 def _kinds(cfg: StatisticsConfig) -> list[str]:
-    return [k.strip() for k in cfg.kinds.split(",") if k.strip()]
+    return kind_names(cfg.kinds)
 
 
 def draw(cfg: StatisticsConfig, rng: Rng) -> tuple[str, Any] | None:
