@@ -42,7 +42,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/builtin.py
 	$(BIN)/python bench/verify.py
+	$(BIN)/python bench/verify_latex.py
+	$(BIN)/python bench/rewards.py
 	$(BIN)/python bench/teach.py
+	$(BIN)/python bench/teach_faults.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/build.py
 
