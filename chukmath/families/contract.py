@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chukmath.errors import ConfigError
@@ -27,6 +27,8 @@ Present = Callable[[str], "list[str]"]
 # ``recognizes(problem)``: whether a problem whose generator is not registered has this family's shape (the
 # built-in teacher then uses this family's trace for it).
 Recognize = Callable[[Problem], bool]
+# The style names a recipe gives the built-in teacher (chukmath.families.trace_style); no route may take them.
+RESERVED_STYLES = frozenset({"classic", "mix"})
 
 DIFFICULTIES = (1, 2, 3, 4, 5)
 
@@ -82,6 +84,18 @@ class Family:
     finish: Finish = finish_ready
     default_difficulty: int = 3
     recognizes: Recognize | None = None
+    # Other ways to solve the same problem, by route name (``"elimination"``: trace): the built-in teacher writes
+    # one of them under ``trace_style = "mix"`` (a pure function of the problem id) or a named one; ``trace``
+    # stays the ``classic`` style. Each must be as correct as ``trace``.
+    routes: Mapping[str, Trace] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for route in self.routes:
+            if route in RESERVED_STYLES or not route.isidentifier() or route != route.lower():
+                raise ConfigError(
+                    f"problem family {self.name!r}: route name {route!r} is not allowed; use a lower-case "
+                    "identifier other than 'classic' and 'mix'"
+                )
 
     def config(self, difficulty: int | None = None, overrides: Mapping[str, Any] | None = None, where: str = "") -> Any:
         """The validated config for ``difficulty`` (1-5, default the family's) with ``overrides`` applied."""

@@ -3,6 +3,8 @@
 ``builtin_trace(problem)`` is pure (same problem, same bytes) and needs no key and no network, which is
 why it is the default teacher. The trace is the problem's family's own (``Family.trace``, see
 docs/families.md); for a generator no family is registered under, the family whose shape the expression has.
+``trace_style`` picks among a family's traces (:mod:`chukmath.families.trace_style`): ``classic`` (the default,
+``Family.trace``), ``mix`` (one of ``Family.routes`` per problem, by its id) or one route by name.
 """
 
 from __future__ import annotations
@@ -11,32 +13,51 @@ import time
 from collections.abc import Mapping
 
 from chukmath.errors import ChukmathError, ConfigError, InputError
-from chukmath.families import Trace, get_family, list_families
+from chukmath.families import Family, Trace, get_family, list_families
+from chukmath.families.trace_style import CLASSIC, check_style, pick_trace
 from chukmath.records import Problem, Request, Response
 
 BUILTIN_MODEL = "chukmath-builtin-1"
 
 
-def tracer_for(problem: Problem) -> Trace:
-    """The trace function used for ``problem``: its family's; for an unknown generator, the first family (by
-    name) that ``recognizes`` the problem, else the arithmetic family's (a plain expression)."""
+def builtin_model(trace_style: str = CLASSIC) -> str:
+    """The model name the built-in teacher's responses carry: ``chukmath-builtin-1``, plus ``+<style>`` for a
+    style other than classic (so a journal never mixes styles unnoticed)."""
+    return BUILTIN_MODEL if trace_style == CLASSIC else f"{BUILTIN_MODEL}+{trace_style}"
+
+
+def family_for(problem: Problem) -> Family:
+    """The family that explains ``problem``: its generator's; for an unknown generator, the first family (by
+    name) that ``recognizes`` the problem, else the arithmetic family (a plain expression)."""
     try:
-        return get_family(problem.generator).trace
+        return get_family(problem.generator)
     except ConfigError:
         pass
     for family in list_families():
         if family.recognizes is not None and family.recognizes(problem):
-            return family.trace
-    return get_family("arithmetic").trace
+            return family
+    return get_family("arithmetic")
 
 
-def builtin_trace(problem: Problem) -> str:
-    """A correct step-by-step explanation of ``problem`` in the ``<think>/<answer>/<verifier_answer>`` format.
+def tracer_for(problem: Problem, trace_style: str = CLASSIC) -> Trace:
+    """The trace function used for ``problem`` under ``trace_style`` (see :func:`family_for`)."""
+    family = family_for(problem)
+    return family.trace if trace_style == CLASSIC else pick_trace(family, problem, trace_style)
+
+
+def check_trace_style(trace_style: str, where: str = "trace_style") -> str:
+    """``trace_style`` if the built-in teacher knows it (classic, mix or a route some family declares)."""
+    return trace_style if trace_style == CLASSIC else check_style(trace_style, list_families(), where)
+
+
+def builtin_trace(problem: Problem, trace_style: str = CLASSIC) -> str:
+    """A correct step-by-step explanation of ``problem`` in the ``<think>/<answer>/<verifier_answer>`` format,
+    in ``trace_style`` (``classic``, ``mix`` or a route name).
 
     Raises InputError (naming the problem id) when the expression is not one this teacher can explain.
     """
     try:
-        return tracer_for(problem)(problem)
+        return tracer_for(problem, trace_style)(problem)
     except ChukmathError:
         raise
     except Exception as exc:
@@ -53,9 +74,10 @@ class BuiltinTeacher:
 
     name = "builtin"
 
-    def __init__(self, problems: Mapping[str, Problem], model: str = BUILTIN_MODEL) -> None:
+    def __init__(self, problems: Mapping[str, Problem], model: str | None = None, trace_style: str = CLASSIC) -> None:
         self.problems = problems
-        self.model = model
+        self.trace_style = check_trace_style(trace_style)
+        self.model = model if model is not None else builtin_model(trace_style)
 
     async def answer(self, request: Request, sample: int) -> Response:
         """The trace for the request's problem; unknown or unexplainable problems become error responses."""
@@ -74,16 +96,19 @@ class BuiltinTeacher:
                 },
                 created=time.time(),
             )
-        return builtin_response(request, sample, problem, model=self.model)
+        return builtin_response(request, sample, problem, model=self.model, trace_style=self.trace_style)
 
 
-def builtin_response(request: Request, sample: int, problem: Problem, model: str = BUILTIN_MODEL) -> Response:
+def builtin_response(
+    request: Request, sample: int, problem: Problem, model: str | None = None, trace_style: str = CLASSIC
+) -> Response:
     """The built-in teacher's journal line for one request; a problem it cannot explain becomes an error line."""
     started = time.perf_counter()
     content: str | None = None
     error: dict[str, str] | None = None
+    model = model if model is not None else builtin_model(trace_style)
     try:
-        content = builtin_trace(problem)
+        content = builtin_trace(problem, trace_style)
     except ChukmathError as exc:
         error = {"kind": "bad_problem", "message": str(exc)}
     return Response(
@@ -100,4 +125,13 @@ def builtin_response(request: Request, sample: int, problem: Problem, model: str
     )
 
 
-__all__ = ["BUILTIN_MODEL", "BuiltinTeacher", "builtin_response", "builtin_trace", "tracer_for"]
+__all__ = [
+    "BUILTIN_MODEL",
+    "BuiltinTeacher",
+    "builtin_model",
+    "builtin_response",
+    "builtin_trace",
+    "check_trace_style",
+    "family_for",
+    "tracer_for",
+]
