@@ -145,7 +145,9 @@ def render_card(
     t = recipe.teacher
     model = manifest.get("model") or t.model or "-"
     teacher = (
-        "the built-in offline teacher (exact traces from the expression tree)"
+        "the built-in offline teacher (exact traces from the expression tree"
+        + (f"; trace style `{t.trace_style}`)" if t.trace_style != "classic"
+           else ")")
         if t.kind == "builtin"
         else (
             f"`{t.model}` via the {'OpenAI Batch API' if t.kind == 'batch' else 'OpenAI-compatible chat API'} "

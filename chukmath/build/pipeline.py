@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -224,7 +225,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
                 if recipe.teacher.kind == "builtin":
                     run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
                     with fewer_gc_passes():
-                        run_sync(*run_args, builtin_response, journal=True)
+                        answer = partial(builtin_response, trace_style=recipe.teacher.trace_style)
+                        run_sync(*run_args, answer, journal=True)
                 elif recipe.teacher.kind in ("batch", "anthropic_batch") or options.replay is not None:
                     run_sync(recipe, prompting, mix, index, sink, judge, counters, display, unanswered(recipe), False)
                 else:

@@ -77,6 +77,26 @@ class TeacherSection(_Strict):
     price_out: float = Field(0.0, ge=0.0)
     poll_interval: float = Field(30.0, gt=0.0)
     extra_body: dict[str, Any] = Field(default_factory=dict)
+    # The built-in teacher's trace: "classic", "mix" (a solution route per problem) or one route by name.
+    trace_style: str = "classic"
+
+    @field_validator("trace_style")
+    @classmethod
+    def _known_trace_style(cls, value: str) -> str:
+        from chukmath.teach.builtin import check_trace_style
+
+        try:
+            return check_trace_style(value, "[teacher] trace_style")
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+
+    @model_serializer(mode="wrap")
+    def _without_classic_style(self, handler: Any) -> dict[str, Any]:
+        # The default style dumps (manifest.json, fingerprint) exactly as before the key existed: old runs resume.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("trace_style") == "classic":
+            del data["trace_style"]
+        return data
 
     @field_validator("base_url")
     @classmethod
@@ -354,7 +374,10 @@ class BuildRecipe(_Strict):
     def with_overrides(self, **overrides: Any) -> BuildRecipe:
         """A copy with command-line overrides applied (``None`` means not given); re-validated."""
         data = self.model_dump(mode="python")
-        teacher_keys = {"teacher": "kind", "model": "model", "base_url": "base_url", "concurrency": "concurrency"}
+        teacher_keys = {
+            "teacher": "kind", "model": "model", "base_url": "base_url", "concurrency": "concurrency",
+            "trace_style": "trace_style",
+        }
         for key, value in overrides.items():
             if value is None:
                 continue

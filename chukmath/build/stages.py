@@ -17,7 +17,7 @@ from chukmath.generate import generate_mix, parse_mix
 from chukmath.records import Problem, Request
 from chukmath.render import TemplateLibrary
 from chukmath.render.requests import render_request
-from chukmath.teach.builtin import BUILTIN_MODEL
+from chukmath.teach.builtin import builtin_model
 from chukmath.teach.redact import check_api_key, check_base_url, is_loopback
 
 
@@ -261,5 +261,5 @@ def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
 def teacher_model(recipe: BuildRecipe) -> str:
     """The model name the manifest records (the built-in teacher's own for ``builtin``)."""
     if recipe.teacher.kind == "builtin":
-        return BUILTIN_MODEL
+        return builtin_model(recipe.teacher.trace_style)
     return recipe.teacher.model

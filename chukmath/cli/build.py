@@ -65,6 +65,11 @@ def build_command(
                      "same model: requests go to the least busy one, and one that fails is taken out for a while."),
     ] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, help="Requests in flight.")] = None,
+    trace_style: Annotated[
+        str | None,
+        typer.Option("--trace-style", help="Built-in teacher's traces: classic, mix (a solution route per problem) or "
+                     "one route by name (overrides [teacher] trace_style)."),
+    ] = None,
     judge_model: Annotated[
         str | None,
         typer.Option("--judge-model", help="Judge model that decides answers the rules cannot read (sets [judge] "
@@ -149,7 +154,7 @@ def build_command(
     source_flags = {"path": source, "question_col": question_col, "answer_col": answer_col, "id_col": id_col,
                     "answer_format": answer_format, "split": source_split, "family_name": family_name}
     loaded = load_recipe(recipe).with_overrides(
-        count=count, seed=seed, teacher=teacher, model=model, concurrency=concurrency,
+        count=count, seed=seed, teacher=teacher, model=model, concurrency=concurrency, trace_style=trace_style,
         base_url=(base_url[0] if len(base_url) == 1 else base_url) if base_url else None,
         judge_model=judge_model, judge_base_url=judge_base_url,
         source={k: v for k, v in source_flags.items() if v is not None} or None,

@@ -79,6 +79,10 @@ def register(app: typer.Typer) -> None:
         problems: Annotated[
             Path | None, typer.Option("--problems", help="Problems JSONL (needed by --teacher builtin).")
         ] = None,
+        trace_style: Annotated[
+            str, typer.Option("--trace-style", help="--teacher builtin: classic, mix (a solution route per problem) "
+                              "or one route by name.")
+        ] = "classic",
         base_url: Annotated[list[str] | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
         api_key_env: Annotated[
             str | None,
@@ -133,7 +137,7 @@ def register(app: typer.Typer) -> None:
                 raise ConfigError("--teacher builtin needs --problems FILE (the problems the requests were made from)")
             if not problems.is_file():
                 raise InputError(f"--problems {problems}: no such file")
-            chosen = BuiltinTeacher(_load_problems(problems))
+            chosen = BuiltinTeacher(_load_problems(problems), trace_style=trace_style)
         elif teacher in ("openai", "anthropic"):
             claude = teacher == "anthropic"
             url_env = "ANTHROPIC_BASE_URL" if claude else "OPENAI_BASE_URL"
