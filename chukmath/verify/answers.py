@@ -28,6 +28,7 @@ from chukmath.verify import latex_fast
 from chukmath.verify.extract import MAX_ITEMS, Item, extract_items, simple_item
 from chukmath.verify.forms import interval_verdict
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
+from chukmath.verify.matrices import matrix_verdict
 from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
 from chukmath.verify.numeric import enclose, numerically_equal
 from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, close_enough, requested_rounding
@@ -251,6 +252,10 @@ def judge_answer(
             return CORRECT if close else WRONG
     if expected.startswith("Interval"):  # a real interval: chukmath.verify.forms reads interval notation
         verdict = interval_verdict(candidate, expected)
+        if verdict is not None:
+            return verdict
+    if expected.startswith("Matrix("):  # a matrix or vector: chukmath.verify.matrices reads LaTeX and bracket lists
+        verdict = matrix_verdict(candidate, expected)
         if verdict is not None:
             return verdict
     exp = parse_expected(expected)
