@@ -32,7 +32,10 @@ def recompute(generator: str, expression: str) -> str:
         return str(sympy.FiniteSet(*roots))
     if generator == "calculus":
         return str(sympy.sympify(expression).doit())
-    return str(_value(expression))
+    value = _value(expression)
+    if isinstance(value, sympy.MatrixBase):  # str() breaks a matrix over lines; answers keep sympy's one-line form
+        return f"Matrix({value.tolist()})"
+    return str(value)
 
 
 CASES = [
