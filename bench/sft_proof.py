@@ -14,7 +14,9 @@ Stages (``--stages``, comma-separated, each reusing what the earlier ones left i
   sampled  with sft: also sampled pass@4 at temperature 1.
   ablate   the same budget on (1) unverified rows with a systematic teacher error (negative answers written
            without their minus sign, in as many rows as have one, up to a third), greedy and sampled pass@4;
-           (2) answer-only targets (no <think>).
+           (2) answer-only targets (no <think>). ``ablate_errors`` / ``ablate_answer`` run one of the two.
+Arms can run as parallel processes on one GPU (same ``--work``, a different ``--out`` each) once a
+``--stages data`` run has made the build; bench/sft_proof_table.py merges their results.json into one table.
 Every measurement goes through ``chukmath.eval.run_eval`` with the in-process transformers teacher: the same
 journal, verifier and scores as ``chukmath eval``. Results: ``--out/results.json`` and ``--out/results.md``.
 """
@@ -73,7 +75,12 @@ def stage_data(args: argparse.Namespace) -> dict[str, Any]:
                                        args.seed))
     recipe = parse_recipe(recipe_path.read_text(), str(recipe_path))
     started = time.perf_counter()
-    build_dataset(recipe, work / "build", BuildOptions(quiet=True))
+    # Arms run as parallel processes on one GPU share one build: the first (``--stages data``) makes it and
+    # leaves a marker holding the recipe it was made from; the others only read it.
+    built = work / "build" / ".proof-built"
+    if not built.is_file() or built.read_text() != recipe_path.read_text():
+        build_dataset(recipe, work / "build", BuildOptions(quiet=True))
+        built.write_text(recipe_path.read_text())
     rows = []
     with (work / "build" / "train.jsonl").open() as fh:
         for line in fh:
@@ -301,6 +308,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     data = stage_data(args)
     print(f"data: {len(data['rows'])} train rows, {len(data['test'])} test problems ({data['build_s']:.1f} s)")
+    if stages <= {"data"}:
+        return
     lab = Lab(args, data)
     extra = lab.extra
     extra.update(build_s=data["build_s"], stages=sorted(stages), hyperparameters={
@@ -315,12 +324,13 @@ def main() -> None:
         lab.evaluate("SFT verified, greedy", trained)
         if "sampled" in stages:
             lab.evaluate("SFT verified, sampled T=1", trained, samples=4, temperature=1.0)
-    if "ablate" in stages:
+    if stages & {"ablate", "ablate_errors"}:
         corrupted, changed = systematic_errors(data["rows"])
         extra["systematic_error_rows"] = changed
         lab.finetune("systematic errors", corrupted)
         lab.evaluate("SFT systematic errors, greedy", trained)
         lab.evaluate("SFT systematic errors, sampled T=1", trained, samples=4, temperature=1.0)
+    if stages & {"ablate", "ablate_answer"}:
         lab.finetune("answer only", answer_only(data["rows"]))
         lab.evaluate("SFT answer only, greedy", trained)
     lab.save()
