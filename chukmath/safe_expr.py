@@ -19,7 +19,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from chukmath.errors import InputError
+from chukmath.errors import UnsafeExpression
 
 MAX_EXPR_CHARS = 4000
 MAX_NODES = 400
@@ -58,10 +58,6 @@ CALL_NAMES = frozenset(
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 _UNARYOPS = (ast.USub, ast.UAdd)
 _OP_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-
-
-class UnsafeExpression(InputError):
-    """An expression uses syntax, a name or a size outside the whitelist."""
 
 
 def _fail(where: str, expr: str, why: str) -> UnsafeExpression:

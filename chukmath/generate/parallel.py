@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
-from chukmath.errors import ChukmathError, ConfigError
+from chukmath.errors import ConfigError, WorkerError
 from chukmath.families import Family, Rng, get_family
 from chukmath.generate.items import MAX_MISSES, SeenQuestions, line_parts, problem_id, question_hash
 
@@ -67,10 +67,6 @@ class RunLike(Protocol):
     seed: int
     count: int
     start: int
-
-
-class WorkerError(ChukmathError):
-    """A generator worker process failed or died; the message says which stream and candidates."""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from chukmath.errors import TemplateError
+from chukmath.errors import TemplateFileError
 from chukmath.render.checks import answer_lines, used_variables
 from chukmath.render.environment import ROLES, TEMPLATE_VARIABLES, make_environment
 
@@ -44,17 +44,6 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _META_KEYS = ("name", "description", "variables", "tags", "reveals_answer")
 # A prompt template is text a person writes; anything near this size is a mistake (or not a template).
 MAX_TEMPLATE_BYTES = 1024 * 1024
-
-
-class TemplateFileError(TemplateError):
-    """A template file is broken at a known place; ``str()`` is ``path:line: detail``."""
-
-    def __init__(self, path: Path, line: int, detail: str) -> None:
-        self.path = path
-        self.line = line
-        self.detail = detail
-        where = f"{path}:{line}" if line > 0 else str(path)
-        super().__init__(f"{where}: {detail}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import SecurityError
 
-from chukmath.errors import ConfigError, TemplateError
+from chukmath.errors import ConfigError, TemplateError, TemplateRenderError
 from chukmath.hashing import content_hash
 from chukmath.records import Message, Problem
 from chukmath.render.bounds import MAX_MESSAGE_CHARS, MAX_PROMPT_CHARS, bound_loops, render_bounded, too_large
@@ -57,17 +57,6 @@ ANSWER_BLIND_MESSAGE = (
     "reveals_answer = false but the template reads the answer (answer, problem.answer or meta.answer*): "
     "an answer-blind template is rendered without it; remove it, or set reveals_answer = true"
 )
-
-
-class TemplateRenderError(TemplateError):
-    """Rendering failed for one problem; ``line`` is the template line (0 if unknown), ``cause`` the error."""
-
-    def __init__(self, path: Path, line: int, name: str, problem_id: str, cause: Exception) -> None:
-        self.path = path
-        self.line = line
-        self.cause = cause
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: template '{name}' failed on problem {problem_id}: {type(cause).__name__}: {cause}")
 
 
 # Variables a plain template may print without Jinja: always in the context, and always str or int there, for

@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 
-from chukmath.errors import ConfigError
+from chukmath.errors import ConfigError, RequestError
 from chukmath.jsonl import read_jsonl
 from chukmath.rewards import REWARDS
 from chukmath.rewards.combine import weighted_sum
@@ -45,15 +45,6 @@ REQUEST_TIMEOUT_S = 60.0  # a client that stops sending mid-request is dropped a
 LABEL_KINDS = ("answer", "problem_id")
 PROMPT_SLACK = 64  # characters a decoded query may carry before its prompt (special tokens)
 _TRAILING_SPECIAL = re.compile(r"(?:\s*(?:<\|[^|<>\s]{1,40}\|>|</s>|<eos>|<eot>|<｜[^｜<>]{1,40}｜>))+\s*$")
-
-
-class RequestError(Exception):
-    """A request the server refuses: an HTTP status and a message for the client."""
-
-    def __init__(self, status: HTTPStatus, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def load_problems(path: str | Path) -> dict[str, tuple[str, str]]:

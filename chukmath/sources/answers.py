@@ -13,6 +13,7 @@ import re
 from fractions import Fraction
 from typing import Any, Literal
 
+from chukmath.errors import AnswerFailure
 from chukmath.verify.answers import CORRECT, judge_answer, parse_expected, to_value
 from chukmath.verify.extract import extract_items
 from chukmath.verify.grammar import Add, Div, Func, Mul, Neg, Node, Num, Pow, Sym
@@ -30,10 +31,6 @@ _RELATION = re.compile(r"[<>≤≥≠]|\\(?:le|ge|leq|geq|lt|gt|neq|ne|cup|cap|i
 # A plain number, with thousands commas or not (most GSM8K answers): read without extraction, grammar or sympy.
 _PLAIN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 MAX_ANSWER_CHARS = 4000  # the verifier reads no longer candidate (chukmath.verify.extract.MAX_CANDIDATE)
-
-
-class AnswerFailure(ValueError):
-    """The row's answer cannot be read as an exact value (the message says why)."""
 
 
 def final_answer(text: str, answer_format: str = "auto") -> str:

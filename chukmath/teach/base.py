@@ -33,10 +33,6 @@ class ClosableTeacher(Teacher, Protocol):
         ...
 
 
-class NotSent(Exception):
-    """Raised by ``answer`` for a request it never sent because the run is stopping: nothing to record."""
-
-
 @runtime_checkable
 class InFlightLimited(Protocol):
     """A teacher that bounds its own requests in flight, and frees a slot while a request waits to be retried.

@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from chukmath.errors import TeacherError
+from chukmath.errors import FleetDown
 from chukmath.teach.http_client import HTTPConnectError, HTTPConnectionError, HTTPTimeout, HTTPTLSError
 from chukmath.teach.proxy import open_client
 from chukmath.teach.redact import safe_url
@@ -29,10 +29,6 @@ from chukmath.teach.retry import RetryPolicy
 
 # Failures in a row (5xx answers or timeouts) that take a server out; one refused or broken connection is enough.
 STRIKES = 3
-
-
-class FleetDown(TeacherError):
-    """Every server of the fleet has been out for longer than the retry budget."""
 
 
 def retry_budget(policy: RetryPolicy) -> float:

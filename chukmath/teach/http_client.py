@@ -15,7 +15,14 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from chukmath.errors import ConfigError
+from chukmath.errors import (
+    ConfigError,
+    HTTPConnectError,
+    HTTPConnectionError,
+    HTTPProtocolError,
+    HTTPTimeout,
+    HTTPTLSError,
+)
 from chukmath.teach.redact import safe_url
 
 MAX_HEADER_BYTES = 64 * 1024
@@ -24,34 +31,6 @@ _MAX_SIZE_LINE = 1024
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
 # What the chunked decoder expects next.
 _SIZE_LINE, _DATA, _TRAILERS = 0, 1, 2
-
-
-class HTTPError(Exception):
-    """A transport-level failure of one request (never carries request headers, so never the key)."""
-
-
-class HTTPTimeout(HTTPError):
-    """No complete response within the timeout."""
-
-
-class HTTPConnectionError(HTTPError):
-    """The connection could not be made, or closed before a complete response."""
-
-
-class HTTPConnectError(HTTPConnectionError):
-    """No connection could be made (refused, unreachable, reset during the handshake); ``reason`` says why."""
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-class HTTPTLSError(HTTPConnectionError):
-    """The server's TLS certificate could not be verified (a configuration problem, not a transient one)."""
-
-
-class HTTPProtocolError(HTTPError):
-    """The server's bytes are not a valid HTTP/1.1 response within the size bounds."""
 
 
 @dataclass(slots=True)

@@ -18,9 +18,8 @@ from typing import Any
 
 import orjson
 
-from chukmath.errors import ConfigError, TeacherError
+from chukmath.errors import BadBody, ConfigError, NotSent, TeacherError
 from chukmath.records import Request, Response
-from chukmath.teach.base import NotSent
 from chukmath.teach.http_client import (
     HTTPConnectError,
     HTTPConnectionError,
@@ -87,10 +86,6 @@ class OpenAIConfig:
         reserved = {"messages", "model", "stream", "n"} & set(self.extra_body)
         if reserved:
             raise ConfigError(f"extra body parameter(s) {', '.join(sorted(reserved))}: set by chukmath, not allowed")
-
-
-class BadBody(Exception):
-    """A 200 response whose body is not a usable chat completion."""
 
 
 def server_message(body: bytes) -> str:

@@ -19,10 +19,10 @@ from typing import Any
 
 from rich.console import Console
 
-from chukmath.errors import ConfigError, InputError
+from chukmath.errors import ConfigError, InputError, NotSent
 from chukmath.jsonl import read_jsonl
 from chukmath.records import Request, Response
-from chukmath.teach.base import InFlightLimited, NotSent, Teacher
+from chukmath.teach.base import InFlightLimited, Teacher
 from chukmath.teach.journal import Journal
 from chukmath.teach.journal_model import claim_model
 from chukmath.teach.progress import TeachProgress
