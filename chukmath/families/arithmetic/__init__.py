@@ -2,6 +2,7 @@
 
 from chukmath.families.arithmetic.generator import PRESETS, ArithmeticConfig, draw
 from chukmath.families.common.arithmetic_steps import arithmetic_trace
+from chukmath.families.common.expression_routes import expression_route
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 
@@ -14,4 +15,5 @@ FAMILY = Family(
     draw=draw,
     trace=arithmetic_trace,
     present=number_forms,
+    routes={name: expression_route(name) for name in ("left_to_right", "regroup", "estimate_first")},
 )

@@ -1,0 +1,182 @@
+"""Long multiplication and long division written as small true claims a small model can follow.
+
+How fine the steps are is set by difficulty (:func:`detail_for`): at the easy levels a one-digit product is worked
+digit by digit with its carries; from the middle levels on, a product of two numbers of two or more digits is split
+into partial products (one per digit of the shorter factor) and a long division is worked digit by digit. Each line
+is either prose or one ``a op b = c`` claim the verifier checks, and every helper checks its own arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, claim, num
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much of a long operation is shown (see :func:`detail_for`)."""
+
+    carries: bool  # a one-digit × many-digit product digit by digit, with its carries
+    partial_min: int  # split a product into partial products when both factors are at least this
+    division_min: int  # work a division digit by digit when the dividend is at least this
+
+
+def detail_for(difficulty: int) -> Detail:
+    """Finer steps for the easy levels (carries, small products split), coarser for the hard ones."""
+    if difficulty <= 2:
+        return Detail(carries=True, partial_min=10, division_min=100)
+    if difficulty <= 4:
+        return Detail(carries=False, partial_min=10, division_min=100)
+    return Detail(carries=False, partial_min=100, division_min=1000)
+
+
+def _digits_of(n: int) -> list[int]:
+    return [int(d) for d in str(n)]
+
+
+def carry_lines(a: int, d: int) -> list[str]:
+    """``a × d`` (``a >= 10``, ``0 <= d <= 9``) from the ones digit up, carrying into the next digit."""
+    lines = [f"Multiply {a} by {d} digit by digit from the right, carrying:"]
+    carry = 0
+    place_values: list[int] = []
+    for digit in reversed(_digits_of(a)):
+        product = digit * d
+        lines.append(claim(digit, OP_MUL, d, product))
+        if carry:
+            lines.append(claim(product, OP_ADD, carry, product + carry))
+            product += carry
+        place_values.append(product % 10)
+        carry = product // 10
+        lines.append(f"Write {product % 10}" + (f" and carry {carry}." if carry else "."))
+    written = str(carry) if carry else ""
+    written += "".join(str(v) for v in reversed(place_values))
+    if int(written) != a * d:
+        raise AssertionError(f"carrying {a} × {d} gave {written}")
+    lines.append(claim(a, OP_MUL, d, a * d))
+    return lines
+
+
+def multiply_lines(a: int, b: int, detail: Detail) -> list[str]:
+    """The steps before the claim ``a × b = c`` for non-negative integers (empty when it is one easy fact)."""
+    small, big = (a, b) if len(str(a)) < len(str(b)) or (len(str(a)) == len(str(b)) and a < b) else (b, a)
+    if small < 10:
+        if detail.carries and big >= 10 and small >= 2:
+            return carry_lines(big, small)[:-1]  # the caller writes the closing claim
+        return []
+    if small < detail.partial_min or sum(d != 0 for d in _digits_of(small)) < 2:
+        return []  # 300 × 47 is 3 × 47 with two zeros after it: one line, not a split
+    lines = [f"Multiply {big} by {small} in parts, one digit of {small} at a time:"]
+    parts: list[int] = []
+    for power, digit in enumerate(reversed(_digits_of(small))):
+        if digit == 0:
+            continue
+        place = digit * 10**power
+        if detail.carries and big >= 10 and digit >= 2 and power == 0:
+            lines.extend(carry_lines(big, digit)[1:])
+        else:
+            lines.append(claim(big, OP_MUL, place, big * place))
+        parts.append(big * place)
+    total = parts[0]
+    for part in parts[1:]:
+        lines.append(claim(total, OP_ADD, part, total + part))
+        total += part
+    if total != a * b:
+        raise AssertionError(f"partial products of {a} × {b} gave {total}")
+    return lines
+
+
+def divide_lines(a: int, b: int, detail: Detail) -> list[str]:
+    """Long division of ``a`` by ``b`` (non-negative, ``b >= 2``): one bring-down per digit, then how ``a``
+    splits as ``b × q + r`` (empty when the dividend is small)."""
+    if b < 2 or a < detail.division_min or a < b:
+        return []
+    lines = [f"Long division of {a} by {b}, one digit at a time:"]
+    rest = 0
+    quotient_digits: list[str] = []
+    for digit in _digits_of(a):
+        current = rest * 10 + digit
+        if rest:
+            lines.append(f"Bring down {digit}: {current}.")
+        q = current // b
+        if q or quotient_digits:
+            quotient_digits.append(str(q))
+        if q:
+            lines.append(claim(b, OP_MUL, q, b * q))
+            lines.append(claim(current, OP_SUB, b * q, current - b * q))
+        rest = current - b * q
+    quotient = int("".join(quotient_digits) or "0")
+    if quotient * b + rest != a:
+        raise AssertionError(f"long division of {a} by {b} went wrong")
+    lines.append(f"The quotient is {quotient} with remainder {rest}:")
+    lines.append(claim(b, OP_MUL, quotient, b * quotient))
+    if rest:
+        lines.append(claim(b * quotient, OP_ADD, rest, a))
+    return lines
+
+
+def operation_lines(left: Number, op: str, right: Number, detail: Detail, style: Style = "fraction") -> list[str]:
+    """The long-operation steps (possibly none) that lead up to the claim ``left op right = result``: whole-number
+    products and quotients directly, decimals as whole numbers with the point placed after, fractions through
+    their numerators and denominators."""
+    lines: list[str] = []
+    a, b = Fraction(left), Fraction(right)
+    if style == "decimal" and (a.denominator != 1 or b.denominator != 1):
+        if op == OP_MUL:
+            lines = _decimal_product_lines(a, b, detail)
+    elif op == OP_MUL:
+        lines = _product_lines(a, b, detail)
+    elif op == OP_DIV and b != 0:
+        if a.denominator == 1 and b.denominator == 1:
+            lines = divide_lines(abs(a.numerator), abs(b.numerator), detail)
+        else:
+            lines = [f"Dividing by {num(b)} is the same as multiplying by {num(1 / b)}:"]
+            lines += [*_product_lines(a, 1 / b, detail), claim(a, OP_MUL, 1 / b, a / b)]
+    if lines and (a < 0) != (b < 0) and a != 0:
+        lines.insert(0, "Work with the sizes first; the result is negative.")
+    elif lines and a < 0 and b < 0:
+        lines.insert(0, "Work with the sizes first; two negatives give a positive result.")
+    return lines
+
+
+def _places(value: Fraction) -> int | None:
+    """Decimal places of a terminating value (None when it does not terminate)."""
+    for places in range(0, 12):
+        if (value * 10**places).denominator == 1:
+            return places
+    return None
+
+
+def _decimal_product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
+    """``1.25 × 0.4``: ``125 × 4 = 500`` as whole numbers, then the point moved back by 2 + 1 places."""
+    pa, pb = _places(a), _places(b)
+    if pa is None or pb is None or a == 0 or b == 0:
+        return []
+    whole_a, whole_b = abs(int(a * 10**pa)), abs(int(b * 10**pb))
+    places = "1 decimal place" if pa + pb == 1 else f"{pa + pb} decimal places"
+    lines = [f"Multiply without the decimal points, then put back {places}:"]
+    lines.extend(multiply_lines(whole_a, whole_b, detail))
+    lines.append(claim(whole_a, OP_MUL, whole_b, whole_a * whole_b))
+    return lines
+
+
+def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
+    if a.denominator == 1 and b.denominator == 1:
+        return multiply_lines(abs(a.numerator), abs(b.numerator), detail)
+    if a == 0 or b == 0:
+        return []
+    lines = ["Multiply the numerators and the denominators:"]
+    tops = abs(a.numerator), abs(b.numerator)
+    bottoms = a.denominator, b.denominator
+    lines.extend(multiply_lines(*tops, detail))
+    lines.append(claim(tops[0], OP_MUL, tops[1], tops[0] * tops[1]))
+    lines.extend(multiply_lines(*bottoms, detail))
+    lines.append(claim(bottoms[0], OP_MUL, bottoms[1], bottoms[0] * bottoms[1]))
+    value = Fraction(tops[0] * tops[1], bottoms[0] * bottoms[1])
+    if value.denominator != bottoms[0] * bottoms[1]:
+        lines.append(f"{tops[0] * tops[1]}/{bottoms[0] * bottoms[1]} in lowest terms is {num(value)}.")
+    return lines
+
+
+__all__ = ["Detail", "carry_lines", "detail_for", "divide_lines", "multiply_lines", "operation_lines"]
