@@ -6,6 +6,7 @@ Money is written once, one way: the amount with two places and the currency's na
 from chukmath.families.common.present import money_forms
 from chukmath.families.contract import Family
 from chukmath.families.word_problem.generator import PRESETS, WordProblemConfig, draw
+from chukmath.families.word_problem.routes import ROUTES
 from chukmath.families.word_problem.trace import word_problem_trace
 from chukmath.records import Problem
 
@@ -26,4 +27,5 @@ FAMILY = Family(
     trace=word_problem_trace,
     present=money_forms,
     recognizes=recognizes,
+    routes=ROUTES,
 )

@@ -10,13 +10,13 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.common.arithmetic_steps import answer_text, evaluate_with_steps, recheck
-from chukmath.families.common.format import assemble, num, pretty
+from chukmath.families.common.format import Number, Style, assemble, num, pretty
 from chukmath.families.common.present import money_text, unit_for
 from chukmath.families.word_problem.generator import CURRENCIES
 from chukmath.records import Problem
 
 
-def _unit(meta: dict[str, Any]) -> str:
+def unit_of(meta: dict[str, Any]) -> str:
     unit = meta.get("unit")
     return unit.strip() if isinstance(unit, str) and unit.strip() else ""
 
@@ -37,7 +37,7 @@ def word_problem_trace(problem: Problem) -> str:
     """Trace for ``word_problem``: the question, which quantity each step computes, the answer with its unit."""
     where = f"problem {problem.id}"
     lines, value, walk = evaluate_with_steps(problem.expression, where)
-    unit = _unit(problem.meta)
+    unit = unit_of(problem.meta)
     think = [problem.question.strip(), f"The quantity asked for is the value of {pretty(problem.expression)}."]
     claims = [i for i, line in enumerate(lines) if " = " in line]
     labels = _step_labels(problem.meta, len(claims))
@@ -46,7 +46,12 @@ def word_problem_trace(problem: Problem) -> str:
             think.append(f"{labels[claims.index(position)]}:")
         think.append(line)
     think.extend(recheck(walk))
-    shown = num(value, walk.style)
+    return finish(think, value, walk.style, unit)
+
+
+def finish(think: list[str], value: Number, style: Style, unit: str) -> str:
+    """The closing sentence with the unit (money in two places) and the answer tags, after ``think``."""
+    shown = num(value, style)
     verifier = answer_text(value)
     if unit in MONEY_UNITS:
         money = money_text(Fraction(value))
