@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from chukmath.verify.mixed import rewrite_mixed
+
 _SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUB = "₀₁₂₃₄₅₆₇₈₉"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -122,6 +124,7 @@ def normalize(line: str) -> str:
     if "√{" in line:  # \sqrt{..} as √(..), so a root inside \frac{..}{..} leaves its braces flat
         line = _ROOT_BRACES.sub(r"√(\1)", line)
     if "frac" in line:
+        line = rewrite_mixed(line)  # 2\frac{1}{2} is 5/2, not 2 times 1/2 (chukmath.verify.mixed)
         line = _FRAC_SHORT.sub(r"((\1)/(\2))", line)
         for _ in range(3):  # innermost \frac first; three levels is plenty for arithmetic
             line = _FRAC.sub(r"((\1)/(\2))", line)
