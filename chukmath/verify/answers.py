@@ -29,6 +29,7 @@ from chukmath.verify.extract import MAX_ITEMS, Item, extract_items, simple_item
 from chukmath.verify.forms import interval_verdict
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
 from chukmath.verify.matrices import matrix_verdict
+from chukmath.verify.mixed import rewrite_mixed
 from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
 from chukmath.verify.numeric import enclose, numerically_equal
 from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, close_enough, requested_rounding
@@ -232,6 +233,7 @@ def judge_answer(
     """
     if not isinstance(candidate, str) or not isinstance(expected, str):
         return UNPARSEABLE
+    candidate = rewrite_mixed(candidate)  # "2 1/2", "2\\frac{1}{2}": 5/2, not a product (chukmath.verify.mixed)
     rounding = requested_rounding(question) if question else None
     plain_expected = _plain_expected(expected)
     if plain_expected is not None:
