@@ -21,4 +21,5 @@ FAMILY = Family(
     trace=lazy(f"{__name__}.trace", "linear_equation_trace"),  # the trace reads equations with sympy
     present=solution_forms,
     recognizes=recognizes,
+    routes={name: lazy(f"{__name__}.routes", name) for name in ("x_terms_first", "constants_first", "divide_first")},
 )

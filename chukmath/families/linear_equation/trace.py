@@ -6,6 +6,8 @@ trace states is then computed with ``Fraction`` and written as one true ``a op b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from chukmath.errors import InputError
 from chukmath.families.common.brackets import Side, Unsupported, equation_sides_as_written, evaluate_side, expand_side
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_SUB, Number, assemble, num, step
@@ -34,8 +36,22 @@ def _written_sides(expr: str, name: str, where: str) -> tuple[tuple[Side, Side],
         return None
 
 
-def linear_equation_trace(problem: Problem) -> str:
-    """Isolate the unknown step by step, then substitute back into both sides as the check."""
+@dataclass(frozen=True)
+class Setup:
+    """A linear equation read: its unknown, ``a1 x + b1 = a2 x + b2``, the sides as written (when they have
+    brackets the trace can multiply out) and the opening lines that restate it."""
+
+    name: str
+    a1: Number
+    b1: Number
+    a2: Number
+    b2: Number
+    written: tuple[Side, Side] | None
+    think: list[str]
+
+
+def setup(problem: Problem) -> Setup:
+    """Read ``problem``'s equation and write the opening lines (restated, brackets multiplied out)."""
     where = f"problem {problem.id}"
     sides = equation_sides(problem.expression, where)
     if len(sides) != 1:
@@ -65,6 +81,36 @@ def linear_equation_trace(problem: Problem) -> str:
             if (coefficient, constant) != ((a1, b1) if label == "left" else (a2, b2)):
                 raise AssertionError(f"{where}: multiplying out the {label} side gave another polynomial")
         think.append(f"So the equation is {collected}.")
+    return Setup(name, a1, b1, a2, b2, written, think)
+
+
+def substitution_check(problem: Problem, eq: Setup, solution: Number) -> list[str]:
+    """Substitute the solution into both sides of the equation as written; raises if they differ."""
+    name, written = eq.name, eq.written
+    think = [f"Check: substitute {name} = {num(solution)} into both sides of the original equation."]
+    if written is None:
+        left_lines, left = evaluate_sum([eq.a1], [solution], eq.b1)
+        right_lines, right = evaluate_sum([eq.a2], [solution], eq.b2)
+        left_text, right_text = linear_text([eq.a1], [name], eq.b1), linear_text([eq.a2], [name], eq.b2)
+    else:
+        left_lines, left = evaluate_side(written[0], name, solution, problem.expression)
+        right_lines, right = evaluate_side(written[1], name, solution, problem.expression)
+        left_text, right_text = written[0].text(), written[1].text()
+    think.append(f"Left side: {left_text}")
+    think.extend(left_lines)
+    think.append(f"Right side: {right_text}")
+    think.extend(right_lines)
+    if left != right:
+        raise AssertionError(f"problem {problem.id}: substitution check failed ({left} != {right})")
+    think.append(f"Both sides are {num(left)}, so {name} = {num(solution)} is correct.")
+    return think
+
+
+def linear_equation_trace(problem: Problem) -> str:
+    """Isolate the unknown step by step, then substitute back into both sides as the check."""
+    where = f"problem {problem.id}"
+    eq = setup(problem)
+    name, a1, b1, a2, b2, think = eq.name, eq.a1, eq.b1, eq.a2, eq.b2, list(eq.think)
     a, b, c = a1, b1, b2
     if a2 != 0:
         verb = f"Subtract {term_text(a2, name)} from" if a2 > 0 else f"Add {term_text(-a2, name)} to"
@@ -91,21 +137,6 @@ def linear_equation_trace(problem: Problem) -> str:
     if think[-1] != final:
         # With a coefficient of 1 the last step already reads "x = 3"; saying it twice reads like a slip.
         think.append(final)
-    think.append(f"Check: substitute {name} = {num(solution)} into both sides of the original equation.")
-    if written is None:
-        left_lines, left = evaluate_sum([a1], [solution], b1)
-        right_lines, right = evaluate_sum([a2], [solution], b2)
-        left_text, right_text = linear_text([a1], [name], b1), linear_text([a2], [name], b2)
-    else:
-        left_lines, left = evaluate_side(written[0], name, solution, problem.expression)
-        right_lines, right = evaluate_side(written[1], name, solution, problem.expression)
-        left_text, right_text = written[0].text(), written[1].text()
-    think.append(f"Left side: {left_text}")
-    think.extend(left_lines)
-    think.append(f"Right side: {right_text}")
-    think.extend(right_lines)
-    if left != right:
-        raise AssertionError(f"{where}: substitution check failed ({left} != {right})")
-    think.append(f"Both sides are {num(left)}, so {name} = {num(solution)} is correct.")
+    think.extend(substitution_check(problem, eq, solution))
     result = _answer_text(solution)
     return assemble(think, f"{name} = {result}", result)
