@@ -1,15 +1,18 @@
-"""``vectors_matrices``: dot products, vector lengths and 2×2 / 3×3 determinants."""
+"""``vectors_matrices``: dot products, lengths, determinants (scalar answers); linear combinations of vectors,
+matrix products and inverses (vector and matrix answers)."""
 
-from chukmath.families.common.radicals import radical_forms
 from chukmath.families.contract import Family
-from chukmath.families.vectors_matrices.generator import PRESETS, VectorsMatricesConfig, draw, trace
+from chukmath.families.vectors_matrices.generator import PRESETS, VectorsMatricesConfig, draw
+from chukmath.families.vectors_matrices.linalg import present
+from chukmath.families.vectors_matrices.trace import trace
 
 FAMILY = Family(
     name="vectors_matrices",
-    description="Dot products, vector lengths (exact radicals) and 2x2 / 3x3 determinants; scalar answers.",
+    description="Dot products, vector lengths (exact radicals), 2x2 / 3x3 determinants; linear combinations of "
+    "vectors, matrix products and inverses with exact entries (vector and matrix answers).",
     config_cls=VectorsMatricesConfig,
     presets=PRESETS,
     draw=draw,
     trace=trace,
-    present=radical_forms,
+    present=present,
 )
