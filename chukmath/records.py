@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar
 
 from chukmath.errors import InputError
 
@@ -18,7 +19,11 @@ def _require(data: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
 
 @dataclass(slots=True, frozen=True)
 class Problem:
-    """One generated problem with its exact answer (``str()`` of the sympy value)."""
+    """One generated problem with its exact answer (``str()`` of the sympy value).
+
+    The field list below is the only one: ``FIELDS``, ``to_dict``, ``from_dict`` and the generator's rows
+    (:func:`problem_row`) are derived from it.
+    """
 
     id: str
     generator: str
@@ -30,38 +35,36 @@ class Problem:
     answer: str
     meta: dict[str, Any] = field(default_factory=dict)
 
-    FIELDS = ("id", "generator", "difficulty", "seed", "index", "question", "expression", "answer", "meta")
+    FIELDS: ClassVar[tuple[str, ...]]
+    REQUIRED: ClassVar[tuple[str, ...]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "generator": self.generator,
-            "difficulty": self.difficulty,
-            "seed": self.seed,
-            "index": self.index,
-            "question": self.question,
-            "expression": self.expression,
-            "answer": self.answer,
-            "meta": self.meta,
-        }
+        return {name: getattr(self, name) for name in self.FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "problem") -> Problem:
-        _require(data, cls.FIELDS[:-1], where)
+        _require(data, cls.REQUIRED, where)
         try:
-            return cls(
-                id=str(data["id"]),
-                generator=str(data["generator"]),
-                difficulty=int(data["difficulty"]),
-                seed=int(data["seed"]),
-                index=int(data["index"]),
-                question=str(data["question"]),
-                expression=str(data["expression"]),
-                answer=str(data["answer"]),
-                meta=dict(data.get("meta") or {}),
-            )
+            return cls(**{name: read(data.get(name)) for name, read in _PROBLEM_READERS})
         except (TypeError, ValueError) as exc:
             raise InputError(f"{where}: bad field value ({exc})") from exc
+
+
+def _read_meta(value: Any) -> dict[str, Any]:
+    return dict(value or {})
+
+
+# How from_dict reads each field, by the type the dataclass declares (annotations are strings here).
+_READERS: dict[str, Callable[[Any], Any]] = {"str": str, "int": int, "dict[str, Any]": _read_meta}
+_PROBLEM_READERS = tuple((f.name, _READERS[str(f.type)]) for f in fields(Problem))
+Problem.FIELDS = tuple(name for name, _ in _PROBLEM_READERS)
+Problem.REQUIRED = tuple(f.name for f in fields(Problem) if f.default is MISSING and f.default_factory is MISSING)
+
+
+def problem_row(*values: Any) -> dict[str, Any]:
+    """A problem as the dict :meth:`Problem.to_dict` makes, from its field values in ``Problem.FIELDS`` order (the
+    generator's hot path builds rows without a dataclass per problem)."""
+    return dict(zip(Problem.FIELDS, values, strict=True))
 
 
 @dataclass(slots=True, frozen=True)
@@ -127,21 +130,6 @@ class Response:
     attempts: int = 1
     latency_s: float = 0.0
     created: float = 0.0
-
-    FIELDS = (
-        "request_id",
-        "sample",
-        "teacher",
-        "model",
-        "content",
-        "reasoning_content",
-        "finish_reason",
-        "usage",
-        "error",
-        "attempts",
-        "latency_s",
-        "created",
-    )
 
     @property
     def ok(self) -> bool:

@@ -19,7 +19,7 @@ import orjson
 from chukmath.errors import ConfigError
 from chukmath.families import Family, Rng, get_family
 from chukmath.generate.items import MAX_MISSES, SeenQuestions, line_parts, problem_id, question_hash
-from chukmath.records import Problem
+from chukmath.records import Problem, problem_row
 
 MAX_SEED = 2**63 - 1
 _dumps = orjson.dumps
@@ -130,8 +130,7 @@ class Run:
             name, level = family.name, stream.difficulty
             expression, answer, meta = family.finish(stream.config, payload)
             pid = problem_id(name, level, question, expression, answer)
-            yield {"id": pid, "generator": name, "difficulty": level, "seed": seed, "index": i,
-                   "question": question, "expression": expression, "answer": answer, "meta": meta}
+            yield problem_row(pid, name, level, seed, i, question, expression, answer, meta)
 
     def lines(self, workers: int = 1) -> Iterator[bytes]:
         """The records as JSONL lines (orjson, newline included); the same bytes for any number of workers."""

@@ -8,12 +8,17 @@ from typing import Any
 
 import orjson
 
+from chukmath.records import Problem
+
 # Consecutive rejected candidates after which a stream is declared exhausted (its question space is used up).
 MAX_MISSES = 5000
 _BLOOM_LOG2 = 26  # 2**26 bits = 8 MiB, fixed so that every slice sees the same false positives
 _MASK = (1 << _BLOOM_LOG2) - 1
 _blake2b = hashlib.blake2b
 _dumps = orjson.dumps
+# A problem line's fields before and after its index (chukmath.records.Problem's order).
+_HEAD_FIELDS = Problem.FIELDS[: Problem.FIELDS.index("index")]
+_TAIL_FIELDS = Problem.FIELDS[Problem.FIELDS.index("index") + 1 :]
 
 
 class SeenQuestions:
@@ -75,7 +80,7 @@ def line_parts(
     Both halves are dumped by orjson exactly as the whole record would be (compact, fields in record order),
     so a worker can format a candidate before it is known which index, if any, it will get.
     """
-    head = _dumps({"id": pid, "generator": generator, "difficulty": difficulty, "seed": seed})
-    tail = _dumps({"question": question, "expression": expression, "answer": answer, "meta": meta},
+    head = _dumps(dict(zip(_HEAD_FIELDS, (pid, generator, difficulty, seed), strict=True)))
+    tail = _dumps(dict(zip(_TAIL_FIELDS, (question, expression, answer, meta), strict=True)),
                   option=orjson.OPT_APPEND_NEWLINE)
     return head[:-1] + b',"index":', b"," + tail[1:]

@@ -137,7 +137,7 @@ def load_source(spec: SourceSpec, *, max_reject_fraction: float = MAX_REJECT_FRA
 def row_problem(row: dict[str, Any], spec: SourceSpec, index: int, where: str) -> Problem:
     """One row as a problem (``index``: its position among the source's problems); InputError or AnswerFailure
     when the row cannot be one."""
-    if all(key in row for key in Problem.FIELDS[:-1]) and spec.question_col == "question" and (
+    if all(key in row for key in Problem.REQUIRED) and spec.question_col == "question" and (
         spec.answer_col == "answer"
     ):
         # A chukmath problem record (from problems.jsonl, or back from Arrow): taken as it is.

@@ -29,7 +29,7 @@ def is_problem_file(path: str | Path) -> bool:
     if source_kind(path) != "jsonl":
         return False
     for _number, first in read_jsonl(path):  # bounded lines; a bad first line is named here (file:line)
-        return all(key in first for key in Problem.FIELDS[:-1])
+        return all(key in first for key in Problem.REQUIRED)
     return True
 
 
