@@ -20,4 +20,5 @@ FAMILY = Family(
     trace=lazy(f"{__name__}.trace", "linear_system_trace"),  # the trace reads equations with sympy
     present=mapping_forms,
     recognizes=recognizes,
+    routes={name: lazy(f"{__name__}.routes", name) for name in ("elimination", "substitution", "cramer")},
 )

@@ -20,8 +20,9 @@ def _row_text(row: list[Number], names: list[str]) -> str:
     return f"{linear_text(row[:-1], names)} = {num(row[-1])}"
 
 
-def linear_system_trace(problem: Problem) -> str:
-    """Gaussian elimination with one claim per coefficient, back-substitution, then check every equation."""
+def read_system(problem: Problem) -> tuple[list[str], list[list[Number]], list[str]]:
+    """The unknowns, one row ``[coefficients..., constant]`` per equation (unknowns on the left), and the opening
+    lines that restate the system (as given, then with the unknowns on the left when that differs)."""
     where = f"problem {problem.id}"
     sides = equation_sides(problem.expression, where)
     names = variables([side for pair in sides for side in pair])
@@ -37,7 +38,6 @@ def linear_system_trace(problem: Problem) -> str:
             raise InputError(f"{where}: {problem.expression!r} is not a linear system")
         row = [*(coefficient_of(difference, name) for name in names), -coefficient_of(difference, None)]
         rows.append([plain_number(v) for v in row])
-    original = [list(r) for r in rows]
     written = [
         " = ".join(linear_text([plain_number(coefficient_of(side, name)) for name in names], names,
                                plain_number(coefficient_of(side, None))) for side in pair)
@@ -50,6 +50,35 @@ def linear_system_trace(problem: Problem) -> str:
         think = [f"We need to solve the system in {', '.join(names)}: {'; '.join(written)}.",
                  "With the unknowns on the left:"]  # fmt: skip
     think.extend(f"({i + 1}) {_row_text(row, names)}" for i, row in enumerate(rows))
+    return names, rows, think
+
+
+def check_every_equation(where: str, original: list[list[Number]], values: list[Number], names: list[str]) -> list[str]:
+    """Substitute the values into every original equation, one claim per product and sum; raises if one fails."""
+    think = ["Check every original equation with these values."]
+    for i, row in enumerate(original):
+        lines, total = evaluate_sum(row[:-1], values, 0)
+        think.append(f"({i + 1}) {linear_text(row[:-1], names)}:")
+        think.extend(lines)
+        if total != row[-1]:
+            raise AssertionError(f"{where}: check of equation {i + 1} failed ({total} != {row[-1]})")
+        think.append(f"That is {num(total)}, as required.")
+    return think
+
+
+def answer_tags(think: list[str], names: list[str], values: list[Number]) -> str:
+    """The answer sentence (``x = 2, y = -1``) and the verifier's ``{x: 2, y: -1}`` after ``think``."""
+    pairs = ", ".join(f"{name} = {num(v)}" for name, v in zip(names, values, strict=True))
+    verifier = "{" + ", ".join(f"{name}: {num(v)}" for name, v in zip(names, values, strict=True)) + "}"
+    return assemble(think, pairs, verifier)
+
+
+def linear_system_trace(problem: Problem) -> str:
+    """Gaussian elimination with one claim per coefficient, back-substitution, then check every equation."""
+    where = f"problem {problem.id}"
+    names, rows, think = read_system(problem)
+    n = len(names)
+    original = [list(r) for r in rows]
     labels = [f"({i + 1})" for i in range(n)]
     for col in range(n):
         pivot, why = _pivot(rows, col, names[col])
@@ -91,17 +120,8 @@ def linear_system_trace(problem: Problem) -> str:
         final = f"{names[i]} = {num(values[i])}"
         if not any(line == final or line.endswith(f" {final}") for line in think[-2:]):
             think.append(final)
-    think.append("Check every original equation with these values.")
-    for i, row in enumerate(original):
-        lines, total = evaluate_sum(row[:-1], values, 0)
-        think.append(f"({i + 1}) {linear_text(row[:-1], names)}:")
-        think.extend(lines)
-        if total != row[-1]:
-            raise AssertionError(f"{where}: check of equation {i + 1} failed ({total} != {row[-1]})")
-        think.append(f"That is {num(total)}, as required.")
-    pairs = ", ".join(f"{name} = {num(v)}" for name, v in zip(names, values, strict=True))
-    verifier = "{" + ", ".join(f"{name}: {num(v)}" for name, v in zip(names, values, strict=True)) + "}"
-    return assemble(think, pairs, verifier)
+    think.extend(check_every_equation(where, original, values, names))
+    return answer_tags(think, names, values)
 
 
 def _pivot(rows: list[list[Number]], col: int, name: str) -> tuple[int | None, str]:
