@@ -2,6 +2,7 @@
 
 from chukmath.families.contract import Family
 from chukmath.families.coordinate_geometry.generator import PRESETS, CoordinateConfig, draw, present, trace
+from chukmath.families.coordinate_geometry.routes import ROUTES
 
 FAMILY = Family(
     name="coordinate_geometry",
@@ -11,4 +12,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=present,
+    routes=ROUTES,
 )

@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.expected_value.generator import PRESETS, ExpectedValueConfig, draw, trace
+from chukmath.families.expected_value.routes import ROUTES
 
 FAMILY = Family(
     name="expected_value",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )

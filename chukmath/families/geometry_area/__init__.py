@@ -3,6 +3,7 @@
 from chukmath.families.common.radicals import radical_forms
 from chukmath.families.contract import Family
 from chukmath.families.geometry_area.generator import PRESETS, GeometryAreaConfig, draw, trace
+from chukmath.families.geometry_area.routes import ROUTES
 
 FAMILY = Family(
     name="geometry_area",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=radical_forms,
+    routes=ROUTES,
 )

@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.percent_ratio.generator import PRESETS, PercentRatioConfig, draw, trace
+from chukmath.families.percent_ratio.routes import ROUTES
 
 FAMILY = Family(
     name="percent_ratio",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )

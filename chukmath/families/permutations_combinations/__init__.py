@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.permutations_combinations.generator import PRESETS, CountingConfig, draw, trace
+from chukmath.families.permutations_combinations.routes import ROUTES
 
 FAMILY = Family(
     name="permutations_combinations",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )

@@ -3,6 +3,7 @@
 from chukmath.families.common.radicals import radical_forms
 from chukmath.families.contract import Family
 from chukmath.families.pythagorean.generator import PRESETS, PythagoreanConfig, draw, trace
+from chukmath.families.pythagorean.routes import ROUTES
 
 FAMILY = Family(
     name="pythagorean",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=radical_forms,
+    routes=ROUTES,
 )

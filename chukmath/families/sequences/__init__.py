@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.sequences.generator import PRESETS, SequencesConfig, draw, trace
+from chukmath.families.sequences.routes import ROUTES
 
 FAMILY = Family(
     name="sequences",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )

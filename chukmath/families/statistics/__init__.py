@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.statistics.generator import PRESETS, StatisticsConfig, draw, trace
+from chukmath.families.statistics.routes import ROUTES
 
 FAMILY = Family(
     name="statistics",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )

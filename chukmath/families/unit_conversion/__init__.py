@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.unit_conversion.generator import PRESETS, UnitConversionConfig, draw, trace
+from chukmath.families.unit_conversion.routes import ROUTES
 
 FAMILY = Family(
     name="unit_conversion",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )
