@@ -10,7 +10,7 @@ from chukmath.records import Problem, Response
 from chukmath.verify.answers import CORRECT, UNPARSEABLE, answers_match, judge_answer, parse_expected
 from chukmath.verify.language import language_issues
 from chukmath.verify.numbers import parse_plain
-from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
+from chukmath.verify.policy import DEFAULT_POLICY, NO_RESPONSE, REASONS, Policy
 from chukmath.verify.steps import check_steps
 from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Tolerance, requested_rounding
 
@@ -69,7 +69,7 @@ def verify_response(
     if not response.ok or (response.content is None and response.reasoning_content is None):
         error = response.error or {}
         message = f"no response: {error.get('kind', 'empty')}: {error.get('message', 'no content')}"
-        return Verdict(False, ["no_response"], "no_response", None, [_short(message)], ["no_response"])
+        return Verdict(False, [NO_RESPONSE], NO_RESPONSE, None, [_short(message)], [NO_RESPONSE])
     if len(response.content or "") + len(response.reasoning_content or "") > MAX_RESPONSE_CHARS:
         return _too_long(response, policy)
     parsed = parse_response(response.content, response.reasoning_content)

@@ -15,6 +15,7 @@ from chukmath.hashing import text_hash
 from chukmath.parse import ParsedResponse, parse_response
 from chukmath.records import Problem, Request, Response
 from chukmath.verify import language_issues, verify_response
+from chukmath.verify.policy import CHECK
 from chukmath.verify.tolerance import tolerance_of
 from chukmath.write.samples import (
     UserTurn,
@@ -35,11 +36,12 @@ WRITTEN = "written"  # accepted and written to train.jsonl
 DUPLICATE = "duplicate"  # accepted, but the same assistant text was already written for this problem
 OVER_CAP = "over_cap"  # accepted, but the problem already has its --keep / --max-per-problem samples
 REJECTED = "rejected"  # the verifier's policy rejected it: written to rejects.jsonl
-NO_RESPONSE = "no_response"  # the key has only failed attempts in the journal: nothing to verify
+NO_RESPONSE = CHECK["no_response"].reason  # the key has only failed attempts in the journal: nothing to verify
 STATUSES = (WRITTEN, DUPLICATE, OVER_CAP, REJECTED, NO_RESPONSE)
 
-# A normalized sample that does not parse back into the same parts would teach a broken format.
-ROUNDTRIP_REASON = "format"
+# A normalized sample that does not parse back into the same parts would teach a broken format (the check table's
+# "roundtrip" entry, chukmath.verify.policy).
+ROUNDTRIP_REASON = CHECK["roundtrip"].reason
 
 
 @dataclass(frozen=True, slots=True)
