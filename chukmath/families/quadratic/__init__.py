@@ -22,4 +22,5 @@ FAMILY = Family(
     trace=lazy(f"{__name__}.trace", "quadratic_trace"),  # sympy is imported only when a trace is asked for
     present=root_forms,
     recognizes=recognizes,
+    routes={name: lazy(f"{__name__}.routes", name) for name in ("formula", "factoring", "completing_square")},
 )

@@ -18,12 +18,12 @@ from chukmath.families.common.symstr import sqrt_pair_set, square_part
 from chukmath.records import Problem
 
 
-def _square_part(n: int) -> tuple[int, int]:
+def square_part_of(n: int) -> tuple[int, int]:
     """``n = k^2 * m`` with ``m`` square-free (``n > 0``): returns ``(k, m)``."""
     return square_part(n)
 
 
-def _poly_text(a: Fraction, b: Fraction, c: Fraction, name: str) -> str:
+def poly_text(a: Fraction, b: Fraction, c: Fraction, name: str) -> str:
     """``x² - 6x + 1`` with coefficient-first terms."""
     parts: list[str] = []
     # x² rather than x^2: a bare exponent digit before "- 12 = 0" would read as the false claim "2 - 12 = 0".
@@ -44,7 +44,8 @@ def _poly_text(a: Fraction, b: Fraction, c: Fraction, name: str) -> str:
     return " ".join(parts) or "0"
 
 
-def _coefficients(problem: Problem) -> tuple[Fraction, Fraction, Fraction, str]:
+def equation_coefficients(problem: Problem) -> tuple[Fraction, Fraction, Fraction, str]:
+    """``a, b, c`` of ``a x^2 + b x + c = 0`` (everything moved to the left) and the unknown's name."""
     where = f"problem {problem.id}"
     sides = equation_sides(problem.expression, where)
     if len(sides) != 1:
@@ -79,8 +80,8 @@ def root_text(p: Fraction, q: Fraction, m: int, sign: str) -> str:
 def quadratic_trace(problem: Problem) -> str:
     """Solve ``a x^2 + b x + c = 0`` with the quadratic formula; check the roots by Vieta's formulas."""
 
-    a, b, c, x = _coefficients(problem)
-    think = [f"We need to solve {_poly_text(a, b, c, x)} = 0.", f"Here a = {num(a)}, b = {num(b)}, c = {num(c)}."]
+    a, b, c, x = equation_coefficients(problem)
+    think = [f"We need to solve {poly_text(a, b, c, x)} = 0.", f"Here a = {num(a)}, b = {num(b)}, c = {num(c)}."]
     think.append("Discriminant: b^2 - 4ac.")
     line, b_squared = step(b, OP_MUL, b)
     think.append(line)
@@ -103,11 +104,11 @@ def quadratic_trace(problem: Problem) -> str:
         think.append(f"D is 0, so there is one repeated root {x} = {num(p)}.")
         roots_text = [f"{x} = {num(p)}"]
         rational_roots = [p]
-        think.extend(_vieta(a, b, c, p, Fraction(0), 1))
+        think.extend(vieta_lines(a, b, c, p, Fraction(0), 1))
     else:
         # √D = √(D.num / D.den) = √(D.num · D.den) / D.den, then pull square factors out.
         radicand = disc.numerator * disc.denominator
-        k, m = _square_part(abs(radicand))
+        k, m = square_part_of(abs(radicand))
         if radicand < 0:
             m = -m
         q = Fraction(k, disc.denominator) / abs(two_a)
@@ -141,7 +142,7 @@ def quadratic_trace(problem: Problem) -> str:
             roots_text = [f"{x} = {root_text(p, q, m, '-')}", f"{x} = {root_text(p, q, m, '+')}"]
             # Complex roots still go through sympy's printer; real radicals are printed by symstr.
             roots_sympy = [] if m > 1 else [_root_sympy(p, q, m, -1), _root_sympy(p, q, m, 1)]
-        think.extend(_vieta(a, b, c, p, q, m))
+        think.extend(vieta_lines(a, b, c, p, q, m))
     answer = " or ".join(roots_text)
     if roots_sympy is None:
         # str() of a sympy FiniteSet of rationals: ascending, comma separated.
@@ -155,7 +156,7 @@ def quadratic_trace(problem: Problem) -> str:
     return assemble(think, answer, verifier)
 
 
-def _vieta(a: Fraction, b: Fraction, c: Fraction, p: Fraction, q: Fraction, m: int) -> list[str]:
+def vieta_lines(a: Fraction, b: Fraction, c: Fraction, p: Fraction, q: Fraction, m: int) -> list[str]:
     """Sum of roots ``2p`` against ``-b/a`` and product ``p^2 - q^2 m`` against ``c/a``, each a true claim."""
     lines = ["Check with Vieta's formulas: the roots must add up to -b/a and multiply to c/a."]
     if m == 1 and q != 0:
