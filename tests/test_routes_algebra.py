@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from route_checks import check_family_routes, check_wiring
 
-FAMILIES = ("functions", "sequences")
+FAMILIES = ("functions", "logarithms", "sequences")
 
 
 @pytest.mark.parametrize("name", FAMILIES)

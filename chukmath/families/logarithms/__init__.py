@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.logarithms.generator import PRESETS, LogarithmsConfig, draw, trace
+from chukmath.families.logarithms.routes import ROUTES
 
 FAMILY = Family(
     name="logarithms",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )
