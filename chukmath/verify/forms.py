@@ -92,24 +92,24 @@ def parse_expected_interval(expected: str) -> Span | None:
     return _span(_end(a), lc, _end(b), hc, a, b)
 
 
-def find_interval(text: str) -> Span | None:
-    """The last interval or inequality in ``text`` (a teacher's answer), or None."""
-    found: list[tuple[int, Span | None]] = []
+def interval_matches(text: str) -> list[tuple[int, int, Span | None]]:
+    """Every interval or inequality in ``text`` as ``(start, end, span)``, by end (span None: unreadable)."""
+    found: list[tuple[int, int, Span | None]] = []
     for m in _SYMPY.finditer(text):
-        found.append((m.end(), parse_expected_interval(m.group(0))))
+        found.append((m.start(), m.end(), parse_expected_interval(m.group(0))))
     for m in _NOTATION.finditer(text):
         left, a, b, right = m.groups()
-        found.append((m.end(), _span(_end(a), "[" in left, _end(b), "]" in right, a, b)))
+        found.append((m.start(), m.end(), _span(_end(a), "[" in left, _end(b), "]" in right, a, b)))
     for m in _DOUBLE.finditer(text):
         a, op1, op2, b = m.groups()
         k1, c1 = _kind(op1)
         k2, c2 = _kind(op2)
         if k1 != k2:
-            found.append((m.end(), None))
+            found.append((m.start(), m.end(), None))
         elif k1 == "<":
-            found.append((m.end(), _span(_end(a), c1, _end(b), c2, a, b)))
+            found.append((m.start(), m.end(), _span(_end(a), c1, _end(b), c2, a, b)))
         else:
-            found.append((m.end(), _span(_end(b), c2, _end(a), c1, b, a)))
+            found.append((m.start(), m.end(), _span(_end(b), c2, _end(a), c1, b, a)))
     taken = [(m.start(), m.end()) for m in _DOUBLE.finditer(text)]
     for pattern, x_left in ((_RIGHT, True), (_LEFT, False)):
         for m in pattern.finditer(text):
@@ -121,10 +121,14 @@ def find_interval(text: str) -> Span | None:
             bound = _end(value)
             span = _span(None, False, bound, closed, "-oo", value) if below else _span(bound, closed, None, False,
                                                                                        value, "oo")  # fmt: skip
-            found.append((m.end(), span))
-    if not found:
-        return None
-    return max(found, key=lambda pair: pair[0])[1]
+            found.append((m.start(), m.end(), span))
+    return sorted(found, key=lambda item: (item[1], -item[0]))  # at one end, the longest match last
+
+
+def find_interval(text: str) -> Span | None:
+    """The last interval or inequality in ``text`` (a teacher's answer), or None."""
+    found = interval_matches(text)
+    return found[-1][2] if found else None
 
 
 def intervals_match(candidate: str, expected: str) -> bool | None:
