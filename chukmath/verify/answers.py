@@ -26,13 +26,13 @@ from functools import lru_cache
 from chukmath.verify import canonical as cf
 from chukmath.verify import latex_fast
 from chukmath.verify.extract import MAX_ITEMS, Item, extract_items, simple_item
-from chukmath.verify.forms import interval_verdict
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
 from chukmath.verify.matrices import matrix_verdict
 from chukmath.verify.mixed import rewrite_mixed
 from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
 from chukmath.verify.numeric import enclose, numerically_equal
 from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, close_enough, requested_rounding
+from chukmath.verify.unions import set_verdict
 
 # What a candidate answer is, judged against the expected one.
 CORRECT, WRONG, UNPARSEABLE = "correct", "wrong", "unparseable"
@@ -252,8 +252,8 @@ def judge_answer(
             exact = Value(Num(plain_expected), cf.const(plain_expected), None, frozenset())
             close = _close(plain, parse_decimal(stripped), exact, rounding, tolerance)
             return CORRECT if close else WRONG
-    if expected.startswith("Interval"):  # a real interval: chukmath.verify.forms reads interval notation
-        verdict = interval_verdict(candidate, expected)
+    if expected.startswith(("Interval", "Union(")):  # intervals and their unions: chukmath.verify.unions
+        verdict = set_verdict(candidate, expected)
         if verdict is not None:
             return verdict
     if expected.startswith("Matrix("):  # a matrix or vector: chukmath.verify.matrices reads LaTeX and bracket lists
