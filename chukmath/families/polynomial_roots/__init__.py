@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.polynomial_roots.generator import PRESETS, PolynomialRootsConfig, draw, trace
+from chukmath.families.polynomial_roots.routes import ROUTES
 
 
 def present(answer: str) -> list[str]:
@@ -20,4 +21,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=present,
+    routes=ROUTES,
 )
