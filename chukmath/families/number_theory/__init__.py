@@ -22,4 +22,9 @@ FAMILY = Family(
     trace=lazy(f"{__name__}.trace", "number_theory_trace"),
     present=number_forms,
     recognizes=recognizes,
+    routes={
+        "euclid": lazy(f"{__name__}.routes", "euclid_route"),
+        "prime_factors": lazy(f"{__name__}.routes", "prime_factors"),
+        "by_hand": lazy(f"{__name__}.routes", "by_hand"),
+    },
 )

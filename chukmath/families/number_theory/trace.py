@@ -15,7 +15,7 @@ from chukmath.records import Problem
 from chukmath.safe_expr import MAX_DIVISOR_COUNT_ARG, parse_expression, source_segment
 
 
-def _remainder(a: int, m: int) -> tuple[list[str], int]:
+def remainder_lines(a: int, m: int) -> tuple[list[str], int]:
     """``a mod m`` with its supporting claims (quotient times divisor, then the difference)."""
     q, r = divmod(a, m)
     lines = []
@@ -40,14 +40,14 @@ def euclid(a: int, b: int) -> tuple[list[str], int]:
     while b:
         q, r = divmod(a, b)
         lines.append(f"Divide {a} by {b}: quotient {q}, remainder {r}.")
-        block, r = _remainder(a, b)
+        block, r = remainder_lines(a, b)
         lines.extend(block)
         a, b = b, r
     lines.append(f"The remainder is 0, so the gcd is the last divisor, {a}.")
     return lines, a
 
 
-def _int_args(node: ast.Call, expr: str, where: str, walk: ArithmeticWalk) -> list[int]:
+def int_args(node: ast.Call, expr: str, where: str, walk: ArithmeticWalk) -> list[int]:
     """Evaluate each argument exactly (arithmetic steps are recorded); each must be an integer."""
     values = []
     for arg in node.args:
@@ -85,7 +85,7 @@ def _lcm(values: list[int], lines: list[str]) -> int:
     return result
 
 
-def _divides_check(name: str, result: int, values: list[int]) -> list[str]:
+def divides_check(name: str, result: int, values: list[int]) -> list[str]:
     """Re-check a gcd (it divides every number) or an lcm (every number divides it) with exact divisions."""
     numbers = sorted({abs(v) for v in values if v != 0})
     if result == 0 or not numbers:
@@ -107,7 +107,7 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
     if m == 1:
         lines.append("Every integer is 0 mod 1.")
         return 0
-    block, r = _remainder(base, m)
+    block, r = remainder_lines(base, m)
     lines.append(f"First reduce the base modulo {m}:")
     lines.extend(block)
     if exponent == 0:
@@ -128,7 +128,7 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
         line, product = step(squares[-1], OP_MUL, squares[-1])
         lines.append(line)
         power *= 2
-        block, reduced = _remainder(int(product), m)
+        block, reduced = remainder_lines(int(product), m)
         lines.extend(block)
         lines.append(f"So {base}^{power} leaves remainder {reduced} mod {m}.")
         squares.append(reduced)
@@ -144,7 +144,7 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
             continue
         line, product = step(result, OP_MUL, square)
         lines.append(line)
-        block, result = _remainder(int(product), m)
+        block, result = remainder_lines(int(product), m)
         lines.extend(block)
     assert result is not None  # exponent >= 1 has a set bit
     if modulus < 0 and result:
@@ -155,7 +155,7 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
     return result
 
 
-def _factor(n: int, lines: list[str]) -> list[tuple[int, int]]:
+def factor_lines(n: int, lines: list[str]) -> list[tuple[int, int]]:
     """Prime factorization of ``n >= 2`` with one true division claim per prime factor removed."""
     import sympy
 
@@ -179,7 +179,7 @@ def divisor_count(n: int, lines: list[str]) -> int:
     if n == 1:
         lines.append("1 has exactly one positive divisor, itself.")
         return 1
-    factors = _factor(n, lines)
+    factors = factor_lines(n, lines)
     lines.append("A divisor picks each prime's exponent from 0 up to its exponent, so multiply (exponent + 1):")
     total = 1
     for index, (prime, count) in enumerate(factors):
@@ -201,7 +201,7 @@ def divisor_sigma(n: int, lines: list[str]) -> int:
     if n == 1:
         lines.append("The only positive divisor of 1 is 1.")
         return 1
-    factors = _factor(n, lines)
+    factors = factor_lines(n, lines)
     lines.append("The divisor sum is the product, over the primes, of 1 + p + ... + p^e:")
     total = 1
     for index, (prime, count) in enumerate(factors):
@@ -231,7 +231,7 @@ def multiplicity(prime: int, n: int, lines: list[str]) -> int:
     lines.append(f"Divide {n} by {prime} as long as the division is exact.")
     count, current = 0, n
     while True:
-        block, r = _remainder(current, prime)
+        block, r = remainder_lines(current, prime)
         if r != 0:
             lines.append(block[-1])
             if count == 0:
@@ -247,28 +247,28 @@ def multiplicity(prime: int, n: int, lines: list[str]) -> int:
 
 def _mod(node: ast.Call, expr: str, where: str, walk: ArithmeticWalk, lines: list[str]) -> int:
     target, modulus_node = node.args
-    (modulus,) = _int_args(ast.Call(func=node.func, args=[modulus_node], keywords=[]), expr, where, walk)
+    (modulus,) = int_args(ast.Call(func=node.func, args=[modulus_node], keywords=[]), expr, where, walk)
     if modulus == 0:
         raise InputError(f"{where}: Mod by zero in {expr!r}")
     if (
         isinstance(target, ast.BinOp)
         and isinstance(target.op, ast.Pow)
         and not walk.lines
-        and _is_int_literal(target.left)
-        and _is_int_literal(target.right)
+        and is_int_literal(target.left)
+        and is_int_literal(target.right)
     ):
         base = int(walk.value(target.left))
         exponent = int(walk.value(target.right))
         lines.extend(walk.lines)
         return modular_power(base, exponent, modulus, lines)
-    (value,) = _int_args(ast.Call(func=node.func, args=[target], keywords=[]), expr, where, walk)
+    (value,) = int_args(ast.Call(func=node.func, args=[target], keywords=[]), expr, where, walk)
     lines.extend(walk.lines)
-    block, r = _remainder(value, modulus)
+    block, r = remainder_lines(value, modulus)
     lines.extend(block)
     return r
 
 
-def _is_int_literal(node: ast.expr) -> bool:
+def is_int_literal(node: ast.expr) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         node = node.operand
     return isinstance(node, ast.Constant) and type(node.value) is int
@@ -280,7 +280,7 @@ _CALLS: dict[str, Callable[[list[int], list[str]], int]] = {
 }
 
 
-def _restate(tree: ast.Call, expr: str) -> str:
+def restate(tree: ast.Call, expr: str) -> str:
     """``2^10 mod 7`` / ``the number of positive divisors of 36`` / ``gcd(84, 36)`` for the first and last line."""
     args = [(source_segment(expr, a) or "").replace("**", "^") for a in tree.args]
     name = tree.func.id  # type: ignore[attr-defined]  # validated: calls are plain names
@@ -310,26 +310,26 @@ def number_theory_trace(problem: Problem) -> str:
             raise InputError(f"{where}: Mod takes 2 arguments in {expr!r}")
         result = _mod(tree, expr, where, walk, lines)
     elif name in _CALLS:
-        values = _int_args(tree, expr, where, walk)
+        values = int_args(tree, expr, where, walk)
         if len(values) < 2:
             raise InputError(f"{where}: {name} needs at least 2 numbers in {expr!r}")
         lines.extend(walk.lines)
         result = _CALLS[name](values, lines)
-        lines.extend(_divides_check(name, result, values))
+        lines.extend(divides_check(name, result, values))
     elif name in ("divisor_count", "divisor_sigma"):
-        values = _int_args(tree, expr, where, walk)
+        values = int_args(tree, expr, where, walk)
         if len(values) != 1:
             raise InputError(f"{where}: {name} takes one number in {expr!r}")
         lines.extend(walk.lines)
         result = (divisor_count if name == "divisor_count" else divisor_sigma)(values[0], lines)
     elif name == "multiplicity":
-        values = _int_args(tree, expr, where, walk)
+        values = int_args(tree, expr, where, walk)
         if len(values) != 2:
             raise InputError(f"{where}: multiplicity takes a prime and a number in {expr!r}")
         lines.extend(walk.lines)
         result = multiplicity(values[0], values[1], lines)
     else:
         raise InputError(f"{where}: {name} is not a number-theory function this teacher explains ({expr!r})")
-    shown = _restate(tree, expr)
+    shown = restate(tree, expr)
     think = [f"We need to find {shown}.", *lines, f"So {shown} is {result}."]
     return assemble(think, f"The answer is {result}.", str(result))

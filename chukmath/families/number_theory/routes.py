@@ -1,0 +1,457 @@
+"""Three routes through the number-theory questions, each ending with a check that recomputes another way:
+
+- ``euclid``: gcd by Euclid's algorithm, lcm through the gcd, a remainder by long division, a modular power by
+  repeated squaring, divisor counts and sums from the prime factorization;
+- ``prime_factors``: gcd and lcm from the prime factorizations (checked with Euclid or by division), a remainder by
+  taking off the largest multiple, a modular power through the cycle of its remainders;
+- ``by_hand``: gcd by halving and subtracting (the binary method), lcm by stepping through multiples, a remainder by
+  taking off chunks of the divisor, a modular power by multiplying one factor at a time, divisors by testing up
+  to the square root.
+
+Where a route has no way for a question (a huge cycle, a number too big to test by hand), it writes the classic
+trace's way of that question; questions with zero or negative numbers go to the classic trace.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from math import gcd, isqrt
+
+from chukmath.families.common.arithmetic_steps import ArithmeticWalk
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
+from chukmath.families.common.long_ops import Detail, divide_lines
+from chukmath.families.number_theory.trace import (
+    divides_check,
+    divisor_count,
+    divisor_sigma,
+    euclid,
+    factor_lines,
+    int_args,
+    is_int_literal,
+    modular_power,
+    multiplicity,
+    number_theory_trace,
+    remainder_lines,
+    restate,
+)
+from chukmath.records import Problem
+from chukmath.safe_expr import parse_expression
+
+_FINE = Detail(carries=False, partial_min=10, division_min=10)
+_CYCLE_MAX = 24  # longest list of powers worth writing out
+_TEST_MAX = 400  # largest number whose divisors are tested one by one
+
+
+@dataclass
+class Question:
+    """A number-theory question read: ``gcd``, ``lcm``, ``mod``, ``powmod`` (values base, exponent, modulus),
+    ``divisor_count``, ``divisor_sigma`` or ``multiplicity``; the lines evaluating its arguments; how to say it."""
+
+    name: str
+    values: list[int]
+    shown: str
+    lines: list[str] = field(default_factory=list)
+
+
+def read_question(problem: Problem) -> Question | None:
+    """The question of ``problem``, or None for a shape the routes leave to the classic trace."""
+    where, expr = f"problem {problem.id}", problem.expression
+    tree = parse_expression(expr, where)
+    if not isinstance(tree, ast.Call) or not isinstance(tree.func, ast.Name):
+        return None
+    name = tree.func.id
+    walk = ArithmeticWalk(expr, where, "fraction")
+    shown = restate(tree, expr)
+    if name == "Mod" and len(tree.args) == 2:
+        target, modulus_node = tree.args
+        (modulus,) = int_args(ast.Call(func=tree.func, args=[modulus_node], keywords=[]), expr, where, walk)
+        if isinstance(target, ast.BinOp) and isinstance(target.op, ast.Pow) and not walk.lines \
+                and is_int_literal(target.left) and is_int_literal(target.right):  # fmt: skip
+            values = [int(walk.value(target.left)), int(walk.value(target.right)), modulus]
+            return Question("powmod", values, shown, walk.lines) if min(values) > 0 else None
+        (value,) = int_args(ast.Call(func=tree.func, args=[target], keywords=[]), expr, where, walk)
+        return Question("mod", [value, modulus], shown, walk.lines) if value >= 0 and modulus > 0 else None
+    if name in ("gcd", "lcm", "divisor_count", "divisor_sigma", "multiplicity"):
+        values = int_args(tree, expr, where, walk)
+        if min(values, default=0) <= 0 or (name in ("gcd", "lcm") and len(values) < 2):
+            return None
+        return Question(name, values, shown, walk.lines)
+    return None
+
+
+# --- gcd and lcm ---------------------------------------------------------------------------------------------
+
+
+def _factorizations(values: list[int], lines: list[str]) -> list[dict[int, int]]:
+    found = []
+    for value in values:
+        if value == 1:
+            lines.append("1 has no prime factors.")
+            found.append({})
+        else:
+            found.append(dict(factor_lines(value, lines)))
+    return found
+
+
+def _power_product(powers: list[tuple[int, int]], lines: list[str]) -> int:
+    """The product of ``p^e`` over ``powers``, one claim per multiplication."""
+    total = 1
+    for prime, exponent in powers:
+        for _ in range(exponent):
+            if total == 1:
+                total = prime
+                continue
+            line, total = step(total, OP_MUL, prime)
+            lines.append(line)
+            total = int(total)
+    return total
+
+
+def _gcd_by_factors(values: list[int], lines: list[str]) -> int:
+    factors = _factorizations(values, lines)
+    common = sorted(set.intersection(*(set(f) for f in factors)))
+    if not common:
+        lines.append("No prime divides every number, so the gcd is 1.")
+        return 1
+    powers = [(p, min(f[p] for f in factors)) for p in common]
+    said = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in powers)
+    lines.append(f"Take each shared prime to its smallest exponent: {said}.")
+    return _power_product(powers, lines)
+
+
+def _lcm_by_factors(values: list[int], lines: list[str]) -> int:
+    factors = _factorizations(values, lines)
+    primes = sorted(set().union(*(set(f) for f in factors)))
+    if not primes:
+        lines.append("Every number is 1, so the lcm is 1.")
+        return 1
+    powers = [(p, max(f.get(p, 0) for f in factors)) for p in primes]
+    said = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in powers)
+    lines.append(f"Take every prime that appears to its largest exponent: {said}.")
+    return _power_product(powers, lines)
+
+
+def _binary_gcd(a: int, b: int, lines: list[str]) -> int:
+    """Stein's method: halve common factors of 2, halve an even number, subtract the smaller odd from the larger."""
+    lines.append(f"Find gcd({a}, {b}) by halving and subtracting.")
+    twos = 0
+    while a % 2 == 0 and b % 2 == 0:
+        lines.append(f"Both {a} and {b} are even: 2 is a common factor; halve both.")
+        a, b = a // 2, b // 2
+        lines.append(claim(a * 2, OP_DIV, 2, a))
+        lines.append(claim(b * 2, OP_DIV, 2, b))
+        twos += 1
+    while a != b:
+        if a % 2 == 0 or b % 2 == 0:
+            even = a if a % 2 == 0 else b
+            lines.append(f"{even} is even and the other number is odd, so halve {even}:")
+            lines.append(claim(even, OP_DIV, 2, even // 2))
+            a, b = (a // 2, b) if even == a else (a, b // 2)
+            continue
+        high, low = max(a, b), min(a, b)
+        lines.append(f"Both are odd: replace {high} by {high} - {low}.")
+        lines.append(claim(high, OP_SUB, low, high - low))
+        a, b = high - low, low
+    result = a
+    if twos:
+        lines.append(f"The numbers are equal at {a}; put back the common factor 2, {twos} time(s):")
+        for _ in range(twos):
+            lines.append(claim(result, OP_MUL, 2, result * 2))
+            result *= 2
+    else:
+        lines.append(f"The numbers are equal at {a}, so that is the gcd.")
+    return result
+
+
+def _fold(values: list[int], pair: Callable[[int, int, list[str]], int], lines: list[str]) -> int:
+    result = values[0]
+    for value in values[1:]:
+        result = pair(result, value, lines)
+    return result
+
+
+def _lcm_by_multiples(a: int, b: int, lines: list[str]) -> int:
+    high, low = max(a, b), min(a, b)
+    steps = low // gcd(a, b)
+    if steps > 12:
+        g = _binary_gcd(a, b, lines)
+        lines.append(f"lcm({a}, {b}) is {a} × {b} divided by their gcd {g}:")
+        product = _claim(lines, a, OP_MUL, b)
+        return _claim(lines, product, OP_DIV, g)
+    lines.append(f"Step through the multiples of {high} until one is divisible by {low}:")
+    for k in range(1, steps + 1):
+        multiple = high * k
+        if k > 1:
+            lines.append(claim(high, OP_MUL, k, multiple))
+        block, r = remainder_lines(multiple, low)
+        lines.append(block[-1])
+        if r == 0:
+            lines.append(f"{multiple} is the first multiple of {high} that {low} divides.")
+            return multiple
+    raise AssertionError(f"no multiple of {high} up to {high * steps} is divisible by {low}")
+
+
+def _claim(lines: list[str], left: int, op: str, right: int) -> int:
+    line, result = step(left, op, right)
+    lines.append(line)
+    return int(result)
+
+
+def _euclid_check(values: list[int], result: int, lines: list[str]) -> None:
+    lines.append("Check with Euclid's algorithm:")
+    g = values[0]
+    for value in values[1:]:
+        block, g = euclid(g, value)
+        lines.extend(block)
+    if g != result:
+        raise AssertionError(f"Euclid gives {g}, the factorizations {result}")
+
+
+# --- remainders ----------------------------------------------------------------------------------------------
+
+
+def _remainder_check(a: int, m: int, r: int, lines: list[str]) -> None:
+    q = a // m
+    lines.append(f"Check: {q} times {m} plus the remainder {r} must give back {a}.")
+    product = _claim(lines, q, OP_MUL, m)
+    back = _claim(lines, product, OP_ADD, r)
+    if back != a:
+        raise AssertionError(f"{q} × {m} + {r} is {back}, not {a}")
+
+
+def _mod_long(a: int, m: int, lines: list[str]) -> int:
+    steps = divide_lines(a, m, _FINE)
+    lines.extend(steps)
+    r = a % m
+    lines.append(claim(a, OP_MOD, m, r))
+    _remainder_check(a, m, r, lines)
+    return r
+
+
+def _mod_multiple(a: int, m: int, lines: list[str]) -> int:
+    lines.append(f"Take off the largest multiple of {m} that fits in {a}:")
+    block, r = remainder_lines(a, m)
+    lines.extend(block)
+    q = a // m
+    if q:
+        lines.append(f"Check: what is left after the remainder is a whole number of {m}s.")
+        back = _claim(lines, a, OP_SUB, r)
+        _claim(lines, back, OP_DIV, m)
+    return r
+
+
+def _mod_chunks(a: int, m: int, lines: list[str]) -> int:
+    lines.append(f"Take off chunks of {m} (a digit times a power of ten of {m}s) until less than {m} is left:")
+    current = a
+    while current >= m:
+        scale = 10 ** (len(str(current // m)) - 1)
+        digit = current // (m * scale)
+        chunk = _claim(lines, m, OP_MUL, digit * scale)
+        current = _claim(lines, current, OP_SUB, chunk)
+    lines.append(claim(a, OP_MOD, m, current))
+    _remainder_check(a, m, current, lines)
+    return current
+
+
+# --- modular powers ------------------------------------------------------------------------------------------
+
+
+def _powers_until_repeat(base: int, m: int) -> list[int] | None:
+    seen: dict[int, int] = {}
+    powers: list[int] = []
+    r = base % m
+    while r not in seen:
+        if len(powers) >= _CYCLE_MAX:
+            return None
+        seen[r] = len(powers)
+        powers.append(r)
+        r = r * base % m
+    return powers
+
+
+def _pow_cycle(base: int, exponent: int, m: int, lines: list[str]) -> int | None:
+    powers = _powers_until_repeat(base, m)
+    if powers is None or exponent <= len(powers):
+        return None
+    lines.append(f"List the remainders of {base}^1, {base}^2, ... mod {m}, each from the one before:")
+    lines.extend(remainder_lines(base, m)[0])
+    for k in range(1, len(powers)):
+        product = _claim(lines, powers[k - 1], OP_MUL, base)
+        block, _ = remainder_lines(product, m)
+        lines.append(block[-1])
+    nxt = _claim(lines, powers[-1], OP_MUL, base)
+    block, again = remainder_lines(nxt, m)
+    lines.append(block[-1])
+    start = powers.index(again) + 1  # exponent where the cycle starts
+    period = len(powers) + 1 - start
+    lines.append(f"{base}^{len(powers) + 1} leaves {again} again, as {base}^{start} did: the remainders repeat every "
+                 f"{period} step(s) from exponent {start} on.")  # fmt: skip
+    offset = 0
+    if period > 1:
+        shifted = _claim(lines, exponent, OP_SUB, start)
+        offset = _claim(lines, shifted, OP_MOD, period)
+    index = start + offset
+    result = powers[index - 1]
+    lines.append(f"So {base}^{exponent} leaves the same remainder as {base}^{index}: {result}.")
+    return result
+
+
+def _pow_successive(base: int, exponent: int, m: int, lines: list[str]) -> int | None:
+    if exponent > 16:
+        return None
+    lines.append(f"Multiply by {base} one factor at a time, reducing mod {m} after each step:")
+    block, r = remainder_lines(base, m)
+    lines.extend(block)
+    for _ in range(exponent - 1):
+        product = _claim(lines, r, OP_MUL, base)
+        block, r = remainder_lines(product, m)
+        lines.append(block[-1])
+    return r
+
+
+def _pow_check(base: int, exponent: int, m: int, result: int, lines: list[str], route: str) -> None:
+    check: list[str] = []
+    again = modular_power(base, exponent, m, check) if route != "euclid" else _pow_cycle(base, exponent, m, check)
+    if again is None or len(check) > 60:
+        return
+    lines.append("Check by repeated squaring:" if route != "euclid" else "Check with the cycle of remainders:")
+    lines.extend(check)
+    if again != result:
+        raise AssertionError(f"{base}^{exponent} mod {m}: {result} one way, {again} the other")
+    lines.append(f"Both ways give {result}.")
+
+
+# --- divisors ------------------------------------------------------------------------------------------------
+
+
+def _divisor_pairs(n: int, lines: list[str]) -> list[int]:
+    lines.append(f"Test every number from 1 to {isqrt(n)} (the square root of {n}); each divisor d pairs with {n} ÷ d.")
+    found: list[int] = []
+    for d in range(1, isqrt(n) + 1):
+        block, r = remainder_lines(n, d)
+        lines.append(block[-1])
+        if r == 0:
+            partner = n // d
+            lines.append(claim(n, OP_DIV, d, partner))
+            found.extend([d] if partner == d else [d, partner])
+    return sorted(found)
+
+
+def _count_by_pairs(n: int, lines: list[str]) -> int | None:
+    if n > _TEST_MAX:
+        return None
+    divisors = _divisor_pairs(n, lines)
+    lines.append(f"The divisors are {', '.join(map(str, divisors))}: {len(divisors)} of them.")
+    return len(divisors)
+
+
+def _sum_by_pairs(n: int, lines: list[str]) -> int | None:
+    if n > _TEST_MAX:
+        return None
+    divisors = _divisor_pairs(n, lines)
+    lines.append(f"Add the divisors {', '.join(map(str, divisors))}:")
+    total = divisors[0]
+    for d in divisors[1:]:
+        total = _claim(lines, total, OP_ADD, d)
+    return total
+
+
+def _valuation_check(prime: int, n: int, count: int, lines: list[str]) -> None:
+    if count == 0:
+        return
+    lines.append(f"Check: {prime}^{count} times what is left gives back {n}.")
+    power = prime
+    for _ in range(count - 1):
+        power = _claim(lines, power, OP_MUL, prime)
+    _claim(lines, power, OP_MUL, n // power)
+
+
+# --- routes --------------------------------------------------------------------------------------------------
+
+
+def _answer(question: Question, route: str, lines: list[str]) -> int | None:
+    name, v = question.name, question.values
+    if name == "gcd":
+        if route == "euclid":
+            result = _fold(v, lambda a, b, out: _euclid_block(a, b, out), lines)
+        elif route == "prime_factors":
+            result = _gcd_by_factors(v, lines)
+            _euclid_check(v, result, lines)
+            return result
+        else:
+            result = _fold(v, _binary_gcd, lines)
+        lines.extend(divides_check("gcd", result, v))
+        return result
+    if name == "lcm":
+        if route == "euclid":
+            return None  # the classic lcm is through Euclid's gcd
+        result = _lcm_by_factors(v, lines) if route == "prime_factors" else _fold(v, _lcm_by_multiples, lines)
+        lines.extend(divides_check("lcm", result, v))
+        return result
+    if name == "mod":
+        return {"euclid": _mod_long, "prime_factors": _mod_multiple, "by_hand": _mod_chunks}[route](v[0], v[1], lines)
+    if name == "powmod":
+        base, exponent, m = v
+        if m == 1:
+            return None
+        if route == "euclid":
+            result: int | None = modular_power(base, exponent, m, lines)
+        else:
+            work: list[str] = []
+            result = (_pow_cycle if route == "prime_factors" else _pow_successive)(base, exponent, m, work)
+            if result is None:
+                return None
+            lines.extend(work)
+        assert result is not None
+        _pow_check(base, exponent, m, result, lines, route)
+        return result
+    if name in ("divisor_count", "divisor_sigma"):
+        by_pairs = _count_by_pairs if name == "divisor_count" else _sum_by_pairs
+        formula = divisor_count if name == "divisor_count" else divisor_sigma
+        if route == "by_hand":
+            return by_pairs(v[0], lines)
+        result = formula(v[0], lines)
+        check: list[str] = []
+        if v[0] <= _TEST_MAX and by_pairs(v[0], check) == result:
+            lines.append("Check by listing the divisors:")
+            lines.extend(check)
+        return result
+    if name == "multiplicity":
+        result = multiplicity(v[0], v[1], lines)
+        _valuation_check(v[0], v[1], result, lines)
+        return result
+    return None
+
+
+def _euclid_block(a: int, b: int, lines: list[str]) -> int:
+    block, g = euclid(a, b)
+    lines.extend(block)
+    return g
+
+
+def number_route(route: str) -> Callable[[Problem], str]:
+    """The trace of a number-theory problem by ``route`` (``euclid``, ``prime_factors`` or ``by_hand``)."""
+
+    def trace(problem: Problem) -> str:
+        question = read_question(problem)
+        if question is None:
+            return number_theory_trace(problem)
+        lines = list(question.lines)
+        result = _answer(question, route, lines)
+        if result is None:
+            return number_theory_trace(problem)
+        think = [f"We need to find {question.shown}.", *lines, f"So {question.shown} is {result}."]
+        return assemble(think, f"The answer is {result}.", str(result))
+
+    trace.__name__ = trace.__qualname__ = f"{route}_trace"
+    return trace
+
+
+euclid_route = number_route("euclid")
+prime_factors = number_route("prime_factors")
+by_hand = number_route("by_hand")
+ROUTES = {"euclid": euclid_route, "prime_factors": prime_factors, "by_hand": by_hand}
+
+__all__ = ["ROUTES", "Question", "by_hand", "euclid_route", "number_route", "prime_factors", "read_question"]
