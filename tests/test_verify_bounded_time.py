@@ -100,8 +100,10 @@ def test_the_ribbon_sentence_is_judged_quickly(ending: str) -> None:
     text = RIBBON + ending
     for expected in ("2", "16", "2*x + 2", "{-2, 1}"):
         assert_linear(lambda t, e=expected: answers_match(t, e), SHORT_ANSWER, text)
-        # prose is not an answer: no value is read from it, so it cannot be a wrong value either
-        assert judge_answer(text, expected) == "unparseable"
+        # no rule reads a value from this prose; its last number counts only where it is right (it says 2 meters
+        # each), so it is never a wrong value either
+        states = "3" if ending == " 3" else "2"
+        assert judge_answer(text, expected) == ("correct" if expected == states else "unparseable")
     assert answers_match("2 meters", "2") and answers_match("2 meters.", "2") and not answers_match("2 meters", "3")
     assert answers_match(f"$\\boxed{{2}}$ meters{ending}", "2")
     assert_linear(lambda t: extract_items(t, numeric=True), SHORT_ANSWER, text)

@@ -24,6 +24,8 @@ def clear_caches() -> None:
     _answers.parse_expected.cache_clear()
     _answers._plain_expected.cache_clear()
     _answers.to_value.cache_clear()
+    _answers._cached_span.cache_clear()
+    _answers.answer_items.cache_clear()
 
 
 __all__ = [

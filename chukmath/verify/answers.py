@@ -25,12 +25,14 @@ from functools import lru_cache
 
 from chukmath.verify import canonical as cf
 from chukmath.verify import latex_fast
-from chukmath.verify.extract import MAX_ITEMS, Item, extract_items, simple_item
+from chukmath.verify.extract import MAX_CANDIDATE, MAX_ITEMS, Item, extract_items, simple_item
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
 from chukmath.verify.matrices import matrix_verdict
 from chukmath.verify.mixed import rewrite_mixed
 from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
 from chukmath.verify.numeric import enclose, numerically_equal
+from chukmath.verify.percent import asks_percent, has_percent, strip_percent
+from chukmath.verify.solution import Extracted, final_answer, is_prose, last_number
 from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, close_enough, requested_rounding
 from chukmath.verify.unions import set_verdict
 
@@ -42,6 +44,10 @@ MAX_EXPECTED_CHARS = 20_000
 _ENCLOSE_EXTRA_DIGITS = 30
 
 _DICT_ENTRY = re.compile(r"^\s*([a-zA-Z]\w{0,8})\s*:\s*(.+)$", re.DOTALL)
+# An answer with one of these is an inequality, not a value.
+_INEQUALITY = re.compile(r"[<>≤≥≠]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![a-zA-Z])")
+# Expected answers with a reader of their own (intervals and their unions, matrices), not parse_expected.
+_OWN_READERS = ("Interval", "Union(", "Matrix(")
 _IMAGINARY_I = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])")
 
 
@@ -201,7 +207,28 @@ def _plain_value(text: str) -> Value | None:
     return Value(Num(value), cf.const(value), parse_decimal(text), frozenset())
 
 
-def _item_values(items: list[Item], imaginary: bool) -> list[tuple[str | None, Value]] | None:
+# A candidate is read once however many expected answers it is compared with (the answer tags, the agreement
+# check, a majority vote, a property test); only texts up to MAX_CANDIDATE are kept, so at most ~35 MB.
+@lru_cache(maxsize=4096)
+def _cached_span(candidate: str, scalar: bool) -> Extracted | None:
+    return final_answer(candidate, scalar=scalar)
+
+
+def answer_span(candidate: str, scalar: bool) -> Extracted | None:
+    """:func:`chukmath.verify.solution.final_answer` of a candidate (cached for candidates up to MAX_CANDIDATE)."""
+    if len(candidate) > MAX_CANDIDATE:
+        return final_answer(candidate, scalar=scalar)
+    return _cached_span(candidate, scalar)
+
+
+@lru_cache(maxsize=4096)
+def answer_items(text: str, scalar: bool, numeric: bool) -> tuple[Item, ...] | None:
+    """:func:`chukmath.verify.extract.extract_items` as a tuple, cached (an answer span is at most MAX_CANDIDATE)."""
+    items = extract_items(text, scalar=scalar, numeric=numeric)
+    return None if items is None else tuple(items)
+
+
+def _item_values(items: tuple[Item, ...], imaginary: bool) -> list[tuple[str | None, Value]] | None:
     out = []
     for item in items:
         text = _IMAGINARY_I.sub("I", item.text) if imaginary else item.text
@@ -229,7 +256,10 @@ def judge_answer(
 ) -> str:
     """``CORRECT``, ``WRONG``, or ``UNPARSEABLE`` when no answer value can be read from ``candidate`` at all.
 
-    An expected answer that cannot be parsed makes every candidate WRONG (a generator bug, reported as such).
+    ``candidate`` may be a whole solution: its final answer is found first (:mod:`chukmath.verify.solution`).
+    A percent (``28%``) is its number over 100, and the number itself where ``question`` asks for a percent
+    (:mod:`chukmath.verify.percent`). An expected answer that cannot be parsed makes every candidate WRONG (a
+    generator bug, reported as such).
     """
     if not isinstance(candidate, str) or not isinstance(expected, str):
         return UNPARSEABLE
@@ -252,6 +282,58 @@ def judge_answer(
             exact = Value(Num(plain_expected), cf.const(plain_expected), None, frozenset())
             close = _close(plain, parse_decimal(stripped), exact, rounding, tolerance)
             return CORRECT if close else WRONG
+    if plain_expected is None and ("%" in expected or "percent" in expected.lower()):
+        expected_base = strip_percent(expected)
+        if expected_base is not None:
+            return _judge_percent_expected(candidate, expected_base, rounding, tolerance)
+    exp = None if expected.startswith(_OWN_READERS) else parse_expected(expected)
+    scalar = exp is None or exp.kind == "scalar"
+    found = answer_span(candidate, scalar)
+    if found is None:
+        return UNPARSEABLE
+    span = found.text
+    if exp is not None and exp.kind == "scalar" and has_percent(span):
+        return _judge_percent(span, expected, asks_percent(question), rounding, tolerance)
+    verdict = _judge_text(span, expected, rounding, tolerance)
+    if verdict == UNPARSEABLE and plain_expected is not None and found.rule != "boxed" and is_prose(span):
+        number = last_number(span)  # "She has 18 apples left."
+        if number is not None and _judge_text(number, expected, rounding, tolerance) == CORRECT:
+            return CORRECT
+    return verdict
+
+
+def _judge_percent(span: str, expected: str, asked: bool, rounding: Rounding | None, tolerance: Tolerance) -> str:
+    """A percent answer: its number over 100 is the value; where a percent is ``asked`` for, the number is too."""
+    base = strip_percent(span) or ""
+    items = answer_items(base, True, True)
+    if items is None or len(items) != 1:
+        return UNPARSEABLE if items is None else WRONG
+    number = items[0].text
+    if _judge_text(f"({number})/100", expected, None, tolerance) == CORRECT:
+        return CORRECT
+    if asked:
+        verdict = _judge_text(number, expected, rounding, tolerance)
+        return CORRECT if verdict == CORRECT else WRONG
+    return WRONG
+
+
+def _judge_percent_expected(candidate: str, base: str, rounding: Rounding | None, tolerance: Tolerance) -> str:
+    """An expected answer written as a percent (``28\\%``): it asks for a percent, so ``28%``, ``28`` and ``0.28``."""
+    found = answer_span(candidate, True)
+    if found is None:
+        return UNPARSEABLE
+    cand_base = strip_percent(found.text)
+    if cand_base is not None:
+        return _judge_text(cand_base, base, rounding, tolerance)
+    verdict = _judge_text(found.text, base, rounding, tolerance)
+    if verdict == CORRECT:
+        return verdict
+    as_fraction = _judge_text(found.text, f"({base})/100", None, tolerance)
+    return CORRECT if as_fraction == CORRECT else verdict
+
+
+def _judge_text(candidate: str, expected: str, rounding: Rounding | None, tolerance: Tolerance) -> str:
+    """:func:`judge_answer` for one answer span (already cut out of a solution)."""
     if expected.startswith(("Interval", "Union(")):  # intervals and their unions: chukmath.verify.unions
         verdict = set_verdict(candidate, expected)
         if verdict is not None:
@@ -263,9 +345,11 @@ def judge_answer(
     exp = parse_expected(expected)
     if exp is None:
         return WRONG
+    if _INEQUALITY.search(candidate):
+        return WRONG  # "x <= 3" is not the value 3 (an interval was expected above)
     if candidate.strip() == expected.strip() and all(v.form is not None for v in exp.values):
         return CORRECT  # the expected answer verbatim (the usual <verifier_answer>): its values equal themselves
-    numeric = plain_expected is not None  # a number expected: "5 m" is 5 metres, not 5 times m
+    numeric = _plain_expected(expected) is not None  # a number expected: "5 m" is 5 metres, not 5 times m
     if exp.kind == "scalar":
         fast = latex_fast.scalar_form(candidate, letters=not numeric, imaginary=exp.imaginary)
         if fast is not None:
@@ -276,7 +360,7 @@ def judge_answer(
         listed = latex_fast.list_forms(candidate, imaginary=exp.imaginary)
         if listed is not None:
             return CORRECT if _fast_list(listed, exp, rounding, tolerance) else WRONG
-    items = extract_items(candidate, scalar=exp.kind == "scalar", numeric=numeric)
+    items = answer_items(candidate, exp.kind == "scalar", numeric)
     if items is None:
         return UNPARSEABLE
     values = _item_values(items, exp.imaginary)

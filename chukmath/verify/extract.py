@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chukmath.verify.numformat import decimal_comma, join_digit_groups, strip_currency
 from chukmath.verify.units import strip_letter_units, strip_units
 
 MAX_CANDIDATE = 4000
@@ -34,16 +35,15 @@ _PREFIX = re.compile(
 )
 _BOLD_OPEN = re.compile(r"(?:^|(?<=\s))(?:\*\*|__)(?=\S)")
 _BOLD_CLOSE = re.compile(r"(?<=\S)(?:\*\*|__)(?=\s|$|[.,;:!])")
-_TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|textbf|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]{0,200})\}")
+_TEXT_CMD = re.compile(
+    r"\\(?:text|textrm|textit|textbf|textnormal|textup|textsf|texttt|mathrm|mathbf|mathit|mathsf|mathtt|mbox|hbox|"
+    r"operatorname)\s*\{([^{}]{0,200})\}"
+)
 _CONNECTIVE = re.compile(r"\\(?:lor|vee|quad|qquad)(?![a-zA-Z])|\\\\|&|;|\s(?:or|and)\s", re.IGNORECASE)
 _EMPTY = re.compile(r"^(?:\\emptyset|\\varnothing|∅|\{\s*\}|\\\{\s*\\\}|no\s+(?:real\s+)?solutions?)$", re.I)
 _NAMED = re.compile(r"^([a-zA-Z](?:_\{?[a-zA-Z0-9]{1,3}\}?)?)\s*(?:=|:|\\approx|≈)\s*(.+)$", re.DOTALL)
 _TUPLE_EQ = re.compile(r"^\(\s*([a-zA-Z](?:\s*,\s*[a-zA-Z])+)\s*\)\s*=\s*(.+)$", re.DOTALL)
 _MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in(?![a-zA-Z])|∈)\s*")
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?")
-# Digit groups separated by a LaTeX thin space (``1\,100``) or a Unicode thin/no-break space (SI style)
-_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:(?:\\,|[\u2009\u202f\u00a0])\d{3})+(?![\d,])")
-_GROUP_SPACE = re.compile(r"\\,|[\u2009\u202f\u00a0]")
 _LATEX_SPACE = re.compile(r"(?<!\\)\\[,;:!]")  # \, \; \: \! are spacing, not separators ("\\" is a line break)
 # The two answer shapes the built-in teacher (and many models) write, "The answer is -3/4." and "x = 7", with a
 # plain integer or fraction: every wrapper rule of ``clean`` and every splitting rule of ``extract_items`` leaves
@@ -92,7 +92,7 @@ def clean(text: str, *, numeric: bool = False) -> str:
     boxed = _boxed(text)
     if boxed:
         text = ", ".join(dict.fromkeys(b.strip() for b in boxed))
-    text = text.replace("\\$", " ").replace("$", " ")
+    text = strip_currency(text.replace("\\$", " ").replace("$", " "))
     for delim in ("\\[", "\\]", "\\(", "\\)", "\\displaystyle"):
         text = text.replace(delim, " ")
     text = text.strip()
@@ -189,15 +189,18 @@ def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> l
     simple = simple_item(text)
     if simple is not None:
         return [simple]
+    if _EMPTY.match(text.strip().rstrip(".")):
+        return []  # before clean: its unit rule would read "real solutions" in "no real solutions" as units
     text = clean(text, numeric=numeric)
     if not text:
         return None
     if _EMPTY.match(text):
         return []
-    text = text.replace("{,}", ",")
     if scalar:
-        text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
-        text = _SPACED_THOUSANDS.sub(lambda m: _GROUP_SPACE.sub("", m.group(0)), text)
+        text = join_digit_groups(text)
+        if numeric:
+            text = decimal_comma(text)
+    text = text.replace("{,}", ",")
     text = _LATEX_SPACE.sub(" ", text)
     m = _TUPLE_EQ.match(text)
     if m is not None:  # (x, y) = (3, 2)

@@ -27,7 +27,7 @@ class Span(NamedTuple):
 
 _INF = r"(?:\+?oo|\+?∞|\+?\\infty|\+?inf(?:inity)?)"
 _NUM = r"-?\s*\d+(?:\.\d+)?(?:\s*/\s*\d+)?"
-_FRAC = r"-?\s*\\[dt]?frac\{\d+\}\{\d+\}"
+_FRAC = r"-?\s*\\[dt]?frac(?:\{\d+\}\{\d+\}|\d\d)"  # \frac{1}{2} or \frac12
 _END = rf"(?:-\s*{_INF}|{_INF}|{_FRAC}|{_NUM})"
 _SYMPY = re.compile(rf"Interval(?:\.(open|Lopen|Ropen))?\(\s*({_END})\s*,\s*({_END})\s*\)")
 _NOTATION = re.compile(rf"(\(|\[|\\left\(|\\left\[)\s*({_END})\s*,\s*({_END})\s*(\)|\]|\\right\)|\\right\])")
@@ -51,9 +51,10 @@ def _end(text: str) -> Fraction | bool | None:
     t = re.sub(r"\s+", "", text)
     if re.fullmatch(rf"-?{_INF}", t):
         return None
-    m = re.fullmatch(r"(-?)\\[dt]?frac\{(\d+)\}\{(\d+)\}", t)
+    m = re.fullmatch(r"(-?)\\[dt]?frac(?:\{(\d+)\}\{(\d+)\}|(\d)(\d))", t)
     if m:
-        return Fraction(int(m.group(2)), int(m.group(3))) * (-1 if m.group(1) else 1)
+        num, den = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+        return Fraction(int(num), int(den)) * (-1 if m.group(1) else 1) if int(den) else False
     value = parse_plain(t)
     return False if value is None else value
 

@@ -12,6 +12,14 @@ that precision. A user may allow more with a :class:`Tolerance`:
   off at its last digit, for an exact value with no finite decimal form (``0.333333`` for ``1/3`` with N = 6).
 
 Only plain numbers (integers, decimals, ``p/q``) are compared this way, and only with answers that are numbers.
+
+Two named approximation policies say which of these a use of the verifier takes:
+
+- ``exact`` (``asked``; what ``build`` uses by default): training data states exact values.
+- ``graded`` (``rel:1e-4``; what ``eval`` and the rewards use): a number within a relative precision of 10^-4 of
+  the exact value counts too, so ``0.3333`` for ``1/3``, ``4.1231056256`` for ``sqrt(17)`` or float noise such as
+  ``0.30000000000000004`` for ``3/10``; ``0.333``, ``12.33`` for ``37/3`` and ``3.14`` for ``pi`` do not. The
+  rounding a question asks for counts under both.
 """
 
 from __future__ import annotations
@@ -121,6 +129,8 @@ class Tolerance:
         text = spec.strip()
         if text == "asked":
             return cls()
+        if text in ("exact", "graded"):  # the named approximation policies
+            return cls() if text == "exact" else cls("rel", GRADED_PRECISION)
         kind, _, amount = text.partition(":")
         try:
             value = Fraction(amount.strip())
@@ -131,20 +141,28 @@ class Tolerance:
         if kind in ("abs", "rel") and value >= 0:
             return cls(kind, value)
         raise ConfigError(
-            f"tolerance {spec!r}: use 'asked' (only the rounding a question asks for), 'abs:X' (within X of the "
-            "exact value), 'rel:X' (within X times its size) or 'digits:N' (a decimal of N or more significant "
-            "digits, rounded or cut off), e.g. 'rel:1e-6'"
+            f"tolerance {spec!r}: use 'asked' or 'exact' (only the rounding a question asks for), 'graded' (also "
+            "within a relative 1e-4), 'abs:X' (within X of the exact value), 'rel:X' (within X times its size) or "
+            "'digits:N' (a decimal of N or more significant digits, rounded or cut off), e.g. 'rel:1e-6'"
         )
 
     def spec(self) -> str:
         """The tolerance written back as its spec string (for stats and dataset cards)."""
         if self.kind == "asked":
             return "asked"
+        if self.kind == "rel" and self.amount == GRADED_PRECISION:
+            return "graded"
         amount = str(int(self.amount)) if self.amount.denominator == 1 else str(float(self.amount))
         return f"{self.kind}:{amount}"
 
 
 DEFAULT_TOLERANCE = Tolerance()
+# The approximation policies by name (module docstring): exact values for training data, a stated relative
+# precision for measuring and rewarding a model.
+GRADED_PRECISION = Fraction(1, 10_000)
+EXACT = DEFAULT_TOLERANCE
+GRADED = Tolerance("rel", GRADED_PRECISION)
+POLICIES = {"exact": EXACT, "graded": GRADED}
 
 
 def close_enough(
