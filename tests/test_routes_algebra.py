@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from route_checks import check_family_routes, check_wiring
 
-FAMILIES = ("functions", "logarithms", "polynomial_roots", "sequences")
+FAMILIES = ("complex_numbers", "functions", "logarithms", "polynomial_roots", "sequences")
 
 
 @pytest.mark.parametrize("name", FAMILIES)

@@ -1,6 +1,7 @@
 """``complex_numbers``: complex arithmetic, conjugates, powers of i and moduli; exact answers like ``3 + 4*I``."""
 
 from chukmath.families.complex_numbers.generator import PRESETS, ComplexConfig, draw, present, trace
+from chukmath.families.complex_numbers.routes import ROUTES
 from chukmath.families.contract import Family
 
 FAMILY = Family(
@@ -11,4 +12,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=present,
+    routes=ROUTES,
 )
