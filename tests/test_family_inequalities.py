@@ -1,5 +1,5 @@
 """inequalities: answers recomputed by sympy's reduce_inequalities and checked at sample points, traces verified;
-the verifier reads interval notation and inequalities (true and false cases)."""
+the verifier reads interval notation and inequalities (true and false cases; unions in test_verify_unions)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ def _reduce(p: Problem) -> str:
         middle = m["a"] * X + m["b"]
         system = [_OPS[lo_op](m["lo"], middle), _OPS[hi_op](middle, m["hi"])]
         test = lambda v: _OPS[lo_op](m["lo"], m["a"] * v + m["b"]) and _OPS[hi_op](m["a"] * v + m["b"], m["hi"])  # noqa: E731
+    elif m["kind"] == "quadratic":
+        left = m["a"] * X**2 + m["b"] * X + m["c"]
+        system = [_OPS[m["op"]](left, m["k"])]
+        test = lambda v: bool(_OPS[m["op"]](left.subs(X, v), m["k"]))  # noqa: E731
+        solution = sympy.reduce_inequalities(system, X).as_set()
+        for root in m["roots"]:  # each root is an end of the answer, and points beside it agree with membership
+            assert root in solution.boundary
+            for v in (root - sympy.Rational(1, 4), root, root + sympy.Rational(1, 4)):
+                assert test(v) == bool(solution.contains(v)), (p.question, v)
+        return str(solution)
     else:
         right = m["d"] * X + m["e"] if m["kind"] == "both_sides" else sympy.Integer(m["c"])
         system = [_OPS[m["op"]](m["a"] * X + m["b"], right)]
@@ -76,5 +86,8 @@ def test_no_interval_is_unparseable_and_other_answers_are_untouched() -> None:
 
 def test_every_kind_appears_and_signs_flip() -> None:
     problems = list(generate(NAME, seed=1, count=200, difficulty=4))
-    assert {p.meta["kind"] for p in problems} == {"one_side", "both_sides", "compound"}
+    assert {p.meta["kind"] for p in problems} == {"one_side", "both_sides", "compound", "quadratic"}
+    hard = list(generate(NAME, seed=1, count=200, difficulty=5))
+    assert any(p.answer.startswith("Union(") for p in hard) and any(p.meta.get("a", 1) < 0 for p in hard)
+    assert any(p.meta["kind"] == "quadratic" and p.meta["k"] for p in hard)
     assert any("flips" in p.meta.get("op", "") or p.meta.get("a", 1) - p.meta.get("d", 0) < 0 for p in problems)

@@ -1,4 +1,5 @@
-"""``inequalities``: ``3x + 2 ≤ 11`` -> ``Interval(-oo, 3)`` (sympy's ``str()`` of the solution set).
+"""``inequalities``: ``3x + 2 ≤ 11`` -> ``Interval(-oo, 3)`` (sympy's ``str()`` of the solution set); quadratic ones
+(:mod:`chukmath.families.inequalities.quadratic`) may have a union of two rays as their answer.
 
 The trace undoes the constant and the coefficient with one claim each, flips the sign when it divides by a
 negative number, and writes the answer as an inequality and in interval notation (the verifier reads both,
@@ -14,10 +15,11 @@ from typing import Any
 
 from chukmath.families.common.format import OP_DIV, OP_SUB, assemble, num, step
 from chukmath.families.config import kind_names, kinds_error, param
+from chukmath.families.inequalities.quadratic import draw_quadratic, trace_quadratic, union_forms
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
 
-KINDS = ("one_side", "both_sides", "compound")
+KINDS = ("one_side", "both_sides", "compound", "quadratic")
 _SHOW = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
@@ -29,6 +31,10 @@ class InequalitiesConfig:
     kinds: str = param("one_side,both_sides", "comma-separated kinds: " + ", ".join(KINDS))
     max_coefficient: int = param(9, "largest absolute coefficient or constant", min=2, max=1000)
     negative: bool = param(True, "negative coefficients of x (the sign flips)")
+    max_root: int = param(9, "largest absolute root of a quadratic inequality", min=1, max=1000)
+    quadratic_lead: int = param(1, "largest absolute leading coefficient of a quadratic (random sign above 1)", min=1,
+                                max=20)  # fmt: skip
+    move_constant: bool = param(False, "quadratic inequalities have a constant on the right to move over")
 
     def check(self) -> str | None:
         """Cross-field rules; a message when violated."""
@@ -40,7 +46,7 @@ PRESETS: dict[int, dict[str, Any]] = {
     2: {"kinds": "one_side", "max_coefficient": 12},
     3: {},
     4: {"kinds": ",".join(KINDS), "max_coefficient": 20},
-    5: {"kinds": ",".join(KINDS), "max_coefficient": 100},
+    5: {"kinds": ",".join(KINDS), "max_coefficient": 100, "max_root": 15, "quadratic_lead": 3, "move_constant": True},
 }
 
 
@@ -63,6 +69,9 @@ def bounded_text(lo: Fraction, lo_op: str, hi: Fraction, hi_op: str) -> str:
 
 def present(answer: str) -> list[str]:
     """The interval, as an inequality in x and in interval notation: ``x ≤ 3``, ``(-∞, 3]``."""
+    unions = union_forms(answer.strip())
+    if unions is not None:
+        return unions
     m = re.fullmatch(r"Interval(?:\.(open|Lopen|Ropen))?\((\S+), (\S+)\)", answer.strip())
     if not m:
         return [answer]
@@ -79,6 +88,8 @@ def present(answer: str) -> list[str]:
 def draw(cfg: InequalitiesConfig, rng: Rng) -> tuple[str, Any] | None:
     """One inequality."""
     kind = rng.choice(kind_names(cfg.kinds))
+    if kind == "quadratic":
+        return draw_quadratic(cfg.max_root, cfg.quadratic_lead, cfg.move_constant, rng)
     k = cfg.max_coefficient
     op = rng.choice(("<", "<=", ">", ">="))
     if kind == "compound":
@@ -126,6 +137,8 @@ def draw(cfg: InequalitiesConfig, rng: Rng) -> tuple[str, Any] | None:
 def trace(problem: Problem) -> str:
     """Isolate x: undo the constant, collect x, divide (flipping for a negative divisor)."""
     m = problem.meta
+    if m["kind"] == "quadratic":
+        return trace_quadratic(problem)
     lines: list[str] = []
     if m["kind"] == "compound":
         a, b, lo, hi = m["a"], m["b"], m["lo"], m["hi"]
