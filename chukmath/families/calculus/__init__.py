@@ -21,4 +21,5 @@ FAMILY = Family(
     trace=lazy(f"{__name__}.trace", "calculus_trace"),  # the sympy path is imported on first use
     present=expression_forms,
     recognizes=recognizes,
+    routes={name: lazy(f"{__name__}.routes", name) for name in ("power_rule", "from_definition", "horner")},
 )

@@ -1,0 +1,274 @@
+"""Three routes for the polynomial questions of ``calculus`` (a derivative of a polynomial, a definite integral of
+one between whole-number bounds); every other shape (products, trig, exp, log) keeps the classic trace.
+
+- ``power_rule``: the power rule term by term from the highest power; a derivative is checked by integrating each
+  new term back (a claim per coefficient), an integral by adding up each term's own definite integral;
+- ``from_definition``: a derivative from the first-order term of the binomial expansion of (x + h)^n, checked by
+  the value at x = 1 worked out from f and from the result; an integral term by term (each term's own F(b) - F(a)),
+  checked with the antiderivative's F(b) - F(a);
+- ``horner``: a derivative through a table of exponents and coefficients, checked by integrating back; an integral
+  with F evaluated by Horner's rule (multiply by x, add the next coefficient), checked term by term.
+
+Each check uses the result's numbers in its claims, so a wrong result makes a false claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+from chukmath.families.calculus.trace_fast import parse_polynomial
+from chukmath.families.common import symstr
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, step
+from chukmath.families.contract import lazy
+from chukmath.records import Problem
+
+# A definite integral between whole-number bounds of at most 6 characters (the generator's shape).
+_INTEGRAL = re.compile(r"Integral\((.+), \(x, (-?\d{1,6}), (-?\d{1,6})\)\)")
+
+Terms = list[tuple[Fraction, int]]
+
+
+def _show(text: str) -> str:
+    return text.replace("**", "^")
+
+
+def _claim(think: list[str], left: Number, op: str, right: Number) -> Fraction:
+    line, result = step(left, op, right)
+    think.append(line)
+    return Fraction(result)
+
+
+def _mono(c: Fraction, n: int) -> str:
+    return _show(symstr.monomial(c, n))
+
+
+# --- derivatives ---------------------------------------------------------------------------------------------
+
+
+def _integrate_back(think: list[str], terms: Terms) -> None:
+    think.append("Check by integrating each new term back: divide its coefficient by the power it came from.")
+    for c, n in terms:
+        if n == 0:
+            continue
+        back = _claim(think, c * n, OP_DIV, n)
+        if back != c:
+            raise AssertionError(f"integrating back gave {back}, not {c}")
+    think.append("Every coefficient of the original comes back, so the derivative is right.")
+
+
+def _derivative_power_rule(terms: Terms, think: list[str]) -> None:
+    for c, n in sorted(terms, key=lambda t: -t[1]):
+        if n == 0:
+            think.append(f"The constant {_mono(c, 0)} has derivative 0.")
+        elif n == 1:
+            think.append(f"{_mono(c, 1)} has derivative {symstr.rational(c)}.")
+        else:
+            think.append(f"{_mono(c, n)}: multiply by the exponent {n}, then lower the exponent by 1.")
+            if c != 1:
+                _claim(think, c, OP_MUL, n)
+            _claim(think, n, OP_SUB, 1)
+    _integrate_back(think, terms)
+
+
+def _derivative_definition(terms: Terms, think: list[str]) -> None:
+    think.append("From the definition: f'(x) is the limit of (f(x + h) - f(x)) / h as h goes to 0.")
+    think.append("In (x + h)^n the terms with exactly one h add up to n·x^(n-1)·h; the terms with h^2 or more vanish "
+                 "after dividing by h and letting h go to 0.")  # fmt: skip
+    for c, n in sorted(terms, key=lambda t: t[1]):
+        if n == 0:
+            think.append(f"The constant {_mono(c, 0)} cancels in f(x + h) - f(x).")
+        elif n == 1:
+            think.append(f"{_mono(c, 1)} changes by {symstr.rational(c)}·h, so it gives {symstr.rational(c)}.")
+        else:
+            think.append(f"{_mono(c, n)} gives {symstr.rational(c)} × {n} times x^{n - 1}:")
+            _claim(think, c, OP_MUL, n)
+    _value_at_one(terms, think)
+
+
+def _value_at_one(terms: Terms, think: list[str]) -> None:
+    """f'(1) two ways: adding the result's coefficients, and adding exponent × coefficient of f; their difference 0."""
+    think.append("Check at x = 1, where every power of x is 1: add the coefficients of the result,")
+    result = [c * n for c, n in sorted(terms, key=lambda t: -t[1]) if n]
+    total = result[0]
+    for c in result[1:]:
+        total = _claim(think, total, OP_ADD, c)
+    think.append("and separately add exponent × coefficient over the terms of f:")
+    again: Fraction | None = None
+    for c, n in sorted(terms, key=lambda t: -t[1]):
+        if not n:
+            continue
+        product = _claim(think, n, OP_MUL, c)
+        again = product if again is None else _claim(think, again, OP_ADD, product)
+    assert again is not None
+    difference = _claim(think, total, OP_SUB, again)
+    if difference != 0:
+        raise AssertionError("the value at 1 differs")
+    think.append("The difference is 0, so both give the same slope at x = 1.")
+
+
+def _derivative_table(terms: Terms, think: list[str]) -> None:
+    ordered = sorted((t for t in terms if t[1]), key=lambda t: -t[1])
+    think.append("Make a table: for each power n with coefficient c, the new term is (c × n)·x^(n-1).")
+    for c, n in ordered:
+        think.append(f"n = {n}, c = {symstr.rational(c)}:")
+        if n != 1 and c != 1:
+            _claim(think, c, OP_MUL, n)
+        elif n == 1:
+            think.append(f"the power 1 leaves the constant {symstr.rational(c)}.")
+        else:
+            think.append(f"the coefficient 1 times {n} is {n}.")
+    if any(n == 0 for _, n in terms):
+        think.append("The constant term drops out.")
+    _integrate_back(think, terms)
+
+
+_DERIVATIVES: dict[str, Callable[[Terms, list[str]], None]] = {
+    "power_rule": _derivative_power_rule,
+    "from_definition": _derivative_definition,
+    "horner": _derivative_table,
+}
+
+
+# --- definite integrals --------------------------------------------------------------------------------------
+
+
+def _power(think: list[str], point: Fraction, n: int) -> Fraction:
+    if point in (0, 1):
+        return point  # 0 and 1 to any positive power are themselves
+    value = point
+    for _ in range(n - 1):
+        value = _claim(think, value, OP_MUL, point)
+    return value
+
+
+def _antiderivative(terms: Terms, think: list[str]) -> Terms:
+    """F's terms, highest power first, one claim for each new exponent and coefficient."""
+    big_f: Terms = []
+    for c, n in sorted(terms, key=lambda t: -t[1]):
+        think.append(f"{_mono(c, n)} integrates to {_mono(c / (n + 1), n + 1)}:")
+        _claim(think, n, OP_ADD, 1)
+        if c / (n + 1) != c:
+            _claim(think, c, OP_DIV, n + 1)
+        big_f.append((c / (n + 1), n + 1))
+    think.append(f"So F(x) = {_show(symstr.polynomial(big_f))}.")
+    return big_f
+
+
+def _at_zero(think: list[str]) -> Fraction:
+    think.append("Every term of F has a factor x, so F(0) is 0.")
+    return Fraction(0)
+
+
+def _evaluate(big_f: Terms, point: Fraction, think: list[str]) -> Fraction:
+    if point == 0:
+        return _at_zero(think)
+    total: Fraction | None = None
+    for c, n in big_f:
+        value = _power(think, point, n) if n > 1 else point
+        if c != 1:
+            value = _claim(think, c, OP_MUL, value)
+        total = value if total is None else _claim(think, total, OP_ADD, value)
+    return total if total is not None else Fraction(0)
+
+
+def _horner(big_f: Terms, point: Fraction, think: list[str]) -> Fraction:
+    """F(point) by Horner's rule: start at the top coefficient; multiply by the point, add the next coefficient."""
+    if point == 0:
+        return _at_zero(think)
+    by_power = {n: c for c, n in big_f}
+    top = max(by_power)
+    total = by_power[top]
+    for n in range(top - 1, -1, -1):
+        total = _claim(think, total, OP_MUL, point)
+        if by_power.get(n):
+            total = _claim(think, total, OP_ADD, by_power[n])
+    return total
+
+
+def _difference(think: list[str], upper: Fraction, lower: Fraction, a: int, b: int) -> Fraction:
+    think.append(f"The integral is F({b}) - F({a}):")
+    return _claim(think, upper, OP_SUB, lower)
+
+
+def _term_by_term(terms: Terms, a: int, b: int, think: list[str]) -> Fraction:
+    """Each term's own definite integral c/(n+1) × (b^(n+1) - a^(n+1)), then their sum (the last claim)."""
+    total: Fraction | None = None
+    for c, n in sorted(terms, key=lambda t: -t[1]):
+        low_text, high_text = (f"({v})" if v < 0 else str(v) for v in (a, b))
+        think.append(f"{_mono(c, n)} from {a} to {b}: {symstr.rational(c / (n + 1))} times "
+                     f"{high_text}^{n + 1} - {low_text}^{n + 1}")
+        high = _power(think, Fraction(b), n + 1)
+        low = _power(think, Fraction(a), n + 1)
+        gap = _claim(think, high, OP_SUB, low)
+        piece = _claim(think, c / (n + 1), OP_MUL, gap) if c / (n + 1) != 1 else gap
+        total = piece if total is None else _claim(think, total, OP_ADD, piece)
+    return total if total is not None else Fraction(0)
+
+
+def _integral(route: str, terms: Terms, a: int, b: int, think: list[str]) -> Fraction:
+    if route == "from_definition":
+        think.append("Integrate each term over the interval on its own, then add the pieces.")
+        value = _term_by_term(terms, a, b, think)
+        think.append("Check with the antiderivative of the whole polynomial:")
+        big_f = _antiderivative(terms, think)
+        think.append(f"F({b}):")
+        upper = _evaluate(big_f, Fraction(b), think)
+        think.append(f"F({a}):")
+        lower = _evaluate(big_f, Fraction(a), think)
+        again = _difference(think, upper, lower, a, b)
+    else:
+        big_f = _antiderivative(terms, think)
+        evaluate = _horner if route == "horner" else _evaluate
+        if route == "horner":
+            think.append("Evaluate F by Horner's rule: multiply by x, then add the next coefficient.")
+        think.append(f"F({b}):")
+        upper = evaluate(big_f, Fraction(b), think)
+        think.append(f"F({a}):")
+        lower = evaluate(big_f, Fraction(a), think)
+        value = _difference(think, upper, lower, a, b)
+        think.append("Check by integrating each term over the interval on its own and adding the pieces:")
+        again = _term_by_term(terms, a, b, think)
+    if again != value:
+        raise AssertionError(f"the two ways give {value} and {again}")
+    think.append(f"Both ways give {symstr.rational(value)}.")
+    return value
+
+
+def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[Problem], str]:
+    """The trace of a polynomial derivative or integral by ``route``; other shapes use ``classic``."""
+
+    def trace(problem: Problem) -> str:
+        expression = problem.expression
+        if expression.startswith("Derivative(") and expression.endswith(", x)"):
+            f_text = expression[len("Derivative(") : -len(", x)")]
+            terms = parse_polynomial(f_text)
+            if terms is None or not any(n for _, n in terms):
+                return classic(problem)
+            think = [f"We need the derivative of {_show(f_text)} with respect to x."]
+            _DERIVATIVES[route](terms, think)
+            result = _show(symstr.polynomial([(c * n, n - 1) for c, n in terms if n]))
+            think.append(f"So the derivative is {result}.")
+            return assemble(think, f"The answer is {result}.", result)
+        match = _INTEGRAL.fullmatch(expression)
+        terms = parse_polynomial(match.group(1)) if match is not None else None
+        if match is None or terms is None:
+            return classic(problem)
+        a, b = int(match.group(2)), int(match.group(3))
+        think = [f"We need the integral of {_show(match.group(1))} from {a} to {b}."]
+        value = _integral(route, terms, a, b, think)
+        result = symstr.rational(value)
+        think.append(f"So the integral is {result}.")
+        return assemble(think, f"The answer is {result}.", result)
+
+    trace.__name__ = trace.__qualname__ = f"{route}_trace"
+    return trace
+
+
+_CLASSIC = lazy("chukmath.families.calculus.trace", "calculus_trace")  # sympy: imported on first use
+power_rule = calculus_route("power_rule", _CLASSIC)
+from_definition = calculus_route("from_definition", _CLASSIC)
+horner = calculus_route("horner", _CLASSIC)
+
+__all__ = ["calculus_route", "from_definition", "horner", "power_rule"]
