@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from route_checks import check_family_routes, check_wiring
 
-FAMILIES = ("coordinate_geometry", "geometry_area", "pythagorean")
+FAMILIES = ("coordinate_geometry", "geometry_area", "pythagorean", "trig_values")
 
 
 @pytest.mark.parametrize("name", FAMILIES)

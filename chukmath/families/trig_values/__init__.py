@@ -3,6 +3,7 @@
 from chukmath.families.common.radicals import radical_forms
 from chukmath.families.contract import Family
 from chukmath.families.trig_values.generator import PRESETS, TrigConfig, draw, trace
+from chukmath.families.trig_values.routes import ROUTES
 
 FAMILY = Family(
     name="trig_values",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=radical_forms,
+    routes=ROUTES,
 )
