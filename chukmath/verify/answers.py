@@ -292,6 +292,8 @@ def judge_answer(
     if found is None:
         return UNPARSEABLE
     span = found.text
+    if len(span) > MAX_CANDIDATE:
+        return UNPARSEABLE  # no answer is that long: a sentence that never ends, or a box around an essay
     if exp is not None and exp.kind == "scalar" and has_percent(span):
         return _judge_percent(span, expected, asks_percent(question), rounding, tolerance)
     verdict = _judge_text(span, expected, rounding, tolerance)
@@ -320,7 +322,7 @@ def _judge_percent(span: str, expected: str, asked: bool, rounding: Rounding | N
 def _judge_percent_expected(candidate: str, base: str, rounding: Rounding | None, tolerance: Tolerance) -> str:
     """An expected answer written as a percent (``28\\%``): it asks for a percent, so ``28%``, ``28`` and ``0.28``."""
     found = answer_span(candidate, True)
-    if found is None:
+    if found is None or len(found.text) > MAX_CANDIDATE:
         return UNPARSEABLE
     cand_base = strip_percent(found.text)
     if cand_base is not None:

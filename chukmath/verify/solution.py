@@ -26,12 +26,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from chukmath.verify.extract import MAX_CANDIDATE
 from chukmath.verify.units import KEEP_WORDS
 
 MAX_SOLUTION_CHARS = 200_000
 MAX_COPULAS = 4
 # Only the end of a longer solution is read: its answer is there, and every rule stays well under a millisecond.
-MAX_READ_CHARS = 16_000
+MAX_READ_CHARS = 8_000
 RULES = ("boxed", "final_answer", "answer", "last_sentence")
 
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
@@ -41,7 +42,7 @@ _PHRASE = re.compile(
 )
 _BRACE = re.compile(r"[{}]")
 _BEGIN = re.compile(r"\\begin\{([a-zA-Z*]{1,20})\}")
-_DELIMITER = re.compile(r"\$\$?|\\.", re.DOTALL)
+_DELIMITER = re.compile(r"\$\$?|\\[(\[$]|\\begin\{")
 _COPULA = re.compile(r"\s(?:is|are|was|were|equals)\s", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{3,}")  # not a command, nor "{pmatrix}" after \\begin
 # a sentence ends at ". " (or ! ?) before what may begin one: not "\\!" (a LaTeX space), "sq. ft" or "e.g. the"
@@ -61,47 +62,51 @@ class Extracted:
 
 
 def math_spans(text: str) -> list[tuple[int, int, int, int]]:
-    """Every ``$$..$$``, ``$..$``, ``\\(..\\)`` and ``\\[..\\]`` as (start, end, inner start, inner end), in order.
+    """Every ``$$..$$``, ``$..$``, ``\\(..\\)``, ``\\[..\\]`` and ``\\begin{env}..\\end{env}`` as (start, end, inner
+    start, inner end), in order.
 
-    One left-to-right pass: each delimiter is searched for from where the last span ended. ``\\$`` is a dollar
-    sign, not a delimiter; an unclosed span ends the scan.
+    The delimiters are found in one regex pass and paired left to right; each closer is looked for from its opener
+    on and the pairing never goes back, so the work is linear. ``\\$`` is a dollar sign, not a delimiter; an
+    unclosed ``$`` or bracket ends the scan, an unclosed environment is skipped.
     """
+    tokens = [(m.start(), m.group()) for m in _DELIMITER.finditer(text)]
     spans: list[tuple[int, int, int, int]] = []
-    i = 0
-    while True:
-        m = _DELIMITER.search(text, i)
-        if m is None:
-            break
-        i, token = m.start(), m.group()
+    unclosed: set[str] = set()  # environments with no \end after some \begin: never searched for again
+    k, n = 0, len(tokens)
+    while k < n:
+        i, token = tokens[k]
+        k += 1
+        if token == "\\$":
+            continue
         if token[0] == "$":
-            j = _find_unescaped(text, token, i + len(token))
-            close = token
-        elif token in ("\\(", "\\["):
-            close = "\\)" if token == "\\(" else "\\]"
-            j = text.find(close, i + 2)
-        elif token == "\\b" and (env := _BEGIN.match(text, i)) is not None:
-            # a matrix or an align block is math across its lines; the span keeps its \begin and \end
+            while k < n and tokens[k][1] != token:
+                k += 1
+            if k == n:
+                break
+            j = tokens[k][0]
+            spans.append((i, j + len(token), i + len(token), j))
+            k += 1
+            continue
+        if token == "\\begin{":
+            env = _BEGIN.match(text, i)
+            if env is None or env.group(1) in unclosed:
+                continue
             close = f"\\end{{{env.group(1)}}}"
             j = text.find(close, env.end())
-            if j >= 0:
-                spans.append((i, j + len(close), i, j + len(close)))
-            i = j + len(close) if j >= 0 else env.end()
-            continue
+            if j < 0:
+                unclosed.add(env.group(1))
+                continue
+            end, inner = j + len(close), (i, j + len(close))  # a matrix keeps its \begin and \end
         else:
-            i = m.end()  # an escaped character (\$, \\) is never a delimiter
-            continue
-        if j < 0:
-            break
-        spans.append((i, j + len(close), i + len(token), j))
-        i = j + len(close)
+            close = "\\)" if token == "\\(" else "\\]"
+            j = text.find(close, i + 2)
+            if j < 0:
+                break
+            end, inner = j + 2, (i + 2, j)
+        spans.append((i, end, *inner))
+        while k < n and tokens[k][0] < end:
+            k += 1
     return spans
-
-
-def _find_unescaped(text: str, what: str, start: int) -> int:
-    j = text.find(what, start)
-    while j > 0 and text[j - 1] == "\\":
-        j = text.find(what, j + 1)
-    return j
 
 
 class _Spans:
@@ -196,7 +201,7 @@ def _after_phrase(text: str, spans: _Spans, scalar: bool | None) -> Extracted | 
             start += 1
         span = _sentence(text, start, end, spans).strip()
         if span:
-            return Extracted(span if scalar is None else read_sentence(span, scalar), rule)
+            return Extracted(_read(span, scalar), rule)
     return None
 
 
@@ -225,7 +230,12 @@ def _last_sentence(text: str, spans: _Spans, scalar: bool | None) -> Extracted |
     span = text[cut:end].strip()
     if not span:
         return None
-    return Extracted(span if scalar is None else read_sentence(span, scalar), "last_sentence")
+    return Extracted(_read(span, scalar), "last_sentence")
+
+
+def _read(span: str, scalar: bool | None) -> str:
+    """``span`` read to its value, unless the caller reads it later or it is too long to be an answer at all."""
+    return span if scalar is None or len(span) > MAX_CANDIDATE else read_sentence(span, scalar)
 
 
 def final_answer(text: str, *, scalar: bool | None = True) -> Extracted | None:
