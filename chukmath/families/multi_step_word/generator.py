@@ -226,8 +226,10 @@ def _reading(rng: Rng, s: int, room: int, name: str) -> Built:
     rate = rng.randint(2, 4) * 5 if room >= 1 else 0
     rest = rate * rng.randint(2, 6) if rate else rng.randint(10, 100 * s)
     pages = per * d1 + 2 * per * d2 + rest
-    story = [f"{name}'s book has {pages} pages.",
-             f"{name} reads {per} pages a day for {d1} days, then twice as many pages a day for the next {d2} days."]
+    story = [
+        f"{name}'s book has {pages} pages.",
+        f"{name} reads {per} pages a day for {d1} days, then twice as many pages a day for the next {d2} days.",
+    ]
     steps: list[list[Any]] = [["Pages in the first days", per, "*", d1], ["Pages a day after that", per, "*", 2],
                               ["Pages in the next days", "#2", "*", d2], ["Pages read", "#1", "+", "#3"],
                               ["Pages left", pages, "-", "#4"]]  # fmt: skip
