@@ -20,13 +20,12 @@ from pydantic import (
 
 from chukmath.errors import ConfigError, InputError
 from chukmath.hashing import content_hash
+from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, SPECS, BuiltinSpec, TeacherSpec
 
 # A [source] recipe without count: every row (the build sets count to the rows read).
 ALL_ROWS = 10**10
 # The family_templates() key of the one template a [source] recipe renders every problem with.
 ANY_FAMILY = "*"
-
-TeacherKind = Literal["builtin", "openai", "batch", "anthropic", "anthropic_batch"]
 
 # Settings that change how fast or how a run is carried out, or what it reports, never which answers come out. They
 # are left out of the fingerprint, so a run may be resumed with a different concurrency, against an endpoint on a
@@ -51,73 +50,6 @@ class PromptSection(_Strict):
     template: str = "step_by_step"
     templates_dirs: list[str] = Field(default_factory=list)
     system: str = ""
-
-
-class TeacherSection(_Strict):
-    """Who answers: the offline ``builtin`` teacher, a live OpenAI-compatible endpoint, the Batch API, or Claude
-    (``anthropic``: the Messages API, ``anthropic_batch``: Message Batches; the key is read from ANTHROPIC_API_KEY
-    unless ``api_key_env`` says otherwise)."""
-
-    kind: TeacherKind = "builtin"
-    model: str = ""
-    # One URL, or several servers of the same model (requests are spread over them: chukmath.teach.fleet).
-    base_url: str | list[str] = ""
-    api_key_env: str = "OPENAI_API_KEY"
-    temperature: float = Field(0.6, ge=0.0, le=2.0)
-    top_p: float = Field(0.95, gt=0.0, le=1.0)
-    max_tokens: int = Field(4096, ge=1)
-    seed: int | None = None
-    samples: int = Field(1, ge=1, le=64)
-    concurrency: int = Field(16, ge=1, le=4096)
-    timeout: float = Field(120.0, gt=0.0)
-    max_retries: int = Field(5, ge=0, le=100)
-    rpm: int = Field(0, ge=0)
-    tpm: int = Field(0, ge=0)
-    price_in: float = Field(0.0, ge=0.0)
-    price_out: float = Field(0.0, ge=0.0)
-    poll_interval: float = Field(30.0, gt=0.0)
-    extra_body: dict[str, Any] = Field(default_factory=dict)
-    # The built-in teacher's trace: "classic", "mix" (a solution route per problem) or one route by name.
-    trace_style: str = "classic"
-
-    @field_validator("trace_style")
-    @classmethod
-    def _known_trace_style(cls, value: str) -> str:
-        from chukmath.teach.builtin import check_trace_style
-
-        try:
-            return check_trace_style(value, "[teacher] trace_style")
-        except ConfigError as exc:
-            raise ValueError(str(exc)) from None
-
-    @model_serializer(mode="wrap")
-    def _without_classic_style(self, handler: Any) -> dict[str, Any]:
-        # The default style dumps (manifest.json, fingerprint) exactly as before the key existed: old runs resume.
-        data = handler(self)
-        if isinstance(data, dict) and data.get("trace_style") == "classic":
-            del data["trace_style"]
-        return data
-
-    @field_validator("base_url")
-    @classmethod
-    def _one_or_more_urls(cls, value: str | list[str]) -> str | list[str]:
-        if isinstance(value, list):
-            if not value or not all(value):
-                raise ValueError("a list of base URLs needs at least one URL and no empty one")
-            return value[0] if len(value) == 1 else value
-        return value
-
-    @property
-    def base_urls(self) -> list[str]:
-        """Every base URL (none, one, or a fleet's)."""
-        if isinstance(self.base_url, list):
-            return list(self.base_url)
-        return [self.base_url] if self.base_url else []
-
-    @property
-    def paid(self) -> bool:
-        """True when answers come from an endpoint (a key and a model are needed before the first request)."""
-        return self.kind != "builtin"
 
 
 class VerifySection(_Strict):
@@ -199,8 +131,8 @@ class JudgeSection(_Strict):
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     max_tokens: int = Field(1024, ge=1)
     concurrency: int = Field(8, ge=1, le=1024)
-    timeout: float = Field(120.0, gt=0.0)
-    max_retries: int = Field(5, ge=0, le=100)
+    timeout: float = Field(DEFAULT_TIMEOUT_S, gt=0.0)
+    max_retries: int = Field(DEFAULT_MAX_RETRIES, ge=0, le=100)
 
     @field_validator("prompt")
     @classmethod
@@ -242,7 +174,8 @@ class BuildRecipe(_Strict):
     # Your own problems instead of [[mix]]; without count, every row of it.
     problem_source: SourceSection | None = Field(None, alias="source")  # [source] (.source is the recipe file)
     prompt: PromptSection = Field(default_factory=PromptSection)
-    teacher: TeacherSection = Field(default_factory=TeacherSection)
+    # Who answers: one of the provider specs of chukmath.teach.specs, chosen by [teacher] kind.
+    teacher: TeacherSpec = Field(default_factory=BuiltinSpec)
     verify: VerifySection = Field(default_factory=VerifySection)
     output: OutputSection = Field(default_factory=OutputSection)
     # Which problems are held out for test. Like [verify] and [output] it decides only where rows go, never which
@@ -378,10 +311,16 @@ class BuildRecipe(_Strict):
             "teacher": "kind", "model": "model", "base_url": "base_url", "concurrency": "concurrency",
             "trace_style": "trace_style",
         }
+        kind = overrides.get("teacher") or data["teacher"]["kind"]
+        if overrides.get("trace_style") is not None and kind != "builtin":
+            raise ConfigError(f"--trace-style is a setting of the builtin teacher, not of kind '{kind}'")
         for key, value in overrides.items():
             if value is None:
                 continue
-            if key in teacher_keys:
+            if key == "teacher" and value != data["teacher"]["kind"]:
+                # Another provider: the settings its spec has carry over, the old provider's own ones do not.
+                data["teacher"] = _switch_kind(data["teacher"], value)
+            elif key in teacher_keys:
                 data["teacher"][teacher_keys[key]] = value
             elif key in ("count", "seed"):
                 data[key] = value
@@ -401,6 +340,24 @@ class BuildRecipe(_Strict):
         changed = _validate(data, "command-line overrides")
         changed._source, changed._text = self._source, self._text
         return changed
+
+
+def _switch_kind(teacher: dict[str, Any], kind: str) -> dict[str, Any]:
+    spec = SPECS.get(kind)
+    if spec is None:
+        return dict(teacher, kind=kind)  # validation names the unknown kind
+    return {k: v for k, v in teacher.items() if k in spec.model_fields} | {"kind": kind}
+
+
+def _error_loc(err: Any) -> tuple[int | str, ...]:
+    """Where a validation error is, as the recipe spells it: the provider tag pydantic puts after ``teacher``
+    (``teacher.openai.temperature``) is left out, and an unknown kind is at ``teacher.kind``."""
+    loc = tuple(err["loc"])
+    if err["type"] == "teacher_kind":
+        return (*loc, "kind")
+    if len(loc) > 1 and loc[0] == "teacher" and loc[1] in SPECS:
+        return (loc[0], *loc[2:])
+    return loc
 
 
 _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -513,7 +470,7 @@ def _validate(data: dict[str, Any], source: str, text: str | None = None) -> Bui
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            loc = _error_loc(err)
             where = _location(loc)
             line = key_line(text, loc)
             at = f"{source}:{line}" if line else source
@@ -523,7 +480,10 @@ def _validate(data: dict[str, Any], source: str, text: str | None = None) -> Bui
                 problems.append(f"{at}: missing key '{where}'")
             else:
                 message = str(err["msg"]).removeprefix("Value error, ")
-                problems.append(f"{at}: key '{where}': {message} (got {err.get('input')!r})")
+                got = err.get("input")
+                if err["type"] == "teacher_kind" and isinstance(got, dict):
+                    got = got.get("kind")
+                problems.append(f"{at}: key '{where}': {message} (got {got!r})")
         raise ConfigError("; ".join(problems)) from None
     recipe._source, recipe._text = source, text
     return recipe

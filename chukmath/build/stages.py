@@ -5,6 +5,7 @@ Nothing here re-implements a stage; it adapts the recipe to each stage's public 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from chukmath.render import TemplateLibrary
 from chukmath.render.requests import render_request
 from chukmath.teach.builtin import builtin_model
 from chukmath.teach.redact import check_api_key, check_base_url, is_loopback
+from chukmath.teach.specs import BuiltinSpec, Endpoint, Labels, key_env_of, resolve_endpoint
 
 
 @dataclass(frozen=True)
@@ -135,34 +137,18 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
     where = f"recipe '{recipe.name}' [teacher] kind = \"{t.kind}\""
     if not t.model:
         raise TeacherError(f"{where}: 'model' is missing; set model = \"<model name>\" in [teacher] or pass --model")
-    if t.kind == "openai" and not t.base_url:
-        raise TeacherError(f"{where}: 'base_url' is missing; set it in [teacher] or pass --base-url")
-    for url in t.base_urls:
-        # Before the manifest (which records the recipe) is written: a URL with user:password@ or ?key= in it
-        # would put a secret on disk.
-        check_base_url(url, where=f"recipe '{recipe.name}' [teacher] base_url")
-    if len(t.base_urls) > 1 and t.kind != "openai":
-        raise ConfigError(f"{where}: several base URLs (a fleet of servers) work with kind = \"openai\" only")
-    if t.kind in ("openai", "anthropic", "anthropic_batch"):
-        try:
-            openai_config(recipe, None).validate()
-        except ConfigError as exc:
-            raise ConfigError(f"recipe '{recipe.name}' [teacher]: {exc}") from None
-    if not need_key:
-        return None
-    key_env = api_key_env(recipe)
-    if not key_env:
-        return ""
-    key = os.environ.get(key_env, "")
-    if not key and t.base_urls and all(is_loopback(url) for url in t.base_urls):
-        return ""  # a local server (llama.cpp, vLLM, the test servers) usually needs no key
-    if not key:
-        raise TeacherError(
-            f"{where}: environment variable {key_env} (api_key_env) is not set; export it with your API key "
-            '(set api_key_env = "" for an endpoint that needs none)'
-        )
-    check_api_key(key, f"{where}: environment variable {key_env} (api_key_env)")
-    return key
+    # Before the manifest (which records the recipe) is written: a URL with user:password@ or ?key= in it would
+    # put a secret on disk.
+    try:
+        found = resolve_endpoint(t, labels=_labels(recipe), need_key=need_key)
+        t.client_config(found).validate()
+    except (ConfigError, TeacherError) as exc:
+        raise type(exc)(f"{where}: {exc}") from None
+    return found.key or "" if need_key else None
+
+
+def _labels(recipe: BuildRecipe) -> Labels:
+    return Labels(url=f"recipe '{recipe.name}' [teacher] base_url", key="api_key_env")
 
 
 def check_judge(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
@@ -201,65 +187,29 @@ def make_judge(recipe: BuildRecipe, api_key: str | None, journal: Path) -> Any:
 
 
 def api_key_env(recipe: BuildRecipe) -> str:
-    """The variable holding the teacher's key: ``api_key_env``, where its default (OPENAI_API_KEY) reads as
-    ANTHROPIC_API_KEY for ``kind = "anthropic"`` and ``"anthropic_batch"``."""
-    t = recipe.teacher
-    if t.kind in ("anthropic", "anthropic_batch") and t.api_key_env == "OPENAI_API_KEY":
-        return "ANTHROPIC_API_KEY"
-    return t.api_key_env
+    """The variable holding the teacher's key (:func:`chukmath.teach.specs.key_env_of`)."""
+    return key_env_of(recipe.teacher)
+
+
+def endpoint(recipe: BuildRecipe, api_key: str | None) -> Endpoint:
+    """Where the recipe's paid teacher sends its requests, carrying ``api_key`` (checked by :func:`check_teacher`)."""
+    found = resolve_endpoint(recipe.teacher, labels=_labels(recipe), need_key=False)
+    return dataclasses.replace(found, key=api_key or None)
 
 
 def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
     """The live teacher for ``[teacher] kind = "openai"`` or ``"anthropic"`` (``async answer(request, sample)``)."""
-    from chukmath.teach.openai_teacher import OpenAITeacher
-
-    t = recipe.teacher
-    if t.kind == "anthropic":
-        from chukmath.teach.anthropic_teacher import AnthropicTeacher
-
-        return AnthropicTeacher(openai_config(recipe, api_key))
-    if t.kind != "openai":
-        raise TeacherError(
-            f"recipe '{recipe.name}': teacher kind '{t.kind}' cannot answer inside build; use kind = \"openai\", "
-            '"anthropic" or "builtin"'
-        )
-    return OpenAITeacher(openai_config(recipe, api_key))
+    return recipe.teacher.make(endpoint(recipe, api_key))
 
 
 def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
     """The recipe's ``[teacher]`` as the openai (or anthropic) teacher's config (``validate()`` checks it without a
-    request); an anthropic teacher without ``base_url`` goes to api.anthropic.com."""
-    from chukmath.teach.openai_teacher import OpenAIConfig
-    from chukmath.teach.retry import RetryPolicy
-
-    t = recipe.teacher
-    config_type: Any = OpenAIConfig
-    base_url = t.base_urls[0] if t.base_urls else ""
-    if t.kind in ("anthropic", "anthropic_batch"):
-        from chukmath.teach.anthropic_teacher import DEFAULT_ANTHROPIC_URL, AnthropicConfig, need_sdk
-
-        need_sdk()
-        config_type, base_url = AnthropicConfig, t.base_url or DEFAULT_ANTHROPIC_URL
-    return config_type(
-        base_url=base_url,
-        model=t.model,
-        api_key=api_key or None,
-        temperature=t.temperature,
-        top_p=t.top_p,
-        max_tokens=t.max_tokens,
-        seed=t.seed,
-        extra_body=dict(t.extra_body),
-        timeout=t.timeout,
-        retry=RetryPolicy(max_retries=t.max_retries),
-        api_key_env=api_key_env(recipe),
-        rpm=t.rpm or None,
-        tpm=t.tpm or None,
-        **({"base_urls": t.base_urls} if len(t.base_urls) > 1 else {}),
-    )
+    request)."""
+    return recipe.teacher.client_config(endpoint(recipe, api_key))
 
 
 def teacher_model(recipe: BuildRecipe) -> str:
     """The model name the manifest records (the built-in teacher's own for ``builtin``)."""
-    if recipe.teacher.kind == "builtin":
+    if isinstance(recipe.teacher, BuiltinSpec):
         return builtin_model(recipe.teacher.trace_style)
     return recipe.teacher.model

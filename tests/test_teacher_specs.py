@@ -1,0 +1,97 @@
+"""Teacher specs: one model per provider behind [teacher], one resolver for base URL and key, one set of defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from chukmath.build import parse_recipe
+from chukmath.errors import ConfigError, TeacherError
+from chukmath.teach.specs import (
+    ANTHROPIC_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_S,
+    OPENAI_URL,
+    SPECS,
+    AnthropicBatchSpec,
+    AnthropicSpec,
+    BatchSpec,
+    BuiltinSpec,
+    OpenAISpec,
+    resolve_endpoint,
+    spec_for,
+)
+
+BASE = 'name = "t"\ncount = 10\nseed = 3\n[[mix]]\ngenerator = "arithmetic"\n'
+HASHES = {"step_by_step": "abc"}
+# Fingerprints of recipes written before [teacher] was split by provider: a run made then still resumes.
+PINNED = [
+    ("", BuiltinSpec, "823c892fd44f1db606d4acf337595171"),
+    ('[teacher]\nkind = "builtin"\n', BuiltinSpec, "823c892fd44f1db606d4acf337595171"),
+    ('[teacher]\nkind = "openai"\nmodel = "m"\nbase_url = "http://127.0.0.1:1/v1"\ntemperature = 0.7\n', OpenAISpec,
+     "6ed0a5349e4ff89f6cdcea4328750ce7"),
+    ('[teacher]\nkind = "anthropic"\nmodel = "claude"\n', AnthropicSpec, "67ffc0b3280f1144312f0b5cc1e041bf"),
+    ('[teacher]\nkind = "anthropic_batch"\nmodel = "claude"\nsamples = 3\n', AnthropicBatchSpec,
+     "7d7b302a663042fa13fcf89b3636eb76"),
+    ('[teacher]\nkind = "batch"\nmodel = "g"\nextra_body = {top_k = 3}\n', BatchSpec,
+     "2363502ccd9e3043a86ca6f32b7e5a66"),
+    ('[teacher]\nkind = "builtin"\ntrace_style = "mix"\n', BuiltinSpec, "d875fe8f67f29ffb23c2ba90b4fba749"),
+]
+
+
+@pytest.mark.parametrize(("table", "spec", "fingerprint"), PINNED)
+def test_teacher_table_picks_the_provider_spec_and_keeps_the_fingerprint(table, spec, fingerprint):
+    recipe = parse_recipe(BASE + table, "x.toml")
+    assert type(recipe.teacher) is spec
+    assert recipe.fingerprint(HASHES) == fingerprint
+
+
+def test_provider_facts_and_one_set_of_defaults():
+    assert {k: (s.paid, s.mode) for k, s in SPECS.items()} == {
+        "builtin": (False, "offline"), "openai": (True, "live"), "anthropic": (True, "live"),
+        "batch": (True, "bulk"), "anthropic_batch": (True, "bulk"),
+    }
+    for spec in SPECS.values():
+        assert spec.model_fields["timeout"].default == DEFAULT_TIMEOUT_S == 120.0
+        assert spec.model_fields["max_retries"].default == DEFAULT_MAX_RETRIES == 5
+    assert "trace_style" in BuiltinSpec.model_fields and "trace_style" not in OpenAISpec.model_fields
+
+
+def test_errors_name_the_key_as_the_recipe_spells_it():
+    unknown = r"x\.toml:7: key 'teacher\.kind': kind must be one of builtin.*\(got 'nope'\)"
+    with pytest.raises(ConfigError, match=unknown):
+        parse_recipe(BASE + '[teacher]\nkind = "nope"\n', "x.toml")
+    with pytest.raises(ConfigError, match=r"x\.toml:8: key 'teacher\.temperature'"):
+        parse_recipe(BASE + '[teacher]\nkind = "openai"\ntemperature = "hot"\n', "x.toml")
+    with pytest.raises(ConfigError, match=r"unknown key 'teacher\.trace_style'"):
+        parse_recipe(BASE + '[teacher]\nkind = "openai"\ntrace_style = "mix"\n', "x.toml")
+
+
+def test_switching_provider_keeps_shared_settings_only():
+    recipe = parse_recipe(BASE + '[teacher]\ntrace_style = "mix"\nconcurrency = 4\n', "x.toml")
+    switched = recipe.with_overrides(teacher="openai", model="m")
+    assert type(switched.teacher) is OpenAISpec and switched.teacher.concurrency == 4
+    with pytest.raises(ConfigError, match="--trace-style is a setting of the builtin teacher"):
+        recipe.with_overrides(teacher="openai", trace_style="mix")
+
+
+def test_resolver_order_given_then_spec_then_env_then_public_api():
+    spec = spec_for("openai", model="m")
+    assert resolve_endpoint(spec, need_key=False, env={}).urls == (OPENAI_URL,)
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
+    assert resolve_endpoint(spec, env=env).urls == ("http://127.0.0.1:9/v1",)
+    assert resolve_endpoint(spec, ["http://127.0.0.1:8/v1"], env=env).url == "http://127.0.0.1:8/v1"
+    claude = spec_for("anthropic", model="c")
+    found = resolve_endpoint(claude, env={"ANTHROPIC_API_KEY": "sk-ant-123456789"})
+    assert (found.url, found.key_env, found.key) == (ANTHROPIC_URL, "ANTHROPIC_API_KEY", "sk-ant-123456789")
+
+
+def test_resolver_refuses_a_missing_key_credentials_and_a_fleet_of_another_provider():
+    with pytest.raises(TeacherError, match=r"environment variable OPENAI_API_KEY \(api_key_env\) is not set"):
+        resolve_endpoint(spec_for("openai", model="m", base_url="https://example.com/v1"), env={})
+    assert resolve_endpoint(spec_for("openai", base_url="https://example.com/v1", api_key_env=""), env={}).key is None
+    with pytest.raises(ConfigError, match="carries credentials"):
+        resolve_endpoint(spec_for("openai"), ["http://user:pw@127.0.0.1:1/v1"], env={})
+    with pytest.raises(ConfigError, match="several base URLs"):
+        resolve_endpoint(spec_for("anthropic"), ["http://127.0.0.1:1", "http://127.0.0.1:2"], env={})
+    with pytest.raises(ConfigError, match="teacher kind 'claude'"):
+        spec_for("claude")
