@@ -73,7 +73,7 @@ def estimated(ctx: Context) -> tuple[list[str], Number] | None:
     walk = ctx.walk()
     value = walk.value(ctx.tree)
     think.extend(walk.lines)
-    think.append("Compare with the estimate:")
+    think.append("Check against the estimate:")
     think.append(step(value, OP_SUB, estimate, ctx.style)[0])
     think.append(
         "The exact value and the estimate are close, as rounding leads us to expect."

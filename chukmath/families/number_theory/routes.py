@@ -343,8 +343,15 @@ def _count_by_pairs(n: int, lines: list[str]) -> int | None:
     if n > _TEST_MAX:
         return None
     divisors = _divisor_pairs(n, lines)
-    lines.append(f"The divisors are {', '.join(map(str, divisors))}: {len(divisors)} of them.")
-    return len(divisors)
+    pairs = sum(1 for d in divisors if d * d <= n)
+    lines.append(f"The divisors are {', '.join(map(str, divisors))}: {pairs} pair(s) found, two divisors each"
+                 + (f", and {isqrt(n)} pairs with itself, so count it once:" if isqrt(n) ** 2 == n else ":"))
+    count = _claim(lines, pairs, OP_MUL, 2)
+    if isqrt(n) ** 2 == n:
+        count = _claim(lines, count, OP_SUB, 1)
+    if count != len(divisors):
+        raise AssertionError(f"{n}: {count} divisors counted, {len(divisors)} listed")
+    return count
 
 
 def _sum_by_pairs(n: int, lines: list[str]) -> int | None:

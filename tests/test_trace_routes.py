@@ -1,0 +1,168 @@
+"""The solution routes of the eight original families: every route's traces pass the verifier with every claim
+checked, the same problem always gets the same route and bytes, ``mix`` spreads problems evenly over the routes,
+and each check recomputes (a wrong result copied into the check makes a false claim there)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from chukmath.api import build, generate
+from chukmath.families import get_family
+from chukmath.families.common.format import num
+from chukmath.families.trace_style import MIX, route_name
+from chukmath.records import Problem, Request, Response
+from chukmath.teach.builtin import builtin_response, builtin_trace
+from chukmath.verify import check_steps, verify_response
+
+FAMILIES = (
+    "arithmetic", "fractions", "linear_equation", "linear_system", "quadratic", "calculus", "number_theory",
+    "word_problem",
+)  # fmt: skip
+CASES = [(family, route) for family in FAMILIES for route in sorted(get_family(family).routes)]
+PER_LEVEL = 40  # 200 problems over difficulties 1-5 for each (family, route)
+
+
+def _problems(family: str, per_level: int = PER_LEVEL, seed: int = 21) -> list[Problem]:
+    return [p for d in range(1, 6) for p in generate(family, count=per_level, seed=seed, difficulty=d)]
+
+
+def _request(problem: Problem) -> Request:
+    return Request(id=f"r-{problem.id}", problem_id=problem.id, template="t", template_hash="h",
+                   messages=[{"role": "user", "content": problem.question}])  # fmt: skip
+
+
+def test_every_family_declares_three_routes() -> None:
+    for family in FAMILIES:
+        assert len(get_family(family).routes) >= 3, family
+
+
+@pytest.mark.parametrize(("family", "route"), CASES)
+def test_route_traces_pass_the_verifier_with_every_claim_checked(family: str, route: str) -> None:
+    unchecked = 0
+    problems = _problems(family)
+    for problem in problems:
+        response = builtin_response(_request(problem), 0, problem, trace_style=route)
+        assert response.content is not None, response.error
+        verdict = verify_response(problem, response)
+        assert verdict.accepted, (problem.expression, verdict.reasons, verdict.details)
+        assert verdict.claims_skipped == 0, (problem.expression, response.content)
+        if verdict.claims_checked == 0:
+            # only shapes the route leaves to the classic trace, which has no claim either (calculus: sin, log)
+            assert check_steps(get_family(family).trace(problem)).checked == 0, problem.expression
+            unchecked += 1
+    assert unchecked <= len(problems) // (3 if family == "calculus" else 50)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_same_problem_same_route_and_bytes(family: str) -> None:
+    problems = _problems(family, per_level=6)
+    first = [builtin_trace(p, MIX) for p in problems]
+    again = [builtin_trace(p, MIX) for p in reversed(problems)][::-1]
+    assert first == again
+    routes = get_family(family).routes
+    for problem, text in zip(problems, first, strict=True):
+        name = route_name(get_family(family), problem.id, MIX)
+        assert name in routes
+        assert text == routes[name](problem)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_mix_spreads_problems_evenly_over_the_routes(family: str) -> None:
+    problems = _problems(family, per_level=120, seed=4)
+    counts = Counter(route_name(get_family(family), p.id, MIX) for p in problems)
+    share = {name: counts[name] / len(problems) for name in get_family(family).routes}
+    assert all(0.27 < s < 0.40 for s in share.values()), share
+
+
+_NUMBER = re.compile(r"-?\d+(?:/\d+|\.\d+)?")
+
+
+def _tamper(think: str, answer: str, question: str) -> tuple[str, str] | None:
+    """The check section of ``think`` (from its first line starting with "Check") with the answer's first number
+    replaced by a wrong one wherever it stands there, and the section as written; None without a check, when the
+    number is not used in it, or when the question has the same number (it would be changed too)."""
+    lines = think.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("Check")]
+    found = _NUMBER.search(answer)
+    if not starts or found is None:
+        return None
+    value = Fraction(found.group())
+    style = "decimal" if "." in found.group() else "fraction"
+    result, wrong = num(value, style), num(value + 1, style)
+    section = "\n".join(lines[starts[0]:])
+    pattern = re.compile(rf"(?<![\d/.]){re.escape(result)}(?![\d/.])")
+    if pattern.search(question.replace("**", "^")):
+        return None
+    tampered = pattern.sub(wrong, section)
+    return (tampered, section) if tampered != section else None
+
+
+@pytest.mark.parametrize(("family", "route"), CASES)
+def test_a_wrong_result_copied_into_the_check_makes_a_false_claim(family: str, route: str) -> None:
+    tried = caught = 0
+    for problem in _problems(family, per_level=20 if family == "calculus" else 12):
+        text = builtin_trace(problem, route)
+        think = text.split("<think>\n", 1)[1].split("\n</think>", 1)[0]
+        answer = text.split("<verifier_answer>", 1)[1]
+        found = _tamper(think, answer, problem.expression)
+        if found is None:
+            continue
+        tampered, section = found
+        assert not check_steps(section).bad, section
+        tried += 1
+        caught += bool(check_steps(tampered).bad)
+    assert tried >= 30, f"only {tried} traces with a check that uses the result"
+    assert caught / tried >= 0.9, f"{caught} of {tried} checks caught a wrong result"
+
+
+def test_the_check_is_not_a_restatement() -> None:
+    """The issue's example: a wrong difference copied into the check line is a false claim, not a pass."""
+    problem = next(p for p in generate("arithmetic", count=50, seed=1, difficulty=1) if " - " in p.expression)
+    think = builtin_trace(problem, "left_to_right")
+    check = think.split("Check", 1)[1]
+    assert check_steps(check).checked >= 1 and not check_steps(check).bad
+    wrong = str(int(problem.answer) + 1)
+    assert check_steps(re.sub(rf"(?<!\d){problem.answer}(?!\d)", wrong, check)).bad
+
+
+def test_long_multiplication_is_shown_in_partial_products() -> None:
+    problem = Problem(id="long", generator="arithmetic", difficulty=3, seed=0, index=0, question="347 × 26?",
+                      expression="347 * 26", answer="9022")  # fmt: skip
+    think = builtin_trace(problem, "left_to_right")
+    for line in ("347 × 6 = 2082", "347 × 20 = 6940", "2082 + 6940 = 9022", "347 × 26 = 9022"):
+        assert line in think
+    easy = builtin_trace(replace(problem, difficulty=1), "left_to_right")
+    assert "carry" in easy  # the easy levels work each one-digit product digit by digit
+    division = builtin_trace(replace(problem, expression="9022 / 26", answer="347", question="9022 ÷ 26?"),
+                             "left_to_right")
+    assert "Long division of 9022 by 26" in division and "26 × 347 = 9022" in division
+
+
+def test_a_mix_build_records_the_style(tmp_path: Path) -> None:
+    recipe = tmp_path / "mix.toml"
+    recipe.write_text(
+        'name = "mix"\ncount = 40\nseed = 3\n[[mix]]\ngenerator = "linear_system"\ndifficulty = 2\n'
+        '[[mix]]\ngenerator = "arithmetic"\ndifficulty = 3\n[teacher]\ntrace_style = "mix"\n'
+    )
+    summary = build(recipe, tmp_path / "out")
+    assert summary.complete and summary.accepted == 40
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["model"] == "chukmath-builtin-1+mix"
+    assert manifest["recipe"]["teacher"]["trace_style"] == "mix"
+    assert "trace style `mix`" in (tmp_path / "out" / "README.md").read_text()
+    rows = [json.loads(line) for line in (tmp_path / "out" / "train.jsonl").read_text().splitlines()]
+    texts = {row["messages"][-1]["content"] for row in rows}
+    assert any("Cramer" in t or "Substitute this" in t or "Eliminate" in t for t in texts)
+
+
+def test_response_model_names_the_style() -> None:
+    problem = _problems("arithmetic", per_level=1)[0]
+    response: Response = builtin_response(_request(problem), 0, problem, trace_style="regroup")
+    assert response.model == "chukmath-builtin-1+regroup"
