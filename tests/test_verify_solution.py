@@ -28,7 +28,9 @@ def test_rule_1_the_last_box_wins_over_every_phrase() -> None:
     assert span("We try \\boxed{3} first.\nIt fails, so \\fbox{4}.") == ("boxed", "\\fbox{4}")
     assert span("\\boxed{\\frac{1}{\\boxed{2}}}") == ("boxed", "\\boxed{\\frac{1}{\\boxed{2}}}")
     # boxes on the last box's line are one list answer; an earlier line's box is not
-    assert span("First \\boxed{9}.\nThe roots are \\boxed{-2} and \\boxed{3}.") == ("boxed", "\\boxed{-2}, \\boxed{3}")
+    roots = "First \\boxed{9}.\nThe roots are \\boxed{-2} and \\boxed{3}."
+    assert span(roots, scalar=False) == ("boxed", "\\boxed{-2}, \\boxed{3}")
+    assert span(roots) == ("boxed", "\\boxed{3}")  # one value expected: the last box alone
     assert answers_match("First \\boxed{9}.\nThe roots are \\boxed{-2} and \\boxed{3}.", "{-2, 3}")
     assert not answers_match("We try \\boxed{3} first.\nIt fails, so \\fbox{4}.", "3")
 

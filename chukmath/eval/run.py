@@ -176,6 +176,7 @@ def _judge(
     from chukmath.rewards.reading import reasoning
     from chukmath.verify import verify_response
     from chukmath.verify.answers import CORRECT, judge_answer
+    from chukmath.verify.tolerance import GRADED
 
     result = ProblemResult(problem.id, problem.generator, problem.difficulty)
     for sample in range(samples):
@@ -188,7 +189,9 @@ def _judge(
         text = _full_text(response)
         verdict = verify_response(problem, response, policy, language)
         final = final_answer(text)
-        correct = final is not None and judge_answer(final, problem.answer, question=problem.question) == CORRECT
+        # the accuracy reward's rule: the same extraction and the graded approximation policy
+        correct = final is not None and judge_answer(final, problem.answer, question=problem.question,
+                                                     tolerance=GRADED) == CORRECT  # fmt: skip
         tokens = (response.usage or {}).get("completion_tokens")
         result.samples.append(
             SampleResult(

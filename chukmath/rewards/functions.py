@@ -17,6 +17,7 @@ from typing import Any
 
 from chukmath.rewards.reading import column, completion_text, final_answer, reasoning
 from chukmath.verify import answers_match, check_claims
+from chukmath.verify.tolerance import GRADED
 
 Reward = float | None
 
@@ -37,10 +38,13 @@ def accuracy_reward(
 ) -> list[Reward]:
     """1.0 when the completion's final answer equals ``answer`` by chukmath's verifier, else 0.0.
 
-    The final answer is ``<verifier_answer>``, else ``<answer>``, else the last ``\\boxed{}`` after the reasoning,
-    else the last non-blank line after it; a truncated completion has none (0.0). An optional ``question`` column
-    lets a rounded answer count where the question asks for that rounding ("to 2 decimal places"), as in the
-    verifier. None only where no answer is given to compare with (no ``answer`` column, or an empty value).
+    The final answer is ``<verifier_answer>``, else ``<answer>``, else what the verifier's whole-solution
+    extraction finds after the reasoning (the last ``\\boxed{}``, "the final answer is", "Answer:", the last
+    sentence); a truncated completion has none (0.0). Numbers are compared under the ``graded`` approximation
+    policy (within a relative 1e-4 of the exact value; :mod:`chukmath.verify.tolerance`). An optional ``question``
+    column lets a rounded answer count where the question asks for that rounding ("to 2 decimal places") and a
+    bare number count for "what percent", as in the verifier. None only where no answer is given to compare with
+    (no ``answer`` column, or an empty value).
     """
     n = len(completions)
     answers = column({"answer": answer}, "answer", n)
@@ -54,7 +58,8 @@ def accuracy_reward(
         text = completion_text(completion)
         final = None if text is None else final_answer(text)
         asked = asked if isinstance(asked, str) else ""
-        out.append(1.0 if final is not None and answers_match(final, expected, question=asked) else 0.0)
+        right = final is not None and answers_match(final, expected, question=asked, tolerance=GRADED)
+        out.append(1.0 if right else 0.0)
     return out
 
 

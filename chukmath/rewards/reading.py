@@ -3,8 +3,9 @@
 A completion is a plain string (TRL's standard format) or a list of chat messages (TRL's conversational format:
 ``[{"role": "assistant", "content": "..."}]``; content may also be a list of ``{"type": "text", "text": ...}``
 parts). The final answer is read in the order the verifier reads it: ``<verifier_answer>``, then ``<answer>``,
-then (for models not prompted with chukmath's tags) the last ``\\boxed{...}`` after the reasoning, then the
-last non-blank line after the reasoning.
+then (for models not prompted with chukmath's tags) the verifier's own whole-solution extraction over what
+follows the reasoning (:func:`chukmath.verify.solution.final_answer`: the last ``\\boxed{...}``, "the final answer
+is ...", "Answer: ...", the last sentence).
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from functools import lru_cache
 from typing import Any
 
 from chukmath.parse import MAX_RESPONSE_CHARS, ParsedResponse, parse_response, split_think
+from chukmath.verify.solution import final_answer as solution_answer
 
 # A completion longer than the parser reads (200,000 characters, about 50,000 tokens, beyond any
 # max_completion_length used for GRPO: only a runaway or a hostile input gets here) is given no reward, 0.0 from
 # every function, and every check below stays bounded by it.
 MAX_COMPLETION_CHARS = MAX_RESPONSE_CHARS
-# The verifier's own cap on one answer candidate (chukmath.verify.extract.MAX_CANDIDATE): a longer bare
-# final line is not an answer.
+# The verifier's own cap on one answer candidate (chukmath.verify.extract.MAX_CANDIDATE): a longer final answer
+# span is not an answer.
 MAX_FINAL_LINE = 4000
-# Only the last few ``\boxed`` are tried for one that closes: each try scans up to MAX_FINAL_LINE characters.
-MAX_BOXED_TRIES = 8
 MAX_CACHED_CHARS = 20_000
 _BOXED = "\\boxed"
 
@@ -92,38 +92,10 @@ def final_answer(text: str) -> str | None:
     _, rest, unclosed, _ = split_think(text)
     if unclosed:
         return None
-    boxed = last_boxed(rest)
-    if boxed is not None:
-        return boxed
-    line = rest.rstrip().rpartition("\n")[2].strip()
-    return line if line and len(line) <= MAX_FINAL_LINE else None
-
-
-def last_boxed(text: str) -> str | None:
-    """The last brace-balanced ``\\boxed{...}`` in ``text`` (wrapper included; the verifier strips it), or None.
-
-    Only the last ``MAX_BOXED_TRIES`` occurrences are tried, and a box longer than ``MAX_FINAL_LINE`` never closes.
-    """
-    start = text.rfind(_BOXED)
-    for _ in range(MAX_BOXED_TRIES):
-        if start < 0:
-            break
-        i = start + len(_BOXED)
-        while i < len(text) and text[i] == " ":
-            i += 1
-        if i < len(text) and text[i] == "{":
-            depth, j, end = 0, i, min(len(text), i + MAX_FINAL_LINE)
-            while j < end:
-                ch = text[j]
-                if ch == "{":
-                    depth += 1
-                elif ch == "}":
-                    depth -= 1
-                    if depth == 0:
-                        return text[start : j + 1]
-                j += 1
-        start = text.rfind(_BOXED, 0, start)
-    return None
+    found = solution_answer(rest, scalar=None)  # answers_match reads the sentence, knowing the answer's kind
+    if found is None:
+        return None
+    return found.text if len(found.text) <= MAX_FINAL_LINE else None
 
 
 def reasoning(text: str) -> str:

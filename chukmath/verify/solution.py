@@ -2,8 +2,8 @@
 
 Rules, in priority order; the first that finds a non-empty span wins:
 
-1. ``boxed`` — the last ``\\boxed{...}`` / ``\\fbox{...}``, with the boxes before it on the same line (a list
-   answer boxed value by value).
+1. ``boxed`` — the last ``\\boxed{...}`` / ``\\fbox{...}``; where a list may be expected, with the boxes before it
+   on the same line (a list answer boxed value by value).
 2. ``final_answer`` — the sentence after the last "final answer" ("Final Answer: The final answer is $34$. I hope
    it is correct." gives "The final answer is $34$", read below to "$34$").
 3. ``answer`` — the sentence after the last "answer:", "answer is", "answer =" (or an "Answer" heading).
@@ -145,11 +145,13 @@ def box_spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _boxed(text: str) -> str | None:
+def _boxed(text: str, scalar: bool | None) -> str | None:
     boxes = box_spans(text)
     if not boxes:
         return None
     last_start, last_end = boxes[-1]
+    if scalar:
+        return text[last_start:last_end]
     line_start = text.rfind("\n", 0, last_start) + 1
     first = last_start
     for start, _ in reversed(boxes[:-1]):
@@ -250,7 +252,7 @@ def final_answer(text: str, *, scalar: bool | None = True) -> Extracted | None:
     if len(text) > MAX_READ_CHARS:  # an answer is at the end: read the last lines only
         cut = text.find("\n", len(text) - MAX_READ_CHARS)
         text = text[cut + 1 :] if cut >= 0 else text[-MAX_READ_CHARS:]
-    boxed = _boxed(text)
+    boxed = _boxed(text, scalar)
     if boxed is not None:
         return Extracted(boxed, "boxed")
     spans = _Spans(text)
