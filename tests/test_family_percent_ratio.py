@@ -83,7 +83,9 @@ def test_percent_answers_are_written_as_percentages():
         if "/" in problem.answer and not answer.endswith("%."):
             continue  # a repeating percentage stays an exact fraction
         assert answer.endswith("%."), (problem.question, answer)
-        assert answers_match(answer, problem.answer)
+        assert answers_match(answer, problem.answer, question=problem.question)  # it asks "what percent"
         shown += 1
     assert shown >= 10, shown
-    assert answers_match("25%", "25") and not answers_match("26%", "25")
+    asked = "What percent of 80 is 20?"
+    assert answers_match("25%", "25", question=asked) and not answers_match("26%", "25", question=asked)
+    assert not answers_match("25%", "25")  # without a percent question, 25% is 1/4 (chukmath.verify.percent)
