@@ -3,6 +3,7 @@
 from chukmath.families.common.present import number_forms
 from chukmath.families.contract import Family
 from chukmath.families.multi_step_word.generator import PRESETS, MultiStepConfig, draw, trace
+from chukmath.families.multi_step_word.routes import ROUTES
 
 FAMILY = Family(
     name="multi_step_word",
@@ -13,4 +14,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=number_forms,
+    routes=ROUTES,
 )
