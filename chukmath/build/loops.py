@@ -92,7 +92,11 @@ class Judge:
             # The live loop asked the judge as answers arrived; the built-in and batch loops ask here.
             self.answers.decide_sync(self.answers.undecided(problem, responses))
             review = self.answers.review
-        result = self._select(problem, candidates, self._policy, self._options, review)
+        self.emit(problem, self._select(problem, candidates, self._policy, self._options, review))
+
+    def emit(self, problem: Problem, result: Any) -> None:
+        """Hand one problem's ``select_samples`` result to the sink (in index order), routed to its split; a
+        distributed engine (``build --engine ray``) selects on its workers and calls this on the driver."""
         if self._gate is None:
             self._sink.emit(problem, result)
         else:
