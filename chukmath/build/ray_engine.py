@@ -1,0 +1,239 @@
+"""``build --engine ray``: the answer loop of a build as a Ray Data job, on a local or existing Ray cluster.
+
+The problems of the run are a Ray Dataset of index ranges (problem *i* is a pure function of the recipe, the seed
+and *i*, so any worker makes any block); one ``map_batches`` step generates, renders, answers, verifies and selects
+each block (:mod:`chukmath.build.ray_work`). The driver takes the blocks back in index order and writes them
+through the same sink as the local build: the files are byte for byte those of a single-process build.
+
+With a paid teacher every answer is appended to the run's journal by one actor on the driver's node the moment a
+worker has it, and the same actor holds the endpoint's concurrency and rate limits for all workers
+(:mod:`chukmath.build.ray_actors`); so a failed or killed job resumes like a local build, asking only what the
+journal lacks. The driver must run on a node of the cluster (it writes the run directory): ``--address auto`` or
+``HOST:6379``, not a ``ray://`` client address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import pickle
+from collections.abc import Iterator
+from typing import Any
+
+from chukmath.build.journal_index import JournalIndex
+from chukmath.build.loops import Judge
+from chukmath.build.progress import Counters, ProgressDisplay
+from chukmath.build.ray_actors import Ledger
+from chukmath.build.ray_work import BlockWorker, Outcome, WorkerSpec
+from chukmath.build.recipe import BuildRecipe
+from chukmath.build.sink import Sink
+from chukmath.build.stages import Prompting
+from chukmath.errors import ChukmathError, ConfigError, OutputError
+
+ENGINES = ("local", "ray")
+INSTALL_HINT = "pip install 'chukmath[ray]' (Ray Data)"
+
+
+def need_ray() -> Any:
+    """The ``ray`` module (with Ray Data), or a ConfigError that says how to install it."""
+    try:
+        import ray
+        import ray.data  # the engine's Dataset API: a bare `ray` install lacks it
+    except ImportError as exc:
+        raise ConfigError(f"--engine ray needs Ray Data, which is not installed ({exc}); {INSTALL_HINT}") from None
+    return ray
+
+
+def check_ray(recipe: BuildRecipe, address: str | None, *, replay: bool = False) -> None:
+    """Refuse, before anything is written, what the Ray engine cannot run."""
+    kind = recipe.teacher.kind
+    if replay or kind not in ("builtin", "openai"):
+        what = "chukmath merge" if replay else f'[teacher] kind = "{kind}"'
+        raise ConfigError(f"--engine ray with {what}: the Ray engine answers with the builtin or an openai teacher "
+                          "(a batch teacher's endpoint already runs the whole job); use --engine local")
+    if address and address.startswith("ray://"):
+        raise ConfigError(f"--address {address}: the build's driver writes the run directory and its journal, so it "
+                          "runs on a node of the cluster; use --address auto (or HOST:6379) there, not a ray:// client")
+    need_ray()
+
+
+@contextlib.contextmanager
+def connected(address: str | None) -> Iterator[Any]:
+    """Ray, connected: the running session if there is one, else ``address`` (or RAY_ADDRESS), else a new local
+    cluster on this machine; a cluster started here is shut down afterwards."""
+    ray = need_ray()
+    started = False
+    if not ray.is_initialized():
+        ray.init(address=address or None, include_dashboard=False, logging_level=logging.WARNING,
+                 configure_logging=True)
+        started = True
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    try:
+        yield ray
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def plan_blocks(start: int, stop: int, workers: int, recipe: BuildRecipe) -> list[tuple[int, int]]:
+    """The index ranges of the job: about four blocks a worker (so a slow one does not hold the end), at most 2,048
+    problems each with the built-in teacher; with a paid one small enough that answers stream back while it runs."""
+    most = 2048 if not recipe.teacher.paid else max(64, 8 * recipe.teacher.concurrency)
+    size = max(1, min(most, -(-(stop - start) // (4 * workers))))
+    return [(a, min(a + size, stop)) for a in range(start, stop, size)]
+
+
+class _RayBlocks:
+    """The ``map_batches`` callable: one :class:`BlockWorker` per Ray actor, one pickled outcome list per block."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self._worker = BlockWorker(spec)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
+
+        payloads = [pickle.dumps(self._worker.block(int(a), int(b)), protocol=pickle.HIGHEST_PROTOCOL)
+                    for a, b in zip(batch["start"], batch["stop"], strict=True)]
+        return {"start": batch["start"], "payload": np.array(payloads, dtype=object)}
+
+
+def _no_retries() -> dict[str, int]:
+    return {"max_restarts": 0, "max_task_retries": 0}
+
+
+def _gate_skips(judge: Judge, mix: Any, recipe: BuildRecipe) -> frozenset[int]:
+    """With a gate (split, decontamination): decide every problem on the driver, in index order, first (generation
+    only; workers need the decisions, the gate needs the order); the indices it keeps out are not asked."""
+    return frozenset(p.index for p in judge.problems(mix, recipe) if judge.samples(p) == 0)
+
+
+def _chukmath_cause(exc: BaseException) -> ChukmathError | None:
+    """The chukmath error a Ray failure carries (a worker's TeacherError), to show the user its one line."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        here = todo.pop()
+        if id(here) in seen:
+            continue
+        seen.add(id(here))
+        cause = getattr(here, "cause", None)
+        if isinstance(cause, ChukmathError):
+            return cause
+        if isinstance(here, ChukmathError) and type(here).__module__.startswith("chukmath"):
+            return here
+        todo.extend(e for e in (cause, here.__cause__, here.__context__) if isinstance(e, BaseException))
+    return None
+
+
+class _Driver:
+    """Takes outcomes in index order: counts, journals the built-in teacher's answers, writes through the sink."""
+
+    def __init__(self, recipe: BuildRecipe, index: JournalIndex, sink: Sink, judge: Judge, counters: Counters,
+                 display: ProgressDisplay) -> None:
+        self.paid = recipe.teacher.paid
+        self.index, self.sink, self.judge, self.counters, self.display = index, sink, judge, counters, display
+        self.use_index = len(index) > 0
+
+    def take(self, outcome: Outcome) -> None:
+        c = self.counters
+        c.generated += 1
+        responses = []
+        for s, got in enumerate(outcome.responses):
+            known = self.index.get(outcome.request.id, s) if self.use_index else None
+            if self.paid and got is None:
+                if known is None:
+                    raise OutputError(f"{self.sink.run.journal}: the answer to request {outcome.request.id} sample {s} "
+                                      "was there when the run started and is gone now; was the journal edited?")
+                got = known
+                c.resumed += 1
+            elif self.paid:
+                c.asked += 1  # already in the journal: the journal actor appended it
+            elif known is not None and known.content == got.content and known.model == got.model:
+                c.resumed += 1  # the built-in teacher's answer is unchanged: no new journal line (as run_sync)
+            else:
+                self.sink.journal_later(got)
+                c.asked += 1
+            if got.ok:
+                c.answered += 1
+            else:
+                c.failed += 1
+            responses.append(got)
+        if outcome.result is not None:
+            self.judge.emit(outcome.problem, outcome.result)
+        else:
+            self.judge(outcome.problem, outcome.request, responses)
+
+
+def run_ray(
+    recipe: BuildRecipe,
+    prompting: Prompting,
+    mix: Any,
+    index: JournalIndex,
+    sink: Sink,
+    judge: Judge,
+    counters: Counters,
+    display: ProgressDisplay,
+    *,
+    address: str | None = None,
+    recipe_source: str = "",
+    api_key: str | None = None,
+    gated: bool = False,
+) -> dict[str, int]:
+    """Answer the run's problems on Ray and write them through ``sink`` in index order (the loops' contract);
+    returns what the job measured (``workers``, ``blocks``, the ``peak`` of requests in flight)."""
+    start, stop = judge.span if judge.span is not None else (0, recipe.count)
+    skip = _gate_skips(judge, mix, recipe) if gated else frozenset()
+    driver = _Driver(recipe, index, sink, judge, counters, display)
+    with connected(address) as ray:
+        workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        blocks = plan_blocks(start, stop, workers, recipe)
+        ledger = None
+        if recipe.teacher.paid:
+            from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+            here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
+            t = recipe.teacher
+            ledger = ray.remote(Ledger).options(
+                num_cpus=0, scheduling_strategy=here, max_concurrency=max(1000, workers * t.concurrency + 64)
+            ).remote(str(sink.run.journal), t.concurrency, t.rpm or None, t.tpm or None)
+        spec = WorkerSpec(recipe=recipe, recipe_source=recipe_source or recipe.source,
+                          template_hashes=prompting.hashes, api_key=api_key, skip=skip,
+                          select=judge.answers is None, ledger=ledger)
+        try:
+            dataset = ray.data.from_items([{"start": a, "stop": b} for a, b in blocks],
+                                          override_num_blocks=len(blocks))
+            answered = dataset.map_batches(
+                _RayBlocks, fn_constructor_kwargs={"spec": spec}, batch_size=1, batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(size=min(workers, len(blocks))), num_cpus=1,
+                # A retried block would ask again what its first try paid for: a failed block fails the job,
+                # and the next run resumes from the journal.
+                ray_remote_args_fn=_no_retries,
+            )
+            order = [a for a, _ in blocks]
+            position = 0
+            waiting: dict[int, bytes] = {}
+            for row in answered.iter_rows():
+                waiting[int(row["start"])] = row["payload"]
+                while position < len(order) and order[position] in waiting:
+                    for outcome in pickle.loads(waiting.pop(order[position])):
+                        driver.take(outcome)
+                    position += 1
+                    display.update()
+            measured = {"workers": workers, "blocks": len(blocks)}
+            if ledger is not None:
+                measured.update(ray.get(ledger.stats.remote()))
+            return measured
+        except ChukmathError:
+            raise
+        except Exception as exc:
+            cause = _chukmath_cause(exc)
+            if cause is None:
+                raise
+            raise cause from None
+        finally:
+            if ledger is not None:
+                with contextlib.suppress(Exception):
+                    ray.get(ledger.close.remote())
+                    ray.kill(ledger)
