@@ -58,6 +58,10 @@ class BuildOptions:
     # ``chukmath merge``: called with the run directory once it is ready; it puts the shards' journals there. No
     # teacher is asked (an answer missing from them is reported as unanswered) and no key is needed.
     replay: Callable[[RunDir], None] | None = None
+    # ``--engine ray``: answer on a Ray cluster (chukmath.build.ray_engine) at ``address`` (None: RAY_ADDRESS or a
+    # new local cluster); the files are the same as the local engine's.
+    engine: str = "local"
+    address: str | None = None
 
 
 @dataclass
@@ -156,6 +160,10 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     command = options.command or f"chukmath build --recipe {shlex.quote(recipe_source)} --out {shlex.quote(str(out))}"
     api_key = stages.check_teacher(recipe, need_key=options.replay is None)
     judge_key = stages.check_judge(recipe)
+    if options.engine == "ray":
+        from chukmath.build.ray_engine import check_ray
+
+        check_ray(recipe, options.address, replay=options.replay is not None)
     # Benchmark files are read before anything is written: a missing file or column fails the run at once.
     gate = Gate.for_build(recipe.split, options.decontaminate, options.decontaminate_cols, options.ngram)
     if recipe.output.format == "parquet":
@@ -222,7 +230,12 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         )
         try:
             with ProgressDisplay(counters, enabled=show, stream=options.progress_stream) as display:
-                if recipe.teacher.kind == "builtin":
+                if options.engine == "ray":
+                    from chukmath.build.ray_engine import run_ray
+
+                    run_ray(recipe, prompting, mix, index, sink, judge, counters, display, address=options.address,
+                            recipe_source=recipe_source, api_key=api_key, gated=gate is not None)
+                elif recipe.teacher.kind == "builtin":
                     run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
                     with fewer_gc_passes():
                         answer = partial(builtin_response, trace_style=recipe.teacher.trace_style)
