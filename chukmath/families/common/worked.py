@@ -226,7 +226,7 @@ def square_root(work: Work, n: int, by_primes: bool = False) -> tuple[int, int]:
     else:
         work.say(f"The largest square that divides {n} is {k * k}:")
     work.op(k * k, OP_MUL, m)
-    work.say(f"√{n} = √{k * k} × √{m} = {k}√{m}")
+    work.say(f"So √{n} is √{k * k} × √{m}, that is {k}√{m}.")
     return k, m
 
 

@@ -38,7 +38,8 @@ def _roots(coefs: list[int]) -> Counter[int]:
 def _candidates(const: int, negative_first: bool = False) -> list[int]:
     """Divisors of the constant term, smallest first, each with its negative."""
     n = abs(const)
-    found = [d for d in range(1, n + 1) if n % d == 0]
+    small = [d for d in range(1, isqrt(n) + 1) if n % d == 0]
+    found = sorted({*small, *(n // d for d in small)})
     return [v for d in found for v in ((-d, d) if negative_first else (d, -d))]
 
 
