@@ -16,6 +16,7 @@ Shared, public helpers for writing families live in :mod:`chukmath.families.comm
 from chukmath.families.config import param
 from chukmath.families.contract import (
     DIFFICULTIES,
+    Capacity,
     Draw,
     Family,
     Finish,
@@ -32,6 +33,7 @@ from chukmath.families.rng import Rng
 __all__ = [
     "DIFFICULTIES",
     "ENTRY_POINT_GROUP",
+    "Capacity",
     "Draw",
     "Family",
     "Finish",

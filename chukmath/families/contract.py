@@ -27,6 +27,9 @@ Present = Callable[[str], "list[str]"]
 # ``recognizes(problem)``: whether a problem whose generator is not registered has this family's shape (the
 # built-in teacher then uses this family's trace for it).
 Recognize = Callable[[Problem], bool]
+# ``capacity(config)``: how many distinct questions ``draw`` can make with this config, counted exactly, or None
+# where that is not cheap for this config (the engine then estimates it by sampling: chukmath.generate.capacity).
+Capacity = Callable[[Any], "int | None"]
 # The style names a recipe gives the built-in teacher (chukmath.families.trace_style); no route may take them.
 RESERVED_STYLES = frozenset({"classic", "mix"})
 
@@ -88,6 +91,7 @@ class Family:
     # one of them under ``trace_style = "mix"`` (a pure function of the problem id) or a named one; ``trace``
     # stays the ``classic`` style. Each must be as correct as ``trace``.
     routes: Mapping[str, Trace] = field(default_factory=dict)
+    capacity: Capacity | None = None
 
     def __post_init__(self) -> None:
         for route in self.routes:
