@@ -61,3 +61,10 @@ class Rng:
     def sign(self) -> int:
         """-1 or 1 with equal odds."""
         return 1 if self.below(2) else -1
+
+
+def can_be(p: float, outcome: bool) -> bool:
+    """Whether :meth:`Rng.chance` with probability ``p`` can return ``outcome`` (for exact question counts)."""
+    if outcome:
+        return p >= 1.0 or (p > 0.0 and int(p * _SCALE) > 0)
+    return p < 1.0
