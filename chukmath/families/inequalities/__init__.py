@@ -2,6 +2,7 @@
 
 from chukmath.families.contract import Family
 from chukmath.families.inequalities.generator import PRESETS, InequalitiesConfig, draw, present, trace
+from chukmath.families.inequalities.routes import ROUTES
 
 FAMILY = Family(
     name="inequalities",
@@ -12,4 +13,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=present,
+    routes=ROUTES,
 )

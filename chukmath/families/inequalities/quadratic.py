@@ -114,8 +114,9 @@ def trace_quadratic(problem: Problem) -> str:
                  f"{r1} and {r2}.")  # fmt: skip
     lines.append(step(r1, OP_ADD, r2)[0])
     lines.append(step(r1, OP_MUL, r2)[0])
-    lines.append(f"So {poly_text(1, p, q)} = {_factor(r1)}{_factor(r2)}, which is negative between the roots and "
-                 "positive outside them.")  # fmt: skip
+    factored = factor_text(r1) + factor_text(r2)
+    lines.append(f"So {poly_text(1, p, q)} = {factored}, which is negative between the roots and positive outside "
+                 "them.")  # fmt: skip
     inside = final in ("<", "<=")
     closed = final in ("<=", ">=")
     where = "between the roots" if inside else "outside the roots"
@@ -137,7 +138,7 @@ def trace_quadratic(problem: Problem) -> str:
     return assemble(lines, f"The solution set is {shown}.", answer)
 
 
-def _factor(root: int) -> str:
+def factor_text(root: int) -> str:
     return "x" if root == 0 else f"(x - {root})" if root > 0 else f"(x + {-root})"
 
 
