@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/builtin.py
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/verify_latex.py
+	$(BIN)/python bench/verify_corpus.py
 	$(BIN)/python bench/rewards.py
 	$(BIN)/python bench/teach.py
 	$(BIN)/python bench/teach_faults.py
