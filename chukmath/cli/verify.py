@@ -95,8 +95,9 @@ def verify(
         str,
         typer.Option(
             "--tolerance",
-            help="Which inexact numbers count as right. 'asked' (default): only the rounding the question asks for "
-            "('Round to 2 decimal places', 'to the nearest tenth'); 'abs:X': also within X of the exact value; "
+            help="Which inexact numbers count as right. 'asked' or 'exact' (default): only the rounding the question "
+            "asks for ('Round to 2 decimal places', 'to the nearest tenth'); 'graded': also within a relative 1e-4 "
+            "(what eval and the rewards use); 'abs:X': also within X of the exact value; "
             "'rel:X': also within X times its size; 'digits:N': also a decimal of N+ significant digits, rounded "
             "or cut off. Example: --tolerance rel:1e-6",
         ),
