@@ -19,7 +19,6 @@ from chukmath.families.common.format import (
     OP_ADD,
     OP_DIV,
     OP_MUL,
-    OP_SUB,
     Number,
     Style,
     assemble,
@@ -27,12 +26,17 @@ from chukmath.families.common.format import (
     compute,
     step,
 )
+from chukmath.families.common.long_ops import detail_for, operation_lines
 from chukmath.families.common.radicals import split_sqrt
 
-# From which product size a multiplication of two numbers of two or more digits is shown by partial products.
-# Easy levels show the method on small products; harder levels keep mid-size products on one line so the
-# trace stays readable while the numbers grow.
-_SPLIT_FROM = {1: 100, 2: 100, 3: 1000, 4: 10000, 5: 10000}
+
+def _exact(left: int, right: int) -> bool:
+    return right not in (0, 1, -1) and left % right == 0
+
+
+def _whole(value: Number) -> Number:
+    """A fraction with denominator 1 as an ``int`` (so whole-number steps apply to it)."""
+    return value.numerator if isinstance(value, Fraction) and value.denominator == 1 else value
 
 
 def pick(problem_id: str, key: str, options: Sequence[str]) -> str:
@@ -41,19 +45,12 @@ def pick(problem_id: str, key: str, options: Sequence[str]) -> str:
     return options[int.from_bytes(digest, "little") % len(options)]
 
 
-def _places(n: int) -> list[int]:
-    """``326`` -> ``[300, 20, 6]``: the non-zero place values of a non-negative integer, largest first."""
-    digits = str(n)
-    size = len(digits)
-    return [int(d) * 10 ** (size - 1 - i) for i, d in enumerate(digits) if d != "0"]
-
-
 class Work:
     """A route's lines: prose and one true claim per operation; large integer products and quotients in steps."""
 
     def __init__(self, level: int = 3, style: Style = "fraction") -> None:
         self.lines: list[str] = []
-        self.split_from = _SPLIT_FROM.get(level, 1000)
+        self.detail = detail_for(level)
         self.style: Style = style
         self._expanded: set[tuple[int, str, int]] = set()  # long operations already shown step by step
 
@@ -62,18 +59,11 @@ class Work:
         self.lines.append(text)
 
     def op(self, left: Number, op: str, right: Number) -> Number:
-        """``left op right``, one claim; a large integer product by partial products, a large exact quotient by
-        chunks of the quotient."""
-        if isinstance(left, Fraction) and left.denominator == 1:
-            left = left.numerator
-        if isinstance(right, Fraction) and right.denominator == 1:
-            right = right.numerator
-        if type(left) is int and type(right) is int:
-            if op == OP_MUL and self._splits(left, right) and self._first_time(left, op, right):
-                return self._long_multiply(left, right)
-            exact = right not in (0, 1, -1) and left % right == 0
-            if op == OP_DIV and exact and self._splits(left, right) and self._first_time(left, op, right):
-                return self._long_divide(left, right)
+        """``left op right``, one claim; a whole-number product or exact quotient first worked in the steps of
+        :mod:`chukmath.families.common.long_ops` at the trace's difficulty (carries, partial products, long
+        division), once per trace."""
+        left, right = _whole(left), _whole(right)
+        self._long(left, op, right)
         line, value = step(left, op, right, self.style)
         self.lines.append(line)
         return value
@@ -105,63 +95,16 @@ class Work:
         self.lines.append(claim(top, OP_DIV, bottom, value.numerator if value.denominator == 1 else value))
         return value
 
-    def _splits(self, left: int, right: int) -> bool:
-        return abs(left) >= 10 and abs(right) >= 10 and abs(left * right) >= self.split_from
-
-    def _first_time(self, left: int, op: str, right: int) -> bool:
-        """Whether this long operation is new to the trace (a repeat is one line: it was shown in steps above)."""
+    def _long(self, left: Number, op: str, right: Number) -> None:
+        """The long-operation steps before the claim ``left op right``, unless this trace showed them already."""
+        if type(left) is not int or type(right) is not int:
+            return
+        if op != OP_MUL and not (op == OP_DIV and _exact(left, right)):
+            return
         key = (left, op, right)
-        if key in self._expanded:
-            return False
-        self._expanded.add(key)
-        return True
-
-    def _long_multiply(self, left: int, right: int) -> int:
-        big, small = (abs(left), abs(right)) if abs(left) >= abs(right) else (abs(right), abs(left))
-        parts = _places(small)
-        if len(parts) < 2:
-            # one non-zero digit: split the other factor instead (600 × 47 = 600 × 40 + 600 × 7)
-            big, small = small, big
-            parts = _places(small)
-        if len(parts) < 2:
-            line, value = step(left, OP_MUL, right)
-            self.lines.append(line)
-            return int(value)
-        self.say(f"Multiply {big} by {small} in parts, {' + '.join(map(str, parts))}:")
-        products = []
-        for part in parts:
-            line, value = step(big, OP_MUL, part)
-            self.lines.append(line)
-            products.append(value)
-        value = products[0]
-        for p in products[1:]:
-            line, value = step(value, OP_ADD, p)
-            self.lines.append(line)
-        result = left * right
-        self.lines.append(claim(left, OP_MUL, right, result))
-        return result
-
-    def _long_divide(self, left: int, right: int) -> int:
-        quotient = left // right
-        parts = _places(abs(quotient))
-        if len(parts) < 2:
-            self.lines.append(claim(left, OP_DIV, right, quotient))
-            return quotient
-        divisor, rest = abs(right), abs(left)
-        self.say(f"Divide {abs(left)} by {divisor} in chunks, taking away {divisor} times a round number each time:")
-        for part in parts:
-            line, taken = step(divisor, OP_MUL, part)
-            self.lines.append(line)
-            line, rest = step(rest, OP_SUB, taken)
-            self.lines.append(line)
-        line, _ = step(parts[0], OP_ADD, parts[1])
-        total = parts[0] + parts[1]
-        self.lines.append(line)
-        for part in parts[2:]:
-            line, total = step(total, OP_ADD, part)
-            self.lines.append(line)
-        self.lines.append(claim(left, OP_DIV, right, quotient))
-        return quotient
+        if key not in self._expanded:
+            self._expanded.add(key)
+            self.lines.extend(operation_lines(left, op, right, self.detail))
 
 
 class Check(Work):
@@ -178,6 +121,8 @@ class Check(Work):
     def expect(self, left: Number, op: str, right: Number, target: Number) -> None:
         """Claim ``left op right = target``; recorded in :attr:`failed` when it does not hold."""
         # in fraction style: a decimal right side would let a near miss pass as a rounded claim (2.501 = 2.5)
+        left, right = _whole(left), _whole(right)
+        self._long(left, op, right)
         line = claim(left, op, right, target)
         if compute(left, op, right) != target:
             self.failed.append(line)

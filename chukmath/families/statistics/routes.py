@@ -268,7 +268,7 @@ def grouped(problem: Problem) -> str:
             work.say(f"Position {num(position)} holds {down[n // 2]}.")
             return _close(problem, work, down[n // 2])
         a, b = down[n // 2 - 1], down[n // 2]
-        work.say(f"Position {num(Fraction(position))} is halfway between {a} and {b}:")
+        work.say(f"Position {num(Fraction(position), 'decimal')} is halfway between {a} and {b}:")
         return _close(problem, work, work.op(work.op(a, OP_ADD, b), OP_DIV, 2))
     if kind == "mode":
         work.say("Frequency table: " + ", ".join(f"{v} ({counts[v]})" for v in sorted(counts)) + ".")
