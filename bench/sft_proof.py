@@ -6,7 +6,9 @@ One command (on a GPU machine; it runs on a CPU too, slowly, with small numbers)
 
 Stages (``--stages``, comma-separated, each reusing what the earlier ones left in ``--work``):
   data     a build of all eight families at difficulties 1-3 with the built-in teacher and a held-out split
-           (no shared question or expression, chukmath.split); train rows and test problems.
+           (no shared question or expression, chukmath.split); train rows and test problems. ``--trace-style``
+           (mix, the default, or classic) picks the teacher's traces; the problems and the split do not change,
+           so ``--trace-style classic`` and ``--trace-style mix`` compare the traces at the same budget.
   base     the base model, zero-shot (the step_by_step teacher template, which states the format) and 3-shot
            (three worked train rows as earlier chat turns, then the bare question).
   sft      full fine-tune on the train rows (fp32 master weights, bf16 autocast, loss on the assistant turn),
@@ -54,7 +56,7 @@ FAMILIES = (
 LEVELS = {"quadratic": (3, 3, 3), "linear_system": (2, 3, 3)}
 
 
-def recipe_text(count: int, test_count: int, seed: int) -> str:
+def recipe_text(count: int, test_count: int, seed: int, trace_style: str = "classic") -> str:
     mix = "".join(
         f'[[mix]]\ngenerator = "{family}"\nweight = 1\ndifficulty = {difficulty}\n\n'
         for family in FAMILIES
@@ -62,27 +64,36 @@ def recipe_text(count: int, test_count: int, seed: int) -> str:
     )
     return (
         f'name = "sft-proof"\ncount = {count}\nseed = {seed}\n\n{mix}'
-        f'[prompt]\ntemplate = "step_by_step"\n\n[teacher]\nkind = "builtin"\n\n'
+        f'[prompt]\ntemplate = "step_by_step"\n\n[teacher]\nkind = "builtin"\n'
+        + (f'trace_style = "{trace_style}"\n' if trace_style != "classic" else "")
+        + "\n"
         f"[split]\ntest_count = {test_count}\n"
     )
+
+
+def _suffix(args: argparse.Namespace) -> str:
+    """Where a trace style's build and eval journals live in ``--work``: classic where they always were, another
+    style beside them (``build-mix``, ``eval-mix``), so both arms share one work folder and never one journal."""
+    return "" if args.trace_style == "classic" else f"-{args.trace_style}"
 
 
 def stage_data(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    recipe_path = work / "recipe.toml"
+    recipe_path = work / f"recipe{_suffix(args)}.toml"
     recipe_path.write_text(recipe_text(args.train_rows + args.test_count + args.train_rows // 20, args.test_count,
-                                       args.seed))
+                                       args.seed, args.trace_style))
     recipe = parse_recipe(recipe_path.read_text(), str(recipe_path))
     started = time.perf_counter()
     # Arms run as parallel processes on one GPU share one build: the first (``--stages data``) makes it and
     # leaves a marker holding the recipe it was made from; the others only read it.
-    built = work / "build" / ".proof-built"
+    build = work / f"build{_suffix(args)}"
+    built = build / ".proof-built"
     if not built.is_file() or built.read_text() != recipe_path.read_text():
-        build_dataset(recipe, work / "build", BuildOptions(quiet=True))
+        build_dataset(recipe, build, BuildOptions(quiet=True))
         built.write_text(recipe_path.read_text())
     rows = []
-    with (work / "build" / "train.jsonl").open() as fh:
+    with (build / "train.jsonl").open() as fh:
         for line in fh:
             rows.append(json.loads(line))
             if len(rows) == args.train_rows:
@@ -203,7 +214,8 @@ class Lab:
             sampling={"temperature": temperature, "max_new_tokens": self.max_new_tokens},
         )  # fmt: skip
         started = time.perf_counter()
-        result = run_eval(problems, prompt, teacher, Path(self.args.work) / "eval" / label, options)
+        journal = Path(self.args.work) / f"eval{_suffix(self.args)}" / label
+        result = run_eval(problems, prompt, teacher, journal, options)
         data = result.data
         data["elapsed_s"] = time.perf_counter() - started
         data["overall"]["false_step_rate"] = self.false_step_rate(problems, prompt, label)
@@ -219,7 +231,7 @@ class Lab:
         from chukmath.teach.journal import final_responses
         from chukmath.verify import verify_response
 
-        answers = final_responses(Path(self.args.work) / "eval" / label / "responses.jsonl")
+        answers = final_responses(Path(self.args.work) / f"eval{_suffix(self.args)}" / label / "responses.jsonl")
         by_request = {prompt.request(problem).id: problem for problem in problems.problems}
         flagged = total = 0
         for (request_id, _sample), response in answers.items():
@@ -302,6 +314,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=224, help="prompts generated together")
     parser.add_argument("--max-new-tokens", type=int, default=0, help="0: the longest train answer + 64")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--trace-style", default="mix",
+                        help="the built-in teacher's traces for the train rows: mix (a solution route per problem, "
+                        "the default) or classic (one template a family); the held-out problems are the same")
     args = parser.parse_args()
     stages = set(args.stages.split(","))
     out = Path(args.out)
@@ -312,7 +327,7 @@ def main() -> None:
         return
     lab = Lab(args, data)
     extra = lab.extra
-    extra.update(build_s=data["build_s"], stages=sorted(stages), hyperparameters={
+    extra.update(build_s=data["build_s"], stages=sorted(stages), trace_style=args.trace_style, hyperparameters={
         "epochs": args.epochs, "lr": args.lr, "max_length": args.max_length,
         "tokens_per_batch": args.tokens_per_batch, "seed": args.seed})
     if "base" in stages:
