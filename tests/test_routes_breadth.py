@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from route_checks import check_family_routes, check_wiring
 
-FAMILIES = ("multi_step_word", "inequalities")
+FAMILIES = ("multi_step_word", "inequalities", "vectors_matrices")
 
 
 @pytest.mark.parametrize("name", FAMILIES)

@@ -4,6 +4,7 @@ matrix products and inverses (vector and matrix answers)."""
 from chukmath.families.contract import Family
 from chukmath.families.vectors_matrices.generator import PRESETS, VectorsMatricesConfig, draw
 from chukmath.families.vectors_matrices.linalg import present
+from chukmath.families.vectors_matrices.routes import ROUTES
 from chukmath.families.vectors_matrices.trace import trace
 
 FAMILY = Family(
@@ -15,4 +16,5 @@ FAMILY = Family(
     draw=draw,
     trace=trace,
     present=present,
+    routes=ROUTES,
 )
