@@ -33,6 +33,7 @@ Examples:
   chukmath build --recipe datasets/deepseek.toml --out runs/r1 --dry-run    # check first: no key, nothing sent
   DEEPSEEK_API_KEY=... chukmath build --recipe datasets/deepseek.toml --out runs/r1
   chukmath build --recipe datasets/demo.toml --out datasets/demo --count 10000    # extend the run
+  chukmath build --recipe datasets/demo.toml --out datasets/demo --engine ray --address auto    # on a Ray cluster
 """
 
 STATS_HELP = """Print the tables of a run's stats.json: by family, difficulty, verdict and reason; tokens and cost.
@@ -113,6 +114,19 @@ def build_command(
             "--out; `chukmath merge` joins all N into the files an unsharded build writes. E.g. --shard 0/8.",
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", metavar="local|ray",
+            help="Where the answers are made: local (this process) or ray (a Ray cluster, with Ray Data: pip install "
+            "'chukmath[ray]'); the files are the same, and a failed Ray job resumes like a local build.",
+        ),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="With --engine ray: the cluster, auto or HOST:6379 of its head node (default: "
+                     "RAY_ADDRESS, else a new cluster on this machine). Run the build on a node of the cluster."),
+    ] = None,
     source: Annotated[
         str | None,
         typer.Option(
@@ -150,6 +164,10 @@ def build_command(
 
     if count is not None and count < 1:
         raise typer.BadParameter(f"{count} is not a count of problems (at least 1)", param_hint="'--count'")
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"{engine!r} is not an engine (local or ray)", param_hint="'--engine'")
+    if address is not None and engine != "ray":
+        raise typer.BadParameter("a Ray cluster address needs --engine ray", param_hint="'--address'")
     check_output(out, folder=True)
     source_flags = {"path": source, "question_col": question_col, "answer_col": answer_col, "id_col": id_col,
                     "answer_format": answer_format, "split": source_split, "family_name": family_name}
@@ -199,6 +217,8 @@ def build_command(
         decontaminate_cols=list(decontaminate_col or []),
         ngram=ngram,
         shard=Shard.parse(shard) if shard is not None else None,
+        engine=engine,
+        address=address,
     )
     summary = build_dataset(loaded, out, options)
     if json_out:
