@@ -166,14 +166,6 @@ def test_shard_spec():
     assert set(FINAL) >= {"train.jsonl", "stats.json", "README.md"}
 
 
-def test_a_batch_teacher_is_not_sharded(tmp_path):
-    recipe = tmp_path / "r.toml"
-    recipe.write_text(MIXED.format(count=10).replace('kind = "builtin"', 'kind = "batch"\nmodel = "m"\n'
-                                                     'base_url = "http://127.0.0.1:9/v1"\napi_key_env = ""'))
-    result = CliRunner().invoke(app, ["build", "--recipe", str(recipe), "--out", str(tmp_path / "s"), "--shard", "0/2"])
-    assert isinstance(result.exception, ConfigError) and "batch teacher" in str(result.exception)
-
-
 def test_shards_with_a_judge_merge_without_asking_it_again(tmp_path):
     from test_build_judge import JUDGE_TABLE, RECIPE, TEMPLATE, decide
 

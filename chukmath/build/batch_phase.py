@@ -17,13 +17,17 @@ from chukmath.build.rundir import RunDir
 from chukmath.jsonl import AtomicWriter, dumps_line
 
 
-def write_requests(recipe: BuildRecipe, prompting: stages.Prompting, mix: Any, run: RunDir) -> int:
-    """All requests of the recipe to ``requests.jsonl`` (streamed; rewritten each run, it is cheap)."""
+def write_requests(
+    recipe: BuildRecipe, prompting: stages.Prompting, mix: Any, run: RunDir, span: tuple[int, int] | None = None
+) -> int:
+    """The requests of problems ``span`` (default: all of the recipe's) to ``requests.jsonl`` (streamed; rewritten
+    each run, it is cheap). A shard (``build --shard``) passes its block, so its batches ask for that block only."""
     path = run.root / "requests.jsonl"
+    start, stop = span if span is not None else (0, recipe.count)
     count = 0
     with AtomicWriter(path) as fh:
         batch: list[bytes] = []
-        for problem in stages.problems(mix, recipe, 0, recipe.count):
+        for problem in stages.problems(mix, recipe, start, stop - start):
             batch.append(dumps_line(prompting.request(problem).to_dict()))
             count += 1
             if len(batch) >= 1024:
@@ -42,13 +46,15 @@ def run_batches(
     client_factory: Callable[[str, str], Any] | None = None,
     on_poll: Callable[[list[Any]], None] | None = None,
     notify: Callable[[str], None] | None = None,
+    span: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Submit the missing keys as batches and wait for all of them; returns what submit and collect did.
 
     ``notify`` gets one line per step (submitted, each poll while waiting) for the user; ``on_poll`` the shards.
+    ``span`` is the block of problem indices of a ``--shard`` (default: the whole recipe).
     """
     t = recipe.teacher
-    write_requests(recipe, prompting, mix, run)
+    write_requests(recipe, prompting, mix, run, span)
     extra: dict[str, Any] = {} if client_factory is None else {"client_factory": client_factory}
     if t.kind == "anthropic_batch":
         from chukmath.teach.anthropic_batch import submit_anthropic_batches
