@@ -95,3 +95,23 @@ def test_resolver_refuses_a_missing_key_credentials_and_a_fleet_of_another_provi
         resolve_endpoint(spec_for("anthropic"), ["http://127.0.0.1:1", "http://127.0.0.1:2"], env={})
     with pytest.raises(ConfigError, match="teacher kind 'claude'"):
         spec_for("claude")
+
+
+def _defaults(*path: str) -> dict[str, object]:
+    import typer.main
+
+    from chukmath.cli.main import app
+
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    return {p.name: p.default for p in command.params}
+
+
+@pytest.mark.parametrize("path", [("teach",), ("eval",)])
+def test_command_defaults_are_the_specs(path):
+    defaults = _defaults(*path)
+    spec = OpenAISpec.model_fields
+    assert defaults["timeout"] == spec["timeout"].default and defaults["max_retries"] == spec["max_retries"].default
+    if "concurrency" in defaults and defaults["concurrency"] is not None:
+        assert defaults["concurrency"] == spec["concurrency"].default

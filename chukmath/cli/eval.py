@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from chukmath.errors import ConfigError
+from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S
 
 HELP = """Ask a model every problem of a test split (or any problems file), verify every answer with chukmath's
 verifier and report accuracy (pass@1), pass@k and maj@k (with --samples > 1), format rate and mean reasoning
@@ -112,8 +113,12 @@ def eval_command(
         int | None, typer.Option("--concurrency", min=1, help="Requests in flight (default 16; transformers: "
                                  "2 x --batch-size).")
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="openai: seconds per request attempt.")] = 600.0,
-    max_retries: Annotated[int, typer.Option("--max-retries", help="openai: retries per request.")] = 6,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="openai: seconds per request attempt.")
+    ] = DEFAULT_TIMEOUT_S,
+    max_retries: Annotated[
+        int, typer.Option("--max-retries", help="openai: retries per request.")
+    ] = DEFAULT_MAX_RETRIES,
     extra_body: Annotated[str | None, typer.Option("--extra-body", help="openai: JSON merged into each body.")] = None,
     policy: Annotated[
         str, typer.Option("--policy", help="Verifier policy behind the verified rate (e.g. all, all,-language).")

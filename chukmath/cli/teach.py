@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,20 +11,27 @@ import orjson
 import typer
 from rich.console import Console
 
-from chukmath.errors import ConfigError, InputError, TeacherError
+from chukmath.errors import ConfigError, InputError
 from chukmath.jsonl import read_jsonl
 from chukmath.outpath import check_output
 from chukmath.records import Problem
 from chukmath.teach.base import Teacher
-from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
-from chukmath.teach.redact import check_base_url, is_loopback, safe_url
 from chukmath.teach.retry import RetryPolicy
 from chukmath.teach.runner import TeachOptions, run_teach
+from chukmath.teach.specs import (
+    ANTHROPIC_URL,
+    CLI_LABELS,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_S,
+    OPENAI_URL,
+    SPECS,
+    BatchSpec,
+    resolve_endpoint,
+)
 from chukmath.teach.summary import load_price_table, pick_prices
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
-ANTHROPIC_URL = "https://api.anthropic.com"
-_BASE_URL_HELP = (f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {DEFAULT_BASE_URL}; for --teacher anthropic "
+_BASE_URL_HELP = (f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {OPENAI_URL}; for --teacher anthropic "
                   f"env ANTHROPIC_BASE_URL, else {ANTHROPIC_URL}].")
 
 HELP = """Answer every request with a teacher; each answer is appended to the journal as it arrives.
@@ -100,11 +107,13 @@ def register(app: typer.Typer) -> None:
         extra_body: Annotated[
             str | None, typer.Option("--extra-body", help="JSON object merged into each body.")
         ] = None,
-        concurrency: Annotated[int, typer.Option("--concurrency", help="Requests in flight at once.")] = 16,
-        timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request attempt.")] = 600.0,
+        concurrency: Annotated[
+            int, typer.Option("--concurrency", help="Requests in flight at once.")
+        ] = DEFAULT_CONCURRENCY,
+        timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request attempt.")] = DEFAULT_TIMEOUT_S,
         max_retries: Annotated[
             int, typer.Option("--max-retries", help="Retries on 429, 5xx, timeouts, dropped links.")
-        ] = 6,
+        ] = DEFAULT_MAX_RETRIES,
         rpm: Annotated[float | None, typer.Option("--rpm", help="At most this many requests a minute.")] = None,
         tpm: Annotated[
             float | None, typer.Option("--tpm", help="At most this many tokens a minute (estimated).")
@@ -138,40 +147,20 @@ def register(app: typer.Typer) -> None:
             if not problems.is_file():
                 raise InputError(f"--problems {problems}: no such file")
             chosen = BuiltinTeacher(_load_problems(problems), trace_style=trace_style)
-        elif teacher in ("openai", "anthropic"):
-            claude = teacher == "anthropic"
-            url_env = "ANTHROPIC_BASE_URL" if claude else "OPENAI_BASE_URL"
-            urls = [check_base_url(u, "--base-url") for u in base_url or []] or [check_base_url(
-                os.environ.get(url_env) or (ANTHROPIC_URL if claude else DEFAULT_BASE_URL), url_env)]
-            if len(urls) > 1 and claude:
-                raise ConfigError("--base-url given more than once: a fleet of servers needs --teacher openai")
-            url = urls[0]
-            key_env = api_key_env or ("ANTHROPIC_API_KEY" if claude else "OPENAI_API_KEY")
-            key = os.environ.get(key_env) or None
-            if key is None and not all(is_loopback(u) for u in urls):
-                raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {key_env}")
-            config_type = OpenAIConfig
-            if claude:
-                from chukmath.teach.anthropic_teacher import AnthropicConfig, need_sdk
-
-                need_sdk()
-                config_type = AnthropicConfig
-            config = config_type(
-                base_url=url, model=model or "", api_key=key, temperature=temperature, top_p=top_p,
+        elif SPECS.get(teacher, BatchSpec).mode == "live":
+            # The provider's spec says where the URL and the key come from; the command sends only the sampling
+            # settings given here (unset: the endpoint's own defaults).
+            spec = SPECS[teacher].model_construct(**({"api_key_env": api_key_env} if api_key_env is not None else {}))
+            endpoint = resolve_endpoint(spec, base_url or [], labels=CLI_LABELS)
+            config = dataclasses.replace(
+                spec.client_config(endpoint), model=model or "", temperature=temperature, top_p=top_p,
                 max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body), timeout=timeout,
-                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm, api_key_env=key_env,
-                **({"base_urls": urls} if len(urls) > 1 else {}),
-            )
-            if claude:
-                from chukmath.teach.anthropic_teacher import AnthropicTeacher
-
-                chosen = AnthropicTeacher(config)
-            else:
-                chosen = OpenAITeacher(config)
+                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm,
+            )  # fmt: skip
+            chosen = spec.live_teacher(config)
         else:
-            raise ConfigError(
-                f"--teacher {teacher!r}: choose builtin, openai or anthropic (for the Batch API: chukmath batch)"
-            )
+            live = ", ".join(k for k, s in SPECS.items() if s.mode != "bulk")
+            raise ConfigError(f"--teacher {teacher!r}: choose {live} (for the Batch API: chukmath batch)")
         table = load_price_table(prices) if prices is not None else None
         options = TeachOptions(
             samples=samples, concurrency=concurrency, grace_s=grace, progress=not quiet,

@@ -4,14 +4,15 @@ classes ``chukmath teach`` and ``build`` use."""
 
 from __future__ import annotations
 
-import os
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from chukmath.errors import ConfigError, TeacherError
+from chukmath.errors import ConfigError
 from chukmath.records import Problem
 from chukmath.teach.base import Teacher
+from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S
 
 KINDS = ("builtin", "openai", "transformers")
 DEFAULT_MAX_TOKENS = 4096
@@ -31,8 +32,8 @@ class TeacherSpec:
     top_p: float | None = None
     max_tokens: int = DEFAULT_MAX_TOKENS
     seed: int | None = None
-    timeout: float = 600.0
-    max_retries: int = 6
+    timeout: float = DEFAULT_TIMEOUT_S
+    max_retries: int = DEFAULT_MAX_RETRIES
     extra_body: dict[str, Any] = field(default_factory=dict)
     gguf_file: str | None = None
     batch_size: int = 16
@@ -68,24 +69,19 @@ class TeacherSpec:
             return BuiltinTeacher({p.id: p for p in problems})
         temperature = self.chosen_temperature(samples)
         if self.kind == "openai":
-            from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
-            from chukmath.teach.redact import check_base_url, is_loopback, safe_url
             from chukmath.teach.retry import RetryPolicy
+            from chukmath.teach.specs import CLI_LABELS, OpenAISpec, resolve_endpoint
 
-            raw = self.base_url or os.environ.get("OPENAI_BASE_URL")
-            if not raw:
-                raise ConfigError("--teacher openai needs --base-url URL (or OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1")
-            url = check_base_url(raw, "--base-url" if self.base_url else "OPENAI_BASE_URL")
-            key = os.environ.get(self.api_key_env) or None if self.api_key_env else None
-            if key is None and not is_loopback(url):
-                raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {self.api_key_env}")
-            config = OpenAIConfig(
-                base_url=url, model=self.model, api_key=key, temperature=temperature, top_p=self.top_p,
+            # The same resolver as build and teach: --base-url, else OPENAI_BASE_URL, else OpenAI's API.
+            spec = OpenAISpec.model_construct(api_key_env=self.api_key_env)
+            endpoint = resolve_endpoint(spec, [self.base_url] if self.base_url else [], labels=CLI_LABELS)
+            config = dataclasses.replace(
+                spec.client_config(endpoint), model=self.model, temperature=temperature, top_p=self.top_p,
                 max_tokens=self.max_tokens, seed=self.seed, extra_body=dict(self.extra_body), timeout=self.timeout,
-                retry=RetryPolicy(max_retries=self.max_retries), api_key_env=self.api_key_env,
+                retry=RetryPolicy(max_retries=self.max_retries),
             )  # fmt: skip
             config.validate()
-            return OpenAITeacher(config)
+            return spec.live_teacher(config)
         if self.kind == "transformers":
             from chukmath.eval.transformers_teacher import TransformersConfig, TransformersTeacher
 

@@ -107,7 +107,11 @@ class BaseTeacherSpec(_Strict):
         )  # fmt: skip
 
     def make(self, endpoint: Endpoint | None = None, problems: Mapping[str, Problem] | None = None) -> Teacher:
-        """The live teacher of this spec; a bulk provider answers through its batch phase instead."""
+        """The teacher of this spec at ``endpoint`` (resolved from the environment when not given)."""
+        return self.live_teacher(self.client_config(endpoint or resolve_endpoint(self)))
+
+    def live_teacher(self, config: OpenAIConfig) -> Teacher:
+        """The request-by-request teacher for ``config``; a bulk provider answers through its batch phase instead."""
         raise TeacherError(
             f'[teacher] kind = "{self.kind}" cannot answer request by request; use kind = '
             f"{', '.join(repr(k) for k, s in SPECS.items() if s.mode != 'bulk')}"
@@ -156,10 +160,10 @@ class OpenAISpec(BaseTeacherSpec):
     kind: Literal["openai"] = "openai"
     fleet: ClassVar[bool] = True
 
-    def make(self, endpoint: Endpoint | None = None, problems: Mapping[str, Problem] | None = None) -> Teacher:
+    def live_teacher(self, config: OpenAIConfig) -> Teacher:
         from chukmath.teach.openai_teacher import OpenAITeacher
 
-        return OpenAITeacher(self.client_config(endpoint or resolve_endpoint(self)))
+        return OpenAITeacher(config)
 
 
 class BatchSpec(BaseTeacherSpec):
@@ -185,10 +189,10 @@ class AnthropicSpec(BaseTeacherSpec):
         plain = super().client_config(endpoint)
         return AnthropicConfig(**{k: getattr(plain, k) for k in asdict(plain)})
 
-    def make(self, endpoint: Endpoint | None = None, problems: Mapping[str, Problem] | None = None) -> Teacher:
+    def live_teacher(self, config: OpenAIConfig) -> Teacher:
         from chukmath.teach.anthropic_teacher import AnthropicTeacher
 
-        return AnthropicTeacher(self.client_config(endpoint or resolve_endpoint(self)))
+        return AnthropicTeacher(config)
 
 
 class AnthropicBatchSpec(AnthropicSpec):
@@ -197,8 +201,8 @@ class AnthropicBatchSpec(AnthropicSpec):
     kind: Literal["anthropic_batch"] = "anthropic_batch"  # type: ignore[assignment]
     mode: ClassVar[Mode] = "bulk"
 
-    def make(self, endpoint: Endpoint | None = None, problems: Mapping[str, Problem] | None = None) -> Teacher:
-        return BaseTeacherSpec.make(self, endpoint, problems)
+    def live_teacher(self, config: OpenAIConfig) -> Teacher:
+        return BaseTeacherSpec.live_teacher(self, config)
 
 
 # Every provider, by kind; the order is the one messages list them in.
@@ -267,13 +271,14 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Labels:
-    """How messages name the base URL and the key variable: the recipe's keys or the command's flags."""
+    """How messages name the base URL and the key variable: the recipe's keys, or the command's flags (where the
+    variable is named by itself)."""
 
     url: str = "[teacher] base_url"
     key: str = "api_key_env"
 
 
-CLI_LABELS = Labels(url="--base-url", key="--api-key-env")
+CLI_LABELS = Labels(url="--base-url", key="")
 
 
 def resolve_endpoint(
@@ -304,12 +309,13 @@ def resolve_endpoint(
         )
     key_env = key_env_of(spec)
     key = (environ.get(key_env) or None) if key_env else None
+    variable = f"environment variable {key_env}" + (f" ({labels.key})" if labels.key else "")
     if key is None and key_env and need_key and not all(is_loopback(url) for url in chosen):
         raise TeacherError(
-            f"{safe_url(chosen[0])} needs an API key: environment variable {key_env} ({labels.key}) is not set; "
-            'export it with your API key (api_key_env = "" or --api-key-env "" for an endpoint that needs none)'
+            f"{safe_url(chosen[0])} needs an API key: {variable} is not set; export it with your API key "
+            '(api_key_env = "" or --api-key-env "" for an endpoint that needs none)'
         )
-    check_api_key(key, f"environment variable {key_env} ({labels.key})")
+    check_api_key(key, variable)
     return Endpoint(tuple(chosen), key_env, key)
 
 
