@@ -14,7 +14,7 @@ from math import gcd
 
 from chukmath.errors import InputError
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk, recheck
-from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, num, step
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, num, pretty, step
 from chukmath.families.common.long_ops import Detail, detail_for, operation_lines
 from chukmath.safe_expr import parse_expression
 
@@ -92,10 +92,7 @@ class Context:
 
     def text(self, node: ast.expr) -> str:
         """The source text of a sub-expression, for prose."""
-        segment = ast.get_source_segment(self.expr, node) or ast.unparse(node)
-        return (
-            segment.replace("**", "^").replace("*", "×").replace("/", "÷") if not is_fraction_literal(node) else segment
-        )
+        return pretty(ast.get_source_segment(self.expr, node) or ast.unparse(node))
 
     def value_of(self, node: ast.expr) -> tuple[list[str], Number]:
         walk = self.walk()
