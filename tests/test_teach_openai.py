@@ -7,6 +7,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import httpx
 import orjson
 from test_teach_support import read_journal, save_requests, teach_cli, user_request
 
@@ -171,14 +172,20 @@ def test_rpm_limit_spaces_requests(tmp_path):
 def test_answer_stream_yields_responses_as_they_complete():
     reqs = [make_request(i) for i in range(20)]
 
-    async def collect(url: str) -> list:
-        config = OpenAIConfig(base_url=url, model="m", retry=RetryPolicy(max_retries=0), timeout=5)
-        async with OpenAITeacher(config) as teacher:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        # Later requests answer first: the stream yields in completion order, not request order.
+        await asyncio.sleep(0.001 * (40 - len(request.content) % 40))
+        body = {"choices": [{"message": {"content": "<answer>1</answer>"}, "finish_reason": "stop"}]}
+        return httpx.Response(200, json=body)
+
+    async def collect() -> list:
+        config = OpenAIConfig(base_url="http://endpoint.invalid/v1", model="m", retry=RetryPolicy(max_retries=0),
+                              timeout=5)
+        async with OpenAITeacher(config, transport=httpx.MockTransport(slow)) as teacher:
             items = ((r, s) for r in reqs for s in range(2))
             return [resp async for resp in answer_stream(teacher, items, concurrency=6)]
 
-    with FaultServer(latency=0.01) as srv:
-        out = asyncio.run(collect(srv.base_url))
+    out = asyncio.run(collect())
     assert sorted(r.key for r in out) == sorted((r.id, s) for r in reqs for s in range(2))
     assert all(r.ok and r.teacher == "openai" for r in out)
 

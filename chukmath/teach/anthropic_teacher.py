@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import orjson
 
 from chukmath.errors import ConfigError
@@ -133,10 +134,12 @@ def message_fields(data: dict[str, Any]) -> tuple[str, str | None, str | None, d
     return "".join(texts), ("\n\n".join(thoughts) if thoughts else None), finish, usage, model
 
 
-def sdk_client(config: OpenAIConfig) -> Any:
-    """An ``AsyncAnthropic`` with its retries off, its proxy and trust store chosen as for the lean client."""
+def sdk_client(config: OpenAIConfig, transport: httpx.AsyncBaseTransport | None = None) -> Any:
+    """An ``AsyncAnthropic`` with its retries off, its proxy and trust store chosen as for the lean client (or over
+    ``transport``, ``httpx.MockTransport`` in tests)."""
     anthropic = need_sdk()
-    http = anthropic.DefaultAsyncHttpxClient(proxy=proxy_for(config.base_url), verify=tls_context(), trust_env=False)
+    proxy = None if transport is not None else proxy_for(config.base_url)
+    http = anthropic.DefaultAsyncHttpxClient(proxy=proxy, transport=transport, verify=tls_context(), trust_env=False)
     # A local server needs no key, but the SDK insists on one: a placeholder goes in the header instead.
     return anthropic.AsyncAnthropic(api_key=config.api_key or "no-key", base_url=config.base_url,
                                     timeout=config.timeout, max_retries=0, http_client=http)
@@ -145,9 +148,9 @@ def sdk_client(config: OpenAIConfig) -> Any:
 class _SDKTransport:
     """The lean client's ``post`` over the SDK: statuses come back as responses, failures as the same errors."""
 
-    def __init__(self, config: OpenAIConfig) -> None:
+    def __init__(self, config: OpenAIConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._sdk = need_sdk()
-        self._client = sdk_client(config)
+        self._client = sdk_client(config, transport)
         self._url = safe_url(config.base_url)
         self.connected_once = False
 
@@ -192,7 +195,7 @@ class AnthropicTeacher(OpenAITeacher):
     path = "/v1/messages"
 
     def _open_client(self, config: OpenAIConfig) -> Any:
-        return _SDKTransport(config)
+        return _SDKTransport(config, self._transport)
 
     def parse(self, body: bytes) -> tuple[str, str | None, str | None, dict[str, int] | None, str | None]:
         return parse_message(body)

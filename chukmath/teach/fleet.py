@@ -21,6 +21,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import httpx
+
 from chukmath.errors import FleetDown
 from chukmath.teach.http_client import HTTPConnectError, HTTPConnectionError, HTTPTimeout, HTTPTLSError
 from chukmath.teach.proxy import open_client
@@ -60,9 +62,11 @@ class FleetClient:
     """Least-outstanding-requests client over several base URLs of one model; ``post`` as the lean client's."""
 
     def __init__(self, base_urls: Sequence[str], *, headers: dict[str, str] | None = None, timeout: float = 60.0,
-                 policy: RetryPolicy | None = None, rng: random.Random | None = None) -> None:
+                 policy: RetryPolicy | None = None, rng: random.Random | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.policy = policy or RetryPolicy()
-        self.servers = [Server(url, open_client(url, headers=headers, timeout=timeout)) for url in base_urls]
+        self.servers = [Server(url, open_client(url, headers=headers, timeout=timeout, transport=transport))
+                        for url in base_urls]
         self.budget_s = retry_budget(self.policy)
         self._rng = rng or random.Random()
         self._all_out_since: float | None = None

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import orjson
 
 from chukmath.errors import BadBody, ConfigError, NotSent, TeacherError
@@ -148,9 +149,12 @@ class OpenAITeacher:
     # Where answers are asked for, below the base URL (a subclass for another API sets its own).
     path = "/chat/completions"
 
-    def __init__(self, config: OpenAIConfig, *, rng: random.Random | None = None) -> None:
+    def __init__(self, config: OpenAIConfig, *, rng: random.Random | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        """``transport`` replaces the network (``httpx.MockTransport`` in tests; a fleet's servers share it)."""
         config.validate()
         self.config = config
+        self._transport = transport
         self.model = config.model
         self._client: Any = self._open_client(config)
         self._limiter = RateLimiter(config.rpm, config.tpm)
@@ -185,8 +189,9 @@ class OpenAITeacher:
         if len(config.base_urls) > 1:
             from chukmath.teach.fleet import FleetClient
 
-            return FleetClient(config.base_urls, headers=headers, timeout=config.timeout, policy=config.retry)
-        return open_client(config.base_url, headers=headers, timeout=config.timeout)
+            return FleetClient(config.base_urls, headers=headers, timeout=config.timeout, policy=config.retry,
+                               transport=self._transport)
+        return open_client(config.base_url, headers=headers, timeout=config.timeout, transport=self._transport)
 
     def parse(self, body: bytes) -> tuple[str, str | None, str | None, dict[str, int] | None, str | None]:
         """``(content, reasoning_content, finish_reason, usage, model)`` of a 200 answer; raises BadBody."""

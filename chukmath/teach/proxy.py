@@ -118,10 +118,12 @@ def _cert_problem(exc: BaseException) -> ssl.SSLCertVerificationError | None:
 
 class ProxiedHTTPClient:
     """The lean client's interface over httpx, for an endpoint reached through a proxy (CONNECT for https,
-    absolute-URI requests for http)."""
+    absolute-URI requests for http), or over a given httpx transport (``httpx.MockTransport`` in tests: the
+    teacher's whole retry and journal logic runs in-process, with no server)."""
 
-    def __init__(self, base_url: str, *, proxy: str, headers: dict[str, str] | None = None, timeout: float = 60.0,
-                 connect_timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, *, proxy: str | None, headers: dict[str, str] | None = None,
+                 timeout: float = 60.0, connect_timeout: float = 10.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"base URL {safe_url(base_url)!r}: expected http://host[:port][/prefix] or https://...")
@@ -131,23 +133,24 @@ class ProxiedHTTPClient:
         self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.url = base_url.rstrip("/")
         self.proxy = proxy
+        self.via = f" through proxy {safe_url(proxy)}" if proxy else " (given transport)" if transport else ""
         self.timeout = timeout
         self.connected_once = False
         fixed = {"User-Agent": "chukmath", "Accept": "application/json", "Content-Type": "application/json",
                  **(headers or {})}
         try:
             self._client = httpx.AsyncClient(
-                proxy=proxy, verify=tls_context(), trust_env=False, headers=fixed,
+                proxy=proxy, transport=transport, verify=tls_context(), trust_env=False, headers=fixed,
                 timeout=httpx.Timeout(timeout, connect=connect_timeout),
                 limits=httpx.Limits(max_connections=None, max_keepalive_connections=256),
             )
         except ImportError as exc:  # socks5:// without socksio
-            raise ConfigError(f"proxy {safe_url(proxy)}: {exc}") from None
+            raise ConfigError(f"proxy {safe_url(proxy or '')}: {exc}") from None
 
     async def post(self, path: str, body: bytes, *, timeout: float | None = None) -> HTTPResponse:
         """POST ``body`` to ``base_url + path`` through the proxy; raises the lean client's errors."""
         limit = self.timeout if timeout is None else timeout
-        where = f"{self.host}:{self.port} through proxy {safe_url(self.proxy)}"
+        where = f"{self.host}:{self.port}{self.via}"
         try:
             async with asyncio.timeout(limit):
                 async with self._client.stream("POST", self.url + path, content=body) as res:
@@ -184,8 +187,13 @@ class ProxiedHTTPClient:
 
 
 def open_client(base_url: str, *, headers: dict[str, str] | None = None, timeout: float = 60.0,
-                connect_timeout: float = 10.0) -> LeanHTTPClient | ProxiedHTTPClient:
-    """The lean client for a direct endpoint; the httpx one when the environment names a proxy for it."""
+                connect_timeout: float = 10.0,
+                transport: httpx.AsyncBaseTransport | None = None) -> LeanHTTPClient | ProxiedHTTPClient:
+    """The lean client for a direct endpoint; the httpx one when the environment names a proxy for it, or over
+    ``transport`` when one is given (the seam tests use instead of a server)."""
+    if transport is not None:
+        return ProxiedHTTPClient(base_url, proxy=None, headers=headers, timeout=timeout,
+                                 connect_timeout=connect_timeout, transport=transport)
     proxy = proxy_for(base_url)
     if proxy is None:
         return LeanHTTPClient(base_url, headers=headers, timeout=timeout, connect_timeout=connect_timeout)
