@@ -110,14 +110,27 @@ def _factors(problem: Problem) -> list[int]:
 def _intro_product(problem: Problem, work: Work) -> None:
     m = problem.meta
     if m["kind"] == "factorial":
-        work.say(f"{m['n']} places in a row: {m['n']} choices for the first, one fewer for each next place: {m['n']}!.")
+        n = m["n"]
+        options = (
+            f"{n} places in a row: {n} choices for the first, one fewer for each next place: {n}!.",
+            f"Fill the row one place at a time: {n} items can go first, then {n - 1} are left, and so on down to 1.",
+            f"The number of orders of {n} different things is {n} factorial, the product of 1 up to {n}.",
+        )
     elif m["kind"] == "npr":
-        work.say(
-            f"Order matters: {m['n']} choices for the first post, {m['n'] - 1} for the second, and so on for "
-            f"{m['r']} posts."
+        n, r = m["n"], m["r"]
+        options = (
+            f"Order matters: {n} choices for the first post, {n - 1} for the second, and so on for {r} posts.",
+            f"Fill {r} ordered slots from {n}: each slot has one choice fewer than the one before.",
+            f"An ordered pick of {r} from {n} is the product of {r} numbers counting down from {n}.",
         )
     else:
-        work.say(f"Each of the {m['k']} positions has {m['m']} choices, independently: {m['m']}^{m['k']}.")
+        k, base = m["k"], m["m"]
+        options = (
+            f"Each of the {k} positions has {base} choices, independently: {base}^{k}.",
+            f"Repeats are allowed, so every one of the {k} places can be any of the {base} symbols.",
+            f"Multiply {base} by itself once for each of the {k} positions.",
+        )
+    work.say(pick(problem.id, "intro", options))
 
 
 def _by_factorials(work: Work, total: int, groups: list[int]) -> Number:

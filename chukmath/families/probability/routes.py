@@ -104,14 +104,34 @@ def direct(problem: Problem) -> str:
     fav = _counts(problem)[0]
     if kind == "dice":
         pairs = _pairs(m["target"], m["at_least"])
-        work.say("Two dice give 6 × 6 equally likely ordered pairs:")
+        work.say(
+            pick(
+                problem.id,
+                "dice",
+                (
+                    "Two dice give 6 × 6 equally likely ordered pairs:",
+                    "Each die has 6 faces, so there are 6 × 6 equally likely outcomes:",
+                    "Count the ordered pairs (first die, second die):",
+                ),
+            )
+        )
         work.op(6, OP_MUL, 6)
         shown = ", ".join(f"({a}, {b})" for a, b in pairs) or "none"
         work.say(f"The pairs that work: {shown}; that is {fav}.")
         return _close(problem, work, work.reduce(fav, 36))
     if kind == "coins":
         n, k = m["n"], m["k"]
-        work.say(f"There are 2^{n} equally likely sequences of {n} flips:")
+        work.say(
+            pick(
+                problem.id,
+                "flips",
+                (
+                    f"There are 2^{n} equally likely sequences of {n} flips:",
+                    "Each flip doubles the number of possible sequences:",
+                    f"{n} flips with 2 outcomes each:",
+                ),
+            )
+        )
         everything = work.product([2] * n)
         work.say(f"A sequence with {k} heads is a choice of which {k} flips are heads: C({n}, {k}).")
         ways = _binomial(work, n, k)
@@ -119,7 +139,16 @@ def direct(problem: Problem) -> str:
     if kind == "at_least_one":
         die, rolls, face = m["die"], m["rolls"], m["face"]
         miss = Fraction(die - 1, die)
-        work.say(f"Complement: no {face} in one roll has probability {num(miss)}; the rolls are independent.")
+        work.say(
+            pick(
+                problem.id,
+                "miss",
+                (
+                    f"Complement: no {face} in one roll has probability {num(miss)}; the rolls are independent.",
+                    f"It is easier to find the chance of never rolling a {face}: {num(miss)} per roll, independently.",
+                ),
+            )
+        )
         none = work.product([miss] * rolls)
         work.say("At least one is everything else:")
         return _close(problem, work, work.op(1, OP_SUB, none))
@@ -180,7 +209,17 @@ def counting(problem: Problem) -> str:
         none = work.product([die - 1] * rolls)
         hits = work.op(everything, OP_SUB, none)
         return _close(problem, work, work.reduce(int(hits), int(everything)))
-    work.say("Count ordered pairs of draws, favourable and possible:")
+    work.say(
+        pick(
+            problem.id,
+            "pairs",
+            (
+                "Count ordered pairs of draws, favourable and possible:",
+                "Think of the two draws as an ordered pair and count pairs:",
+                "Count outcomes of the two draws in order:",
+            ),
+        )
+    )
     favourable = work.product(fav_factors)
     possible = work.product(total_factors)
     return _close(problem, work, work.reduce(int(favourable), int(possible)))
@@ -231,7 +270,16 @@ def complement(problem: Problem) -> str:
             return _close(problem, work, work.op(one, OP_ADD, one))
         p = work.reduce(int(fav_factors[0]), int(n))
         return _close(problem, work, work.op(p, OP_MUL, p))
-    work.say("The order of the two draws does not matter here: count unordered pairs.")
+    work.say(
+        pick(
+            problem.id,
+            "unordered",
+            (
+                "The order of the two draws does not matter here: count unordered pairs.",
+                "Treat the two items drawn as a group of 2 and count groups.",
+            ),
+        )
+    )
     if kind == "cards":
         c = m["count"]
         good, every = comb(c, 2), comb(52, 2)
