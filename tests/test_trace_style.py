@@ -3,14 +3,17 @@ deterministically), a named route is used where a family declares it, and unknow
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from chukmath.api import generate
+from chukmath.api import generate, render
 from chukmath.build.recipe import BuildRecipe, load_recipe
+from chukmath.cli.main import app
 from chukmath.errors import ConfigError
 from chukmath.families import Family, get_family
 from chukmath.families.trace_style import CLASSIC, MIX, known_styles, pick_trace, route_index, route_name
@@ -94,3 +97,31 @@ def test_recipe_key_defaults_to_classic_and_dumps_as_before(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match="fancy"):
         load_recipe(bad)
     assert isinstance(recipe, BuildRecipe)
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, object]]) -> None:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+def test_teach_and_build_take_a_trace_style_flag(tmp_path: Path) -> None:
+    runner = CliRunner()
+    problems = list(generate("linear_system", count=4, seed=2, difficulty=2))
+    _write_jsonl(tmp_path / "problems.jsonl", [p.to_dict() for p in problems])
+    _write_jsonl(tmp_path / "requests.jsonl", [r.to_dict() for r in render(problems)])
+    args = ["teach", "--requests", str(tmp_path / "requests.jsonl"), "--problems", str(tmp_path / "problems.jsonl"),
+            "--quiet"]  # fmt: skip
+    taught = runner.invoke(app, [*args, "--out", str(tmp_path / "cramer.jsonl"), "--trace-style", "cramer"])
+    assert taught.exit_code == 0, taught.output
+    lines = [json.loads(line) for line in (tmp_path / "cramer.jsonl").read_text().splitlines()]
+    assert {line["model"] for line in lines} == {"chukmath-builtin-1+cramer"}
+    assert all("Cramer's rule" in line["content"] for line in lines)
+    refused = runner.invoke(app, [*args, "--out", str(tmp_path / "bad.jsonl"), "--trace-style", "guess"])
+    assert refused.exit_code != 0 and "unknown trace style 'guess'" in str(refused.exception)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('name = "r"\ncount = 10\n[[mix]]\ngenerator = "quadratic"\ndifficulty = 1\n')
+    built = runner.invoke(app, ["build", "--recipe", str(recipe), "--out", str(tmp_path / "run"), "--quiet",
+                                "--trace-style", "factoring"])  # fmt: skip
+    assert built.exit_code == 0, built.output
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["model"] == "chukmath-builtin-1+factoring"
+    assert "by factoring" in (tmp_path / "run" / "train.jsonl").read_text()
