@@ -94,6 +94,10 @@ class Context:
         """The source text of a sub-expression, for prose."""
         return pretty(ast.get_source_segment(self.expr, node) or ast.unparse(node))
 
+    def quiet_value(self, node: ast.expr) -> Number:
+        """The exact value of a sub-expression, without writing its steps."""
+        return ArithmeticWalk(self.expr, self.where, self.style).value(node)
+
     def value_of(self, node: ast.expr) -> tuple[list[str], Number]:
         walk = self.walk()
         value = walk.value(node)
@@ -107,7 +111,7 @@ def back_check(ctx: Context, value: Number, walk: ArithmeticWalk) -> list[str]:
     if len(terms) < 2:
         terms = chain_of(ctx.tree, (ast.Mult, ast.Div))
         kinds = "× and ÷"
-    values = [ctx.value_of(node)[1] for _, node in terms]
+    values = [ctx.quiet_value(node) for _, node in terms]
     if len(terms) < 2 or any(v == 0 for op, v in zip([t[0] for t in terms], values, strict=True) if op == OP_MUL):
         return recheck(walk)
     lines = [f"Check by working back from {num(value, ctx.style)}, undoing each {kinds} from the right:"]
@@ -303,7 +307,7 @@ def common_denominator(ctx: Context) -> tuple[list[str], Number]:
         think.append(step(common, OP_DIV, divisor)[0])
     result: Number = value.numerator if value.denominator == 1 else value
     think.append(f"So the total is {num(result)}.")
-    walk = ctx.walk()
+    walk = ArithmeticWalk(ctx.expr, ctx.where, ctx.style)  # only the value and its last step, no lines kept
     if walk.value(ctx.tree) != result:
         raise AssertionError(f"{ctx.where}: the common-denominator sum {result} differs from the walk's value")
     return [*think, *back_check(ctx, result, walk)], result
