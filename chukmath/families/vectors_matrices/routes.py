@@ -162,7 +162,10 @@ def _dot(problem: Problem, how: str) -> str:
     if how == "regrouped":
         work.say("All the products have the same sign; add them from the last one back to the first.")
         return _scalar_close(problem, work, _sum(work, products[::-1]))
-    work.say("Multiply matching entries, then add the products.")
+    opening = ("Multiply matching entries, then add the products.",
+               "The dot product is the sum of the products of matching entries.",
+               "Pair up the entries position by position, multiply each pair, and add.")  # fmt: skip
+    work.say(pick(problem.id, "dot", opening))
     return _scalar_close(problem, work, _sum(work, products))
 
 
@@ -211,7 +214,9 @@ def _det2(problem: Problem, how: str) -> str:
         work.say("Expand along the second row: -c × b + d × a.")
         cb, da = work.op(c, OP_MUL, b), work.op(d, OP_MUL, a)
         return _scalar_close(problem, work, work.op(da, OP_SUB, cb))
-    work.say("The determinant is top left × bottom right minus top right × bottom left.")
+    work.say(pick(problem.id, "det2", ("The determinant is top left × bottom right minus top right × bottom left.",
+                                       "For [[a, b], [c, d]] the determinant is ad - bc.",
+                                       "Main diagonal product minus the other diagonal's product.")))  # fmt: skip
     return _scalar_close(problem, work, _det2_value(work, [[a, b], [c, d]]))
 
 
@@ -303,7 +308,8 @@ def _product(problem: Problem, how: str) -> str:
         work.say("Entry (i, j) of AB is row i of A times column j of B.")
         for i in range(rows_a):
             for j in range(cols_b):
-                work.say(f"Entry ({i + 1}, {j + 1}):")
+                row, col = linalg.row_text(a[i]), linalg.row_text([b[k][j] for k in range(inner)])
+                work.say(f"Entry ({i + 1}, {j + 1}): row {row} with column {col}:")
                 out[i][j] = Fraction(_sum(work, [work.op(a[i][k], OP_MUL, b[k][j]) for k in range(inner)]))
     return _matrix_close(problem, work, "the product AB", out)
 
@@ -339,7 +345,9 @@ def _inverse(problem: Problem, how: str) -> str:
     work = Work(problem.difficulty)
     if how == "running_total":
         return _matrix_close(problem, work, "the inverse of A", _gauss_jordan(work, rows))
-    work.say("The inverse is the adjugate (the transposed cofactor matrix) divided by the determinant.")
+    work.say(pick(problem.id, "inverse", ("The inverse is the adjugate (the transposed cofactor matrix) divided by "
+                                          "the determinant.", "A^(-1) is adj(A) / det(A): cofactors first, then the "
+                                          "determinant from them.")))  # fmt: skip
     cof: Rows = []
     for i in range(n):
         cof.append([])
