@@ -1,6 +1,7 @@
 """``quadratic``: a*x**2 + b*x + c = 0 with real roots, rational or irrational; the answer is the set of roots."""
 
 from chukmath.families.contract import Family, lazy
+from chukmath.families.quadratic.capacity import question_count
 from chukmath.families.quadratic.generator import PRESETS, QuadraticConfig, draw, finish
 from chukmath.families.quadratic.present import root_forms
 from chukmath.records import Problem
@@ -22,5 +23,6 @@ FAMILY = Family(
     trace=lazy(f"{__name__}.trace", "quadratic_trace"),  # sympy is imported only when a trace is asked for
     present=root_forms,
     recognizes=recognizes,
+    capacity=question_count,
     routes={name: lazy(f"{__name__}.routes", name) for name in ("formula", "factoring", "completing_square")},
 )
