@@ -95,10 +95,10 @@ def test_a_column_of_the_wrong_length_is_an_error_not_a_silent_misalignment():
 
 def test_final_answer_order():
     assert final_answer("<think>a</think><answer>5</answer><verifier_answer>6</verifier_answer>") == "6"
-    # the boxes of the last box's line (a list may be boxed value by value); one value expected, the last counts
+    # the boxes of the last box's line are one answer (a list boxed value by value), an earlier line's are not
     boxed = "<think>a</think> \\boxed{1} then \\boxed{\\frac{1}{2}}"
     assert final_answer(boxed) == "\\boxed{1}, \\boxed{\\frac{1}{2}}"
-    assert accuracy_reward([boxed], answer=["1/2"]) == [1.0] and accuracy_reward([boxed], answer=["1"]) == [0.0]
+    assert accuracy_reward([boxed] * 2, answer=["{1, 1/2}", "1/2"]) == [1.0, 0.0]
     assert final_answer("<think>a</think>\n\\boxed{1}\nThen \\boxed{\\frac{1}{2}}") == "\\boxed{\\frac{1}{2}}"
     assert final_answer("<think>a</think>\n\nx = 3\n\n") == "x = 3"
     assert final_answer("<think>never closed") is None

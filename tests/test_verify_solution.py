@@ -29,8 +29,8 @@ def test_rule_1_the_last_box_wins_over_every_phrase() -> None:
     assert span("\\boxed{\\frac{1}{\\boxed{2}}}") == ("boxed", "\\boxed{\\frac{1}{\\boxed{2}}}")
     # boxes on the last box's line are one list answer; an earlier line's box is not
     roots = "First \\boxed{9}.\nThe roots are \\boxed{-2} and \\boxed{3}."
-    assert span(roots, scalar=False) == ("boxed", "\\boxed{-2}, \\boxed{3}")
-    assert span(roots) == ("boxed", "\\boxed{3}")  # one value expected: the last box alone
+    assert span(roots) == span(roots, scalar=False) == ("boxed", "\\boxed{-2}, \\boxed{3}")
+    assert not answers_match(roots, "3")  # the line boxes two values: not the one expected
     assert answers_match("First \\boxed{9}.\nThe roots are \\boxed{-2} and \\boxed{3}.", "{-2, 3}")
     assert not answers_match("We try \\boxed{3} first.\nIt fails, so \\fbox{4}.", "3")
 
@@ -109,11 +109,11 @@ ADVERSARIAL = [
 
 @pytest.mark.parametrize("unit", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
 def test_no_check_takes_10_ms_at_the_cap(unit: str) -> None:
-    """Any text up to the solution cap, whatever it repeats, is judged in under 10 ms (best of up to five tries)."""
+    """Any text up to the solution cap, whatever it repeats, is judged in under 10 ms (best of up to ten tries)."""
     text = (unit * (MAX_SOLUTION_CHARS // len(unit)))[: MAX_SOLUTION_CHARS - 2] + " 3"
     for expected in ("3", "{-2, 1}", "Interval(-oo, 3)", "Matrix([[1, 2]])", "7/25"):
         best = float("inf")
-        for _ in range(5):  # a busy machine can stall any one call: the best of up to five counts
+        for _ in range(10):  # a busy machine can stall any one call: the best of up to ten counts
             clear_caches()
             start = time.perf_counter()
             judge_answer(text, expected, question="What percent of the games did it win?")

@@ -2,8 +2,8 @@
 
 Rules, in priority order; the first that finds a non-empty span wins:
 
-1. ``boxed`` — the last ``\\boxed{...}`` / ``\\fbox{...}``; where a list may be expected, with the boxes before it
-   on the same line (a list answer boxed value by value).
+1. ``boxed`` — the last ``\\boxed{...}`` / ``\\fbox{...}``, with the boxes before it on the same line: one answer
+   (a list boxed value by value; for one expected value, every box must hold it).
 2. ``final_answer`` — the sentence after the last "final answer" ("Final Answer: The final answer is $34$. I hope
    it is correct." gives "The final answer is $34$", read below to "$34$").
 3. ``answer`` — the sentence after the last "answer:", "answer is", "answer =" (or an "Answer" heading).
@@ -145,13 +145,11 @@ def box_spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _boxed(text: str, scalar: bool | None) -> str | None:
+def _boxed(text: str) -> str | None:
     boxes = box_spans(text)
     if not boxes:
         return None
     last_start, last_end = boxes[-1]
-    if scalar:
-        return text[last_start:last_end]
     line_start = text.rfind("\n", 0, last_start) + 1
     first = last_start
     for start, _ in reversed(boxes[:-1]):
@@ -252,7 +250,7 @@ def final_answer(text: str, *, scalar: bool | None = True) -> Extracted | None:
     if len(text) > MAX_READ_CHARS:  # an answer is at the end: read the last lines only
         cut = text.find("\n", len(text) - MAX_READ_CHARS)
         text = text[cut + 1 :] if cut >= 0 else text[-MAX_READ_CHARS:]
-    boxed = _boxed(text, scalar)
+    boxed = _boxed(text)
     if boxed is not None:
         return Extracted(boxed, "boxed")
     spans = _Spans(text)
@@ -311,6 +309,11 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+_HEDGE = re.compile(
+    r"\b(?:about|approximately|approx|nearly|roughly|around|almost|circa|maybe|perhaps|probably|likely|"
+    r"at\s+(?:least|most)|more\s+than|less\s+than|fewer\s+than|up\s+to|or\s+so)\b|~|≈|\\approx",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?![\w])")
 
 
@@ -319,8 +322,10 @@ def last_number(span: str) -> str | None:
 
     A last resort for prose no rule reads: the verifier counts it only when that number is right, and otherwise
     keeps its verdict on the whole span (unparseable). One number only: in "4.5 hours and 3 minutes" neither is
-    the answer.
+    the answer; and none in a hedge ("about 12", "nearly 12", "at least 12"), which a judge model may decide.
     """
+    if _HEDGE.search(span):
+        return None  # "about 12", "at least 12": a hedge around a number does not state it
     found = None
     for m in _NUMBER.finditer(span):
         if found is not None:
