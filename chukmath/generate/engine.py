@@ -1,9 +1,10 @@
 """Runs: the deterministic candidate streams, question de-duplication and slicing.
 
-Item *i* of a run is the *i*-th candidate (in candidate order) whose question was not seen before. Candidate
-*c* of a stream is a pure function of (family, config, difficulty, seed, c), so a slice ``start..start+count``
-replays the prefix's candidates (the sympy families defer their answers to ``finish``, which runs only for
-items that are written) and is identical to the same items of a full run, on any machine.
+Item *i* of a run is the next candidate (in its stream's candidate order) whose question was not seen before and
+is not reserved for another stream of the mix (chukmath.generate.reserve). Candidate *c* of a stream is a pure
+function of (family, config, difficulty, seed, c), so a slice ``start..start+count`` replays the prefix's
+candidates (the sympy families defer their answers to ``finish``, which runs only for items that are written) and
+is identical to the same items of a full run, on any machine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import orjson
 from chukmath.errors import ConfigError
 from chukmath.families import Family, Rng, get_family
 from chukmath.generate.items import MAX_MISSES, SeenQuestions, line_parts, problem_id, question_hash
+from chukmath.generate.shortfall import StreamInfo, asked_of, check_streams, shortfall_message
 from chukmath.records import Problem, problem_row
 
 MAX_SEED = 2**63 - 1
@@ -27,7 +29,12 @@ _dumps = orjson.dumps
 
 @dataclass
 class Stream:
-    """One family's candidate stream inside a run."""
+    """One family's candidate stream inside a run.
+
+    ``forbidden`` holds the hashes of questions reserved for other streams of the mix, ``owned`` and ``group`` what
+    is reserved for this one (chukmath.generate.reserve); ``info`` says, for messages, which stream this is
+    (family, difficulty, mix entry and weight).
+    """
 
     family: Family
     config: Any
@@ -35,34 +42,34 @@ class Stream:
     key: bytes
     produced: int = 0
     next_candidate: int = 0
+    forbidden: frozenset[int] | None = None
+    info: StreamInfo | None = None
+    owned: int | None = None  # how many questions are reserved for this stream's group (None: not listed)
+    group: int | None = None  # index of the first identical stream of the mix (they share questions)
 
-    def next_new(self, seen: SeenQuestions) -> tuple[str, Any]:
-        """The next candidate whose question is new; ConfigError when the question space is used up."""
-        draw, config, key = self.family.draw, self.config, self.key
+    def next_new(self, seen: SeenQuestions) -> tuple[str, Any] | None:
+        """The next candidate whose question is new and not reserved for another stream; None when the question
+        space is used up (``MAX_MISSES`` candidates in a row were rejected, repeats or reserved)."""
+        draw, config, key, forbidden = self.family.draw, self.config, self.key, self.forbidden
+        add_hash = seen.add_hash
         c = self.next_candidate
         misses = 0
         while True:
             got = draw(config, Rng(key + c.to_bytes(8, "little")))
             c += 1
-            if got is not None and seen.add(got[0]):
-                self.next_candidate = c
-                self.produced += 1
-                return got
+            if got is not None:
+                h = question_hash(got[0])
+                if (forbidden is None or h not in forbidden) and add_hash(h):
+                    self.next_candidate = c
+                    self.produced += 1
+                    return got
             misses += 1
             if misses >= MAX_MISSES:
-                raise self.exhausted(self.produced)
+                return None
 
-    def exhausted(self, produced: int) -> ConfigError:
-        """The error for a stream whose last MAX_MISSES candidates, after ``produced`` problems, were all
-        rejected or repeats."""
-        # Name this family's own range knobs: a generic hint would point at keys it does not have.
-        knobs = [f.name for f in dataclasses.fields(self.config) if f.name.startswith("max_")]
-        hint = f" (raise one of {', '.join(knobs)} with --set)" if knobs else ""
-        return ConfigError(
-            f"{self.family.name} at difficulty {self.difficulty} ran out of distinct questions after "
-            f"{produced} problems ({MAX_MISSES} candidates in a row were repeats); lower --count, "
-            f"raise --difficulty or widen the config{hint}"
-        )
+    def describe(self) -> StreamInfo:
+        """This stream for messages (a lone family's stream when no mix said otherwise)."""
+        return self.info or StreamInfo(self.family, self.config, self.difficulty)
 
 
 def stream_key(family: Family, config: Any, difficulty: int, seed: int) -> bytes:
@@ -105,6 +112,24 @@ class Run:
             self._problems = (Problem(**row) for row in self.rows())
         return next(self._problems)
 
+    def check(self) -> list[str]:
+        """Check, before drawing, that every stream can give its share of the run's items; raises ConfigError
+        naming the first stream whose exact (or listed) question count is too small, and returns warnings for
+        streams whose estimated count looks too small."""
+        streams = self.streams
+        return check_streams(
+            [s.describe() for s in streams], [s.key for s in streams], [s.owned for s in streams],
+            [k if s.group is None else s.group for k, s in enumerate(streams)], self.pick, self.start + self.count,
+        )
+
+    def exhausted(self, stream: int, produced: int) -> ConfigError:
+        """The error for stream ``stream`` running dry after giving ``produced`` problems: which stream, what it
+        gave, what the run asks of it, and what to change (the same message as the check before drawing)."""
+        items = self.start + self.count
+        asked = asked_of(self.pick, [s.describe() for s in self.streams], stream, items)
+        basis = f"it ran dry: {MAX_MISSES} candidates in a row were repeats"
+        return ConfigError(shortfall_message(self.streams[stream].describe(), produced, basis, asked, items))
+
     def rows(self, workers: int = 1) -> Iterator[dict[str, Any]]:
         """The records as dicts with the fields of :class:`Problem`, in index order.
 
@@ -122,8 +147,12 @@ class Run:
         streams, pick, seed, start = self.streams, self.pick, self.seed, self.start
         single = streams[0] if pick is None else None
         for i in range(start + self.count):
-            stream = single if single is not None else streams[pick(i)]  # type: ignore[misc]
-            question, payload = stream.next_new(seen)
+            k = 0 if pick is None else pick(i)
+            stream = single if single is not None else streams[k]
+            got = stream.next_new(seen)
+            if got is None:
+                raise self.exhausted(k, stream.produced)
+            question, payload = got
             if i < start:
                 continue
             family = stream.family

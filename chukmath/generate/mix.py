@@ -1,7 +1,9 @@
 """Mix recipes: several families with weights, difficulties and configs in one seeded, sliceable run.
 
 Item *i* of a mix picks its entry from a hash of (mix, seed, i), then takes that entry's next new question;
-questions are unique across the whole mix. A TOML recipe looks like::
+questions are unique across the whole mix, and the questions of a small stream are reserved for it
+(:mod:`chukmath.generate.reserve`), so that another stream of the same family cannot use them up.
+A TOML recipe looks like::
 
     name = "gsm8k_style"
     seed = 0                 # optional default seed
@@ -31,6 +33,8 @@ import orjson
 from chukmath.errors import ChukmathError, ConfigError, InputError
 from chukmath.families import DIFFICULTIES, get_family
 from chukmath.generate.engine import Run, Stream, check_range, stream_key
+from chukmath.generate.reserve import reserve
+from chukmath.generate.shortfall import StreamInfo
 
 ENTRY_KEYS = ("generator", "weight", "difficulty", "config")
 RECIPE_KEYS = ("name", "description", "seed", "mix")
@@ -184,6 +188,7 @@ def load_mix_recipe(path: str | Path) -> MixRecipe:
 def _streams(recipe: MixRecipe, seed: int) -> list[Stream]:
     streams: list[Stream] = []
     used: set[bytes] = set()
+    total = sum(e.weight for e in recipe.entries)
     for i, entry in enumerate(recipe.entries):
         family = get_family(entry.generator)
         config = family.config(entry.difficulty, entry.config)
@@ -193,7 +198,12 @@ def _streams(recipe: MixRecipe, seed: int) -> list[Stream]:
             # Two identical entries would replay the same candidates; give the later one its own stream.
             key = hashlib.blake2b(key + i.to_bytes(4, "little"), digest_size=16).digest()
         used.add(key)
-        streams.append(Stream(family, config, level, key))
+        info = StreamInfo(family, config, level, i, recipe.source, entry.weight, total)
+        streams.append(Stream(family, config, level, key, info=info))
+    reservation = reserve(streams)
+    for k, stream in enumerate(streams):
+        stream.forbidden, stream.owned = reservation.forbidden[k], reservation.owned[k]
+        stream.group = reservation.groups[k]
     return streams
 
 

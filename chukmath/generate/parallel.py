@@ -54,8 +54,7 @@ class StreamLike(Protocol):
     config: Any
     difficulty: int
     key: bytes
-
-    def exhausted(self, produced: int) -> ConfigError: ...
+    forbidden: frozenset[int] | None
 
 
 class RunLike(Protocol):
@@ -78,6 +77,7 @@ class StreamSpec:
     difficulty: int
     key: bytes
     seed: int
+    forbidden: frozenset[int] | None = None  # questions reserved for other streams (chukmath.generate.reserve)
 
 
 def usable_cores() -> int:
@@ -119,6 +119,7 @@ def compute_chunk(
     name, level, seed = family.name, spec.difficulty, spec.seed
     if known is None:
         known = set()
+    forbidden = spec.forbidden or frozenset()
     out: list[Entry] = []
     append = out.append
     for c in range(first, first + size):
@@ -128,7 +129,7 @@ def compute_chunk(
             continue
         question, payload = got
         h = question_hash(question)
-        if c < full_from or h in known:
+        if c < full_from or h in known or h in forbidden:
             known.add(h)
             append(h)
             continue
@@ -341,7 +342,7 @@ def parallel_lines(run: RunLike, workers: int) -> Iterator[bytes]:
     if run.count <= 0:
         return
     streams, pick, start = run.streams, run.pick, run.start
-    specs = [StreamSpec(s.family.name, s.config, s.difficulty, s.key, run.seed) for s in streams]
+    specs = [StreamSpec(s.family.name, s.config, s.difficulty, s.key, run.seed, s.forbidden) for s in streams]
     # Candidates of a stream below its number of items before ``start`` are certainly consumed before ``start``
     # (each item takes at least one candidate), so workers only hash their questions.
     before = [0] * len(streams)
@@ -360,16 +361,19 @@ def parallel_lines(run: RunLike, workers: int) -> Iterator[bytes]:
         for i in range(total):
             k = 0 if pick is None else pick(i)
             cur = cursors[k]
+            forbidden = specs[k].forbidden
             while True:
                 if cur.pos == len(cur.entries):
                     cur.refill()
                 entry = cur.entries[cur.pos]
                 cur.pos += 1
-                if entry is not None and add_hash(entry if isinstance(entry, int) else entry[0]):
-                    break
+                if entry is not None:
+                    h = entry if isinstance(entry, int) else entry[0]
+                    if (forbidden is None or h not in forbidden) and add_hash(h):
+                        break
                 cur.misses += 1
                 if cur.misses >= MAX_MISSES:
-                    raise streams[k].exhausted(cur.produced)
+                    raise run.exhausted(k, cur.produced)
             cur.misses = 0
             cur.produced += 1
             if i >= start:
