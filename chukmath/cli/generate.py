@@ -13,6 +13,7 @@ import typer
 
 from chukmath.cli.sizing import ESTIMATE_ABOVE, Estimate, check_room, parse_count
 from chukmath.errors import ConfigError, output_error
+from chukmath.families import DIFFICULTIES
 from chukmath.generate.engine import Run
 from chukmath.generate.parallel import AUTO_MIN_ITEMS, resolve_workers
 from chukmath.jsonl import AtomicWriter
@@ -78,16 +79,28 @@ def estimate_problems(make: Callable[[int], Run], count: int, processes: int) ->
 
 
 def list_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array (name, description, config).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON array (name, description, config, capacity).")
+    ] = False,
 ) -> None:
-    """List the problem families with their config keys.
+    """List the problem families with their config keys and how many distinct questions each difficulty holds.
+
+    The counts are exact where the family counts them ("kind": "exact"), else estimated from a seeded sample
+    ("estimate", or "at_least" when the sample had no repeat at all).
 
     Example: chukmath generators list --json
     """
     from chukmath.generate import list_families
+    from chukmath.generate.capacity import family_capacity
 
-    described = [f.describe() for f in list_families()]
+    described = []
+    for family in list_families():
+        entry = family.describe()
+        entry["capacity"] = {str(d): family_capacity(family, family.config(d)) for d in DIFFICULTIES}
+        described.append(entry)
     if as_json:
+        for entry in described:
+            entry["capacity"] = {d: c.to_dict() for d, c in entry["capacity"].items()}
         sys.stdout.write(orjson.dumps(described, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     width = max(len(d["name"]) for d in described)
@@ -95,6 +108,8 @@ def list_command(
         typer.echo(f"{d['name']:<{width}}  {d['description']}")
         keys = ", ".join(f"{c['name']}={_show(c['default'])}" for c in d["config"])
         typer.echo(f"{'':<{width}}  config (difficulty {d['default_difficulty']}): {keys}")
+        sizes = ", ".join(f"{level}: {c.show()}" for level, c in d["capacity"].items())
+        typer.echo(f"{'':<{width}}  distinct questions by difficulty: {sizes}")
 
 
 def _show(value: Any) -> str:
@@ -179,6 +194,8 @@ def generate_command(
 
         label = generator
     problems = make(count)
+    for warning in problems.check():  # raises, before anything is drawn, for a stream that cannot be filled
+        typer.echo(warning, err=True)
     if count > ESTIMATE_ABOVE:
         check_room(estimate_problems(make, count, processes), out)
     n = write_problems(problems, out, processes)
