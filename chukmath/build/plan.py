@@ -5,7 +5,7 @@ the key, and the plan says whether the real run would find it."""
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from chukmath.build import stages
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir, check_out, legacy_fingerprint
 from chukmath.build.sink import count_lines_readonly
+from chukmath.generate import generate_mix
 from chukmath.teach.redact import safe_url
 
 OUT_ACTIONS = {
@@ -43,6 +44,7 @@ class BuildPlan:
     first_problem: dict[str, Any]
     first_request: list[dict[str, Any]]
     split: dict[str, Any] | None = None  # the recipe's [split] table: a test.jsonl is written beside train.jsonl
+    warnings: list[str] = field(default_factory=list)  # streams whose estimated question count looks too small
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,6 +86,10 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
         also_same=also_same,
         explain=lambda old: recipe.differences(old, hashes),
     )
+    # Every stream of the mix can give its share of the count (raises, naming the stream and the recipe key).
+    warnings: list[str] = []
+    if recipe.problem_source is None:
+        warnings = generate_mix(mix, seed=recipe.seed, count=recipe.count).check()
     first = next(iter(stages.problems(mix, recipe, 0, 1)))
     families = [
         {
@@ -112,4 +118,5 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
         first_problem=first.to_dict(),
         first_request=[dict(m) for m in prompting.request(first).messages],
         split=recipe.split.model_dump() if recipe.split is not None else None,
+        warnings=warnings,
     )

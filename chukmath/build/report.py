@@ -38,6 +38,8 @@ def print_plan(plan: BuildPlan, console: Console | None = None) -> None:
     for f in plan.families:
         level = f" difficulty {f['difficulty']}," if f["difficulty"] is not None else ""
         console.print(f"  {f['generator']}: weight {f['weight']},{level} template {f['template']}")
+    for warning in plan.warnings:
+        console.print(warning)
     console.print("templates: " + ", ".join(f"{name} {digest[:12]}" for name, digest in plan.templates.items()))
     t = plan.teacher
     line = f"teacher: {t['kind']}, model {t['model']}"
