@@ -81,17 +81,19 @@ def stage_data(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     recipe_path = work / f"recipe{_suffix(args)}.toml"
-    recipe_path.write_text(recipe_text(args.train_rows + args.test_count + args.train_rows // 20, args.test_count,
-                                       args.seed, args.trace_style))
-    recipe = parse_recipe(recipe_path.read_text(), str(recipe_path))
+    text = recipe_text(args.train_rows + args.test_count + args.train_rows // 20, args.test_count, args.seed,
+                       args.trace_style)
+    if not recipe_path.is_file() or recipe_path.read_text() != text:  # parallel arms only ever read it
+        recipe_path.write_text(text)
+    recipe = parse_recipe(text, str(recipe_path))
     started = time.perf_counter()
     # Arms run as parallel processes on one GPU share one build: the first (``--stages data``) makes it and
     # leaves a marker holding the recipe it was made from; the others only read it.
     build = work / f"build{_suffix(args)}"
     built = build / ".proof-built"
-    if not built.is_file() or built.read_text() != recipe_path.read_text():
+    if not built.is_file() or built.read_text() != text:
         build_dataset(recipe, build, BuildOptions(quiet=True))
-        built.write_text(recipe_path.read_text())
+        built.write_text(text)
     rows = []
     with (build / "train.jsonl").open() as fh:
         for line in fh:
