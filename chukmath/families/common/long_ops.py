@@ -92,6 +92,8 @@ def divide_lines(a: int, b: int, detail: Detail) -> list[str]:
     splits as ``b × q + r`` (empty when the dividend is small)."""
     if b < 2 or a < detail.division_min or a < b:
         return []
+    if a % b == 0 and len(str(a // b).rstrip("0")) == 1:
+        return []  # 180 ÷ 2 = 90, 100 ÷ 10 = 10: one digit and zeros, no working needed
     lines = [f"Long division of {a} by {b}, one digit at a time:"]
     rest = 0
     quotient_digits: list[str] = []
