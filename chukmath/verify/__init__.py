@@ -26,6 +26,7 @@ def clear_caches() -> None:
     _answers.to_value.cache_clear()
     _answers._cached_span.cache_clear()
     _answers.answer_items.cache_clear()
+    _answers.expected_as_written.cache_clear()
 
 
 __all__ = [

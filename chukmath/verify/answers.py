@@ -228,6 +228,30 @@ def answer_items(text: str, scalar: bool, numeric: bool) -> tuple[Item, ...] | N
     return None if items is None else tuple(items)
 
 
+@lru_cache(maxsize=4096)
+def expected_as_written(expected: str) -> str | None:
+    """An expected answer in LaTeX or with wrappers, read like a candidate into the generators' form, or None.
+
+    ``$\\frac{1}{2}$`` -> ``\\frac{1}{2}``, ``\\boxed{x = 3}`` -> ``3``, ``(1, 2)`` / ``\\{1, 2\\}`` -> ``{1, 2}``,
+    ``x = 3, y = 2`` -> ``{x: 3, y: 2}``; None when that is not readable either (the expected answer stays WRONG
+    for every candidate). Only for text :func:`parse_expected` refuses, so generator answers are never touched.
+    """
+    found = final_answer(expected, scalar=False) if len(expected) <= MAX_CANDIDATE else None
+    items = None if found is None else answer_items(found.text, False, False)
+    if not items:
+        return None
+    names = [item.name for item in items]
+    if len(items) == 1:
+        written = items[0].text
+    elif all(names) and len(set(names)) == len(names):
+        written = "{" + ", ".join(f"{item.name}: {item.text}" for item in items) + "}"
+    else:
+        written = "{" + ", ".join(item.text for item in items) + "}"
+    if written == expected or (parse_plain(written) is None and parse_expected(written) is None):
+        return None
+    return written
+
+
 def _item_values(items: tuple[Item, ...], imaginary: bool) -> list[tuple[str | None, Value]] | None:
     out = []
     for item in items:
@@ -287,6 +311,10 @@ def judge_answer(
         if expected_base is not None:
             return _judge_percent_expected(candidate, expected_base, rounding, tolerance)
     exp = None if expected.startswith(_OWN_READERS) else parse_expected(expected)
+    if exp is None and not expected.startswith(_OWN_READERS):
+        written = expected_as_written(expected)  # "$\\frac{1}{2}$", "\\boxed{2}", "x = 3", "(1, 2)"
+        if written is not None:
+            return judge_answer(candidate, written, question=question, tolerance=tolerance)
     scalar = exp is None or exp.kind == "scalar"
     found = answer_span(candidate, scalar)
     if found is None:
