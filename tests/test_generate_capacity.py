@@ -48,6 +48,9 @@ def test_quadratic_exact_count_matches_a_brute_force_count() -> None:
     small = family.config(3, {"max_root": 2, "max_leading": 2, "max_coefficient": 2, "irrational": 0.5})
     assert question_count(small) == 612 == distinct_drawn("quadratic", small, 30_000)
     assert question_count(family.config(5)) is None  # too many combinations: the engine estimates it
+    trig = get_family("trig_values")
+    assert trig.capacity is not None
+    assert trig.capacity(trig.config(1)) == 384 == distinct_drawn("trig_values", trig.config(1), 8_000)
 
 
 def test_estimates_are_deterministic_and_say_what_they_are() -> None:
@@ -144,16 +147,15 @@ def test_identical_entries_share_their_questions() -> None:
 def test_generators_list_shows_the_question_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     import chukmath.generate as generate_package
 
-    families = [get_family("quadratic"), get_family("trig_values")]
+    families = [get_family("quadratic"), get_family("trig_values"), get_family("linear_system")]
     monkeypatch.setattr(generate_package, "list_families", lambda: families)
     result = CliRunner().invoke(app, ["generators", "list", "--json"])
     assert result.exit_code == 0, result.output
     listed = {entry["name"]: entry["capacity"] for entry in orjson.loads(result.output)}
     assert listed["quadratic"]["1"] == {"questions": 546, "kind": "exact"}
     assert listed["quadratic"]["5"]["kind"] in ("estimate", "at_least")
-    assert set(listed["trig_values"]) == {"1", "2", "3", "4", "5"}
-    assert all(c["kind"] in ("exact", "estimate", "at_least") and c["questions"] > 0
-               for c in listed["trig_values"].values())
+    assert listed["linear_system"]["5"]["kind"] == "at_least"  # no hook: sampled
+    assert listed["trig_values"]["4"] == {"questions": 4224, "kind": "exact"}
     plain = CliRunner().invoke(app, ["generators", "list"])
     assert "distinct questions by difficulty: 1: 546 (exact), 2: 15,456 (exact)" in plain.output
 

@@ -2,6 +2,7 @@
 
 from chukmath.families.common.radicals import radical_forms
 from chukmath.families.contract import Family
+from chukmath.families.trig_values.capacity import question_count
 from chukmath.families.trig_values.generator import PRESETS, TrigConfig, draw, trace
 from chukmath.families.trig_values.routes import ROUTES
 
@@ -14,4 +15,5 @@ FAMILY = Family(
     trace=trace,
     present=radical_forms,
     routes=ROUTES,
+    capacity=question_count,
 )
