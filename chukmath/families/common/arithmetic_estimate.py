@@ -68,6 +68,10 @@ def estimated(ctx: Context) -> tuple[list[str], Number] | None:
     think = ["Round each number to one significant figure:", f"{shown}."]
     think.append(f"The rounded problem is {pretty(rounded_expr)}.")
     think.extend(estimate_walk.lines)
+    whole = round(Fraction(estimate))
+    if whole != estimate:
+        think.append(f"{num(estimate)} is about {whole}.")
+        estimate = whole
     think.append(f"So the answer should be roughly {num(estimate)}.")
     think.append("Now the exact value. " + ORDER_SENTENCE)
     walk = ctx.walk()

@@ -132,6 +132,13 @@ def operation_lines(left: Number, op: str, right: Number, detail: Detail, style:
     elif op == OP_DIV and b != 0:
         if a.denominator == 1 and b.denominator == 1:
             lines = divide_lines(abs(a.numerator), abs(b.numerator), detail)
+        elif b.denominator == 1:
+            # a fraction over a whole number: only the denominator grows
+            size, bottom = abs(b.numerator), a.denominator
+            lines = [f"Dividing a fraction by {size} multiplies its denominator by {size}:"]
+            lines += [*multiply_lines(bottom, size, detail), claim(bottom, OP_MUL, size, bottom * size)]
+            if abs(a / b).denominator != bottom * size:
+                lines.append(f"{abs(a.numerator)}/{bottom * size} in lowest terms is {num(abs(a / b))}.")
         else:
             lines = [f"Dividing by {num(b)} is the same as multiplying by {num(1 / b)}:"]
             lines += [*_product_lines(a, 1 / b, detail), claim(a, OP_MUL, 1 / b, a / b)]
@@ -171,10 +178,10 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
     lines = ["Multiply the numerators and the denominators:"]
     tops = abs(a.numerator), abs(b.numerator)
     bottoms = a.denominator, b.denominator
-    lines.extend(multiply_lines(*tops, detail))
-    lines.append(claim(tops[0], OP_MUL, tops[1], tops[0] * tops[1]))
-    lines.extend(multiply_lines(*bottoms, detail))
-    lines.append(claim(bottoms[0], OP_MUL, bottoms[1], bottoms[0] * bottoms[1]))
+    for pair in (tops, bottoms):
+        if 1 not in pair:  # 6983 × 1 needs no line
+            lines.extend(multiply_lines(*pair, detail))
+            lines.append(claim(pair[0], OP_MUL, pair[1], pair[0] * pair[1]))
     value = Fraction(tops[0] * tops[1], bottoms[0] * bottoms[1])
     if value.denominator != bottoms[0] * bottoms[1]:
         lines.append(f"{tops[0] * tops[1]}/{bottoms[0] * bottoms[1]} in lowest terms is {num(value)}.")
