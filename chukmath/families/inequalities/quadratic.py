@@ -110,7 +110,7 @@ def trace_quadratic(problem: Problem) -> str:
         lines.append(line)
         p, q = int(p), int(q)
         lines.append(f"So {poly_text(1, p, q)} {SHOW[final]} 0.")
-    lines.append(f"The roots of {poly_text(1, p, q)} = 0 are two numbers with sum {-p} and product {q}: "
+    lines.append(f"The roots of {poly_text(1, p, q)} are two numbers with sum {-p} and product {q}: "
                  f"{r1} and {r2}.")  # fmt: skip
     lines.append(step(r1, OP_ADD, r2)[0])
     lines.append(step(r1, OP_MUL, r2)[0])
