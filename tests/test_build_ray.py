@@ -51,6 +51,7 @@ difficulty = 1
 [teacher]
 kind = "builtin"
 samples = 2
+trace_style = "mix"
 [split]
 test_count = 20
 """

@@ -15,6 +15,7 @@ import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -69,15 +70,8 @@ class _Capture:
 
 
 def builtin_answer(recipe: BuildRecipe) -> Callable[[Request, int, Problem], Response]:
-    """The built-in teacher as the local build calls it, with the recipe's trace style where it has one."""
-    style = getattr(recipe.teacher, "trace_style", None)
-    if style is None:
-        return builtin_response
-
-    def answer(request: Request, sample: int, problem: Problem) -> Response:
-        return builtin_response(request, sample, problem, trace_style=style)
-
-    return answer
+    """The built-in teacher as the local build calls it, in the recipe's trace style."""
+    return partial(builtin_response, trace_style=recipe.teacher.trace_style)
 
 
 def key(request_id: str, sample: int) -> str:
