@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from chukmath.verify import canonical as cf
 from chukmath.verify import latex_fast
+from chukmath.verify.choice import choice_letter, picked_letter
 from chukmath.verify.extract import MAX_CANDIDATE, MAX_ITEMS, Item, extract_items, simple_item
 from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
 from chukmath.verify.matrices import matrix_verdict
@@ -368,6 +369,11 @@ def _judge_text(candidate: str, expected: str, rounding: Rounding | None, tolera
         verdict = set_verdict(candidate, expected)
         if verdict is not None:
             return verdict
+    letter = choice_letter(expected) if len(expected) <= 5 else None
+    if letter is not None:  # a multiple-choice answer: the letter picked decides (chukmath.verify.choice)
+        picked = picked_letter(candidate)
+        if picked is not None:
+            return CORRECT if picked == letter else WRONG
     if expected.startswith("Matrix("):  # a matrix or vector: chukmath.verify.matrices reads LaTeX and bracket lists
         verdict = matrix_verdict(candidate, expected)
         if verdict is not None:

@@ -44,6 +44,9 @@ _EMPTY = re.compile(r"^(?:\\emptyset|\\varnothing|∅|\{\s*\}|\\\{\s*\\\}|no\s+(
 _NAMED = re.compile(r"^([a-zA-Z](?:_\{?[a-zA-Z0-9]{1,3}\}?)?)\s*(?:=|:|\\approx|≈)\s*(.+)$", re.DOTALL)
 _TUPLE_EQ = re.compile(r"^\(\s*([a-zA-Z](?:\s*,\s*[a-zA-Z])+)\s*\)\s*=\s*(.+)$", re.DOTALL)
 _MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in(?![a-zA-Z])|∈)\s*")
+# "12\\,\\text{cm}": a LaTeX space that is not between two digits (there it may group them: 1\\,000) is a space
+_LATEX_GAP = re.compile(r"\\[,;: ](?!\d)|(?<!\d)\\[,;: ]")
+_APPROX = re.compile(r"\\approx(?![a-zA-Z])|≈")
 _LATEX_SPACE = re.compile(r"(?<!\\)\\[,;:!]")  # \, \; \: \! are spacing, not separators ("\\" is a line break)
 # The two answer shapes the built-in teacher (and many models) write, "The answer is -3/4." and "x = 7", with a
 # plain integer or fraction: every wrapper rule of ``clean`` and every splitting rule of ``extract_items`` leaves
@@ -89,6 +92,8 @@ def clean(text: str, *, numeric: bool = False) -> str:
     ``numeric`` says the expected answer is a number, so single-letter units (``5 m``) are stripped too.
     """
     text = _FENCE.sub(" ", text).replace("`", " ")
+    if "\\" in text:
+        text = _LATEX_GAP.sub(" ", text)
     boxed = _boxed(text)
     if boxed:
         text = ", ".join(dict.fromkeys(b.strip() for b in boxed))
@@ -216,8 +221,10 @@ def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> l
         part = part.strip()
         named = _NAMED.match(part)
         name, expr = (named.group(1).replace("{", "").replace("}", ""), named.group(2)) if named else (None, part)
-        # In a chain "6/8 = 3/4" the last member is the answer.
-        expr = re.split(r"=|\\approx|≈", expr)[-1].strip()
+        # In a chain "6/8 = 3/4" the last member is the answer; in "\\sqrt{2} \\approx 1.414" the exact one is.
+        exact = _APPROX.split(expr, maxsplit=1)
+        before = exact[0].split("=")[-1].strip() if len(exact) > 1 else ""
+        expr = before or re.split(r"=|\\approx|≈", expr)[-1].strip()
         if expr:
             items.extend(_expand_pm(Item(name, expr)))
         if len(items) > MAX_ITEMS:
