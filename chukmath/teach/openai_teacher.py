@@ -19,15 +19,18 @@ from typing import Any
 import httpx
 import orjson
 
-from chukmath.errors import BadBody, ConfigError, NotSent, TeacherError
-from chukmath.records import Request, Response
-from chukmath.teach.http_client import (
+from chukmath.errors import (
+    BadBody,
+    ConfigError,
     HTTPConnectError,
     HTTPConnectionError,
     HTTPProtocolError,
     HTTPTimeout,
     HTTPTLSError,
+    NotSent,
+    TeacherError,
 )
+from chukmath.records import Request, Response
 from chukmath.teach.proxy import open_client
 from chukmath.teach.ratelimit import RateLimiter
 from chukmath.teach.redact import MAX_MESSAGE_CHARS, check_api_key, check_base_url, redact, safe_url, scrub_secrets
@@ -97,12 +100,11 @@ def server_message(body: bytes) -> str:
         return body[:MAX_MESSAGE_CHARS].decode("utf-8", "replace").strip()
     if isinstance(data, dict):
         err = data.get("error")
-        if isinstance(err, dict) and isinstance(err.get("message"), str):
-            return err["message"]
-        if isinstance(err, str):
-            return err
-        if isinstance(data.get("message"), str):
-            return data["message"]
+        message = err.get("message") if isinstance(err, dict) else err
+        if not isinstance(message, str):
+            message = data.get("message")
+        if isinstance(message, str):
+            return message
     return body[:MAX_MESSAGE_CHARS].decode("utf-8", "replace").strip()
 
 

@@ -141,7 +141,7 @@ class BuiltinSpec(BaseTeacherSpec):
     @model_serializer(mode="wrap")
     def _without_classic_style(self, handler: Any) -> dict[str, Any]:
         # The default style dumps (manifest.json, fingerprint) exactly as before the key existed: old runs resume.
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if isinstance(data, dict) and data.get("trace_style") == CLASSIC_STYLE:
             del data["trace_style"]
         return data
