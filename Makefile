@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/builtin.py
+	$(BIN)/python bench/trace_variety.py
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/verify_latex.py
 	$(BIN)/python bench/verify_corpus.py
