@@ -10,6 +10,7 @@ unparseable from wrong), ``verify_response(problem, response, policy, language, 
 from chukmath.stage_module import make_callable
 from chukmath.verify import answers as _answers
 from chukmath.verify import steps as _steps
+from chukmath.verify import values as _values
 from chukmath.verify.answers import answers_match, judge_answer
 from chukmath.verify.language import LANGUAGE_SCRIPTS, language_issues
 from chukmath.verify.policy import DEFAULT_POLICY, REASONS, Policy
@@ -21,9 +22,9 @@ from chukmath.verify.verdict import Verdict, verify_response
 def clear_caches() -> None:
     """Empty the verifier's caches (parsed expected answers, per-line claim results); for cold-cost benchmarks."""
     _steps.clear_cache()
-    _answers.parse_expected.cache_clear()
-    _answers._plain_expected.cache_clear()
-    _answers.to_value.cache_clear()
+    _values.parse_expected.cache_clear()
+    _values.plain_expected.cache_clear()
+    _values.to_value.cache_clear()
     _answers._cached_span.cache_clear()
     _answers.answer_items.cache_clear()
     _answers.expected_as_written.cache_clear()

@@ -4,8 +4,11 @@ Order of work, cheapest first:
 
 1. Fast path — both sides are plain numbers (integer, decimal, scientific, ``p/q``): compare ``Fraction``s.
    No sympy, no parser; tens of thousands of checks per second.
-2. Extraction (:mod:`chukmath.verify.extract`) turns the candidate into items; the expected answer (a sympy
-   ``str()``: scalar, ``{a, b}`` set or ``{x: 3, y: 2}`` mapping) is parsed once and cached.
+2. The final answer of a whole solution is found (:mod:`chukmath.verify.solution`), a percent or a choice letter
+   read as such (:mod:`chukmath.verify.percent`, :mod:`chukmath.verify.choice`), and extraction
+   (:mod:`chukmath.verify.extract`) turns the answer into items; the expected answer (a sympy ``str()``: scalar,
+   ``{a, b}`` set or ``{x: 3, y: 2}`` mapping) is parsed once and cached (:mod:`chukmath.verify.values`, which
+   also holds the comparison rules).
 3. Each item is parsed by the bounded grammar and reduced to an exact canonical form
    (:mod:`chukmath.verify.canonical`); equal forms match, and for algebraic values unequal forms do not.
 4. Only when a transcendental atom leaves the form undecided, a 40-digit numeric identity test at generic points
@@ -19,193 +22,40 @@ without a process, which would cost more than the whole check). Any parse failur
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 
 from chukmath.verify import canonical as cf
 from chukmath.verify import latex_fast
 from chukmath.verify.choice import choice_letter, picked_letter
-from chukmath.verify.extract import MAX_CANDIDATE, MAX_ITEMS, Item, extract_items, simple_item
-from chukmath.verify.grammar import Neg, Node, Num, ParseFailure, free_symbols, parse_expression
+from chukmath.verify.extract import MAX_CANDIDATE, Item, extract_items, simple_item
+from chukmath.verify.grammar import Num
 from chukmath.verify.matrices import matrix_verdict
 from chukmath.verify.mixed import rewrite_mixed
-from chukmath.verify.numbers import Decimal, parse_decimal, parse_plain
-from chukmath.verify.numeric import enclose, numerically_equal
+from chukmath.verify.numbers import parse_decimal, parse_plain
 from chukmath.verify.percent import asks_percent, has_percent, strip_percent
 from chukmath.verify.solution import Extracted, final_answer, is_prose, last_number
-from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, close_enough, requested_rounding
+from chukmath.verify.tolerance import DEFAULT_TOLERANCE, Rounding, Tolerance, requested_rounding
 from chukmath.verify.unions import set_verdict
+from chukmath.verify.values import (
+    Value,
+    close_to,
+    fast_equal,
+    fast_list,
+    parse_expected,
+    plain_expected,
+    same_mapping,
+    same_set,
+    to_value,
+    values_equal,
+)
 
 # What a candidate answer is, judged against the expected one.
 CORRECT, WRONG, UNPARSEABLE = "correct", "wrong", "unparseable"
-# Generated answers are far shorter; <verifier_answer> text compared as "expected" with <answer> is not.
-MAX_EXPECTED_CHARS = 20_000
-# Digits beyond the answer's own to which an irrational expected value is enclosed for the rounding rules.
-_ENCLOSE_EXTRA_DIGITS = 30
-
-_DICT_ENTRY = re.compile(r"^\s*([a-zA-Z]\w{0,8})\s*:\s*(.+)$", re.DOTALL)
 # An answer with one of these is an inequality, not a value.
 _INEQUALITY = re.compile(r"[<>≤≥≠]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![a-zA-Z])")
 # Expected answers with a reader of their own (intervals and their unions, matrices), not parse_expected.
 _OWN_READERS = ("Interval", "Union(", "Matrix(")
 _IMAGINARY_I = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])")
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    """A parsed answer value with what the comparison needs precomputed."""
-
-    node: Node
-    form: cf.Poly | None
-    decimal: Decimal | None
-    variables: frozenset[str]
-
-    @property
-    def rational(self) -> Fraction | None:
-        return None if self.form is None else cf.as_rational(self.form)
-
-
-@dataclass(frozen=True, slots=True)
-class Expected:
-    """An expected answer: ``kind`` is scalar, set or mapping."""
-
-    kind: str
-    values: tuple[Value, ...]
-    names: tuple[str, ...] = ()
-    imaginary: bool = False
-
-
-def _decimal_of(node: Node) -> Decimal | None:
-    if isinstance(node, Num) and node.decimal is not None:
-        return parse_decimal(node.decimal)
-    if isinstance(node, Neg) and isinstance(node.arg, Num) and node.arg.decimal is not None:
-        dec = parse_decimal(node.arg.decimal)
-        return None if dec is None else Decimal(-dec.value, dec.quantum, dec.significant)
-    return None
-
-
-@lru_cache(maxsize=8192)
-def to_value(text: str) -> Value | None:
-    """Parse one expression into a Value, or None when it is not parseable within the caps.
-
-    Cached: answer spellings repeat across samples; Values are never mutated (canonical ops build new forms).
-    """
-    plain = _plain_value(text)
-    if plain is not None:
-        return plain
-    try:
-        node = parse_expression(text)
-    except ParseFailure:
-        return None
-    try:
-        form: cf.Poly | None = cf.canonical(node)
-    except cf.TooComplex:
-        form = None
-    return Value(node, form, _decimal_of(node), frozenset(free_symbols(node)))
-
-
-@lru_cache(maxsize=8192)
-def _plain_expected(expected: str) -> Fraction | None:
-    return parse_plain(expected.strip())
-
-
-@lru_cache(maxsize=8192)
-def parse_expected(expected: str) -> Expected | None:
-    """Parse a generator's exact answer (sympy ``str()``); cached because one answer is checked many times.
-
-    None beyond MAX_EXPECTED_CHARS, or for a set of more than MAX_ITEMS values: no candidate (at most MAX_ITEMS
-    items) could cover it, and comparing every pair would cost seconds when <verifier_answer> text stands here.
-    """
-    if len(expected) > MAX_EXPECTED_CHARS:
-        return None
-    text = expected.strip()
-    imaginary = bool(re.search(r"\bI\b", text))
-    if text == "EmptySet":
-        return Expected("set", ())
-    if text.startswith("{") and text.endswith("}"):
-        inner = text[1:-1].strip()
-        if not inner:
-            return Expected("set", ())
-        parts = _split_commas(inner)
-        if len(parts) > MAX_ITEMS:
-            return None
-        entries = [_DICT_ENTRY.match(p) for p in parts]
-        if all(entries):
-            pairs = sorted((m.group(1), to_value(m.group(2))) for m in entries if m)
-            if any(v is None for _, v in pairs):
-                return None
-            return Expected("mapping", tuple(v for _, v in pairs if v), tuple(n for n, _ in pairs), imaginary)
-        values = [to_value(p) for p in parts]
-        if any(v is None for v in values):
-            return None
-        return Expected("set", tuple(v for v in values if v), (), imaginary)
-    value = to_value(text)
-    return None if value is None else Expected("scalar", (value,), (), imaginary)
-
-
-def _split_commas(text: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
-        if ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts]
-
-
-def values_equal(
-    cand: Value, exp: Value, rounding: Rounding | None = None, tolerance: Tolerance = DEFAULT_TOLERANCE
-) -> bool:
-    """Exact equality of two values; for a number, also the rounding asked for and the tolerance (module tolerance).
-
-    A decimal is judged by those rules alone: a CAS-free numeric test would accept any decimal close enough.
-    """
-    if cand.form is not None and exp.form is not None:
-        if cand.form == exp.form:
-            return True
-        decided = cf.is_decisive(cand.form) and cf.is_decisive(exp.form)
-    else:
-        decided = False
-    if not exp.variables:
-        number = cand.rational
-        if number is not None and _close(number, cand.decimal, exp, rounding, tolerance):
-            return True
-        if cand.decimal is not None:
-            return False
-    if decided:
-        return False
-    return numerically_equal(cand.node, exp.node, sorted(cand.variables | exp.variables))
-
-
-def _close(
-    number: Fraction, dec: Decimal | None, exp: Value, rounding: Rounding | None, tolerance: Tolerance
-) -> bool:
-    """``number`` is not the expected value but counts by the rounding asked for or the chosen tolerance."""
-    if rounding is None and tolerance.kind == "asked":
-        return False  # the default, and the usual case: only exact values count
-    exact = exp.rational
-    if exact is not None:
-        return close_enough(number, dec, exact, exact, rounding, tolerance)
-    digits = (dec.significant if dec is not None else len(str(abs(number)))) + _ENCLOSE_EXTRA_DIGITS
-    bounds = enclose(exp.node, digits)
-    return bounds is not None and close_enough(number, dec, *bounds, rounding, tolerance)
-
-
-def _plain_value(text: str) -> Value | None:
-    """A plain number (``-6``, ``3/4``, ``1.5e3``) as a Value without the grammar; None for anything else.
-
-    parse_plain reads exactly the values the grammar and canonical form give these literals (signs, ``p/-q``,
-    scientific notation; both cap digits and exponents below the coefficient cap), and a number's node is only
-    ever evaluated, so ``Num(value)`` stands for the grammar's tree. Commas are left to the grammar.
-    """
-    if "," in text:
-        return None
-    value = parse_plain(text)
-    if value is None:
-        return None
-    return Value(Num(value), cf.const(value), parse_decimal(text), frozenset())
 
 
 # A candidate is read once however many expected answers it is compared with (the answer tags, the agreement
@@ -290,8 +140,8 @@ def judge_answer(
         return UNPARSEABLE
     candidate = rewrite_mixed(candidate)  # "2 1/2", "2\\frac{1}{2}": 5/2, not a product (chukmath.verify.mixed)
     rounding = requested_rounding(question) if question else None
-    plain_expected = _plain_expected(expected)
-    if plain_expected is not None:
+    plain_gold = plain_expected(expected)
+    if plain_gold is not None:
         stripped = candidate.strip()
         if stripped == expected.strip():
             return CORRECT  # the same text is the same plain number (the usual <verifier_answer>)
@@ -302,12 +152,12 @@ def judge_answer(
             return CORRECT
         plain = parse_plain(stripped)
         if plain is not None:
-            if plain == plain_expected:
+            if plain == plain_gold:
                 return CORRECT
-            exact = Value(Num(plain_expected), cf.const(plain_expected), None, frozenset())
-            close = _close(plain, parse_decimal(stripped), exact, rounding, tolerance)
+            exact = Value(Num(plain_gold), cf.const(plain_gold), None, frozenset())
+            close = close_to(plain, parse_decimal(stripped), exact, rounding, tolerance)
             return CORRECT if close else WRONG
-    if plain_expected is None and ("%" in expected or "percent" in expected.lower()):
+    if plain_gold is None and ("%" in expected or "percent" in expected.lower()):
         expected_base = strip_percent(expected)
         if expected_base is not None:
             return _judge_percent_expected(candidate, expected_base, rounding, tolerance)
@@ -326,7 +176,7 @@ def judge_answer(
     if exp is not None and exp.kind == "scalar" and has_percent(span):
         return _judge_percent(span, expected, asks_percent(question), rounding, tolerance)
     verdict = _judge_text(span, expected, rounding, tolerance)
-    if verdict == UNPARSEABLE and plain_expected is not None and found.rule != "boxed" and is_prose(span):
+    if verdict == UNPARSEABLE and plain_gold is not None and found.rule != "boxed" and is_prose(span):
         number = last_number(span)  # "She has 18 apples left."
         if number is not None and _judge_text(number, expected, rounding, tolerance) == CORRECT:
             return CORRECT
@@ -385,7 +235,7 @@ def _judge_text(candidate: str, expected: str, rounding: Rounding | None, tolera
         return WRONG  # "x <= 3" is not the value 3 (an interval was expected above)
     if candidate.strip() == expected.strip() and all(v.form is not None for v in exp.values):
         return CORRECT  # the expected answer verbatim (the usual <verifier_answer>): its values equal themselves
-    numeric = _plain_expected(expected) is not None  # a number expected: "5 m" is 5 metres, not 5 times m
+    numeric = plain_expected(expected) is not None  # a number expected: "5 m" is 5 metres, not 5 times m
     if exp.kind == "scalar":
         fast = latex_fast.scalar_form(candidate, letters=not numeric, imaginary=exp.imaginary)
         if fast is not None:
@@ -395,7 +245,7 @@ def _judge_text(candidate: str, expected: str, rounding: Rounding | None, tolera
     elif all(v.form is not None and cf.is_decisive(v.form) for v in exp.values):
         listed = latex_fast.list_forms(candidate, imaginary=exp.imaginary)
         if listed is not None:
-            return CORRECT if _fast_list(listed, exp, rounding, tolerance) else WRONG
+            return CORRECT if fast_list(listed, exp, rounding, tolerance) else WRONG
     items = answer_items(candidate, exp.kind == "scalar", numeric)
     if items is None:
         return UNPARSEABLE
@@ -405,9 +255,9 @@ def _judge_text(candidate: str, expected: str, rounding: Rounding | None, tolera
     if exp.kind == "scalar":
         same = bool(values) and all(values_equal(v, exp.values[0], rounding, tolerance) for _, v in values)
     elif exp.kind == "set":
-        same = _same_set([v for _, v in values], list(exp.values), rounding, tolerance)
+        same = same_set([v for _, v in values], list(exp.values), rounding, tolerance)
     else:
-        same = _same_mapping(values, exp, rounding, tolerance)
+        same = same_mapping(values, exp, rounding, tolerance)
     return CORRECT if same else WRONG
 
 
@@ -415,65 +265,4 @@ def _fast_scalar(form: cf.Poly, exp: Value, rounding: Rounding | None, tolerance
     """:func:`values_equal` for a decisive candidate form (no decimal), or None where it would need more."""
     if exp.form is None or not cf.is_decisive(exp.form):
         return None  # the numeric identity test needs the candidate's tree
-    return CORRECT if _fast_equal(form, exp, rounding, tolerance) else WRONG
-
-
-def _fast_equal(form: cf.Poly, exp: Value, rounding: Rounding | None, tolerance: Tolerance) -> bool:
-    """:func:`values_equal` for a decisive candidate form (no decimal) and a decisive expected form."""
-    if form == exp.form:
-        return True
-    if exp.variables:
-        return False
-    number = cf.as_rational(form)
-    return number is not None and _close(number, None, exp, rounding, tolerance)
-
-
-def _fast_list(
-    listed: list[tuple[str | None, cf.Poly]], exp: Expected, rounding: Rounding | None, tolerance: Tolerance
-) -> bool:
-    """:func:`_same_set` / :func:`_same_mapping` over the fast reader's forms."""
-    if exp.kind == "set":
-        covered = [False] * len(exp.values)
-        for _, form in listed:
-            hits = [i for i, e in enumerate(exp.values) if _fast_equal(form, e, rounding, tolerance)]
-            if not hits:
-                return False
-            for i in hits:
-                covered[i] = True
-        return all(covered)
-    if len(listed) != len(exp.names):
-        return False
-    if all(name is not None for name, _ in listed):
-        given = {name: form for name, form in listed}
-        if set(given) != set(exp.names):
-            return False
-        pairs = [(given[n], e) for n, e in zip(exp.names, exp.values, strict=True)]
-    else:
-        pairs = [(form, e) for (_, form), e in zip(listed, exp.values, strict=True)]
-    return all(_fast_equal(form, e, rounding, tolerance) for form, e in pairs)
-
-
-def _same_set(cands: list[Value], exps: list[Value], rounding: Rounding | None, tolerance: Tolerance) -> bool:
-    """Every candidate equals some expected element and every expected element is given (duplicates collapse)."""
-    covered = [False] * len(exps)
-    for cand in cands:
-        hits = [i for i, e in enumerate(exps) if values_equal(cand, e, rounding, tolerance)]
-        if not hits:
-            return False
-        for i in hits:
-            covered[i] = True
-    return all(covered)
-
-
-def _same_mapping(
-    values: list[tuple[str | None, Value]], exp: Expected, rounding: Rounding | None, tolerance: Tolerance
-) -> bool:
-    if len(values) != len(exp.names):
-        return False
-    if all(name is not None for name, _ in values):
-        given = {name: v for name, v in values}
-        if set(given) != set(exp.names):
-            return False
-        return all(values_equal(given[n], e, rounding, tolerance) for n, e in zip(exp.names, exp.values, strict=True))
-    # bare values "(3, 2)" are read in the order of the variable names
-    return all(values_equal(v, e, rounding, tolerance) for (_, v), e in zip(values, exp.values, strict=True))
+    return CORRECT if fast_equal(form, exp, rounding, tolerance) else WRONG
