@@ -118,7 +118,7 @@ def teach(
     >>> response.teacher, response.ok, response.content.startswith("<think>")
     ('builtin', True, True)
     """
-    from chukmath.teach.runner import answer_stream
+    from chukmath.teach.engine import answer_stream
 
     items = [requests] if isinstance(requests, Request) else list(requests)
     if teacher is None:

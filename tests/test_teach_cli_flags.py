@@ -110,19 +110,19 @@ def test_eta_on_a_resume_counts_only_this_runs_answers(monkeypatch):
     from rich.console import Console
 
     import chukmath.teach.progress as progress_module
-    from chukmath.records import Response
 
     clock = [100.0]
     monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
     console = Console(file=io.StringIO(), force_terminal=True, width=160)
-    with progress_module.TeachProgress(1000, console=console, enabled=True) as bar:
-        bar.skipped(900)  # found in the journal at once: no evidence of how fast the rest will go
+    counters = progress_module.Counters(total=1000)
+    with progress_module.ProgressDisplay(counters, enabled=True, stages=progress_module.TEACH_STAGES,
+                                         console=console) as bar:  # fmt: skip
+        counters.resumed = counters.answered = 900  # found in the journal at once: no evidence of the speed
         clock[0] += 10.0
-        bar.answered(Response(request_id="r", sample=0, teacher="openai", model="m", content="x",
-                              finish_reason="stop"))  # fmt: skip
-        fields = bar._progress.tasks[0].fields  # type: ignore[union-attr]
+        counters.answered += 1
+        fields = bar.fields("settled")
     # One answer in 10 s: the 99 keys left take 990 s (rich's own estimate would say a few seconds).
-    assert fields["eta"] == "0:16:30" and fields["rate"] == "0.1"
+    assert fields["eta"] == "eta 0:16:30" and fields["rate"] == "0.1"
 
 
 def test_an_endpoint_that_never_answers_stops_the_run_instead_of_failing_every_request(tmp_path):

@@ -225,7 +225,7 @@ def test_price_table_and_progress_bar_through_the_library(tmp_path):
     assert (summary.succeeded, summary.failed, summary.failures_by_kind) == (5, 1, {"http_4xx": 1})
     summary.print(console)
     shown = buf.getvalue()
-    assert "6/6" in shown and "errors 1" in shown  # the bar: done/total and errors
+    assert "6/6" in shown and "failures 1" in shown  # the bar: done/total and failed answers
     assert "http_4xx" in shown and "$" in shown  # the table: failures by kind and cost
 
 

@@ -1,8 +1,9 @@
-"""The answer loops of ``build``: problems in index order, answers from the journal or the teacher, verdicts out.
+"""``build``'s side of the answer engine (:mod:`chukmath.teach.engine`): problems in index order become units,
+answered units are verified and handed to the sink in the same order.
 
-The built-in teacher (and batch results already in the journal) run in one tight loop with no event loop per
-sample; a live teacher runs in an asyncio window of ``concurrency`` requests, and a reorder buffer holds finished
-problems until all earlier ones are done, so memory is bounded by the window, never by ``count``.
+The built-in teacher (and batch results already in the journal) run in the engine's plain loop with no event loop
+per sample; a live teacher runs in the engine's window of ``concurrency`` requests, whose reorder buffer holds
+finished problems until all earlier ones are done, so memory is bounded by the window, never by ``count``.
 """
 
 from __future__ import annotations
@@ -10,29 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from chukmath.build import stages
 from chukmath.build.gate import Gate
-from chukmath.build.journal_index import JournalIndex
-from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.sink import Sink
 from chukmath.records import Problem, Request, Response
-
-
-@dataclass
-class _Slot:
-    """One problem waiting in the reorder buffer for its answers."""
-
-    problem: Problem
-    request: Request
-    responses: list[Response | None]
-    missing: int
-    done: asyncio.Event | None = None
+from chukmath.teach.engine import Unit, answer_units, answer_units_now
+from chukmath.teach.journal import Journal
+from chukmath.teach.progress import Counters, ProgressDisplay
 
 
 def select_options(recipe: BuildRecipe) -> Any:
@@ -141,49 +130,32 @@ def fewer_gc_passes() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+def _units(
+    recipe: BuildRecipe, prompting: stages.Prompting, mix: Any, judge: Judge, counters: Counters
+) -> Iterator[Unit]:
+    """This run's problems in index order as units of the answer engine (``item``: the problem)."""
+    for problem in judge.problems(mix, recipe):
+        counters.generated += 1
+        yield Unit(prompting.request(problem), range(judge.samples(problem)), problem)
+
+
 def run_sync(
     recipe: BuildRecipe,
     prompting: stages.Prompting,
     mix: Any,
-    index: JournalIndex,
-    sink: Sink,
+    journal: Journal,
     judge: Judge,
     counters: Counters,
     display: ProgressDisplay,
     answer: Callable[[Request, int, Problem], Response],
-    journal: bool,
+    reanswer: bool,
 ) -> None:
-    """One tight loop, no event loop: for the built-in teacher (``answer`` computes, ``journal``) and for
-    batch results already ingested into the journal (``answer`` reports a key as missing, nothing is journaled)."""
-    use_index = len(index) > 0
+    """No event loop: for the built-in teacher (``answer`` computes, ``reanswer``) and for batch results already
+    ingested into the journal (``answer`` reports a key as missing, nothing is journaled)."""
     tick = 0
-    for problem in judge.problems(mix, recipe):
-        request = prompting.request(problem)
-        counters.generated += 1
-        responses: list[Response] = []
-        for s in range(judge.samples(problem)):
-            known = index.get(request.id, s) if use_index else None
-            if journal:
-                # The built-in teacher answers again even when the journal holds its answer: answering is free, and
-                # an answer written by an older version of its code must not outlive that code (an unbroken run
-                # would not contain it). The journal gets a line only for a new or changed answer (last line wins).
-                response = answer(request, s, problem)
-                if known is not None and known.content == response.content and known.model == response.model:
-                    counters.resumed += 1
-                else:
-                    sink.journal_later(response)
-                    counters.asked += 1
-            elif known is not None:
-                response = known
-                counters.resumed += 1
-            else:
-                response = answer(request, s, problem)
-            if response.ok:
-                counters.answered += 1
-            else:
-                counters.failed += 1
-            responses.append(response)
-        judge(problem, request, responses)
+    units = _units(recipe, prompting, mix, judge, counters)
+    for unit in answer_units_now(answer, units, journal=journal, counters=counters, reanswer=reanswer):
+        judge(unit.item, unit.request, unit.answers())
         tick += 1
         if tick >= 32:
             tick = 0
@@ -198,46 +170,20 @@ async def run_live(
     teacher: Any,
     prompting: stages.Prompting,
     mix: Any,
-    index: JournalIndex,
+    journal: Journal,
     sink: Sink,
     judge: Judge,
     counters: Counters,
     display: ProgressDisplay,
 ) -> None:
-    window = recipe.teacher.concurrency
-    # Finished problems wait here for earlier ones; bounding it bounds memory when one request is slow.
-    max_buffered = window * 4 + 64
-    in_flight = asyncio.Semaphore(window)
-    buffer: deque[_Slot] = deque()
+    """A live teacher through the answer engine: problems leave in index order, each answer journaled on arrival."""
+    answers = judge.answers
+    review = None
+    if answers is not None:
 
-    def drain() -> None:
-        while buffer and buffer[0].missing == 0:
-            slot = buffer.popleft()
-            judge(slot.problem, slot.request, [r for r in slot.responses if r is not None])
-        display.update()
-
-    async def ask(slot: _Slot, sample: int) -> None:
-        try:
-            response = await teacher.answer(slot.request, sample)
-        finally:
-            in_flight.release()
-        sink.journal_now(response)  # before anything else happens to it: a kill now loses nothing paid for
-        if response.ok:
-            counters.answered += 1
-        else:
-            counters.failed += 1
-        if judge.answers is not None:
-            await judge.answers.decide(judge.answers.undecided(slot.problem, [response]))
-        slot.responses[sample] = response
-        slot.missing -= 1
-        if slot.missing == 0 and slot.done is not None:
-            slot.done.set()
-
-    async def settle(slot: _Slot, asks: list[Request]) -> None:
-        await judge.answers.decide(asks)
-        slot.missing -= 1
-        if slot.missing == 0 and slot.done is not None:
-            slot.done.set()
+        def review(unit: Unit, response: Response) -> Awaitable[None] | None:
+            asks = answers.undecided(unit.item, [response])
+            return answers.decide(asks) if asks else None
 
     async def tick() -> None:
         # With a slow endpoint a flush every ``flush_every`` rows could take minutes, and a stalled head of the
@@ -247,39 +193,17 @@ async def run_live(
             sink.flush()
             display.update()
 
-    async with teacher, asyncio.TaskGroup() as group:
-        ticker = group.create_task(tick())
-        for problem in judge.problems(mix, recipe):
-            request = prompting.request(problem)
-            counters.generated += 1
-            asked = judge.samples(problem)
-            slot = _Slot(problem, request, [None] * asked, asked, asyncio.Event())
-            buffer.append(slot)
-            for s in range(asked):
-                known = index.get(request.id, s)
-                if known is not None:
-                    slot.responses[s] = known
-                    counters.resumed += 1
-                    counters.answered += 1
-                    asks = judge.answers.undecided(problem, [known]) if judge.answers is not None else []
-                    if asks:
-                        group.create_task(settle(slot, asks))  # a journaled answer the judge has not decided
-                    else:
-                        slot.missing -= 1
-                    continue
-                await in_flight.acquire()
-                counters.asked += 1
-                group.create_task(ask(slot, s))
-            drain()
-            while len(buffer) >= max_buffered:
-                assert buffer[0].done is not None
-                await buffer[0].done.wait()
-                drain()
-        while buffer:
-            assert buffer[0].done is not None
-            if buffer[0].missing:
-                await buffer[0].done.wait()
-            drain()
-        ticker.cancel()
-        if judge.answers is not None:
-            await judge.answers.aclose()
+    async with teacher:
+        ticker = asyncio.ensure_future(tick())
+        try:
+            units = _units(recipe, prompting, mix, judge, counters)
+            async for unit in answer_units(teacher, units, concurrency=recipe.teacher.concurrency, journal=journal,
+                                           counters=counters, review=review):  # fmt: skip
+                judge(unit.item, unit.request, unit.answers())
+                display.update()
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+        if answers is not None:
+            await answers.aclose()

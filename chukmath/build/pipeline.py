@@ -22,10 +22,8 @@ import orjson
 from chukmath.build import batch_phase, stages
 from chukmath.build.card import dataset_configs, render_card
 from chukmath.build.gate import Gate
-from chukmath.build.journal_index import JournalIndex
 from chukmath.build.loops import Judge, fewer_gc_passes, run_live, run_sync, select_options, unanswered
 from chukmath.build.manifest import Manifest, read_manifest
-from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir, RunLock, legacy_fingerprint, make_root, prepare
 from chukmath.build.sink import Sink, trim_lines
@@ -33,6 +31,8 @@ from chukmath.build.tables import stats_tables
 from chukmath.jsonl import AtomicWriter
 from chukmath.report_html import report_after_build
 from chukmath.teach.builtin import builtin_response
+from chukmath.teach.journal import Journal
+from chukmath.teach.progress import Counters, ProgressDisplay
 from chukmath.write.parquet import need_pyarrow, sync_run_parquet
 
 
@@ -209,7 +209,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             batch_phase.run_batches(recipe, prompting, mix, run, notify=None if options.quiet else _notifier(options),
                                     span=span)
             resuming = True
-        index = JournalIndex.load(run.journal) if resuming else JournalIndex(run.journal)
+        # build holds the run directory's lock, which covers its journal.
+        journal = Journal(run.journal, locked=False)
         problems_total = span[1] - span[0]
         responses_total = problems_total * recipe.teacher.samples
         counters = Counters(
@@ -217,7 +218,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             totals={"generated": problems_total, "answered": responses_total, "verified": responses_total},
         )
         acc = StatsAccumulator(options=asdict_options(recipe))
-        sink = Sink(run, counters, acc, flush_every=options.flush_every, test=gate is not None and gate.has_test)
+        sink = Sink(run, journal, counters, acc, flush_every=options.flush_every,
+                    test=gate is not None and gate.has_test)
         judge = Judge(recipe, sink, gate, stages.make_judge(recipe, judge_key, run.root / "judge.jsonl"))
         judge.span = span
         show = (
@@ -230,18 +232,18 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
                 if options.engine == "ray":
                     from chukmath.build.ray_engine import run_ray
 
-                    run_ray(recipe, prompting, mix, index, sink, judge, counters, display, address=options.address,
+                    run_ray(recipe, prompting, mix, journal, sink, judge, counters, display, address=options.address,
                             recipe_source=recipe_source, api_key=api_key, gated=gate is not None)
                 elif recipe.teacher.kind == "builtin":
-                    run_args = (recipe, prompting, mix, index, sink, judge, counters, display)
                     with fewer_gc_passes():
                         answer = partial(builtin_response, trace_style=recipe.teacher.trace_style)
-                        run_sync(*run_args, answer, journal=True)
+                        run_sync(recipe, prompting, mix, journal, judge, counters, display, answer, reanswer=True)
                 elif recipe.teacher.kind in ("batch", "anthropic_batch") or options.replay is not None:
-                    run_sync(recipe, prompting, mix, index, sink, judge, counters, display, unanswered(recipe), False)
+                    run_sync(recipe, prompting, mix, journal, judge, counters, display, unanswered(recipe),
+                             reanswer=False)
                 else:
                     teacher = stages.make_teacher(recipe, api_key)
-                    live = run_live(recipe, teacher, prompting, mix, index, sink, judge, counters, display)
+                    live = run_live(recipe, teacher, prompting, mix, journal, sink, judge, counters, display)
                     try:
                         asyncio.run(live)
                     except BaseExceptionGroup as group:
@@ -250,7 +252,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             sink.finish()
         finally:
             sink.close()
-            index.close()
+            journal.close()
             if judge.answers is not None:
                 judge.answers.close()
         stats = _stats_dict(recipe, acc)

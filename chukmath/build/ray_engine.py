@@ -20,15 +20,15 @@ import pickle
 from collections.abc import Iterator
 from typing import Any
 
-from chukmath.build.journal_index import JournalIndex
 from chukmath.build.loops import Judge
-from chukmath.build.progress import Counters, ProgressDisplay
 from chukmath.build.ray_actors import Ledger
 from chukmath.build.ray_work import BlockWorker, Outcome, WorkerSpec
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.sink import Sink
 from chukmath.build.stages import Prompting
 from chukmath.errors import ChukmathError, ConfigError, OutputError
+from chukmath.teach.journal import Journal
+from chukmath.teach.progress import Counters, ProgressDisplay
 
 ENGINES = ("local", "ray")
 INSTALL_HINT = "pip install 'chukmath[ray]' (Ray Data)"
@@ -130,7 +130,7 @@ def _chukmath_cause(exc: BaseException) -> ChukmathError | None:
 class _Driver:
     """Takes outcomes in index order: counts, journals the built-in teacher's answers, writes through the sink."""
 
-    def __init__(self, recipe: BuildRecipe, index: JournalIndex, sink: Sink, judge: Judge, counters: Counters,
+    def __init__(self, recipe: BuildRecipe, index: Journal, sink: Sink, judge: Judge, counters: Counters,
                  display: ProgressDisplay) -> None:
         self.paid = recipe.teacher.paid
         self.index, self.sink, self.judge, self.counters, self.display = index, sink, judge, counters, display
@@ -170,7 +170,7 @@ def run_ray(
     recipe: BuildRecipe,
     prompting: Prompting,
     mix: Any,
-    index: JournalIndex,
+    index: Journal,
     sink: Sink,
     judge: Judge,
     counters: Counters,

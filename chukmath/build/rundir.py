@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from chukmath.build.manifest import read_manifest
 from chukmath.build.recipe import BuildRecipe
 from chukmath.errors import InputError, OutputError, output_error
+from chukmath.teach.journal import FileLock
 
 RUN_FILES = (
     "manifest.json",
@@ -181,28 +180,20 @@ def prepare(
 
 
 class RunLock:
-    """An exclusive lock on the run directory: two builds appending to one journal would corrupt it."""
+    """An exclusive lock on the run directory (``.lock``): two builds appending to one journal would corrupt it.
+    It covers the run's journal too (:class:`~chukmath.teach.journal.Journal` opened with ``locked=False``)."""
 
     def __init__(self, run: RunDir) -> None:
         self.path = run.root / ".lock"
-        self._fh: IO[str] | None = None
+        self._lock: FileLock | None = None
 
     def __enter__(self) -> RunLock:
-        try:
-            self._fh = self.path.open("w")
-        except OSError as exc:
-            raise output_error(self.path, exc, "cannot create the lock file") from None
-        try:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._fh.close()
-            raise OutputError(
-                f"{self.path.parent}: another chukmath build is running in this directory; wait for it to finish"
-            ) from None
-        self._fh.write(f"{os.getpid()}\n")
-        self._fh.flush()
+        self._lock = FileLock(
+            self.path, f"{self.path.parent}: another chukmath build is running in this directory; wait for it to finish"
+        )
+        self._lock.note_pid()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._fh is not None:
-            self._fh.close()  # closing releases the lock; the file stays (removing it would race a waiting build)
+        if self._lock is not None:
+            self._lock.release()

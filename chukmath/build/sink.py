@@ -15,11 +15,12 @@ from typing import IO, Any
 
 import orjson
 
-from chukmath.build.progress import Counters
 from chukmath.build.rundir import RunDir
 from chukmath.errors import OutputError, output_error
 from chukmath.jsonl import JsonlAppender, dumps_line, open_checked, repair_torn_tail
 from chukmath.records import Problem, Response
+from chukmath.teach.journal import Journal
+from chukmath.teach.progress import Counters
 
 
 def count_lines_readonly(path: Path) -> int:
@@ -76,7 +77,14 @@ class Sink:
     """Ordered, batched output of one run. ``emit`` takes problems strictly in index order."""
 
     def __init__(
-        self, run: RunDir, counters: Counters, stats: Any, *, flush_every: int = 512, test: bool = False
+        self,
+        run: RunDir,
+        journal: Journal,
+        counters: Counters,
+        stats: Any,
+        *,
+        flush_every: int = 512,
+        test: bool = False,
     ) -> None:
         self.run = run
         self.counters = counters
@@ -85,27 +93,24 @@ class Sink:
         self.problems_on_disk, last = count_lines(run.problems)
         self._last_problem_id = orjson.loads(last).get("id") if last else None
         self.problems_out = JsonlAppender(run.problems)
-        self.journal = JsonlAppender(run.journal)
+        # The run's journal (opened by the pipeline): answers queued on it are written at each flush, after the
+        # problems they answer.
+        self.journal = journal
         self._train: IO[bytes] = open_checked(run.partial(run.train))
         self._rejects: IO[bytes] = open_checked(run.partial(run.rejects))
         # test.jsonl only when the recipe has a [split]; the train-only layout stays as it was.
         self._test: IO[bytes] | None = open_checked(run.partial(run.test)) if test else None
         self._broken = False  # a write failed (disk full): close() must not write what is buffered once more
         self._buf_problems: list[dict[str, Any]] = []
-        self._buf_journal: list[dict[str, Any]] = []
         self._buf_train: list[bytes] = []
         self._buf_rejects: list[bytes] = []
         self._buf_test: list[bytes] = []
         self.next_index = 0
         self.first_sample: dict[str, Any] | None = None
 
-    def journal_now(self, response: Response) -> None:
-        """Append a paid answer at once (one whole line): it must survive a kill the moment it arrives."""
-        self.journal.append(response.to_dict())
-
     def journal_later(self, response: Response) -> None:
         """Queue a cheap (built-in) answer for the next batched flush."""
-        self._buf_journal.append(response.to_dict())
+        self.journal.append_later(response)
 
     def _outputs(self) -> list[tuple[IO[bytes], Path]]:
         files = [(self._train, self.run.train), (self._rejects, self.run.rejects)]
@@ -154,9 +159,7 @@ class Sink:
         if self._buf_problems:
             self.problems_out.append_many(self._buf_problems)
             self._buf_problems.clear()
-        if self._buf_journal:
-            self.journal.append_many(self._buf_journal)
-            self._buf_journal.clear()
+        self.journal.flush()
         if self._buf_train:
             self._train.write(b"".join(self._buf_train))
             self._buf_train.clear()
@@ -200,4 +203,5 @@ class Sink:
                 with contextlib.suppress(OSError, OutputError):  # after a failed write the first error is reported
                     fh.close()
             self.problems_out.close()
-            self.journal.close()
+            if self._broken:
+                self.journal.drop_queued()  # answered again by the next run, after the problems they answer

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chukmath.build import stages
-from chukmath.build.journal_index import JournalIndex
 from chukmath.build.manifest import read_manifest
 from chukmath.build.recipe import BuildRecipe, load_recipe
 from chukmath.build.rundir import RunDir, RunLock
 from chukmath.errors import InputError
 from chukmath.records import Problem, Request
 from chukmath.render.requests import read_problems
+from chukmath.teach.journal import Journal
 from chukmath.write.selection import DUPLICATE, OVER_CAP, WRITTEN, Candidate, ProblemResult, SelectOptions
 
 ACCEPTED = (WRITTEN, DUPLICATE, OVER_CAP)
@@ -90,16 +90,12 @@ class BuildRun:
             strip_verifier_answer=out.strip_verifier_answer,
             language=self.recipe.verify.language,
         )
-        with RunLock(self.run):
-            index = JournalIndex.load(self.run.journal)
-            try:
-                for problem in self.problems():
-                    request = self.prompting.request(problem)
-                    responses = [index.get(request.id, s) for s in range(self.samples)]
-                    candidates = [Candidate(request, r) for r in responses if r is not None]
-                    yield Judged(problem, request, select_samples(problem, candidates, policy, options))
-            finally:
-                index.close()
+        with RunLock(self.run), Journal(self.run.journal, locked=False, writable=False) as journal:
+            for problem in self.problems():
+                request = self.prompting.request(problem)
+                responses = [journal.get(request.id, s) for s in range(self.samples)]
+                candidates = [Candidate(request, r) for r in responses if r is not None]
+                yield Judged(problem, request, select_samples(problem, candidates, policy, options))
 
 
 def _manifest_recipe(manifest: dict, where: Path) -> BuildRecipe:

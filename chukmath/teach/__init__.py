@@ -2,10 +2,11 @@
 
 from chukmath.stage_module import make_callable
 from chukmath.teach.base import ClosableTeacher, Teacher
+from chukmath.teach.engine import answer_stream
 from chukmath.teach.journal import Journal, compact_key, final_responses, read_journal
 from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
 from chukmath.teach.retry import RetryPolicy
-from chukmath.teach.runner import TeachOptions, answer_stream, iter_requests, run_teach, teach_async
+from chukmath.teach.runner import TeachOptions, iter_requests, run_teach, teach_async
 from chukmath.teach.summary import Prices, TeachSummary, load_price_table
 
 __all__ = [

@@ -1,38 +1,32 @@
-"""Run a teacher over a requests file into a journal: bounded concurrency, resume, Ctrl-C, summary.
+"""``chukmath teach``: a requests file through the answer engine into a journal, with Ctrl-C and a summary.
 
-Two layers: :func:`answer_stream` (async; any iterable of ``(Request, sample)`` in, responses out as they
-complete, a fixed pool of workers pulling from a bounded queue so memory does not grow with the input)
-and :func:`run_teach` (the whole ``chukmath teach`` job: journal, progress, signals, summary).
+The work (resume, bounded concurrency, journaling, duplicates) is the answer engine's
+(:mod:`chukmath.teach.engine`), the same one ``build`` runs; this module is the job around it: :func:`teach_async`
+(a request iterable, the journal's lock and model claim, progress, the summary) and :func:`run_teach` (a requests
+file, signals, the event loop).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
-from chukmath.errors import ConfigError, InputError, NotSent
+from chukmath.errors import ConfigError, InputError
 from chukmath.jsonl import read_jsonl
 from chukmath.records import Request, Response
-from chukmath.teach.base import InFlightLimited, Teacher
+from chukmath.teach.base import Teacher
+from chukmath.teach.engine import Unit, answer_units
 from chukmath.teach.journal import Journal
 from chukmath.teach.journal_model import claim_model
-from chukmath.teach.progress import TeachProgress
+from chukmath.teach.progress import TEACH_STAGES, Counters, ProgressDisplay
 from chukmath.teach.summary import Prices, TeachSummary
-
-log = logging.getLogger(__name__)
-_DONE = object()
-Item = tuple[Request, int]
-# Requests in progress per in-flight slot, for a teacher that frees its slot while a request waits to be retried.
-IN_PROGRESS_PER_SLOT = 4
 
 
 @dataclass(slots=True)
@@ -56,106 +50,6 @@ class TeachOptions:
             raise ConfigError(f"--concurrency {self.concurrency}: must be >= 1")
 
 
-async def _aiter(items: Iterable[Item] | AsyncIterable[Item]) -> AsyncIterator[Item]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
-
-
-async def answer_stream(
-    teacher: Teacher,
-    items: Iterable[Item] | AsyncIterable[Item],
-    *,
-    concurrency: int,
-    stop: asyncio.Event | None = None,
-    grace_s: float = 10.0,
-) -> AsyncIterator[Response]:
-    """Yield the teacher's responses for ``items`` as they complete, at most ``concurrency`` in flight.
-
-    A teacher that limits its own requests in flight (:class:`~chukmath.teach.base.InFlightLimited`) gets
-    ``IN_PROGRESS_PER_SLOT`` times as many requests in progress, so requests waiting to be retried do not
-    leave the endpoint idle.
-
-    Setting ``stop`` ends the intake: queued items are dropped, in-flight ones may finish for ``grace_s``
-    seconds and are then cancelled. An exception from the teacher (TeacherError: the run cannot go on) or
-    from ``items`` stops the stream the same way and is raised after the arrived responses were yielded.
-    """
-    stop = stop or asyncio.Event()
-    workers_n = concurrency
-    if isinstance(teacher, InFlightLimited):
-        # The teacher keeps ``concurrency`` requests in flight itself and a request waiting for its retry
-        # (a 429's Retry-After, a backoff) holds no slot, so one waiting request no longer idles a worker:
-        # the others go on at full speed. More workers than slots keep the slots busy meanwhile.
-        teacher.limit_in_flight(concurrency, stop)
-        workers_n = concurrency * IN_PROGRESS_PER_SLOT
-    inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=concurrency * 2)
-    outbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=concurrency * 2)
-    fatal: list[BaseException] = []
-
-    async def feed() -> None:
-        try:
-            async for item in _aiter(items):
-                if stop.is_set():
-                    break
-                await inbox.put(item)
-        except Exception as exc:  # e.g. a bad input line: stop, let in-flight answers land, then raise it
-            fatal.append(exc)
-            stop.set()
-        for _ in range(workers_n):
-            await inbox.put(_DONE)
-
-    async def work() -> None:
-        while True:
-            item = await inbox.get()
-            if item is _DONE:
-                return
-            if stop.is_set():
-                continue  # drain without sending
-            request, sample = item
-            try:
-                response = await teacher.answer(request, sample)
-            except NotSent:
-                continue  # the run stopped before this one was sent: a rerun sends it
-            except Exception as exc:  # TeacherError (run cannot go on) or a bug: stop the run, raise it
-                fatal.append(exc)
-                stop.set()
-                continue
-            await outbox.put(response)
-
-    async def guard() -> None:
-        # After a stop, give in-flight requests a grace period, then cancel them.
-        await stop.wait()
-        await asyncio.sleep(grace_s)
-        for task in workers:
-            task.cancel()
-
-    async def close_when_done() -> None:
-        await asyncio.gather(*workers, return_exceptions=True)
-        await outbox.put(_DONE)
-
-    feeder = asyncio.create_task(feed())
-    workers = [asyncio.create_task(work()) for _ in range(workers_n)]
-    guardian = asyncio.create_task(guard())
-    closer = asyncio.create_task(close_when_done())
-    try:
-        while True:
-            response = await outbox.get()
-            if response is _DONE:
-                break
-            yield response
-    finally:
-        for task in (feeder, guardian, *workers):
-            task.cancel()
-        for task in (feeder, guardian, closer, *workers):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-    if fatal:
-        raise fatal[0]
-
-
 def count_lines(path: Path) -> int:
     """Non-empty-ish line count (newlines plus a final unterminated line), for the progress total."""
     n = 0
@@ -173,23 +67,6 @@ def iter_requests(path: str | Path) -> Iterator[Request]:
         yield Request.from_dict(obj, where=f"{path}:{number}")
 
 
-def _pending(
-    requests: Iterable[Request], journal: Journal, samples: int, summary: TeachSummary, progress: TeachProgress
-) -> Iterator[Item]:
-    for request in requests:
-        for sample in range(samples):
-            summary.total += 1
-            state = journal.claim(request.id, sample)
-            if state == "new":
-                yield request, sample
-            else:
-                if state == "done":
-                    summary.skipped += 1
-                else:
-                    summary.duplicates += 1
-                progress.skipped()
-
-
 async def teach_async(
     requests: Iterable[Request],
     journal_path: str | Path,
@@ -200,31 +77,39 @@ async def teach_async(
     stop: asyncio.Event | None = None,
     expected_total: int | None = None,
 ) -> TeachSummary:
-    """Answer every (request, sample) not yet in the journal, appending each response as it arrives."""
+    """Answer every (request, sample) not yet in the journal, appending each response as it arrives (the answer
+    engine, :func:`chukmath.teach.engine.answer_units`, in arrival order; a key repeated in the input once)."""
     options.validate()
     console = console or Console(stderr=True)
     stop = stop or asyncio.Event()
     summary = TeachSummary(journal=str(journal_path), teacher=teacher.name, model=teacher.model)
+    counters = Counters(total=expected_total or 0)
     started = time.monotonic()
     try:
         with Journal(journal_path, fsync_every=options.fsync_every) as journal:
             claim_model(journal, teacher.model, teacher=teacher.name, allow_change=options.allow_model_change)
-            if journal.stats.repaired_bytes:
-                log.warning("%s: repaired a torn last line (%d bytes)", journal_path, journal.stats.repaired_bytes)
-            total = expected_total if expected_total is not None else 0
-            with TeachProgress(total, console=console, enabled=options.progress) as progress:
-                items = _pending(requests, journal, options.samples, summary, progress)
-                stream = answer_stream(
-                    teacher, items, concurrency=options.concurrency, stop=stop, grace_s=options.grace_s
-                )
-                async for response in stream:
-                    journal.append(response)
+            shown = options.progress and console.is_terminal
+            with ProgressDisplay(counters, enabled=shown, stages=TEACH_STAGES, console=console) as display:
+
+                def on_answer(unit: Unit, response: Response) -> None:
                     summary.add(response)
-                    progress.answered(response)
+                    if response.usage:
+                        counters.tokens += int(response.usage.get("total_tokens", 0))
+                    display.update()
+
+                units = (Unit(request, range(options.samples)) for request in requests)
+                async for _ in answer_units(
+                    teacher, units, concurrency=options.concurrency, journal=journal, ordered=False, dedupe=True,
+                    stop=stop, grace_s=options.grace_s, counters=counters, on_answer=on_answer,
+                ):
+                    display.update()
     finally:
         closer = getattr(teacher, "aclose", None)
         if closer is not None:
             await closer()
+        summary.skipped = counters.resumed
+        summary.duplicates = counters.duplicates
+        summary.total = counters.resumed + counters.duplicates + counters.asked
         summary.elapsed_s = time.monotonic() - started
         summary.interrupted = stop.is_set()
         summary.price(options.prices)
@@ -305,7 +190,6 @@ def run_teach(
 
 __all__ = [
     "TeachOptions",
-    "answer_stream",
     "count_lines",
     "iter_requests",
     "run_teach",
