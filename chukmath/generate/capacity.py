@@ -50,6 +50,7 @@ class Capacity:
 
 _CACHE: dict[tuple[str, bytes], Capacity] = {}
 _LISTED: dict[tuple[str, bytes, bytes], frozenset[int] | None] = {}
+_CACHE_MAX = 4096  # entries kept per cache before it is emptied (a long-lived process trying many configs or seeds)
 
 
 def _config_key(config: Any) -> bytes:
@@ -63,6 +64,8 @@ def family_capacity(family: Family, config: Any) -> Capacity:
     if found is None:
         exact = family.capacity(config) if family.capacity is not None else None
         found = Capacity(exact, "exact") if exact is not None else estimate(family, config)
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
         _CACHE[cache_key] = found
     return found
 
@@ -122,6 +125,8 @@ def listed_questions(family: Family, config: Any, key: bytes) -> frozenset[int] 
             if misses >= MAX_MISSES:
                 result = frozenset(seen)
                 break
+    if len(_LISTED) >= _CACHE_MAX // 16:  # a listing holds up to ENUMERATE_UP_TO hashes
+        _LISTED.clear()
     _LISTED[cache_key] = result
     return result
 

@@ -4,8 +4,9 @@ Item *i* of a run depends on every question before it (duplicates are skipped), 
 candidate level, which is order-free: candidate *c* of a stream is a pure function of the stream and *c*.
 Workers take chunks of consecutive candidates of one stream and return, per candidate, the question's hash for
 the duplicate filter and the record's JSONL line cut around its index (``None`` for a rejected draw). The
-parent walks items in order exactly as :meth:`Run.rows` does (same filter, same stream picks, same exhaustion
-rule) and writes ``head + index + tail``. The output is therefore the same bytes for any number of workers.
+parent walks items in order exactly as :meth:`Run.rows` does (same filter, same questions reserved for other
+streams, same stream picks, same exhaustion rule) and writes ``head + index + tail``. The output is therefore the
+same bytes for any number of workers.
 
 Work is speculative: a chunk may end beyond the last candidate the run needs, and a candidate that turns out to
 be a repeat may have been finished for nothing; both are deterministic, so they cost time, never correctness.
