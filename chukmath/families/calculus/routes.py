@@ -1,5 +1,7 @@
 """Three routes for the polynomial questions of ``calculus`` (a derivative of a polynomial, a definite integral of
-one between whole-number bounds); every other shape (products, trig, exp, log) keeps the classic trace.
+one between whole-number bounds) and for ∫ c·sqrt(x) from 0 to a square (the power rule with x^(3/2) as x·√x or as
+(√x)^3, or the substitution u = √x, each checked by the other way); every other shape (products, trig, exp, log)
+keeps the classic trace.
 
 - ``power_rule``: the power rule term by term from the highest power; a derivative is checked by integrating each
   new term back (a claim per coefficient), an integral by adding up each term's own definite integral;
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from fractions import Fraction
+from math import isqrt
 
 from chukmath.families.calculus.trace_fast import parse_polynomial
 from chukmath.families.common import symstr
@@ -26,6 +29,8 @@ from chukmath.records import Problem
 
 # A definite integral between whole-number bounds of at most 6 characters (the generator's shape).
 _INTEGRAL = re.compile(r"Integral\((.+), \(x, (-?\d{1,6}), (-?\d{1,6})\)\)")
+# c*sqrt(x) from 0 to a perfect square (the generator's shape).
+_SQRT_INTEGRAL = re.compile(r"Integral\((-?)(?:([1-9]\d{0,5})\*)?sqrt\(x\), \(x, 0, (1|4|9|16|25|36|49|64|81|100)\)\)")
 
 Terms = list[tuple[Fraction, int]]
 
@@ -236,6 +241,58 @@ def _integral(route: str, terms: Terms, a: int, b: int, think: list[str]) -> Fra
     return value
 
 
+def _sqrt_by_power_rule(c: Fraction, b: int, think: list[str], cube_first: bool) -> Fraction:
+    """∫ c·x^(1/2) dx = (2c/3)·x^(3/2), with x^(3/2) = x·√x (or (√x)^3 when ``cube_first``) at x = b."""
+    think.append("Write sqrt(x) as x^(1/2) and use the power rule: raise the exponent by 1, divide by the new one.")
+    new = _claim(think, Fraction(1, 2), OP_ADD, 1)
+    k = _claim(think, c, OP_DIV, new)
+    root = Fraction(isqrt(b))
+    think.append(f"F(x) = {symstr.rational(k)}·x^(3/2). F(0) is 0, and at x = {b}, √{b} is {root}:")
+    _claim(think, root, OP_MUL, root)
+    if cube_first:
+        think.append("x^(3/2) is (√x)^3:")
+        power = _claim(think, _claim(think, root, OP_MUL, root), OP_MUL, root)
+    else:
+        think.append("x^(3/2) is x × √x:")
+        power = _claim(think, Fraction(b), OP_MUL, root)
+    return _claim(think, k, OP_MUL, power)
+
+
+def _sqrt_by_substitution(c: Fraction, b: int, think: list[str]) -> Fraction:
+    """u = √x: x = u², dx = 2u du, so ∫ c·√x dx from 0 to b is ∫ 2c·u² du from 0 to √b = (2c/3)·(√b)^3."""
+    root = Fraction(isqrt(b))
+    think.append(f"Substitute u = √x, so x = u^2 and dx = 2u du; x from 0 to {b} is u from 0 to {root}:")
+    _claim(think, root, OP_MUL, root)
+    think.append(f"The integrand {symstr.rational(c)}·√x dx becomes {symstr.rational(c)}·u·2u du:")
+    two_c = _claim(think, 2, OP_MUL, c)
+    think.append(f"The antiderivative of {symstr.rational(two_c)}·u^2 is {symstr.rational(two_c)}·u^3 / 3:")
+    cube = _claim(think, _claim(think, root, OP_MUL, root), OP_MUL, root)
+    top = _claim(think, two_c, OP_MUL, cube)
+    return _claim(think, top, OP_DIV, 3)
+
+
+def _sqrt_integral(route: str, match: re.Match[str]) -> str:
+    sign, coefficient, bound = match.groups()
+    c = Fraction(int(coefficient or 1)) * (-1 if sign else 1)
+    b = int(bound)
+    f_text = f"{sign}{coefficient + '*' if coefficient else ''}sqrt(x)"
+    think = [f"We need the integral of {f_text} from 0 to {b}."]
+    if route == "from_definition":
+        value = _sqrt_by_substitution(c, b, think)
+        think.append("Check with the power rule:")
+        again = _sqrt_by_power_rule(c, b, think, cube_first=False)
+    else:
+        value = _sqrt_by_power_rule(c, b, think, cube_first=route == "horner")
+        think.append("Check by substituting u = √x:")
+        again = _sqrt_by_substitution(c, b, think)
+    if again != value:
+        raise AssertionError(f"the two ways give {value} and {again}")
+    think.append(f"Both ways give {symstr.rational(value)}.")
+    result = symstr.rational(value)
+    think.append(f"So the integral is {result}.")
+    return assemble(think, f"The answer is {result}.", result)
+
+
 def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[Problem], str]:
     """The trace of a polynomial derivative or integral by ``route``; other shapes use ``classic``."""
 
@@ -251,6 +308,9 @@ def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[P
             result = _show(symstr.polynomial([(c * n, n - 1) for c, n in terms if n]))
             think.append(f"So the derivative is {result}.")
             return assemble(think, f"The answer is {result}.", result)
+        root_match = _SQRT_INTEGRAL.fullmatch(expression)
+        if root_match is not None:
+            return _sqrt_integral(route, root_match)
         match = _INTEGRAL.fullmatch(expression)
         terms = parse_polynomial(match.group(1)) if match is not None else None
         if match is None or terms is None:
