@@ -49,6 +49,8 @@ from chukmath.verify.values import (
     values_equal,
 )
 
+# A picked choice is short ("\\boxed{\\textbf{(C) } 12}"); longer text is not read for a letter.
+MAX_CHOICE_CHARS = 200
 # What a candidate answer is, judged against the expected one.
 CORRECT, WRONG, UNPARSEABLE = "correct", "wrong", "unparseable"
 # An answer with one of these is an inequality, not a value.
@@ -220,7 +222,7 @@ def _judge_text(candidate: str, expected: str, rounding: Rounding | None, tolera
         if verdict is not None:
             return verdict
     letter = choice_letter(expected) if len(expected) <= 5 else None
-    if letter is not None:  # a multiple-choice answer: the letter picked decides (chukmath.verify.choice)
+    if letter is not None and len(candidate) <= MAX_CHOICE_CHARS:  # the letter picked decides (chukmath.verify.choice)
         picked = picked_letter(candidate)
         if picked is not None:
             return CORRECT if picked == letter else WRONG

@@ -12,9 +12,10 @@ import re
 from chukmath.verify.extract import clean
 
 _GOLD = re.compile(r"\s*\(?\s*([A-E])\s*\)?\s*")
-# "(C)", "Option C", "C)" or a lone "C"; only the words are case-blind ("c" alone is a variable)
-_PICKED = re.compile(r"(?:(?i:option|choice|answer)\s*:?\s*)?\(\s*([A-E])\s*\)|(?i:option|choice)\s*:?\s*([A-E])\b"
-                     r"|([A-E])(?:\)|\s*$)")  # fmt: skip
+# "(C)", "Option C", "C)" or a lone "C"; only the words are case-blind ("c" alone is a variable). No two runs of
+# spaces are adjacent ("\s*(?::\s*)?", not "\s*:?\s*"), so a long run of spaces is read once, not split n ways.
+_PICKED = re.compile(r"(?:(?i:option|choice|answer)\s*(?::\s*)?)?\(\s*([A-E])\s*\)|(?i:option|choice)\s*(?::\s*)?"
+                     r"([A-E])\b|([A-E])(?:\)|\s*$)")  # fmt: skip
 
 
 def choice_letter(expected: str) -> str | None:

@@ -26,8 +26,10 @@ class Span(NamedTuple):
 
 
 _INF = r"(?:\+?oo|\+?∞|\+?\\infty|\+?inf(?:inity)?)"
-_NUM = r"-?\s*\d+(?:\.\d+)?(?:\s*/\s*\d+)?"
-_FRAC = r"-?\s*\\[dt]?frac(?:\{\d+\}\{\d+\}|\d\d)"  # \frac{1}{2} or \frac12
+# Every endpoint starts with its first non-space character ("(?:-\s*)?", never "-?\s*"): a pattern that could begin
+# with spaces would be tried from every space of a long run and read the rest of the run each time (quadratic).
+_NUM = r"(?:-\s*)?\d+(?:\.\d+)?(?:\s*/\s*\d+)?"
+_FRAC = r"(?:-\s*)?\\[dt]?frac(?:\{\d+\}\{\d+\}|\d\d)"  # \frac{1}{2} or \frac12
 _END = rf"(?:-\s*{_INF}|{_INF}|{_FRAC}|{_NUM})"
 _SYMPY = re.compile(rf"Interval(?:\.(open|Lopen|Ropen))?\(\s*({_END})\s*,\s*({_END})\s*\)")
 _NOTATION = re.compile(rf"(\(|\[|\\left\(|\\left\[)\s*({_END})\s*,\s*({_END})\s*(\)|\]|\\right\)|\\right\])")
