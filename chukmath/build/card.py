@@ -21,8 +21,6 @@ TAGS = ["math", "reasoning", "chain-of-thought", "synthetic", "sft", "chukmath"]
 # The Hub's size buckets, by number of rows (upper bounds exclusive).
 _SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
           (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B")]
-JSONL_FILES = {"train": "train.jsonl", "test": "test.jsonl", "rejects": "rejects.jsonl"}
-PARQUET_FOLDERS = {"train": "data", "test": "data", "rejects": "rejects"}
 
 
 def size_category(rows: int) -> str:
@@ -40,25 +38,19 @@ def _has_rows(path: Path) -> bool:
 def dataset_configs(root: str | Path, file_format: str = "jsonl") -> list[dict[str, Any]]:
     """The card's ``configs``: ``default`` with the train (and test) split, ``rejects`` as a config of its own.
 
-    Only files that hold rows are named (``datasets`` cannot read a split from an empty file); Parquet is named by
-    the Hub's shard pattern (``data/train-*``), JSONL by file name.
+    Only files that hold rows are named (``datasets`` cannot read a split from an empty file), as the format
+    names them (:mod:`chukmath.formats`: JSONL by file name, Parquet by the Hub's shard pattern ``data/train-*``).
     """
-    from chukmath.write.parquet import shards_of
+    from chukmath.formats import get_format
 
     root = Path(root)
-
-    def files(split: str, data_split: str) -> str | None:
-        if file_format == "parquet":
-            folder = PARQUET_FOLDERS[split]
-            return f"{folder}/{data_split}-*" if shards_of(root / folder, data_split) else None
-        name = JSONL_FILES[split]
-        return name if _has_rows(root / name) else None
+    chosen = get_format(file_format)
 
     configs: list[dict[str, Any]] = []
-    default = [{"split": s, "path": path} for s in ("train", "test") if (path := files(s, s))]
+    default = [{"split": s, "path": path} for s in ("train", "test") if (path := chosen.data_files(root, s))]
     if default:
         configs.append({"config_name": "default", "data_files": default, "default": True})
-    if path := files("rejects", "train"):
+    if path := chosen.data_files(root, "rejects"):
         configs.append({"config_name": "rejects", "data_files": [{"split": "train", "path": path}]})
     return configs
 
@@ -112,7 +104,9 @@ def _load_snippet(configs: list[dict[str, Any]], file_format: str) -> str:
         lines.append('rejects = load_dataset("path/to/this/folder", "rejects")["train"]  # with their reasons')
     if "default" in files:
         named = ", ".join(f'"{split}": "{path}"' for split, path in files["default"].items())
-        builder = "parquet" if file_format == "parquet" else "json"
+        from chukmath.formats import get_format
+
+        builder = get_format(file_format).builder
         lines += ["# the files alone, without this card:", f'ds = load_dataset("{builder}", data_files={{{named}}})']
     return "\n".join(lines)
 
@@ -165,8 +159,10 @@ def render_card(
     )
     templates = ", ".join(f"`{name}` ({digest[:12]})" for name, digest in sorted(manifest["template_hashes"].items()))
     versions = manifest.get("versions", {})
-    parquet = recipe.output.format == "parquet"
-    where = "sharded Parquet under `data/` (JSONL beside it)" if parquet else "chat JSONL (`train.jsonl`)"
+    from chukmath.formats import get_format
+
+    file_format = get_format(recipe.output.format)
+    where = file_format.described
     parts = [
         f"# {recipe.name}",
         "",
@@ -178,7 +174,7 @@ def render_card(
         "checked against the exact answer computed by code. "
         + (
             f"Rejected responses and their reasons are the `rejects` config "
-            f"({'`rejects/`' if parquet else '`rejects.jsonl`'})."
+            f"({file_format.rejects_at})."
             if any(c["config_name"] == "rejects" for c in configs)
             else "No response was rejected, so there is no `rejects` config."
         ),

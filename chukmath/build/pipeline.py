@@ -28,12 +28,12 @@ from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir, RunLock, legacy_fingerprint, make_root, prepare
 from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
+from chukmath.formats import get_format, sync_run_files
 from chukmath.jsonl import AtomicWriter
 from chukmath.report_html import report_after_build
 from chukmath.teach.builtin import builtin_response
 from chukmath.teach.journal import Journal
 from chukmath.teach.progress import Counters, ProgressDisplay
-from chukmath.write.parquet import need_pyarrow, sync_run_parquet
 
 
 @dataclass
@@ -165,8 +165,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         check_ray(recipe, options.address, replay=options.replay is not None)
     # Benchmark files are read before anything is written: a missing file or column fails the run at once.
     gate = Gate.for_build(recipe.split, options.decontaminate, options.decontaminate_cols, options.ngram)
-    if recipe.output.format == "parquet":
-        need_pyarrow()  # refused before anything is written, not after the teacher was paid
+    # What the output format needs is refused before anything is written, not after the teacher was paid.
+    get_format(recipe.output.format, "[output] format").require()
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
     shard = options.shard
@@ -261,7 +261,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         if judge.answers is not None:
             stats.update(judge.answers.report())
         _write_json(run.stats, stats)
-        sync_run_parquet(run.root, recipe.output.format)
+        sync_run_files(run.root, recipe.output.format)
         totals = {"problems": problems_total, "accepted": counters.accepted}
         card = render_card(
             recipe=recipe,

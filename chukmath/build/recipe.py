@@ -100,9 +100,20 @@ class OutputSection(_Strict):
     system: str = ""
     strip_verifier_answer: bool = False
     # parquet: the splits also as sharded Parquet under data/ (Hub file names), which the card's configs point at.
-    format: Literal["jsonl", "parquet"] = "jsonl"
+    format: str = "jsonl"  # a name of chukmath.formats.FORMATS
     # A Hugging Face license id for the card's YAML; the teacher model's terms may call for another.
     license: str = Field("apache-2.0", min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9.+-]*$")
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        from chukmath.formats import get_format
+
+        try:
+            get_format(value, "[output] format")
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class SplitSection(_Strict):

@@ -10,9 +10,12 @@ import orjson
 import typer
 
 from chukmath.errors import ConfigError
+from chukmath.formats import FORMATS
 
 if TYPE_CHECKING:
     from chukmath.export import ExportSummary
+
+_AS = " or ".join(FORMATS)  # the file formats a row set can be written in
 
 RL_HELP = """Write an RL prompt set: one row per problem with its prompt and exact answer, no teacher needed.
 
@@ -82,7 +85,7 @@ def rl_command(
     count: Annotated[int | None, typer.Option("--count", "-n", min=1, help="Problems (overrides the recipe).")] = None,
     shape: Annotated[str, typer.Option("--shape", help="trl or verl.")] = "trl",
     file_format: Annotated[
-        str | None, typer.Option("--as", help="jsonl or parquet (default: jsonl for trl, parquet for verl).")
+        str | None, typer.Option("--as", help=f"{_AS} (default: jsonl for trl, parquet for verl).")
     ] = None,
     template: Annotated[
         str, typer.Option("--template", "-t", help="Answer-blind template, or 'recipe' for the recipe's.")
@@ -179,7 +182,7 @@ def dpo_command(
     rejected_reasons: Annotated[
         str, typer.Option("--rejected-reasons", help="Comma list of reasons a rejected sample may have (or all).")
     ] = "wrong_answer,bad_step",
-    file_format: Annotated[str, typer.Option("--as", help="jsonl or parquet.")] = "jsonl",
+    file_format: Annotated[str, typer.Option("--as", help=f"{_AS}.")] = "jsonl",
     test: Annotated[float | None, typer.Option("--test", help="Hold out this fraction (overrides [split]).")] = None,
     test_count: Annotated[int | None, typer.Option("--test-count", min=1, help="Hold out this many problems.")] = None,
     recipe: Annotated[

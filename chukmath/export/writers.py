@@ -12,48 +12,35 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import orjson
 
-from chukmath.errors import ConfigError, OutputError
+from chukmath.errors import OutputError
+from chukmath.formats import RowsFile, get_format
 from chukmath.jsonl import dumps_line, read_jsonl
 
-FileFormat = Literal["jsonl", "parquet"]
-FILE_FORMATS = ("jsonl", "parquet")
+# A format name of chukmath.formats.FORMATS (jsonl, parquet).
+FileFormat = str
 _BATCH = 4096
 
 
-def _need_pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError:
-        raise ConfigError("Parquet output needs pyarrow: pip install pyarrow (or use --as jsonl)") from None
-    return pyarrow
-
-
 class RowFile:
-    """One output file; ``finalize(row, n)`` (optional) fills a row's position-dependent fields as it is written."""
+    """One output file; ``finalize(row, n)`` (optional) fills a row's position-dependent fields as it is written.
+
+    The bytes are the format's (:mod:`chukmath.formats`); the file grows under a temporary name and is moved
+    into place by :meth:`close`."""
 
     def __init__(self, path: Path, file_format: FileFormat, finalize: Callable[[dict[str, Any], int], None] | None):
-        if file_format not in FILE_FORMATS:
-            raise ConfigError(f"--as {file_format!r}: expected jsonl or parquet")
+        chosen = get_format(file_format, "--as")
+        chosen.require()
         self.path = path
         self.format = file_format
         self.finalize = finalize
         self.rows = 0
         self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self._batch: list[dict[str, Any]] = []
-        self._jsonl: IO[bytes] | None = None
-        self._parquet: Any = None
-        if file_format == "parquet":
-            _need_pyarrow()
-        else:
-            try:
-                self._jsonl = self._tmp.open("wb")
-            except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+        self._file: RowsFile = chosen.open_rows(self._tmp)
 
     def write(self, row: dict[str, Any]) -> None:
         if self.finalize is not None:
@@ -64,36 +51,19 @@ class RowFile:
             self._flush()
 
     def _flush(self) -> None:
-        if not self._batch:
-            return
-        if self._jsonl is not None:
-            self._jsonl.write(b"".join(dumps_line(r) for r in self._batch))
-        else:
-            pa = _need_pyarrow()
-            if self._parquet is None:
-                table = pa.Table.from_pylist(self._batch)
-                self._parquet = pa.parquet.ParquetWriter(self._tmp, table.schema)
-            else:
-                table = pa.Table.from_pylist(self._batch, schema=self._parquet.schema)
-            self._parquet.write_table(table)
-        self._batch.clear()
+        if self._batch:
+            self._file.write(self._batch)
+            self._batch = []
 
     def close(self) -> None:
-        """Write what is left and move the file into place (an empty Parquet file has no columns, so none is made
-        for zero rows)."""
+        """Write what is left and move the file into place (a format may make no file for zero rows: Parquet)."""
         self._flush()
-        if self._jsonl is not None:
-            self._jsonl.close()
-        elif self._parquet is not None:
-            self._parquet.close()
+        self._file.close()
         if self._tmp.exists():
             os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
-        if self._jsonl is not None:
-            self._jsonl.close()
-        elif self._parquet is not None:
-            self._parquet.close()
+        self._file.close()
         self._tmp.unlink(missing_ok=True)
 
 

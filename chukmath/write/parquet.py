@@ -30,7 +30,8 @@ def need_pyarrow() -> Any:
         import pyarrow.parquet as pq
     except ImportError:
         raise ConfigError(
-            "[output] format = \"parquet\" needs pyarrow: pip install 'chukmath[parquet]' (or use format = \"jsonl\")"
+            "the parquet format needs pyarrow: pip install 'chukmath[parquet]' (or write jsonl: [output] format = "
+            '"jsonl", or --as jsonl)'
         ) from None
     return pq
 
@@ -106,16 +107,51 @@ def write_shards(source: Path, folder: Path, split: str, *, shard_bytes: int = S
 
 # Run-directory layout: (JSONL file, folder of its shards, split name inside that folder).
 RUN_SPLITS = (("train.jsonl", "data", "train"), ("test.jsonl", "data", "test"), ("rejects.jsonl", "rejects", "train"))
+# The card's split -> (folder of its shards, split name inside that folder).
+CARD_SPLITS = {"train": ("data", "train"), "test": ("data", "test"), "rejects": ("rejects", "train")}
 
 
-def sync_run_parquet(root: str | Path, file_format: str) -> list[Path]:
-    """In a run directory: with ``parquet``, write train/test/rejects as shards (``data/``, ``rejects/``); with
-    ``jsonl``, remove shards an earlier run left there, so the card never names stale files. Returns the shards."""
-    root = Path(root)
+def publish_run(root: Path) -> list[Path]:
+    """In a run directory: write train/test/rejects as shards (``data/``, ``rejects/``); returns the shards."""
     written: list[Path] = []
     for jsonl, folder, split in RUN_SPLITS:
-        if file_format == "parquet":
-            written += write_shards(root / jsonl, root / folder, split)
-        else:
-            remove_shards(root / folder, split)
+        written += write_shards(root / jsonl, root / folder, split)
     return written
+
+
+def withdraw_run(root: Path) -> None:
+    """In a run directory: remove the shards an earlier Parquet run left (other files in the folders stay)."""
+    for _, folder, split in RUN_SPLITS:
+        remove_shards(root / folder, split)
+
+
+def run_data_files(root: Path, split: str) -> str | None:
+    """The card's path for a split's shards (``data/train-*``), or None when it has none."""
+    folder, data_split = CARD_SPLITS[split]
+    return f"{folder}/{data_split}-*" if shards_of(root / folder, data_split) else None
+
+
+class ParquetRows:
+    """A Parquet file written row batch by row batch (zstd); no file at all until the first rows arrive, because a
+    Parquet file needs a schema and zero rows have none."""
+
+    def __init__(self, path: Path) -> None:
+        need_pyarrow()
+        self.path = path
+        self._writer: Any = None
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            table = pa.Table.from_pylist(rows)
+            self._writer = pq.ParquetWriter(self.path, table.schema)
+        else:
+            table = pa.Table.from_pylist(rows, schema=self._writer.schema)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
