@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chukmath.cli.teach import parse_extra_body  # the same --extra-body parsing as `chukmath teach`
-from chukmath.errors import ConfigError, TeacherError
+from chukmath.errors import ConfigError
 
 # The modules that talk to the API import the openai SDK (~0.4 s); they are imported inside the commands so
 # that every other `chukmath` command starts fast.
 from chukmath.teach.batch_lines import MAX_BYTES_PER_FILE, MAX_REQUESTS_PER_FILE, Sampling
 from chukmath.teach.batch_state import Shard
-from chukmath.teach.redact import check_base_url, is_loopback, safe_url
 
 if TYPE_CHECKING:
     from chukmath.teach.batch_collect import BatchRow
@@ -126,17 +124,15 @@ def _submit_anthropic(requests: Path, journal: Path, model: str, base_url: str |
         MAX_REQUESTS_PER_BATCH,
         submit_anthropic_batches,
     )
-    from chukmath.teach.anthropic_teacher import DEFAULT_ANTHROPIC_URL, AnthropicConfig
+    from chukmath.teach.anthropic_teacher import AnthropicConfig
+    from chukmath.teach.specs import CLI_LABELS, AnthropicBatchSpec, resolve_endpoint
 
-    url = check_base_url(base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_ANTHROPIC_URL,
-                         "--base-url" if base_url else "ANTHROPIC_BASE_URL")
-    key_env = api_key_env or "ANTHROPIC_API_KEY"
-    key = os.environ.get(key_env) or None
-    if key is None and not is_loopback(url):
-        raise TeacherError(f"{safe_url(url)} needs an API key: set the environment variable {key_env}")
-    config = AnthropicConfig(base_url=url, model=model, api_key=key, temperature=temperature, top_p=top_p,
-                             max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body),
-                             api_key_env=key_env)  # fmt: skip
+    # The provider's spec says where the URL and the key come from (the same resolver as teach and build).
+    spec = AnthropicBatchSpec.model_construct(**({"api_key_env": api_key_env} if api_key_env is not None else {}))
+    endpoint = resolve_endpoint(spec, [base_url] if base_url else [], labels=CLI_LABELS)
+    config = AnthropicConfig(base_url=endpoint.url, model=model, api_key=endpoint.key, temperature=temperature,
+                             top_p=top_p, max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body),
+                             api_key_env=endpoint.key_env)  # fmt: skip
     return submit_anthropic_batches(
         requests, journal, config, samples=samples, max_requests_per_batch=min(max_requests, MAX_REQUESTS_PER_BATCH),
         max_bytes_per_batch=min(max_bytes, MAX_BYTES_PER_BATCH), allow_model_change=allow_model_change,

@@ -39,7 +39,6 @@ from chukmath.teach.openai_teacher import BadBody, OpenAIConfig, OpenAITeacher
 from chukmath.teach.proxy import _cert_problem, proxy_for, tls_context
 from chukmath.teach.redact import safe_url
 
-DEFAULT_ANTHROPIC_URL = "https://api.anthropic.com"
 DEFAULT_MAX_TOKENS = 4096
 # Parameters of create() itself; anything else goes in as extra_body (temperature, top_p, thinking, ...).
 _SDK_PARAMS = ("model", "max_tokens", "messages", "system")

@@ -8,18 +8,19 @@ from collections.abc import Callable
 import openai
 
 from chukmath.errors import TeacherError
-from chukmath.teach.redact import check_api_key, check_base_url, is_loopback, redact
+from chukmath.teach.redact import check_api_key, is_loopback, redact
+from chukmath.teach.specs import CLI_LABELS, BatchSpec, resolve_endpoint
 
 ClientFactory = Callable[[str, str], openai.OpenAI]
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Sent to loopback servers that need no key: the SDK refuses to start without one.
 NO_KEY = "no-key-needed"
 
 
 def resolve_base_url(base_url: str | None) -> str:
-    """``--base-url``, else env ``OPENAI_BASE_URL``, else OpenAI's (the same rule as ``chukmath teach``)."""
-    url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    return check_base_url(url, "--base-url" if base_url else "OPENAI_BASE_URL")
+    """``--base-url``, else env ``OPENAI_BASE_URL``, else OpenAI's: the batch spec's URL from the one resolver
+    (:func:`chukmath.teach.specs.resolve_endpoint`); the key is read when the client is made."""
+    spec = BatchSpec.model_construct()
+    return resolve_endpoint(spec, [base_url] if base_url else [], labels=CLI_LABELS, need_key=False).url.rstrip("/")
 
 
 
