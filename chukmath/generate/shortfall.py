@@ -16,7 +16,7 @@ from math import floor, log10, sqrt
 from typing import Any
 
 from chukmath.errors import ConfigError
-from chukmath.families import Family
+from chukmath.families import DIFFICULTIES, Family
 from chukmath.generate.capacity import Capacity, family_capacity, listed_questions
 
 EXACT_PICKS_UP_TO = 2_000_000  # items whose stream picks are counted one by one; above, the expected share is used
@@ -57,14 +57,15 @@ def _fitting_weight(info: StreamInfo, can_give: int, items: int) -> str:
 def advice(info: StreamInfo, can_give: int, items: int) -> str:
     """What to change so that the stream is not asked for more than it can give."""
     knobs = _knobs(info.config)
+    harder = info.difficulty < max(DIFFICULTIES)
     if info.entry is not None:
         widen = f"widen its [mix.config] ({', '.join(knobs)})" if knobs else "widen its [mix.config]"
         return (
             f"lower that entry's weight{_fitting_weight(info, can_give, items)}, ask for fewer problems (--count, "
-            f"or count in a build recipe), give that entry a higher difficulty, or {widen}"
+            f"or count in a build recipe), {'give that entry a higher difficulty, ' if harder else ''}or {widen}"
         )
     widen = f"widen the config with --set ({', '.join(knobs)})" if knobs else "widen the config with --set"
-    return f"ask for fewer problems (--count), pick a higher --difficulty, or {widen}"
+    return f"ask for fewer problems (--count), {'pick a higher --difficulty, ' if harder else ''}or {widen}"
 
 
 def describe_stream(info: StreamInfo) -> str:
