@@ -35,9 +35,12 @@ VOCAB = [
     "..", ",", ";", "?", "!", "%", "°", "^{2}", "^2", "²", "\\circ", "^\\circ", "\\degree", "\\%", "{", "}",
     "\\boxed{", "\\frac{", "}{", "\\text{", "\\sqrt{", "$", "**", "__", "(", ")", "=", "x", "\\pm", "±", "`", "```",
     "<think>", "</think>", "<answer>", "</answer>", "<verifier_answer>", "</verifier_answer>", "我们", "é",
+    # issue 19's readers: whole solutions, percents, choices, intervals, number formats
+    "Final Answer:", "is", "$$", "\\(", "\\)", "percent", "(C)", "Option", "<=", "\\le", "\\infty", "€", "1 000",
+    ",\\!", "\\begin{pmatrix}", "&", "about", "\\approx", "\\textnormal{",
 ]  # fmt: skip
 ENDINGS = ["", "?", ",", " 3", ")", '"', ":", "x", ".", " m", "}", "%", "\\circ}", "<answer>"]
-EXPECTED = ["2", "3/4", "{-2, 1}", "2*x + 2", "3*sqrt(13)", "{x: 3, y: 2}", "sin(1)"]
+EXPECTED = ["2", "3/4", "{-2, 1}", "2*x + 2", "3*sqrt(13)", "{x: 3, y: 2}", "sin(1)", "Interval(-oo, 3)", "C", "28\\%"]
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 patterns = st.one_of(
     st.lists(st.sampled_from(WORDS), min_size=1, max_size=14), st.lists(st.sampled_from(VOCAB), min_size=1, max_size=14)

@@ -209,8 +209,8 @@ def _judge_percent_expected(candidate: str, base: str, rounding: Rounding | None
     if cand_base is not None:
         return _judge_text(cand_base, base, rounding, tolerance)
     verdict = _judge_text(found.text, base, rounding, tolerance)
-    if verdict == CORRECT:
-        return verdict
+    if verdict != WRONG:
+        return verdict  # right as the number of percent, or no value to read at all
     as_fraction = _judge_text(found.text, f"({base})/100", None, tolerance)
     return CORRECT if as_fraction == CORRECT else verdict
 
