@@ -13,6 +13,7 @@ import typer
 from chukmath.cli.sizing import ESTIMATE_ABOVE, check_room, estimate_build, parse_count
 from chukmath.errors import InputError
 from chukmath.outpath import check_output
+from chukmath.teach.specs import KINDS
 
 BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to end.
 
@@ -57,7 +58,7 @@ def build_command(
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
     teacher: Annotated[
         str | None,
-        typer.Option("--teacher", help="Teacher: builtin, openai, anthropic, batch or anthropic_batch (overrides)."),
+        typer.Option("--teacher", help=f"Teacher: {', '.join(KINDS)} (overrides [teacher] kind)."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Teacher model name (overrides).")] = None,
     base_url: Annotated[
