@@ -24,6 +24,7 @@ from math import isqrt
 from chukmath.families.calculus.trace_fast import parse_polynomial
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, step
+from chukmath.families.common.worked import pick
 from chukmath.families.contract import lazy
 from chukmath.records import Problem
 
@@ -303,7 +304,9 @@ def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[P
             terms = parse_polynomial(f_text)
             if terms is None or not any(n for _, n in terms):
                 return classic(problem)
-            think = [f"We need the derivative of {_show(f_text)} with respect to x."]
+            form = pick(problem.id, "opening", ("We need the derivative of {f} with respect to x.",
+                                                "Differentiate {f} with respect to x.", "Find the derivative of {f}."))
+            think = [form.format(f=_show(f_text))]
             _DERIVATIVES[route](terms, think)
             result = _show(symstr.polynomial([(c * n, n - 1) for c, n in terms if n]))
             think.append(f"So the derivative is {result}.")
@@ -316,7 +319,10 @@ def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[P
         if match is None or terms is None:
             return classic(problem)
         a, b = int(match.group(2)), int(match.group(3))
-        think = [f"We need the integral of {_show(match.group(1))} from {a} to {b}."]
+        form = pick(problem.id, "opening", ("We need the integral of {f} from {a} to {b}.",
+                                            "Integrate {f} over the interval from {a} to {b}.",
+                                            "Evaluate the definite integral of {f} from {a} to {b}."))
+        think = [form.format(f=_show(match.group(1)), a=a, b=b)]
         value = _integral(route, terms, a, b, think)
         result = symstr.rational(value)
         think.append(f"So the integral is {result}.")

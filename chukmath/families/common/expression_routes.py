@@ -9,19 +9,24 @@ from chukmath.families.common.arithmetic_estimate import estimated
 from chukmath.families.common.arithmetic_routes import Context, common_denominator, in_order, regrouped
 from chukmath.families.common.arithmetic_steps import answer_text
 from chukmath.families.common.format import Number, assemble, num, pretty
+from chukmath.families.common.worked import pick
 from chukmath.records import Problem
 
+# Each route opens and closes in one of a few ways, picked by the problem id (phrasing varies, builds stay identical).
 _OPENINGS = {
-    "left_to_right": "We need to evaluate {expr}.",
-    "regroup": "We want the value of {expr}.",
-    "estimate_first": "To find {expr}, estimate first, then compute exactly.",
-    "common_denominator": "We need the value of {expr}.",
-}
+    "left_to_right": ("We need to evaluate {expr}.", "Let us work out {expr} step by step.", "Compute {expr}."),
+    "regroup": ("We want the value of {expr}.", "Find {expr}, grouping the work sensibly.",
+                "To evaluate {expr}, handle the pieces separately first."),
+    "estimate_first": ("To find {expr}, estimate first, then compute exactly.",
+                       "Before computing {expr} exactly, get a rough idea of its size.",
+                       "First a quick estimate of {expr}, then the exact value."),
+    "common_denominator": ("We need the value of {expr}.", "Work out {expr}.", "Let us find {expr}."),
+}  # fmt: skip
 _CLOSINGS = {
-    "left_to_right": "So the value is {value}.",
-    "regroup": "The result is {value}.",
-    "estimate_first": "So the exact value is {value}.",
-    "common_denominator": "So the value is {value}.",
+    "left_to_right": ("So the value is {value}.", "The value is {value}.", "That makes {value}."),
+    "regroup": ("The result is {value}.", "So it comes to {value}.", "Altogether that is {value}."),
+    "estimate_first": ("So the exact value is {value}.", "The exact answer is {value}.", "Exactly, it is {value}."),
+    "common_denominator": ("So the value is {value}.", "The result is {value}.", "That gives {value}."),
 }
 RouteLines = Callable[[Context], "tuple[list[str], Number] | None"]
 _ROUTES: dict[str, RouteLines] = {
@@ -45,7 +50,8 @@ def expression_route(name: str) -> Callable[[Problem], str]:
             found, used = in_order(ctx), "left_to_right"
         lines, value = found
         shown = num(value, ctx.style)
-        think = [_OPENINGS[used].format(expr=pretty(problem.expression)), *lines, _CLOSINGS[used].format(value=shown)]
+        opening = pick(problem.id, "opening", _OPENINGS[used]).format(expr=pretty(problem.expression))
+        think = [opening, *lines, pick(problem.id, "closing", _CLOSINGS[used]).format(value=shown)]
         return assemble(think, f"The answer is {shown}.", answer_text(value))
 
     trace.__name__ = trace.__qualname__ = f"{name}_trace"

@@ -10,6 +10,7 @@ from chukmath.errors import InputError
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_SUB, Number, assemble, num, step
 from chukmath.families.common.linear import linear_text, plain_number, term_text
 from chukmath.families.common.long_ops import detail_for, operation_lines
+from chukmath.families.common.worked import pick
 from chukmath.families.linear_equation.trace import Setup, setup, substitution_check
 from chukmath.records import Problem
 
@@ -117,6 +118,11 @@ def equation_route(name: str) -> Callable[[Problem], str]:
     def trace(problem: Problem) -> str:
         eq = setup(problem)
         think = list(eq.think)
+        prefix = f"We need to solve for {eq.name}: "
+        if think[0].startswith(prefix):  # the same equation, said one of a few ways
+            form = pick(problem.id, "opening", ("We need to solve for {x}: {eq}", "Find {x} in {eq}",
+                                                 "Solve {eq} for {x}"))  # fmt: skip
+            think[0] = form.format(x=eq.name, eq=think[0][len(prefix) : -1]) + "."
         solution = plain_number(solve(problem, eq, think))
         final = f"{eq.name} = {num(solution)}"
         if think[-1] != final:

@@ -13,6 +13,7 @@ from chukmath.errors import InputError
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, num, step
 from chukmath.families.common.linear import linear_text, plain_number, term_text
 from chukmath.families.common.long_ops import detail_for, operation_lines
+from chukmath.families.common.worked import pick
 from chukmath.families.linear_system.trace import (
     answer_tags,
     check_every_equation,
@@ -168,6 +169,9 @@ def system_route(name: str) -> Callable[[Problem], str]:
         names, rows, think = read_system(problem)
         if len(names) != 2:
             return linear_system_trace(problem)
+        opening = pick(problem.id, "opening", ("We need to solve the system in", "Solve this system for",
+                                               "Find the values of"))  # fmt: skip
+        think[0] = think[0].replace("We need to solve the system in", opening, 1)
         try:
             values = solve(problem, names, [list(r) for r in rows], think)
         except _FallBack:

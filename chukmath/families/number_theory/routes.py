@@ -22,6 +22,7 @@ from math import gcd, isqrt
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
 from chukmath.families.common.long_ops import Detail, divide_lines
+from chukmath.families.common.worked import pick
 from chukmath.families.number_theory.trace import (
     divides_check,
     divisor_count,
@@ -449,7 +450,8 @@ def number_route(route: str) -> Callable[[Problem], str]:
         result = _answer(question, route, lines)
         if result is None:
             return number_theory_trace(problem)
-        think = [f"We need to find {question.shown}.", *lines, f"So {question.shown} is {result}."]
+        opening = pick(problem.id, "opening", ("We need to find {q}.", "Find {q}.", "Let us work out {q}."))
+        think = [opening.format(q=question.shown), *lines, f"So {question.shown} is {result}."]
         return assemble(think, f"The answer is {result}.", str(result))
 
     trace.__name__ = trace.__qualname__ = f"{route}_trace"

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
 from chukmath.families.common.symstr import sqrt_pair_set
+from chukmath.families.common.worked import pick
 from chukmath.families.quadratic.trace import (
     equation_coefficients,
     poly_text,
@@ -18,6 +19,18 @@ from chukmath.families.quadratic.trace import (
     vieta_lines,
 )
 from chukmath.records import Problem
+
+_OPENINGS = {
+    "formula": ("We need to solve {eq}.", "Solve {eq} with the quadratic formula.", "Find the roots of {eq}."),
+    "factoring": ("We need to solve {eq} by factoring.", "Solve {eq} by splitting it into two factors.",
+                  "Find the roots of {eq} by factoring."),
+    "completing_square": ("We need to solve {eq} by completing the square.", "Complete the square to solve {eq}.",
+                          "Solve {eq} by completing the square."),
+}  # fmt: skip
+
+
+def _opening(problem: Problem, route: str, equation: str) -> str:
+    return pick(problem.id, "opening", _OPENINGS[route]).format(eq=equation)
 
 
 def _claim(think: list[str], left: Number, op: str, right: Number) -> Fraction:
@@ -69,6 +82,7 @@ def _formula(problem: Problem) -> str:
         return classic  # irrational or complex roots: the classic formula with its Vieta check
     head, _, _ = classic.partition("\nCheck with Vieta's formulas")
     think = head.removeprefix("<think>\n").split("\n")
+    think[0] = _opening(problem, "formula", f"{poly_text(a, b, c, x)} = 0")
     p = -b / (2 * a)
     k, _ = square_part_of(int(disc.numerator * disc.denominator)) if disc else (0, 1)
     q = Fraction(k, disc.denominator) / abs(2 * a)
@@ -85,7 +99,7 @@ def _factoring(problem: Problem) -> str:
         return _formula(problem)
     root_d = square_part_of(int(disc))[0] if disc else 0
     m, n = sorted(((int(b) - root_d) // 2, (int(b) + root_d) // 2))
-    think = [f"We need to solve {poly_text(a, b, c, x)} = 0 by factoring."]
+    think = [_opening(problem, "factoring", f"{poly_text(a, b, c, x)} = 0")]
     if a == 1:
         think.append(f"Find two numbers whose product is {num(c)} and whose sum is {num(b)}.")
     else:
@@ -123,7 +137,7 @@ def _completing_square(problem: Problem) -> str:
     disc = b * b - 4 * a * c
     if disc < 0:
         return _formula(problem)
-    think = [f"We need to solve {poly_text(a, b, c, x)} = 0 by completing the square."]
+    think = [_opening(problem, "completing_square", f"{poly_text(a, b, c, x)} = 0")]
     big_b, big_c = b, c
     if a != 1:
         think.append(f"Divide every term by {num(a)}:")
