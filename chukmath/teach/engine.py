@@ -24,7 +24,7 @@ import contextlib
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from chukmath.errors import NotSent
 from chukmath.records import Request, Response
@@ -90,7 +90,10 @@ def _known(unit: Unit, pos: int, journal: Journal | None, counters: Counters, de
     return None
 
 
-async def _aiter(items: Iterable[Unit] | AsyncIterable[Unit]) -> AsyncIterator[Unit]:
+T = TypeVar("T")
+
+
+async def _aiter(items: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
     if isinstance(items, AsyncIterable):
         async for item in items:
             yield item
@@ -288,24 +291,13 @@ async def answer_stream(
     flight, journaling nothing (:func:`answer_units` with one sample a unit)."""
 
     async def units() -> AsyncIterator[Unit]:
-        async for request, sample in _aiter_pairs(items):
+        async for request, sample in _aiter(items):
             yield Unit(request, (sample,))
 
     async for unit in answer_units(teacher, units(), concurrency=concurrency, ordered=False, stop=stop,
                                    grace_s=grace_s):  # fmt: skip
         for response in unit.answers():
             yield response
-
-
-async def _aiter_pairs(
-    items: Iterable[tuple[Request, int]] | AsyncIterable[tuple[Request, int]],
-) -> AsyncIterator[tuple[Request, int]]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
 
 
 def answer_units_now(
