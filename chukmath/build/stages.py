@@ -10,24 +10,28 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chukmath.build.recipe import ANY_FAMILY, BuildRecipe
 from chukmath.errors import ConfigError, TeacherError, TemplateError
 from chukmath.generate import generate_mix, parse_mix
 from chukmath.records import Problem, Request
-from chukmath.render import TemplateLibrary
+from chukmath.render import PromptTemplate, TemplateLibrary
 from chukmath.render.requests import render_request
 from chukmath.teach.builtin import builtin_model
 from chukmath.teach.redact import check_api_key, check_base_url, is_loopback
 from chukmath.teach.specs import BuiltinSpec, Endpoint, Labels, key_env_of, resolve_endpoint
+
+if TYPE_CHECKING:
+    from chukmath.teach.base import Teacher
+    from chukmath.teach.openai_teacher import OpenAIConfig
 
 
 @dataclass(frozen=True)
 class Prompting:
     """Compiled template per family, and the system text (None keeps each template's own)."""
 
-    templates: dict[str, Any]  # family -> chukmath.render.PromptTemplate
+    templates: dict[str, PromptTemplate]  # family -> its compiled template
     system: str | None
 
     @property
@@ -197,12 +201,12 @@ def endpoint(recipe: BuildRecipe, api_key: str | None) -> Endpoint:
     return dataclasses.replace(found, key=api_key or None)
 
 
-def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Any:
+def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Teacher:
     """The live teacher for ``[teacher] kind = "openai"`` or ``"anthropic"`` (``async answer(request, sample)``)."""
     return recipe.teacher.make(endpoint(recipe, api_key))
 
 
-def openai_config(recipe: BuildRecipe, api_key: str | None) -> Any:
+def openai_config(recipe: BuildRecipe, api_key: str | None) -> OpenAIConfig:
     """The recipe's ``[teacher]`` as the openai (or anthropic) teacher's config (``validate()`` checks it without a
     request)."""
     return recipe.teacher.client_config(endpoint(recipe, api_key))
