@@ -11,6 +11,7 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from chukmath.build.pipeline import build_dataset
 from chukmath.build.plan import plan_build
 from chukmath.build.recipe import load_recipe
 from chukmath.cli.main import app
@@ -185,6 +186,8 @@ def test_build_dry_run_checks_the_mix(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"quadratic at difficulty 1 \(\[\[mix\]\] entry 1 of .*q123.toml\) can "
                        r"give 546 distinct questions .* lower that entry's weight"):
         plan_build(load_recipe(recipe), tmp_path / "out")
+    with pytest.raises(ConfigError, match=r"can give 546 distinct questions"):  # the real build, before anything
+        build_dataset(load_recipe(recipe), tmp_path / "out")
     recipe.write_text(BUILD.format(count=3000, weight=0.3))
     assert plan_build(load_recipe(recipe), tmp_path / "out").warnings == []
     assert not (tmp_path / "out").exists()

@@ -29,6 +29,7 @@ from chukmath.build.rundir import RunDir, RunLock, legacy_fingerprint, make_root
 from chukmath.build.sink import Sink, trim_lines
 from chukmath.build.tables import stats_tables
 from chukmath.formats import get_format, sync_run_files
+from chukmath.generate import generate_mix
 from chukmath.jsonl import AtomicWriter
 from chukmath.report_html import report_after_build
 from chukmath.teach.builtin import builtin_response
@@ -156,6 +157,8 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, recipe_source)
     recipe = stages.fit_source(recipe, mix)  # [source]: count at most its rows
+    if recipe.problem_source is None:  # a mix stream that cannot give its share fails here, before any request
+        generate_mix(mix, seed=recipe.seed, count=recipe.count).check()
     command = options.command or f"chukmath build --recipe {shlex.quote(recipe_source)} --out {shlex.quote(str(out))}"
     api_key = stages.check_teacher(recipe, need_key=options.replay is None)
     judge_key = stages.check_judge(recipe)
