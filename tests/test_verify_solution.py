@@ -112,15 +112,15 @@ ADVERSARIAL = [
 @pytest.mark.parametrize("unit", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
 def test_no_check_takes_10_ms_at_the_cap(unit: str, size: int) -> None:
     """Any text at the solution cap (a whole solution) or the answer cap, whatever it repeats, is judged in under
-    10 ms (best of up to ten tries)."""
+    10 ms of CPU (best of up to five tries)."""
     text = (unit * (size // len(unit) + 1))[: size - 2] + " 3"
     for expected in ("3", "{-2, 1}", "Interval(-oo, 3)", "Matrix([[1, 2]])", "7/25", "C"):
         best = float("inf")
-        for _ in range(10):  # a busy machine can stall any one call: the best of up to ten counts
+        for _ in range(5):  # CPU time of this process: other jobs on a shared machine do not count
             clear_caches()
-            start = time.perf_counter()
+            start = time.process_time()
             judge_answer(text, expected, question="What percent of the games did it win?")
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
             if best < 0.010:
                 break
         assert best < 0.010, (expected, best)

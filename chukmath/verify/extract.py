@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chukmath.verify.numformat import decimal_comma, join_digit_groups, strip_currency
+from chukmath.verify.numformat import decimal_comma, join_digit_groups, repeating_decimals, strip_currency
 from chukmath.verify.units import strip_letter_units, strip_units
 
 MAX_CANDIDATE = 4000
@@ -201,6 +201,7 @@ def extract_items(text: str, *, scalar: bool = True, numeric: bool = False) -> l
         return None
     if _EMPTY.match(text):
         return []
+    text = repeating_decimals(text)
     if scalar:
         text = join_digit_groups(text)
         if numeric:

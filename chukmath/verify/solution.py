@@ -6,7 +6,8 @@ Rules, in priority order; the first that finds a non-empty span wins:
    (a list boxed value by value; for one expected value, every box must hold it).
 2. ``final_answer`` — the sentence after the last "final answer" ("Final Answer: The final answer is $34$. I hope
    it is correct." gives "The final answer is $34$", read below to "$34$").
-3. ``answer`` — the sentence after the last "answer:", "answer is", "answer =" (or an "Answer" heading).
+3. ``answer`` — the sentence after the last "answer:", "answer is", "answer =" (or an "Answer" heading), or
+   after GSM8K's ``####`` at the start of a line.
 4. ``last_sentence`` — the last sentence of the last line (a display block ``$$...$$`` / ``\\[...\\]`` counts as
    one line, however many lines it spans).
 
@@ -36,9 +37,10 @@ MAX_READ_CHARS = 8_000
 RULES = ("boxed", "final_answer", "answer", "last_sentence")
 
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
+# "answer:", "answer is", "Final Answer" as a heading, and GSM8K's "#### 42" at the start of a line
 _PHRASE = re.compile(
-    r"\b(final\s+)?answers?\b(?:\*\*|__)?[ \t]*(?:is\b|:|=|(?=\n)|$)",
-    re.IGNORECASE,
+    r"\b(final\s+)?answers?\b(?:\*\*|__)?[ \t]*(?:is\b|:|=|(?=\n)|$)|^####(?=[ \t])",
+    re.IGNORECASE | re.MULTILINE,
 )
 _BRACE = re.compile(r"[{}]")
 _BEGIN = re.compile(r"\\begin\{([a-zA-Z*]{1,20})\}")
