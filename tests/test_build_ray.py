@@ -156,7 +156,8 @@ def test_a_killed_ray_job_resumes_without_asking_twice(cluster, tmp_path):
 
 def test_engine_options_are_checked_before_anything_runs(tmp_path):
     recipe = tmp_path / "r.toml"
-    recipe.write_text(BUILTIN.replace('kind = "builtin"', 'kind = "batch"\nmodel = "m"\napi_key_env = ""'))
+    batch = BUILTIN.replace('kind = "builtin"', 'kind = "batch"\nmodel = "m"\napi_key_env = ""')
+    recipe.write_text(batch.replace('trace_style = "mix"\n', ""))
     runner = CliRunner()
     bad = runner.invoke(app, ["build", "-r", str(recipe), "-o", str(tmp_path / "a"), "--engine", "spark"])
     assert bad.exit_code == 2 and "not an engine" in bad.output

@@ -25,6 +25,10 @@ from chukmath.jsonl import JsonlAppender, raw_lines
 from chukmath.teach.ratelimit import RateLimiter
 
 
+def _answered(obj: dict[str, Any]) -> bool:
+    return obj.get("error") is None and isinstance(obj.get("content"), str)
+
+
 def answered_keys(journal: Path) -> set[str]:
     """``request_id:sample`` of every successful line of ``journal`` (what a resumed run must not ask again)."""
     keys: set[str] = set()
@@ -35,16 +39,32 @@ def answered_keys(journal: Path) -> set[str]:
             if not raw.strip():
                 continue
             obj = orjson.loads(raw)
-            if obj.get("error") is None and isinstance(obj.get("content"), str):
+            if _answered(obj):
                 keys.add(f"{obj['request_id']}:{obj['sample']}")
     return keys
+
+
+def find_answers(journal: Path, keys: set[str]) -> dict[str, dict[str, Any]]:
+    """The last successful line of each of ``keys`` in ``journal``, read while the ledger may still append to it
+    (a line cut short by a write in progress is passed over)."""
+    found: dict[str, dict[str, Any]] = {}
+    with journal.open("rb") as fh:
+        for _, _, raw in raw_lines(fh, journal):
+            try:
+                obj = orjson.loads(raw)
+                key = f"{obj['request_id']}:{obj['sample']}"
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                continue
+            if key in keys and _answered(obj):
+                found[key] = obj
+    return found
 
 
 class Ledger:
     """The journal (what it held when the run began, and every answer since) and the endpoint's permits.
 
-    ``known`` answers from the journal as it was at the start only (the driver read its own index then too): an
-    answer appended during this run is never asked again because each key belongs to one block, asked once.
+    ``known`` counts the answers appended during the run too: a block that Ray runs again (its worker died) asks
+    only what its first try did not get, and the driver finds the rest in the journal.
     """
 
     def __init__(self, journal: str, concurrency: int, rpm: float | None = None, tpm: float | None = None) -> None:
@@ -74,6 +94,8 @@ class Ledger:
         try:
             if response is not None:
                 self._out.append(response)
+                if _answered(response):
+                    self._known.add(f"{response['request_id']}:{response['sample']}")
         finally:
             self._busy -= 1
             self._slots.release()

@@ -21,12 +21,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from chukmath.build.loops import Judge
-from chukmath.build.ray_actors import Ledger
-from chukmath.build.ray_work import BlockWorker, Outcome, WorkerSpec
+from chukmath.build.ray_actors import Ledger, find_answers
+from chukmath.build.ray_work import BlockWorker, Outcome, WorkerSpec, key
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.sink import Sink
 from chukmath.build.stages import Prompting
 from chukmath.errors import ChukmathError, ConfigError, OutputError
+from chukmath.records import Response
 from chukmath.teach.journal import Journal
 from chukmath.teach.progress import Counters, ProgressDisplay
 
@@ -99,10 +100,6 @@ class _RayBlocks:
         return {"start": batch["start"], "payload": np.array(payloads, dtype=object)}
 
 
-def _no_retries() -> dict[str, int]:
-    return {"max_restarts": 0, "max_task_retries": 0}
-
-
 def _gate_skips(judge: Judge, mix: Any, recipe: BuildRecipe) -> frozenset[int]:
     """With a gate (split, decontamination): decide every problem on the driver, in index order, first (generation
     only; workers need the decisions, the gate needs the order); the indices it keeps out are not asked."""
@@ -136,21 +133,35 @@ class _Driver:
         self.index, self.sink, self.judge, self.counters, self.display = index, sink, judge, counters, display
         self.use_index = len(index) > 0
 
+    def _appended(self, outcome: Outcome, known: list[Response | None]) -> dict[str, Response]:
+        """Answers the workers left to the journal that it did not hold when the run began: a block that Ray ran
+        again (its worker died) finds what its first try appended. Rare, so the journal is read for them."""
+        request_id = outcome.request.id
+        keys = {key(request_id, s) for s, (got, old) in enumerate(zip(outcome.responses, known, strict=True))
+                if got is None and old is None}
+        if not keys:
+            return {}
+        found = find_answers(self.sink.run.journal, keys)
+        lost = sorted(keys - found.keys())
+        if lost:
+            raise OutputError(f"{self.sink.run.journal}: the ledger said it holds {', '.join(lost)} (request:sample) "
+                              "and it is not there; was the journal edited or moved during the run?")
+        return {k: Response.from_dict(obj, where=str(self.sink.run.journal)) for k, obj in found.items()}
+
     def take(self, outcome: Outcome) -> None:
         c = self.counters
         c.generated += 1
         responses = []
+        request_id = outcome.request.id
+        known = [self.index.get(request_id, s) if self.use_index else None for s in range(len(outcome.responses))]
+        appended = self._appended(outcome, known) if self.paid else {}
         for s, got in enumerate(outcome.responses):
-            known = self.index.get(outcome.request.id, s) if self.use_index else None
             if self.paid and got is None:
-                if known is None:
-                    raise OutputError(f"{self.sink.run.journal}: the answer to request {outcome.request.id} sample {s} "
-                                      "was there when the run started and is gone now; was the journal edited?")
-                got = known
+                got = known[s] or appended[key(request_id, s)]
                 c.resumed += 1
             elif self.paid:
                 c.asked += 1  # already in the journal: the journal actor appended it
-            elif known is not None and known.content == got.content and known.model == got.model:
+            elif (old := known[s]) is not None and old.content == got.content and old.model == got.model:
                 c.resumed += 1  # the built-in teacher's answer is unchanged: no new journal line (as run_sync)
             else:
                 self.sink.journal_later(got)
@@ -204,12 +215,10 @@ def run_ray(
         try:
             dataset = ray.data.from_items([{"start": a, "stop": b} for a, b in blocks],
                                           override_num_blocks=len(blocks))
+            # A block Ray runs again (its worker died) asks only what the ledger lacks, so Ray's retries are safe.
             answered = dataset.map_batches(
                 _RayBlocks, fn_constructor_kwargs={"spec": spec}, batch_size=1, batch_format="numpy",
                 compute=ray.data.ActorPoolStrategy(size=min(workers, len(blocks))), num_cpus=1,
-                # A retried block would ask again what its first try paid for: a failed block fails the job,
-                # and the next run resumes from the journal.
-                ray_remote_args_fn=_no_retries,
             )
             order = [a for a, _ in blocks]
             position = 0

@@ -97,7 +97,7 @@ class BlockWorker:
         self.recipe = recipe
         self._capture = _Capture()
         self._judge = Judge(recipe, self._capture)  # type: ignore[arg-type]  # only emit() is called on it
-        self._answer = builtin_answer(recipe)
+        self._answer = None if recipe.teacher.paid else builtin_answer(recipe)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._teacher: Any = None
 
@@ -105,9 +105,10 @@ class BlockWorker:
         """The outcomes of problems ``start .. stop-1``, in index order."""
         problems = list(stages.problems(self.mix, self.recipe, start, stop - start))
         requests = [self.prompting.request(p) for p in problems]
-        if not self.recipe.teacher.paid:
+        if self._answer is not None:
+            answer = self._answer
             with fewer_gc_passes():
-                return [self._outcome(p, r, [self._answer(r, s, p) for s in range(self._samples(p))])
+                return [self._outcome(p, r, [answer(r, s, p) for s in range(self._samples(p))])
                         for p, r in zip(problems, requests, strict=True)]
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
