@@ -10,7 +10,9 @@ inequality in the text is the answer. No CAS is called; everything is bounded re
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from chukmath.verify.numbers import parse_plain
@@ -48,12 +50,19 @@ def is_interval(expected: str) -> bool:
     return expected.lstrip().startswith("Interval")
 
 
+_SPACES = re.compile(r"\s+")
+_INF_FULL = re.compile(rf"-?{_INF}")
+_FRAC_FULL = re.compile(r"(-?)\\[dt]?frac(?:\{(\d+)\}\{(\d+)\}|(\d)(\d))")
+_LE_FULL, _LT_FULL, _GE_FULL = re.compile(_LE), re.compile(_LT), re.compile(_GE)
+
+
+@lru_cache(maxsize=1024)
 def _end(text: str) -> Fraction | bool | None:
-    """An endpoint: a Fraction, None for an infinity, False when unreadable."""
-    t = re.sub(r"\s+", "", text)
-    if re.fullmatch(rf"-?{_INF}", t):
+    """An endpoint: a Fraction, None for an infinity, False when unreadable (cached: a text repeats its endpoints)."""
+    t = _SPACES.sub("", text)
+    if _INF_FULL.fullmatch(t):
         return None
-    m = re.fullmatch(r"(-?)\\[dt]?frac(?:\{(\d+)\}\{(\d+)\}|(\d)(\d))", t)
+    m = _FRAC_FULL.fullmatch(t)
     if m:
         num, den = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
         return Fraction(int(num), int(den)) * (-1 if m.group(1) else 1) if int(den) else False
@@ -62,15 +71,16 @@ def _end(text: str) -> Fraction | bool | None:
 
 
 def _sign(text: str) -> int:
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     return -1 if t.startswith("-") else 1
 
 
+@lru_cache(maxsize=64)
 def _kind(op: str) -> tuple[str, bool]:
     """``('<', closed)`` or ``('>', closed)``."""
-    if re.fullmatch(_LE, op) or re.fullmatch(_LT, op):
-        return "<", bool(re.fullmatch(_LE, op))
-    return ">", bool(re.fullmatch(_GE, op))
+    if _LE_FULL.fullmatch(op) or _LT_FULL.fullmatch(op):
+        return "<", bool(_LE_FULL.fullmatch(op))
+    return ">", bool(_GE_FULL.fullmatch(op))
 
 
 def _span(low: Fraction | bool | None, lc: bool, high: Fraction | bool | None, hc: bool,
@@ -113,10 +123,14 @@ def interval_matches(text: str) -> list[tuple[int, int, Span | None]]:
             found.append((m.start(), m.end(), _span(_end(a), c1, _end(b), c2, a, b)))
         else:
             found.append((m.start(), m.end(), _span(_end(b), c2, _end(a), c1, b, a)))
+    # where the double inequalities are (finditer's matches do not overlap, so starts and ends are both sorted):
+    # a one-sided one inside them is looked up by bisection, not against each of them (quadratic in long text)
     taken = [(m.start(), m.end()) for m in _DOUBLE.finditer(text)]
+    starts = [s for s, _ in taken]
     for pattern, x_left in ((_RIGHT, True), (_LEFT, False)):
         for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
+            k = bisect_right(starts, m.start()) - 1
+            if k >= 0 and m.start() < taken[k][1]:
                 continue
             op, value = (m.group(1), m.group(2)) if x_left else (m.group(2), m.group(1))
             kind, closed = _kind(op)
