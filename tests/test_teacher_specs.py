@@ -115,3 +115,14 @@ def test_command_defaults_are_the_specs(path):
     assert defaults["timeout"] == spec["timeout"].default and defaults["max_retries"] == spec["max_retries"].default
     if "concurrency" in defaults and defaults["concurrency"] is not None:
         assert defaults["concurrency"] == spec["concurrency"].default
+
+
+def test_the_anthropic_config_carries_every_setting_of_the_spec():
+    from chukmath.teach.anthropic_teacher import AnthropicConfig
+    from chukmath.teach.retry import RetryPolicy
+
+    spec = spec_for("anthropic", model="claude", max_retries=2, timeout=9.0, rpm=30, temperature=0.2)
+    config = spec.client_config(resolve_endpoint(spec, ["http://127.0.0.1:1"], env={}))
+    assert type(config) is AnthropicConfig and config.retry == RetryPolicy(max_retries=2)
+    assert (config.timeout, config.rpm, config.temperature, config.api_key_env) == (9.0, 30, 0.2, "ANTHROPIC_API_KEY")
+    config.validate()

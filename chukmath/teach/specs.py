@@ -181,13 +181,13 @@ class AnthropicSpec(BaseTeacherSpec):
     default_url: ClassVar[str] = ANTHROPIC_URL
 
     def client_config(self, endpoint: Endpoint) -> OpenAIConfig:
-        from dataclasses import asdict
+        from dataclasses import fields
 
         from chukmath.teach.anthropic_teacher import AnthropicConfig, need_sdk
 
         need_sdk()
         plain = super().client_config(endpoint)
-        return AnthropicConfig(**{k: getattr(plain, k) for k in asdict(plain)})
+        return AnthropicConfig(**{f.name: getattr(plain, f.name) for f in fields(plain)})
 
     def live_teacher(self, config: OpenAIConfig) -> Teacher:
         from chukmath.teach.anthropic_teacher import AnthropicTeacher
