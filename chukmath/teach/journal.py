@@ -24,7 +24,7 @@ from typing import IO, Any
 
 import orjson
 
-from chukmath.errors import OutputError, output_error
+from chukmath.errors import InputError, OutputError, output_error
 from chukmath.jsonl import JsonlAppender, read_jsonl, scan_jsonl, warn_torn_tail
 from chukmath.records import Response
 
@@ -160,13 +160,20 @@ class Journal:
             return
         for number, offset, obj in scan_jsonl(self.path, allow_torn_tail=self._appender is None):
             stats.lines += 1
-            response = Response.from_dict(obj, where=f"{self.path}:{number}")
-            if response.ok:
+            # Only the key is read here (a line is read whole, as a Response, when its answer is used): a resume
+            # of millions of lines pays for one dict lookup a field, not for a record each.
+            request_id, sample, error = obj.get("request_id"), obj.get("sample"), obj.get("error")
+            if not isinstance(request_id, str) or not isinstance(sample, int) or isinstance(sample, bool):
+                raise InputError(
+                    f"{self.path}:{number}: not a journal line (it needs a request_id string and a sample number); "
+                    "the journal is damaged: move it away to start over, or use --force with build"
+                )
+            if error is None:
                 stats.successes += 1
-                packed.append((_key_hash(response.request_id, response.sample) << _OFFSET_BITS) | offset)
+                packed.append((_key_hash(request_id, sample) << _OFFSET_BITS) | offset)
             else:
                 stats.errors += 1
-                kind = str((response.error or {}).get("kind", "unknown"))
+                kind = str(error.get("kind", "unknown")) if isinstance(error, dict) else "unknown"
                 stats.errors_by_kind[kind] = stats.errors_by_kind.get(kind, 0) + 1
         # Sorting packs equal hashes by offset, so the last line of a key is the last of its run.
         self._packed = array("Q", sorted(packed))
