@@ -140,7 +140,6 @@ def judge_answer(
     """
     if not isinstance(candidate, str) or not isinstance(expected, str):
         return UNPARSEABLE
-    candidate = rewrite_mixed(candidate)  # "2 1/2", "2\\frac{1}{2}": 5/2, not a product (chukmath.verify.mixed)
     rounding = requested_rounding(question) if question else None
     plain_gold = plain_expected(expected)
     if plain_gold is not None:
@@ -175,6 +174,8 @@ def judge_answer(
     span = found.text
     if len(span) > MAX_CANDIDATE:
         return UNPARSEABLE  # no answer is that long: a sentence that never ends, or a box around an essay
+    # "2 1/2", "2\\frac{1}{2}": 5/2, not a product (chukmath.verify.mixed); on the answer, not the whole solution
+    span = rewrite_mixed(span)
     if exp is not None and exp.kind == "scalar" and has_percent(span):
         return _judge_percent(span, expected, asks_percent(question), rounding, tolerance)
     verdict = _judge_text(span, expected, rounding, tolerance)
@@ -205,13 +206,14 @@ def _judge_percent_expected(candidate: str, base: str, rounding: Rounding | None
     found = answer_span(candidate, True)
     if found is None or len(found.text) > MAX_CANDIDATE:
         return UNPARSEABLE
-    cand_base = strip_percent(found.text)
+    span = rewrite_mixed(found.text)
+    cand_base = strip_percent(span)
     if cand_base is not None:
         return _judge_text(cand_base, base, rounding, tolerance)
-    verdict = _judge_text(found.text, base, rounding, tolerance)
+    verdict = _judge_text(span, base, rounding, tolerance)
     if verdict != WRONG:
         return verdict  # right as the number of percent, or no value to read at all
-    as_fraction = _judge_text(found.text, f"({base})/100", None, tolerance)
+    as_fraction = _judge_text(span, f"({base})/100", None, tolerance)
     return CORRECT if as_fraction == CORRECT else verdict
 
 
