@@ -25,6 +25,7 @@ from test_build_support import (
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
+from chukmath.errors import TeacherError
 from chukmath.testing.fault_server import FaultServer
 
 try:
@@ -152,6 +153,19 @@ def test_a_killed_ray_job_resumes_without_asking_twice(cluster, tmp_path):
     assert len(served) == 2 * count
     repeated = sum(n - 1 for n in served.values())
     assert repeated <= window, repeated
+
+
+def test_a_teacher_error_on_a_worker_is_the_line_a_local_build_gives(cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("RAY_TEST_KEY", "sk-not-the-right-key-0123456789")
+    with FaultServer(api_key="sk-the-right-key-0123456789") as server:
+        recipe = write_echo_recipe(tmp_path, echo_template("Test prompt: echoed."),
+                                   live_recipe(20).replace('api_key_env = ""', 'api_key_env = "RAY_TEST_KEY"'),
+                                   server.base_url)
+        out = tmp_path / "ray"
+        result = CliRunner().invoke(app, ["build", "-r", str(recipe), "-o", str(out), "--engine", "ray", "-q"])
+    assert isinstance(result.exception, TeacherError), repr(result.exception)
+    assert "refused the first request" in str(result.exception) and "Ray" not in str(result.exception)
+    assert journal_keys(out) == []
 
 
 def test_engine_options_are_checked_before_anything_runs(tmp_path):

@@ -87,16 +87,32 @@ def plan_blocks(start: int, stop: int, workers: int, recipe: BuildRecipe) -> lis
 
 
 class _RayBlocks:
-    """The ``map_batches`` callable: one :class:`BlockWorker` per Ray actor, one pickled outcome list per block."""
+    """The ``map_batches`` callable: one :class:`BlockWorker` per Ray actor, one pickled payload per block: its
+    outcomes, or the chukmath error that stopped it (bad templates, a teacher that refuses the key, a server gone).
+    Errors travel as data because Ray reports an exception raised in a UDF as its own, with the original's type and
+    message only in the text; the driver raises them as they were, so the user gets the one line a local build gives.
+    """
 
     def __init__(self, spec: WorkerSpec) -> None:
-        self._worker = BlockWorker(spec)
+        self._worker: BlockWorker | None = None
+        self._error: ChukmathError | None = None
+        try:
+            self._worker = BlockWorker(spec)
+        except ChukmathError as exc:
+            self._error = exc
+
+    def _payload(self, start: int, stop: int) -> bytes:
+        try:
+            if self._worker is None:
+                raise self._error or ConfigError("the Ray worker did not start")
+            return pickle.dumps((None, self._worker.block(start, stop)), protocol=pickle.HIGHEST_PROTOCOL)
+        except ChukmathError as exc:
+            return pickle.dumps((exc, []), protocol=pickle.HIGHEST_PROTOCOL)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
-        payloads = [pickle.dumps(self._worker.block(int(a), int(b)), protocol=pickle.HIGHEST_PROTOCOL)
-                    for a, b in zip(batch["start"], batch["stop"], strict=True)]
+        payloads = [self._payload(int(a), int(b)) for a, b in zip(batch["start"], batch["stop"], strict=True)]
         return {"start": batch["start"], "payload": np.array(payloads, dtype=object)}
 
 
@@ -222,14 +238,23 @@ def run_ray(
             )
             order = [a for a, _ in blocks]
             position = 0
-            waiting: dict[int, bytes] = {}
-            for row in answered.iter_rows():
-                waiting[int(row["start"])] = row["payload"]
-                while position < len(order) and order[position] in waiting:
-                    for outcome in pickle.loads(waiting.pop(order[position])):
-                        driver.take(outcome)
-                    position += 1
-                    display.update()
+            waiting: dict[int, list[Outcome]] = {}
+            rows = iter(answered.iter_rows())
+            try:
+                for row in rows:
+                    error, outcomes = pickle.loads(row["payload"])
+                    if error is not None:
+                        raise error  # the answers bought so far are in the journal: the next run resumes
+                    waiting[int(row["start"])] = outcomes
+                    while position < len(order) and order[position] in waiting:
+                        for outcome in waiting.pop(order[position]):
+                            driver.take(outcome)
+                        position += 1
+                        display.update()
+            finally:
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()  # stops the job's other blocks when this one failed
             measured = {"workers": workers, "blocks": len(blocks)}
             if ledger is not None:
                 measured.update(ray.get(ledger.stats.remote()))
