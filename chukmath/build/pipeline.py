@@ -35,6 +35,7 @@ from chukmath.report_html import report_after_build
 from chukmath.teach.builtin import builtin_response
 from chukmath.teach.journal import Journal
 from chukmath.teach.progress import Counters, ProgressDisplay
+from chukmath.teach.specs import BuiltinSpec
 
 
 @dataclass
@@ -207,7 +208,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         if options.replay is not None:
             options.replay(run)
             resuming = True
-        elif recipe.teacher.kind in ("batch", "anthropic_batch"):
+        elif recipe.teacher.mode == "bulk":
             # Before the journal is opened for writing: batch collection appends to it itself.
             batch_phase.run_batches(recipe, prompting, mix, run, notify=None if options.quiet else _notifier(options),
                                     span=span)
@@ -237,11 +238,11 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
 
                     run_ray(recipe, prompting, mix, journal, sink, judge, counters, display, address=options.address,
                             recipe_source=recipe_source, api_key=api_key, gated=gate is not None)
-                elif recipe.teacher.kind == "builtin":
+                elif isinstance(recipe.teacher, BuiltinSpec):
                     with fewer_gc_passes():
                         answer = partial(builtin_response, trace_style=recipe.teacher.trace_style)
                         run_sync(recipe, prompting, mix, journal, judge, counters, display, answer, reanswer=True)
-                elif recipe.teacher.kind in ("batch", "anthropic_batch") or options.replay is not None:
+                elif recipe.teacher.mode == "bulk" or options.replay is not None:
                     run_sync(recipe, prompting, mix, journal, judge, counters, display, unanswered(recipe),
                              reanswer=False)
                 else:
