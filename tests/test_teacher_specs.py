@@ -126,3 +126,9 @@ def test_the_anthropic_config_carries_every_setting_of_the_spec():
     assert type(config) is AnthropicConfig and config.retry == RetryPolicy(max_retries=2)
     assert (config.timeout, config.rpm, config.temperature, config.api_key_env) == (9.0, 30, 0.2, "ANTHROPIC_API_KEY")
     config.validate()
+
+
+def test_each_paid_provider_names_itself_for_the_dataset_card():
+    titles = {k: s.title for k, s in SPECS.items() if s.paid}
+    assert titles["openai"] == "OpenAI-compatible chat API" and titles["batch"] == "OpenAI Batch API"
+    assert titles["anthropic"] != titles["openai"] and len(set(titles.values())) == len(titles)

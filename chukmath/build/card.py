@@ -144,7 +144,7 @@ def render_card(
            else ")")
         if t.kind == "builtin"
         else (
-            f"`{t.model}` via the {'OpenAI Batch API' if t.kind == 'batch' else 'OpenAI-compatible chat API'} "
+            f"`{t.model}` via the {t.title} "
             f"(temperature {t.temperature}, top_p {t.top_p}, max_tokens {t.max_tokens}, "
             f"{t.samples} sample(s) a problem)"
         )

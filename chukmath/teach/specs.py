@@ -73,6 +73,7 @@ class BaseTeacherSpec(_Strict):
     # answers, where its URL comes from when none is given, and whether several servers may share the work.
     paid: ClassVar[bool] = True
     mode: ClassVar[Mode] = "live"
+    title: ClassVar[str] = "OpenAI-compatible chat API"  # the dataset card's words: "`model` via the <title>"
     url_env: ClassVar[str] = "OPENAI_BASE_URL"
     default_url: ClassVar[str] = OPENAI_URL
     fleet: ClassVar[bool] = False
@@ -171,12 +172,14 @@ class BatchSpec(BaseTeacherSpec):
 
     kind: Literal["batch"] = "batch"
     mode: ClassVar[Mode] = "bulk"
+    title: ClassVar[str] = "OpenAI Batch API"
 
 
 class AnthropicSpec(BaseTeacherSpec):
     """Claude through the Messages API (the ``anthropic`` extra); the key from ANTHROPIC_API_KEY by default."""
 
     kind: Literal["anthropic"] = "anthropic"
+    title: ClassVar[str] = "Anthropic Messages API"
     url_env: ClassVar[str] = "ANTHROPIC_BASE_URL"
     default_url: ClassVar[str] = ANTHROPIC_URL
 
@@ -200,6 +203,7 @@ class AnthropicBatchSpec(AnthropicSpec):
 
     kind: Literal["anthropic_batch"] = "anthropic_batch"  # type: ignore[assignment]
     mode: ClassVar[Mode] = "bulk"
+    title: ClassVar[str] = "Anthropic Message Batches API"
 
     def live_teacher(self, config: OpenAIConfig) -> Teacher:
         return BaseTeacherSpec.live_teacher(self, config)
