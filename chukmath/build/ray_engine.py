@@ -31,7 +31,6 @@ from chukmath.records import Response
 from chukmath.teach.journal import Journal
 from chukmath.teach.progress import Counters, ProgressDisplay
 
-ENGINES = ("local", "ray")
 INSTALL_HINT = "pip install 'chukmath[ray]' (Ray Data)"
 
 
@@ -270,4 +269,5 @@ def run_ray(
             if ledger is not None:
                 with contextlib.suppress(Exception):
                     ray.get(ledger.close.remote())
+                with contextlib.suppress(Exception):
                     ray.kill(ledger)
