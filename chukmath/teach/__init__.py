@@ -7,12 +7,32 @@ from chukmath.teach.journal import Journal, compact_key, final_responses, read_j
 from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
 from chukmath.teach.retry import RetryPolicy
 from chukmath.teach.runner import TeachOptions, iter_requests, run_teach, teach_async
+from chukmath.teach.specs import (
+    SPECS,
+    AnthropicBatchSpec,
+    AnthropicSpec,
+    BaseTeacherSpec,
+    BatchSpec,
+    BuiltinSpec,
+    Endpoint,
+    OpenAISpec,
+    resolve_endpoint,
+    spec_for,
+)
 from chukmath.teach.summary import Prices, TeachSummary, load_price_table
 
 __all__ = [
+    "SPECS",
+    "AnthropicBatchSpec",
+    "AnthropicSpec",
+    "BaseTeacherSpec",
+    "BatchSpec",
+    "BuiltinSpec",
     "ClosableTeacher",
+    "Endpoint",
     "Journal",
     "OpenAIConfig",
+    "OpenAISpec",
     "OpenAITeacher",
     "Prices",
     "RetryPolicy",
@@ -25,7 +45,9 @@ __all__ = [
     "iter_requests",
     "load_price_table",
     "read_journal",
+    "resolve_endpoint",
     "run_teach",
+    "spec_for",
     "teach_async",
 ]
 
