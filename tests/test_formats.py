@@ -61,3 +61,21 @@ def test_a_new_format_is_one_entry_in_FORMATS(tmp_path: Path, monkeypatch: pytes
     configs = dataset_configs(tmp_path, "tsv")  # the card names its files
     assert configs == [{"config_name": "default", "data_files": [{"split": "train", "path": "train.tsv"}],
                         "default": True}]  # fmt: skip
+
+
+def test_a_new_rl_shape_is_one_entry_in_SHAPES(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chukmath.export import RLOptions, export_rl, rl
+    from chukmath.generate import generate
+    from chukmath.records import Problem
+
+    def row(problem: Problem, prompt: Any, split: str, options: Any, rate: float | None) -> dict[str, Any]:
+        return {"question": problem.question, "gold": problem.answer, "split": split}
+
+    monkeypatch.setitem(rl.SHAPES, "plain", rl.RLShape("plain", row, "jsonl", text_prompt=True))
+    problems = [Problem(**r) for r in generate("arithmetic", seed=3, count=4, difficulty=1).rows()]
+    summary = export_rl(problems, tmp_path / "plain", RLOptions(shape="plain"))
+    assert summary.files == {"train.jsonl": 4}
+    rows = [orjson.loads(x) for x in (tmp_path / "plain" / "train.jsonl").read_bytes().splitlines()]
+    assert rows[0] == {"question": problems[0].question, "gold": problems[0].answer, "split": "train"}
+    with pytest.raises(ConfigError, match=r"--shape 'nope': expected trl or verl or plain"):
+        RLOptions(shape="nope")

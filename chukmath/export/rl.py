@@ -17,7 +17,7 @@ the pass-rate filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +28,7 @@ from chukmath.export.writers import FileFormat, SplitWriter, write_report
 from chukmath.records import Message, Problem
 from chukmath.split import TEST, TRAIN, OverlapCheck, SplitSpec, Splitter
 
-Shape = Literal["trl", "verl"]
+Shape = str  # a name of SHAPES (trl, verl)
 Order = Literal["index", "difficulty", "pass_rate"]
 PromptFormat = Literal["chat", "text"]
 RECIPE_TEMPLATES = "recipe"
@@ -39,7 +39,7 @@ class RLOptions:
     """What ``export rl`` writes; the defaults give TRL's conversational shape in JSONL."""
 
     shape: Shape = "trl"
-    file_format: FileFormat | None = None  # None: jsonl for trl, parquet for verl
+    file_format: FileFormat | None = None  # None: the shape's own (SHAPES: jsonl for trl, parquet for verl)
     template: str = "answer_blind"  # a template name, or "recipe" for the recipe's own per-family templates
     templates_dirs: list[Path] = field(default_factory=list)
     prompt_format: PromptFormat = "chat"
@@ -57,14 +57,15 @@ class RLOptions:
     data_source: str = "chukmath"
 
     def __post_init__(self) -> None:
-        if self.shape not in ("trl", "verl"):
-            raise ConfigError(f"--shape {self.shape!r}: expected trl or verl")
+        if self.shape not in SHAPES:
+            raise ConfigError(f"--shape {self.shape!r}: expected {' or '.join(SHAPES)}")
         if self.order not in ("index", "difficulty", "pass_rate"):
             raise ConfigError(f"--order {self.order!r}: expected index, difficulty or pass_rate")
         if self.prompt_format not in ("chat", "text"):
             raise ConfigError(f"--prompt-format {self.prompt_format!r}: expected chat or text")
-        if self.shape == "verl" and self.prompt_format == "text":
-            raise ConfigError("--prompt-format text with --shape verl: verl's prompt is a list of chat messages")
+        if self.prompt_format == "text" and not SHAPES[self.shape].text_prompt:
+            raise ConfigError(f"--prompt-format text with --shape {self.shape}: {self.shape}'s prompt is a list of "
+                              "chat messages")
         if self.order == "pass_rate" and self.pass_rate_from is None:
             raise ConfigError("--order pass_rate needs --pass-rate-from RUN_DIR (a build run with samples > 1)")
         for name, value in (("--min-pass", self.min_pass), ("--max-pass", self.max_pass)):
@@ -75,7 +76,7 @@ class RLOptions:
 
     @property
     def format(self) -> FileFormat:
-        return self.file_format or ("parquet" if self.shape == "verl" else "jsonl")
+        return self.file_format or SHAPES[self.shape].file_format
 
 
 @dataclass
@@ -170,6 +171,30 @@ def _set_index(row: dict[str, Any], n: int) -> None:
     row["extra_info"]["index"] = n
 
 
+@dataclass(frozen=True)
+class RLShape:
+    """One RL row layout: how a problem becomes a row, the file format it is written in unless ``--as`` says
+    otherwise, whether its prompt may be plain text, and the fields filled in by the row's position in its file."""
+
+    name: str
+    row: Callable[[Problem, Any, str, RLOptions, float | None], dict[str, Any]]
+    file_format: FileFormat
+    text_prompt: bool = True
+    finalize: Callable[[dict[str, Any], int], None] | None = None
+
+
+# Every RL layout ``export rl --shape`` writes; a new one is an entry here (and its row function).
+SHAPES: dict[str, RLShape] = {
+    shape.name: shape
+    for shape in (
+        RLShape("trl", lambda problem, prompt, split, options, rate: trl_row(problem, prompt, rate), "jsonl"),
+        RLShape("verl", lambda problem, prompt, split, options, rate: verl_row(problem, prompt, split,
+                                                                                options.data_source, rate),
+                "parquet", text_prompt=False, finalize=_set_index),
+    )
+}  # fmt: skip
+
+
 def pass_rates(run_dir: str | Path, recipe_path: str | Path | None = None) -> dict[str, tuple[int, int]]:
     """``problem_id -> (passed, answered)`` over every journaled sample of a build run, verified again."""
     from chukmath.export.run import BuildRun
@@ -216,7 +241,7 @@ def export_rl(
         options.format,
         bucket=_difficulty if options.bucket else None,
         order=order_key[options.order],
-        finalize=_set_index if options.shape == "verl" else None,
+        finalize=SHAPES[options.shape].finalize,
     )
     counts = {
         "read": 0,
@@ -262,9 +287,7 @@ def export_rl(
 
 
 def _row(problem: Problem, prompt: Any, split: str, options: RLOptions, rate: float | None) -> dict[str, Any]:
-    if options.shape == "verl":
-        return verl_row(problem, prompt, split, options.data_source, rate)
-    return trl_row(problem, prompt, rate)
+    return SHAPES[options.shape].row(problem, prompt, split, options, rate)
 
 
 def _difficulty(row: dict[str, Any]) -> int:
