@@ -3,6 +3,8 @@ other vectors are not, and matrix lines in a trace are not read as false arithme
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from chukmath.verify.answers import answers_match, judge_answer
@@ -66,6 +68,10 @@ def test_expected_text_and_bounded_scanning() -> None:
     assert parse_expected_matrix("Matrix([[sqrt(2), 1]])") is None  # not rational: the general path decides
     many = "\\begin{pmatrix} 1 " * 5000  # never closed: one failed search, not one per \begin
     assert find_matrices(many) == []
+    started = time.perf_counter()
+    for text in ("(" + "1, " * 20000, "(" + "- 1 ,  " * 20000, "[[1, 2], " * 5000, "<1, " * 10000):
+        assert find_matrices(text) is not None  # never closed: no backtracking over the spaces between entries
+    assert time.perf_counter() - started < 2.0
     assert judge_answer("[[1, 2], [3, 4]] " * 200, M) == "correct"
     assert matrix_verdict("[[1, 2], [3, 4]] " * 3000, M) == "correct"  # the reader alone, past the extraction cap
 

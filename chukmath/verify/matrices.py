@@ -37,7 +37,7 @@ _SIGN = r"[+\-−]?"
 _UNSIGNED = (
     r"(?:\\[dt]?frac\s*\{\s*[+\-−]?\d+\s*\}\s*\{\s*[+\-−]?\d+\s*\}|\\[dt]?frac\d\d|\d+(?:\.\d+)?(?:\s*/\s*\d+)?)"
 )
-_ENTRY = rf"{_SIGN}\s*{_UNSIGNED}"
+_ENTRY = rf"(?:[+\-−]\s*)?{_UNSIGNED}"  # one way to read spaces: no ambiguous backtracking
 _FRAC = re.compile(r"([+\-]?)\\[dt]?frac(?:\{([+\-]?\d+)\}\{([+\-]?\d+)\}|(\d)(\d))")
 _NESTED = re.compile(r"\[\s*\[([^\[\]]*)\](?:\s*,\s*\[[^\[\]]*\])*\s*\]")
 _FLAT = re.compile(
