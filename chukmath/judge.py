@@ -25,7 +25,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chukmath.errors import ConfigError, TeacherError
 from chukmath.hashing import content_hash, text_hash
@@ -33,6 +33,9 @@ from chukmath.parse import parse_response
 from chukmath.records import Problem, Request, Response
 from chukmath.teach.journal import Journal, read_journal
 from chukmath.verify.answers import UNPARSEABLE, judge_answer
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_PROMPT = """You grade the final answer of a math solution. Decide whether the prediction states the same \
 final answer as the ground truth: the same value, set or expression, in any wording, notation or unit spelling. \
@@ -131,7 +134,9 @@ class AnswerJudge:
     Open it with the run's ``judge.jsonl``; ``close()`` releases the journal and the connections.
     """
 
-    def __init__(self, settings: JudgeSettings, journal: str | Path, policy: Any = None) -> None:
+    def __init__(self, settings: JudgeSettings, journal: str | Path, policy: Any = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        """``transport`` replaces the network (``httpx.MockTransport`` in tests)."""
         from chukmath.teach.openai_teacher import OpenAIConfig, OpenAITeacher
         from chukmath.teach.retry import RetryPolicy
 
@@ -146,7 +151,7 @@ class AnswerJudge:
             temperature=settings.temperature, max_tokens=settings.max_tokens, timeout=settings.timeout,
             retry=RetryPolicy(max_retries=settings.max_retries), api_key_env=settings.api_key_env,
         )  # fmt: skip
-        self._teacher = OpenAITeacher(config)
+        self._teacher = OpenAITeacher(config, transport=transport)
         self._template_hash = text_hash(settings.prompt)
         self.counts = JudgeCounts()
         # Judge request id -> its parsed verdict (None: the judge answered without a verdict).
