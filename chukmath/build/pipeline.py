@@ -100,14 +100,6 @@ def _notifier(options: BuildOptions) -> Callable[[str], None]:
     return say
 
 
-def _first_error(group: BaseExceptionGroup) -> BaseException:
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            return _first_error(exc)
-        return exc
-    return group
-
-
 def _manifest_for(
     recipe: BuildRecipe, run: RunDir, resuming: bool, fingerprint: str, hashes: dict[str, str], command: str
 ) -> Manifest:
@@ -247,12 +239,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
                              reanswer=False)
                 else:
                     teacher = stages.make_teacher(recipe, api_key)
-                    live = run_live(recipe, teacher, prompting, mix, journal, sink, judge, counters, display)
-                    try:
-                        asyncio.run(live)
-                    except BaseExceptionGroup as group:
-                        # The task group wraps a fatal teacher error (bad key, unknown model); surface it plainly.
-                        raise _first_error(group) from None
+                    asyncio.run(run_live(recipe, teacher, prompting, mix, journal, sink, judge, counters, display))
             sink.finish()
         finally:
             sink.close()
