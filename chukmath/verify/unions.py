@@ -18,7 +18,8 @@ from chukmath.verify.forms import Span, interval_matches, parse_expected_interva
 _PAD = r"(?:\s|\$|\\[,;:! ]|\\quad|\\qquad)*"
 _UNION = re.compile(rf"{_PAD}(?:∪|\\cup|U|or|\\(?:text|textrm|mathrm)\{{\s*or\s*\}}|\\lor|\\vee|∨){_PAD}")
 _INTERSECTION = re.compile(rf"{_PAD}(?:and|\\(?:text|textrm|mathrm)\{{\s*and\s*\}}|\\land|\\wedge|∧|&&){_PAD}")
-_SYMPY_UNION = re.compile(r"Union\((?:\s*Interval(?:\.\w+)?\([^()]*\)\s*,?)+\s*\)")
+_PIECE = r"Interval(?:\.\w+)?\([^()]*\)"
+_SYMPY_UNION = re.compile(rf"Union\(\s*{_PIECE}(?:\s*,\s*{_PIECE})*\s*\)")  # commas required: no ambiguous spaces
 _MAX_GAP = 40  # characters between two joined pieces; a longer gap is prose, and the chain ends there
 
 SpanSet = tuple[Span, ...]
