@@ -76,6 +76,8 @@ class BaseTeacherSpec(_Strict):
     title: ClassVar[str] = "OpenAI-compatible chat API"  # the dataset card's words: "`model` via the <title>"
     url_env: ClassVar[str] = "OPENAI_BASE_URL"
     default_url: ClassVar[str] = OPENAI_URL
+    # The variable holding the key when api_key_env is left at its default (see key_env_of).
+    key_env: ClassVar[str] = "OPENAI_API_KEY"
     fleet: ClassVar[bool] = False
 
     @field_validator("base_url")
@@ -182,6 +184,7 @@ class AnthropicSpec(BaseTeacherSpec):
     title: ClassVar[str] = "Anthropic Messages API"
     url_env: ClassVar[str] = "ANTHROPIC_BASE_URL"
     default_url: ClassVar[str] = ANTHROPIC_URL
+    key_env: ClassVar[str] = "ANTHROPIC_API_KEY"
 
     def client_config(self, endpoint: Endpoint) -> OpenAIConfig:
         from dataclasses import fields
@@ -218,8 +221,6 @@ SPECS: dict[str, type[BaseTeacherSpec]] = {
     "anthropic_batch": AnthropicBatchSpec,
 }
 KINDS: tuple[str, ...] = tuple(SPECS)
-# The variable that holds a provider's key unless api_key_env names another.
-DEFAULT_KEY_ENV: dict[str, str] = {"anthropic": "ANTHROPIC_API_KEY", "anthropic_batch": "ANTHROPIC_API_KEY"}
 
 
 def _kind_of(value: Any) -> str:
@@ -255,8 +256,10 @@ def spec_for(kind: str, **settings: Any) -> BaseTeacherSpec:
 def key_env_of(spec: BaseTeacherSpec) -> str:
     """The variable holding ``spec``'s key: ``api_key_env``, where the generic default (OPENAI_API_KEY) reads as the
     provider's own (ANTHROPIC_API_KEY for Claude); empty for an endpoint that needs none."""
+    # The recipe's api_key_env has one default for every kind (manifests record it), so the generic default is
+    # read as the provider's own variable.
     if spec.api_key_env == "OPENAI_API_KEY":
-        return DEFAULT_KEY_ENV.get(spec.kind, spec.api_key_env)
+        return spec.key_env
     return spec.api_key_env
 
 
