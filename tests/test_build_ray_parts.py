@@ -68,3 +68,22 @@ def test_blocks_cover_the_span_once_in_order(start, stop, workers):
     assert all(a < b and b == c for (a, b), (c, _) in zip(blocks, [*blocks[1:], (stop, stop)], strict=True))
     assert max(b - a for a, b in blocks) <= 2048
     assert len(blocks) >= min(stop - start, 4 * workers) or max(b - a for a, b in blocks) == 2048
+
+
+def test_outcomes_travel_to_the_driver_unchanged(tmp_path):
+    import pickle
+
+    from chukmath.build import load_recipe, stages
+    from chukmath.build.ray_work import Outcome, dump_outcomes
+    from chukmath.teach.builtin import builtin_response
+
+    path = tmp_path / "r.toml"
+    path.write_text('name = "t"\ncount = 3\n[[mix]]\ngenerator = "fractions"\n[teacher]\nkind = "builtin"\n')
+    recipe = load_recipe(path)
+    prompting = stages.load_prompting(recipe, tmp_path)
+    problems = list(stages.problems(stages.load_mix(recipe, str(path)), recipe, 0, 3))
+    requests = [prompting.request(p) for p in problems]
+    outcomes = [Outcome(p, r.id, r, [builtin_response(r, 0, p), None]) for p, r in zip(problems, requests, strict=True)]
+    back = pickle.loads(dump_outcomes((None, outcomes)))
+    assert back == (None, outcomes)
+    assert [o.problem.to_dict() for o in back[1]] == [p.to_dict() for p in problems]

@@ -22,7 +22,7 @@ from typing import Any
 
 from chukmath.build.loops import Judge
 from chukmath.build.ray_actors import Ledger, find_answers
-from chukmath.build.ray_work import BlockWorker, Outcome, WorkerSpec, key
+from chukmath.build.ray_work import BlockWorker, Outcome, WorkerSpec, dump_outcomes, key
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.sink import Sink
 from chukmath.build.stages import Prompting
@@ -104,9 +104,9 @@ class _RayBlocks:
         try:
             if self._worker is None:
                 raise self._error or ConfigError("the Ray worker did not start")
-            return pickle.dumps((None, self._worker.block(start, stop)), protocol=pickle.HIGHEST_PROTOCOL)
+            return dump_outcomes((None, self._worker.block(start, stop)))
         except ChukmathError as exc:
-            return pickle.dumps((exc, []), protocol=pickle.HIGHEST_PROTOCOL)
+            return dump_outcomes((exc, []))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
@@ -151,7 +151,7 @@ class _Driver:
     def _appended(self, outcome: Outcome, known: list[Response | None]) -> dict[str, Response]:
         """Answers the workers left to the journal that it did not hold when the run began: a block that Ray ran
         again (its worker died) finds what its first try appended. Rare, so the journal is read for them."""
-        request_id = outcome.request.id
+        request_id = outcome.request_id
         keys = {key(request_id, s) for s, (got, old) in enumerate(zip(outcome.responses, known, strict=True))
                 if got is None and old is None}
         if not keys:
@@ -167,7 +167,7 @@ class _Driver:
         c = self.counters
         c.generated += 1
         responses = []
-        request_id = outcome.request.id
+        request_id = outcome.request_id
         known = [self.index.get(request_id, s) if self.use_index else None for s in range(len(outcome.responses))]
         appended = self._appended(outcome, known) if self.paid else {}
         for s, got in enumerate(outcome.responses):
@@ -189,6 +189,7 @@ class _Driver:
         if outcome.result is not None:
             self.judge.emit(outcome.problem, outcome.result)
         else:
+            assert outcome.request is not None  # a worker keeps the request whenever it leaves the selection here
             self.judge(outcome.problem, outcome.request, responses)
 
 

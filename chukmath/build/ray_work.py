@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
+import pickle
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -51,12 +53,50 @@ class WorkerSpec:
 @dataclass
 class Outcome:
     """One problem after its worker: ``responses[s]`` is None where the journal already held sample ``s`` (the
-    driver takes it from there); ``result`` is the ``select_samples`` result when the worker could select."""
+    driver takes it from there); ``result`` is the ``select_samples`` result when the worker could select, and then
+    ``request`` is left out (the driver needs only its id; the rows carry its messages already)."""
 
     problem: Problem
-    request: Request
+    request_id: str
+    request: Request | None
     responses: list[Response | None]
     result: Any = None
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
+    obj = object.__new__(cls)
+    for name, value in zip(_FIELDS.get(cls) or _field_names(cls), values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles frozen slotted dataclasses (the records) as their field values: their default (``__setstate__``
+    looking the fields up for every object) made unpickling the largest cost of the Ray driver. Other classes pickle
+    as usual."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        params = getattr(cls, "__dataclass_params__", None)
+        if params is not None and params.frozen and "__slots__" in cls.__dict__:
+            names = _FIELDS.get(cls) or _field_names(cls)
+            return _rebuild, (cls, tuple(getattr(obj, name) for name in names))
+        return NotImplemented
+
+
+def dump_outcomes(outcomes: Any) -> bytes:
+    """``outcomes`` (or an error) as the bytes a block sends to the driver; ``pickle.loads`` reads them."""
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(outcomes)
+    return out.getvalue()
 
 
 class _Capture:
@@ -118,10 +158,11 @@ class BlockWorker:
         return 0 if problem.index in self.spec.skip else self.recipe.teacher.samples
 
     def _outcome(self, problem: Problem, request: Request, responses: Sequence[Response | None]) -> Outcome:
-        outcome = Outcome(problem, request, list(responses))
+        outcome = Outcome(problem, request.id, request, list(responses))
         if self.spec.select and all(r is not None for r in responses):
             self._judge(problem, request, [r for r in responses if r is not None])
             outcome.result, self._capture.result = self._capture.result, None
+            outcome.request = None
         return outcome
 
     def _open_teacher(self) -> Any:
