@@ -60,18 +60,9 @@ class Unit:
         return [r for r in self.responses if r is not None]
 
 
-# Called with each response this run received (after it was journaled), for summaries and progress bars.
-OnAnswer = Callable[[Unit, Response], None]
 # Called with each response of a unit, journaled or new: an awaitable that must finish before the sample counts as
 # done (``build``'s judge model deciding an unreadable answer), or None when there is nothing to do.
 Review = Callable[[Unit, Response], Awaitable[None] | None]
-
-
-def _count(counters: Counters, response: Response) -> None:
-    if response.ok:
-        counters.answered += 1
-    else:
-        counters.failed += 1
 
 
 def _known(unit: Unit, pos: int, journal: Journal | None, counters: Counters, dedupe: bool) -> Response | bool | None:
@@ -136,7 +127,6 @@ async def answer_units(
     stop: asyncio.Event | None = None,
     grace_s: float = 10.0,
     counters: Counters | None = None,
-    on_answer: OnAnswer | None = None,
     review: Review | None = None,
 ) -> AsyncIterator[Unit]:
     """Answer every sample of every unit not yet in ``journal``; yield each unit once all its samples are answered,
@@ -186,9 +176,8 @@ async def answer_units(
         try:
             if journal is not None:
                 journal.append(response)  # before anything else happens to it: a kill now loses nothing paid for
-            _count(counters, response)
-            if on_answer is not None:
-                on_answer(unit, response)
+            counters.settle(response)
+            counters.receive(response)
             pending = review(unit, response) if review is not None else None
             if pending is not None:
                 await pending
@@ -307,7 +296,6 @@ def answer_units_now(
     journal: Journal | None,
     counters: Counters,
     reanswer: bool = False,
-    on_answer: OnAnswer | None = None,
 ) -> Iterator[Unit]:
     """:func:`answer_units` without an event loop, in input order, for answers computed on the spot (the built-in
     teacher: ``answer(request, sample, item)``), or for a journal that holds every answer there will be (batch
@@ -330,14 +318,13 @@ def answer_units_now(
                     if journal is not None:
                         journal.append_later(response)
                     counters.asked += 1
-                    if on_answer is not None:
-                        on_answer(unit, response)
+                    counters.receive(response)
             elif known is not None:
                 response = known
                 counters.resumed += 1
             else:
                 response = answer(unit.request, sample, unit.item)
-            _count(counters, response)
+            counters.settle(response)
             unit.responses[pos] = response
             unit.missing -= 1
         yield unit

@@ -17,6 +17,8 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from chukmath.records import Response
+
 BUILD_STAGES = ("generated", "answered", "verified", "accepted")
 TEACH_STAGES = ("settled",)
 
@@ -34,7 +36,12 @@ class Counters:
     resumed: int = 0  # answers taken from the journal instead of asked again
     duplicates: int = 0  # keys repeated in the input, asked once
     asked: int = 0  # answers requested from the teacher in this run
-    tokens: int = 0  # tokens of this run's answers
+    # Of this run's answers: tokens, retries, answers cut for length, failures by kind (the teach summary's columns).
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    retries: int = 0
+    truncated: int = 0
+    failures_by_kind: dict[str, int] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)  # per-stage bar totals (default: ``total``)
     started: float = field(default_factory=lambda: time.monotonic())
 
@@ -47,6 +54,30 @@ class Counters:
     def received(self) -> int:
         """Answers that arrived in this run (what the rate is made of)."""
         return self.answered + self.failed - self.resumed
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def settle(self, response: Response) -> None:
+        """Count a key's response, from the journal or this run: answered or failed."""
+        if response.ok:
+            self.answered += 1
+        else:
+            self.failed += 1
+
+    def receive(self, response: Response) -> None:
+        """Count what an answer this run received says: its tokens, retries and how it ended."""
+        self.retries += max(0, response.attempts - 1)
+        if response.usage:
+            self.prompt_tokens += int(response.usage.get("prompt_tokens", 0))
+            self.completion_tokens += int(response.usage.get("completion_tokens", 0))
+        if response.error is None:
+            if response.finish_reason == "length":
+                self.truncated += 1
+        else:
+            kind = str(response.error.get("kind", "unknown"))
+            self.failures_by_kind[kind] = self.failures_by_kind.get(kind, 0) + 1
 
 
 def eta_text(seconds: float | None) -> str:

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from chukmath.errors import ConfigError, InputError
 from chukmath.jsonl import read_jsonl
-from chukmath.records import Request, Response
+from chukmath.records import Request
 from chukmath.teach.base import Teacher
 from chukmath.teach.engine import Unit, answer_units
 from chukmath.teach.journal import Journal
@@ -82,7 +82,6 @@ async def teach_async(
     options.validate()
     console = console or Console(stderr=True)
     stop = stop or asyncio.Event()
-    summary = TeachSummary(journal=str(journal_path), teacher=teacher.name, model=teacher.model)
     counters = Counters(total=expected_total or 0)
     started = time.monotonic()
     try:
@@ -90,26 +89,17 @@ async def teach_async(
             claim_model(journal, teacher.model, teacher=teacher.name, allow_change=options.allow_model_change)
             shown = options.progress and console.is_terminal
             with ProgressDisplay(counters, enabled=shown, stages=TEACH_STAGES, console=console) as display:
-
-                def on_answer(unit: Unit, response: Response) -> None:
-                    summary.add(response)
-                    if response.usage:
-                        counters.tokens += int(response.usage.get("total_tokens", 0))
-                    display.update()
-
                 units = (Unit(request, range(options.samples)) for request in requests)
                 async for _ in answer_units(
                     teacher, units, concurrency=options.concurrency, journal=journal, ordered=False, dedupe=True,
-                    stop=stop, grace_s=options.grace_s, counters=counters, on_answer=on_answer,
+                    stop=stop, grace_s=options.grace_s, counters=counters,
                 ):
                     display.update()
     finally:
         closer = getattr(teacher, "aclose", None)
         if closer is not None:
             await closer()
-        summary.skipped = counters.resumed
-        summary.duplicates = counters.duplicates
-        summary.total = counters.resumed + counters.duplicates + counters.asked
+        summary = TeachSummary.of(counters, journal=str(journal_path), teacher=teacher.name, model=teacher.model)
         summary.elapsed_s = time.monotonic() - started
         summary.interrupted = stop.is_set()
         summary.price(options.prices)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chukmath.errors import ConfigError
-from chukmath.records import Response
+from chukmath.teach.progress import Counters
 
 
 @dataclass(slots=True, frozen=True)
@@ -90,21 +90,26 @@ class TeachSummary:
     teacher: str = ""
     model: str = ""
 
-    def add(self, response: Response) -> None:
-        """Count one response that this run received."""
-        self.sent += 1
-        self.retries += max(0, response.attempts - 1)
-        if response.usage:
-            self.prompt_tokens += int(response.usage.get("prompt_tokens", 0))
-            self.completion_tokens += int(response.usage.get("completion_tokens", 0))
-        if response.error is None:
-            self.succeeded += 1
-            if response.finish_reason == "length":
-                self.truncated += 1
-        else:
-            self.failed += 1
-            kind = str(response.error.get("kind", "unknown"))
-            self.failures_by_kind[kind] = self.failures_by_kind.get(kind, 0) + 1
+    @classmethod
+    def of(cls, counters: Counters, *, journal: str, teacher: str, model: str) -> TeachSummary:
+        """The summary of a run from its counters (:class:`chukmath.teach.progress.Counters`, the one tally the
+        answer engine keeps): ``skipped`` keys were in the journal, ``sent`` answers arrived in this run."""
+        return cls(
+            total=counters.resumed + counters.duplicates + counters.asked,
+            skipped=counters.resumed,
+            duplicates=counters.duplicates,
+            sent=counters.received,
+            succeeded=counters.answered - counters.resumed,
+            truncated=counters.truncated,
+            failed=counters.failed,
+            failures_by_kind=dict(counters.failures_by_kind),
+            retries=counters.retries,
+            prompt_tokens=counters.prompt_tokens,
+            completion_tokens=counters.completion_tokens,
+            journal=journal,
+            teacher=teacher,
+            model=model,
+        )
 
     @property
     def requests_per_s(self) -> float:
