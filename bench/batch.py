@@ -17,7 +17,7 @@ from pathlib import Path
 from chukmath.hashing import content_hash
 from chukmath.records import Request, Response
 from chukmath.teach.batch import Sampling, collect_batches, load_state, submit_batches
-from chukmath.testing.batch_server import BatchApiServer
+from chukmath_testing.batch_server import BatchApiServer
 
 
 def make_requests(path: Path, n: int) -> None:

@@ -116,7 +116,7 @@ def main() -> None:
 
     bound = args.concurrency / args.latency
     server = subprocess.Popen(
-        [PY, "-m", "chukmath.testing.fault_server", "--port", "0", "--latency", str(args.latency), "--no-log"],
+        [PY, "-m", "chukmath_testing.fault_server", "--port", "0", "--latency", str(args.latency), "--no-log"],
         stdout=subprocess.PIPE, cwd=ROOT,
     )
     assert server.stdout is not None

@@ -54,7 +54,7 @@ def main() -> None:
     args = ap.parse_args()
 
     server = subprocess.Popen(
-        [PY, "-m", "chukmath.testing.fault_server", "--port", "0", "--latency", str(args.latency), "--no-log",
+        [PY, "-m", "chukmath_testing.fault_server", "--port", "0", "--latency", str(args.latency), "--no-log",
          "--retry-after", str(args.retry_after)],
         stdout=subprocess.PIPE, cwd=ROOT,
     )

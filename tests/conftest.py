@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chukmath.testing.batch_server import BatchApiServer
-from chukmath.testing.llama_server import LlamaServer, free_port, missing_dependencies, model_path
+from chukmath_testing.batch_server import BatchApiServer
+from chukmath_testing.llama_server import LlamaServer, free_port, missing_dependencies, model_path
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

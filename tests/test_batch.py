@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from chukmath.cli.main import app
 from chukmath.errors import ConfigError, TeacherError
-from chukmath.testing.batch_server import BatchApiServer
+from chukmath_testing.batch_server import BatchApiServer
 
 KEY = "sk-test-batch-key"
 ENV = {"BATCH_TEST_KEY": KEY}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from test_teach_support import CHUKMATH, read_journal, save_requests, user_request
 
-from chukmath.testing.batch_server import BatchApiServer
+from chukmath_testing.batch_server import BatchApiServer
 
 KEY = "sk-test-batch-kill-key"
 

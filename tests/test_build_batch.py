@@ -10,7 +10,7 @@ from test_build_support import ECHO_PROMPT, build_argv, build_json, echo_templat
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
-from chukmath.testing.batch_server import BatchApiServer
+from chukmath_testing.batch_server import BatchApiServer
 
 TEMPLATE = echo_template("Test prompt: the loopback server answers with the Answer line.")
 

@@ -21,7 +21,7 @@ from test_build_support import (
 
 from chukmath.build import BuildRecipe, load_recipe
 from chukmath.build.stages import load_prompting
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 BUILTIN = """
 name = "grow"

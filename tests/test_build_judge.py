@@ -1,7 +1,7 @@
 """`[judge]`: a judge model decides the answers the rules cannot read, through its own journal, and only once.
 
 The teacher is the loopback fault server (it echoes the prompt's Answer line); the judge is a loopback
-OpenAI-compatible server (chukmath.testing.judge_server) whose replies each test chooses.
+OpenAI-compatible server (chukmath_testing.judge_server) whose replies each test chooses.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from test_build_support import build_json, loopback_recipe, write_echo_recipe
 from chukmath.errors import ConfigError, TeacherError
 from chukmath.judge import AnswerJudge, JudgeSettings, check_prompt, parse_verdict
 from chukmath.records import Problem
-from chukmath.testing.fault_server import FaultServer
-from chukmath.testing.judge_server import JudgeServer
+from chukmath_testing.fault_server import FaultServer
+from chukmath_testing.judge_server import JudgeServer
 
 # Problems 1, 5, 9, 13 answer "about N" (the judge accepts), 3, 7, 11, 15 "nearly N" (it refuses), 6 and 14
 # "roughly N" (it answers with two verdicts: no verdict); the rest answer N, which the rules decide alone.

@@ -22,7 +22,7 @@ from test_build_support import (
     write_echo_recipe,
 )
 
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 BUILTIN_RECIPE = """
 name = "kill"

@@ -7,7 +7,7 @@ from test_build_support import build_json, echo_template, loopback_recipe, write
 from typer.testing import CliRunner
 
 from chukmath.cli.main import app
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 SECRET = "sk-test-0123456789abcdef"
 TEMPLATE = echo_template(

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from chukmath.cli.main import app
 from chukmath.errors import TeacherError
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 try:
     import ray

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from chukmath.build import load_recipe
 from chukmath.build.stages import load_mix, load_prompting, problems
 from chukmath.cli.main import app
-from chukmath.testing.batch_server import BatchApiServer
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.batch_server import BatchApiServer
+from chukmath_testing.fault_server import FaultServer
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 MARKER = "sk-MARKER-7f3a9c1e5b2d"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from test_build_support import build_argv, echo_template, loopback_recipe, write_echo_recipe
 
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 # Problem 40's request gets no answer for minutes: rows 0..39 are finished, nothing after 40 can be written
 # (train.jsonl is in problem-index order), and fewer than `flush_every` rows are waiting.

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from chukmath.cli.main import app
 from chukmath.errors import ChukmathError
 from chukmath.sources import AnswerFailure, SourceSpec, exact_answer, load_source
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 TEMPLATE = echo_template("Test prompt: the loopback server echoes the Answer line.")
 SOURCE_RECIPE = """name = "byo"

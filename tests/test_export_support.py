@@ -1,7 +1,7 @@
 """Shared pieces of the export tests: a loopback OpenAI-compatible server whose samples are right or wrong by plan,
 and a build run with several samples per problem made against it. Holds no tests itself.
 
-The fault server (chukmath.testing) answers every sample of a request alike; preference pairs and pass rates need
+The fault server (chukmath_testing) answers every sample of a request alike; preference pairs and pass rates need
 samples of one problem that differ, so this server reads two lines of the prompt — ``Answer: X`` and
 ``Solves: K`` — and answers sample *k* (the request's ``seed``, the recipe's teacher seed being 0) correctly when
 ``k < K``, else wrongly in turn: a wrong final answer, a false arithmetic step, a truncated answer.

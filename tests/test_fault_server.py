@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from chukmath.hashing import content_hash
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +80,7 @@ def test_faults_by_request_number():
 
 
 def test_runs_as_a_module_and_prints_its_url():
-    proc = subprocess.Popen([sys.executable, "-m", "chukmath.testing.fault_server", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "chukmath_testing.fault_server", "--port", "0"],
                             stdout=subprocess.PIPE, cwd=ROOT)
     try:
         assert proc.stdout is not None

@@ -33,7 +33,7 @@ from chukmath.records import Request
 from chukmath.teach.fleet import FleetClient, FleetDown
 from chukmath.teach.http_client import HTTPConnectionError
 from chukmath.teach.retry import RetryPolicy
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 COUNT, SAMPLES = 90, 2
 HEAD = f'name = "fleet"\ncount = {COUNT}\nseed = 4\n'
@@ -43,7 +43,7 @@ TEACHER = f'api_key_env = ""\nsamples = {SAMPLES}\nseed = 100\nconcurrency = 12\
 @contextmanager
 def server_process(log: Path, latency: float = 0.03) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """The fault server as its own process, appending each answer it sends to ``log``; and its base URL."""
-    proc = subprocess.Popen([sys.executable, "-m", "chukmath.testing.fault_server", "--port", "0", "--latency",
+    proc = subprocess.Popen([sys.executable, "-m", "chukmath_testing.fault_server", "--port", "0", "--latency",
                              str(latency), "--no-log", "--answer-log", str(log)], stdout=subprocess.PIPE)  # fmt: skip
     try:
         assert proc.stdout is not None

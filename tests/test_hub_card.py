@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from chukmath.build.card import size_category
 from chukmath.cli.main import app
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 # Every third problem gets a wrong answer from the loopback teacher, so there are rejects as well as samples.
 TEMPLATE = """{#---

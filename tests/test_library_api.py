@@ -112,3 +112,5 @@ def test_py_typed_ships_in_the_wheel() -> None:
 
     shipped = {f.distribution_path for f in WheelBuilder(str(REPO)).recurse_included_files()}
     assert "chukmath/py.typed" in shipped
+    # The loopback servers are a development package: the wheel holds none of them.
+    assert not [p for p in shipped if p.startswith(("chukmath/testing/", "chukmath_testing/"))]

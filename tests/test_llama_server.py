@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from chukmath.cli.main import app
 from chukmath.hashing import content_hash
 from chukmath.records import Request
-from chukmath.testing.llama_server import EXTRA_BUFFER_TYPES, LlamaServer
+from chukmath_testing.llama_server import EXTRA_BUFFER_TYPES, LlamaServer
 
 pytestmark = pytest.mark.llm
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from chukmath.cli.main import app
 from chukmath.jsonl import read_jsonl
-from chukmath.testing.hub_server import HubServer
+from chukmath_testing.hub_server import HubServer
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "datasets" / "examples"

@@ -1,4 +1,4 @@
-"""`chukmath push` against a loopback Hub (chukmath/testing/hub_server.py): the card and the data files it names
+"""`chukmath push` against a loopback Hub (chukmath_testing/hub_server.py): the card and the data files it names
 arrive, the journal only when asked, the token goes in the Authorization header and never into the output."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from chukmath.testing.hub_server import HubServer
+from chukmath_testing.hub_server import HubServer
 
 TOKEN = "hf_loopbackTOKEN0123456789abcdef"
 CLI = [sys.executable, "-c", "from chukmath.cli.main import run; run()"]

@@ -18,7 +18,7 @@ import pytest
 from test_build_support import CLI, build_json
 
 from chukmath.report_html.collect import Timeline
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

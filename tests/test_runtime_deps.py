@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Import names of packages that only the dev (or train) extra installs.
 DEV_ONLY = (
     "platformdirs", "pyarrow", "datasets", "torch", "transformers", "trl", "accelerate", "pytest",
-    "hypothesis", "psutil", "math_verify", "reasoning_gym", "llama_cpp", "chukmath.testing",
+    "hypothesis", "psutil", "math_verify", "reasoning_gym", "llama_cpp", "chukmath_testing",
     "anthropic",  # the anthropic extra: only --teacher anthropic imports it
 )
 

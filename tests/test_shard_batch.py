@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from chukmath.build import BuildOptions, build_dataset, load_recipe
 from chukmath.build.shard import Shard
 from chukmath.cli.main import app
-from chukmath.testing.batch_server import BatchApiServer
+from chukmath_testing.batch_server import BatchApiServer
 
 
 class Stopped(Exception):

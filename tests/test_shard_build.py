@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from chukmath.build.shard import Shard
 from chukmath.cli.main import app
 from chukmath.errors import ConfigError, OutputError
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 MIXED = """name = "sharded"
 count = {count}
@@ -169,7 +169,7 @@ def test_shard_spec():
 def test_shards_with_a_judge_merge_without_asking_it_again(tmp_path):
     from test_build_judge import JUDGE_TABLE, RECIPE, TEMPLATE, decide
 
-    from chukmath.testing.judge_server import JudgeServer
+    from chukmath_testing.judge_server import JudgeServer
 
     with FaultServer() as teacher, JudgeServer(decide) as judge:
         table = JUDGE_TABLE.format(judge_url=judge.base_url)

@@ -1,6 +1,6 @@
 """`--teacher anthropic` (Claude's Messages API through the official SDK) against a loopback Anthropic server.
 
-The server (chukmath.testing.anthropic_server) is a real HTTP server speaking the SDK's endpoints; these tests check
+The server (chukmath_testing.anthropic_server) is a real HTTP server speaking the SDK's endpoints; these tests check
 the request shape (top-level ``system``, ``max_tokens``), the answer mapping (``thinking`` blocks to
 reasoning_content, ``max_tokens`` to finish_reason ``length``, usage to prompt/completion tokens and cost), retries
 of 429/529, resume from the journal, key handling, and `chukmath build` with ``kind = "anthropic"``.
@@ -18,7 +18,7 @@ from test_teach_support import CHUKMATH, read_journal, save_requests, user_reque
 
 from chukmath.hashing import content_hash
 from chukmath.records import Request
-from chukmath.testing.anthropic_server import AnthropicServer
+from chukmath_testing.anthropic_server import AnthropicServer
 
 pytest.importorskip("anthropic")
 

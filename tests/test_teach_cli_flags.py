@@ -15,7 +15,7 @@ import orjson
 
 from chukmath.hashing import content_hash
 from chukmath.records import Request
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 CHUKMATH = str(Path(sys.executable).with_name("chukmath"))
 FAKE_KEY = "sk-test-FLAGS-0123456789abcdef"

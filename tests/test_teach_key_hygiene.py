@@ -10,7 +10,7 @@ import pytest
 from test_build_support import CLI, echo_template, loopback_recipe, write_echo_recipe
 from test_teach_support import read_journal, save_requests, teach_cli, user_request
 
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 SECRET = "sk-proj-LEAK0123456789abcdefXYZ"
 BAD_KEYS = {

@@ -13,7 +13,7 @@ from test_teach_support import read_journal, save_requests, teach_cli, user_requ
 
 from chukmath.records import Request
 from chukmath.teach import OpenAIConfig, OpenAITeacher, RetryPolicy, answer_stream
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 FAKE_KEY = "sk-test-FAKEKEY-0123456789abcdef"
 

@@ -13,7 +13,7 @@ import orjson
 from test_teach_support import CHUKMATH, read_journal, save_requests, teach_argv, user_request
 
 from chukmath.records import Problem, Request
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 
 def write_requests(path: Path, n: int) -> list[Request]:

@@ -9,7 +9,7 @@ import orjson
 from test_teach_support import read_journal, save_requests, teach_cli, user_request
 
 from chukmath.records import Request
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 
 def write_requests(path: Path, prompts: list[str]) -> list[Request]:

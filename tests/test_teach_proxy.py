@@ -1,6 +1,6 @@
 """`chukmath teach` behind a proxy: HTTP_PROXY / HTTPS_PROXY / NO_PROXY are honoured, and SSL_CERT_FILE with them.
 
-A real forward proxy (chukmath.testing.proxy_server) sits on loopback in front of the fault server; it records
+A real forward proxy (chukmath_testing.proxy_server) sits on loopback in front of the fault server; it records
 every request it relayed, so each test can tell whether the run went through it or straight to the endpoint.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from test_teach_support import read_journal, save_requests, teach_argv, user_request
 
 from chukmath.teach.proxy import bypasses_proxy
-from chukmath.testing.fault_server import FaultServer
-from chukmath.testing.proxy_server import ProxyServer
+from chukmath_testing.fault_server import FaultServer
+from chukmath_testing.proxy_server import ProxyServer
 
 NO_PROXY_ENV: dict[str, str] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from test_teach_support import save_requests, teach_cli, user_request
 
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.fault_server import FaultServer
 
 
 def test_one_requests_retry_after_does_not_hold_up_the_others(tmp_path):

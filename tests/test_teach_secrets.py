@@ -11,8 +11,8 @@ import orjson
 
 from chukmath.hashing import content_hash
 from chukmath.records import Request
-from chukmath.testing.batch_server import BatchApiServer
-from chukmath.testing.fault_server import FaultServer
+from chukmath_testing.batch_server import BatchApiServer
+from chukmath_testing.fault_server import FaultServer
 
 CHUKMATH = str(Path(sys.executable).with_name("chukmath"))
 SECRET = "sk-proj-SECRET0123456789abcdefXYZ"

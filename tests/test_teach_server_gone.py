@@ -1,6 +1,6 @@
 """`chukmath teach --teacher openai` when the server dies mid-run, versus one that was never there.
 
-The server is the fault server as its own process (``python -m chukmath.testing.fault_server``), killed
+The server is the fault server as its own process (``python -m chukmath_testing.fault_server``), killed
 with SIGKILL while the CLI runs, as when a local llama.cpp or vLLM process crashes.
 """
 
@@ -24,7 +24,7 @@ from chukmath.teach.redact import safe_url
 @contextmanager
 def server_process(latency: float) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """The fault server in a child process, and its base URL."""
-    proc = subprocess.Popen([sys.executable, "-m", "chukmath.testing.fault_server", "--port", "0", "--latency",
+    proc = subprocess.Popen([sys.executable, "-m", "chukmath_testing.fault_server", "--port", "0", "--latency",
                              str(latency)], stdout=subprocess.PIPE)  # fmt: skip
     try:
         assert proc.stdout is not None

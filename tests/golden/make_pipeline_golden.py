@@ -150,7 +150,7 @@ def _teacher_table(base_url: str | None) -> str:
 
 
 def _fault_server() -> AbstractContextManager[Any]:
-    from chukmath.testing.fault_server import FaultServer
+    from chukmath_testing.fault_server import FaultServer
 
     return FaultServer()
 

@@ -17,7 +17,7 @@ import socketserver
 import threading
 from urllib.parse import urlsplit
 
-from chukmath.testing.background import BackgroundServer
+from chukmath_testing.background import BackgroundServer
 
 _MAX_HEAD = 64 * 1024
 

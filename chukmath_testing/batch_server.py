@@ -5,10 +5,10 @@ It is a real HTTP server on 127.0.0.1 that the ``openai`` SDK talks to unchanged
 server is held), and every input line is answered with a deterministic chat completion; a finished
 batch reports its token ``usage``. Faults are injected per ``custom_id`` so tests can cover partial
 failure, expiry, resubmission and lost responses (the server acts, then drops the connection, as a
-client crash or timeout would look). Records live in :mod:`chukmath.testing.batch_records`, the HTTP
-handler in :mod:`chukmath.testing.batch_http`.
+client crash or timeout would look). Records live in :mod:`chukmath_testing.batch_records`, the HTTP
+handler in :mod:`chukmath_testing.batch_http`.
 
-Run it alone with ``python -m chukmath.testing.batch_server --port 8089``.
+Run it alone with ``python -m chukmath_testing.batch_server --port 8089``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 
 import orjson
 
-from chukmath.testing.batch_http import handler_for, parse_upload
-from chukmath.testing.batch_records import (
+from chukmath_testing.batch_http import handler_for, parse_upload
+from chukmath_testing.batch_records import (
     ENDPOINT,
     TERMINAL,
     AnswerFn,

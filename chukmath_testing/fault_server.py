@@ -2,12 +2,12 @@
 
 It is a real HTTP/1.1 server (asyncio Protocol, keep-alive, fixed latency via ``call_later``), not a mock
 of the client, so the retry, timeout, resume and throughput code is exercised over real sockets. The
-wire layer is :mod:`chukmath.testing.fault_wire`; the markers and the answer are
-:mod:`chukmath.testing.fault_plan`.
+wire layer is :mod:`chukmath_testing.fault_wire`; the markers and the answer are
+:mod:`chukmath_testing.fault_plan`.
 
 Faults are deterministic. Either by server request number (``faults={3: "500"}``) or by a marker in any
 message of the request (``[fault:429]``, ``[fault:500x2]``, ``[fault:hang*]``, ``[fault:stale]``; see
-:mod:`chukmath.testing.fault_plan`).
+:mod:`chukmath_testing.fault_plan`).
 
 Kinds: ``429`` (Retry-After seconds), ``429ms`` (retry-after-ms), ``408``, ``500``, ``502``, ``503``,
 ``400``, ``401``, ``404``, ``hang`` (no answer until ``hang_s``), ``drop`` (close without answering),
@@ -19,7 +19,7 @@ The answer echoes the last ``Answer: X`` line of the prompt (else ``answer``) in
 ``<think>/<answer>/<verifier_answer>`` format. Usage counts are ~4 characters a token.
 
 Use in-process: ``with FaultServer(latency=0.05) as srv: srv.base_url``; or as a process:
-``python -m chukmath.testing.fault_server --port 0 --latency 0.05`` prints its base URL on the first line.
+``python -m chukmath_testing.fault_server --port 0 --latency 0.05`` prints its base URL on the first line.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from typing import Any
 
 import orjson
 
-from chukmath.testing.fault_plan import FAULT_KINDS, LoggedRequest, completion_body, messages_key, planned_faults
-from chukmath.testing.fault_wire import Connection, chunked_response, http_response
+from chukmath_testing.fault_plan import FAULT_KINDS, LoggedRequest, completion_body, messages_key, planned_faults
+from chukmath_testing.fault_wire import Connection, chunked_response, http_response
 
 __all__ = ["FAULT_KINDS", "FaultServer", "LoggedRequest", "main"]
 
@@ -290,7 +290,7 @@ class FaultServer:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the server as a process; prints its base URL on the first line of stdout."""
-    parser = argparse.ArgumentParser(prog="python -m chukmath.testing.fault_server", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m chukmath_testing.fault_server", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")

@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from chukmath.testing.background import BackgroundServer
+from chukmath_testing.background import BackgroundServer
 
 _ANSWER = re.compile(r"^\s*Answer:\s*(.+?)\s*$", re.MULTILINE)
 _MARKER = re.compile(r"\[anthropic:([a-z0-9_]+)\]")

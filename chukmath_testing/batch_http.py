@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from chukmath.testing.batch_records import error_body
+from chukmath_testing.batch_records import error_body
 
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 

@@ -1,6 +1,6 @@
 """The HTTP/1.1 wire layer of the fault server: one asyncio Protocol per connection, and response bytes.
 
-Kept apart from what the server answers (:mod:`chukmath.testing.fault_plan`) so that the byte-level
+Kept apart from what the server answers (:mod:`chukmath_testing.fault_plan`) so that the byte-level
 behaviour a client must survive (keep-alive, chunked bodies, ``Connection: close``, aborted and idle
 connections) is in one place.
 """

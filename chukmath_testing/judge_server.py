@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from chukmath.testing.background import BackgroundServer
+from chukmath_testing.background import BackgroundServer
 
 _TRUTH = re.compile(r"<ground_truth>(.*?)</ground_truth>", re.DOTALL)
 _PREDICTION = re.compile(r"<prediction>(.*?)</prediction>", re.DOTALL)
