@@ -4,24 +4,29 @@ Streams of the same family can draw the same questions (quadratic at difficulty 
 equations). With one duplicate filter for the whole run, a large stream would take a small stream's few
 questions and the small one would run dry long before its share. So, before drawing, every stream whose space is
 small enough to list (:func:`chukmath.generate.capacity.listed_questions`) and that shares its family with another
-stream of the mix has its questions listed, and each listed question is given to one owner: the smallest listing
-that holds it (ties: the earlier entry). Identical entries (same family, difficulty and config) form one owner
-and share its questions. A stream never emits a question owned by another; the run-wide filter still keeps every
-question unique. Streams of families that appear once in the mix are untouched, so such mixes draw exactly as
-before.
+stream of the mix has its questions listed, and each listed question is given to one owner among the listings
+that hold it (:func:`share`): questions held by fewer listings are given first, each to the holder that has the
+fewest so far for its weight. A listing's questions that no other listing holds are thus all its own, and
+listings that overlap (difficulty 1's questions inside difficulty 2's, or two equal spaces) split what they have
+in common in proportion to their weights, so no stream is left with nothing. Identical entries (same family,
+difficulty and config) form one owner and share its questions. A stream never emits a question owned by another;
+the run-wide filter still keeps every question unique. Streams of families that appear once in the mix are
+untouched, so such mixes draw exactly as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Protocol
 
 import orjson
 
 from chukmath.families import Family
 from chukmath.generate.capacity import listed_questions
+from chukmath.generate.shortfall import StreamInfo
 
 
 class _StreamLike(Protocol):
@@ -29,6 +34,7 @@ class _StreamLike(Protocol):
     config: Any
     difficulty: int
     key: bytes
+    info: StreamInfo | None
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,29 @@ def _identity(stream: _StreamLike) -> bytes:
     )
 
 
+def share(listed: Mapping[int, set[int]], weights: Mapping[int, float]) -> dict[int, frozenset[int]]:
+    """Give every question of the listings ``listed`` (owner -> question hashes) to one owner whose listing holds it.
+
+    Questions held by fewer owners go first (then by hash, so the result depends on the sets only); each goes to
+    the holder with the fewest questions so far relative to its weight (ties: the lower owner). An owner keeps
+    every question only it holds, and owners that overlap split their common questions by weight.
+    """
+    holders: dict[int, list[int]] = {}
+    for owner in sorted(listed):
+        for h in listed[owner]:
+            holders.setdefault(h, []).append(owner)
+    given: dict[int, list[int]] = {owner: [] for owner in listed}
+    for h in sorted(holders, key=lambda q: (len(holders[q]), q)):
+        best = min(holders[h], key=lambda g: ((len(given[g]) + 1) / weights[g], g))
+        given[best].append(h)
+    return {owner: frozenset(hs) for owner, hs in given.items()}
+
+
+def _weight(stream: _StreamLike) -> Fraction:
+    info = stream.info
+    return info.weight if info is not None and info.weight is not None else Fraction(1)
+
+
 def reserve(streams: Sequence[_StreamLike]) -> Reservation:
     """The reservation of a mix's streams (deterministic: it depends on the streams only, never on the count)."""
     n = len(streams)
@@ -63,17 +92,16 @@ def reserve(streams: Sequence[_StreamLike]) -> Reservation:
         if len({groups[k] for k in members}) < 2:
             continue  # one family, one space: the run-wide filter is all it needs
         listed: dict[int, set[int]] = {}
+        weights: dict[int, Fraction] = {}
         for k in members:
             got = listed_questions(streams[k].family, streams[k].config, streams[k].key)
             if got is not None:
                 listed.setdefault(groups[k], set()).update(got)
+                weights[groups[k]] = weights.get(groups[k], Fraction(0)) + _weight(streams[k])
         if not listed:
             continue
-        taken: set[int] = set()
-        own: dict[int, frozenset[int]] = {}
-        for group in sorted(listed, key=lambda g: (len(listed[g]), g)):
-            own[group] = frozenset(listed[group] - taken)
-            taken |= own[group]
+        own = share(listed, {g: float(w) for g, w in weights.items()})
+        taken: set[int] = set().union(*own.values())
         for k in members:
             mine = own.get(groups[k], frozenset())
             others = frozenset(taken - mine)
@@ -83,4 +111,4 @@ def reserve(streams: Sequence[_StreamLike]) -> Reservation:
     return Reservation(forbidden, owned, groups)
 
 
-__all__ = ["Reservation", "reserve"]
+__all__ = ["Reservation", "reserve", "share"]
