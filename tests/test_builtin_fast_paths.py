@@ -7,8 +7,7 @@ import ast
 import pytest
 import sympy
 
-from chukmath.families.calculus.trace import derivative_trace, integral_trace
-from chukmath.families.calculus.trace_fast import fast_calculus_trace
+from chukmath.families.calculus.trace import derivative_trace, fast_calculus_trace, integral_trace
 from chukmath.families.common.polynomial import _fast_sides, _fold
 from chukmath.generate import generate
 from chukmath.records import Problem

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from math import isqrt
 
-from chukmath.families.calculus.trace_fast import parse_polynomial
+from chukmath.families.calculus.trace import parse_polynomial
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, step
 from chukmath.families.common.worked import pick
