@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from chukmath.hashing import content_hash
 from chukmath.records import Problem
 
 # Consecutive rejected candidates after which a stream is declared exhausted (its question space is used up).
@@ -59,16 +60,11 @@ def question_hash(question: str) -> int:
 
 
 def problem_id(generator: str, difficulty: int, question: str, expression: str, answer: str) -> str:
-    """A problem's id: :func:`chukmath.hashing.content_hash` of these five fields.
-
-    The dict is built with its keys already in sorted order, so dumping it without ``OPT_SORT_KEYS`` gives the
-    same canonical bytes for less work (this runs once per problem).
-    """
-    data = _dumps(
-        {"answer": answer, "difficulty": difficulty, "expression": expression, "generator": generator,
-         "question": question}
+    """A problem's id: :func:`chukmath.hashing.content_hash` of these five fields."""
+    return content_hash(
+        {"generator": generator, "difficulty": difficulty, "question": question, "expression": expression,
+         "answer": answer}
     )
-    return _blake2b(data, digest_size=16).hexdigest()
 
 
 def line_parts(
