@@ -93,29 +93,6 @@ async def _aiter(items: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
             yield item
 
 
-async def _acquire(slots: asyncio.Semaphore, stop: asyncio.Event) -> bool:
-    """Take a slot; False (holding none) once ``stop`` is set first."""
-    if stop.is_set():
-        return False
-    if not slots.locked():
-        await slots.acquire()
-        return True
-    taking = asyncio.ensure_future(slots.acquire())
-    stopping = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({taking, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    stopping.cancel()
-    if not taking.done():
-        taking.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await taking
-    if taking.done() and not taking.cancelled():
-        if stop.is_set():
-            slots.release()
-            return False
-        return True
-    return False
-
-
 async def answer_units(
     teacher: Teacher,
     units: Iterable[Unit] | AsyncIterable[Unit],
@@ -140,6 +117,16 @@ async def answer_units(
         teacher.limit_in_flight(concurrency, stop)
         slots_n = concurrency * IN_PROGRESS_PER_SLOT
     slots = asyncio.Semaphore(slots_n)
+
+    def wake_intake(_: object) -> None:
+        # A stop wakes an intake waiting for a slot (it then sees the stop and takes no more): one waiter for the
+        # whole run instead of a race of two futures per request.
+        for _slot in range(slots_n):
+            slots.release()
+        wake.set()
+
+    stopped = asyncio.ensure_future(stop.wait())
+    stopped.add_done_callback(wake_intake)
     max_waiting = slots_n * 4 + 64
     waiting: deque[Unit] = deque()  # ordered: units in input order; else: complete units not yet yielded
     open_units = 0  # units taken in and not yet complete
@@ -228,11 +215,12 @@ async def answer_units(
                         finished(unit, pos, known)
                     else:
                         start(settle(unit, pos, known, pending))  # a journaled answer the judge has not decided
-                elif await _acquire(slots, stop):
+                else:
+                    await slots.acquire()
+                    if stop.is_set():
+                        break
                     counters.asked += 1
                     start(ask(unit, pos))
-                else:
-                    break
             if not unit.samples and not ordered:
                 waiting.append(unit)
                 open_units -= 1
@@ -262,6 +250,7 @@ async def answer_units(
     for task in list(tasks):
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
+    stopped.cancel()
     for done in ready():
         yield done
     if fatal:
