@@ -119,15 +119,21 @@ class Limit:
     certain: bool
 
 
-def stream_limit(info: StreamInfo, key: bytes, owned: int | None) -> Limit | None:
+def stream_limit(info: StreamInfo, key: bytes, owned: int | None, wanted: float | None = None) -> Limit | None:
     """The stream's limit: its reserved questions in a mix, else the listing of a small space, else the family's
-    count; None when only a lower bound is known."""
+    count; None when only a lower bound is known.
+
+    ``wanted`` (the most the run may ask of it, if known) skips the listing when the family's count is at least
+    twice that: listing walks at least ``MAX_MISSES`` candidates (seconds for a slow drawer) to tell apart
+    counts that cannot matter then.
+    """
     if owned is not None:
         return Limit(owned, "exact: its own questions in this mix", True)
-    listed = listed_questions(info.family, info.config, key)
+    capacity: Capacity = family_capacity(info.family, info.config)
+    roomy = wanted is not None and 2 * wanted <= capacity.questions
+    listed = None if roomy else listed_questions(info.family, info.config, key)
     if listed is not None:
         return Limit(len(listed), "exact", True)
-    capacity: Capacity = family_capacity(info.family, info.config)
     if capacity.kind == "at_least":
         return None
     return Limit(capacity.questions, "exact" if capacity.kind == "exact" else "estimated", capacity.kind == "exact")
@@ -146,12 +152,18 @@ def check_streams(
     Raises ConfigError (the first certain shortfall) and returns warnings for estimated limits that look too
     small. Streams of one group (identical entries) share their questions and are checked together.
     """
-    limits = [stream_limit(info, key, own) for info, key, own in zip(infos, keys, owned, strict=True)]
     expected = [_expected(info, items) for info in infos]
-    tight = any(
-        limit is not None and expected[k] + _MARGIN_SIGMAS * sqrt(expected[k] + 1) > limit.questions
-        for k, limit in enumerate(limits)
-    )
+    # The most a group (identical entries, led by its first stream) is likely to be asked: its expected share
+    # plus a margin for the scatter of the hashed picks.
+    most = [0.0] * len(infos)
+    for j, group in enumerate(groups):
+        most[group] += expected[j]
+    most = [m + _MARGIN_SIGMAS * sqrt(m + 1) for m in most]
+    limits = [
+        stream_limit(info, key, own, most[k]) if groups[k] == k else None
+        for k, (info, key, own) in enumerate(zip(infos, keys, owned, strict=True))
+    ]
+    tight = any(limit is not None and most[k] > limit.questions for k, limit in enumerate(limits))
     if tight and items <= EXACT_PICKS_UP_TO:
         asked = count_picks(pick, len(infos), items)
     else:
