@@ -31,6 +31,8 @@ from chukmath.teach.specs import (
 )
 from chukmath.teach.summary import load_price_table, pick_prices
 
+# The providers that answer request by request (teach/specs.py); the bulk ones go through `chukmath batch`.
+_LIVE_KINDS = ", ".join(kind for kind, spec in SPECS.items() if spec.mode != "bulk")
 _BASE_URL_HELP = (f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {OPENAI_URL}; for --teacher anthropic "
                   f"env ANTHROPIC_BASE_URL, else {ANTHROPIC_URL}].")
 
@@ -81,7 +83,7 @@ def register(app: typer.Typer) -> None:
         requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath prompts`).")],
         out: Annotated[Path, typer.Option("--out", help="Journal JSONL: answers are appended here; rerun to resume.")],
         teacher: Annotated[
-            str, typer.Option("--teacher", help="builtin (offline, exact), openai or anthropic (Claude).")
+            str, typer.Option("--teacher", help=f"{_LIVE_KINDS} (the Batch API kinds: chukmath batch).")
         ] = "builtin",
         problems: Annotated[
             Path | None, typer.Option("--problems", help="Problems JSONL (needed by --teacher builtin).")
@@ -159,8 +161,7 @@ def register(app: typer.Typer) -> None:
             )  # fmt: skip
             chosen = spec.live_teacher(config)
         else:
-            live = ", ".join(k for k, s in SPECS.items() if s.mode != "bulk")
-            raise ConfigError(f"--teacher {teacher!r}: choose {live} (for the Batch API: chukmath batch)")
+            raise ConfigError(f"--teacher {teacher!r}: choose {_LIVE_KINDS} (for the Batch API: chukmath batch)")
         table = load_price_table(prices) if prices is not None else None
         options = TeachOptions(
             samples=samples, concurrency=concurrency, grace_s=grace, progress=not quiet,
