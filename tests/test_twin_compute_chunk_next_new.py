@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukmath.families import Rng, get_family
-from chukmath.generate.engine import Run, Stream, stream_key
+from chukmath.generate.engine import Entry, Run, Stream, StreamSpec, compute_chunk, stream_key
 from chukmath.generate.items import SeenQuestions, question_hash
-from chukmath.generate.parallel import Entry, StreamSpec, compute_chunk
 
 FAMILIES = ("arithmetic", "fractions", "number_theory", "linear_equation", "word_problem", "quadratic")
 

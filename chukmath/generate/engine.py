@@ -24,6 +24,10 @@ from chukmath.generate.shortfall import StreamInfo, asked_of, check_streams, sho
 from chukmath.records import Problem, problem_row
 
 MAX_SEED = 2**63 - 1
+
+# One candidate as a worker returns it: None (rejected by the drawer), the question hash alone (a candidate
+# consumed before ``start`` or a certain repeat), or (question hash, line head, line tail).
+Entry = None | int | tuple[int, bytes, bytes]
 _dumps = orjson.dumps
 
 
@@ -70,6 +74,59 @@ class Stream:
     def describe(self) -> StreamInfo:
         """This stream for messages (a lone family's stream when no mix said otherwise)."""
         return self.info or StreamInfo(self.family, self.config, self.difficulty)
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """What a worker needs to reproduce one stream's candidates (picklable, unlike a pick closure)."""
+
+    family: str
+    config: Any
+    difficulty: int
+    key: bytes
+    seed: int
+    forbidden: frozenset[int] | None = None  # questions reserved for other streams (chukmath.generate.reserve)
+
+
+def compute_chunk(
+    spec: StreamSpec, first: int, size: int, full_from: int, known: set[int] | None = None
+) -> list[Entry]:
+    """Candidates ``first .. first+size-1`` of a stream; those from ``full_from`` on are finished and formatted.
+
+    The twin of :meth:`Stream.next_new` for the worker processes (chukmath.generate.parallel): a candidate is
+    taken or skipped by the same rules (a rejected draw, a repeat, a question reserved for another stream), and
+    tests/test_twin_compute_chunk_next_new.py checks the lines built from its entries are the serial run's.
+
+    ``known`` holds question hashes of this stream's candidates numbered below ``first`` (and gains this
+    chunk's). A candidate whose question is in it is certainly a repeat when the run reaches it (the earlier
+    one put its question in the filter first), so it is only hashed: families with small question spaces
+    draw many repeats, and finishing them would be wasted work.
+    """
+    family = get_family(spec.family)
+    draw, finish, config, key = family.draw, family.finish, spec.config, spec.key
+    name, level, seed = family.name, spec.difficulty, spec.seed
+    if known is None:
+        known = set()
+    forbidden = spec.forbidden or frozenset()
+    out: list[Entry] = []
+    append = out.append
+    for c in range(first, first + size):
+        got = draw(config, Rng(key + c.to_bytes(8, "little")))
+        if got is None:
+            append(None)
+            continue
+        question, payload = got
+        h = question_hash(question)
+        if c < full_from or h in known or h in forbidden:
+            known.add(h)
+            append(h)
+            continue
+        known.add(h)
+        expression, answer, meta = finish(config, payload)
+        head, tail = line_parts(problem_id(name, level, question, expression, answer), name, level, seed,
+                                question, expression, answer, meta)
+        append((h, head, tail))
+    return out
 
 
 def stream_key(family: Family, config: Any, difficulty: int, seed: int) -> bytes:
@@ -191,5 +248,5 @@ def generate(
     return Run([stream], None, seed=seed, count=count, start=start)
 
 
-__all__ = ["MAX_MISSES", "MAX_SEED", "Run", "SeenQuestions", "Stream", "check_range", "generate", "line_parts",
-           "problem_id", "question_hash", "stream_key"]  # fmt: skip
+__all__ = ["MAX_MISSES", "MAX_SEED", "Entry", "Run", "SeenQuestions", "Stream", "StreamSpec", "check_range",
+           "compute_chunk", "generate", "line_parts", "problem_id", "question_hash", "stream_key"]  # fmt: skip

@@ -3,7 +3,8 @@
 Item *i* of a run depends on every question before it (duplicates are skipped), so the work is split at the
 candidate level, which is order-free: candidate *c* of a stream is a pure function of the stream and *c*.
 Workers take chunks of consecutive candidates of one stream and return, per candidate, the question's hash for
-the duplicate filter and the record's JSONL line cut around its index (``None`` for a rejected draw). The
+the duplicate filter and the record's JSONL line cut around its index (``None`` for a rejected draw): that is
+:func:`chukmath.generate.engine.compute_chunk`, kept next to its serial twin ``Stream.next_new``. The
 parent walks items in order exactly as :meth:`Run.rows` does (same filter, same questions reserved for other
 streams, same stream picks, same exhaustion rule) and writes ``head + index + tail``. The output is therefore the
 same bytes for any number of workers.
@@ -31,8 +32,9 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 from chukmath.errors import ConfigError, WorkerError
-from chukmath.families import Family, Rng, get_family
-from chukmath.generate.items import MAX_MISSES, SeenQuestions, line_parts, problem_id, question_hash
+from chukmath.families import Family, Rng
+from chukmath.generate.engine import Entry, StreamSpec, compute_chunk
+from chukmath.generate.items import MAX_MISSES, SeenQuestions
 
 FIRST_CHUNK = 64  # candidates in a stream's first chunk; later chunks are sized to take about CHUNK_SECONDS
 MIN_CHUNK = 16
@@ -42,11 +44,6 @@ AUTO_MIN_ITEMS = 20_000  # below this many items (start + count) process start-u
 MAX_WORKERS = 256
 MAX_KNOWN = 65_536  # question hashes a worker remembers per stream (about 6 MB at most)
 _PARENT_CHECK_S = 1.0  # how often an idle worker checks that its parent is still alive
-
-# One candidate as a worker returns it: None (rejected by the drawer), the question hash alone (a candidate
-# consumed before ``start`` or a certain repeat), or (question hash, line head, line tail).
-Entry = None | int | tuple[int, bytes, bytes]
-
 
 class StreamLike(Protocol):
     """What this module reads of a :class:`chukmath.generate.engine.Stream`."""
@@ -59,26 +56,14 @@ class StreamLike(Protocol):
 
 
 class RunLike(Protocol):
-    """What this module reads of a :class:`chukmath.generate.engine.Run` (the engine imports this module, not
-    the other way round)."""
+    """What this module reads of a :class:`chukmath.generate.engine.Run` (the engine imports this module only
+    inside ``Run.rows``/``Run.lines``; a protocol keeps this module's reading of a run explicit)."""
 
     streams: Sequence[StreamLike]
     pick: Callable[[int], int] | None
     seed: int
     count: int
     start: int
-
-
-@dataclass(frozen=True)
-class StreamSpec:
-    """What a worker needs to reproduce one stream's candidates (picklable, unlike a pick closure)."""
-
-    family: str
-    config: Any
-    difficulty: int
-    key: bytes
-    seed: int
-    forbidden: frozenset[int] | None = None  # questions reserved for other streams (chukmath.generate.reserve)
 
 
 def usable_cores() -> int:
@@ -103,43 +88,6 @@ def resolve_workers(workers: int | str, items: int) -> int:
     if isinstance(workers, bool) or not 1 <= n <= MAX_WORKERS or str(workers).strip() != str(n):
         raise ConfigError(f"invalid --workers {workers!r} (allowed: auto or an integer from 1 to {MAX_WORKERS})")
     return n
-
-
-def compute_chunk(
-    spec: StreamSpec, first: int, size: int, full_from: int, known: set[int] | None = None
-) -> list[Entry]:
-    """Candidates ``first .. first+size-1`` of a stream; those from ``full_from`` on are finished and formatted.
-
-    ``known`` holds question hashes of this stream's candidates numbered below ``first`` (and gains this
-    chunk's). A candidate whose question is in it is certainly a repeat when the run reaches it (the earlier
-    one put its question in the filter first), so it is only hashed: families with small question spaces
-    draw many repeats, and finishing them would be wasted work.
-    """
-    family = get_family(spec.family)
-    draw, finish, config, key = family.draw, family.finish, spec.config, spec.key
-    name, level, seed = family.name, spec.difficulty, spec.seed
-    if known is None:
-        known = set()
-    forbidden = spec.forbidden or frozenset()
-    out: list[Entry] = []
-    append = out.append
-    for c in range(first, first + size):
-        got = draw(config, Rng(key + c.to_bytes(8, "little")))
-        if got is None:
-            append(None)
-            continue
-        question, payload = got
-        h = question_hash(question)
-        if c < full_from or h in known or h in forbidden:
-            known.add(h)
-            append(h)
-            continue
-        known.add(h)
-        expression, answer, meta = finish(config, payload)
-        head, tail = line_parts(problem_id(name, level, question, expression, answer), name, level, seed,
-                                question, expression, answer, meta)
-        append((h, head, tail))
-    return out
 
 
 def _worker(conn: Connection, specs: list[StreamSpec], parent: int, parent_ends: list[Connection]) -> None:
