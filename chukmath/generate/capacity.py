@@ -50,6 +50,7 @@ class Capacity:
 
 _CACHE: dict[tuple[str, bytes], Capacity] = {}
 _LISTED: dict[tuple[str, bytes, bytes], frozenset[int] | None] = {}
+_SEEN: dict[tuple[str, bytes, bytes], int] = {}  # distinct questions a listing saw before it gave up
 _CACHE_MAX = 4096  # entries kept per cache before it is emptied (a long-lived process trying many configs or seeds)
 
 
@@ -125,10 +126,19 @@ def listed_questions(family: Family, config: Any, key: bytes) -> frozenset[int] 
             if misses >= MAX_MISSES:
                 result = frozenset(seen)
                 break
+        if result is None:
+            _SEEN[cache_key] = len(seen)
     if len(_LISTED) >= _CACHE_MAX // 16:  # a listing holds up to ENUMERATE_UP_TO hashes
         _LISTED.clear()
+        _SEEN.clear()
     _LISTED[cache_key] = result
     return result
 
 
-__all__ = ["ENUMERATE_UP_TO", "Capacity", "estimate", "family_capacity", "listed_questions"]
+def seen_while_listing(family: Family, config: Any, key: bytes) -> int:
+    """How many distinct questions a listing of this stream saw before its budget ran out (0 if none gave up):
+    a count the stream is sure to reach, larger than the estimate when its questions have very unequal odds."""
+    return _SEEN.get((family.name, _config_key(config), key), 0)
+
+
+__all__ = ["ENUMERATE_UP_TO", "Capacity", "estimate", "family_capacity", "listed_questions", "seen_while_listing"]

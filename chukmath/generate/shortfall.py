@@ -17,7 +17,7 @@ from typing import Any
 
 from chukmath.errors import ConfigError
 from chukmath.families import DIFFICULTIES, Family
-from chukmath.generate.capacity import Capacity, family_capacity, listed_questions
+from chukmath.generate.capacity import Capacity, family_capacity, listed_questions, seen_while_listing
 
 EXACT_PICKS_UP_TO = 2_000_000  # items whose stream picks are counted one by one; above, the expected share is used
 _MARGIN_SIGMAS = 6.0  # a stream this many standard deviations below its capacity needs no exact pick count
@@ -136,7 +136,11 @@ def stream_limit(info: StreamInfo, key: bytes, owned: int | None, wanted: float 
         return Limit(len(listed), "exact", True)
     if capacity.kind == "at_least":
         return None
-    return Limit(capacity.questions, "exact" if capacity.kind == "exact" else "estimated", capacity.kind == "exact")
+    if capacity.kind == "exact":
+        return Limit(capacity.questions, "exact", True)
+    # A listing that gave up saw this many distinct questions of this very stream: the estimate (which undercounts
+    # questions drawn with unequal odds) is at least that.
+    return Limit(max(capacity.questions, seen_while_listing(info.family, info.config, key)), "estimated", False)
 
 
 def check_streams(
