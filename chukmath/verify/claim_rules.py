@@ -17,7 +17,6 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from chukmath.verify import canonical as cf
-from chukmath.verify.fastarith import Fallback, evaluate_tokens
 from chukmath.verify.grammar import ParseFailure, parse_expression
 from chukmath.verify.numbers import parse_plain
 
@@ -140,7 +139,7 @@ def _notation_after(nxt: _Tok | None, line: str) -> bool:
     return nxt.text in _TOUCH_DROP_AFTER or (nxt.text == "." and line[nxt.start : nxt.start + 2] == "..")
 
 
-def _value(part: list[_Tok], allow_mod: bool, fast: bool = True) -> Fraction | cf.Poly | None:
+def _value(part: list[_Tok], allow_mod: bool) -> Fraction | cf.Poly | None:
     """The exact value of a side: a rational, or for a side with a root and no decimal point (``4√2``) its
     canonical algebraic form when that is decisive (equal forms iff equal values); None when not a value."""
     text = " ".join(t.text for t in part).strip()
@@ -156,10 +155,6 @@ def _value(part: list[_Tok], allow_mod: bool, fast: bool = True) -> Fraction | c
         if a is None or m is None or a.denominator != 1 or m.denominator != 1 or m <= 0:
             return None
         return Fraction(int(a) % int(m))
-    if fast:
-        value = evaluate_tokens(part)  # plain arithmetic straight from the tokens; FALLBACK when unsure
-        if not isinstance(value, Fallback):
-            return value
     return _exact(text, algebraic="." not in text and any(t.kind == "root" for t in part))
 
 
@@ -220,10 +215,10 @@ def _stand_as_sides(left: list[_Tok], right: list[_Tok]) -> bool:
     return bool(left and right) and left[-1].kind in ("num", "rp") and right[0].kind in ("num", "lp", "op", "root")
 
 
-def general_claims(line: str, *, fast: bool = True) -> tuple[list[Claim], int]:
+def general_claims(line: str) -> tuple[list[Claim], int]:
     """The claims of a normalized line by the token rules, and how many claim-like links were skipped.
 
-    The reference the fast paths must agree with; ``fast`` only chooses the evaluator of plain arithmetic.
+    The reference the fast shapes must agree with.
     """
     tokens = _tokens(line)
     # "mod" joins a run only as an operator word; every other word breaks it
@@ -246,7 +241,7 @@ def general_claims(line: str, *, fast: bool = True) -> tuple[list[Claim], int]:
         noted = touching and bool(parts[-1]) and parts[-1][-1].kind != "op" and _notation_after(nxt, line)
         # a part next to words, a page range or an empty part is not a side at all: neither checked nor skipped
         usable = [keep[k] and not _is_range(p) for k, p in enumerate(parts)]
-        values = [_value(p, allow_mod=(k == 0), fast=fast) if usable[k] else None for k, p in enumerate(parts)]
+        values = [_value(p, allow_mod=(k == 0)) if usable[k] else None for k, p in enumerate(parts)]
         for k in range(len(parts) - 1):
             a, b = values[k], values[k + 1]
             if a is None or b is None:

@@ -69,7 +69,7 @@ _NOTHING = StepReport((), 0)
 def _read(line: str, fast: bool, *, spaced_tried: bool) -> LineClaims:
     """The claims of a line (already folded, marker already stripped)."""
     if not fast:
-        claims, skipped = general_claims(normalize(line), fast=False)
+        claims, skipped = general_claims(normalize(line))
         return tuple(claims), skipped
     if not spaced_tried:
         spaced = spaced_claim(line)
