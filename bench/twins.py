@@ -3,13 +3,15 @@
 A fast path is kept only where it pays at least 2x on its stage. Each row times the stage with the fast path on
 and with it switched off (the general code only), alternating the two, best of ``--repeats`` passes:
 
-- generate: ``Run.lines()`` (the serial writer's loop) with ``problem_id`` against ``hashing.content_hash``;
-- generate: ``chukmath generate --workers 2`` (``parallel.compute_chunk``) against ``--workers 1``
-  (``engine.Stream.next_new``), whole CLI processes;
+- generate: ``chukmath generate --workers 2`` (``engine.compute_chunk`` in worker processes) against
+  ``--workers 1`` (``engine.Stream.next_new``), whole CLI processes;
 - builtin: calculus traces with the sympy-free path against the sympy path;
-- verify: ``check_claims`` and ``verify_response`` on built-in traces with all the step checker's fast paths
-  (``fast=False`` off), and with only ``fastarith`` off (the grammar evaluates every side);
+- verify: ``check_claims`` and ``verify_response`` on built-in traces with the step checker's fast shapes and
+  against ``fast=False`` (the general token rules only);
 - render: ``build_requests`` with the plain-template plan against Jinja for every section.
+
+The twins removed after this measure (``problem_id``'s hand-sorted dump, ``verify/fastarith``) were timed by this
+script at commit 597e617; bench/RESULTS.md ("twins (issue 20)") has those figures.
 
 Run: .venv/bin/python bench/twins.py [--quick] [--repeats N]
 """
@@ -26,7 +28,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from chukmath.hashing import content_hash
 from chukmath.records import Problem
 
 CHUKMATH = str(Path(sys.executable).parent / "chukmath")
@@ -60,25 +61,6 @@ def report(pair: str, unit: str, n: int, tf: float, tg: float) -> None:
     ratio = tg / tf
     print(f"{pair:<44} {n:>7,} {unit:<9} fast {n / tf:>11,.0f}/s  general {n / tg:>11,.0f}/s  "
           f"ratio {ratio:5.2f}x  {'pays' if ratio >= 2 else 'does not pay'}")
-
-
-def problem_id_pair(n: int, repeats: int) -> None:
-    from chukmath.generate import engine, generate
-
-    def by_content_hash(generator: str, difficulty: int, question: str, expression: str, answer: str) -> str:
-        return content_hash({"generator": generator, "difficulty": difficulty, "question": question,
-                             "expression": expression, "answer": answer})
-
-    def run() -> None:
-        for _ in generate("arithmetic", seed=1, count=n).lines():
-            pass
-
-    def general() -> None:
-        with patched(engine, "problem_id", by_content_hash):
-            run()
-
-    tf, tg = best(run, general, repeats)
-    report("generate: problem_id vs content_hash", "problems", n, tf, tg)
 
 
 def workers_pair(n: int, repeats: int) -> None:
@@ -121,9 +103,8 @@ def verify_family(family: str, n: int, repeats: int) -> None:
     from chukmath.parse import parse_response
     from chukmath.records import Response
     from chukmath.teach.builtin import builtin_trace
-    from chukmath.verify import check_claims, claim_rules, clear_caches, verdict, verify_response
+    from chukmath.verify import check_claims, clear_caches, verdict, verify_response
     from chukmath.verify import steps as steps_module
-    from chukmath.verify.fastarith import FALLBACK
 
     items: list[tuple[Problem, Response]] = []
     for d in (1, 2, 3, 4, 5):
@@ -144,27 +125,15 @@ def verify_family(family: str, n: int, repeats: int) -> None:
         for p, r in items:
             verify_response(p, r)
 
-    def no_fastarith(fn: Callable[[], object]) -> Callable[[], object]:
-        def go() -> None:
-            with patched(claim_rules, "evaluate_tokens", lambda toks: FALLBACK):
-                fn()
-        return go
-
     def no_shapes_responses() -> None:
         real = steps_module.check_steps
         with patched(verdict, "check_steps", lambda text, fast=True: real(text, fast=False)):
             responses()
 
     tf, tg = best(steps(), steps(False), repeats)
-    report(f"verify {family}: check_claims shapes+fastarith", "traces", len(thinks), tf, tg)
+    report(f"verify {family}: check_claims shapes vs general", "traces", len(thinks), tf, tg)
     tf, tg = best(responses, no_shapes_responses, repeats)
-    report(f"verify {family}: verify_response shapes+fastarith", "samples", len(items), tf, tg)
-    tf, tg = best(steps(False), no_fastarith(steps(False)), repeats)
-    report(f"verify {family}: general claims fastarith", "traces", len(thinks), tf, tg)
-    tf, tg = best(steps(), no_fastarith(steps()), repeats)
-    report(f"verify {family}: check_claims fastarith alone", "traces", len(thinks), tf, tg)
-    tf, tg = best(responses, no_fastarith(responses), repeats)
-    report(f"verify {family}: verify_response fastarith alone", "samples", len(items), tf, tg)
+    report(f"verify {family}: verify_response shapes vs general", "samples", len(items), tf, tg)
 
 
 def render_pair(n: int, repeats: int) -> None:
@@ -186,12 +155,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a tenth of the work")
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", choices=("generate", "workers", "calculus", "verify", "render"))
+    ap.add_argument("--only", choices=("workers", "calculus", "verify", "render"))
     args = ap.parse_args()
     scale = 10 if args.quick else 1
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     pairs: dict[str, Callable[[], None]] = {
-        "generate": lambda: problem_id_pair(200_000 // scale, args.repeats),
         "workers": lambda: workers_pair(200_000 // scale, args.repeats),
         "calculus": lambda: calculus_pair(1_000 // scale, args.repeats),
         "verify": lambda: verify_pairs(2_000 // scale, args.repeats),
