@@ -7,6 +7,7 @@ these check what the teacher does with each answer an endpoint can give.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 
 import httpx
@@ -103,3 +104,40 @@ def test_a_timeout_on_every_attempt_is_an_error_the_first_time_nothing_ever_answ
 
     with pytest.raises(TeacherError, match="no answer to the first request after 3 attempt"):
         ask(handler, user_request("q", "p0"))
+
+
+def test_the_anthropic_teacher_runs_over_the_same_seam():
+    import anthropic
+
+    from chukmath.teach.anthropic_teacher import AnthropicConfig, AnthropicTeacher
+
+    # The SDK's own HTTP library (httpx, or httpx2 in newer releases) supplies the transport.
+    client_base = next(c for c in anthropic.DefaultAsyncHttpxClient.__mro__ if c.__name__ == "AsyncClient")
+    sdk_http = sys.modules[client_base.__module__.split(".")[0]]
+    seen: list[dict] = []
+
+    def handler(request):
+        # The key goes as x-api-key or as a bearer token, by SDK release.
+        sent = request.headers.get("x-api-key", "") + request.headers.get("authorization", "")
+        assert request.url.path == "/v1/messages" and KEY in sent
+        seen.append(orjson.loads(request.content))
+        return sdk_http.Response(200, json={
+            "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-served",
+            "content": [{"type": "thinking", "thinking": "2 + 2 = 4", "signature": "s"},
+                        {"type": "text", "text": "<answer>4</answer>"}],
+            "stop_reason": "end_turn", "usage": {"input_tokens": 7, "output_tokens": 3},
+        })
+
+    async def run() -> Response:
+        config = AnthropicConfig(base_url="http://anthropic.invalid", model="claude-m", api_key=KEY, max_tokens=64,
+                                 retry=FAST)
+        teacher = AnthropicTeacher(config, transport=sdk_http.MockTransport(handler))
+        try:
+            return await teacher.answer(user_request("2 + 2?", "p0"), 0)
+        finally:
+            await teacher.aclose()
+
+    out = asyncio.run(run())
+    assert (out.content, out.reasoning_content, out.model) == ("<answer>4</answer>", "2 + 2 = 4", "claude-served")
+    assert out.usage == {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10}
+    assert seen[0]["max_tokens"] == 64 and seen[0]["messages"][0]["content"] == "2 + 2?"

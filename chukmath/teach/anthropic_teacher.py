@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import orjson
 
 from chukmath.errors import ConfigError
@@ -133,9 +132,10 @@ def message_fields(data: dict[str, Any]) -> tuple[str, str | None, str | None, d
     return "".join(texts), ("\n\n".join(thoughts) if thoughts else None), finish, usage, model
 
 
-def sdk_client(config: OpenAIConfig, transport: httpx.AsyncBaseTransport | None = None) -> Any:
+def sdk_client(config: OpenAIConfig, transport: Any = None) -> Any:
     """An ``AsyncAnthropic`` with its retries off, its proxy and trust store chosen as for the lean client (or over
-    ``transport``, ``httpx.MockTransport`` in tests)."""
+    ``transport``: an async transport of the HTTP library the installed SDK uses, httpx or httpx2 by release, e.g.
+    its ``MockTransport`` in tests)."""
     anthropic = need_sdk()
     proxy = None if transport is not None else proxy_for(config.base_url)
     http = anthropic.DefaultAsyncHttpxClient(proxy=proxy, transport=transport, verify=tls_context(), trust_env=False)
@@ -147,7 +147,7 @@ def sdk_client(config: OpenAIConfig, transport: httpx.AsyncBaseTransport | None 
 class _SDKTransport:
     """The lean client's ``post`` over the SDK: statuses come back as responses, failures as the same errors."""
 
-    def __init__(self, config: OpenAIConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, config: OpenAIConfig, transport: Any = None) -> None:
         self._sdk = need_sdk()
         self._client = sdk_client(config, transport)
         self._url = safe_url(config.base_url)
@@ -188,7 +188,9 @@ class _SDKTransport:
 
 
 class AnthropicTeacher(OpenAITeacher):
-    """Teacher over the Anthropic Messages API (``POST /v1/messages``). Use ``async with`` or ``aclose()``."""
+    """Teacher over the Anthropic Messages API (``POST /v1/messages``). Use ``async with`` or ``aclose()``.
+
+    Its ``transport`` is one of the SDK's HTTP library (:func:`sdk_client`)."""
 
     name = "anthropic"
     path = "/v1/messages"
