@@ -1,6 +1,6 @@
 """The general claim rules: a (normalized) line as tokens, its runs of arithmetic, and each ``=`` link judged.
 
-This is the reference reading of a line; the fast shapes in :mod:`chukmath.verify.claim_shapes` must agree with it.
+This is the reference reading of a line; the fast shapes in :mod:`chukmath.verify.steps` must agree with it.
 A link is a *claim* when both sides are values and one of them computes something (an operator, ``mod``, a root);
 it is *skipped* when it looks like a claim (both sides stand as sides: a number or closing bracket before the
 ``=``, a number, bracket or operator after it, one side computing) but cannot be evaluated: a side that does not
@@ -209,7 +209,7 @@ def _rounded(a: Fraction, b_part: list[_Tok]) -> bool:
 def _stand_as_sides(left: list[_Tok], right: list[_Tok]) -> bool:
     """The two parts look like the sides of a claim: a value ends before the ``=`` and one starts after it.
 
-    The same shape the line pre-filter ``claim_shapes.EQ_BETWEEN_SIDES`` looks for, so a line that filter passes
+    The same shape the line pre-filter ``steps.EQ_BETWEEN_SIDES`` looks for, so a line that filter passes
     over has no skipped link either (the fast and general paths count the same).
     """
     return bool(left and right) and left[-1].kind in ("num", "rp") and right[0].kind in ("num", "lp", "op", "root")

@@ -1,8 +1,8 @@
-"""The step checker's fast paths give exactly the claims of the general token rules, on random lines.
+"""Twin: the step checker's fast claim shapes (``verify/steps.py``) against the general token rules, on random lines.
 
-``check_claims(think)`` reads common lines (``A op B = C``, ``A mod M = R``) with one regex, skips lines with no
-operator inside a side, and evaluates plain arithmetic straight from tokens; ``check_claims(think, fast=False)``
-runs only the general rules and grammar. Both must agree on every line, including hostile and near-miss ones.
+``check_claims(think)`` reads common lines (``A op B = C``, ``A mod M = R``) with one regex each and skips lines
+with no operator inside a side; ``check_claims(think, fast=False)`` runs only the general rules and grammar. Both
+must agree on every line, including hostile and near-miss ones.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from chukmath.generate import generate, list_families
 from chukmath.teach.builtin import builtin_trace
-from chukmath.verify import Claim, bad_steps, check_claims, check_steps, claim_shapes, claim_text
+from chukmath.verify import Claim, bad_steps, check_claims, check_steps, claim_text, steps
 
 NUMBERS = st.one_of(
     st.integers(0, 10**6).map(str),
@@ -168,14 +168,14 @@ def test_spaced_line_shortcut_gives_the_simple_path_claim(a: str, op: str, b: st
     """``A op B = C`` with single spaces is decided from its five tokens in integers: the same claim as the regex
     path (``simple_claim`` of the normalized line), or None to leave the line to it."""
     line = f"{a} {op} {b} {eq} {r}"
-    spaced = claim_shapes.spaced_claim(line)
+    spaced = steps.spaced_claim(line)
     if spaced is not None:
-        assert list(spaced) == claim_shapes.simple_claim(claim_text.normalize(line)), line
+        assert list(spaced) == steps.simple_claim(claim_text.normalize(line)), line
     assert check_steps(line) == check_steps(line, fast=False), line
 
 
 def test_spaced_line_shortcut_takes_the_common_shapes() -> None:
     for line in ("55 × 79 = 4345", "8500/9 + 73 = 9157/9", "72 ÷ (-6) = -12", "(-6) × (-12) = 72", "3 - -7 = 10"):
-        assert claim_shapes.spaced_claim(line) is not None, line
+        assert steps.spaced_claim(line) is not None, line
     for line in ("6 / 0 = 1", "2 / 3/4 = 1", "4 x -3 = -12", "7 ÷ 2 = 3.5", " 1 + 1 = 2", "1 + 1 == 2", "1 + 1 = (2)"):
-        assert claim_shapes.spaced_claim(line) is None, line
+        assert steps.spaced_claim(line) is None, line
