@@ -78,10 +78,15 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_generators_list_shows_the_plugin(plugin_env: dict[str, str]) -> None:
-    assert "doubling" in run(plugin_env, "generators", "list").stdout
+    # The full listing (every family's question counts, ~4 s of CPU) once; the table for the plugin alone.
     listed = orjson.loads(run(plugin_env, "generators", "list", "--json").stdout)
+    assert {"doubling", "arithmetic", "trig_values"} <= {e["name"] for e in listed}
     doubling = next(e for e in listed if e["name"] == "doubling")
     assert doubling["presets"]["1"] == {"max_value": 10} and doubling["config"][0]["name"] == "max_value"
+    assert doubling["capacity"]["1"] == {"questions": 10, "kind": "estimate"}
+    table = run(plugin_env, "generators", "list", "doubling").stdout
+    assert table.startswith("doubling  Twice a whole number (a plugin family).")
+    assert "distinct questions by difficulty: 1: ~10," in table
 
 
 def test_generate_build_and_stats_with_the_plugin(plugin_env: dict[str, str], tmp_path: Path) -> None:

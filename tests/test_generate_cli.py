@@ -66,6 +66,15 @@ def test_list_table_names_every_family() -> None:
         assert name in result.stdout
 
 
+def test_list_names_only_the_families_asked_for() -> None:
+    result = CliRunner().invoke(app, ["generators", "list", "trig_values", "quadratic", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = orjson.loads(result.stdout)
+    assert [f["name"] for f in listed] == ["trig_values", "quadratic"]
+    assert listed[0]["capacity"]["1"] == {"questions": 384, "kind": "exact"}
+    assert_error(cli_error("generators", "list", "quadratics"), "unknown generator 'quadratics'", "quadratic,")
+
+
 def test_stdout_carries_only_jsonl() -> None:
     result = run_cli("generate", "-g", "fractions", "-n", "5", "--seed", "1", "--difficulty", "2", "--out", "-")
     assert result.returncode == 0 and result.stderr == ""

@@ -79,6 +79,10 @@ def estimate_problems(make: Callable[[int], Run], count: int, processes: int) ->
 
 
 def list_command(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="NAME", help="Only these families (all when none is named).", show_default=False),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON array (name, description, config, capacity).")
     ] = False,
@@ -86,15 +90,16 @@ def list_command(
     """List the problem families with their config keys and how many distinct questions each difficulty holds.
 
     The counts are exact where the family counts them ("kind": "exact"), else estimated from a seeded sample
-    ("estimate", or "at_least" when the sample had no repeat at all).
+    ("estimate", or "at_least" when the sample had no repeat at all); estimating every family takes a few
+    seconds, so name the families you want to see.
 
-    Example: chukmath generators list --json
+    Example: chukmath generators list quadratic trig_values --json
     """
-    from chukmath.generate import list_families
+    from chukmath.generate import get_family, list_families
     from chukmath.generate.capacity import family_capacity
 
     described = []
-    for family in list_families():
+    for family in [get_family(n) for n in names] if names else list_families():
         entry = family.describe()
         entry["capacity"] = {str(d): family_capacity(family, family.config(d)) for d in DIFFICULTIES}
         described.append(entry)
