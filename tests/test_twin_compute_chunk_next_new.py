@@ -8,10 +8,13 @@ must be the serial run's bytes, and both must consume the same candidates.
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukmath.families import Rng, get_family
+from chukmath.generate import parallel
 from chukmath.generate.engine import Entry, Run, Stream, StreamSpec, compute_chunk, stream_key
 from chukmath.generate.items import SeenQuestions, question_hash
 
@@ -87,6 +90,54 @@ def test_compute_chunk_gives_the_serial_lines(family, difficulty, seed, start, c
     assert lines == serial
     assert used == stream.next_candidate  # the same candidates were consumed
     assert len(serial.splitlines()) == count
+
+
+class _InProcessPool:
+    """The worker pool's interface, computing each chunk here at once (as a worker would, with its known set)."""
+
+    def __init__(self, specs: list[StreamSpec], workers: int) -> None:
+        self.specs = specs
+        self.known: dict[int, set[int]] = {}
+
+    def submit(self, stream: int, first: int, size: int, full_from: int) -> parallel._Chunk:
+        chunk = parallel._Chunk(stream, first, size, 0)
+        known = self.known.setdefault(stream, set())
+        chunk.entries = compute_chunk(self.specs[stream], first, size, full_from, known)
+        chunk.seconds = 1e-4 * size
+        return chunk
+
+    def result(self, chunk: parallel._Chunk) -> list[Entry]:
+        assert chunk.entries is not None
+        return chunk.entries
+
+    def close(self) -> None:
+        pass
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    family=st.sampled_from(FAMILIES),
+    levels=st.tuples(st.integers(1, 5), st.integers(1, 5)),
+    seed=st.integers(0, 2**63 - 1),
+    start=st.integers(0, 12),
+    count=st.integers(1, 30),
+    reserve=st.lists(st.integers(0, 40), max_size=10),
+    picks=st.lists(st.integers(0, 1), min_size=1, max_size=7),
+)
+def test_the_parallel_walk_gives_the_serial_lines_of_a_mix(family, levels, seed, start, count, reserve, picks) -> None:
+    """Two streams, each with some of its own questions reserved for the other, picked in a cycle: parallel_lines
+    (its real parent walk and cursors over compute_chunk's entries, the pool in-process) writes the serial bytes."""
+    plain = [_stream(family, level, seed + k, None) for k, level in enumerate(levels)]
+    streams = [_stream(family, s.difficulty, seed + k, _reserved(s, reserve) or None) for k, s in enumerate(plain)]
+
+    def pick(i: int) -> int:
+        return picks[i % len(picks)]
+
+    serial = b"".join(Run(streams, pick, seed=seed, count=count, start=start).lines())
+    again = [_stream(family, s.difficulty, seed + k, s.forbidden) for k, s in enumerate(streams)]
+    with mock.patch.object(parallel, "_Pool", _InProcessPool):
+        lines = b"".join(parallel.parallel_lines(Run(again, pick, seed=seed, count=count, start=start), 2))
+    assert lines == serial
 
 
 def test_a_reserved_question_is_skipped_by_both() -> None:
