@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
+from chukmath.errors import ConfigError
 from chukmath.generate import generate_mix, parse_mix
 from chukmath.generate.reserve import share
 
@@ -33,3 +36,11 @@ def test_trig_values_at_every_difficulty_in_one_mix() -> None:
     rows = list(run.rows())
     assert len({r["question"] for r in rows}) == 800
     assert min(Counter(r["difficulty"] for r in rows).values()) > 130
+    # One more item asks 185 of difficulty 1; lowering its weight alone would shrink its part of the common
+    # questions too, so the advice names every entry that shares them.
+    with pytest.raises(ConfigError) as failed:
+        generate_mix(mix, seed=3, count=850).check()
+    assert "can give 184 distinct questions (exact: its own questions in this mix) but 185 are asked" in str(
+        failed.value
+    )
+    assert "lower the weights of [[mix]] entries 1, 2, 3, 4 together" in str(failed.value)

@@ -18,6 +18,7 @@ A TOML recipe looks like::
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -204,6 +205,8 @@ def _streams(recipe: MixRecipe, seed: int) -> list[Stream]:
     for k, stream in enumerate(streams):
         stream.forbidden, stream.owned = reservation.forbidden[k], reservation.owned[k]
         stream.group = reservation.groups[k]
+        if reservation.shared[k] and stream.info is not None:
+            stream.info = dataclasses.replace(stream.info, shares_with=reservation.shared[k])
     return streams
 
 

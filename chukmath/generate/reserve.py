@@ -40,11 +40,13 @@ class _StreamLike(Protocol):
 @dataclass(frozen=True)
 class Reservation:
     """Per stream: the question hashes it must not emit (None: no restriction), how many questions its owner
-    group holds (None: not listed), and its group (the index of the group's first stream)."""
+    group holds (None: not listed), its group (the index of the group's first stream), and the streams whose
+    listings overlap its own, itself included (empty when none does: then its share does not depend on weights)."""
 
     forbidden: list[frozenset[int] | None]
     owned: list[int | None]
     groups: list[int]
+    shared: list[tuple[int, ...]]
 
 
 def _identity(stream: _StreamLike) -> bytes:
@@ -82,6 +84,7 @@ def reserve(streams: Sequence[_StreamLike]) -> Reservation:
     forbidden: list[frozenset[int] | None] = [None] * n
     owned: list[int | None] = [None] * n
     groups = list(range(n))
+    shared: list[tuple[int, ...]] = [()] * n
     first_of: dict[bytes, int] = {}
     for k, stream in enumerate(streams):
         groups[k] = first_of.setdefault(_identity(stream), k)
@@ -108,7 +111,10 @@ def reserve(streams: Sequence[_StreamLike]) -> Reservation:
             forbidden[k] = others or None
             if groups[k] in own:
                 owned[k] = len(mine)
-    return Reservation(forbidden, owned, groups)
+                near = {g for g in listed if g == groups[k] or not listed[g].isdisjoint(listed[groups[k]])}
+                if len(near) > 1:
+                    shared[k] = tuple(j for j in members if groups[j] in near)
+    return Reservation(forbidden, owned, groups, shared)
 
 
 __all__ = ["Reservation", "reserve", "share"]

@@ -34,6 +34,7 @@ class StreamInfo:
     source: str | None = None  # the recipe file
     weight: Fraction | None = None
     total_weight: Fraction | None = None
+    shares_with: tuple[int, ...] = ()  # 0-based [[mix]] entries whose questions overlap this one's, itself included
 
 
 def _knobs(config: Any) -> list[str]:
@@ -60,8 +61,14 @@ def advice(info: StreamInfo, can_give: int, items: int) -> str:
     harder = info.difficulty < max(DIFFICULTIES)
     if info.entry is not None:
         widen = f"widen its [mix.config] ({', '.join(knobs)})" if knobs else "widen its [mix.config]"
+        if len(info.shares_with) > 1:
+            # Common questions are split by weight: lowering this weight alone lowers its part of them too.
+            entries = ", ".join(str(j + 1) for j in info.shares_with)
+            lower = f"lower the weights of [[mix]] entries {entries} together (they split common questions by weight)"
+        else:
+            lower = f"lower that entry's weight{_fitting_weight(info, can_give, items)}"
         return (
-            f"lower that entry's weight{_fitting_weight(info, can_give, items)}, ask for fewer problems (--count, "
+            f"{lower}, ask for fewer problems (--count, "
             f"or count in a build recipe), {'give that entry a higher difficulty, ' if harder else ''}or {widen}"
         )
     widen = f"widen the config with --set ({', '.join(knobs)})" if knobs else "widen the config with --set"
