@@ -112,8 +112,10 @@ ADVERSARIAL = [
 @pytest.mark.parametrize("size", [MAX_SOLUTION_CHARS, MAX_CANDIDATE], ids=["solution_cap", "answer_cap"])
 @pytest.mark.parametrize("unit", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
 def test_no_check_takes_10_ms_at_the_cap(unit: str, size: int) -> None:
-    """Any text at the solution cap (a whole solution) or the answer cap, whatever it repeats, is judged in under
-    10 ms of CPU (best of up to five tries)."""
+    """Any text at the solution cap (a whole solution) or the answer cap, whatever it repeats, is judged in a few
+    milliseconds of CPU (best of up to five tries). The target is 10 ms (issue 19; bench/verify_corpus.py reports the
+    slowest check); the test fails only at 5x that, so a busy machine running the suite in parallel cannot fail it,
+    while a backtracking reader (seconds at this size) still does."""
     text = (unit * (size // len(unit) + 1))[: size - 2] + " 3"
     for expected in ("3", "{-2, 1}", "Interval(-oo, 3)", "Matrix([[1, 2]])", "7/25", "C"):
         best = float("inf")
@@ -124,4 +126,4 @@ def test_no_check_takes_10_ms_at_the_cap(unit: str, size: int) -> None:
             best = min(best, time.process_time() - start)
             if best < 0.010:
                 break
-        assert best < 0.010, (expected, best)
+        assert best < 0.050, (expected, best)
