@@ -132,3 +132,43 @@ def test_each_paid_provider_names_itself_for_the_dataset_card():
     titles = {k: s.title for k, s in SPECS.items() if s.paid}
     assert titles["openai"] == "OpenAI-compatible chat API" and titles["batch"] == "OpenAI Batch API"
     assert titles["anthropic"] != titles["openai"] and len(set(titles.values())) == len(titles)
+
+
+def test_the_transformers_spec_has_the_local_teachers_defaults_and_is_offered_by_eval_only():
+    from chukmath.eval.teachers import KINDS as EVAL_KINDS
+    from chukmath.eval.transformers_teacher import TransformersConfig
+    from chukmath.teach.specs import EVAL_SPECS, KINDS, TransformersSpec
+
+    assert TransformersSpec(model="m").local_config() == TransformersConfig(model="m")
+    assert not TransformersSpec.paid and TransformersSpec.mode == "offline"
+    assert EVAL_KINDS == tuple(EVAL_SPECS) == ("builtin", "openai", "transformers")
+    assert "transformers" not in SPECS and "transformers" not in KINDS  # the recipe's [teacher] does not offer it
+    with pytest.raises(ConfigError, match="kind must be one of"):
+        parse_recipe(BASE + '[teacher]\nkind = "transformers"\nmodel = "m"\n')
+
+
+def test_eval_builds_the_transformers_teacher_through_its_spec():
+    from chukmath.eval.teachers import TeacherSpec
+    from chukmath.eval.transformers_teacher import TransformersConfig, TransformersTeacher
+
+    chosen = TeacherSpec(kind="transformers", model="runs/sft", gguf_file="q.gguf", batch_size=4, max_tokens=64,
+                         device="cpu", dtype="float32", chat_template="chatml")  # fmt: skip
+    teacher = chosen.build([], samples=3)  # the model loads at the first batch, not here
+    assert isinstance(teacher, TransformersTeacher) and teacher.model == "runs/sft#q.gguf"
+    assert teacher.config == TransformersConfig(
+        model="runs/sft", gguf_file="q.gguf", batch_size=4, max_new_tokens=64, temperature=0.6, top_p=1.0, seed=0,
+        device="cpu", dtype="float32", chat_template="chatml",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [({"dtype": "int3"}, "--dtype 'int3'"), ({"temperature": 6.0}, "--temperature 6.0"), ({"model": ""}, "--model")],
+)
+def test_a_bad_eval_teacher_setting_names_its_flag(settings, message):
+    from chukmath.eval.teachers import TeacherSpec
+
+    with pytest.raises(ConfigError, match=message):
+        TeacherSpec(**{"kind": "transformers", "model": "m", **settings}).build([], samples=1)
+    with pytest.raises(ConfigError, match="choose builtin, openai, transformers"):
+        TeacherSpec(kind="anthropic", model="m").build([], samples=1)

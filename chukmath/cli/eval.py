@@ -11,7 +11,10 @@ import typer
 from rich.console import Console
 
 from chukmath.errors import ConfigError
-from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S
+from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, EVAL_SPECS
+
+# "builtin, openai or transformers": the teachers eval offers, from their specs.
+_TEACHER_KINDS = " or ".join([", ".join(list(EVAL_SPECS)[:-1]), list(EVAL_SPECS)[-1]])
 
 HELP = """Ask a model every problem of a test split (or any problems file), verify every answer with chukmath's
 verifier and report accuracy (pass@1), pass@k and maj@k (with --samples > 1), format rate and mean reasoning
@@ -81,7 +84,7 @@ def eval_command(
         list[Path] | None, typer.Option("--templates", help="Your template folder (repeatable).")
     ] = None,
     system: Annotated[str | None, typer.Option("--system", help="Replace (or add) the system turn.")] = None,
-    teacher: Annotated[str, typer.Option("--teacher", help="builtin, openai or transformers.")] = "builtin",
+    teacher: Annotated[str, typer.Option("--teacher", help=f"{_TEACHER_KINDS}.")] = "builtin",
     model: Annotated[
         str | None, typer.Option("--model", help="Endpoint model name, or a local folder for transformers.")
     ] = None,

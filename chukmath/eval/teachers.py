@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from chukmath.errors import ConfigError
 from chukmath.records import Problem
 from chukmath.teach.base import Teacher
-from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S
+from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, EVAL_SPECS, BaseTeacherSpec
 
-KINDS = ("builtin", "openai", "transformers")
+KINDS: tuple[str, ...] = tuple(EVAL_SPECS)
 DEFAULT_MAX_TOKENS = 4096
 DEFAULT_SAMPLING_TEMPERATURE = 0.6
 
@@ -62,18 +64,19 @@ class TeacherSpec:
         return out
 
     def build(self, problems: Sequence[Problem], samples: int) -> Teacher:
-        """The teacher object (the endpoint's key is read from ``api_key_env`` here and kept only in memory)."""
+        """The teacher object, made by its spec (the endpoint's key is read from ``api_key_env`` here and kept only
+        in memory)."""
+        if self.kind not in EVAL_SPECS:
+            raise ConfigError(f"--teacher {self.kind!r}: choose {', '.join(KINDS)}")
         if self.kind == "builtin":
-            from chukmath.teach.builtin import BuiltinTeacher
-
-            return BuiltinTeacher({p.id: p for p in problems})
+            return _spec("builtin").make(problems={p.id: p for p in problems})
         temperature = self.chosen_temperature(samples)
         if self.kind == "openai":
             from chukmath.teach.retry import RetryPolicy
-            from chukmath.teach.specs import CLI_LABELS, OpenAISpec, resolve_endpoint
+            from chukmath.teach.specs import CLI_LABELS, resolve_endpoint
 
             # The same resolver as build and teach: --base-url, else OPENAI_BASE_URL, else OpenAI's API.
-            spec = OpenAISpec.model_construct(api_key_env=self.api_key_env)
+            spec = EVAL_SPECS["openai"].model_construct(api_key_env=self.api_key_env)
             endpoint = resolve_endpoint(spec, [self.base_url] if self.base_url else [], labels=CLI_LABELS)
             config = dataclasses.replace(
                 spec.client_config(endpoint), model=self.model, temperature=temperature, top_p=self.top_p,
@@ -82,17 +85,22 @@ class TeacherSpec:
             )  # fmt: skip
             config.validate()
             return spec.live_teacher(config)
-        if self.kind == "transformers":
-            from chukmath.eval.transformers_teacher import TransformersConfig, TransformersTeacher
+        return _spec(
+            self.kind, model=self.model, gguf_file=self.gguf_file, batch_size=self.batch_size,
+            max_tokens=self.max_tokens, temperature=temperature, top_p=self.top_p or 1.0, seed=self.seed or 0,
+            device=self.device, dtype=self.dtype, chat_template=self.chat_template,
+        ).make()  # fmt: skip
 
-            return TransformersTeacher(
-                TransformersConfig(
-                    model=self.model, gguf_file=self.gguf_file, batch_size=self.batch_size,
-                    max_new_tokens=self.max_tokens, temperature=temperature, top_p=self.top_p or 1.0,
-                    seed=self.seed or 0, device=self.device, dtype=self.dtype, chat_template=self.chat_template,
-                )
-            )  # fmt: skip
-        raise ConfigError(f"--teacher {self.kind!r}: choose {', '.join(KINDS)}")
+
+def _spec(kind: str, **settings: Any) -> BaseTeacherSpec:
+    # The eval teacher's spec; a bad setting is named by its command-line flag (--max-tokens for max_tokens).
+    try:
+        return EVAL_SPECS[kind].model_validate({**settings, "kind": kind})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "teacher"
+        shown = f" {settings[name]!r}" if name in settings else ""
+        raise ConfigError(f"--{name.replace('_', '-')}{shown}: {error['msg']}") from None
 
 
 __all__ = ["KINDS", "TeacherSpec"]

@@ -26,6 +26,7 @@ from chukmath.errors import ConfigError, TeacherError
 from chukmath.teach.redact import check_api_key, check_base_url, is_loopback, safe_url
 
 if TYPE_CHECKING:
+    from chukmath.eval.transformers_teacher import TransformersConfig
     from chukmath.records import Problem
     from chukmath.teach.base import Teacher
     from chukmath.teach.openai_teacher import OpenAIConfig
@@ -79,6 +80,8 @@ class BaseTeacherSpec(_Strict):
     # The variable holding the key when api_key_env is left at its default (see key_env_of).
     key_env: ClassVar[str] = "OPENAI_API_KEY"
     fleet: ClassVar[bool] = False
+    # Whether `chukmath eval --teacher` offers it (see EVAL_SPECS).
+    evaluates: ClassVar[bool] = False
 
     @field_validator("base_url")
     @classmethod
@@ -130,6 +133,7 @@ class BuiltinSpec(BaseTeacherSpec):
 
     paid: ClassVar[bool] = False
     mode: ClassVar[Mode] = "offline"
+    evaluates: ClassVar[bool] = True
 
     @field_validator("trace_style")
     @classmethod
@@ -162,6 +166,7 @@ class OpenAISpec(BaseTeacherSpec):
 
     kind: Literal["openai"] = "openai"
     fleet: ClassVar[bool] = True
+    evaluates: ClassVar[bool] = True
 
     def live_teacher(self, config: OpenAIConfig) -> Teacher:
         from chukmath.teach.openai_teacher import OpenAITeacher
@@ -212,6 +217,43 @@ class AnthropicBatchSpec(AnthropicSpec):
         return BaseTeacherSpec.live_teacher(self, config)
 
 
+class TransformersSpec(BaseTeacherSpec):
+    """A local ``transformers`` causal LM answering in this process (the ``eval`` extra): ``model`` is a folder or a
+    hub id, ``gguf_file`` a GGUF file inside it; the defaults are :class:`TransformersConfig`'s (greedy, 1024 new
+    tokens). Offered by ``chukmath eval``, not by the recipe's ``[teacher]`` table."""
+
+    kind: Literal["transformers"] = "transformers"
+    temperature: float = Field(0.0, ge=0.0, le=5.0)
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    max_tokens: int = Field(1024, ge=1)  # the model's max_new_tokens
+    seed: int = 0
+    gguf_file: str | None = None
+    batch_size: int = Field(16, ge=1)
+    device: str = "auto"
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    chat_template: str | None = None  # a built-in name (gemma, chatml), a file or Jinja text; None: the tokenizer's
+
+    paid: ClassVar[bool] = False
+    mode: ClassVar[Mode] = "offline"
+    title: ClassVar[str] = "local transformers model"
+    evaluates: ClassVar[bool] = True
+
+    def local_config(self) -> TransformersConfig:
+        """The in-process teacher's config for this spec."""
+        from chukmath.eval.transformers_teacher import TransformersConfig
+
+        return TransformersConfig(
+            model=self.model, gguf_file=self.gguf_file, batch_size=self.batch_size, max_new_tokens=self.max_tokens,
+            temperature=self.temperature, top_p=self.top_p, seed=self.seed, device=self.device, dtype=self.dtype,
+            chat_template=self.chat_template,
+        )  # fmt: skip
+
+    def make(self, endpoint: Endpoint | None = None, problems: Mapping[str, Problem] | None = None) -> Teacher:
+        from chukmath.eval.transformers_teacher import TransformersTeacher
+
+        return TransformersTeacher(self.local_config())
+
+
 # Every provider, by kind; the order is the one messages list them in.
 SPECS: dict[str, type[BaseTeacherSpec]] = {
     "builtin": BuiltinSpec,
@@ -221,6 +263,11 @@ SPECS: dict[str, type[BaseTeacherSpec]] = {
     "anthropic_batch": AnthropicBatchSpec,
 }
 KINDS: tuple[str, ...] = tuple(SPECS)
+# The teachers `chukmath eval --teacher` offers: the recipe's that evaluate, and the local transformers model.
+_LOCAL_SPECS: dict[str, type[BaseTeacherSpec]] = {"transformers": TransformersSpec}
+EVAL_SPECS: dict[str, type[BaseTeacherSpec]] = {
+    kind: spec for kind, spec in {**SPECS, **_LOCAL_SPECS}.items() if spec.evaluates
+}
 
 
 def _kind_of(value: Any) -> str:
@@ -327,7 +374,8 @@ def resolve_endpoint(
 
 
 __all__ = [
-    "ANTHROPIC_URL", "CLI_LABELS", "DEFAULT_CONCURRENCY", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT_S", "KINDS",
-    "OPENAI_URL", "SPECS", "AnthropicBatchSpec", "AnthropicSpec", "BaseTeacherSpec", "BatchSpec", "BuiltinSpec",
-    "Endpoint", "Labels", "OpenAISpec", "TeacherSpec", "key_env_of", "resolve_endpoint", "spec_for",
+    "ANTHROPIC_URL", "CLI_LABELS", "DEFAULT_CONCURRENCY", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT_S", "EVAL_SPECS",
+    "KINDS", "OPENAI_URL", "SPECS", "AnthropicBatchSpec", "AnthropicSpec", "BaseTeacherSpec", "BatchSpec",
+    "BuiltinSpec", "Endpoint", "Labels", "OpenAISpec", "TeacherSpec", "TransformersSpec", "key_env_of",
+    "resolve_endpoint", "spec_for",
 ]  # fmt: skip
