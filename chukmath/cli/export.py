@@ -10,12 +10,14 @@ import orjson
 import typer
 
 from chukmath.errors import ConfigError
-from chukmath.formats import FORMATS
+from chukmath.formats import FORMATS, shapes
 
 if TYPE_CHECKING:
     from chukmath.export import ExportSummary
 
 _AS = " or ".join(FORMATS)  # the file formats a row set can be written in
+_RL_SHAPES = shapes("rl")  # the row layouts of export rl
+_RL_AS = f"{_AS} (default: {', '.join(f'{s.file_format} for {n}' for n, s in _RL_SHAPES.items())})."
 
 RL_HELP = """Write an RL prompt set: one row per problem with its prompt and exact answer, no teacher needed.
 
@@ -83,9 +85,9 @@ def rl_command(
     recipe: Annotated[Path | None, typer.Option("--recipe", "-r", help="Build recipe to take problems from.")] = None,
     problems: Annotated[Path | None, typer.Option("--problems", help="A problems JSONL file instead.")] = None,
     count: Annotated[int | None, typer.Option("--count", "-n", min=1, help="Problems (overrides the recipe).")] = None,
-    shape: Annotated[str, typer.Option("--shape", help="trl or verl.")] = "trl",
+    shape: Annotated[str, typer.Option("--shape", help=" or ".join(_RL_SHAPES) + ".")] = "trl",
     file_format: Annotated[
-        str | None, typer.Option("--as", help=f"{_AS} (default: jsonl for trl, parquet for verl).")
+        str | None, typer.Option("--as", help=_RL_AS)
     ] = None,
     template: Annotated[
         str, typer.Option("--template", "-t", help="Answer-blind template, or 'recipe' for the recipe's.")
