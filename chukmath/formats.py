@@ -4,6 +4,11 @@ A format says everything the rest of chukmath asks of it: what it needs installe
 written (exports: ``chukmath export rl``/``dpo`` ``--as``), which files it publishes in a run directory from the
 JSONL splits the run works in (``[output] format``), the path the dataset card names for a split and the
 ``datasets`` builder that reads them. Adding a format is adding an entry here.
+
+The row layouts the exports write are here too, one :class:`RowShape` each in :data:`ROW_SHAPES`: which export
+writes it (its ``--shape``), the format it is written in unless ``--as`` says otherwise, and the function that makes
+a row. Adding a layout is adding an entry here (and its row function). The chat and rejects rows of a run are not
+in this table: ``build`` and ``verify`` write one layout each (chukmath.write.samples).
 """
 
 from __future__ import annotations
@@ -105,6 +110,56 @@ PARQUET = FileFormat(
 
 
 FORMATS: dict[str, FileFormat] = {f.name: f for f in (JSONL, PARQUET)}
+
+
+@dataclass(frozen=True)
+class RowShape:
+    """One row layout of an export (see the module docstring).
+
+    ``row`` takes what its export hands it: ``export rl`` (problem, prompt, split, RLOptions, pass rate or None);
+    ``export dpo`` (problem, prompt messages, chosen outcome, chosen text, rejected outcome, rejected text).
+    ``finalize`` fills in the fields a row's position in its file decides; ``text_prompt`` says whether the prompt
+    may be one string (``--prompt-format text``).
+    """
+
+    export: str  # the export command that writes it: rl or dpo
+    name: str  # its --shape
+    file_format: str  # a FORMATS name: the format unless --as says otherwise
+    row: Callable[..., dict[str, Any]]
+    text_prompt: bool = True
+    finalize: Callable[[dict[str, Any], int], None] | None = None
+
+
+def _export_part(module: str, name: str) -> Any:
+    # The exports (and what they import) load when rows are written, not when a CLI starts.
+    from importlib import import_module
+
+    return getattr(import_module(f"chukmath.export.{module}"), name)
+
+
+# Every row layout ``export rl --shape`` and ``export dpo --shape`` write, keyed "export:shape".
+ROW_SHAPES: dict[str, RowShape] = {
+    f"{s.export}:{s.name}": s
+    for s in (
+        RowShape("rl", "trl", "jsonl", lambda *a: _export_part("rl", "trl_shape_row")(*a)),
+        RowShape("rl", "verl", "parquet", lambda *a: _export_part("rl", "verl_shape_row")(*a), text_prompt=False,
+                 finalize=lambda row, n: _export_part("rl", "set_verl_index")(row, n)),
+        RowShape("dpo", "trl", "jsonl", lambda *a: _export_part("dpo", "trl_pair")(*a), text_prompt=False),
+    )
+}  # fmt: skip
+
+
+def shapes(export: str) -> dict[str, RowShape]:
+    """The row layouts ``export`` writes, by ``--shape`` name, in registry order."""
+    return {s.name: s for s in ROW_SHAPES.values() if s.export == export}
+
+
+def get_shape(export: str, name: str) -> RowShape:
+    """``export``'s layout called ``name``; ConfigError naming the layouts it has."""
+    found = shapes(export).get(name)
+    if found is None:
+        raise ConfigError(f"--shape {name!r}: expected {' or '.join(shapes(export))}")
+    return found
 
 
 def get_format(name: str, where: str = "format") -> FileFormat:

@@ -55,6 +55,26 @@ def test_pairs_are_accepted_against_wrong_or_bad_step_traces_of_the_same_problem
     assert loaded.column_names[:3] == ["prompt", "chosen", "rejected"] and len(loaded) == 12
 
 
+def test_a_new_pair_layout_is_one_entry_in_ROW_SHAPES(run, tmp_path, monkeypatch):
+    from chukmath import formats
+    from chukmath.errors import ConfigError
+    from chukmath.export import DPOOptions, export_dpo
+
+    def row(problem, prompt, good, good_text, bad, bad_text):
+        return {"question": prompt[-1]["content"], "good": good_text, "bad": bad_text, "id": problem.id}
+
+    monkeypatch.setitem(formats.ROW_SHAPES, "dpo:text", formats.RowShape("dpo", "text", "jsonl", row))
+    _, run_dir = run
+    export_dpo(run_dir, tmp_path / "text", DPOOptions(shape="text"))
+    export_dpo(run_dir, tmp_path / "trl", DPOOptions())
+    text, trl = read_rows(tmp_path / "text" / "train.jsonl"), read_rows(tmp_path / "trl" / "train.jsonl")
+    assert [(r["id"], r["good"], r["bad"]) for r in text] == [
+        (p["problem_id"], p["chosen"][0]["content"], p["rejected"][0]["content"]) for p in trl
+    ] and len(text) == 12
+    with pytest.raises(ConfigError, match=r"--shape 'verl': expected trl or text"):
+        DPOOptions(shape="verl")
+
+
 def test_all_accepted_samples_count_not_only_the_one_keep_first_wrote(run, tmp_path):
     _, run_dir = run
     train_ids = {row["id"] for row in read_rows(run_dir / "train.jsonl")}

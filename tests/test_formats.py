@@ -63,15 +63,15 @@ def test_a_new_format_is_one_entry_in_FORMATS(tmp_path: Path, monkeypatch: pytes
                         "default": True}]  # fmt: skip
 
 
-def test_a_new_rl_shape_is_one_entry_in_SHAPES(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chukmath.export import RLOptions, export_rl, rl
+def test_a_new_rl_shape_is_one_entry_in_ROW_SHAPES(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chukmath.export import RLOptions, export_rl
     from chukmath.generate import generate
     from chukmath.records import Problem
 
     def row(problem: Problem, prompt: Any, split: str, options: Any, rate: float | None) -> dict[str, Any]:
         return {"question": problem.question, "gold": problem.answer, "split": split}
 
-    monkeypatch.setitem(rl.SHAPES, "plain", rl.RLShape("plain", row, "jsonl", text_prompt=True))
+    monkeypatch.setitem(formats.ROW_SHAPES, "rl:plain", formats.RowShape("rl", "plain", "jsonl", row))
     problems = [Problem(**r) for r in generate("arithmetic", seed=3, count=4, difficulty=1).rows()]
     summary = export_rl(problems, tmp_path / "plain", RLOptions(shape="plain"))
     assert summary.files == {"train.jsonl": 4}
@@ -79,3 +79,26 @@ def test_a_new_rl_shape_is_one_entry_in_SHAPES(tmp_path: Path, monkeypatch: pyte
     assert rows[0] == {"question": problems[0].question, "gold": problems[0].answer, "split": "train"}
     with pytest.raises(ConfigError, match=r"--shape 'nope': expected trl or verl or plain"):
         RLOptions(shape="nope")
+    assert list(formats.shapes("dpo")) == ["trl"]  # another export's layouts are not export rl's
+
+
+def test_each_shape_names_a_format_and_its_row_function_resolves() -> None:
+    for key, shape in formats.ROW_SHAPES.items():
+        assert key == f"{shape.export}:{shape.name}" and shape.file_format in formats.FORMATS
+    from chukmath.export import RLOptions
+    from chukmath.export.rl import trl_row, verl_row
+    from chukmath.generate import generate
+    from chukmath.records import Problem
+
+    problem = next(Problem(**r) for r in generate("arithmetic", seed=1, count=1, difficulty=1).rows())
+    prompt = [{"role": "user", "content": problem.question}]
+    options = RLOptions(data_source="d")
+    assert formats.get_shape("rl", "trl").row(problem, prompt, "test", options, 0.5) == trl_row(problem, prompt, 0.5)
+    verl = formats.get_shape("rl", "verl")
+    row = verl.row(problem, prompt, "test", options, None)
+    assert row == verl_row(problem, prompt, "test", "d")
+    assert verl.finalize is not None
+    verl.finalize(row, 7)
+    assert row["extra_info"]["index"] == 7
+    with pytest.raises(ConfigError, match=r"--shape 'verl': expected trl"):
+        formats.get_shape("dpo", "verl")

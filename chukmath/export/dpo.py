@@ -19,6 +19,8 @@ from chukmath.errors import ConfigError
 from chukmath.export.rl import ExportSummary, recipe_split
 from chukmath.export.run import ACCEPTED, BuildRun, Judged
 from chukmath.export.writers import FileFormat, SplitWriter, write_report
+from chukmath.formats import get_shape
+from chukmath.records import Message, Problem
 from chukmath.split import TRAIN, OverlapCheck, SplitSpec, Splitter
 from chukmath.verify.policy import REASONS
 from chukmath.write.samples import assistant_content, sample_id, user_messages
@@ -33,12 +35,14 @@ class DPOOptions:
 
     pairs_per_problem: int = 1
     rejected_reasons: tuple[str, ...] = DEFAULT_REJECTED_REASONS
-    file_format: FileFormat = "jsonl"
+    shape: str = "trl"  # a --shape of export dpo in chukmath.formats.ROW_SHAPES
+    file_format: FileFormat | None = None  # None: the shape's own (jsonl for trl)
     split: SplitSpec | None = None  # None: the run recipe's [split] (if any)
     recipe: Path | None = None  # the run's recipe file, when its templates are not where the manifest says
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        get_shape("dpo", self.shape)
         if "all" in self.rejected_reasons:
             self.rejected_reasons = REASONS
         if self.pairs_per_problem < 1:
@@ -48,6 +52,10 @@ class DPOOptions:
             raise ConfigError(
                 f"--rejected-reasons {','.join(self.rejected_reasons)!r}: use 'all' or any of {', '.join(REASONS)}"
             )
+
+    @property
+    def format(self) -> FileFormat:
+        return self.file_format or get_shape("dpo", self.shape).file_format
 
 
 def _text(outcome: SampleOutcome, strip_verifier_answer: bool) -> str | None:
@@ -81,25 +89,27 @@ def problem_pairs(judged: Judged, options: DPOOptions, run: BuildRun) -> list[di
     problem, request = judged.problem, judged.request
     out = run.recipe.output
     prompt = user_messages(problem, request, out.user_turn, out.system or None)
-    pairs = []
-    for c, r in combos[: options.pairs_per_problem]:
-        (good, good_text), (bad, bad_text) = chosen[c], rejected[r]
-        pairs.append(
-            {
-                "prompt": prompt,
-                "chosen": [{"role": "assistant", "content": good_text}],
-                "rejected": [{"role": "assistant", "content": bad_text}],
-                "problem_id": problem.id,
-                "generator": problem.generator,
-                "difficulty": problem.difficulty,
-                "answer": problem.answer,
-                "chosen_id": sample_id(good.candidate.response.request_id, good.candidate.response.sample),
-                "rejected_id": sample_id(bad.candidate.response.request_id, bad.candidate.response.sample),
-                "rejected_reasons": list(bad.reasons),
-                "model": bad.candidate.response.model,
-            }
-        )
-    return pairs
+    row = get_shape("dpo", options.shape).row
+    return [row(problem, prompt, *chosen[c], *rejected[r]) for c, r in combos[: options.pairs_per_problem]]
+
+
+def trl_pair(
+    problem: Problem, prompt: list[Message], good: SampleOutcome, good_text: str, bad: SampleOutcome, bad_text: str
+) -> dict[str, Any]:
+    """The ``dpo:trl`` entry of :data:`chukmath.formats.ROW_SHAPES`: TRL DPOTrainer's conversational pair."""
+    return {
+        "prompt": prompt,
+        "chosen": [{"role": "assistant", "content": good_text}],
+        "rejected": [{"role": "assistant", "content": bad_text}],
+        "problem_id": problem.id,
+        "generator": problem.generator,
+        "difficulty": problem.difficulty,
+        "answer": problem.answer,
+        "chosen_id": sample_id(good.candidate.response.request_id, good.candidate.response.sample),
+        "rejected_id": sample_id(bad.candidate.response.request_id, bad.candidate.response.sample),
+        "rejected_reasons": list(bad.reasons),
+        "model": bad.candidate.response.model,
+    }
 
 
 def export_dpo(run_dir: str | Path, out: str | Path, options: DPOOptions | None = None) -> ExportSummary:
@@ -110,7 +120,7 @@ def export_dpo(run_dir: str | Path, out: str | Path, options: DPOOptions | None 
     spec = options.split or recipe_split(run.recipe)
     splitter = Splitter(spec) if spec is not None else None
     overlap = OverlapCheck() if splitter is not None else None
-    writer = SplitWriter(out, options.file_format)
+    writer = SplitWriter(out, options.format)
     counts = {"problems": 0, "with_pairs": 0, "no_accepted": 0, "no_rejected": 0, "held_out_by_split": 0}
     try:
         for judged in run.judged():

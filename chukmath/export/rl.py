@@ -17,7 +17,7 @@ the pass-rate filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -25,10 +25,11 @@ from typing import Any, Literal
 from chukmath.decontaminate import DEFAULT_NGRAM, Decontaminator
 from chukmath.errors import ConfigError
 from chukmath.export.writers import FileFormat, SplitWriter, write_report
+from chukmath.formats import get_shape
 from chukmath.records import Message, Problem
 from chukmath.split import TEST, TRAIN, OverlapCheck, SplitSpec, Splitter
 
-Shape = str  # a name of SHAPES (trl, verl)
+Shape = str  # a --shape of export rl in chukmath.formats.ROW_SHAPES (trl, verl)
 Order = Literal["index", "difficulty", "pass_rate"]
 PromptFormat = Literal["chat", "text"]
 RECIPE_TEMPLATES = "recipe"
@@ -39,7 +40,7 @@ class RLOptions:
     """What ``export rl`` writes; the defaults give TRL's conversational shape in JSONL."""
 
     shape: Shape = "trl"
-    file_format: FileFormat | None = None  # None: the shape's own (SHAPES: jsonl for trl, parquet for verl)
+    file_format: FileFormat | None = None  # None: the shape's own (jsonl for trl, parquet for verl)
     template: str = "answer_blind"  # a template name, or "recipe" for the recipe's own per-family templates
     templates_dirs: list[Path] = field(default_factory=list)
     prompt_format: PromptFormat = "chat"
@@ -57,13 +58,12 @@ class RLOptions:
     data_source: str = "chukmath"
 
     def __post_init__(self) -> None:
-        if self.shape not in SHAPES:
-            raise ConfigError(f"--shape {self.shape!r}: expected {' or '.join(SHAPES)}")
+        row_shape = get_shape("rl", self.shape)
         if self.order not in ("index", "difficulty", "pass_rate"):
             raise ConfigError(f"--order {self.order!r}: expected index, difficulty or pass_rate")
         if self.prompt_format not in ("chat", "text"):
             raise ConfigError(f"--prompt-format {self.prompt_format!r}: expected chat or text")
-        if self.prompt_format == "text" and not SHAPES[self.shape].text_prompt:
+        if self.prompt_format == "text" and not row_shape.text_prompt:
             raise ConfigError(f"--prompt-format text with --shape {self.shape}: {self.shape}'s prompt is a list of "
                               "chat messages")
         if self.order == "pass_rate" and self.pass_rate_from is None:
@@ -76,7 +76,7 @@ class RLOptions:
 
     @property
     def format(self) -> FileFormat:
-        return self.file_format or SHAPES[self.shape].file_format
+        return self.file_format or get_shape("rl", self.shape).file_format
 
 
 @dataclass
@@ -167,32 +167,23 @@ def verl_row(
     }
 
 
-def _set_index(row: dict[str, Any], n: int) -> None:
+def trl_shape_row(
+    problem: Problem, prompt: list[Message] | str, split: str, options: RLOptions, rate: float | None
+) -> dict[str, Any]:
+    """The ``rl:trl`` entry of :data:`chukmath.formats.ROW_SHAPES`."""
+    return trl_row(problem, prompt, rate)
+
+
+def verl_shape_row(
+    problem: Problem, prompt: list[Message], split: str, options: RLOptions, rate: float | None
+) -> dict[str, Any]:
+    """The ``rl:verl`` entry of :data:`chukmath.formats.ROW_SHAPES`."""
+    return verl_row(problem, prompt, split, options.data_source, rate)
+
+
+def set_verl_index(row: dict[str, Any], n: int) -> None:
+    """A verl row's ``extra_info.index``: its position in its file."""
     row["extra_info"]["index"] = n
-
-
-@dataclass(frozen=True)
-class RLShape:
-    """One RL row layout: how a problem becomes a row, the file format it is written in unless ``--as`` says
-    otherwise, whether its prompt may be plain text, and the fields filled in by the row's position in its file."""
-
-    name: str
-    row: Callable[[Problem, Any, str, RLOptions, float | None], dict[str, Any]]
-    file_format: FileFormat
-    text_prompt: bool = True
-    finalize: Callable[[dict[str, Any], int], None] | None = None
-
-
-# Every RL layout ``export rl --shape`` writes; a new one is an entry here (and its row function).
-SHAPES: dict[str, RLShape] = {
-    shape.name: shape
-    for shape in (
-        RLShape("trl", lambda problem, prompt, split, options, rate: trl_row(problem, prompt, rate), "jsonl"),
-        RLShape("verl", lambda problem, prompt, split, options, rate: verl_row(problem, prompt, split,
-                                                                                options.data_source, rate),
-                "parquet", text_prompt=False, finalize=_set_index),
-    )
-}  # fmt: skip
 
 
 def pass_rates(run_dir: str | Path, recipe_path: str | Path | None = None) -> dict[str, tuple[int, int]]:
@@ -236,12 +227,13 @@ def export_rl(
     )
     rates = pass_rates(options.pass_rate_from, options.pass_rate_recipe) if options.pass_rate_from else None
     order_key = {"index": None, "difficulty": lambda r: _difficulty(r), "pass_rate": lambda r: -_pass_rate(r)}
+    row_shape = get_shape("rl", options.shape)
     writer = SplitWriter(
         out,
         options.format,
         bucket=_difficulty if options.bucket else None,
         order=order_key[options.order],
-        finalize=SHAPES[options.shape].finalize,
+        finalize=row_shape.finalize,
     )
     counts = {
         "read": 0,
@@ -276,7 +268,7 @@ def export_rl(
                 rate = round(passed / answered, 6)
             if overlap is not None:
                 overlap.add(split, problem.question, problem.expression)
-            writer.write(split, _row(problem, prompts(problem), split, options, rate))
+            writer.write(split, row_shape.row(problem, prompts(problem), split, options, rate))
     except BaseException:
         writer.abort()
         raise
@@ -284,10 +276,6 @@ def export_rl(
     report = _report(options, prompts, counts, files, source, splitter, overlap, decon, rates is not None)
     write_report(out / "export.json", report)
     return ExportSummary(str(out), files, report)
-
-
-def _row(problem: Problem, prompt: Any, split: str, options: RLOptions, rate: float | None) -> dict[str, Any]:
-    return SHAPES[options.shape].row(problem, prompt, split, options, rate)
 
 
 def _difficulty(row: dict[str, Any]) -> int:
