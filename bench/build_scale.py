@@ -28,29 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-RECIPE = """
-name = "scale"
-count = {count}
-seed = 1
-[[mix]]
-generator = "arithmetic"
-weight = 3
-difficulty = 3
-[[mix]]
-generator = "fractions"
-weight = 2
-difficulty = 4
-[[mix]]
-generator = "linear_equation"
-weight = 2
-difficulty = 3
-[[mix]]
-generator = "number_theory"
-weight = 1
-difficulty = 3
-[teacher]
-kind = "builtin"
-"""
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build import RECIPE  # the same four-family mix bench/build.py times, so the figures compare
+
 CLI = [sys.executable, "-c", "from chukmath.cli.main import run; run()"]
 RAY_CHILD = """
 import logging, resource, sys, time
