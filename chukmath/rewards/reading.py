@@ -25,7 +25,6 @@ MAX_COMPLETION_CHARS = MAX_RESPONSE_CHARS
 # span is not an answer.
 MAX_FINAL_LINE = 4000
 MAX_CACHED_CHARS = 20_000
-_BOXED = "\\boxed"
 
 
 def completion_text(completion: Any) -> str | None:

@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from chukmath.verify.extract import MAX_CANDIDATE
+from chukmath.verify.extract import MAX_CANDIDATE, balanced
 from chukmath.verify.units import KEEP_WORDS
 
 MAX_SOLUTION_CHARS = 200_000
@@ -291,7 +291,7 @@ def read_sentence(span: str, scalar: bool = True) -> str:
     # at most MAX_COPULAS are tried (the last ones for one value, the first for a list): each try reads the rest
     for cut in (cuts[::-1] if scalar else cuts)[:MAX_COPULAS]:
         rest = span[cut:]
-        if rest.strip() and _valueish(rest) and _balanced(rest):
+        if rest.strip() and _valueish(rest) and balanced(rest):
             span = rest.strip()
             spans = _Spans(span)
             break
@@ -300,15 +300,6 @@ def read_sentence(span: str, scalar: bool = True) -> str:
         if inner:
             return inner[-1] if scalar else ", ".join(inner)
     return span
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 _HEDGE = re.compile(
