@@ -9,6 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 from math import isqrt
 
+from chukmath.families.common.format import OP_MUL, step
+
 
 def split_sqrt(n: int) -> tuple[int, int]:
     """``√n = k·√m`` with ``m`` square-free: returns ``(k, m)`` (``n >= 0``)."""
@@ -62,3 +64,15 @@ def integer_sqrt(n: int) -> int | None:
     """``√n`` when ``n`` is a perfect square, else None."""
     r = isqrt(n)
     return r if r * r == n else None
+
+
+def simplify_sqrt_lines(n: int) -> list[str]:
+    """The trace lines that simplify ``√n`` by hand: a perfect square as ``r × r = n``, or the largest square factor
+    taken out (``k² × m = n``, ``√n = k√m``); none when ``n`` has no square factor to take out."""
+    root = integer_sqrt(n)
+    if root is not None:
+        return [f"{n} is a perfect square:", step(root, OP_MUL, root)[0]]
+    k, rest = split_sqrt(n)
+    if k > 1:
+        return [f"Take the square factor {k * k} out of {n}:", step(k * k, OP_MUL, rest)[0], f"√{n} = {k}√{rest}"]
+    return []

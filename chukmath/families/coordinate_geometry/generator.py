@@ -12,7 +12,7 @@ from typing import Any
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
 from chukmath.families.common.present import mapping_forms, number_forms
-from chukmath.families.common.radicals import by_hand, integer_sqrt, radical_forms, split_sqrt, sqrt_text
+from chukmath.families.common.radicals import by_hand, radical_forms, simplify_sqrt_lines, sqrt_text
 from chukmath.families.config import kind_names, kinds_error, param
 from chukmath.families.rng import Rng
 from chukmath.records import Problem
@@ -145,14 +145,7 @@ def trace(problem: Problem) -> str:
         lines.append(line)
         total = int(total)
         answer = sqrt_text(1, total)
-        root, (k, rest) = integer_sqrt(total), split_sqrt(total)
-        if root is not None:
-            lines.append(f"{total} is a perfect square:")
-            lines.append(step(root, OP_MUL, root)[0])
-        elif k > 1:
-            lines.append(f"Take the square factor {k * k} out of {total}:")
-            lines.append(step(k * k, OP_MUL, rest)[0])
-            lines.append(f"√{total} = {k}√{rest}")
+        lines += simplify_sqrt_lines(total)
         lines.append(f"So the distance is {by_hand(answer)}.")
         return assemble(lines, f"The answer is {by_hand(answer)}.", answer)
     lines.append("The slope is the change in y divided by the change in x:")

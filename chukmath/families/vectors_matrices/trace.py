@@ -7,7 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, num, step
-from chukmath.families.common.radicals import by_hand, integer_sqrt, split_sqrt, sqrt_text
+from chukmath.families.common.radicals import by_hand, simplify_sqrt_lines, sqrt_text
 from chukmath.families.vectors_matrices import linalg
 from chukmath.records import Problem
 
@@ -58,17 +58,7 @@ def trace(problem: Problem) -> str:
             squares.append(int(sq))
         total = _sum(squares, lines)
         answer = sqrt_text(1, total)
-        root = integer_sqrt(total)
-        k, rest = split_sqrt(total)
-        if root is not None:
-            lines.append(f"{total} is a perfect square:")
-            lines.append(step(root, OP_MUL, root)[0])
-        elif k > 1:
-            lines.append(f"Take the square factor {k * k} out of {total}:")
-            lines.append(step(k * k, OP_MUL, rest)[0])
-            lines.append(f"√{total} = {k}√{rest}")
-        else:
-            lines.append(f"{total} has no square factor, so the length stays √{total}.")
+        lines += simplify_sqrt_lines(total) or [f"{total} has no square factor, so the length stays √{total}."]
     elif kind == "det2":
         (a, b), (c, d) = m["rows"]
         lines.append("For a 2×2 matrix the determinant is (top left × bottom right) - (top right × bottom left):")
