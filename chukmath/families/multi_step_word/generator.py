@@ -8,6 +8,7 @@ does not use.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -285,17 +286,18 @@ def draw(cfg: MultiStepConfig, rng: Rng) -> tuple[str, Any] | None:
         story.insert(rng.randint(1, len(story)), fact)
     question = " ".join([*story, ask])
     meta = {"scenario": scenario, "steps": steps, "params": p}
-    expression = _expression(steps)
+    expression = step_expression(steps)
     return question, (expression, num(results[-1]), meta)
 
 
-def _expression(steps: list[list[Any]]) -> str:
-    """The steps as one Python expression (each ``#k`` replaced by step k's expression)."""
+def step_expression(steps: list[list[Any]], symbols: Mapping[str, str] | None = None) -> str:
+    """The steps as one expression (each ``#k`` replaced by step k's expression), with the Python operators, or
+    each written as ``symbols`` says (``{"*": "×", ...}``)."""
     exprs: list[str] = []
     for _, left, op, right in steps:
         a = f"({exprs[int(left[1:]) - 1]})" if isinstance(left, str) else str(left)
         b = f"({exprs[int(right[1:]) - 1]})" if isinstance(right, str) else str(right)
-        exprs.append(f"{a} {op} {b}")
+        exprs.append(f"{a} {symbols[op] if symbols else op} {b}")
     return exprs[-1]
 
 

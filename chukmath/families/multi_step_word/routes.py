@@ -11,7 +11,7 @@ from typing import Any
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, num
 from chukmath.families.common.worked import Check, Work, finish, pick
 from chukmath.families.contract import Trace
-from chukmath.families.multi_step_word.generator import run_steps
+from chukmath.families.multi_step_word.generator import run_steps, step_expression
 from chukmath.records import Problem
 
 _OPS = {"+": OP_ADD, "-": OP_SUB, "*": OP_MUL, "/": OP_DIV}
@@ -100,21 +100,12 @@ def plan_first(problem: Problem) -> str:
     return _close(problem, work, results[-1])
 
 
-def _expression(steps: list[list[Any]]) -> str:
-    exprs: list[str] = []
-    for _, left, op, right in steps:
-        a = f"({exprs[int(left[1:]) - 1]})" if isinstance(left, str) else str(left)
-        b = f"({exprs[int(right[1:]) - 1]})" if isinstance(right, str) else str(right)
-        exprs.append(f"{a} {_SHOW[op]} {b}")
-    return exprs[-1]
-
-
 def one_expression(problem: Problem) -> str:
     """The whole story as one expression, then evaluated from the innermost brackets out."""
     steps = problem.meta["steps"]
     work = Work(problem.difficulty)
     _distractors(problem, work)
-    work.say(f"Write the whole story as one calculation: {_expression(steps)}.")
+    work.say(f"Write the whole story as one calculation: {step_expression(steps, _SHOW)}.")
     work.say("Work it out from the innermost brackets outwards:")
     results = _compute(work, steps, list(range(len(steps))), lambda i, label: None)
     return _close(problem, work, results[-1])
