@@ -169,6 +169,16 @@ def _show(v: Value) -> str:
     return by_hand(sqrt_text(v[0], v[1]))
 
 
+def _angle_to_x_axis(work: Work, d: int) -> None:
+    """The claim giving the angle between d° (past 90°) and the nearest part of the x-axis."""
+    if d < 180:
+        work.op(180, OP_SUB, d)
+    elif d < 270:
+        work.op(d, OP_SUB, 180)
+    else:
+        work.op(360, OP_SUB, d)
+
+
 def reference(problem: Problem) -> str:
     """Whole turns removed, the reference angle and the quadrant's signs, then the known values."""
     function, degrees = problem.meta["function"], problem.meta["degrees"]
@@ -182,12 +192,7 @@ def reference(problem: Problem) -> str:
         work.say(f"{d}° is in the first quadrant: everything is positive.")
     else:
         work.say(f"The reference angle of {d}° (its angle to the x-axis):")
-        if d < 180:
-            work.op(180, OP_SUB, d)
-        elif d < 270:
-            work.op(d, OP_SUB, 180)
-        else:
-            work.op(360, OP_SUB, d)
+        _angle_to_x_axis(work, d)
         work.say(
             f"In that quadrant the sine is {'positive' if sin_sign > 0 else 'negative'} and the cosine "
             f"{'positive' if cos_sign > 0 else 'negative'}."
@@ -214,12 +219,7 @@ def unit_circle(problem: Problem) -> str:
         work.say(f"The radius to {d}° makes a {ref}° angle with the x-axis; use {triangle}, scaled to hypotenuse 1.")
         if d > 90:
             work.say(f"Its angle to the nearest part of the x-axis, {'180°' if d < 270 else '360°'}:")
-            if d < 180:
-                work.op(180, OP_SUB, d)
-            elif d < 270:
-                work.op(d, OP_SUB, 180)
-            else:
-                work.op(360, OP_SUB, d)
+            _angle_to_x_axis(work, d)
         x_side = "left of" if cos_sign < 0 else "right of"
         y_side = "below" if sin_sign < 0 else "above"
         work.say(
