@@ -145,6 +145,27 @@ def test_long_multiplication_is_shown_in_partial_products() -> None:
     assert "Long division of 9022 by 26" in division and "26 × 347 = 9022" in division
 
 
+@pytest.mark.parametrize("route", ["left_to_right", "regroup"])
+def test_a_sum_of_fractions_is_worked_over_the_common_denominator(route: str) -> None:
+    """4/5 + 4/3 is not one jump: 15 = 5 × 3, each numerator scaled by a true product, the numerators added;
+    5/6 - 1/3 ends by cutting 3/6 by its common factor."""
+    problem = Problem(id="sum", generator="fractions", difficulty=2, seed=0, index=0, question="4/5 + 4/3?",
+                      expression="4/5 + 4/3", answer="32/15")  # fmt: skip
+    think = builtin_trace(problem, route)
+    lines = think.splitlines()
+    worked = ["5 × 3 = 15", "4 × 3 = 12", "4/5 = 12/15", "4 × 5 = 20", "4/3 = 20/15", "12 + 20 = 32",
+              "4/5 + 4/3 = 32/15"]  # fmt: skip
+    positions = [lines.index(line) for line in worked]
+    assert positions == sorted(positions)
+    report = check_steps(think)
+    assert not report.bad and report.checked >= 6
+    smaller = replace(problem, question="5/6 - 1/3?", expression="5/6 - 1/3", answer="1/2")
+    think = builtin_trace(smaller, route)
+    for line in ("3 × 2 = 6", "1/3 = 2/6", "5 - 2 = 3", "3 ÷ 3 = 1", "6 ÷ 3 = 2", "5/6 - 1/3 = 1/2"):
+        assert line in think.splitlines()
+    assert not check_steps(think).bad
+
+
 def test_a_mix_build_records_the_style(tmp_path: Path) -> None:
     recipe = tmp_path / "mix.toml"
     recipe.write_text(

@@ -15,7 +15,7 @@ from math import gcd
 from chukmath.errors import InputError
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk, recheck
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, num, pretty, step
-from chukmath.families.common.long_ops import Detail, detail_for, operation_lines
+from chukmath.families.common.long_ops import Detail, detail_for, operation_lines, sum_lines
 from chukmath.safe_expr import parse_expression
 
 _INVERSE = {OP_ADD: OP_SUB, OP_SUB: OP_ADD, OP_MUL: OP_DIV, OP_DIV: OP_MUL}
@@ -23,7 +23,8 @@ ORDER_SENTENCE = "Work in the order of operations: brackets, powers, × and ÷, 
 
 
 class LongWalk(ArithmeticWalk):
-    """The classic walk, with each long multiplication or division worked out before its claim."""
+    """The classic walk, with each long multiplication or division, and each sum of fractions over different
+    denominators, worked out before its claim."""
 
     def __init__(self, expr: str, where: str, style: Style, detail: Detail) -> None:
         super().__init__(expr, where, style)
@@ -32,6 +33,8 @@ class LongWalk(ArithmeticWalk):
     def binary(self, left: Number, op: str, right: Number) -> Number:
         if op in (OP_MUL, OP_DIV):
             self.lines.extend(operation_lines(left, op, right, self.detail, self.style))
+        elif self.style == "fraction":
+            self.lines.extend(sum_lines(left, op, right, self.detail))
         return super().binary(left, op, right)
 
 
@@ -186,8 +189,7 @@ def _regroup_sum(ctx: Context, terms: list[tuple[str, ast.expr]]) -> tuple[list[
             total = values[0] + values[1] if ops[1] == OP_ADD else values[0] - values[1]
             return [*think, *_forward_check(ctx, ops, values, total)], total
         # two terms that do not split by place value: the sum itself, checked by undoing it
-        line, total = step(values[0], ops[1], values[1], ctx.style)
-        think.append(line)
+        total = _worked_step(ctx, values[0], ops[1], values[1], think)
         return [*think, *_undo_second(ctx, ops[1], values, total)], total
     added = [v for op, v in zip(ops, values, strict=True) if op == OP_ADD]
     taken = [v for op, v in zip(ops, values, strict=True) if op == OP_SUB]
@@ -195,9 +197,8 @@ def _regroup_sum(ctx: Context, terms: list[tuple[str, ast.expr]]) -> tuple[list[
     plus = _sum_lines(ctx, added, think)
     if taken:
         minus = _sum_lines(ctx, taken, think)
-        line, total = step(plus, OP_SUB, minus, ctx.style)
         think.append("Then take the second total from the first:")
-        think.append(line)
+        total = _worked_step(ctx, plus, OP_SUB, minus, think)
     else:
         total = plus
     return [*think, *_forward_check(ctx, ops, values, total)], total
@@ -214,11 +215,19 @@ def _undo_second(ctx: Context, op: str, values: list[Number], total: Number) -> 
     ]
 
 
+def _worked_step(ctx: Context, left: Number, op: str, right: Number, think: list[str]) -> Number:
+    """One + or - claim, after the common-denominator steps when fractions with different denominators meet."""
+    if ctx.style == "fraction":
+        think.extend(sum_lines(left, op, right, ctx.detail))
+    line, total = step(left, op, right, ctx.style)
+    think.append(line)
+    return total
+
+
 def _sum_lines(ctx: Context, values: list[Number], think: list[str]) -> Number:
     total = values[0]
     for value in values[1:]:
-        line, total = step(total, OP_ADD, value, ctx.style)
-        think.append(line)
+        total = _worked_step(ctx, total, OP_ADD, value, think)
     return total
 
 

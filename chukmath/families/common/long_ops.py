@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, claim, num
 
@@ -188,4 +189,46 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
     return lines
 
 
-__all__ = ["Detail", "carry_lines", "detail_for", "divide_lines", "multiply_lines", "operation_lines"]
+def sum_lines(left: Number, op: str, right: Number, detail: Detail) -> list[str]:
+    """The steps before the claim ``left ± right = result`` when a fraction is involved and the denominators
+    differ: both over their least common denominator (each rewriting a true product), the numerators added or
+    subtracted, then the result cut to lowest terms by the common factor. Empty for whole numbers, for equal
+    denominators and for anything but + and -."""
+    a, b = Fraction(left), Fraction(right)
+    if op not in (OP_ADD, OP_SUB) or a.denominator == b.denominator:
+        return []
+    bottom = a.denominator * b.denominator // gcd(a.denominator, b.denominator)
+    coprime = bottom == a.denominator * b.denominator and 1 not in (a.denominator, b.denominator)
+    lines: list[str] = []
+    if coprime:  # the common denominator is the product of the two: show it
+        lines.extend(multiply_lines(a.denominator, b.denominator, detail))
+        lines.append(claim(a.denominator, OP_MUL, b.denominator, bottom))
+    lines.append(f"Write both over the common denominator {bottom}:")
+    tops: list[int] = []
+    for value in (a, b):
+        factor = bottom // value.denominator
+        top = value.numerator * factor
+        if factor != 1:
+            if not coprime and value.denominator > 1:
+                lines.append(claim(value.denominator, OP_MUL, factor, bottom))
+            size = abs(value.numerator)
+            if size > 1:
+                lines.extend(multiply_lines(size, factor, detail))
+                lines.append(claim(size, OP_MUL, factor, size * factor))
+            written = str(value.numerator) if value.denominator == 1 else num(value)
+            lines.append(f"{written} = {top}/{bottom}")
+        tops.append(top)
+    total = tops[0] + tops[1] if op == OP_ADD else tops[0] - tops[1]
+    lines.append(claim(tops[0], op, tops[1], total))
+    value = Fraction(total, bottom)
+    if value != (a + b if op == OP_ADD else a - b):
+        raise AssertionError(f"common denominator of {left} {op} {right} went wrong")
+    common = gcd(total, bottom)
+    if common > 1 and total != 0:
+        lines.append(f"{total}/{bottom} has the common factor {common}:")
+        lines.append(claim(total, OP_DIV, common, total // common))
+        lines.append(claim(bottom, OP_DIV, common, bottom // common))
+    return lines
+
+
+__all__ = ["Detail", "carry_lines", "detail_for", "divide_lines", "multiply_lines", "operation_lines", "sum_lines"]
