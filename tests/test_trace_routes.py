@@ -166,6 +166,20 @@ def test_a_sum_of_fractions_is_worked_over_the_common_denominator(route: str) ->
     assert not check_steps(think).bad
 
 
+def test_divide_first_divides_first_only_where_it_brings_no_fractions() -> None:
+    """-9x + 20 = 38: 9 does not divide 20, so the route moves the constant, then divides once (no -20/9 steps);
+    9x - 18 = 63 divides every term by 9 first."""
+    def equation(text: str, expression: str, answer: str) -> Problem:
+        return Problem(id="eq", generator="linear_equation", difficulty=2, seed=0, index=0, question=text,
+                       expression=expression, answer=answer, meta={"variable": "x"})  # fmt: skip
+
+    uneven = builtin_trace(equation("Solve -9x + 20 = 38.", "Eq(-9*x + 20, 38)", "-2"), "divide_first")
+    assert "/9" not in uneven and "38 - 20 = 18" in uneven and "18 ÷ (-9) = -2" in uneven
+    even = builtin_trace(equation("Solve 9x - 18 = 63.", "Eq(9*x - 18, 63)", "9"), "divide_first")
+    assert "(-18) ÷ 9 = -2" in even and "63 ÷ 9 = 7" in even
+    assert not check_steps(uneven).bad and not check_steps(even).bad
+
+
 def test_a_mix_build_records_the_style(tmp_path: Path) -> None:
     recipe = tmp_path / "mix.toml"
     recipe.write_text(

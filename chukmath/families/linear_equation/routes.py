@@ -5,6 +5,7 @@ the coefficient first. Long divisions are worked out at the density the difficul
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from chukmath.errors import InputError
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_SUB, Number, assemble, num, step
@@ -45,7 +46,7 @@ def _x_terms_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
         think.append(f"{linear_text([a], [x], b)} = {num(c)}")
     _no_solution(problem, x, a)
     if b != 0:
-        think.append("Then the constants on the right.")
+        think.append("Then the constants on the right." if eq.a2 != 0 else "Move the constants to the right.")
         c = _move(think, num(abs(b)), "", b, c)
         think.append(f"{term_text(a, x)} = {num(c)}")
     return c if a == 1 else _divide(think, problem.difficulty, c, a)
@@ -89,6 +90,12 @@ def _divide_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
         if b != 0:
             c = _move(think, num(abs(b)), "", b, c)
         return c if a == 1 else _divide(think, problem.difficulty, c, a)
+    if (Fraction(b) / a).denominator != 1 or (Fraction(c) / a).denominator != 1:
+        # dividing first would bring in fractions: move the constant, then divide once at the end
+        think.append(f"{num(a)} does not divide every term exactly, so move the constant first.")
+        c = _move(think, num(abs(b)), "", b, c)
+        think.append(f"{term_text(a, x)} = {num(c)}")
+        return _divide(think, problem.difficulty, c, a)
     think.append(f"Divide every term by {num(a)} first, so {x} stands alone with a coefficient of 1:")
     line, shift = step(b, OP_DIV, a)
     think.append(line)
