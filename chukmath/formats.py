@@ -1,14 +1,18 @@
-"""Output file formats: how rows become files. One :class:`FileFormat` per format, all in :data:`FORMATS`.
+"""What chukmath writes. An output is a (file format, row shape) pair, and both are tables in this module.
 
-A format says everything the rest of chukmath asks of it: what it needs installed, how one stream of rows is
-written (exports: ``chukmath export rl``/``dpo`` ``--as``), which files it publishes in a run directory from the
-JSONL splits the run works in (``[output] format``), the path the dataset card names for a split and the
-``datasets`` builder that reads them. Adding a format is adding an entry here.
+- :class:`FileFormat`, one per format in :data:`FORMATS` (jsonl, parquet): what it needs installed, how a stream of
+  rows becomes a file (``export rl``/``dpo`` ``--as``), which files it publishes in a run directory from the JSONL
+  splits the run works in (``[output] format``), the path the dataset card names for a split and the ``datasets``
+  builder that reads them.
+- :class:`RowShape`, one per row layout in :data:`ROW_SHAPES`, keyed ``writer:name``: every row chukmath writes.
+  ``run:chat`` and ``run:rejects`` are the train/test and rejects rows of ``build`` and ``verify``; ``rl:trl``,
+  ``rl:verl`` and ``dpo:trl`` are the layouts ``export rl --shape`` and ``export dpo --shape`` offer. A shape names
+  its columns, the files its rows go to, the format it is written in unless ``--as`` says otherwise, and the
+  function that makes a row.
+- :class:`Output` (:func:`output`): one writer's layout and file format, the default format being the shape's own.
 
-The row layouts the exports write are here too, one :class:`RowShape` each in :data:`ROW_SHAPES`: which export
-writes it (its ``--shape``), the format it is written in unless ``--as`` says otherwise, and the function that makes
-a row. Adding a layout is adding an entry here (and its row function). The chat and rejects rows of a run are not
-in this table: ``build`` and ``verify`` write one layout each (chukmath.write.samples).
+Adding a format is one ``FORMATS`` entry; adding a layout is one ``ROW_SHAPES`` entry and its row function. The
+CLI's ``--shape`` and ``--as`` (help and validation) and the writers read these tables, nothing else.
 """
 
 from __future__ import annotations
@@ -20,9 +24,6 @@ from typing import IO, Any, Protocol
 
 from chukmath.errors import ConfigError, OutputError
 from chukmath.jsonl import dumps_line
-
-# The JSONL files a run works in, by split (``rejects`` is a config of its own on the card).
-RUN_JSONL = {"train": "train.jsonl", "test": "test.jsonl", "rejects": "rejects.jsonl"}
 
 
 class RowsFile(Protocol):
@@ -112,54 +113,104 @@ PARQUET = FileFormat(
 FORMATS: dict[str, FileFormat] = {f.name: f for f in (JSONL, PARQUET)}
 
 
+# Who writes rows: the run's rows come from build and verify, the others from export rl / export dpo --shape.
+RUN, RL, DPO = "run", "rl", "dpo"
+
+
 @dataclass(frozen=True)
 class RowShape:
-    """One row layout of an export (see the module docstring).
+    """One row layout (see the module docstring).
 
-    ``row`` takes what its export hands it: ``export rl`` (problem, prompt, split, RLOptions, pass rate or None);
-    ``export dpo`` (problem, prompt messages, chosen outcome, chosen text, rejected outcome, rejected text).
-    ``finalize`` fills in the fields a row's position in its file decides; ``text_prompt`` says whether the prompt
-    may be one string (``--prompt-format text``).
+    ``row`` takes what its writer hands it. ``run:chat``: (problem, request, response, the turns before the
+    assistant's, the assistant text, claims); ``run:rejects``: (problem, response, reasons, details, verifier_answer,
+    claims); ``export rl``: (problem, prompt, split, RLOptions, pass rate or None); ``export dpo``: (problem, prompt
+    messages, chosen outcome, chosen text, rejected outcome, rejected text). ``finalize`` fills in the fields a row's
+    position in its file decides; ``text_prompt`` says whether the prompt may be one string (``--prompt-format
+    text``).
     """
 
-    export: str  # the export command that writes it: rl or dpo
-    name: str  # its --shape
-    file_format: str  # a FORMATS name: the format unless --as says otherwise
+    writer: str  # RUN, RL or DPO
+    name: str  # its --shape (a run's: its role, chat or rejects)
+    file_format: str  # a FORMATS name: the format unless --as says otherwise (a run works in JSONL)
     row: Callable[..., dict[str, Any]]
+    about: str  # its columns, as --shape's help shows them
+    splits: tuple[str, ...] = ("train", "test")  # the files its rows go to (test.* only with a split)
     text_prompt: bool = True
     finalize: Callable[[dict[str, Any], int], None] | None = None
 
 
-def _export_part(module: str, name: str) -> Any:
-    # The exports (and what they import) load when rows are written, not when a CLI starts.
-    from importlib import import_module
+class _Later:
+    """A function of a chukmath module, imported at its first call: the writers and the exports (and all they
+    import) load when rows are made, not when a CLI starts."""
 
-    return getattr(import_module(f"chukmath.export.{module}"), name)
+    def __init__(self, module: str, name: str) -> None:
+        self._where = (module, name)
+        self._function: Callable[..., Any] | None = None
+
+    def __call__(self, *args: Any) -> Any:
+        function = self._function
+        if function is None:
+            from importlib import import_module
+
+            module, name = self._where
+            function = self._function = getattr(import_module(f"chukmath.{module}"), name)
+        return function(*args)
 
 
-# Every row layout ``export rl --shape`` and ``export dpo --shape`` write, keyed "export:shape".
+# Every row layout chukmath writes, keyed "writer:name".
 ROW_SHAPES: dict[str, RowShape] = {
-    f"{s.export}:{s.name}": s
+    f"{s.writer}:{s.name}": s
     for s in (
-        RowShape("rl", "trl", "jsonl", lambda *a: _export_part("rl", "trl_shape_row")(*a)),
-        RowShape("rl", "verl", "parquet", lambda *a: _export_part("rl", "verl_shape_row")(*a), text_prompt=False,
-                 finalize=lambda row, n: _export_part("rl", "set_verl_index")(row, n)),
-        RowShape("dpo", "trl", "jsonl", lambda *a: _export_part("dpo", "trl_pair")(*a), text_prompt=False),
+        RowShape(RUN, "chat", "jsonl", _Later("write.samples", "sample_row"),
+                 "messages (the turns before the assistant's, then its normalized answer), id, problem_id, generator, "
+                 "difficulty, answer, teacher, model, template, claims"),
+        RowShape(RUN, "rejects", "jsonl", _Later("write.samples", "reject_row"),
+                 "id, problem_id, request_id, sample, generator, difficulty, reasons, details, verifier_answer, "
+                 "expected, content (the raw response), claims", splits=("rejects",)),
+        RowShape(RL, "trl", "jsonl", _Later("export.rl", "trl_shape_row"),
+                 "prompt (chat messages, or a string with --prompt-format text), answer, generator, difficulty, "
+                 "problem_id (TRL's GRPOTrainer)"),
+        RowShape(RL, "verl", "parquet", _Later("export.rl", "verl_shape_row"),
+                 "data_source, prompt (chat messages), ability, reward_model {style: rule, ground_truth}, "
+                 "extra_info {split, index, problem_id, generator, difficulty, question} (verl's data layout)",
+                 text_prompt=False, finalize=_Later("export.rl", "set_verl_index")),
+        RowShape(DPO, "trl", "jsonl", _Later("export.dpo", "trl_pair"),
+                 "prompt (the messages up to the user turn), chosen and rejected (one assistant message each), "
+                 "problem_id, generator, difficulty, answer, chosen_id, rejected_id, rejected_reasons, model "
+                 "(TRL DPOTrainer's conversational pair)", text_prompt=False),
     )
 }  # fmt: skip
 
-
-def shapes(export: str) -> dict[str, RowShape]:
-    """The row layouts ``export`` writes, by ``--shape`` name, in registry order."""
-    return {s.name: s for s in ROW_SHAPES.values() if s.export == export}
+# The JSONL files a run works in, by split: the splits of its row shapes (rejects is a config of its own on the card).
+RUN_JSONL = {split: f"{split}.{JSONL.suffix}" for s in ROW_SHAPES.values() if s.writer == RUN for split in s.splits}
 
 
-def get_shape(export: str, name: str) -> RowShape:
-    """``export``'s layout called ``name``; ConfigError naming the layouts it has."""
-    found = shapes(export).get(name)
+@dataclass(frozen=True)
+class Output:
+    """What one writer writes: rows of ``shape`` in files of ``file_format``."""
+
+    shape: RowShape
+    file_format: FileFormat
+
+
+def shapes(writer: str) -> dict[str, RowShape]:
+    """The row layouts ``writer`` writes, by ``--shape`` name, in registry order."""
+    return {s.name: s for s in ROW_SHAPES.values() if s.writer == writer}
+
+
+def get_shape(writer: str, name: str) -> RowShape:
+    """``writer``'s layout called ``name``; ConfigError naming the layouts it has."""
+    found = ROW_SHAPES.get(f"{writer}:{name}")
     if found is None:
-        raise ConfigError(f"--shape {name!r}: expected {' or '.join(shapes(export))}")
+        raise ConfigError(f"--shape {name!r}: expected {' or '.join(shapes(writer))}")
     return found
+
+
+def output(writer: str, shape: str, file_format: str | None = None) -> Output:
+    """``writer``'s ``--shape shape --as file_format``: the layout and its file format (the shape's own when
+    ``file_format`` is None); ConfigError naming what the tables have when either is unknown."""
+    row_shape = get_shape(writer, shape)
+    return Output(row_shape, get_format(file_format or row_shape.file_format, "--as"))
 
 
 def get_format(name: str, where: str = "format") -> FileFormat:

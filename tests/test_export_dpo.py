@@ -58,15 +58,19 @@ def test_pairs_are_accepted_against_wrong_or_bad_step_traces_of_the_same_problem
 def test_a_new_pair_layout_is_one_entry_in_ROW_SHAPES(run, tmp_path, monkeypatch):
     from chukmath import formats
     from chukmath.errors import ConfigError
-    from chukmath.export import DPOOptions, export_dpo
+    from chukmath.export import DPOOptions
 
     def row(problem, prompt, good, good_text, bad, bad_text):
         return {"question": prompt[-1]["content"], "good": good_text, "bad": bad_text, "id": problem.id}
 
-    monkeypatch.setitem(formats.ROW_SHAPES, "dpo:text", formats.RowShape("dpo", "text", "jsonl", row))
+    shape = formats.RowShape("dpo", "text", "jsonl", row, "question, good, bad, id (plain text)")
+    monkeypatch.setitem(formats.ROW_SHAPES, "dpo:text", shape)
     _, run_dir = run
-    export_dpo(run_dir, tmp_path / "text", DPOOptions(shape="text"))
-    export_dpo(run_dir, tmp_path / "trl", DPOOptions())
+    shown = " ".join(CliRunner().invoke(app, ["export", "dpo", "--help"]).output.split())
+    assert "; text: question, good, bad, id (plain text). [default: trl]" in shown
+    assert "(default: jsonl for trl, jsonl for text)" in shown
+    assert _export(run_dir, tmp_path / "text", "--shape", "text")["rows"] == 12
+    _export(run_dir, tmp_path / "trl")
     text, trl = read_rows(tmp_path / "text" / "train.jsonl"), read_rows(tmp_path / "trl" / "train.jsonl")
     assert [(r["id"], r["good"], r["bad"]) for r in text] == [
         (p["problem_id"], p["chosen"][0]["content"], p["rejected"][0]["content"]) for p in trl

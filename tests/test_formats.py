@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,28 +64,68 @@ def test_a_new_format_is_one_entry_in_FORMATS(tmp_path: Path, monkeypatch: pytes
                         "default": True}]  # fmt: skip
 
 
-def test_a_new_rl_shape_is_one_entry_in_ROW_SHAPES(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chukmath.export import RLOptions, export_rl
+def _problems_file(path: Path, count: int) -> list[dict[str, Any]]:
     from chukmath.generate import generate
-    from chukmath.records import Problem
 
-    def row(problem: Problem, prompt: Any, split: str, options: Any, rate: float | None) -> dict[str, Any]:
+    rows = list(generate("arithmetic", seed=3, count=count, difficulty=1).rows())
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    return rows
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())  # the help as one line, whatever width click wrapped it to
+
+
+def test_a_new_rl_shape_is_one_entry_in_ROW_SHAPES(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from chukmath.cli.main import app
+
+    def row(problem: Any, prompt: Any, split: str, options: Any, rate: float | None) -> dict[str, Any]:
         return {"question": problem.question, "gold": problem.answer, "split": split}
 
-    monkeypatch.setitem(formats.ROW_SHAPES, "rl:plain", formats.RowShape("rl", "plain", "jsonl", row))
-    problems = [Problem(**r) for r in generate("arithmetic", seed=3, count=4, difficulty=1).rows()]
-    summary = export_rl(problems, tmp_path / "plain", RLOptions(shape="plain"))
-    assert summary.files == {"train.jsonl": 4}
-    rows = [orjson.loads(x) for x in (tmp_path / "plain" / "train.jsonl").read_bytes().splitlines()]
-    assert rows[0] == {"question": problems[0].question, "gold": problems[0].answer, "split": "train"}
-    with pytest.raises(ConfigError, match=r"--shape 'nope': expected trl or verl or plain"):
-        RLOptions(shape="nope")
-    assert list(formats.shapes("dpo")) == ["trl"]  # another export's layouts are not export rl's
+    # The one place: an entry in the table. The CLI's help and checks and the export's writer see it.
+    shape = formats.RowShape("rl", "plain", "parquet", row, "question, gold, split (a plain layout)")
+    monkeypatch.setitem(formats.ROW_SHAPES, "rl:plain", shape)
+    runner = CliRunner()
+    shown = _flat(runner.invoke(app, ["export", "rl", "--help"]).output)
+    assert "question} (verl's data layout); plain: question, gold, split (a plain layout)." in shown
+    assert "jsonl or parquet (default: jsonl for trl, parquet for verl, parquet for plain)." in shown
+
+    problems = _problems_file(tmp_path / "problems.jsonl", 4)
+    out = tmp_path / "plain"
+    args = ["export", "rl", "--problems", str(tmp_path / "problems.jsonl"), "--out", str(out), "--json"]
+    result = runner.invoke(app, [*args, "--shape", "plain", "--as", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.stdout)["shape"] == "plain"
+    rows = [orjson.loads(x) for x in (out / "train.jsonl").read_bytes().splitlines()]
+    assert rows == [{"question": p["question"], "gold": p["answer"], "split": "train"} for p in problems]
+
+    refused = runner.invoke(app, [*args, "--shape", "nope"])
+    assert isinstance(refused.exception, ConfigError)
+    assert str(refused.exception) == "--shape 'nope': expected trl or verl or plain"
+    assert list(formats.shapes("dpo")) == ["trl"]  # another writer's layouts are not export rl's
+
+
+def test_an_output_is_a_shape_and_a_file_format_the_shape_s_own_by_default() -> None:
+    from chukmath.export import DPOOptions, RLOptions
+
+    verl = formats.output("rl", "verl")
+    assert verl.shape is formats.ROW_SHAPES["rl:verl"] and verl.file_format is formats.PARQUET
+    assert formats.output("rl", "verl", "jsonl").file_format is formats.JSONL
+    assert RLOptions(shape="verl").format == "parquet" and DPOOptions(file_format="parquet").format == "parquet"
+    # A wrong --as is refused when the options are made, before any problem is read.
+    with pytest.raises(ConfigError, match=r"--as 'csv': unknown format; use one of jsonl, parquet"):
+        RLOptions(file_format="csv")
+    with pytest.raises(ConfigError, match=r"--as 'csv': unknown format"):
+        DPOOptions(file_format="csv")
 
 
 def test_each_shape_names_a_format_and_its_row_function_resolves() -> None:
     for key, shape in formats.ROW_SHAPES.items():
-        assert key == f"{shape.export}:{shape.name}" and shape.file_format in formats.FORMATS
+        assert key == f"{shape.writer}:{shape.name}" and shape.file_format in formats.FORMATS and shape.about
+    # The files a run works in are the splits of its two shapes.
+    assert formats.RUN_JSONL == {"train": "train.jsonl", "test": "test.jsonl", "rejects": "rejects.jsonl"}
     from chukmath.export import RLOptions
     from chukmath.export.rl import trl_row, verl_row
     from chukmath.generate import generate
@@ -102,3 +143,32 @@ def test_each_shape_names_a_format_and_its_row_function_resolves() -> None:
     assert row["extra_info"]["index"] == 7
     with pytest.raises(ConfigError, match=r"--shape 'verl': expected trl"):
         formats.get_shape("dpo", "verl")
+    assert list(formats.shapes("run")) == ["chat", "rejects"]
+
+
+def test_verify_writes_the_run_shapes_of_ROW_SHAPES(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_write_support import make_case, read_jsonl
+
+    from chukmath.write import DatasetPaths, SelectOptions, write_dataset
+
+    case = make_case(tmp_path)
+    paths = DatasetPaths(case.problems, case.requests, case.journal)
+    write_dataset(paths, tmp_path / "chat", options=SelectOptions(keep="all"))
+
+    def completion(problem: Any, request: Any, response: Any, messages: Any, assistant: str, claims: Any) -> Any:
+        return {"prompt": messages, "completion": [{"role": "assistant", "content": assistant}], "id": problem.id}
+
+    def reject(problem: Any, response: Any, reasons: list[str], *rest: Any) -> dict[str, Any]:
+        return {"id": problem.id, "why": reasons}
+
+    # Replacing the run's entries changes what verify (and build, through the same select_samples) writes.
+    chat, rejects = formats.ROW_SHAPES["run:chat"], formats.ROW_SHAPES["run:rejects"]
+    monkeypatch.setitem(formats.ROW_SHAPES, "run:chat", replace(chat, row=completion))
+    monkeypatch.setitem(formats.ROW_SHAPES, "run:rejects", replace(rejects, row=reject))
+    write_dataset(paths, tmp_path / "pc", options=SelectOptions(keep="all"))
+
+    before, after = read_jsonl(tmp_path / "chat" / "train.jsonl"), read_jsonl(tmp_path / "pc" / "train.jsonl")
+    assert after and [r["id"] for r in after] == [r["problem_id"] for r in before]
+    assert [r["prompt"] + r["completion"] for r in after] == [r["messages"] for r in before]
+    before, after = read_jsonl(tmp_path / "chat" / "rejects.jsonl"), read_jsonl(tmp_path / "pc" / "rejects.jsonl")
+    assert after and after == [{"id": r["problem_id"], "why": r["reasons"]} for r in before]

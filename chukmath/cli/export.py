@@ -10,20 +10,29 @@ import orjson
 import typer
 
 from chukmath.errors import ConfigError
-from chukmath.formats import FORMATS, shapes
+from chukmath.formats import DPO, FORMATS, RL, shapes
 
 if TYPE_CHECKING:
     from chukmath.export import ExportSummary
 
-_AS = " or ".join(FORMATS)  # the file formats a row set can be written in
-_RL_SHAPES = shapes("rl")  # the row layouts of export rl
-_RL_AS = f"{_AS} (default: {', '.join(f'{s.file_format} for {n}' for n, s in _RL_SHAPES.items())})."
+
+# --shape and --as are built from chukmath.formats. The annotations below are strings (``from __future__ import
+# annotations``) that typer evaluates when it builds the command, so the help lists the tables as they are then.
+def _shape_help(writer: str) -> str:
+    """Each row layout ``writer`` offers, with its columns."""
+    return "; ".join(f"{name}: {s.about}" for name, s in shapes(writer).items()) + "."
+
+
+def _as_help(writer: str) -> str:
+    """The file formats, and each layout's own."""
+    own = ", ".join(f"{s.file_format} for {name}" for name, s in shapes(writer).items())
+    return f"{' or '.join(FORMATS)} (default: {own})."
+
 
 RL_HELP = """Write an RL prompt set: one row per problem with its prompt and exact answer, no teacher needed.
 
-From a build recipe (--recipe; its [split] table is honoured) or a problems file (--problems). TRL's shape
-(prompt, answer, generator, difficulty, problem_id; JSONL) or verl's (data_source, prompt, ability,
-reward_model {style: rule, ground_truth}, extra_info {split, index, ...}; Parquet). Writes OUT/train.* (and
+From a build recipe (--recipe; its [split] table is honoured) or a problems file (--problems), in the row layout
+--shape names (TRL's by default, or verl's; --shape lists each layout's columns). Writes OUT/train.* (and
 OUT/test.* with a split) and OUT/export.json (what was dropped and why).
 
 The prompt is a template that does not show the answer: answer_blind (default), r1_zero (DeepSeek-R1-Zero's
@@ -40,8 +49,8 @@ Examples:
 """
 
 DPO_HELP = """Write preference pairs from a build run with samples > 1: an accepted trace and a rejected trace of the
-same problem, in TRL DPOTrainer's conversational shape (prompt = messages up to the user turn, chosen and
-rejected = [assistant message]), with the rejected sample's reasons in rejected_reasons.
+same problem, one row per pair in the layout --shape names (default trl: TRL DPOTrainer's conversational pair;
+--shape lists each layout's columns), with the rejected sample's reasons.
 
 Every journaled answer is verified again, so accepted samples that keep = "first" left out of train.jsonl are
 used too. A rejected sample counts when all its reasons are among --rejected-reasons (default wrong_answer and
@@ -85,10 +94,8 @@ def rl_command(
     recipe: Annotated[Path | None, typer.Option("--recipe", "-r", help="Build recipe to take problems from.")] = None,
     problems: Annotated[Path | None, typer.Option("--problems", help="A problems JSONL file instead.")] = None,
     count: Annotated[int | None, typer.Option("--count", "-n", min=1, help="Problems (overrides the recipe).")] = None,
-    shape: Annotated[str, typer.Option("--shape", help=" or ".join(_RL_SHAPES) + ".")] = "trl",
-    file_format: Annotated[
-        str | None, typer.Option("--as", help=_RL_AS)
-    ] = None,
+    shape: Annotated[str, typer.Option("--shape", help=_shape_help(RL))] = "trl",
+    file_format: Annotated[str | None, typer.Option("--as", help=_as_help(RL))] = None,
     template: Annotated[
         str, typer.Option("--template", "-t", help="Answer-blind template, or 'recipe' for the recipe's.")
     ] = "answer_blind",
@@ -177,14 +184,15 @@ def rl_command(
 
 def dpo_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory made by chukmath build with samples > 1.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (train.jsonl, test.jsonl, export.json).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (train.*, test.*, export.json).")],
     pairs_per_problem: Annotated[
         int, typer.Option("--pairs-per-problem", "-k", min=1, help="Most pairs a problem.")
     ] = 1,
     rejected_reasons: Annotated[
         str, typer.Option("--rejected-reasons", help="Comma list of reasons a rejected sample may have (or all).")
     ] = "wrong_answer,bad_step",
-    file_format: Annotated[str, typer.Option("--as", help=f"{_AS}.")] = "jsonl",
+    shape: Annotated[str, typer.Option("--shape", help=_shape_help(DPO))] = "trl",
+    file_format: Annotated[str | None, typer.Option("--as", help=_as_help(DPO))] = None,
     test: Annotated[float | None, typer.Option("--test", help="Hold out this fraction (overrides [split]).")] = None,
     test_count: Annotated[int | None, typer.Option("--test-count", min=1, help="Hold out this many problems.")] = None,
     recipe: Annotated[
@@ -199,6 +207,7 @@ def dpo_command(
     options = DPOOptions(
         pairs_per_problem=pairs_per_problem,
         rejected_reasons=reasons,
+        shape=shape,
         file_format=file_format,  # type: ignore[arg-type]
         split=_split(test, test_count),
         recipe=recipe,

@@ -18,8 +18,8 @@ from typing import Any
 from chukmath.errors import ConfigError
 from chukmath.export.rl import ExportSummary, recipe_split
 from chukmath.export.run import ACCEPTED, BuildRun, Judged
-from chukmath.export.writers import FileFormat, SplitWriter, write_report
-from chukmath.formats import get_shape
+from chukmath.export.writers import FormatName, SplitWriter, write_report
+from chukmath.formats import DPO, Output, output
 from chukmath.records import Message, Problem
 from chukmath.split import TRAIN, OverlapCheck, SplitSpec, Splitter
 from chukmath.verify.policy import REASONS
@@ -36,13 +36,13 @@ class DPOOptions:
     pairs_per_problem: int = 1
     rejected_reasons: tuple[str, ...] = DEFAULT_REJECTED_REASONS
     shape: str = "trl"  # a --shape of export dpo in chukmath.formats.ROW_SHAPES
-    file_format: FileFormat | None = None  # None: the shape's own (jsonl for trl)
+    file_format: FormatName | None = None  # None: the shape's own (jsonl for trl)
     split: SplitSpec | None = None  # None: the run recipe's [split] (if any)
     recipe: Path | None = None  # the run's recipe file, when its templates are not where the manifest says
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        get_shape("dpo", self.shape)
+        output(DPO, self.shape, self.file_format)  # refuses an unknown --shape or --as before any work
         if "all" in self.rejected_reasons:
             self.rejected_reasons = REASONS
         if self.pairs_per_problem < 1:
@@ -54,8 +54,13 @@ class DPOOptions:
             )
 
     @property
-    def format(self) -> FileFormat:
-        return self.file_format or get_shape("dpo", self.shape).file_format
+    def output(self) -> Output:
+        """The row layout and the file format these options write (chukmath.formats)."""
+        return output(DPO, self.shape, self.file_format)
+
+    @property
+    def format(self) -> FormatName:
+        return self.output.file_format.name
 
 
 def _text(outcome: SampleOutcome, strip_verifier_answer: bool) -> str | None:
@@ -89,7 +94,7 @@ def problem_pairs(judged: Judged, options: DPOOptions, run: BuildRun) -> list[di
     problem, request = judged.problem, judged.request
     out = run.recipe.output
     prompt = user_messages(problem, request, out.user_turn, out.system or None)
-    row = get_shape("dpo", options.shape).row
+    row = options.output.shape.row
     return [row(problem, prompt, *chosen[c], *rejected[r]) for c, r in combos[: options.pairs_per_problem]]
 
 

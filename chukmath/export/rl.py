@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 from chukmath.decontaminate import DEFAULT_NGRAM, Decontaminator
 from chukmath.errors import ConfigError
-from chukmath.export.writers import FileFormat, SplitWriter, write_report
-from chukmath.formats import get_shape
+from chukmath.export.writers import FormatName, SplitWriter, write_report
+from chukmath.formats import RL, Output, output
 from chukmath.records import Message, Problem
 from chukmath.split import TEST, TRAIN, OverlapCheck, SplitSpec, Splitter
 
@@ -40,7 +40,7 @@ class RLOptions:
     """What ``export rl`` writes; the defaults give TRL's conversational shape in JSONL."""
 
     shape: Shape = "trl"
-    file_format: FileFormat | None = None  # None: the shape's own (jsonl for trl, parquet for verl)
+    file_format: FormatName | None = None  # None: the shape's own (jsonl for trl, parquet for verl)
     template: str = "answer_blind"  # a template name, or "recipe" for the recipe's own per-family templates
     templates_dirs: list[Path] = field(default_factory=list)
     prompt_format: PromptFormat = "chat"
@@ -58,7 +58,7 @@ class RLOptions:
     data_source: str = "chukmath"
 
     def __post_init__(self) -> None:
-        row_shape = get_shape("rl", self.shape)
+        row_shape = self.output.shape  # refuses an unknown --shape or --as before any work
         if self.order not in ("index", "difficulty", "pass_rate"):
             raise ConfigError(f"--order {self.order!r}: expected index, difficulty or pass_rate")
         if self.prompt_format not in ("chat", "text"):
@@ -75,8 +75,13 @@ class RLOptions:
             raise ConfigError("--min-pass/--max-pass need --pass-rate-from RUN_DIR")
 
     @property
-    def format(self) -> FileFormat:
-        return self.file_format or get_shape("rl", self.shape).file_format
+    def output(self) -> Output:
+        """The row layout and the file format these options write (chukmath.formats)."""
+        return output(RL, self.shape, self.file_format)
+
+    @property
+    def format(self) -> FormatName:
+        return self.output.file_format.name
 
 
 @dataclass
@@ -227,10 +232,11 @@ def export_rl(
     )
     rates = pass_rates(options.pass_rate_from, options.pass_rate_recipe) if options.pass_rate_from else None
     order_key = {"index": None, "difficulty": lambda r: _difficulty(r), "pass_rate": lambda r: -_pass_rate(r)}
-    row_shape = get_shape("rl", options.shape)
+    chosen = options.output
+    row_shape = chosen.shape
     writer = SplitWriter(
         out,
-        options.format,
+        chosen.file_format.name,
         bucket=_difficulty if options.bucket else None,
         order=order_key[options.order],
         finalize=row_shape.finalize,

@@ -21,7 +21,7 @@ from chukmath.formats import RowsFile, get_format
 from chukmath.jsonl import dumps_line, read_jsonl
 
 # A format name of chukmath.formats.FORMATS (jsonl, parquet).
-FileFormat = str
+FormatName = str
 _BATCH = 4096
 
 
@@ -31,7 +31,7 @@ class RowFile:
     The bytes are the format's (:mod:`chukmath.formats`); the file grows under a temporary name and is moved
     into place by :meth:`close`."""
 
-    def __init__(self, path: Path, file_format: FileFormat, finalize: Callable[[dict[str, Any], int], None] | None):
+    def __init__(self, path: Path, file_format: FormatName, finalize: Callable[[dict[str, Any], int], None] | None):
         chosen = get_format(file_format, "--as")
         chosen.require()
         self.path = path
@@ -76,7 +76,7 @@ class SplitWriter:
     def __init__(
         self,
         out: Path,
-        file_format: FileFormat,
+        file_format: FormatName,
         *,
         bucket: Callable[[dict[str, Any]], Any] | None = None,
         order: Callable[[dict[str, Any]], Any] | None = None,

@@ -1,5 +1,8 @@
 """Building the rows of the dataset: the chat sample for an accepted response, the reject row for the rest.
 
+Their layouts are the ``run:chat`` and ``run:rejects`` entries of :data:`chukmath.formats.ROW_SHAPES`, which
+``build`` and ``verify`` (chukmath.write.selection) write through.
+
 The assistant turn is rebuilt from the parsed parts rather than copied from the teacher, so preambles, code
 fences and stray text around the tags never reach the training data and every sample has the same shape.
 """
@@ -63,7 +66,8 @@ def sample_row(
     assistant: str,
     claims: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """One train.jsonl row (docs/contracts.md, "Samples"); ``claims`` from :func:`claims_field`."""
+    """One train.jsonl row, the ``run:chat`` shape (docs/contracts.md, "Samples"); ``claims`` from
+    :func:`claims_field`."""
     return {
         "messages": [*messages, {"role": "assistant", "content": assistant}],
         "id": sample_id(response.request_id, response.sample),
@@ -86,7 +90,7 @@ def reject_row(
     verifier_answer: str | None,
     claims: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """One rejects.jsonl row: which response, why it was rejected, and the raw text to look at."""
+    """One rejects.jsonl row, the ``run:rejects`` shape: which response, why it was rejected, and the raw text."""
     return {
         "id": sample_id(response.request_id, response.sample),
         "problem_id": problem.id,
