@@ -11,20 +11,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from chukmath.errors import ConfigError
+from chukmath.formats import RUN, get_shape
 from chukmath.hashing import text_hash
 from chukmath.parse import ParsedResponse, parse_response
 from chukmath.records import Problem, Request, Response
 from chukmath.verify import language_issues, verify_response
 from chukmath.verify.policy import CHECK
 from chukmath.verify.tolerance import tolerance_of
-from chukmath.write.samples import (
-    UserTurn,
-    assistant_content,
-    claims_field,
-    reject_row,
-    sample_row,
-    user_messages,
-)
+from chukmath.write.samples import UserTurn, assistant_content, claims_field, user_messages
 
 if TYPE_CHECKING:
     from chukmath.verify import Policy, Verdict
@@ -158,8 +152,10 @@ def select_samples(
     the output depends only on the inputs. Every successful response is verified (also after the cap is reached),
     so acceptance rates count all of them. Failed journal lines (``error`` set) and successes without any text are
     reported as ``no_response``.
-    Returns the train rows, the reject rows and one outcome per candidate.
+    Returns the train rows, the reject rows and one outcome per candidate, in the run's row shapes (run:chat and
+    run:rejects in chukmath.formats.ROW_SHAPES).
     """
+    sample_row, reject_row = get_shape(RUN, "chat").row, get_shape(RUN, "rejects").row
     ordered = (
         candidates if len(candidates) == 1 else sorted(candidates, key=lambda c: (c.response.sample, c.request.id))
     )
