@@ -131,6 +131,12 @@ class TransformersTeacher:
         if self._drainer is not None and not self._drainer.done():
             self._drainer.cancel()
 
+    async def __aenter__(self) -> TransformersTeacher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
     async def _drain(self) -> None:
         while self._pending:
             await asyncio.sleep(0.01)  # let the runner's other workers hand in their requests
