@@ -30,7 +30,7 @@ class _TsvRows:
 
 
 TSV = formats.FileFormat(
-    name="tsv", suffix="tsv", builder="csv", described="TSV", rejects_at="`rejects.tsv`",
+    name="tabs", suffix="tsv", builder="csv", described="TSV", rejects_at="`rejects.tsv`",
     require=lambda: None, open_rows=_TsvRows, publish=lambda root: [], withdraw=lambda root: None,
     data_files=lambda root, split: f"{split}.tsv" if (root / f"{split}.tsv").exists() else None,
 )  # fmt: skip
@@ -53,13 +53,13 @@ def test_jsonl_rows_are_written_whole_and_named_on_the_card(tmp_path: Path) -> N
 
 
 def test_a_new_format_is_one_entry_in_FORMATS(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(formats.FORMATS, "tsv", TSV)
-    assert parse_recipe(RECIPE.format(fmt="tsv")).output.format == "tsv"  # the recipe takes it
-    writer = SplitWriter(tmp_path, "tsv")  # the exports write it
+    monkeypatch.setitem(formats.FORMATS, "tabs", TSV)
+    assert parse_recipe(RECIPE.format(fmt="tabs")).output.format == "tabs"  # the recipe takes it
+    writer = SplitWriter(tmp_path, "tabs")  # the exports write it, named by its suffix
     writer.write("train", {"a": 1, "b": "x"})
     assert writer.close() == {"train.tsv": 1}
     assert (tmp_path / "train.tsv").read_text() == "1\tx\n"
-    configs = dataset_configs(tmp_path, "tsv")  # the card names its files
+    configs = dataset_configs(tmp_path, "tabs")  # the card names its files
     assert configs == [{"config_name": "default", "data_files": [{"split": "train", "path": "train.tsv"}],
                         "default": True}]  # fmt: skip
 

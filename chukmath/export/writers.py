@@ -96,7 +96,7 @@ class SplitWriter:
         self._spools: dict[tuple[str, Any, Any], IO[bytes]] = {}
 
     def relpath(self, split: str, bucket: Any) -> str:
-        name = f"{split}.{self.format}"
+        name = f"{split}.{get_format(self.format, '--as').suffix}"
         return name if bucket is None else f"difficulty-{bucket}/{name}"
 
     def _file(self, split: str, bucket: Any) -> RowFile:
