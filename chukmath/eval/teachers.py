@@ -28,7 +28,7 @@ class TeacherSpec:
 
     kind: str = "builtin"
     model: str = ""
-    base_url: str | None = None
+    base_url: str | list[str] | None = None  # several: a fleet of servers of the same model (openai)
     api_key_env: str = "OPENAI_API_KEY"
     temperature: float | None = None
     top_p: float | None = None
@@ -42,6 +42,8 @@ class TeacherSpec:
     device: str = "auto"
     dtype: str = "auto"
     chat_template: str | None = None
+    # Any other setting of the provider's spec (chukmath.teach.specs), by field name: rpm, trace_style, ...
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def chosen_temperature(self, samples: int) -> float:
         if self.temperature is not None:
@@ -69,7 +71,7 @@ class TeacherSpec:
         if self.kind not in EVAL_SPECS:
             raise ConfigError(f"--teacher {self.kind!r}: choose {', '.join(KINDS)}")
         if self.kind == "builtin":
-            return _spec("builtin").make(problems={p.id: p for p in problems})
+            return _spec("builtin", **self.settings).make(problems={p.id: p for p in problems})
         temperature = self.chosen_temperature(samples)
         if self.kind == "openai":
             from chukmath.teach.retry import RetryPolicy
@@ -77,7 +79,11 @@ class TeacherSpec:
 
             # The same resolver as build and teach: --base-url, else OPENAI_BASE_URL, else OpenAI's API.
             spec = EVAL_SPECS["openai"].model_construct(api_key_env=self.api_key_env)
-            endpoint = resolve_endpoint(spec, [self.base_url] if self.base_url else [], labels=CLI_LABELS)
+            urls = [self.base_url] if isinstance(self.base_url, str) else list(self.base_url or [])
+            urls = [url for url in urls if url]
+            endpoint = resolve_endpoint(spec, urls, labels=CLI_LABELS)
+            if self.settings:
+                spec = _spec("openai", **self.settings)
             config = dataclasses.replace(
                 spec.client_config(endpoint), model=self.model, temperature=temperature, top_p=self.top_p,
                 max_tokens=self.max_tokens, seed=self.seed, extra_body=dict(self.extra_body), timeout=self.timeout,
@@ -88,7 +94,7 @@ class TeacherSpec:
         return _spec(
             self.kind, model=self.model, gguf_file=self.gguf_file, batch_size=self.batch_size,
             max_tokens=self.max_tokens, temperature=temperature, top_p=self.top_p or 1.0, seed=self.seed or 0,
-            device=self.device, dtype=self.dtype, chat_template=self.chat_template,
+            device=self.device, dtype=self.dtype, chat_template=self.chat_template, **self.settings,
         ).make()  # fmt: skip
 
 
