@@ -182,7 +182,9 @@ ROW_SHAPES: dict[str, RowShape] = {
 }  # fmt: skip
 
 # The JSONL files a run works in, by split: the splits of its row shapes (rejects is a config of its own on the card).
-RUN_JSONL = {split: f"{split}.{JSONL.suffix}" for s in ROW_SHAPES.values() if s.writer == RUN for split in s.splits}
+RUN_JSONL: dict[str, str] = {
+    split: f"{split}.{JSONL.suffix}" for s in ROW_SHAPES.values() if s.writer == RUN for split in s.splits
+}
 
 
 @dataclass(frozen=True)
