@@ -90,11 +90,11 @@ def test_bad_limits_and_prices_are_refused_before_anything_is_sent(tmp_path):
     (tmp_path / "prices.toml").write_text('["test-model"]\nin = -3.0\nout = 15.0\n')
     with FaultServer() as srv:
         for args, message in [
-            (["--rpm", "-5"], "--rpm -5: must be > 0"),
-            (["--rpm", "0"], "--rpm 0: must be > 0"),
-            (["--tpm", "0"], "--tpm 0: must be > 0"),
-            (["--price-in", "-1"], "--price-in -1: must be >= 0"),
-            (["--price-out", "nan"], "--price-out nan: must be >= 0"),
+            # The spec's bounds (teach/specs.py), as a recipe's [teacher] has them: rpm = 0 is no limit there and here.
+            (["--rpm", "-5"], "--rpm -5: Input should be greater than or equal to 0"),
+            (["--tpm", "-1"], "--tpm -1: Input should be greater than or equal to 0"),
+            (["--price-in", "-1"], "--price-in -1.0: Input should be greater than or equal to 0"),
+            (["--price-out", "nan"], "--price-out nan: Input should be a finite number"),
             (["--prices", str(tmp_path / "prices.toml")], "needs numbers 'in' and 'out' >= 0"),
         ]:
             run = teach(tmp_path, "--base-url", srv.base_url, *args)

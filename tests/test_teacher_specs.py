@@ -48,7 +48,7 @@ def test_teacher_table_picks_the_provider_spec_and_keeps_the_fingerprint(table, 
 def test_provider_facts_and_one_set_of_defaults():
     assert {k: (s.paid, s.mode) for k, s in SPECS.items()} == {
         "builtin": (False, "offline"), "openai": (True, "live"), "anthropic": (True, "live"),
-        "batch": (True, "bulk"), "anthropic_batch": (True, "bulk"),
+        "batch": (True, "bulk"), "anthropic_batch": (True, "bulk"), "transformers": (False, "offline"),
     }
     for spec in SPECS.values():
         assert spec.model_fields["timeout"].default == DEFAULT_TIMEOUT_S == 120.0
@@ -97,24 +97,22 @@ def test_resolver_refuses_a_missing_key_credentials_and_a_fleet_of_another_provi
         spec_for("claude")
 
 
-def _defaults(*path: str) -> dict[str, object]:
-    import typer.main
+def _help(*path: str) -> str:
+    from typer.testing import CliRunner
 
     from chukmath.cli.main import app
 
-    command = typer.main.get_command(app)
-    for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
-    return {p.name: p.default for p in command.params}
+    result = CliRunner().invoke(app, [*path, "--help"], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 @pytest.mark.parametrize("path", [("teach",), ("eval",)])
 def test_command_defaults_are_the_specs(path):
-    defaults = _defaults(*path)
     spec = OpenAISpec.model_fields
-    assert defaults["timeout"] == spec["timeout"].default and defaults["max_retries"] == spec["max_retries"].default
-    if "concurrency" in defaults and defaults["concurrency"] is not None:
-        assert defaults["concurrency"] == spec["concurrency"].default
+    lines = {line.split()[0]: line for line in _help(*path).splitlines() if line.strip().startswith("--")}
+    assert f"[default: {spec['timeout'].default}]" in lines["--timeout"]
+    assert f"[default: {spec['max_retries'].default}]" in lines["--max-retries"]
 
 
 def test_the_anthropic_config_carries_every_setting_of_the_spec():
@@ -134,7 +132,7 @@ def test_each_paid_provider_names_itself_for_the_dataset_card():
     assert titles["anthropic"] != titles["openai"] and len(set(titles.values())) == len(titles)
 
 
-def test_the_transformers_spec_has_the_local_teachers_defaults_and_is_offered_by_eval_only():
+def test_the_transformers_spec_has_the_local_teachers_defaults_and_a_recipe_may_choose_it():
     from chukmath.eval.teachers import KINDS as EVAL_KINDS
     from chukmath.eval.transformers_teacher import TransformersConfig
     from chukmath.teach.specs import EVAL_SPECS, KINDS, TransformersSpec
@@ -142,9 +140,25 @@ def test_the_transformers_spec_has_the_local_teachers_defaults_and_is_offered_by
     assert TransformersSpec(model="m").local_config() == TransformersConfig(model="m")
     assert not TransformersSpec.paid and TransformersSpec.mode == "offline"
     assert EVAL_KINDS == tuple(EVAL_SPECS) == ("builtin", "openai", "transformers")
-    assert "transformers" not in SPECS and "transformers" not in KINDS  # the recipe's [teacher] does not offer it
-    with pytest.raises(ConfigError, match="kind must be one of"):
-        parse_recipe(BASE + '[teacher]\nkind = "transformers"\nmodel = "m"\n')
+    assert "transformers" in KINDS
+    recipe = parse_recipe(BASE + '[teacher]\nkind = "transformers"\nmodel = "m"\nbatch_size = 4\n')
+    assert type(recipe.teacher) is TransformersSpec and recipe.teacher.local_config() == TransformersConfig(
+        model="m", batch_size=4
+    )
+    # A local model's pace (batch size, device) is not part of what the run is: it may change on resume.
+    faster = parse_recipe(BASE + '[teacher]\nkind = "transformers"\nmodel = "m"\nbatch_size = 64\ndevice = "cpu"\n')
+    assert faster.fingerprint(HASHES) == recipe.fingerprint(HASHES)
+    with pytest.raises(ConfigError, match=r"key 'teacher\.dtype'"):
+        parse_recipe(BASE + '[teacher]\nkind = "transformers"\nmodel = "m"\ndtype = "int3"\n')
+
+
+def test_switching_to_the_local_model_takes_its_defaults_not_the_old_providers():
+    recipe = parse_recipe(BASE + "[teacher]\nconcurrency = 4\n")
+    switched = recipe.with_overrides(teacher="transformers", model="m")
+    assert (switched.teacher.temperature, switched.teacher.max_tokens, switched.teacher.seed) == (0.0, 1024, 0)
+    assert switched.teacher.concurrency == 4  # what the recipe gave carries over
+    with pytest.raises(ConfigError, match="--batch-size is a setting of the transformers teacher, not of kind"):
+        recipe.with_overrides(teacher_settings={"batch_size": 8})
 
 
 def test_eval_builds_the_transformers_teacher_through_its_spec():

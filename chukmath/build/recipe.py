@@ -29,10 +29,11 @@ ANY_FAMILY = "*"
 
 # Settings that change how fast or how a run is carried out, or what it reports, never which answers come out. They
 # are left out of the fingerprint, so a run may be resumed with a different concurrency, against an endpoint on a
-# new port, or with corrected prices (stats.json and the card are rewritten by every run).
+# new port, or with corrected prices (stats.json and the card are rewritten by every run). A local model's batch size
+# and device are its pace.
 OPERATIONAL_TEACHER_KEYS = frozenset(
     {"concurrency", "timeout", "max_retries", "rpm", "tpm", "base_url", "api_key_env", "poll_interval", "price_in",
-     "price_out"}
+     "price_out", "batch_size", "device"}
 )
 # What the fingerprint left out before count and the prices left it (run directories made then still resume).
 _LEGACY_OPERATIONAL_KEYS = OPERATIONAL_TEACHER_KEYS - {"price_in", "price_out"}
@@ -315,24 +316,31 @@ class BuildRecipe(_Strict):
         shown = ", ".join(changed[:6])
         return shown + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
 
-    def with_overrides(self, **overrides: Any) -> BuildRecipe:
-        """A copy with command-line overrides applied (``None`` means not given); re-validated."""
+    def with_overrides(self, *, teacher_settings: dict[str, Any] | None = None, **overrides: Any) -> BuildRecipe:
+        """A copy with command-line overrides applied (``None`` means not given); re-validated.
+
+        ``teacher`` is the kind; ``teacher_settings`` any settings of its spec by field name (``model``, ``base_url``,
+        ``concurrency`` and ``trace_style`` may also be given by themselves). A setting the kind does not have is
+        refused, naming the kinds that have it.
+        """
         data = self.model_dump(mode="python")
-        teacher_keys = {
-            "teacher": "kind", "model": "model", "base_url": "base_url", "concurrency": "concurrency",
-            "trace_style": "trace_style",
-        }
+        settings = {k: overrides.pop(k) for k in _TEACHER_SHORTHANDS if k in overrides}
+        settings = {k: v for k, v in {**settings, **(teacher_settings or {})}.items() if v is not None}
         kind = overrides.get("teacher") or data["teacher"]["kind"]
-        if overrides.get("trace_style") is not None and kind != "builtin":
-            raise ConfigError(f"--trace-style is a setting of the builtin teacher, not of kind '{kind}'")
+        spec = SPECS.get(kind)
+        for name in settings:
+            if spec is not None and name not in spec.model_fields:
+                owners = [k for k, s in SPECS.items() if name in s.model_fields]
+                teachers = " and ".join(owners) + (" teacher" if len(owners) == 1 else " teachers")
+                raise ConfigError(f"--{name.replace('_', '-')} is a setting of the {teachers}, not of kind '{kind}'")
         for key, value in overrides.items():
             if value is None:
                 continue
             if key == "teacher" and value != data["teacher"]["kind"]:
-                # Another provider: the settings its spec has carry over, the old provider's own ones do not.
-                data["teacher"] = _switch_kind(data["teacher"], value)
-            elif key in teacher_keys:
-                data["teacher"][teacher_keys[key]] = value
+                # Another provider: the settings the recipe gave that its spec has carry over; the old provider's own
+                # ones and its defaults do not (the new one's defaults apply: a local model's differ).
+                given = {k: v for k, v in data["teacher"].items() if k in self.teacher.model_fields_set}
+                data["teacher"] = _switch_kind(given, value)
             elif key in ("count", "seed"):
                 data[key] = value
             elif key in ("judge_model", "judge_base_url"):
@@ -348,9 +356,14 @@ class BuildRecipe(_Strict):
                     data["count"] = ALL_ROWS  # a recipe's count was for its mix: take every row of the source
             else:
                 raise ConfigError(f"unknown override '{key}'")
+        data["teacher"].update(settings)
         changed = _validate(data, "command-line overrides")
         changed._source, changed._text = self._source, self._text
         return changed
+
+
+# Teacher settings with_overrides takes by their own names (the rest come in teacher_settings).
+_TEACHER_SHORTHANDS = ("model", "base_url", "concurrency", "trace_style")
 
 
 def _switch_kind(teacher: dict[str, Any], kind: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Nothing here re-implements a stage; it adapts the recipe to each stage's public 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from chukmath.render import PromptTemplate, TemplateLibrary
 from chukmath.render.requests import render_request
 from chukmath.teach.builtin import builtin_model
 from chukmath.teach.redact import check_api_key, check_base_url, is_loopback
-from chukmath.teach.specs import BuiltinSpec, Endpoint, Labels, key_env_of, resolve_endpoint
+from chukmath.teach.specs import BuiltinSpec, Endpoint, Labels, TransformersSpec, key_env_of, resolve_endpoint
 
 if TYPE_CHECKING:
     from chukmath.teach.base import Teacher
@@ -130,12 +131,14 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
     """Fail before any request when a paid teacher lacks its model or key (or has bad settings); returns the key
     (never stored). ``need_key=False`` checks everything but the key (``--dry-run``)."""
     t = recipe.teacher
-    if recipe.problem_source is not None and not t.paid:
+    if recipe.problem_source is not None and isinstance(t, BuiltinSpec):
         raise TeacherError(
             f"{recipe.where('teacher', 'kind')}: the builtin teacher writes its traces from a generated problem's "
             "expression, and problems from [source] have none; set [teacher] kind = \"openai\" (or anthropic, "
             "batch) with a model, or pass --teacher openai --model M --base-url URL"
         )
+    if isinstance(t, TransformersSpec):
+        _check_local(recipe, t)
     if not t.paid:
         return None
     where = f"recipe '{recipe.name}' [teacher] kind = \"{t.kind}\""
@@ -149,6 +152,19 @@ def check_teacher(recipe: BuildRecipe, *, need_key: bool = True) -> str | None:
     except (ConfigError, TeacherError) as exc:
         raise type(exc)(f"{where}: {exc}") from None
     return found.key or "" if need_key else None
+
+
+def _check_local(recipe: BuildRecipe, t: TransformersSpec) -> None:
+    """A local model's settings and its libraries, before anything is written (the model loads at the first
+    batch)."""
+    where = f"recipe '{recipe.name}' [teacher] kind = \"transformers\""
+    if not t.model:
+        raise TeacherError(f'{where}: \'model\' is missing; set model = "<folder or hub id>" in [teacher] or pass '
+                           "--model")  # fmt: skip
+    missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ConfigError(f"{where} needs {' and '.join(missing)}, which is not installed; pip install "
+                          "'chukmath[train]'")  # fmt: skip
 
 
 def _labels(recipe: BuildRecipe) -> Labels:
@@ -202,7 +218,11 @@ def endpoint(recipe: BuildRecipe, api_key: str | None) -> Endpoint:
 
 
 def make_teacher(recipe: BuildRecipe, api_key: str | None) -> Teacher:
-    """The live teacher for ``[teacher] kind = "openai"`` or ``"anthropic"`` (``async answer(request, sample)``)."""
+    """The teacher that answers request by request (``async answer(request, sample)``): an API's
+    (``[teacher] kind = "openai"`` or ``"anthropic"``) at its endpoint, or a local model in this process
+    (``"transformers"``)."""
+    if not recipe.teacher.paid:
+        return recipe.teacher.make()
     return recipe.teacher.make(endpoint(recipe, api_key))
 
 
@@ -216,4 +236,6 @@ def teacher_model(recipe: BuildRecipe) -> str:
     """The model name the manifest records (the built-in teacher's own for ``builtin``)."""
     if isinstance(recipe.teacher, BuiltinSpec):
         return builtin_model(recipe.teacher.trace_style)
+    if isinstance(recipe.teacher, TransformersSpec):
+        return recipe.teacher.local_config().model_name  # the name its answers carry (plus a GGUF file)
     return recipe.teacher.model

@@ -11,9 +11,10 @@ import orjson
 import typer
 
 from chukmath.cli.sizing import ESTIMATE_ABOVE, check_room, estimate_build, parse_count
+from chukmath.cli.teacher_options import TeacherChoice, TeacherOptions
 from chukmath.errors import InputError
 from chukmath.outpath import check_output
-from chukmath.teach.specs import KINDS
+from chukmath.teach.specs import SPECS
 
 BUILD_HELP = """Make a verified reasoning dataset from one recipe file, end to end.
 
@@ -43,7 +44,17 @@ Example: chukmath stats datasets/demo
 """
 
 
+def build_options() -> TeacherOptions:
+    """The teacher options of ``build``: every provider's settings, each overriding the recipe's ``[teacher]``."""
+    return TeacherOptions(
+        specs=SPECS, kind_help="(overrides [teacher] kind)", defaults="(overrides [teacher] {name})",
+        # --seed is the generation seed.
+        names={"seed": "--teacher-seed"},
+    )  # fmt: skip
+
+
 def build_command(
+    *,
     recipe: Annotated[Path, typer.Option("--recipe", "-r", help="Build recipe (TOML), e.g. datasets/demo.toml.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create or resume.")],
     count: Annotated[
@@ -56,22 +67,7 @@ def build_command(
         ),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Generation seed (overrides the recipe).")] = None,
-    teacher: Annotated[
-        str | None,
-        typer.Option("--teacher", help=f"Teacher: {', '.join(KINDS)} (overrides [teacher] kind)."),
-    ] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Teacher model name (overrides).")] = None,
-    base_url: Annotated[
-        list[str] | None,
-        typer.Option("--base-url", help="OpenAI-compatible base URL (overrides). Repeat it for several servers of the "
-                     "same model: requests go to the least busy one, and one that fails is taken out for a while."),
-    ] = None,
-    concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, help="Requests in flight.")] = None,
-    trace_style: Annotated[
-        str | None,
-        typer.Option("--trace-style", help="Built-in teacher's traces: classic, mix (a solution route per problem) or "
-                     "one route by name (overrides [teacher] trace_style)."),
-    ] = None,
+    teacher: TeacherChoice,  # --teacher and its settings, made from the specs (build_options)
     judge_model: Annotated[
         str | None,
         typer.Option("--judge-model", help="Judge model that decides answers the rules cannot read (sets [judge] "
@@ -161,6 +157,7 @@ def build_command(
     ] = False,
 ) -> None:
     from chukmath.build import BuildOptions, build_dataset, load_recipe
+    from chukmath.build.recipe import OPERATIONAL_TEACHER_KEYS
     from chukmath.build.shard import Shard
 
     if count is not None and count < 1:
@@ -173,8 +170,7 @@ def build_command(
     source_flags = {"path": source, "question_col": question_col, "answer_col": answer_col, "id_col": id_col,
                     "answer_format": answer_format, "split": source_split, "family_name": family_name}
     loaded = load_recipe(recipe).with_overrides(
-        count=count, seed=seed, teacher=teacher, model=model, concurrency=concurrency, trace_style=trace_style,
-        base_url=(base_url[0] if len(base_url) == 1 else base_url) if base_url else None,
+        count=count, seed=seed, teacher=teacher.kind, teacher_settings=teacher.given,
         judge_model=judge_model, judge_base_url=judge_base_url,
         source={k: v for k, v in source_flags.items() if v is not None} or None,
     )
@@ -196,13 +192,14 @@ def build_command(
             print_plan(plan)
         return
     # The card's reproduce line: built from the options (not sys.argv), so it names only what decides the data.
-    given = {"--count": count, "--seed": seed, "--teacher": teacher, "--model": model, "--base-url": base_url,
-             "--judge-model": judge_model, "--source": source, "--question-col": question_col,
-             "--answer-col": answer_col, "--id-col": id_col, "--answer-format": answer_format,
-             "--source-split": source_split, "--family-name": family_name}
+    given = {"--count": count, "--seed": seed, "--judge-model": judge_model, "--source": source,
+             "--question-col": question_col, "--answer-col": answer_col, "--id-col": id_col,
+             "--answer-format": answer_format, "--source-split": source_split, "--family-name": family_name}
     benchmarks = [str(p) for p in decontaminate or []]
     command = " ".join(
         ["chukmath", "build", "--recipe", shlex.quote(str(recipe)), "--out", shlex.quote(str(out))]
+        # Teacher settings that set only the pace or the price report are left out.
+        + [shlex.quote(word) for word in teacher.argv(leave_out=OPERATIONAL_TEACHER_KEYS - {"base_url", "api_key_env"})]
         + [f"{flag} {shlex.quote(str(v))}" for flag, value in given.items() if value is not None
            for v in (value if isinstance(value, list) else [value])]
         + [f"--decontaminate {shlex.quote(b)}" for b in benchmarks]
@@ -256,5 +253,5 @@ def stats_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``build`` and ``stats`` to ``app``."""
-    app.command("build", help=BUILD_HELP)(build_command)
+    app.command("build", help=BUILD_HELP)(build_options().attach(build_command))
     app.command("stats", help=STATS_HELP)(stats_command)

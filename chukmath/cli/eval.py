@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.console import Console
 
+from chukmath.cli.teacher_options import TeacherChoice, TeacherOptions
 from chukmath.errors import ConfigError
-from chukmath.teach.specs import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, EVAL_SPECS
+from chukmath.teach.specs import DEFAULT_CONCURRENCY, EVAL_SPECS
 
-# "builtin, openai or transformers": the teachers eval offers, from their specs.
-_TEACHER_KINDS = " or ".join([", ".join(list(EVAL_SPECS)[:-1]), list(EVAL_SPECS)[-1]])
+if TYPE_CHECKING:
+    from chukmath.eval.teachers import TeacherSpec
 
 HELP = """Ask a model every problem of a test split (or any problems file), verify every answer with chukmath's
 verifier and report accuracy (pass@1), pass@k and maj@k (with --samples > 1), format rate and mean reasoning
@@ -51,14 +53,22 @@ Example:
 """
 
 
-def _extra_body(raw: str | None) -> dict[str, object]:
-    from chukmath.cli.teach import parse_extra_body
-
-    return parse_extra_body(raw)
+def eval_options() -> TeacherOptions:
+    """The teacher options of ``eval``: the providers that evaluate, from their specs (eval reports no cost)."""
+    return TeacherOptions(
+        specs=EVAL_SPECS, kind_default="builtin", skip=frozenset({"price_in", "price_out"}),
+        notes={
+            "temperature": "0 (greedy) with 1 sample, 0.6 with more", "top_p": "the endpoint's own; transformers: 1.0",
+            "max_tokens": f"{EVAL_SPECS['openai'].model_fields['max_tokens'].default} for every teacher",
+            "seed": "the endpoint's own; transformers: 0",
+            "concurrency": f"{DEFAULT_CONCURRENCY}; transformers: 2 x --batch-size",
+        },
+    )  # fmt: skip
 
 
 def eval_command(
     ctx: typer.Context,
+    *,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Folder for the journal, eval.json, report.md.")
     ] = None,
@@ -84,45 +94,10 @@ def eval_command(
         list[Path] | None, typer.Option("--templates", help="Your template folder (repeatable).")
     ] = None,
     system: Annotated[str | None, typer.Option("--system", help="Replace (or add) the system turn.")] = None,
-    teacher: Annotated[str, typer.Option("--teacher", help=f"{_TEACHER_KINDS}.")] = "builtin",
-    model: Annotated[
-        str | None, typer.Option("--model", help="Endpoint model name, or a local folder for transformers.")
-    ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL.")] = None,
-    api_key_env: Annotated[str, typer.Option("--api-key-env", help="Environment variable with the key.")] = (
-        "OPENAI_API_KEY"
-    ),
-    gguf_file: Annotated[
-        str | None, typer.Option("--gguf-file", help="transformers: a GGUF file in --model's folder.")
-    ] = None,
-    chat_template: Annotated[
-        str | None, typer.Option("--chat-template", help="transformers: gemma, chatml, a file or Jinja text, for a "
-                                 "tokenizer without one (GGUF).")
-    ] = None,
-    samples: Annotated[int, typer.Option("--samples", "-k", min=1, help="Samples per problem (pass@k, maj@k).")] = 1,
+    teacher: TeacherChoice,  # --teacher and its settings, made from the specs (eval_options)
     ks: Annotated[
         list[int] | None, typer.Option("--k", help="Also report pass@k/maj@k at this k (repeatable).")
     ] = None,
-    temperature: Annotated[
-        float | None, typer.Option("--temperature", help="Default: 0 (greedy) with 1 sample, 0.6 with more.")
-    ] = None,
-    top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling mass.")] = None,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", min=1, help="Most new tokens per answer.")] = 4096,
-    seed: Annotated[int | None, typer.Option("--seed", help="Sampling seed (sample k is sent seed + k).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="transformers: prompts per batch.")] = 16,
-    device: Annotated[str, typer.Option("--device", help="transformers: auto, cuda, cpu, cuda:1 ...")] = "auto",
-    dtype: Annotated[str, typer.Option("--dtype", help="transformers: auto, bfloat16, float16, float32.")] = "auto",
-    concurrency: Annotated[
-        int | None, typer.Option("--concurrency", min=1, help="Requests in flight (default 16; transformers: "
-                                 "2 x --batch-size).")
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", help="openai: seconds per request attempt.")
-    ] = DEFAULT_TIMEOUT_S,
-    max_retries: Annotated[
-        int, typer.Option("--max-retries", help="openai: retries per request.")
-    ] = DEFAULT_MAX_RETRIES,
-    extra_body: Annotated[str | None, typer.Option("--extra-body", help="openai: JSON merged into each body.")] = None,
     policy: Annotated[
         str, typer.Option("--policy", help="Verifier policy behind the verified rate (e.g. all, all,-language).")
     ] = "all",
@@ -135,14 +110,16 @@ def eval_command(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from chukmath.eval import EvalOptions, TeacherSpec, file_problems, make_prompt, recipe_split_problems, run_eval
+    from chukmath.eval import EvalOptions, file_problems, make_prompt, recipe_split_problems, run_eval
 
     if (recipe is None) == (problems is None):
         raise ConfigError("give one of --recipe FILE (with --split) or --problems FILE; see chukmath eval --help")
     if out is None:
         raise ConfigError("--out DIR is needed: it holds the journal (a rerun resumes from it) and eval.json")
-    if teacher != "builtin" and not model:
-        raise ConfigError(f"--teacher {teacher} needs --model (an endpoint's model name, or a local model folder)")
+    chosen_kind = teacher.kind or "builtin"
+    teacher.spec(EVAL_SPECS)  # every setting given is one of this kind's, in its bounds (named by its flag)
+    if chosen_kind != "builtin" and not teacher.given.get("model"):
+        raise ConfigError(f"--teacher {chosen_kind} needs --model (an endpoint's model name, or a local model folder)")
     loaded = None
     if recipe is not None:
         from chukmath.build import load_recipe
@@ -154,16 +131,13 @@ def eval_command(
         chosen = file_problems(problems)
     asked = make_prompt(prompt, recipe=loaded, recipe_dir=recipe.parent if recipe else None,
                         templates_dirs=list(templates_dirs or []), system=system)  # fmt: skip
-    spec = TeacherSpec(
-        kind=teacher, model=model or "", base_url=base_url, api_key_env=api_key_env, temperature=temperature,
-        top_p=top_p, max_tokens=max_tokens, seed=seed, timeout=timeout, max_retries=max_retries,
-        extra_body=_extra_body(extra_body), gguf_file=gguf_file, batch_size=batch_size, device=device, dtype=dtype,
-        chat_template=chat_template,
-    )  # fmt: skip
+    spec = _eval_spec(teacher, chosen_kind)
+    samples = teacher.given.get("samples", 1)
+    concurrency = teacher.given.get("concurrency")
     options = EvalOptions(
         samples=samples, ks=list(ks or []),
         # transformers: one batch generating while the next one gathers
-        concurrency=concurrency or (2 * batch_size if teacher == "transformers" else 16),
+        concurrency=concurrency or (2 * spec.batch_size if chosen_kind == "transformers" else DEFAULT_CONCURRENCY),
         policy=policy, language=language, progress=not quiet and not json_out,
         allow_model_change=allow_model_change, sampling=spec.sampling(samples),
     )  # fmt: skip
@@ -190,6 +164,19 @@ def eval_command(
         raise typer.Exit(1)
 
 
+def _eval_spec(teacher: TeacherChoice, kind: str) -> TeacherSpec:
+    """eval's :class:`TeacherSpec` of the options given: its own fields by name, any other setting of the provider's
+    spec passed through."""
+    from chukmath.eval.teachers import TeacherSpec
+
+    own = {f.name for f in dataclasses.fields(TeacherSpec)} - {"kind", "settings"}
+    given = {k: v for k, v in teacher.given.items() if k not in ("samples", "concurrency")}
+    return TeacherSpec(
+        kind=kind, **{k: v for k, v in given.items() if k in own},
+        settings={k: v for k, v in given.items() if k not in own},
+    )  # fmt: skip
+
+
 def compare_command(
     a: Annotated[Path, typer.Argument(help="Result A (eval.json or its folder), e.g. the base model.")],
     b: Annotated[Path, typer.Argument(help="Result B, e.g. the fine-tuned model.")],
@@ -209,6 +196,6 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(
         name="eval", help=HELP, invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None,
     )  # fmt: skip
-    group.callback()(eval_command)
+    group.callback()(eval_options().attach(eval_command))
     group.command("compare", help=COMPARE_HELP)(compare_command)
     app.add_typer(group, name="eval")

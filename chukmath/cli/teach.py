@@ -11,30 +11,15 @@ import orjson
 import typer
 from rich.console import Console
 
+from chukmath.cli.teacher_options import TeacherChoice, TeacherOptions, json_object
 from chukmath.errors import ConfigError, InputError
 from chukmath.jsonl import read_jsonl
 from chukmath.outpath import check_output
 from chukmath.records import Problem
 from chukmath.teach.base import Teacher
-from chukmath.teach.retry import RetryPolicy
 from chukmath.teach.runner import TeachOptions, run_teach
-from chukmath.teach.specs import (
-    ANTHROPIC_URL,
-    CLI_LABELS,
-    DEFAULT_CONCURRENCY,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT_S,
-    OPENAI_URL,
-    SPECS,
-    BatchSpec,
-    resolve_endpoint,
-)
+from chukmath.teach.specs import CLI_LABELS, SPECS, BuiltinSpec, resolve_endpoint
 from chukmath.teach.summary import load_price_table, pick_prices
-
-# The providers that answer request by request (teach/specs.py); the bulk ones go through `chukmath batch`.
-_LIVE_KINDS = ", ".join(kind for kind, spec in SPECS.items() if spec.mode != "bulk")
-_BASE_URL_HELP = (f"OpenAI-compatible base URL [env OPENAI_BASE_URL, else {OPENAI_URL}; for --teacher anthropic "
-                  f"env ANTHROPIC_BASE_URL, else {ANTHROPIC_URL}].")
 
 HELP = """Answer every request with a teacher; each answer is appended to the journal as it arrives.
 
@@ -62,68 +47,38 @@ def _load_problems(path: Path) -> dict[str, Problem]:
     }
 
 
-
 def parse_extra_body(raw: str | None) -> dict[str, object]:
-    if not raw:
-        return {}
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ConfigError(f"--extra-body: not valid JSON ({exc}); example: --extra-body '{{\"top_k\": 20}}'") from None
-    if not isinstance(value, dict):
-        raise ConfigError("--extra-body: must be a JSON object, e.g. '{\"reasoning_effort\": \"low\"}'")
-    return value
+    """``--extra-body``'s JSON object ({} when not given)."""
+    return json_object(raw, "--extra-body") if raw else {}
+
+
+def teach_options() -> TeacherOptions:
+    """The teacher options of ``teach``: the providers that answer request by request, from their specs (unset
+    sampling settings are left to the endpoint, so none is sent)."""
+    offered = {kind: spec for kind, spec in SPECS.items() if spec.mode == "live" or spec is BuiltinSpec}
+    notes = {name: "the endpoint's own" for name in _SENT_WHEN_GIVEN}
+    notes |= {name: "from --prices, else 0" for name in ("price_in", "price_out")}
+    return TeacherOptions(
+        specs=offered, kind_default="builtin", kind_help="(the Batch API kinds: chukmath batch)", notes=notes
+    )
+
+
+# The sampling settings `teach` sends only when given (the endpoint's own defaults otherwise).
+_SENT_WHEN_GIVEN = ("temperature", "top_p", "max_tokens", "seed")
 
 
 def register(app: typer.Typer) -> None:
     """Add ``teach`` to ``app``."""
+    options = teach_options()
 
-    @app.command("teach", help=HELP)
     def teach(
+        *,
         requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath prompts`).")],
         out: Annotated[Path, typer.Option("--out", help="Journal JSONL: answers are appended here; rerun to resume.")],
-        teacher: Annotated[
-            str, typer.Option("--teacher", help=f"{_LIVE_KINDS} (the Batch API kinds: chukmath batch).")
-        ] = "builtin",
         problems: Annotated[
             Path | None, typer.Option("--problems", help="Problems JSONL (needed by --teacher builtin).")
         ] = None,
-        trace_style: Annotated[
-            str, typer.Option("--trace-style", help="--teacher builtin: classic, mix (a solution route per problem) "
-                              "or one route by name.")
-        ] = "classic",
-        base_url: Annotated[list[str] | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
-        api_key_env: Annotated[
-            str | None,
-            typer.Option("--api-key-env", help="Environment variable with the key [default: OPENAI_API_KEY, or "
-                         "ANTHROPIC_API_KEY for --teacher anthropic]."),
-        ] = None,
-        model: Annotated[str | None, typer.Option("--model", help="Model name sent to the endpoint.")] = None,
-        temperature: Annotated[float | None, typer.Option("--temperature", help="Sampling temperature.")] = None,
-        top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling mass.")] = None,
-        max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Completion token limit.")] = None,
-        seed: Annotated[int | None, typer.Option("--seed", help="Sampling seed; sample k is sent seed + k.")] = None,
-        samples: Annotated[
-            int, typer.Option("--samples", help="Independent samples per request (rejection sampling).")
-        ] = 1,
-        extra_body: Annotated[
-            str | None, typer.Option("--extra-body", help="JSON object merged into each body.")
-        ] = None,
-        concurrency: Annotated[
-            int, typer.Option("--concurrency", help="Requests in flight at once.")
-        ] = DEFAULT_CONCURRENCY,
-        timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request attempt.")] = DEFAULT_TIMEOUT_S,
-        max_retries: Annotated[
-            int, typer.Option("--max-retries", help="Retries on 429, 5xx, timeouts, dropped links.")
-        ] = DEFAULT_MAX_RETRIES,
-        rpm: Annotated[float | None, typer.Option("--rpm", help="At most this many requests a minute.")] = None,
-        tpm: Annotated[
-            float | None, typer.Option("--tpm", help="At most this many tokens a minute (estimated).")
-        ] = None,
-        price_in: Annotated[float | None, typer.Option("--price-in", help="USD per million prompt tokens.")] = None,
-        price_out: Annotated[
-            float | None, typer.Option("--price-out", help="USD per million completion tokens.")
-        ] = None,
+        teacher: TeacherChoice,  # --teacher and its settings, made from the specs (teach_options)
         prices: Annotated[
             Path | None, typer.Option("--prices", help="TOML price table: [model] in = .., out = ..")
         ] = None,
@@ -136,40 +91,37 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
     ) -> None:
         console = Console(stderr=True)
+        if teacher.kind not in options.specs:
+            raise ConfigError(f"--teacher {teacher.kind!r}: choose {', '.join(options.specs)} (for the Batch API: "
+                              "chukmath batch)")
         check_output(out, special_ok=False)
         for option, given in (("--requests", requests), ("--problems", problems)):
             if given is not None and given.exists() and not given.is_file():
                 raise InputError(f"{option} {given}: not a regular file (a folder, device or pipe); give a JSONL file")
+        spec = teacher.spec(options.specs)
         chosen: Teacher
-        if teacher == "builtin":
-            from chukmath.teach.builtin import BuiltinTeacher
-
+        if isinstance(spec, BuiltinSpec):
             if problems is None:
                 raise ConfigError("--teacher builtin needs --problems FILE (the problems the requests were made from)")
             if not problems.is_file():
                 raise InputError(f"--problems {problems}: no such file")
-            chosen = BuiltinTeacher(_load_problems(problems), trace_style=trace_style)
-        elif SPECS.get(teacher, BatchSpec).mode == "live":
-            # The provider's spec says where the URL and the key come from; the command sends only the sampling
-            # settings given here (unset: the endpoint's own defaults).
-            spec = SPECS[teacher].model_construct(**({"api_key_env": api_key_env} if api_key_env is not None else {}))
-            endpoint = resolve_endpoint(spec, base_url or [], labels=CLI_LABELS)
-            config = dataclasses.replace(
-                spec.client_config(endpoint), model=model or "", temperature=temperature, top_p=top_p,
-                max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body), timeout=timeout,
-                retry=RetryPolicy(max_retries=max_retries), rpm=rpm, tpm=tpm,
-            )  # fmt: skip
-            chosen = spec.live_teacher(config)
+            chosen = spec.make(problems=_load_problems(problems))
         else:
-            raise ConfigError(f"--teacher {teacher!r}: choose {_LIVE_KINDS} (for the Batch API: chukmath batch)")
+            # The provider's spec says where the URL and the key come from; of the sampling settings only those
+            # given here are sent (unset: the endpoint's own defaults).
+            endpoint = resolve_endpoint(spec, spec.base_urls, labels=CLI_LABELS)
+            unset = {name: None for name in _SENT_WHEN_GIVEN if name not in teacher.given}
+            config = dataclasses.replace(spec.client_config(endpoint), **unset)
+            chosen = spec.live_teacher(config)
         table = load_price_table(prices) if prices is not None else None
-        options = TeachOptions(
-            samples=samples, concurrency=concurrency, grace_s=grace, progress=not quiet,
+        given_price = {name: teacher.given.get(name) for name in ("price_in", "price_out")}
+        run_options = TeachOptions(
+            samples=spec.samples, concurrency=spec.concurrency, grace_s=grace, progress=not quiet,
             allow_model_change=allow_model_change,
-            prices=pick_prices(chosen.model, price_in, price_out, table),
-        )
+            prices=pick_prices(chosen.model, given_price["price_in"], given_price["price_out"], table),
+        )  # fmt: skip
         try:
-            summary = run_teach(requests, out, chosen, options, console=console)
+            summary = run_teach(requests, out, chosen, run_options, console=console)
         except KeyboardInterrupt:
             # The second Ctrl-C: requests in flight are abandoned; every line written is whole.
             console.print(f"interrupted: the answers received are in {out}; rerun the same command to resume "
@@ -184,3 +136,5 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(130)
         if summary.failed:
             raise typer.Exit(1)
+
+    app.command("teach", help=HELP)(options.attach(teach))

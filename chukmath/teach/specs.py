@@ -41,6 +41,17 @@ CLASSIC_STYLE = "classic"
 Mode = Literal["offline", "live", "bulk"]
 
 
+def _used_by(*modes: Mode) -> dict[str, Any]:
+    # Which providers use a setting every spec has, by how they answer (the command line offers it, and says for
+    # which kinds, only where one of them is offered: chukmath.cli.teacher_options).
+    return {"x-cli": {"modes": list(modes)}}
+
+
+def _short(flag: str) -> dict[str, Any]:
+    # The setting's short flag on the command line (besides --name).
+    return {"x-cli": {"short": flag}}
+
+
 class _Strict(BaseModel):
     # strict: a TOML string where a number or a boolean belongs ("10", "yes") is an error, not silently converted;
     # TOML's inf and nan are refused too (a timeout or a price of inf is never meant).
@@ -51,24 +62,43 @@ class BaseTeacherSpec(_Strict):
     """The settings every provider's spec has (the ``[teacher]`` keys), and what a provider says about itself."""
 
     kind: str
-    model: str = ""
+    model: str = Field("", description="Model name sent to the endpoint (transformers: a local folder or hub id).")
     # One URL, or several servers of the same model (requests are spread over them: chukmath.teach.fleet).
-    base_url: str | list[str] = ""
-    api_key_env: str = "OPENAI_API_KEY"
-    temperature: float = Field(0.6, ge=0.0, le=2.0)
-    top_p: float = Field(0.95, gt=0.0, le=1.0)
-    max_tokens: int = Field(4096, ge=1)
-    seed: int | None = None
-    samples: int = Field(1, ge=1, le=64)
-    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1, le=4096)
-    timeout: float = Field(DEFAULT_TIMEOUT_S, gt=0.0)
-    max_retries: int = Field(DEFAULT_MAX_RETRIES, ge=0, le=100)
-    rpm: int = Field(0, ge=0)
-    tpm: int = Field(0, ge=0)
-    price_in: float = Field(0.0, ge=0.0)
-    price_out: float = Field(0.0, ge=0.0)
-    poll_interval: float = Field(30.0, gt=0.0)
-    extra_body: dict[str, Any] = Field(default_factory=dict)
+    base_url: str | list[str] = Field(
+        "", description="Base URL of the API (OpenAI-compatible for openai). Repeat it for several servers of the "
+        "same model (openai): requests go to the least busy one, and one that fails is taken out for a while.",
+        json_schema_extra=_used_by("live", "bulk"),
+    )  # fmt: skip
+    api_key_env: str = Field(
+        "OPENAI_API_KEY", description='Environment variable with the key ("" for an endpoint that needs none).',
+        json_schema_extra=_used_by("live", "bulk"),
+    )  # fmt: skip
+    temperature: float = Field(0.6, ge=0.0, le=2.0, description="Sampling temperature.")
+    top_p: float = Field(0.95, gt=0.0, le=1.0, description="Nucleus sampling mass.")
+    max_tokens: int = Field(4096, ge=1, description="Most tokens per answer (the completion token limit).")
+    seed: int | None = Field(None, description="Sampling seed; sample k is sent seed + k.")
+    samples: int = Field(1, ge=1, le=64, description="Independent samples per request (rejection sampling, pass@k).",
+                         json_schema_extra=_short("-k"))  # fmt: skip
+    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1, le=4096, description="Requests in flight at once.",
+                             json_schema_extra=_short("-j"))  # fmt: skip
+    timeout: float = Field(DEFAULT_TIMEOUT_S, gt=0.0, description="Seconds per request attempt.",
+                           json_schema_extra=_used_by("live", "bulk"))  # fmt: skip
+    max_retries: int = Field(DEFAULT_MAX_RETRIES, ge=0, le=100, description="Retries on 429, 5xx, timeouts and "
+                             "dropped connections.", json_schema_extra=_used_by("live", "bulk"))  # fmt: skip
+    rpm: int = Field(0, ge=0, description="At most this many requests a minute (0: no limit).",
+                     json_schema_extra=_used_by("live"))  # fmt: skip
+    tpm: int = Field(0, ge=0, description="At most this many tokens a minute, estimated (0: no limit).",
+                     json_schema_extra=_used_by("live"))  # fmt: skip
+    price_in: float = Field(0.0, ge=0.0, description="USD per million prompt tokens.",
+                            json_schema_extra=_used_by("live", "bulk"))  # fmt: skip
+    price_out: float = Field(0.0, ge=0.0, description="USD per million completion tokens.",
+                             json_schema_extra=_used_by("live", "bulk"))  # fmt: skip
+    poll_interval: float = Field(30.0, gt=0.0, description="Seconds between polls of a batch job.",
+                                 json_schema_extra=_used_by("bulk"))  # fmt: skip
+    extra_body: dict[str, Any] = Field(
+        default_factory=dict, description="""JSON object merged into each request body, e.g. '{"top_k": 20}'.""",
+        json_schema_extra=_used_by("live", "bulk"),
+    )  # fmt: skip
 
     # What the provider is: answers cost money (a key and a model are needed before the first request), how it
     # answers, where its URL comes from when none is given, and whether several servers may share the work.
@@ -128,8 +158,8 @@ class BuiltinSpec(BaseTeacherSpec):
     """The offline built-in teacher: a correct step-by-step trace from the problem's expression, no key, no cost."""
 
     kind: Literal["builtin"] = "builtin"
-    # The built-in teacher's trace: "classic", "mix" (a solution route per problem) or one route by name.
-    trace_style: str = CLASSIC_STYLE
+    trace_style: str = Field(CLASSIC_STYLE, description="How the built-in teacher writes its traces: classic, "
+                             "mix (a solution route per problem) or one route by name.")  # fmt: skip
 
     paid: ClassVar[bool] = False
     mode: ClassVar[Mode] = "offline"
@@ -220,18 +250,24 @@ class AnthropicBatchSpec(AnthropicSpec):
 class TransformersSpec(BaseTeacherSpec):
     """A local ``transformers`` causal LM answering in this process (the ``eval`` extra): ``model`` is a folder or a
     hub id, ``gguf_file`` a GGUF file inside it; the defaults are :class:`TransformersConfig`'s (greedy, 1024 new
-    tokens). Offered by ``chukmath eval``, not by the recipe's ``[teacher]`` table."""
+    tokens). A recipe's ``[teacher] kind = "transformers"`` builds a dataset with it, as ``chukmath eval`` measures
+    one; ``concurrency`` at least ``batch_size`` keeps the device busy."""
 
     kind: Literal["transformers"] = "transformers"
     temperature: float = Field(0.0, ge=0.0, le=5.0)
     top_p: float = Field(1.0, gt=0.0, le=1.0)
     max_tokens: int = Field(1024, ge=1)  # the model's max_new_tokens
     seed: int = 0
-    gguf_file: str | None = None
-    batch_size: int = Field(16, ge=1)
-    device: str = "auto"
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
-    chat_template: str | None = None  # a built-in name (gemma, chatml), a file or Jinja text; None: the tokenizer's
+    gguf_file: str | None = Field(None, description="A GGUF file in the model's folder.")
+    batch_size: int = Field(16, ge=1, description="Prompts per batch.")
+    device: str = Field("auto", description="auto, cuda, cpu, cuda:1 ...")
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        "auto", description="auto (bfloat16 on CUDA, float32 on CPU), bfloat16, float16, float32."
+    )
+    # A built-in name (gemma, chatml), a file or Jinja text; None: the tokenizer's.
+    chat_template: str | None = Field(
+        None, description="gemma, chatml, a file or Jinja text, for a tokenizer without one (GGUF)."
+    )
 
     paid: ClassVar[bool] = False
     mode: ClassVar[Mode] = "offline"
@@ -254,20 +290,19 @@ class TransformersSpec(BaseTeacherSpec):
         return TransformersTeacher(self.local_config())
 
 
-# Every provider, by kind; the order is the one messages list them in.
+# Every provider, by kind (the recipe's [teacher] kinds: TeacherSpec below lists the same); the order is the one
+# messages list them in.
 SPECS: dict[str, type[BaseTeacherSpec]] = {
     "builtin": BuiltinSpec,
     "openai": OpenAISpec,
     "anthropic": AnthropicSpec,
     "batch": BatchSpec,
     "anthropic_batch": AnthropicBatchSpec,
+    "transformers": TransformersSpec,
 }
 KINDS: tuple[str, ...] = tuple(SPECS)
-# The teachers `chukmath eval --teacher` offers: the recipe's that evaluate, and the local transformers model.
-_LOCAL_SPECS: dict[str, type[BaseTeacherSpec]] = {"transformers": TransformersSpec}
-EVAL_SPECS: dict[str, type[BaseTeacherSpec]] = {
-    kind: spec for kind, spec in {**SPECS, **_LOCAL_SPECS}.items() if spec.evaluates
-}
+# The teachers `chukmath eval --teacher` offers.
+EVAL_SPECS: dict[str, type[BaseTeacherSpec]] = {kind: spec for kind, spec in SPECS.items() if spec.evaluates}
 
 
 def _kind_of(value: Any) -> str:
@@ -283,7 +318,8 @@ TeacherSpec = Annotated[
     | Annotated[OpenAISpec, Tag("openai")]
     | Annotated[AnthropicSpec, Tag("anthropic")]
     | Annotated[BatchSpec, Tag("batch")]
-    | Annotated[AnthropicBatchSpec, Tag("anthropic_batch")],
+    | Annotated[AnthropicBatchSpec, Tag("anthropic_batch")]
+    | Annotated[TransformersSpec, Tag("transformers")],
     Discriminator(
         _kind_of,
         custom_error_type="teacher_kind",
