@@ -8,19 +8,20 @@ train/rejects ``.partial`` files are rewritten from the start by every run.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
 from chukmath.build.rundir import RunDir
-from chukmath.errors import OutputError, output_error
-from chukmath.jsonl import JsonlAppender, dumps_line, open_checked, repair_torn_tail
+from chukmath.errors import OutputError
+from chukmath.jsonl import JsonlAppender, repair_torn_tail
 from chukmath.records import Problem, Response
 from chukmath.teach.journal import Journal
 from chukmath.teach.progress import Counters
+from chukmath.write.files import REJECTS_SPLIT, RowFiles
+from chukmath.write.selection import ProblemResult
+from chukmath.write.stats import StatsAccumulator
 
 
 def count_lines_readonly(path: Path) -> int:
@@ -74,14 +75,19 @@ def trim_lines(path: Path, keep: int) -> int:
 
 
 class Sink:
-    """Ordered, batched output of one run. ``emit`` takes problems strictly in index order."""
+    """Ordered, batched output of one run. ``emit`` takes problems strictly in index order.
+
+    The row files are :class:`~chukmath.write.files.RowFiles` (the writer ``chukmath verify`` uses too); the sink
+    adds what only a build has: problems.jsonl, the journal's queued answers, the progress counters and the card's
+    example row, and writes them in the crash-safe order above.
+    """
 
     def __init__(
         self,
         run: RunDir,
         journal: Journal,
         counters: Counters,
-        stats: Any,
+        stats: StatsAccumulator,
         *,
         flush_every: int = 512,
         test: bool = False,
@@ -96,15 +102,17 @@ class Sink:
         # The run's journal (opened by the pipeline): answers queued on it are written at each flush, after the
         # problems they answer.
         self.journal = journal
-        self._train: IO[bytes] = open_checked(run.partial(run.train))
-        self._rejects: IO[bytes] = open_checked(run.partial(run.rejects))
         # test.jsonl only when the recipe has a [split]; the train-only layout stays as it was.
-        self._test: IO[bytes] | None = open_checked(run.partial(run.test)) if test else None
+        finals = {"train": run.train, REJECTS_SPLIT: run.rejects} | ({"test": run.test} if test else {})
+        try:
+            self.files = RowFiles(finals, stats, partial=run.partial)
+        except BaseException:
+            self.problems_out.close()
+            raise
         self._broken = False  # a write failed (disk full): close() must not write what is buffered once more
+        self._finished = False
+        self._closed = False
         self._buf_problems: list[dict[str, Any]] = []
-        self._buf_train: list[bytes] = []
-        self._buf_rejects: list[bytes] = []
-        self._buf_test: list[bytes] = []
         self.next_index = 0
         self.first_sample: dict[str, Any] | None = None
 
@@ -112,11 +120,7 @@ class Sink:
         """Queue a cheap (built-in) answer for the next batched flush."""
         self.journal.append_later(response)
 
-    def _outputs(self) -> list[tuple[IO[bytes], Path]]:
-        files = [(self._train, self.run.train), (self._rejects, self.run.rejects)]
-        return files + ([(self._test, self.run.test)] if self._test is not None else [])
-
-    def emit(self, problem: Problem, result: Any, split: str | None = "train") -> None:
+    def emit(self, problem: Problem, result: ProblemResult, split: str | None = "train") -> None:
         """Take the ``select_samples`` result of the next problem in index order; its sample rows go to
         ``split`` (``train``, ``test``, or None: nowhere)."""
         index = self.next_index
@@ -128,80 +132,54 @@ class Sink:
                 f"{problem.id} there; the directory was made by other code or edited. Use --force to start over"
             )
         self.next_index = index + 1
-        if split == "test":
-            self._buf_test.extend(dumps_line(row) for row in result.rows)
-        elif split is not None:
-            for row in result.rows:
-                if self.first_sample is None:
-                    self.first_sample = row
-                self._buf_train.append(dumps_line(row))
-        self._buf_rejects.extend(dumps_line(row) for row in result.rejects)
-        self.stats.add_result(problem, result)
+        if split == "train" and self.first_sample is None and result.rows:
+            self.first_sample = result.rows[0]
+        self.files.add(problem, result, split)
         c = self.counters
         for outcome in result.outcomes:
             if outcome.verdict is not None:
                 c.verified += 1
         c.accepted += len(result.rows)
-        if len(self._buf_problems) + len(self._buf_train) + len(self._buf_rejects) + len(self._buf_test) >= (
-            self.flush_every
-        ):
+        if len(self._buf_problems) + self.files.pending >= self.flush_every:
             self.flush()
 
     def flush(self) -> None:
         """Write what is buffered, in crash-safe order; a failed write (OutputError) leaves whole lines only."""
         try:
-            self._flush()
+            if self._buf_problems:
+                self.problems_out.append_many(self._buf_problems)
+                self._buf_problems.clear()
+            self.journal.flush()
+            self.files.write()
         except BaseException:
             self._broken = True
             raise
 
-    def _flush(self) -> None:
-        if self._buf_problems:
-            self.problems_out.append_many(self._buf_problems)
-            self._buf_problems.clear()
-        self.journal.flush()
-        if self._buf_train:
-            self._train.write(b"".join(self._buf_train))
-            self._buf_train.clear()
-        if self._buf_rejects:
-            self._rejects.write(b"".join(self._buf_rejects))
-            self._buf_rejects.clear()
-        if self._buf_test and self._test is not None:
-            self._test.write(b"".join(self._buf_test))
-            self._buf_test.clear()
-        # Whole lines reach the .partial files now, not when Python's buffer fills: `tail -f` sees every flush.
-        for fh, _ in self._outputs():
-            if not fh.closed:
-                fh.flush()
-
     def finish(self) -> None:
         """Flush, make the partial files durable and rename them into place."""
         self.flush()
-        if self._test is None:
+        if not self.files.has("test"):
             self.run.test.unlink(missing_ok=True)  # an earlier run's test split, from a recipe that had [split]
-        for fh, final in self._outputs():
-            try:
-                fh.flush()
-                os.fsync(fh.fileno())
-                fh.close()
-                os.replace(self.run.partial(final), final)
-            except OutputError:
-                self._broken = True
-                raise
-            except OSError as exc:
-                self._broken = True
-                raise output_error(final, exc) from None
+        try:
+            self.files.finish()
+        except BaseException:
+            self._broken = True
+            raise
+        self._finished = True
         self.close()
 
     def close(self) -> None:
         """Flush and close everything (on error too: what was finished stays on disk for the next run)."""
+        if self._closed:
+            return
+        self._closed = True
         try:
-            if not self._broken and not all(fh.closed for fh, _ in self._outputs()):
+            if not self._broken and not self._finished:
                 self.flush()
         finally:
-            for fh, _ in self._outputs():
-                with contextlib.suppress(OSError, OutputError):  # after a failed write the first error is reported
-                    fh.close()
-            self.problems_out.close()
-            if self._broken:
-                self.journal.drop_queued()  # answered again by the next run, after the problems they answer
+            try:
+                self.files.close()
+            finally:
+                self.problems_out.close()
+                if self._broken:
+                    self.journal.drop_queued()  # answered again by the next run, after the problems they answer

@@ -10,8 +10,9 @@ from typing import Any
 import orjson
 
 from chukmath.errors import OutputError
-from chukmath.jsonl import AtomicWriter, dumps_line
+from chukmath.jsonl import AtomicWriter
 from chukmath.verify import Policy
+from chukmath.write.files import REJECTS_SPLIT, RowFiles
 from chukmath.write.index import InputIndex
 from chukmath.write.selection import SelectOptions, select_samples
 from chukmath.write.stats import StatsAccumulator
@@ -19,6 +20,7 @@ from chukmath.write.stats import StatsAccumulator
 TRAIN = "train.jsonl"
 REJECTS = "rejects.jsonl"
 STATS = "stats.json"
+FLUSH_EVERY = 512  # lines buffered between writes (build's default too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +48,10 @@ def write_dataset(
     """Verify every journal answer and write ``train.jsonl``, ``rejects.jsonl`` and ``stats.json`` in ``out_dir``.
 
     Rows come in problem-index order and, within a problem, by sample index, so the same inputs give
-    byte-identical files whatever order the journal was written in. Each file is written under a temporary name
-    and renamed into place, so a crash leaves the previous files intact. Memory: one problem's responses at a
-    time plus the on-disk index's bounded cache (see ``chukmath.write.index``). Returns the stats.
+    byte-identical files whatever order the journal was written in. The rows go through :class:`RowFiles`, the
+    writer build's sink uses: each file grows under a temporary name and all are renamed into place at the end, so
+    a failure leaves the previous files intact. Memory: one problem's responses at a time, the rows of the last
+    ``FLUSH_EVERY`` lines, and the on-disk index's bounded cache (see ``chukmath.write.index``). Returns the stats.
     """
     options = options or SelectOptions()
     policy = Policy.from_spec(policy_spec)
@@ -59,14 +62,11 @@ def write_dataset(
     try:
         with InputIndex(inputs.problems, inputs.requests, inputs.responses, out) as index:
             index.build()
-            with AtomicWriter(out / TRAIN) as train, AtomicWriter(out / REJECTS) as rejects:
+            with RowFiles({"train": out / TRAIN, REJECTS_SPLIT: out / REJECTS}, stats) as files:
                 for problem in index.problems():
-                    result = select_samples(problem, index.candidates(problem.id), policy, options)
-                    for row in result.rows:
-                        train.write(dumps_line(row))
-                    for row in result.rejects:
-                        rejects.write(dumps_line(row))
-                    stats.add_result(problem, result)
+                    files.add(problem, select_samples(problem, index.candidates(problem.id), policy, options))
+                    if files.pending >= FLUSH_EVERY:
+                        files.write()
             stats.add_orphans(index.orphan_keys())
     except sqlite3.OperationalError as exc:
         # The scratch index is the one file SQLite writes: "database or disk is full", "disk I/O error" (EFBIG).
