@@ -17,8 +17,6 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from chukmath.build import batch_phase, stages
 from chukmath.build.card import dataset_configs, render_card
 from chukmath.build.gate import Gate
@@ -36,6 +34,7 @@ from chukmath.teach.builtin import builtin_response
 from chukmath.teach.journal import Journal
 from chukmath.teach.progress import Counters, ProgressDisplay
 from chukmath.teach.specs import BuiltinSpec
+from chukmath.write.dataset import write_stats
 
 
 @dataclass
@@ -120,11 +119,6 @@ def _manifest_for(
             manifest.started = float(first)
     manifest.runs.append({"started_unix": time.time(), "command": command, "count": recipe.count})
     return manifest
-
-
-def _write_json(path: Path, obj: Any) -> None:
-    with AtomicWriter(path) as fh:
-        fh.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE))
 
 
 def _stats_dict(recipe: BuildRecipe, acc: Any) -> dict[str, Any]:
@@ -251,7 +245,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
             stats.update(gate.report())
         if judge.answers is not None:
             stats.update(judge.answers.report())
-        _write_json(run.stats, stats)
+        write_stats(run.stats, stats)
         sync_run_files(run.root, recipe.output.format)
         totals = {"problems": problems_total, "accepted": counters.accepted}
         card = render_card(
