@@ -180,6 +180,19 @@ def test_divide_first_divides_first_only_where_it_brings_no_fractions() -> None:
     assert not check_steps(uneven).bad and not check_steps(even).bad
 
 
+def test_factoring_shows_the_search_for_the_pair() -> None:
+    """x² - 3x - 10: the factor pairs of -10 are tried in order, each sum a checked claim, until 2 and -5."""
+    problem = Problem(id="q", generator="quadratic", difficulty=3, seed=0, index=0, question="Solve x^2 - 3x - 10 = 0.",
+                      expression="Eq(x**2 - 3*x - 10, 0)", answer="{-2, 5}", meta={"variable": "x"})  # fmt: skip
+    lines = builtin_trace(problem, "factoring").splitlines()
+    tried = ["-1 and 10: (-1) + 10 = 9", "1 and -10: 1 + (-10) = -9", "-2 and 5: (-2) + 5 = 3",
+             "2 and -5: 2 + (-5) = -3"]  # fmt: skip
+    start = lines.index("Try the factor pairs of -10, adding each pair:")
+    assert lines[start + 1 : start + 5] == tried and lines[start + 5].startswith("They are")
+    report = check_steps("\n".join(lines))
+    assert not report.bad and report.checked >= 4
+
+
 def test_a_mix_build_records_the_style(tmp_path: Path) -> None:
     recipe = tmp_path / "mix.toml"
     recipe.write_text(

@@ -6,8 +6,9 @@ A route that does not apply to a problem uses the formula."""
 from __future__ import annotations
 
 from fractions import Fraction
+from math import isqrt
 
-from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, claim, num, step
 from chukmath.families.common.symstr import sqrt_pair_set
 from chukmath.families.common.worked import pick
 from chukmath.families.quadratic.trace import (
@@ -90,6 +91,27 @@ def _formula(problem: Problem) -> str:
     return _finish(think, x, p, q, 1)
 
 
+def _pair_search(think: list[str], product: int, total: int) -> None:
+    """Try the factor pairs of ``product`` in order of the smaller factor, each with the signs that can give its
+    sign, adding each pair (a checked claim) until one gives ``total``; nothing to search when ``product`` is 0."""
+    if product == 0:
+        return
+    think.append(f"Try the factor pairs of {product}, adding each pair:")
+    size = abs(product)
+    for d in range(1, isqrt(size) + 1):
+        if size % d:
+            continue
+        if product > 0:
+            pairs = [(d, size // d) if total > 0 else (-d, -(size // d))]
+        else:
+            pairs = [(-d, size // d), (d, -(size // d))]
+        for p, q in pairs:
+            think.append(f"{p} and {q}: {claim(p, OP_ADD, q, p + q)}")
+            if p + q == total:
+                return
+    raise AssertionError(f"no factor pair of {product} adds to {total}")
+
+
 def _factoring(problem: Problem) -> str:
     """Two whole numbers with product a·c and sum b split the middle term: a·f(x) = (a x + m)(a x + n)."""
     a, b, c, x = equation_coefficients(problem)
@@ -105,6 +127,7 @@ def _factoring(problem: Problem) -> str:
     else:
         think.append(f"Find two numbers whose product is a × c and whose sum is b = {num(b)}:")
         _claim(think, a, OP_MUL, c)
+    _pair_search(think, m * n, m + n)
     think.append(f"They are {m} and {n}:")
     _claim(think, m, OP_MUL, n)
     _claim(think, m, OP_ADD, n)
