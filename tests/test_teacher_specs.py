@@ -186,3 +186,13 @@ def test_a_bad_eval_teacher_setting_names_its_flag(settings, message):
         TeacherSpec(**{"kind": "transformers", "model": "m", **settings}).build([], samples=1)
     with pytest.raises(ConfigError, match="choose builtin, openai, transformers"):
         TeacherSpec(kind="anthropic", model="m").build([], samples=1)
+
+
+def test_the_recipes_teacher_union_lists_every_provider_of_specs():
+    from typing import get_args
+
+    from chukmath.teach.specs import TeacherSpec
+
+    union, _discriminator = get_args(TeacherSpec)
+    members = {get_args(member)[1].tag: get_args(member)[0] for member in get_args(union)}
+    assert members == SPECS

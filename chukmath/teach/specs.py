@@ -2,8 +2,10 @@
 answers (``offline``, ``live`` request by request, or in ``bulk`` through a batch API) and the factory that makes it.
 
 The recipe's ``[teacher]`` table is the union of these models, chosen by ``kind`` (:data:`TeacherSpec`);
-``chukmath teach``, ``build`` and ``eval`` take their teacher defaults from them, and :func:`resolve_endpoint` is the
-one place a base URL and an API key are found. Adding a provider is one class here (plus its teacher module).
+``chukmath teach``, ``build`` and ``eval`` make their teacher options from their fields (flag, help text from the
+``description``, default: :mod:`chukmath.cli.teacher_options`), and :func:`resolve_endpoint` is the one place a base
+URL and an API key are found. Adding a provider is one class here, in ``SPECS`` and ``TeacherSpec`` (plus its teacher
+module); adding a setting is one field, with a ``description``.
 
 One set of defaults for every entry point: a request attempt times out after ``DEFAULT_TIMEOUT_S`` (120 s) and a
 failed one (429, 5xx, a timeout, a dropped connection) is retried up to ``DEFAULT_MAX_RETRIES`` (5) times. Raise
