@@ -34,6 +34,7 @@ from chukmath.teach.builtin import builtin_response
 from chukmath.teach.journal import Journal
 from chukmath.teach.progress import Counters, ProgressDisplay
 from chukmath.teach.specs import BuiltinSpec
+from chukmath.teach.summary import AnswerCounts
 from chukmath.write.dataset import write_stats
 
 
@@ -66,7 +67,9 @@ class BuildOptions:
 
 @dataclass
 class BuildSummary:
-    """What a run did; ``--json`` prints this."""
+    """What a run did; ``--json`` prints this. ``asked``, ``from_journal`` and ``failed`` come from the run's
+    :class:`~chukmath.teach.summary.AnswerCounts` (the reading of the engine's counters ``teach`` summarizes too);
+    the rest is the dataset's, from stats.json."""
 
     out: str
     name: str
@@ -259,11 +262,15 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         )
         with AtomicWriter(run.card) as fh:
             fh.write(card.encode())
-        complete = counters.failed == 0
+        answers = AnswerCounts.of(counters)
+        complete = answers.failed == 0
         manifest.finished = time.time()
         manifest.status = "complete" if complete else "incomplete"
         manifest.runs[-1].update(
-            finished_unix=manifest.finished, asked=counters.asked, from_journal=counters.resumed, failed=counters.failed
+            finished_unix=manifest.finished,
+            asked=answers.asked,
+            from_journal=answers.from_journal,
+            failed=answers.failed,
         )
         manifest.write(run.manifest)
         # Last, from the files just written (so it matches them), inside the lock (so no other build rewrites them).
@@ -276,9 +283,9 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         complete=complete,
         problems=t["problems"],
         responses=t["responses"],
-        asked=counters.asked,
-        from_journal=counters.resumed,
-        failed=counters.failed,
+        asked=answers.asked,
+        from_journal=answers.from_journal,
+        failed=answers.failed,
         accepted=t["accepted"],
         rejected=t["rejected"],
         acceptance_rate=t["acceptance_rate"],

@@ -1,4 +1,6 @@
-"""What a teach run did: counts, failures by kind, retries, tokens, and cost from prices per million tokens."""
+"""What a run's answers came to: one reading of the answer engine's Counters that ``teach`` and ``build`` share
+(:class:`AnswerCounts`), teach's summary (failures by kind, retries, tokens, cost from prices per million tokens),
+and price tables."""
 
 from __future__ import annotations
 
@@ -66,6 +68,44 @@ def pick_prices(
     return None
 
 
+@dataclass(slots=True, frozen=True)
+class AnswerCounts:
+    """What the answer engine did with a run's keys, read from its :class:`~chukmath.teach.progress.Counters` by
+    :meth:`of`: the one place those counters become a summary's numbers (``teach``'s table and ``--json``,
+    ``build``'s summary line, ``--json`` and manifest entry, eval's run figures)."""
+
+    keys: int  # (request, sample) keys met: found in the journal, repeated in the input, or asked
+    from_journal: int  # answered before this run: taken from the journal, not asked again
+    duplicates: int  # repeated in the input (answered once)
+    asked: int  # requested from the teacher in this run
+    received: int  # answers (successes and failures) that arrived in this run
+    succeeded: int  # successful answers that arrived in this run
+    truncated: int  # of those, cut for length
+    failed: int  # failed answers (the next run asks them again)
+    failures_by_kind: dict[str, int]
+    retries: int
+    prompt_tokens: int
+    completion_tokens: int
+
+    @classmethod
+    def of(cls, counters: Counters) -> AnswerCounts:
+        """The counts of ``counters`` as they stand."""
+        return cls(
+            keys=counters.resumed + counters.duplicates + counters.asked,
+            from_journal=counters.resumed,
+            duplicates=counters.duplicates,
+            asked=counters.asked,
+            received=counters.received,
+            succeeded=counters.answered - counters.resumed,
+            truncated=counters.truncated,
+            failed=counters.failed,
+            failures_by_kind=dict(counters.failures_by_kind),
+            retries=counters.retries,
+            prompt_tokens=counters.prompt_tokens,
+            completion_tokens=counters.completion_tokens,
+        )
+
+
 @dataclass(slots=True)
 class TeachSummary:
     """Counts for one run. ``total`` keys = requests x samples; ``skipped`` were already in the journal;
@@ -92,20 +132,21 @@ class TeachSummary:
 
     @classmethod
     def of(cls, counters: Counters, *, journal: str, teacher: str, model: str) -> TeachSummary:
-        """The summary of a run from its counters (:class:`chukmath.teach.progress.Counters`, the one tally the
-        answer engine keeps): ``skipped`` keys were in the journal, ``sent`` answers arrived in this run."""
+        """The summary of a run from its counters, through :class:`AnswerCounts`: ``total`` is its keys, ``skipped``
+        the keys found in the journal, ``sent`` the answers received in this run."""
+        counts = AnswerCounts.of(counters)
         return cls(
-            total=counters.resumed + counters.duplicates + counters.asked,
-            skipped=counters.resumed,
-            duplicates=counters.duplicates,
-            sent=counters.received,
-            succeeded=counters.answered - counters.resumed,
-            truncated=counters.truncated,
-            failed=counters.failed,
-            failures_by_kind=dict(counters.failures_by_kind),
-            retries=counters.retries,
-            prompt_tokens=counters.prompt_tokens,
-            completion_tokens=counters.completion_tokens,
+            total=counts.keys,
+            skipped=counts.from_journal,
+            duplicates=counts.duplicates,
+            sent=counts.received,
+            succeeded=counts.succeeded,
+            truncated=counts.truncated,
+            failed=counts.failed,
+            failures_by_kind=counts.failures_by_kind,
+            retries=counts.retries,
+            prompt_tokens=counts.prompt_tokens,
+            completion_tokens=counts.completion_tokens,
             journal=journal,
             teacher=teacher,
             model=model,
