@@ -1,11 +1,13 @@
 """Writing the dataset: verified samples to chat JSONL, rejects with reasons, and stats.json.
 
-``write_dataset`` is the whole stage (what ``chukmath verify`` runs). ``select_samples`` and
-``StatsAccumulator`` are its per-problem parts, for callers with their own streaming loop (``build``).
+``write_dataset`` is the whole stage (what ``chukmath verify`` runs). ``select_samples``, ``StatsAccumulator`` and
+``RowFiles`` (the row files, which build's sink writes through too) are its parts, for callers with their own
+streaming loop (``build``).
 """
 
 from chukmath.stage_module import make_callable
 from chukmath.write.dataset import REJECTS, STATS, TRAIN, DatasetPaths, write_dataset, write_stats
+from chukmath.write.files import RowFiles
 from chukmath.write.samples import assistant_content, reject_row, sample_id, sample_row, user_messages
 from chukmath.write.selection import (
     DUPLICATE,
@@ -36,6 +38,7 @@ __all__ = [
     "DatasetPaths",
     "LengthHistogram",
     "ProblemResult",
+    "RowFiles",
     "SampleOutcome",
     "SelectOptions",
     "StatsAccumulator",
