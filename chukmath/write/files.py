@@ -32,6 +32,8 @@ REJECTS_SPLIT = "rejects"
 
 
 class _Growing(Protocol):
+    """A row file while it grows: its handle, then ``commit`` (into place) or ``abandon``."""
+
     final: Path
     fh: IO[bytes]
 
@@ -64,6 +66,7 @@ class _Temporary:
     """Grows under a unique temporary name; removed after a failure."""
 
     def __init__(self, final: Path) -> None:
+        # AtomicWriter's enter and exit are called by hand: RowFiles ends all its files together, not in a block.
         self.final = final
         self._writer = AtomicWriter(final)
         self.fh: IO[bytes] = self._writer.__enter__()
