@@ -87,3 +87,16 @@ def test_a_split_the_run_does_not_write_is_refused(tmp_path: Path) -> None:
             files.add(PROBLEM, result(1), "test")
         with pytest.raises(ValueError, match="no 'rejects' file"):
             files.add(PROBLEM, result(1), "rejects")
+
+
+def test_a_write_is_due_after_enough_lines_or_enough_bytes(tmp_path: Path) -> None:
+    with RowFiles(finals(tmp_path, "train", "rejects"), StatsAccumulator(), flush_lines=4) as files:
+        files.add(PROBLEM, result(1))  # two lines: a row and a reject
+        assert not files.due()
+        assert files.due(other_lines=2)  # build counts its buffered problems too
+        files.write()
+        huge = ProblemResult(rows=[{"text": "x" * (5 << 20)}], rejects=[], outcomes=[])
+        files.add(PROBLEM, huge)  # one line, but megabytes: untrusted answers must not pile up 512 at a time
+        assert files.pending == 1 and files.due()
+        files.write()
+        assert not files.due()

@@ -95,7 +95,6 @@ class Sink:
         self.run = run
         self.counters = counters
         self.stats = stats
-        self.flush_every = flush_every
         self.problems_on_disk, last = count_lines(run.problems)
         self._last_problem_id = orjson.loads(last).get("id") if last else None
         self.problems_out = JsonlAppender(run.problems)
@@ -105,7 +104,7 @@ class Sink:
         # test.jsonl only when the recipe has a [split]; the train-only layout stays as it was.
         finals = {"train": run.train, REJECTS_SPLIT: run.rejects} | ({"test": run.test} if test else {})
         try:
-            self.files = RowFiles(finals, stats, partial=run.partial)
+            self.files = RowFiles(finals, stats, partial=run.partial, flush_lines=flush_every)
         except BaseException:
             self.problems_out.close()
             raise
@@ -140,7 +139,7 @@ class Sink:
             if outcome.verdict is not None:
                 c.verified += 1
         c.accepted += len(result.rows)
-        if len(self._buf_problems) + self.files.pending >= self.flush_every:
+        if self.files.due(len(self._buf_problems)):
             self.flush()
 
     def flush(self) -> None:

@@ -20,7 +20,6 @@ from chukmath.write.stats import StatsAccumulator
 TRAIN = "train.jsonl"
 REJECTS = "rejects.jsonl"
 STATS = "stats.json"
-FLUSH_EVERY = 512  # lines buffered between writes (build's default too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +49,9 @@ def write_dataset(
     Rows come in problem-index order and, within a problem, by sample index, so the same inputs give
     byte-identical files whatever order the journal was written in. The rows go through :class:`RowFiles`, the
     writer build's sink uses: each file grows under a temporary name and all are renamed into place at the end, so
-    a failure leaves the previous files intact. Memory: one problem's responses at a time, the rows of the last
-    ``FLUSH_EVERY`` lines, and the on-disk index's bounded cache (see ``chukmath.write.index``). Returns the stats.
+    a failure leaves the previous files intact. Memory: one problem's responses at a time, the rows buffered for
+    the next write (at most 512 lines or 4 MiB past one problem's, ``RowFiles.due``), and the on-disk index's
+    bounded cache (see ``chukmath.write.index``). Returns the stats.
     """
     options = options or SelectOptions()
     policy = Policy.from_spec(policy_spec)
@@ -65,7 +65,7 @@ def write_dataset(
             with RowFiles({"train": out / TRAIN, REJECTS_SPLIT: out / REJECTS}, stats) as files:
                 for problem in index.problems():
                     files.add(problem, select_samples(problem, index.candidates(problem.id), policy, options))
-                    if files.pending >= FLUSH_EVERY:
+                    if files.due():
                         files.write()
             stats.add_orphans(index.orphan_keys())
     except sqlite3.OperationalError as exc:

@@ -29,6 +29,9 @@ from chukmath.write.selection import ProblemResult
 from chukmath.write.stats import StatsAccumulator
 
 REJECTS_SPLIT = "rejects"
+FLUSH_LINES = 512  # lines buffered before a write is due
+# ... or this many bytes: journal lines are untrusted and may be megabytes each, so a count alone does not bound memory
+FLUSH_BYTES = 4 << 20
 
 
 class _Growing(Protocol):
@@ -91,11 +94,14 @@ class RowFiles:
         stats: StatsAccumulator,
         *,
         partial: Callable[[Path], Path] | None = None,
+        flush_lines: int = FLUSH_LINES,
     ) -> None:
         if REJECTS_SPLIT not in finals:
             raise ValueError(f"RowFiles needs a {REJECTS_SPLIT!r} file, got {sorted(finals)}")
         self.stats = stats
+        self.flush_lines = flush_lines
         self._partial = partial
+        self._bytes = 0  # buffered
         self._files: dict[str, _Growing] = {}
         self._buffers: dict[str, list[bytes]] = {}
         self._broken = False  # a write failed: close() must not write what is buffered once more
@@ -118,6 +124,11 @@ class RowFiles:
         """Lines buffered and not written yet."""
         return sum(len(lines) for lines in self._buffers.values())
 
+    def due(self, other_lines: int = 0) -> bool:
+        """Whether a write is due: ``flush_lines`` lines buffered (with ``other_lines`` the caller buffers
+        alongside, such as build's problems) or ``FLUSH_BYTES`` bytes."""
+        return self._bytes >= FLUSH_BYTES or self.pending + other_lines >= self.flush_lines
+
     def add(self, problem: Problem, result: ProblemResult, split: str | None = "train") -> None:
         """Count the next problem's result and buffer its rows: sample rows to ``split`` (None: nowhere), rejects
         to the rejects file."""
@@ -125,8 +136,15 @@ class RowFiles:
             buffer = self._buffers.get(split)
             if buffer is None or split == REJECTS_SPLIT:
                 raise ValueError(f"no {split!r} file in this run (it writes {', '.join(self._files)})")
-            buffer.extend(dumps_line(row) for row in result.rows)
-        self._buffers[REJECTS_SPLIT].extend(dumps_line(row) for row in result.rejects)
+            for row in result.rows:
+                line = dumps_line(row)
+                self._bytes += len(line)
+                buffer.append(line)
+        rejects = self._buffers[REJECTS_SPLIT]
+        for row in result.rejects:
+            line = dumps_line(row)
+            self._bytes += len(line)
+            rejects.append(line)
         self.stats.add_result(problem, result)
 
     def write(self) -> None:
@@ -136,6 +154,7 @@ class RowFiles:
                 if lines:
                     self._files[split].fh.write(b"".join(lines))
                     lines.clear()
+            self._bytes = 0
             for grown in self._files.values():
                 grown.fh.flush()
         except BaseException:
