@@ -181,10 +181,35 @@ ROW_SHAPES: dict[str, RowShape] = {
     )
 }  # fmt: skip
 
-# The JSONL files a run works in, by split: the splits of its row shapes (rejects is a config of its own on the card).
-RUN_JSONL: dict[str, str] = {
-    split: f"{split}.{JSONL.suffix}" for s in ROW_SHAPES.values() if s.writer == RUN for split in s.splits
-}
+# The dataset card's config that ``load_dataset(path)`` reads when none is named.
+DEFAULT_CONFIG = "default"
+
+
+@dataclass(frozen=True)
+class RunSplit:
+    """One split a run writes, and where the dataset card publishes it. The first run shape's splits (``run:chat``:
+    train, test) make the default config under their own names; every other run shape's split is a config of its
+    own name holding one ``train`` split (``load_dataset(path, "rejects")["train"]``)."""
+
+    split: str  # the run's name for it: train, test, rejects
+    jsonl: str  # the JSONL file the run works in: train.jsonl
+    config: str  # the card's config holding it: DEFAULT_CONFIG, or the split's name (rejects)
+    config_split: str  # its split inside that config
+
+
+def run_splits() -> tuple[RunSplit, ...]:
+    """Every split of the run's row shapes in :data:`ROW_SHAPES`, in table order (read at each call, so a run shape
+    registered later is in it): the one place a run's split and file names come from."""
+    found: list[RunSplit] = []
+    for position, shape in enumerate(s for s in ROW_SHAPES.values() if s.writer == RUN):
+        for split in shape.splits:
+            config, inside = (DEFAULT_CONFIG, split) if position == 0 else (split, "train")
+            found.append(RunSplit(split, f"{split}.{JSONL.suffix}", config, inside))
+    return tuple(found)
+
+
+# The JSONL files a run works in, by split (rejects is a config of its own on the card).
+RUN_JSONL: dict[str, str] = {s.split: s.jsonl for s in run_splits()}
 
 
 @dataclass(frozen=True)

@@ -172,3 +172,31 @@ def test_verify_writes_the_run_shapes_of_ROW_SHAPES(tmp_path: Path, monkeypatch:
     assert [r["prompt"] + r["completion"] for r in after] == [r["messages"] for r in before]
     before, after = read_jsonl(tmp_path / "chat" / "rejects.jsonl"), read_jsonl(tmp_path / "pc" / "rejects.jsonl")
     assert after and after == [{"id": r["problem_id"], "why": r["reasons"]} for r in before]
+
+
+def test_the_run_s_parquet_files_come_from_the_run_shapes_splits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow")
+    from chukmath.write import parquet
+
+    # The layout every run has had: train/test in the default config (data/), rejects a config of its own.
+    assert parquet.run_shards() == {
+        "train": ("train.jsonl", "data", "train"),
+        "test": ("test.jsonl", "data", "test"),
+        "rejects": ("rejects.jsonl", "rejects", "train"),
+    }
+    # A run shape registered in ROW_SHAPES alone is published, named on the card and withdrawn by the Parquet format.
+    traces = replace(formats.ROW_SHAPES["run:rejects"], name="traces", splits=("traces",))
+    monkeypatch.setitem(formats.ROW_SHAPES, "run:traces", traces)
+    assert [s.jsonl for s in formats.run_splits()] == ["train.jsonl", "test.jsonl", "rejects.jsonl", "traces.jsonl"]
+    (tmp_path / "train.jsonl").write_bytes(b'{"id": "a"}\n')
+    (tmp_path / "traces.jsonl").write_bytes(b'{"id": "t1"}\n{"id": "t2"}\n')
+    written = formats.PARQUET.publish(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "data/train-00000-of-00001.parquet", "traces/train-00000-of-00001.parquet",
+    ]  # fmt: skip
+    assert formats.PARQUET.data_files(tmp_path, "traces") == "traces/train-*"
+    assert formats.PARQUET.data_files(tmp_path, "rejects") is None
+    formats.PARQUET.withdraw(tmp_path)
+    assert not (tmp_path / "traces").exists() and not (tmp_path / "data").exists()

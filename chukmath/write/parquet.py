@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from chukmath.errors import ConfigError, output_error
+from chukmath.formats import DEFAULT_CONFIG, run_splits
 from chukmath.jsonl import read_jsonl
 
 # JSONL bytes per shard: the Hub's viewer and `datasets` like files of a few hundred MB at most.
@@ -105,29 +106,37 @@ def write_shards(source: Path, folder: Path, split: str, *, shard_bytes: int = S
     return written
 
 
-# Run-directory layout: (JSONL file, folder of its shards, split name inside that folder).
-RUN_SPLITS = (("train.jsonl", "data", "train"), ("test.jsonl", "data", "test"), ("rejects.jsonl", "rejects", "train"))
-# The card's split -> (folder of its shards, split name inside that folder).
-CARD_SPLITS = {"train": ("data", "train"), "test": ("data", "test"), "rejects": ("rejects", "train")}
+# The folder of the default config's shards (push_to_hub's); any other config's are in a folder of its own name.
+DATA_FOLDER = "data"
+
+
+def run_shards() -> dict[str, tuple[str, str, str]]:
+    """A run directory's splits (:func:`chukmath.formats.run_splits`) by name: (JSONL file, folder of its shards,
+    split name inside that folder), e.g. ``rejects``: (``rejects.jsonl``, ``rejects``, ``train``)."""
+    return {
+        s.split: (s.jsonl, DATA_FOLDER if s.config == DEFAULT_CONFIG else s.config, s.config_split)
+        for s in run_splits()
+    }
 
 
 def publish_run(root: Path) -> list[Path]:
-    """In a run directory: write train/test/rejects as shards (``data/``, ``rejects/``); returns the shards."""
+    """In a run directory: write each split (train, test, rejects) as shards (``data/``, ``rejects/``); returns the
+    shards."""
     written: list[Path] = []
-    for jsonl, folder, split in RUN_SPLITS:
+    for jsonl, folder, split in run_shards().values():
         written += write_shards(root / jsonl, root / folder, split)
     return written
 
 
 def withdraw_run(root: Path) -> None:
     """In a run directory: remove the shards an earlier Parquet run left (other files in the folders stay)."""
-    for _, folder, split in RUN_SPLITS:
+    for _, folder, split in run_shards().values():
         remove_shards(root / folder, split)
 
 
 def run_data_files(root: Path, split: str) -> str | None:
     """The card's path for a split's shards (``data/train-*``), or None when it has none."""
-    folder, data_split = CARD_SPLITS[split]
+    _, folder, data_split = run_shards()[split]
     return f"{folder}/{data_split}-*" if shards_of(root / folder, data_split) else None
 
 
