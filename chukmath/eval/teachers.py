@@ -1,6 +1,7 @@
-"""Which model answers an evaluation: the built-in teacher (a correct reference), an OpenAI-compatible endpoint
-(vLLM, llama.cpp, SGLang, a hosted API) or a local ``transformers`` model — each made from the same teach-stage
-classes ``chukmath teach`` and ``build`` use."""
+"""Which model answers an evaluation: any provider whose spec evaluates (:data:`chukmath.teach.specs.EVAL_SPECS`:
+the built-in teacher, a correct reference; an OpenAI-compatible endpoint such as vLLM, llama.cpp, SGLang or a hosted
+API; a local ``transformers`` model), made by its spec's ``evaluator`` from the same teach-stage classes
+``chukmath teach`` and ``build`` use. Nothing here names a kind: a provider is offered by its spec alone."""
 
 from __future__ import annotations
 
@@ -51,57 +52,50 @@ class TeacherSpec:
         return 0.0 if samples == 1 else DEFAULT_SAMPLING_TEMPERATURE
 
     def sampling(self, samples: int) -> dict[str, Any]:
-        """What eval.json records about decoding."""
-        if self.kind == "builtin":
-            return {}
-        out: dict[str, Any] = {"temperature": self.chosen_temperature(samples), "max_tokens": self.max_tokens}
-        if self.top_p is not None:
-            out["top_p"] = self.top_p
-        if self.seed is not None:
-            out["seed"] = self.seed
-        if self.kind == "transformers":
-            out.update(batch_size=self.batch_size, device=self.device, dtype=self.dtype)
-            if self.chat_template:
-                out["chat_template"] = self.chat_template if len(self.chat_template) < 200 else "given"
+        """What eval.json records about decoding: the settings the provider's spec names (``eval_records``), each
+        when set (a long chat template as ``"given"``)."""
+        out: dict[str, Any] = {}
+        for name in _spec_type(self.kind).eval_records:
+            value = self.chosen_temperature(samples) if name == "temperature" else self._setting(name)
+            if value is None or value == "":
+                continue
+            out[name] = "given" if isinstance(value, str) and len(value) >= _LONG_TEXT else value
         return out
 
     def build(self, problems: Sequence[Problem], samples: int) -> Teacher:
-        """The teacher object, made by its spec (the endpoint's key is read from ``api_key_env`` here and kept only
-        in memory)."""
-        if self.kind not in EVAL_SPECS:
-            raise ConfigError(f"--teacher {self.kind!r}: choose {', '.join(KINDS)}")
-        if self.kind == "builtin":
-            return _spec("builtin", **self.settings).make(problems={p.id: p for p in problems})
-        temperature = self.chosen_temperature(samples)
-        if self.kind == "openai":
-            from chukmath.teach.retry import RetryPolicy
-            from chukmath.teach.specs import CLI_LABELS, resolve_endpoint
+        """The teacher object, made by its spec's ``evaluator`` (an API endpoint's key is read from ``api_key_env``
+        there and kept only in memory); the settings left unset (``top_p``, ``seed``) are the spec's own for a
+        local teacher and the endpoint's for an API one."""
+        fields = _spec_type(self.kind).model_fields
+        values = {name: getattr(self, name) for name in _OWN if name in fields}
+        values["temperature"] = self.chosen_temperature(samples)
+        unsent = [name for name in _ENDPOINT_DEFAULTS if values.get(name) is None]
+        settings = {name: value for name, value in values.items() if value is not None}
+        return _spec(self.kind, **{**settings, **self.settings}).evaluator({p.id: p for p in problems}, unsent)
 
-            # The same resolver as build and teach: --base-url, else OPENAI_BASE_URL, else OpenAI's API.
-            spec = EVAL_SPECS["openai"].model_construct(api_key_env=self.api_key_env)
-            urls = [self.base_url] if isinstance(self.base_url, str) else list(self.base_url or [])
-            urls = [url for url in urls if url]
-            endpoint = resolve_endpoint(spec, urls, labels=CLI_LABELS)
-            if self.settings:
-                spec = _spec("openai", **self.settings)
-            config = dataclasses.replace(
-                spec.client_config(endpoint), model=self.model, temperature=temperature, top_p=self.top_p,
-                max_tokens=self.max_tokens, seed=self.seed, extra_body=dict(self.extra_body), timeout=self.timeout,
-                retry=RetryPolicy(max_retries=self.max_retries),
-            )  # fmt: skip
-            config.validate()
-            return spec.live_teacher(config)
-        return _spec(
-            self.kind, model=self.model, gguf_file=self.gguf_file, batch_size=self.batch_size,
-            max_tokens=self.max_tokens, temperature=temperature, top_p=self.top_p or 1.0, seed=self.seed or 0,
-            device=self.device, dtype=self.dtype, chat_template=self.chat_template, **self.settings,
-        ).make()  # fmt: skip
+    def _setting(self, name: str) -> Any:
+        return getattr(self, name) if name in _OWN else self.settings.get(name)
+
+
+# Sampling settings an API teacher leaves to the endpoint unless given.
+_ENDPOINT_DEFAULTS = ("top_p", "seed")
+# A text setting this long is recorded as "given" (a chat template's Jinja, not its name).
+_LONG_TEXT = 200
+# eval's own settings (the fields above); any other setting of a spec comes in ``settings``.
+_OWN = tuple(f.name for f in dataclasses.fields(TeacherSpec) if f.name not in ("kind", "settings"))
+
+
+def _spec_type(kind: str) -> type[BaseTeacherSpec]:
+    spec_type = EVAL_SPECS.get(kind)
+    if spec_type is None:
+        raise ConfigError(f"--teacher {kind!r}: choose {', '.join(EVAL_SPECS)}")
+    return spec_type
 
 
 def _spec(kind: str, **settings: Any) -> BaseTeacherSpec:
     # The eval teacher's spec; a bad setting is named by its command-line flag (--max-tokens for max_tokens).
     try:
-        return EVAL_SPECS[kind].model_validate({**settings, "kind": kind})
+        return _spec_type(kind).model_validate({**settings, "kind": kind})
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error["loc"] else "teacher"

@@ -18,8 +18,8 @@ fingerprint of a run are what they were before the table was split by provider a
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_serializer
@@ -112,8 +112,10 @@ class BaseTeacherSpec(_Strict):
     # The variable holding the key when api_key_env is left at its default (see key_env_of).
     key_env: ClassVar[str] = "OPENAI_API_KEY"
     fleet: ClassVar[bool] = False
-    # Whether `chukmath eval --teacher` offers it (see EVAL_SPECS).
+    # Whether `chukmath eval --teacher` offers it (see EVAL_SPECS), and the settings its eval.json records about
+    # decoding (each when set).
     evaluates: ClassVar[bool] = False
+    eval_records: ClassVar[tuple[str, ...]] = ("temperature", "max_tokens", "top_p", "seed")
 
     @field_validator("base_url")
     @classmethod
@@ -148,6 +150,17 @@ class BaseTeacherSpec(_Strict):
         """The teacher of this spec at ``endpoint`` (resolved from the environment when not given)."""
         return self.live_teacher(self.client_config(endpoint or resolve_endpoint(self)))
 
+    def evaluator(self, problems: Mapping[str, Problem], unsent: Collection[str] = ()) -> Teacher:
+        """The teacher ``chukmath eval`` asks (a spec with ``evaluates``): an offline one as :meth:`make` makes it, an
+        API one at the URL and key the command line names (``--base-url``, else the provider's variable, else its
+        public API), with the sampling settings named in ``unsent`` (``top_p``, ``seed``) left to the endpoint."""
+        if self.mode == "offline":
+            return self.make(problems=problems)
+        endpoint = resolve_endpoint(self, labels=CLI_LABELS)
+        config = replace(self.client_config(endpoint), **dict.fromkeys(unsent))
+        config.validate()
+        return self.live_teacher(config)
+
     def live_teacher(self, config: OpenAIConfig) -> Teacher:
         """The request-by-request teacher for ``config``; a bulk provider answers through its batch phase instead."""
         raise TeacherError(
@@ -166,6 +179,7 @@ class BuiltinSpec(BaseTeacherSpec):
     paid: ClassVar[bool] = False
     mode: ClassVar[Mode] = "offline"
     evaluates: ClassVar[bool] = True
+    eval_records: ClassVar[tuple[str, ...]] = ()  # it does not sample
 
     @field_validator("trace_style")
     @classmethod
@@ -275,6 +289,9 @@ class TransformersSpec(BaseTeacherSpec):
     mode: ClassVar[Mode] = "offline"
     title: ClassVar[str] = "local transformers model"
     evaluates: ClassVar[bool] = True
+    eval_records: ClassVar[tuple[str, ...]] = (
+        *BaseTeacherSpec.eval_records, "batch_size", "device", "dtype", "chat_template",
+    )  # fmt: skip
 
     def local_config(self) -> TransformersConfig:
         """The in-process teacher's config for this spec."""
