@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chukmath.cli.teach import parse_extra_body  # the same --extra-body parsing as `chukmath teach`
+from chukmath.cli.teacher_options import TeacherChoice, TeacherOptions
 from chukmath.errors import ConfigError
 
 # The modules that talk to the API import the openai SDK (~0.4 s); they are imported inside the commands so
 # that every other `chukmath` command starts fast.
 from chukmath.teach.batch_lines import MAX_BYTES_PER_FILE, MAX_REQUESTS_PER_FILE, Sampling
 from chukmath.teach.batch_state import Shard
+from chukmath.teach.specs import CLI_LABELS, AnthropicBatchSpec, BaseTeacherSpec, BatchSpec, Endpoint, resolve_endpoint
 
 if TYPE_CHECKING:
     from chukmath.teach.batch_collect import BatchRow
@@ -42,30 +45,24 @@ Journal = Annotated[
 ]
 
 
-@batch_app.command("submit")
+@dataclass(frozen=True)
+class _Submission:
+    """One ``batch submit``: what to send, where, and how to split it (the provider's spec and its endpoint)."""
+
+    requests: Path
+    journal: Path
+    spec: BaseTeacherSpec
+    endpoint: Endpoint
+    sent: dict[str, Any]  # the sampling settings sent with every line: those given (None: the server's own)
+    max_requests: int
+    max_bytes: int
+    allow_model_change: bool
+
+
 def submit(
     requests: Annotated[Path, typer.Option("--requests", help="Requests JSONL (from `chukmath prompts`).")],
     journal: Journal,
-    model: Annotated[str, typer.Option("--model", help="Model name sent in every request body.")],
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="API base URL [env OPENAI_BASE_URL, else OpenAI's].")
-    ] = None,
-    api_key_env: Annotated[
-        str | None,
-        typer.Option("--api-key-env", help="Environment variable holding the API key (never written anywhere) "
-                     "[default: OPENAI_API_KEY, or ANTHROPIC_API_KEY for --teacher anthropic]."),
-    ] = None,
-    teacher: Annotated[
-        str, typer.Option("--teacher", help="openai (files + batches endpoints) or anthropic (Message Batches).")
-    ] = "openai",
-    temperature: Annotated[float | None, typer.Option("--temperature", help="Sampling temperature.")] = None,
-    top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling cut-off.")] = None,
-    max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Completion token limit per answer.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Base seed; sample k is sent with seed + k.")] = None,
-    extra_body: Annotated[
-        str | None, typer.Option("--extra-body", help="JSON object merged into each request body.")
-    ] = None,
-    samples: Annotated[int, typer.Option("--samples", min=1, help="Answers wanted per request (one line each).")] = 1,
+    teacher: TeacherChoice,  # --teacher and its settings, made from the bulk providers' specs (submit_options)
     max_requests_per_file: Annotated[
         int, typer.Option("--max-requests-per-file", min=1, help="Split input files at this many lines.")
     ] = MAX_REQUESTS_PER_FILE,
@@ -83,41 +80,30 @@ def submit(
 
     Example: chukmath batch submit --requests requests.jsonl --journal responses.jsonl --model gpt-4o-mini
     """
+    spec = teacher.spec({kind: spec for kind, (spec, _) in BULK.items()})
+    if not spec.model:
+        raise ConfigError("--model is required: the model name sent in every request body")
+    # The provider's spec says where the URL and the key come from (the same resolver as teach and build).
+    endpoint = resolve_endpoint(spec, labels=CLI_LABELS)
+    sent = {name: getattr(spec, name) if name in teacher.given else None for name in SENT_WHEN_GIVEN}
+    _, send = BULK[teacher.kind or ""]
+    _say_submitted(send(_Submission(requests, journal, spec, endpoint, sent, max_requests_per_file,
+                                    max_bytes_per_file, allow_model_change)))  # fmt: skip
+
+
+def _submit_openai(job: _Submission) -> SubmitReport:
+    """``batch submit --teacher openai``: JSONL files uploaded to a files endpoint, one batch per file."""
     from chukmath.teach.batch_submit import submit_batches
 
-    if teacher == "anthropic":
-        report = _submit_anthropic(requests, journal, model, base_url, api_key_env, temperature, top_p, max_tokens,
-                                   seed, extra_body, samples, max_requests_per_file, max_bytes_per_file,
-                                   allow_model_change)  # fmt: skip
-        _say_submitted(report)
-        return
-    if teacher != "openai":
-        raise ConfigError(f"--teacher {teacher!r}: choose openai or anthropic")
-    report = submit_batches(
-        requests,
-        journal,
-        Sampling(
-            model=model,
-            temperature=temperature,
-            top_p=top_p,
-            max_tokens=max_tokens,
-            seed=seed,
-            extra_body=parse_extra_body(extra_body),
-        ),
-        samples=samples,
-        base_url=base_url,
-        api_key_env=api_key_env or "OPENAI_API_KEY",
-        max_requests_per_file=max_requests_per_file,
-        max_bytes_per_file=max_bytes_per_file,
-        allow_model_change=allow_model_change,
-    )
-    _say_submitted(report)
+    sampling = Sampling(model=job.spec.model, **job.sent, extra_body=dict(job.spec.extra_body))
+    return submit_batches(
+        job.requests, job.journal, sampling, samples=job.spec.samples, base_url=job.endpoint.url,
+        api_key_env=job.endpoint.key_env, max_requests_per_file=job.max_requests,
+        max_bytes_per_file=job.max_bytes, allow_model_change=job.allow_model_change,
+    )  # fmt: skip
 
 
-def _submit_anthropic(requests: Path, journal: Path, model: str, base_url: str | None, api_key_env: str | None,
-                      temperature: float | None, top_p: float | None, max_tokens: int | None, seed: int | None,
-                      extra_body: str | None, samples: int, max_requests: int, max_bytes: int,
-                      allow_model_change: bool) -> SubmitReport:
+def _submit_anthropic(job: _Submission) -> SubmitReport:
     """``batch submit --teacher anthropic``: the same options, sent as Message Batches."""
     from chukmath.teach.anthropic_batch import (
         MAX_BYTES_PER_BATCH,
@@ -125,18 +111,38 @@ def _submit_anthropic(requests: Path, journal: Path, model: str, base_url: str |
         submit_anthropic_batches,
     )
     from chukmath.teach.anthropic_teacher import AnthropicConfig
-    from chukmath.teach.specs import CLI_LABELS, AnthropicBatchSpec, resolve_endpoint
 
-    # The provider's spec says where the URL and the key come from (the same resolver as teach and build).
-    spec = AnthropicBatchSpec.model_construct(**({"api_key_env": api_key_env} if api_key_env is not None else {}))
-    endpoint = resolve_endpoint(spec, [base_url] if base_url else [], labels=CLI_LABELS)
-    config = AnthropicConfig(base_url=endpoint.url, model=model, api_key=endpoint.key, temperature=temperature,
-                             top_p=top_p, max_tokens=max_tokens, seed=seed, extra_body=parse_extra_body(extra_body),
-                             api_key_env=endpoint.key_env)  # fmt: skip
+    config = AnthropicConfig(base_url=job.endpoint.url, model=job.spec.model, api_key=job.endpoint.key, **job.sent,
+                             extra_body=dict(job.spec.extra_body), api_key_env=job.endpoint.key_env)  # fmt: skip
     return submit_anthropic_batches(
-        requests, journal, config, samples=samples, max_requests_per_batch=min(max_requests, MAX_REQUESTS_PER_BATCH),
-        max_bytes_per_batch=min(max_bytes, MAX_BYTES_PER_BATCH), allow_model_change=allow_model_change,
-    )
+        job.requests, job.journal, config, samples=job.spec.samples,
+        max_requests_per_batch=min(job.max_requests, MAX_REQUESTS_PER_BATCH),
+        max_bytes_per_batch=min(job.max_bytes, MAX_BYTES_PER_BATCH), allow_model_change=job.allow_model_change,
+    )  # fmt: skip
+
+
+# The providers `batch submit --teacher` offers: its word for each, the provider's spec (its settings are the
+# command's options) and what sends the batches.
+BULK: dict[str, tuple[type[BaseTeacherSpec], Callable[[_Submission], SubmitReport]]] = {
+    "openai": (BatchSpec, _submit_openai),
+    "anthropic": (AnthropicBatchSpec, _submit_anthropic),
+}
+# The sampling settings sent only when given (the server's own defaults otherwise), as `chukmath teach` does.
+SENT_WHEN_GIVEN = ("temperature", "top_p", "max_tokens", "seed")
+
+
+def submit_options() -> TeacherOptions:
+    """The teacher options of ``batch submit``: the bulk providers' settings that a submission uses, from their
+    specs (polling, prices, timeouts and concurrency belong to ``collect`` or to ``build``)."""
+    return TeacherOptions(
+        specs={kind: spec for kind, (spec, _) in BULK.items()}, kind_default="openai",
+        kind_help="(openai: files + batches endpoints; anthropic: Message Batches)",
+        skip=frozenset({"concurrency", "timeout", "max_retries", "price_in", "price_out", "poll_interval"}),
+        notes=dict.fromkeys(SENT_WHEN_GIVEN, "the server's own"),
+    )  # fmt: skip
+
+
+batch_app.command("submit")(submit_options().attach(submit))
 
 
 def _say_submitted(report: SubmitReport) -> None:

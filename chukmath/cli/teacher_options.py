@@ -63,7 +63,8 @@ class TeacherChoice:
                 raise ConfigError(f"{self.flag(name)} is a setting of the {', '.join(owners)} teacher, not of "
                                   f"--teacher {kind}")  # fmt: skip
         try:
-            return spec_type.model_validate({**values, "kind": kind})
+            # The spec's own kind: a command may offer a provider under its own word (batch's openai is "batch").
+            return spec_type.model_validate({**values, "kind": spec_type.model_fields["kind"].default})
         except ValidationError as exc:
             error = exc.errors()[0]
             name = str(error["loc"][0]) if error["loc"] else "kind"
