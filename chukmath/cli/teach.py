@@ -11,7 +11,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from chukmath.cli.teacher_options import TeacherChoice, TeacherOptions, json_object
+from chukmath.cli.teacher_options import TeacherChoice, TeacherOptions
 from chukmath.errors import ConfigError, InputError
 from chukmath.jsonl import read_jsonl
 from chukmath.outpath import check_output
@@ -45,11 +45,6 @@ def _load_problems(path: Path) -> dict[str, Problem]:
     return {
         str(obj.get("id")): Problem.from_dict(obj, where=f"{path}:{n}") for n, obj in read_jsonl(path)
     }
-
-
-def parse_extra_body(raw: str | None) -> dict[str, object]:
-    """``--extra-body``'s JSON object ({} when not given)."""
-    return json_object(raw, "--extra-body") if raw else {}
 
 
 def teach_options() -> TeacherOptions:
