@@ -85,7 +85,7 @@ JSONL = FileFormat(
     open_rows=_JsonlRows,
     publish=lambda root: [],  # the working files are the published ones
     withdraw=lambda root: None,  # they stay: resume and re-judging read them whatever the format is
-    data_files=lambda root, split: RUN_JSONL[split] if _has_rows(root / RUN_JSONL[split]) else None,
+    data_files=lambda root, split: _jsonl_data_files(root, split),
 )
 
 
@@ -210,6 +210,13 @@ def run_splits() -> tuple[RunSplit, ...]:
 
 # The JSONL files a run works in, by split (rejects is a config of its own on the card).
 RUN_JSONL: dict[str, str] = {s.split: s.jsonl for s in run_splits()}
+
+
+def _jsonl_data_files(root: Path, split: str) -> str | None:
+    """The card's path for a run split in JSONL: its working file, when it holds rows (read from the table at each
+    call, so a run shape registered later is found)."""
+    name = next(s.jsonl for s in run_splits() if s.split == split)
+    return name if _has_rows(root / name) else None
 
 
 @dataclass(frozen=True)

@@ -198,5 +198,16 @@ def test_the_run_s_parquet_files_come_from_the_run_shapes_splits(
     ]  # fmt: skip
     assert formats.PARQUET.data_files(tmp_path, "traces") == "traces/train-*"
     assert formats.PARQUET.data_files(tmp_path, "rejects") is None
+    # ... and the dataset card's configs (build/card.py) name it, in either format
+    from chukmath.build.card import dataset_configs
+
+    assert dataset_configs(tmp_path, "parquet") == [
+        {"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}], "default": True},
+        {"config_name": "traces", "data_files": [{"split": "train", "path": "traces/train-*"}]},
+    ]  # fmt: skip
+    assert dataset_configs(tmp_path, "jsonl") == [
+        {"config_name": "default", "data_files": [{"split": "train", "path": "train.jsonl"}], "default": True},
+        {"config_name": "traces", "data_files": [{"split": "train", "path": "traces.jsonl"}]},
+    ]  # fmt: skip
     formats.PARQUET.withdraw(tmp_path)
     assert not (tmp_path / "traces").exists() and not (tmp_path / "data").exists()

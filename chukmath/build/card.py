@@ -41,18 +41,19 @@ def dataset_configs(root: str | Path, file_format: str = "jsonl") -> list[dict[s
     Only files that hold rows are named (``datasets`` cannot read a split from an empty file), as the format
     names them (:mod:`chukmath.formats`: JSONL by file name, Parquet by the Hub's shard pattern ``data/train-*``).
     """
-    from chukmath.formats import get_format
+    from chukmath.formats import DEFAULT_CONFIG, get_format, run_splits
 
     root = Path(root)
     chosen = get_format(file_format)
-
-    configs: list[dict[str, Any]] = []
-    default = [{"split": s, "path": path} for s in ("train", "test") if (path := chosen.data_files(root, s))]
-    if default:
-        configs.append({"config_name": "default", "data_files": default, "default": True})
-    if path := chosen.data_files(root, "rejects"):
-        configs.append({"config_name": "rejects", "data_files": [{"split": "train", "path": path}]})
-    return configs
+    # Each config's splits, in the order formats.run_splits gives them (the default config first).
+    files: dict[str, list[dict[str, str]]] = {}
+    for split in run_splits():
+        if path := chosen.data_files(root, split.split):
+            files.setdefault(split.config, []).append({"split": split.config_split, "path": path})
+    return [
+        {"config_name": name, "data_files": data_files, **({"default": True} if name == DEFAULT_CONFIG else {})}
+        for name, data_files in files.items()
+    ]
 
 
 def _recipe_shown(recipe: BuildRecipe) -> dict[str, Any]:
