@@ -15,7 +15,8 @@ from math import gcd
 from chukmath.errors import InputError
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk, recheck
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, num, pretty, step
-from chukmath.families.common.long_ops import Detail, detail_for, operation_lines, sum_lines
+from chukmath.families.common.long_ops import Detail, detail_for, operation_lines
+from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.safe_expr import parse_expression
 
 _INVERSE = {OP_ADD: OP_SUB, OP_SUB: OP_ADD, OP_MUL: OP_DIV, OP_DIV: OP_MUL}
@@ -23,8 +24,9 @@ ORDER_SENTENCE = "Work in the order of operations: brackets, powers, × and ÷, 
 
 
 class LongWalk(ArithmeticWalk):
-    """The classic walk, with each long multiplication or division, and each sum of fractions over different
-    denominators, worked out before its claim."""
+    """The classic walk, with each long multiplication or division, each sum of fractions over different
+    denominators, and each whole-number sum or difference with a sign, a carry or a borrow worked out before its
+    claim."""
 
     def __init__(self, expr: str, where: str, style: Style, detail: Detail) -> None:
         super().__init__(expr, where, style)
@@ -33,8 +35,8 @@ class LongWalk(ArithmeticWalk):
     def binary(self, left: Number, op: str, right: Number) -> Number:
         if op in (OP_MUL, OP_DIV):
             self.lines.extend(operation_lines(left, op, right, self.detail, self.style))
-        elif self.style == "fraction":
-            self.lines.extend(sum_lines(left, op, right, self.detail))
+        else:
+            self.lines.extend(plus_minus_lines(left, op, right, self.detail, self.style))
         return super().binary(left, op, right)
 
 
@@ -137,8 +139,11 @@ def in_order(ctx: Context) -> tuple[list[str], Number]:
 
 
 def _place_value_sum(ctx: Context, left: Number, op: str, right: Number) -> list[str] | None:
-    """``47 + 38`` as ``47 + 30 = 77`` then ``77 + 8 = 85``: the second number split by place value."""
+    """``47 + 38`` as ``47 + 30 = 77`` then ``77 + 8 = 85``: the second number split by place value. Only where no
+    sign is in play (a negative, or a result below zero, goes through the sign rule of :func:`_worked_step`)."""
     if type(left) is not int or type(right) is not int or right < 10 or op not in (OP_ADD, OP_SUB):
+        return None
+    if left < 0 or (op == OP_SUB and left < right):
         return None
     digits = str(right)
     parts = [int(d) * 10 ** (len(digits) - 1 - i) for i, d in enumerate(digits) if d != "0"]
@@ -216,9 +221,9 @@ def _undo_second(ctx: Context, op: str, values: list[Number], total: Number) -> 
 
 
 def _worked_step(ctx: Context, left: Number, op: str, right: Number, think: list[str]) -> Number:
-    """One + or - claim, after the common-denominator steps when fractions with different denominators meet."""
-    if ctx.style == "fraction":
-        think.extend(sum_lines(left, op, right, ctx.detail))
+    """One + or - claim, after the common-denominator steps when fractions with different denominators meet, or the
+    sign, carry and borrow steps of whole numbers."""
+    think.extend(plus_minus_lines(left, op, right, ctx.detail, ctx.style))
     line, total = step(left, op, right, ctx.style)
     think.append(line)
     return total

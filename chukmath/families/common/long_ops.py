@@ -22,15 +22,18 @@ class Detail:
     carries: bool  # a one-digit × many-digit product digit by digit, with its carries
     partial_min: int  # split a product into partial products when both factors are at least this
     division_min: int  # work a division digit by digit when the dividend is at least this
+    signs_min: int = 1  # say the sign rule of a + or - with a negative in it when a size is at least this
+    columns_min: int = 100  # work a sum or difference column by column (where it carries or borrows) from this size
 
 
 def detail_for(difficulty: int) -> Detail:
-    """Finer steps for the easy levels (carries, small products split), coarser for the hard ones."""
+    """Finer steps for the easy levels (carries, small products split, every sign rule, two-digit borrows),
+    coarser for the hard ones."""
     if difficulty <= 2:
-        return Detail(carries=True, partial_min=10, division_min=100)
+        return Detail(carries=True, partial_min=10, division_min=100, signs_min=1, columns_min=10)
     if difficulty <= 4:
-        return Detail(carries=False, partial_min=10, division_min=100)
-    return Detail(carries=False, partial_min=100, division_min=1000)
+        return Detail(carries=False, partial_min=10, division_min=100, signs_min=10, columns_min=100)
+    return Detail(carries=False, partial_min=100, division_min=1000, signs_min=100, columns_min=1000)
 
 
 def _digits_of(n: int) -> list[int]:

@@ -19,6 +19,7 @@ from chukmath.families.common.format import (
     OP_ADD,
     OP_DIV,
     OP_MUL,
+    OP_SUB,
     Number,
     Style,
     assemble,
@@ -28,6 +29,7 @@ from chukmath.families.common.format import (
 )
 from chukmath.families.common.long_ops import detail_for, operation_lines
 from chukmath.families.common.radicals import split_sqrt
+from chukmath.families.common.signed_ops import signed_lines
 
 
 def _exact(left: int, right: int) -> bool:
@@ -96,8 +98,15 @@ class Work:
         return value
 
     def _long(self, left: Number, op: str, right: Number) -> None:
-        """The long-operation steps before the claim ``left op right``, unless this trace showed them already."""
+        """The long-operation steps before the claim ``left op right`` (a sum or difference through its signs,
+        carries and borrows), unless this trace showed them already."""
         if type(left) is not int or type(right) is not int:
+            return
+        if op in (OP_ADD, OP_SUB):
+            key = (left, op, right)
+            if key not in self._expanded:
+                self._expanded.add(key)
+                self.lines.extend(signed_lines(left, op, right, self.detail, self.style))
             return
         if op != OP_MUL and not (op == OP_DIV and _exact(left, right)):
             return

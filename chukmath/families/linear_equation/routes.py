@@ -11,22 +11,28 @@ from chukmath.errors import InputError
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_SUB, Number, assemble, num, step
 from chukmath.families.common.linear import linear_text, plain_number, term_text
 from chukmath.families.common.long_ops import detail_for, operation_lines
+from chukmath.families.common.signed_ops import signed_lines
 from chukmath.families.common.worked import pick
 from chukmath.families.linear_equation.trace import Setup, setup, substitution_check
 from chukmath.records import Problem
 
 
-def _move(think: list[str], what: str, side: str, value: Number, target: Number) -> Number:
+def _move(think: list[str], what: str, side: str, value: Number, target: Number, difficulty: int) -> Number:
     """Take ``value`` (a constant or x coefficient) off one side by doing the opposite to ``target`` on the other;
     returns the new ``target``."""
     if value > 0:
         think.append(f"Subtract {what} from both sides{side}:")
-        line, target = step(target, OP_SUB, value)
-    else:
-        think.append(f"Add {what} to both sides{side}:")
-        line, target = step(target, OP_ADD, -value)
+        return _signed(think, target, OP_SUB, value, difficulty)
+    think.append(f"Add {what} to both sides{side}:")
+    return _signed(think, target, OP_ADD, -value, difficulty)
+
+
+def _signed(think: list[str], left: Number, op: str, right: Number, difficulty: int) -> Number:
+    """One + or - claim, after its sign, carry and borrow steps at the density the difficulty sets."""
+    think.extend(signed_lines(left, op, right, detail_for(difficulty)))
+    line, result = step(left, op, right)
     think.append(line)
-    return target
+    return result
 
 
 def _divide(think: list[str], difficulty: int, value: Number, by: Number) -> Number:
@@ -42,12 +48,12 @@ def _x_terms_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
     if eq.a2 != 0:
         shown = term_text(abs(eq.a2), x)
         think.append(f"First gather the {x} terms on the left.")
-        a = _move(think, shown, "", eq.a2, a)  # the x coefficient becomes a1 - a2
+        a = _move(think, shown, "", eq.a2, a, problem.difficulty)  # the x coefficient becomes a1 - a2
         think.append(f"{linear_text([a], [x], b)} = {num(c)}")
     _no_solution(problem, x, a)
     if b != 0:
         think.append("Then the constants on the right." if eq.a2 != 0 else "Move the constants to the right.")
-        c = _move(think, num(abs(b)), "", b, c)
+        c = _move(think, num(abs(b)), "", b, c, problem.difficulty)
         think.append(f"{term_text(a, x)} = {num(c)}")
     return c if a == 1 else _divide(think, problem.difficulty, c, a)
 
@@ -63,7 +69,7 @@ def _constants_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
     think.append(f"Keep {x} on the {here}, where its coefficient will be positive, and move the constants first.")
     c = b_other
     if b_keep != 0:
-        c = _move(think, num(abs(b_keep)), f" (it leaves the {here})", b_keep, b_other)
+        c = _move(think, num(abs(b_keep)), f" (it leaves the {here})", b_keep, b_other, problem.difficulty)
         think.append(f"The {there} side is now {linear_text([a_other], [x], c)}.")
     a = a_keep
     if a_other != 0 and a_keep == 0:
@@ -71,8 +77,8 @@ def _constants_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
         think.append(f"Now move {term_text(abs(a_other), x)} to the {here}, where there was no {x} term.")
     elif a_other != 0:
         think.append(f"Now move {term_text(abs(a_other), x)} to the {here}:")
-        line, a = step(a_keep, OP_SUB, a_other) if a_other > 0 else step(a_keep, OP_ADD, -a_other)
-        think.append(line)
+        op, by = (OP_SUB, a_other) if a_other > 0 else (OP_ADD, -a_other)
+        a = _signed(think, a_keep, op, by, problem.difficulty)
     _no_solution(problem, x, a)
     think.append(f"{term_text(a, x)} = {num(c)}" if left else f"{num(c)} = {term_text(a, x)}")
     return c if a == 1 else _divide(think, problem.difficulty, c, a)
@@ -82,18 +88,18 @@ def _divide_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
     x, a, b, c = eq.name, eq.a1, eq.b1, eq.b2
     if eq.a2 != 0:
         think.append(f"Bring the {x} terms together on the left:")
-        line, a = step(eq.a1, OP_SUB, eq.a2) if eq.a2 > 0 else step(eq.a1, OP_ADD, -eq.a2)
-        think.append(line)
+        op, by = (OP_SUB, eq.a2) if eq.a2 > 0 else (OP_ADD, -eq.a2)
+        a = _signed(think, eq.a1, op, by, problem.difficulty)
         think.append(f"{linear_text([a], [x], b)} = {num(c)}")
     _no_solution(problem, x, a)
     if a == 1 or b == 0:  # nothing to divide first: x alone already, or no constant beside it
         if b != 0:
-            c = _move(think, num(abs(b)), "", b, c)
+            c = _move(think, num(abs(b)), "", b, c, problem.difficulty)
         return c if a == 1 else _divide(think, problem.difficulty, c, a)
     if (Fraction(b) / a).denominator != 1 or (Fraction(c) / a).denominator != 1:
         # dividing first would bring in fractions: move the constant, then divide once at the end
         think.append(f"{num(a)} does not divide every term exactly, so move the constant first.")
-        c = _move(think, num(abs(b)), "", b, c)
+        c = _move(think, num(abs(b)), "", b, c, problem.difficulty)
         think.append(f"{term_text(a, x)} = {num(c)}")
         return _divide(think, problem.difficulty, c, a)
     think.append(f"Divide every term by {num(a)} first, so {x} stands alone with a coefficient of 1:")
@@ -103,7 +109,7 @@ def _divide_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
     think.append(line)
     think.append(f"{linear_text([1], [x], shift)} = {num(right)}")
     shift, right = plain_number(shift), plain_number(right)
-    return _move(think, num(abs(shift)), "", shift, right)
+    return _move(think, num(abs(shift)), "", shift, right, problem.difficulty)
 
 
 def _no_solution(problem: Problem, x: str, a: Number) -> None:

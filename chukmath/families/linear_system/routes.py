@@ -12,7 +12,8 @@ from math import lcm
 from chukmath.errors import InputError
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, num, step
 from chukmath.families.common.linear import linear_text, plain_number, term_text
-from chukmath.families.common.long_ops import detail_for, operation_lines, sum_lines
+from chukmath.families.common.long_ops import detail_for, operation_lines
+from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.families.common.worked import pick
 from chukmath.families.linear_system.trace import (
     answer_tags,
@@ -29,7 +30,7 @@ def _claim(think: list[str], left: Number, op: str, right: Number, difficulty: i
     if difficulty and op in (OP_MUL, OP_DIV):
         think.extend(operation_lines(left, op, right, detail_for(difficulty)))
     elif difficulty:
-        think.extend(sum_lines(left, op, right, detail_for(difficulty)))
+        think.extend(plus_minus_lines(left, op, right, detail_for(difficulty)))
     line, result = step(left, op, right)
     think.append(line)
     return plain_number(result)
@@ -61,8 +62,8 @@ def _matching(problem: Problem, names: list[str], rows: list[Row], think: list[s
     same = scaled[0][k] == scaled[1][k]
     op, verb = (OP_SUB, "Subtract the second from the first") if same else (OP_ADD, "Add the two equations")
     think.append(f"{verb}, so the {gone} terms cancel:")
-    coefficient = _claim(think, scaled[0][1 - k], op, scaled[1][1 - k])
-    constant = _claim(think, scaled[0][2], op, scaled[1][2])
+    coefficient = _claim(think, scaled[0][1 - k], op, scaled[1][1 - k], problem.difficulty)
+    constant = _claim(think, scaled[0][2], op, scaled[1][2], problem.difficulty)
     if coefficient == 0:
         raise _singular(problem)
     think.append(f"{term_text(coefficient, kept)} = {num(constant)}")
@@ -85,7 +86,7 @@ def _back_into(problem: Problem, names: list[str], rows: list[Row], want: int, k
     equation = f"{linear_text(row[:2], names)} = {num(row[2])}"
     think.append(f"Put {names[known]} = {num(value)} into ({index + 1}): {equation}.")
     product = value if row[known] == 1 else _claim(think, row[known], OP_MUL, value)
-    rest = _claim(think, row[2], OP_SUB, product)
+    rest = _claim(think, row[2], OP_SUB, product, problem.difficulty)
     think.append(f"{term_text(row[want], names[want])} = {num(rest)}")
     result = rest if row[want] == 1 else _divide(think, problem, rest, row[want])
     think.append(f"{names[want]} = {num(result)}")
@@ -113,8 +114,8 @@ def _substitution(problem: Problem, names: list[str], rows: list[Row], think: li
     y_part = f" - ({linear_text([s], [y])}) + {linear_text([b2], [y])}" if s else f" + {linear_text([b2], [y])}"
     think.append(f"That gives {num(r)}{y_part} = {num(c2)}." if b2 or s else f"That gives {num(r)} = {num(c2)}.")
     think.append(f"Collect the {y} terms and move {num(r)} across:" if s else f"Move {num(r)} across:")
-    coefficient = _claim(think, b2, OP_SUB, s) if s else b2
-    constant = _claim(think, c2, OP_SUB, r)
+    coefficient = _claim(think, b2, OP_SUB, s, problem.difficulty) if s else b2
+    constant = _claim(think, c2, OP_SUB, r, problem.difficulty)
     if coefficient == 0:
         raise _singular(problem)
     think.append(f"{term_text(coefficient, y)} = {num(constant)}")
@@ -124,7 +125,7 @@ def _substitution(problem: Problem, names: list[str], rows: list[Row], think: li
     if q:
         think.append(f"Then {x} = {num(p)} - {num(q)} × {y}:")
         w = value if q == 1 else _claim(think, q, OP_MUL, value)
-        first = _claim(think, p, OP_SUB, w)
+        first = _claim(think, p, OP_SUB, w, problem.difficulty)
     think.append(f"{x} = {num(first)}")
     return [first, value] if k == 0 else [value, first]
 
@@ -140,7 +141,7 @@ def _cramer(problem: Problem, names: list[str], rows: list[Row], think: list[str
         think.append(f"{label}:")
         left = _claim(think, p, OP_MUL, q, problem.difficulty)
         right = _claim(think, r, OP_MUL, s, problem.difficulty)
-        determinants.append(_claim(think, left, OP_SUB, right))
+        determinants.append(_claim(think, left, OP_SUB, right, problem.difficulty))
     d, dx, dy = determinants
     if d == 0:
         raise _singular(problem)

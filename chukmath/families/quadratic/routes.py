@@ -9,6 +9,8 @@ from fractions import Fraction
 from math import isqrt
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, claim, num, step
+from chukmath.families.common.long_ops import Detail, detail_for
+from chukmath.families.common.signed_ops import signed_lines
 from chukmath.families.common.symstr import sqrt_pair_set
 from chukmath.families.common.worked import pick
 from chukmath.families.quadratic.trace import (
@@ -34,22 +36,29 @@ def _opening(problem: Problem, route: str, equation: str) -> str:
     return pick(problem.id, "opening", _OPENINGS[route]).format(eq=equation)
 
 
-def _claim(think: list[str], left: Number, op: str, right: Number) -> Fraction:
+def _claim(think: list[str], left: Number, op: str, right: Number, detail: Detail | None = None) -> Fraction:
+    """One claim; a whole-number + or - first through its signs, carries and borrows when ``detail`` is given."""
+    if detail is not None:
+        think.extend(signed_lines(left, op, right, detail))
     line, result = step(left, op, right)
     think.append(line)
     return Fraction(result)
 
 
-def substitute_root(think: list[str], a: Fraction, b: Fraction, c: Fraction, x: str, root: Fraction) -> None:
-    """``a r² + b r + c`` worked out for one rational root, one claim per operation; raises unless it is 0."""
+def substitute_root(think: list[str], a: Fraction, b: Fraction, c: Fraction, x: str, root: Fraction,
+                    detail: Detail | None = None) -> None:  # fmt: skip
+    """``a r² + b r + c`` worked out for one rational root, one claim per operation (its sums through their signs
+    at ``detail``, when given); raises unless it is 0."""
     think.append(f"Put {x} = {num(root)} into {poly_text(a, b, c, x)}:")
     square = _claim(think, root, OP_MUL, root)
     total = square if a == 1 else _claim(think, a, OP_MUL, square)
     if b != 0:
         linear = root if b == 1 else _claim(think, b, OP_MUL, root)
-        total = _claim(think, total, OP_SUB, -linear) if linear < 0 else _claim(think, total, OP_ADD, linear)
+        op, term = (OP_SUB, -linear) if linear < 0 else (OP_ADD, linear)
+        total = _claim(think, total, op, term, detail)
     if c != 0:
-        total = _claim(think, total, OP_SUB, -c) if c < 0 else _claim(think, total, OP_ADD, c)
+        op, term = (OP_SUB, -c) if c < 0 else (OP_ADD, c)
+        total = _claim(think, total, op, term, detail)
     if total != 0:
         raise AssertionError(f"substituting {x} = {root} gave {total}, not 0")
     think.append(f"That is 0, so {x} = {num(root)} is a root.")
@@ -65,11 +74,12 @@ def _finish(think: list[str], x: str, p: Fraction, q: Fraction, m: int) -> str:
     return assemble(think, answer, sqrt_pair_set(p, q, m))
 
 
-def _check(think: list[str], a: Fraction, b: Fraction, c: Fraction, x: str, p: Fraction, q: Fraction, m: int) -> None:
+def _check(think: list[str], a: Fraction, b: Fraction, c: Fraction, x: str, p: Fraction, q: Fraction, m: int,
+           detail: Detail) -> None:  # fmt: skip
     if q == 0 or m == 1:
         think.append("Check by substituting each root into the equation.")
         for root in sorted({p - q, p + q}):
-            substitute_root(think, a, b, c, x, root)
+            substitute_root(think, a, b, c, x, root, detail)
     else:
         think.extend(vieta_lines(a, b, c, p, q, m))
 
@@ -87,7 +97,7 @@ def _formula(problem: Problem) -> str:
     p = -b / (2 * a)
     k, _ = square_part_of(int(disc.numerator * disc.denominator)) if disc else (0, 1)
     q = Fraction(k, disc.denominator) / abs(2 * a)
-    _check(think, a, b, c, x, p, q, 1)
+    _check(think, a, b, c, x, p, q, 1, detail_for(problem.difficulty))
     return _finish(think, x, p, q, 1)
 
 
@@ -130,7 +140,7 @@ def _factoring(problem: Problem) -> str:
     _pair_search(think, m * n, m + n)
     think.append(f"They are {m} and {n}:")
     _claim(think, m, OP_MUL, n)
-    _claim(think, m, OP_ADD, n)
+    _claim(think, m, OP_ADD, n, detail_for(problem.difficulty))
     if a == 1:
         think.append(f"So the equation is ({x} {_signed(m)})({x} {_signed(n)}) = 0.")
         think.append("A product is 0 only when a factor is 0:")
@@ -146,7 +156,7 @@ def _factoring(problem: Problem) -> str:
         think.append(f"Both factors give the same root, {x} = {num(roots[0])}.")
     p = (roots[0] + roots[-1]) / 2
     q = (roots[-1] - roots[0]) / 2
-    _check(think, a, b, c, x, p, q, 1)
+    _check(think, a, b, c, x, p, q, 1, detail_for(problem.difficulty))
     return _finish(think, x, p, q, 1)
 
 
@@ -161,6 +171,7 @@ def _completing_square(problem: Problem) -> str:
     if disc < 0:
         return _formula(problem)
     think = [_opening(problem, "completing_square", f"{poly_text(a, b, c, x)} = 0")]
+    detail = detail_for(problem.difficulty)
     big_b, big_c = b, c
     if a != 1:
         think.append(f"Divide every term by {num(a)}:")
@@ -171,7 +182,7 @@ def _completing_square(problem: Problem) -> str:
     half = _claim(think, big_b, OP_DIV, 2)
     square = _claim(think, half, OP_MUL, half)
     think.append(f"Move the constant across and add {num(square)} to both sides:")
-    right = _claim(think, square, OP_SUB, big_c)
+    right = _claim(think, square, OP_SUB, big_c, detail)
     inner = f"{x} {_signed_fraction(half)}" if half else x
     think.append(f"({inner})² = {num(right)}")
     k, m = square_part_of(int(right.numerator * right.denominator)) if right else (0, 1)
@@ -182,10 +193,10 @@ def _completing_square(problem: Problem) -> str:
         _claim(think, q, OP_MUL, q)
         think.append(f"So {inner} = {num(q)} or {inner} = -{num(q)}:" if q else f"So {inner} = 0.")
         if q:
-            _claim(think, q, OP_SUB, half)
-            _claim(think, -q, OP_SUB, half)
+            _claim(think, q, OP_SUB, half, detail)
+            _claim(think, -q, OP_SUB, half, detail)
         else:
-            _claim(think, 0, OP_SUB, half)
+            _claim(think, 0, OP_SUB, half, detail)
     else:
         think.append(f"Take square roots: {inner} = ±√({num(right)}).")
         root_den, rest = square_part_of(right.denominator)
@@ -199,7 +210,7 @@ def _completing_square(problem: Problem) -> str:
             think.append(f"Pull out the square factor {k * k}:")
             _claim(think, k * k, OP_MUL, m)
         think.append(f"So {x} = {num(p)} ± {root_text(Fraction(0), q, m, '+')}.")
-    _check(think, a, b, c, x, p, q, m)
+    _check(think, a, b, c, x, p, q, m, detail)
     return _finish(think, x, p, q, m)
 
 
