@@ -3,6 +3,12 @@
 Plain PyTorch on purpose: the device machine has torch and transformers but not TRL or ``datasets``, and the loop
 is small. fp32 master weights with bf16 autocast (AdamW on bf16 weights at lr 5e-5 rounds most updates away),
 loss on the assistant turn only, length-bucketed batches under a token budget, cosine schedule with warm-up.
+
+The loss never holds the logits of a whole batch: a 262k vocabulary makes them 8.6 GB per fp32 copy at 8,192
+tokens, and the forward, softmax and gradient copies were most of a process's GPU memory. ``answer_loss`` takes the
+model's final hidden states, keeps the assistant positions only, and applies the LM head and cross-entropy to
+``loss_chunk`` positions at a time, each chunk recomputed in backward (``torch.utils.checkpoint``), so at most one
+chunk's logits exist at once. The value and the gradients are the plain ``model(...).logits`` path's.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ class TrainConfig:
     tokens_per_batch: int = 16384
     seed: int = 0
     log_every: int = 50
+    loss_chunk: int = 1024
 
 
 def encode_rows(tokenizer: Any, rows: list[list[dict[str, str]]], max_length: int) -> list[tuple[list[int], int]]:
@@ -82,7 +89,44 @@ def collate(encoded: list[tuple[list[int], int]], group: list[int], pad_id: int,
     return {"input_ids": ids.to(device), "attention_mask": mask.to(device), "labels": labels.to(device)}
 
 
-def mean_loss(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, tokens_per_batch: int) -> float:
+def answer_loss(model: Any, batch: dict[str, Any], chunk: int) -> tuple[Any, int]:
+    """Summed next-token cross-entropy over the labelled (assistant) positions of ``batch``, and how many there are.
+
+    Equal to cross-entropy over ``model(...).logits`` with ``ignore_index=-100`` (including Gemma's final logit
+    soft-capping), but the logits of at most ``chunk`` positions exist at a time; under autograd each chunk is
+    recomputed in backward instead of kept, so the graph holds hidden states, not logits."""
+    import torch
+    from torch.utils.checkpoint import checkpoint
+
+    if chunk < 1:
+        raise ValueError(f"loss chunk {chunk}: must be >= 1 (positions whose logits are computed at once)")
+    hidden = model.get_decoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+    target = batch["labels"][:, 1:]
+    keep = target != -100
+    states = hidden.last_hidden_state[:, :-1][keep]
+    wanted = target[keep]
+    head = model.get_output_embeddings()
+    cap = getattr(model.config, "final_logit_softcapping", None)
+
+    def chunk_loss(states: Any, wanted: Any) -> Any:
+        logits = head(states)
+        if cap is not None:  # the same operations, in the same order, as the model's own forward
+            logits = torch.tanh(logits / cap) * cap
+        return torch.nn.functional.cross_entropy(logits.float(), wanted, reduction="sum")
+
+    total = states.new_zeros((), dtype=torch.float32)
+    for start in range(0, len(wanted), chunk):
+        part = (states[start : start + chunk], wanted[start : start + chunk])
+        if torch.is_grad_enabled():
+            total = total + checkpoint(chunk_loss, *part, use_reentrant=False)
+        else:
+            total = total + chunk_loss(*part)
+    return total, len(wanted)
+
+
+def mean_loss(
+    model: Any, encoded: list[tuple[list[int], int]], pad_id: int, tokens_per_batch: int, loss_chunk: int = 1024
+) -> float:
     """Token-weighted mean loss on the assistant turns of ``encoded``."""
     import torch
 
@@ -93,14 +137,9 @@ def mean_loss(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, tok
         for group in batches(encoded, tokens_per_batch, seed=0):
             batch = collate(encoded, group, pad_id, str(device))
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-                out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
-            logits = out.logits[:, :-1].float()
-            target = batch["labels"][:, 1:]
-            loss = torch.nn.functional.cross_entropy(
-                logits.reshape(-1, logits.size(-1)), target.reshape(-1), ignore_index=-100, reduction="sum"
-            )
+                loss, tokens = answer_loss(model, batch, loss_chunk)
             total += float(loss)
-            count += float((target != -100).sum())
+            count += tokens
     return total / max(count, 1.0)
 
 
@@ -120,18 +159,17 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
         lambda s: (s + 1) / warmup if s < warmup else 0.5 * (1 + math.cos(math.pi * (s - warmup) / (steps - warmup))),
     )
     curve: list[tuple[int, float]] = []
+    cuda = device.type == "cuda"
+    if cuda:
+        torch.cuda.reset_peak_memory_stats(device)
     started = time.perf_counter()
     tokens = 0
     for step in range(steps):
         group = groups[step % len(groups)]
         batch = collate(encoded, group, pad_id, str(device))
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
-        logits = out.logits[:, :-1].float()
-        target = batch["labels"][:, 1:]
-        loss = torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.size(-1)), target.reshape(-1), ignore_index=-100
-        )
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
+            summed, count = answer_loss(model, batch, config.loss_chunk)
+        loss = summed / max(count, 1)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -143,4 +181,14 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
             print(f"  step {step + 1}/{steps} loss {curve[-1][1]:.4f}", flush=True)
     model.eval()
     seconds = time.perf_counter() - started
-    return {"steps": steps, "seconds": seconds, "tokens": tokens, "tokens_per_s": tokens / seconds, "curve": curve}
+    stats: dict[str, Any] = {
+        "steps": steps,
+        "seconds": seconds,
+        "tokens": tokens,
+        "tokens_per_s": tokens / seconds,
+        "curve": curve,
+    }
+    if cuda:  # what an arm really needs, for sizing how many run beside each other on one GPU
+        stats["cuda_peak_allocated_gb"] = torch.cuda.max_memory_allocated(device) / 1e9
+        stats["cuda_peak_reserved_gb"] = torch.cuda.max_memory_reserved(device) / 1e9
+    return stats

@@ -1,0 +1,209 @@
+"""bench/sft_train.py's lean loss: the LM head and cross-entropy applied to the assistant positions a chunk at a
+time (recomputed in backward) give the plain ``model(...).logits`` loss and gradients, and the loss step's peak
+memory is measured lower. Tiny Gemma 3 (tied head, final logit soft-capping) and Qwen2 (untied head) models with a
+4,096-token vocabulary are built from a config here; nothing is downloaded. Under CI=true missing torch fails."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from conftest import require
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+VOCAB = 4096
+
+
+def _require_torch() -> None:
+    require([m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None], "the lean-loss tests")
+
+
+@pytest.fixture(scope="module")
+def sft_train() -> ModuleType:
+    _require_torch()
+    spec = importlib.util.spec_from_file_location("bench_sft_train", BENCH / "sft_train.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses with slots look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _model(kind: str) -> Any:
+    import torch
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig, Qwen2Config, Qwen2ForCausalLM
+
+    torch.manual_seed(0)
+    common = {
+        "vocab_size": VOCAB,
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "num_key_value_heads": 1,
+        "max_position_embeddings": 512,
+        "pad_token_id": 0,
+    }
+    if kind == "gemma3":
+        config = Gemma3TextConfig(**common, head_dim=32, sliding_window=16, final_logit_softcapping=30.0)
+        model = Gemma3ForCausalLM(config)
+        with torch.no_grad():  # logits of a few tens (the tied head scaled up) so the cap of 30 bends them
+            model.lm_head.weight.mul_(100.0)
+    else:
+        model = Qwen2ForCausalLM(Qwen2Config(**common, tie_word_embeddings=False))
+    return model.float().train()
+
+
+def _encoded(rows: int, seed: int) -> list[tuple[list[int], int]]:
+    """Chats as (token ids, first assistant position), of different lengths so batches carry padding."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(rows):
+        length = rng.randrange(20, 90)
+        out.append(([rng.randrange(1, VOCAB) for _ in range(length)], rng.randrange(4, length - 8)))
+    return out
+
+
+def _plain_loss(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
+    """What sft_train did before: the whole batch's logits, then cross-entropy with ignore_index (the reference)."""
+    import torch
+
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
+    target = batch["labels"][:, 1:]
+    loss = torch.nn.functional.cross_entropy(
+        logits.reshape(-1, logits.size(-1)), target.reshape(-1), ignore_index=-100, reduction="sum"
+    )
+    return loss, int((target != -100).sum())
+
+
+def _grads(model: Any) -> dict[str, Any]:
+    return {name: p.grad.detach().clone() for name, p in model.named_parameters() if p.grad is not None}
+
+
+@pytest.mark.parametrize("kind", ["gemma3", "qwen2"])
+@pytest.mark.parametrize("chunk", [7, 100_000])
+def test_chunked_loss_and_gradients_equal_the_plain_path(sft_train, kind, chunk):
+    import torch
+
+    model = _model(kind)
+    encoded = _encoded(5, seed=1)
+    batch = sft_train.collate(encoded, list(range(5)), 0, "cpu")
+
+    plain, plain_count = _plain_loss(model, batch)
+    (plain / plain_count).backward()
+    expected = _grads(model)
+    model.zero_grad(set_to_none=True)
+
+    lean, count = sft_train.answer_loss(model, batch, chunk)
+    (lean / count).backward()
+    got = _grads(model)
+
+    assert count == plain_count == sum(len(ids) - start for ids, start in encoded)
+    assert torch.allclose(lean, plain, rtol=1e-5, atol=1e-4), (float(lean), float(plain))
+    assert got.keys() == expected.keys() and len(got) > 10
+    for name, grad in expected.items():
+        assert torch.allclose(got[name], grad, rtol=1e-4, atol=1e-6), name
+
+
+def test_softcapping_is_applied(sft_train):
+    """The cap changes the loss here; the chunked path follows the model's own forward with the cap and without."""
+    import torch
+
+    model = _model("gemma3").eval()
+    batch = sft_train.collate(_encoded(3, seed=2), [0, 1, 2], 0, "cpu")
+    with torch.no_grad():
+        capped = sft_train.answer_loss(model, batch, 16)[0]
+        model.config.final_logit_softcapping = None
+        uncapped = sft_train.answer_loss(model, batch, 16)[0]
+        assert torch.allclose(uncapped, _plain_loss(model, batch)[0], rtol=1e-5)
+    assert not torch.allclose(capped, uncapped, rtol=1e-2), (float(capped), float(uncapped))
+
+
+def test_mean_loss_equals_the_plain_token_weighted_mean(sft_train):
+    import torch
+
+    model = _model("gemma3").eval()
+    encoded = _encoded(12, seed=3)
+    total = count = 0.0
+    with torch.no_grad():
+        for group in sft_train.batches(encoded, 300, seed=0):
+            loss, n = _plain_loss(model, sft_train.collate(encoded, group, 0, "cpu"))
+            total, count = total + float(loss), count + n
+    lean = sft_train.mean_loss(model, encoded, 0, 300, loss_chunk=9)
+    assert math.isclose(lean, total / count, rel_tol=1e-5)
+
+
+def test_a_chunk_below_one_is_refused(sft_train):
+    batch = sft_train.collate(_encoded(1, seed=4), [0], 0, "cpu")
+    with pytest.raises(ValueError, match="loss chunk 0"):
+        sft_train.answer_loss(_model("qwen2"), batch, 0)
+
+
+def test_training_with_small_chunks_lowers_the_answer_loss(sft_train):
+    """The loop trains through the chunked loss: finite losses, and the assistant-turn loss fell."""
+    model = _model("qwen2")
+    encoded = _encoded(8, seed=5)
+    before = sft_train.mean_loss(model, encoded, 0, 400, loss_chunk=5)
+    config = sft_train.TrainConfig(epochs=2.0, lr=3e-3, warmup=0.0, tokens_per_batch=400, loss_chunk=5, log_every=1)
+    stats = sft_train.train(model, encoded, 0, config)
+    after = sft_train.mean_loss(model, encoded, 0, 400, loss_chunk=5)
+    assert stats["steps"] >= 2 and all(math.isfinite(loss) for _, loss in stats["curve"])
+    assert after < before - 0.1, (before, after)
+
+
+def _peak_bytes(step: Callable[[], None]) -> tuple[int, int]:
+    """Peak live bytes of CPU tensors during ``step`` (allocations minus frees in time order, from torch's
+    profiler memory events) and the largest single allocation."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        step()
+    events = sorted((e for e in prof.profiler.kineto_results.events() if e.name() == "[memory]"),
+                    key=lambda e: e.start_ns())  # fmt: skip
+    live = peak = largest = 0
+    for event in events:
+        live += event.nbytes()
+        peak = max(peak, live)
+        largest = max(largest, event.nbytes())
+    assert events and largest > 0, "the profiler recorded no CPU allocations"
+    return peak, largest
+
+
+def test_the_loss_step_peaks_lower(sft_train, capsys):
+    """Forward, loss and backward of one batch (4 rows x 96 tokens, vocabulary 4,096, fp32 on CPU): the plain path's
+    logits are 6.3 MB a copy; the lean path keeps about one 32-position chunk's at a time."""
+    model = _model("gemma3")
+    encoded = [(ids[:96] + [1] * (96 - len(ids[:96])), 48) for ids, _ in _encoded(4, seed=6)]
+    batch = sft_train.collate(encoded, [0, 1, 2, 3], 0, "cpu")
+    logits_copy = 4 * 96 * VOCAB * 4
+
+    def plain() -> None:
+        loss, count = _plain_loss(model, batch)
+        (loss / count).backward()
+        model.zero_grad(set_to_none=True)
+
+    def lean() -> None:
+        loss, count = sft_train.answer_loss(model, batch, 32)
+        (loss / count).backward()
+        model.zero_grad(set_to_none=True)
+
+    plain(), lean()  # warm-up: lazy initialisation stays out of the figures
+    plain_peak, plain_largest = _peak_bytes(plain)
+    lean_peak, lean_largest = _peak_bytes(lean)
+    with capsys.disabled():
+        print(
+            f"\nloss step peak: plain {plain_peak / 1e6:.2f} MB (largest tensor {plain_largest / 1e6:.2f} MB), "
+            f"chunked {lean_peak / 1e6:.2f} MB (largest {lean_largest / 1e6:.2f} MB); "
+            f"one fp32 logits copy {logits_copy / 1e6:.2f} MB"
+        )
+    assert plain_largest >= logits_copy * 0.9  # the reference really materialises the batch's logits
+    assert lean_largest < logits_copy / 4  # here the embedding gradient (4,096 x 64), not a logits chunk
+    assert lean_peak * 3 < plain_peak, (lean_peak, plain_peak)
