@@ -152,6 +152,14 @@ def test_a_sum_of_fractions_still_goes_over_the_common_denominator() -> None:
 
     lines = plus_minus_lines(Fraction(1, 2), "-", Fraction(3, 4), EASY)
     assert "Write both over the common denominator 4:" in lines
+    # the numerators' difference goes below zero: the sign rule comes right before its claim
+    lines = plus_minus_lines(Fraction(1, 2), "-", Fraction(4, 3), EASY)
+    at = lines.index("3 - 8 = -5")
+    assert lines[at - 2 : at] == [
+        "3 - 8: 8 is larger than 3, so the result is negative; take 3 from 8 and put a minus sign in front.",
+        "8 - 3 = 5",
+    ]
+    assert lines[-1] == "3 - 8 = -5"
     assert plus_minus_lines(Fraction(1, 2), "-", Fraction(3, 4), EASY, "decimal") == []
     assert plus_minus_lines(80, "-", 88, EASY) == signed_lines(80, "-", 88, EASY)
 
@@ -162,3 +170,11 @@ def test_mix_traces_show_the_sign_rule_and_classic_traces_do_not() -> None:
     classic = "\n".join(builtin_trace(p, "classic") for p in problems)
     assert "so the result is negative" in mix or "Subtracting a negative number" in mix
     assert "Subtracting a negative number" not in classic and "the signs differ" not in classic
+
+
+def test_number_theory_chunks_show_their_borrows() -> None:
+    problems = generate("number_theory", count=200, seed=2, difficulty=3)
+    traces = [builtin_trace(p, "mix") for p in problems]
+    worked = [t for t in traces if "column by column from the right, borrowing" in t]
+    assert worked
+    assert all(check_steps(t).checked and not check_steps(t).bad for t in worked)

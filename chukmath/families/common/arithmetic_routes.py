@@ -16,7 +16,7 @@ from chukmath.errors import InputError
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk, recheck
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, num, pretty, step
 from chukmath.families.common.long_ops import Detail, detail_for, operation_lines
-from chukmath.families.common.signed_ops import plus_minus_lines
+from chukmath.families.common.signed_ops import plus_minus_lines, signed_lines
 from chukmath.safe_expr import parse_expression
 
 _INVERSE = {OP_ADD: OP_SUB, OP_SUB: OP_ADD, OP_MUL: OP_DIV, OP_DIV: OP_MUL}
@@ -311,6 +311,7 @@ def common_denominator(ctx: Context) -> tuple[list[str], Number]:
     think.append(f"Combine the numerators over {common}:")
     total = numerators[0]
     for op, top in zip(ops[1:], numerators[1:], strict=True):
+        think.extend(signed_lines(total, op, top, ctx.detail))
         line, total = step(total, op, top)
         think.append(line)
     value = Fraction(int(total), common)

@@ -22,6 +22,7 @@ from math import gcd, isqrt
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
 from chukmath.families.common.long_ops import Detail, divide_lines
+from chukmath.families.common.signed_ops import signed_lines
 from chukmath.families.common.worked import pick
 from chukmath.families.number_theory.trace import (
     divides_check,
@@ -238,6 +239,7 @@ def _mod_multiple(a: int, m: int, lines: list[str]) -> int:
     q = a // m
     if q:
         lines.append(f"Check: what is left after the remainder is a whole number of {m}s.")
+        lines.extend(signed_lines(a, OP_SUB, r, _FINE))
         back = _claim(lines, a, OP_SUB, r)
         _claim(lines, back, OP_DIV, m)
     return r
@@ -250,6 +252,7 @@ def _mod_chunks(a: int, m: int, lines: list[str]) -> int:
         scale = 10 ** (len(str(current // m)) - 1)
         digit = current // (m * scale)
         chunk = _claim(lines, m, OP_MUL, digit * scale)
+        lines.extend(signed_lines(current, OP_SUB, chunk, _FINE))  # its borrows, column by column
         current = _claim(lines, current, OP_SUB, chunk)
     lines.append(claim(a, OP_MOD, m, current))
     _remainder_check(a, m, current, lines)
