@@ -49,6 +49,11 @@ def test_subtracting_a_negative_is_adding() -> None:
         "Subtracting a negative number is adding its size: 18 - (-38) is 18 + 38.",
         "18 + 38 = 56",
     ]
+    assert signed_lines(-15, "-", -2, detail_for(1)) == [
+        "Subtracting a negative number is adding its size: (-15) - (-2) is (-15) + 2; the signs differ, so take the "
+        "smaller size from the larger; -15 has the larger size, so the result is negative.",
+        "15 - 2 = 13",
+    ]
     assert signed_lines(-15, "-", 2, detail_for(3)) == [
         "(-15) - 2: taking 2 away from a negative number goes further below zero, so add the sizes and keep the "
         "minus sign.",
@@ -58,7 +63,7 @@ def test_subtracting_a_negative_is_adding() -> None:
 
 def test_borrows_through_zeros_column_by_column() -> None:
     assert column_difference_lines(1000, 62) == [
-        "Take 62 from 1000 column by column from the right, borrowing where the top digit is too small:",
+        "Take 62 from 1000 column by column from the right, borrowing where needed:",
         "In the ones, 0 is less than 2, so borrow 1 from the tens: 0 becomes 10.",
         "10 - 2 = 8",
         "The tens digit is 0 and lent 1, so it borrows 1 from the hundreds and keeps 10 less 1:",

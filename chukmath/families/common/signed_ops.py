@@ -90,7 +90,7 @@ def column_difference_lines(a: int, b: int) -> list[str]:
         raise ValueError(f"column subtraction needs a >= b >= 0, got {a} - {b}")
     top, bottom = _digits(a), _digits(b)
     bottom += [0] * (len(top) - len(bottom))
-    lines = [f"Take {b} from {a} column by column from the right, borrowing where the top digit is too small:"]
+    lines = [f"Take {b} from {a} column by column from the right, borrowing where needed:"]
     written: list[int] = []
     lent = 0  # 1 when this column lent 1 to the column on its right
     borrowed = False
@@ -148,36 +148,38 @@ def signed_lines(left: Number, op: str, right: Number, detail: Detail, style: St
         return []
     lines: list[str] = []
     shown = f"{operand(a, style)} {op} {operand(b, style)}"
+    lead = f"{shown}: "  # what the sign rule's sentence starts with
     if op == OP_SUB and b < 0:
         added = f"{operand(a, style)} + {-b}"
-        lines.append(f"Subtracting a negative number is adding its size: {shown} is {added}.")
-        shown, op, b = added, OP_ADD, -b
+        lead = f"Subtracting a negative number is adding its size: {shown} is {added}; "
+        op, b = OP_ADD, -b
     q = b if op == OP_ADD else -b  # the claim is the sum a + q of two signed parts
     big, small = max(abs(a), abs(q)), min(abs(a), abs(q))
     if (a > 0) == (q > 0):  # same signs: the sizes add, and the result keeps the sign
         if a < 0 and op == OP_SUB:
-            lines.append(f"{shown}: taking {b} away from a negative number goes further below zero, so add the "
-                         "sizes and keep the minus sign.")  # fmt: skip
+            lines.append(f"{lead}taking {b} away from a negative number goes further below zero, so add the sizes "
+                         "and keep the minus sign.")  # fmt: skip
         elif a < 0:
-            lines.append(f"{shown}: both are negative, so add the sizes and keep the minus sign.")
+            lines.append(f"{lead}both are negative, so add the sizes and keep the minus sign.")
+        elif lead.startswith("Subtracting"):
+            lines.append(f"{lead.removesuffix('; ')}.")
         lines.extend(_size_lines(abs(a), OP_ADD, abs(q), detail))
         lines.append(claim(abs(a), OP_ADD, abs(q), abs(a) + abs(q)))
         size = abs(a) + abs(q)
     else:
         negative = (a > 0) != (abs(a) > abs(q))
         if big == small:
-            lines.append(f"{shown}: the two parts have the same size and opposite signs, so they cancel to 0.")
+            lines.append(f"{lead}the two parts have the same size and opposite signs, so they cancel to 0.")
             size = 0
         else:
             if a > 0 and op == OP_SUB:
-                lines.append(f"{shown}: {b} is larger than {a}, so the result is negative; take {a} from {b} and "
-                             "put a minus sign in front.")  # fmt: skip
+                lines.append(f"{lead}{b} is larger than {a}, so the result is negative; take {a} from {b} and put "
+                             "a minus sign in front.")  # fmt: skip
             else:
                 larger = a if abs(a) > abs(q) else q
-                lines.append(
-                    f"{shown}: the signs differ, so take the smaller size from the larger; {larger} has "
-                    f"the larger size, so the result is {'negative' if negative else 'positive'}."
-                )
+                sign = "negative" if negative else "positive"
+                lines.append(f"{lead}the signs differ, so take the smaller size from the larger; {larger} has the "
+                             f"larger size, so the result is {sign}.")  # fmt: skip
             lines.extend(_size_lines(big, OP_SUB, small, detail))
             lines.append(claim(big, OP_SUB, small, big - small))
             size = big - small
