@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,10 +26,23 @@ def _require_torch() -> None:
 @pytest.fixture(scope="module")
 def sft_train() -> ModuleType:
     _require_torch()
-    spec = importlib.util.spec_from_file_location("bench_sft_train", BENCH / "sft_train.py")
+    return _bench_module("sft_train")
+
+
+@pytest.fixture(scope="module")
+def loss_memory(sft_train: ModuleType) -> ModuleType:
+    return _bench_module("sft_loss_memory")
+
+
+def _bench_module(name: str) -> ModuleType:
+    """``bench/<name>.py`` as the module ``name`` (the bench scripts import each other by these names), without
+    putting bench/ in front of the path, where its build.py or verify.py could shadow another package."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses with slots look their module up
+    sys.modules[name] = module  # before running it: dataclasses with slots look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -72,32 +84,20 @@ def _encoded(rows: int, seed: int) -> list[tuple[list[int], int]]:
     return out
 
 
-def _plain_loss(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
-    """What sft_train did before: the whole batch's logits, then cross-entropy with ignore_index (the reference)."""
-    import torch
-
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
-    target = batch["labels"][:, 1:]
-    loss = torch.nn.functional.cross_entropy(
-        logits.reshape(-1, logits.size(-1)), target.reshape(-1), ignore_index=-100, reduction="sum"
-    )
-    return loss, int((target != -100).sum())
-
-
 def _grads(model: Any) -> dict[str, Any]:
     return {name: p.grad.detach().clone() for name, p in model.named_parameters() if p.grad is not None}
 
 
 @pytest.mark.parametrize("kind", ["gemma3", "qwen2"])
 @pytest.mark.parametrize("chunk", [7, 100_000])
-def test_chunked_loss_and_gradients_equal_the_plain_path(sft_train, kind, chunk):
+def test_chunked_loss_and_gradients_equal_the_plain_path(sft_train, loss_memory, kind, chunk):
     import torch
 
     model = _model(kind)
     encoded = _encoded(5, seed=1)
     batch = sft_train.collate(encoded, list(range(5)), 0, "cpu")
 
-    plain, plain_count = _plain_loss(model, batch)
+    plain, plain_count = loss_memory.plain_loss(model, batch)
     (plain / plain_count).backward()
     expected = _grads(model)
     model.zero_grad(set_to_none=True)
@@ -113,7 +113,7 @@ def test_chunked_loss_and_gradients_equal_the_plain_path(sft_train, kind, chunk)
         assert torch.allclose(got[name], grad, rtol=1e-4, atol=1e-6), name
 
 
-def test_softcapping_is_applied(sft_train):
+def test_softcapping_is_applied(sft_train, loss_memory):
     """The cap changes the loss here; the chunked path follows the model's own forward with the cap and without."""
     import torch
 
@@ -123,11 +123,11 @@ def test_softcapping_is_applied(sft_train):
         capped = sft_train.answer_loss(model, batch, 16)[0]
         model.config.final_logit_softcapping = None
         uncapped = sft_train.answer_loss(model, batch, 16)[0]
-        assert torch.allclose(uncapped, _plain_loss(model, batch)[0], rtol=1e-5)
+        assert torch.allclose(uncapped, loss_memory.plain_loss(model, batch)[0], rtol=1e-5)
     assert not torch.allclose(capped, uncapped, rtol=1e-2), (float(capped), float(uncapped))
 
 
-def test_mean_loss_equals_the_plain_token_weighted_mean(sft_train):
+def test_mean_loss_equals_the_plain_token_weighted_mean(sft_train, loss_memory):
     import torch
 
     model = _model("gemma3").eval()
@@ -135,7 +135,7 @@ def test_mean_loss_equals_the_plain_token_weighted_mean(sft_train):
     total = count = 0.0
     with torch.no_grad():
         for group in sft_train.batches(encoded, 300, seed=0):
-            loss, n = _plain_loss(model, sft_train.collate(encoded, group, 0, "cpu"))
+            loss, n = loss_memory.plain_loss(model, sft_train.collate(encoded, group, 0, "cpu"))
             total, count = total + float(loss), count + n
     lean = sft_train.mean_loss(model, encoded, 0, 300, loss_chunk=9)
     assert math.isclose(lean, total / count, rel_tol=1e-5)
@@ -159,25 +159,7 @@ def test_training_with_small_chunks_lowers_the_answer_loss(sft_train):
     assert after < before - 0.1, (before, after)
 
 
-def _peak_bytes(step: Callable[[], None]) -> tuple[int, int]:
-    """Peak live bytes of CPU tensors during ``step`` (allocations minus frees in time order, from torch's
-    profiler memory events) and the largest single allocation."""
-    from torch.profiler import ProfilerActivity, profile
-
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
-        step()
-    events = sorted((e for e in prof.profiler.kineto_results.events() if e.name() == "[memory]"),
-                    key=lambda e: e.start_ns())  # fmt: skip
-    live = peak = largest = 0
-    for event in events:
-        live += event.nbytes()
-        peak = max(peak, live)
-        largest = max(largest, event.nbytes())
-    assert events and largest > 0, "the profiler recorded no CPU allocations"
-    return peak, largest
-
-
-def test_the_loss_step_peaks_lower(sft_train, capsys):
+def test_the_loss_step_peaks_lower(sft_train, loss_memory, capsys):
     """Forward, loss and backward of one batch (4 rows x 96 tokens, vocabulary 4,096, fp32 on CPU): the plain path's
     logits are 6.3 MB a copy; the lean path keeps about one 32-position chunk's at a time."""
     model = _model("gemma3")
@@ -186,7 +168,7 @@ def test_the_loss_step_peaks_lower(sft_train, capsys):
     logits_copy = 4 * 96 * VOCAB * 4
 
     def plain() -> None:
-        loss, count = _plain_loss(model, batch)
+        loss, count = loss_memory.plain_loss(model, batch)
         (loss / count).backward()
         model.zero_grad(set_to_none=True)
 
@@ -196,8 +178,8 @@ def test_the_loss_step_peaks_lower(sft_train, capsys):
         model.zero_grad(set_to_none=True)
 
     plain(), lean()  # warm-up: lazy initialisation stays out of the figures
-    plain_peak, plain_largest = _peak_bytes(plain)
-    lean_peak, lean_largest = _peak_bytes(lean)
+    plain_peak, plain_largest = loss_memory.peak_cpu_bytes(plain)
+    lean_peak, lean_largest = loss_memory.peak_cpu_bytes(lean)
     with capsys.disabled():
         print(
             f"\nloss step peak: plain {plain_peak / 1e6:.2f} MB (largest tensor {plain_largest / 1e6:.2f} MB), "
