@@ -4,6 +4,7 @@ subset wrongly scores exactly that share, reruns ask nothing, --json's shape, co
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,16 +100,27 @@ class Model:
     """Answers with the built-in trace of the problem whose question is the last user turn; a wrong one for
     :func:`wrong_for` questions (a plain-text "I think it is 987654", no tags). Counts the requests it gets."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], false_steps: bool = False) -> None:
         self.by_question = {p.question: p for p in problems}
         self.requests = 0
         self.lock = threading.Lock()
+        self.false_steps = false_steps
+        self.stated_false: set[str] = set()  # problems answered right after a false step
 
     def content(self, body: dict) -> str:
         question = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
         if wrong_for(question):
             return "Let me see.\nI think it is 987654"
-        return builtin_trace(self.by_question[question])
+        trace = builtin_trace(self.by_question[question])
+        if self.false_steps and hashlib.blake2b(question.encode(), digest_size=8).digest()[0] % 3 == 1:
+            # the first claim's result off by one; the answer tags stay right
+            claim = re.search(r"^(.* = )(-?\d+)$", trace.split("</think>")[0], re.MULTILINE)
+            if claim:
+                with self.lock:
+                    self.stated_false.add(self.by_question[question].id)
+                wrong = f"{claim.group(1)}{int(claim.group(2)) + 1}"
+                return trace.replace(claim.group(0), wrong, 1)
+        return trace
 
 
 @contextmanager
@@ -194,6 +206,27 @@ def test_loopback_model_scores_exactly_its_known_share_resumes_and_compares(reci
     assert f"{100 * (expected - 1):+.1f} pt" in text
 
 
+def test_false_step_rate_is_the_share_of_answers_stating_a_false_claim(recipe, tmp_path):
+    """Right answers after a false step count; wrong answers without claims do not: the rate is exactly the share
+    the loopback model wrote a false claim in, overall and by family, and each sample says whether it had one."""
+    problems = recipe_problems(recipe)
+    model = Model(problems, false_steps=True)
+    out = tmp_path / "steps"
+    with loopback(model) as url:
+        data = eval_json(["--recipe", str(recipe), "--split", "all", "--teacher", "openai", "--base-url", url,
+                          "--model", "loopback", "--out", str(out)])  # fmt: skip
+    assert 0 < len(model.stated_false) < len(problems)
+    wrong = {p.id for p in problems if wrong_for(p.question)}
+    assert data["overall"]["false_step_rate"] == pytest.approx(len(model.stated_false) / len(problems), abs=1e-6)
+    assert data["overall"]["accuracy"] == pytest.approx(1 - len(wrong) / len(problems), abs=1e-6)
+    for family, metrics in data["by_family"].items():
+        mine = [p for p in problems if p.generator == family]
+        share = sum(p.id in model.stated_false for p in mine) / len(mine)
+        assert metrics["false_step_rate"] == pytest.approx(share, abs=1e-6), family
+    assert {s["problem_id"] for s in samples_of(out) if s["false_step"]} == model.stated_false
+    assert "| false step |" in (out / "report.md").read_text() and "false_step_rate" in data["rules"]
+
+
 def test_bring_your_own_problems_file_with_a_plain_prompt(tmp_path):
     from chukmath.generate import generate
 
@@ -217,8 +250,10 @@ def test_json_shape(recipe, tmp_path):
             "by_difficulty", "run"} <= set(data)  # fmt: skip
     metrics = data["overall"]
     assert set(metrics) == {"problems", "samples", "answered", "accuracy", "pass@k", "maj@k", "format_rate",
-                            "verified_rate", "mean_reasoning_words", "mean_completion_tokens", "verdicts"}
+                            "verified_rate", "false_step_rate", "mean_reasoning_words", "mean_completion_tokens",
+                            "verdicts"}  # fmt: skip
     assert metrics["pass@k"] == {"1": 1.0, "2": 1.0, "3": 1.0} and metrics["maj@k"] == {"2": 1.0, "3": 1.0}
+    assert metrics["false_step_rate"] == 0.0  # the built-in traces state no false claim
     assert metrics["samples"] == 3 * metrics["problems"]
     assert "words" in data["rules"]["reasoning_length"]
     assert data["prompt"]["name"] == "train"

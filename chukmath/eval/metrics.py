@@ -37,6 +37,7 @@ class SampleResult:
     final: str | None = None
     reasoning_words: int = 0
     completion_tokens: int | None = None
+    false_step: bool = False  # states at least one false arithmetic claim (the verifier's bad_step check)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +53,7 @@ class SampleResult:
             "final": self.final,
             "reasoning_words": self.reasoning_words,
             "completion_tokens": self.completion_tokens,
+            "false_step": self.false_step,
         }
 
 
@@ -123,7 +125,7 @@ def _mean(values: list[float]) -> float | None:
 
 def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any]:
     """The metrics of a set of problems: accuracy (mean pass@1), pass@k, maj@k (k > 1), format and verified rates,
-    mean reasoning length, verdict counts."""
+    the false-step rate (of answered samples), mean reasoning length, verdict counts."""
     samples = [s for p in problems for s in p.samples]
     answered = [s for s in samples if s.answered]
     out: dict[str, Any] = {"problems": len(problems), "samples": len(samples), "answered": len(answered)}
@@ -139,6 +141,7 @@ def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any
     out["maj@k"] = maj_k
     out["format_rate"] = _mean([float(s.format_ok) for s in samples])
     out["verified_rate"] = _mean([float(s.accepted) for s in samples])
+    out["false_step_rate"] = _mean([float(s.false_step) for s in answered])
     out["mean_reasoning_words"] = _mean([float(s.reasoning_words) for s in answered])
     tokens = [float(s.completion_tokens) for s in answered if s.completion_tokens is not None]
     out["mean_completion_tokens"] = _mean(tokens)

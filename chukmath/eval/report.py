@@ -59,6 +59,7 @@ def _columns(ks: list[int]) -> list[tuple[str, Any]]:
     cols += [
         ("format", lambda m: _pct(m["format_rate"])),
         ("verified", lambda m: _pct(m["verified_rate"])),
+        ("false step", lambda m: _pct(m.get("false_step_rate"))),
         ("reasoning words", lambda m: _num(m["mean_reasoning_words"])),
         ("completion tokens", lambda m: _num(m["mean_completion_tokens"])),
     ]
@@ -87,6 +88,7 @@ def markdown_report(data: dict[str, Any]) -> str:
         f"- correct: {data['rules']['correct']}",
         f"- format: {data['rules']['format_rate']}",
         f"- verified: {data['rules']['verified_rate']}",
+        *([f"- false step: {data['rules']['false_step_rate']}"] if "false_step_rate" in data["rules"] else []),
         f"- reasoning length in {data['rules']['reasoning_length']}",
         f"- asked now: {run['asked']}, from the journal: {run['from_journal']}, no response: {run['no_response']}",
         "",
@@ -101,7 +103,7 @@ def _metric_names(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     names = ["accuracy"]
     common = sorted(set(a["ks"]) & set(b["ks"]))
     names += [f"pass@{k}" for k in common if k > 1] + [f"maj@{k}" for k in common if k > 1]
-    return [*names, "format_rate", "verified_rate", "mean_reasoning_words"]
+    return [*names, "format_rate", "verified_rate", "false_step_rate", "mean_reasoning_words"]
 
 
 def _value(metrics: dict[str, Any] | None, name: str) -> float | None:

@@ -139,6 +139,8 @@ def run_eval(
             "format_rate": FORMAT_RULE,
             "verified_rate": f"the share of samples the full verifier accepts under policy '{options.policy}' "
             "(what build would keep as training data)",
+            "false_step_rate": "the share of answered samples that state at least one false arithmetic claim "
+            "(the verifier's step check, in the reasoning or the answer tags), right final answer or not",
             "reasoning_length": REASONING_UNIT,
             "completion_tokens": "as the teacher reported them (usage), where it did",
         },
@@ -204,6 +206,7 @@ def _judge(
                 final=final,
                 reasoning_words=len(reasoning(text).split()),
                 completion_tokens=tokens if isinstance(tokens, int) else None,
+                false_step="bad_step" in verdict.flags,
             )
         )  # fmt: skip
     return result
