@@ -181,7 +181,10 @@ case ${1:-} in
     nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || die "no GPU answers nvidia-smi" 5
     assemble_model
     install_wheels
-    rm -rf "$ROOT/src" "$ROOT/logs" && mkdir -p "$ROOT/src" "$ROOT/logs" "$ROOT/out"
+    # Builds are kept (a marker says which recipe made them); eval journals are not: every arm trains its model
+    # again, and a journal from an earlier start would answer for a different model.
+    rm -rf "$ROOT/src" "$ROOT/logs" "$ROOT"/work/eval* && mkdir -p "$ROOT/src" "$ROOT/logs" "$ROOT/out"
+    for arm in "$@"; do rm -rf "$ROOT/out/${arm%%:*}"; done
     cp -r "${SOURCE[@]}" "$ROOT/src/" || die "run start from the repository root (it copies ${SOURCE[*]})" 2
     python3 -c "import chukmath, gguf, torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__)" \
       || die "chukmath, gguf, torch or transformers does not import with PYTHONPATH=$PYTHONPATH" 5
