@@ -193,6 +193,31 @@ def test_factoring_shows_the_search_for_the_pair() -> None:
     assert not report.bad and report.checked >= 4
 
 
+def test_number_theory_states_no_remainder_without_its_division() -> None:
+    """In every number_theory route, a remainder ``a mod m = r`` with ``a >= m`` comes right after the claim that
+    gives it: a difference ending in ``r`` (``a - qm = r``, or the last chunk taken off) or the long division's
+    ``qm + r = a`` (``m × q = a`` when nothing is left), so no division is done in one jump."""
+    shape = re.compile(r"^(\d+) mod (\d+) = (\d+)$")
+    seen = 0
+    for problem in _problems("number_theory", per_level=40, seed=5):
+        if problem.meta.get("kind") == "valuation":
+            continue  # every route ends with the classic trace's stopping remainder (5 ∤ 7): classic stays as it is
+        for route in sorted(get_family("number_theory").routes):
+            lines = builtin_trace(problem, route).splitlines()
+            for at, line in enumerate(lines):
+                found = shape.match(line)
+                if not found:
+                    continue
+                a, m, r = map(int, found.groups())
+                if a < m or m == 1:
+                    continue
+                before = lines[at - 1]
+                seen += 1
+                divided = before in (f"{a - r} + {r} = {a}", f"{m} × {a // m} = {a}")  # long division's last line
+                assert re.fullmatch(rf"\d+ - \d+ = {r}", before) or divided, (route, line)
+    assert seen > 200
+
+
 def test_a_mix_build_records_the_style(tmp_path: Path) -> None:
     recipe = tmp_path / "mix.toml"
     recipe.write_text(

@@ -44,6 +44,7 @@ from chukmath.safe_expr import parse_expression
 _FINE = Detail(carries=False, partial_min=10, division_min=10)
 _CYCLE_MAX = 24  # longest list of powers worth writing out
 _TEST_MAX = 400  # largest number whose divisors are tested one by one
+_MULTIPLES_MAX = 8  # most multiples stepped through for an lcm (more: through the gcd)
 
 
 @dataclass
@@ -177,7 +178,7 @@ def _fold(values: list[int], pair: Callable[[int, int, list[str]], int], lines: 
 def _lcm_by_multiples(a: int, b: int, lines: list[str]) -> int:
     high, low = max(a, b), min(a, b)
     steps = low // gcd(a, b)
-    if steps > 12:
+    if steps > _MULTIPLES_MAX:
         g = _binary_gcd(a, b, lines)
         lines.append(f"lcm({a}, {b}) is {a} × {b} divided by their gcd {g}:")
         product = _claim(lines, a, OP_MUL, b)
@@ -187,12 +188,20 @@ def _lcm_by_multiples(a: int, b: int, lines: list[str]) -> int:
         multiple = high * k
         if k > 1:
             lines.append(claim(high, OP_MUL, k, multiple))
-        block, r = remainder_lines(multiple, low)
-        lines.append(block[-1])
+        r = _remainder(lines, multiple, low)
         if r == 0:
             lines.append(f"{multiple} is the first multiple of {high} that {low} divides.")
             return multiple
     raise AssertionError(f"no multiple of {high} up to {high * steps} is divisible by {low}")
+
+
+def _remainder(lines: list[str], a: int, m: int) -> int:
+    """``a mod m`` with its quotient product and difference before it (as remainder_lines writes them), so no
+    remainder is stated without the division behind it; one line when there is nothing to divide (m is 1, or a is
+    less than m)."""
+    block, r = remainder_lines(a, m)
+    lines.extend(block if m > 1 and a >= m else block[-1:])
+    return r
 
 
 def _claim(lines: list[str], left: int, op: str, right: int) -> int:
@@ -225,9 +234,12 @@ def _remainder_check(a: int, m: int, r: int, lines: list[str]) -> None:
 
 def _mod_long(a: int, m: int, lines: list[str]) -> int:
     steps = divide_lines(a, m, _FINE)
-    lines.extend(steps)
-    r = a % m
-    lines.append(claim(a, OP_MOD, m, r))
+    if steps:
+        lines.extend(steps)
+        r = a % m
+        lines.append(claim(a, OP_MOD, m, r))
+    else:  # too short for long division (200 ÷ 20): the quotient's product and the difference
+        r = _remainder(lines, a, m)
     _remainder_check(a, m, r, lines)
     return r
 
@@ -283,11 +295,9 @@ def _pow_cycle(base: int, exponent: int, m: int, lines: list[str]) -> int | None
     lines.extend(remainder_lines(base, m)[0])
     for k in range(1, len(powers)):
         product = _claim(lines, powers[k - 1], OP_MUL, base)
-        block, _ = remainder_lines(product, m)
-        lines.append(block[-1])
+        _remainder(lines, product, m)
     nxt = _claim(lines, powers[-1], OP_MUL, base)
-    block, again = remainder_lines(nxt, m)
-    lines.append(block[-1])
+    again = _remainder(lines, nxt, m)
     start = powers.index(again) + 1  # exponent where the cycle starts
     period = len(powers) + 1 - start
     lines.append(f"{base}^{len(powers) + 1} leaves {again} again, as {base}^{start} did: the remainders repeat every "
@@ -295,7 +305,7 @@ def _pow_cycle(base: int, exponent: int, m: int, lines: list[str]) -> int | None
     offset = 0
     if period > 1:
         shifted = _claim(lines, exponent, OP_SUB, start)
-        offset = _claim(lines, shifted, OP_MOD, period)
+        offset = _remainder(lines, shifted, period)
     index = start + offset
     result = powers[index - 1]
     lines.append(f"So {base}^{exponent} leaves the same remainder as {base}^{index}: {result}.")
@@ -310,8 +320,7 @@ def _pow_successive(base: int, exponent: int, m: int, lines: list[str]) -> int |
     lines.extend(block)
     for _ in range(exponent - 1):
         product = _claim(lines, r, OP_MUL, base)
-        block, r = remainder_lines(product, m)
-        lines.append(block[-1])
+        r = _remainder(lines, product, m)
     return r
 
 
@@ -334,8 +343,7 @@ def _divisor_pairs(n: int, lines: list[str]) -> list[int]:
     lines.append(f"Test every number from 1 to {isqrt(n)} (the square root of {n}); each divisor d pairs with {n} ÷ d.")
     found: list[int] = []
     for d in range(1, isqrt(n) + 1):
-        block, r = remainder_lines(n, d)
-        lines.append(block[-1])
+        r = _remainder(lines, n, d)
         if r == 0:
             partner = n // d
             lines.append(claim(n, OP_DIV, d, partner))
