@@ -218,6 +218,25 @@ def test_number_theory_states_no_remainder_without_its_division() -> None:
     assert seen > 200
 
 
+def test_substitution_solves_for_an_unknown_only_where_no_fraction_comes_in() -> None:
+    """-3x - 2y = -6 and -2x + 3y = -43 have no coefficient that divides its row: substitution would write
+    y = 3 - (3/2)x, so the route works with determinants (whole numbers until the last division); 2x + 4y = 2,
+    5x + y = -22 solves (2) for y and writes the substituted equation with its signs as they are."""
+    def system(first: str, second: str, answer: str) -> Problem:
+        return Problem(id="sys", generator="linear_system", difficulty=2, seed=0, index=0, question="Solve.",
+                       expression=f"[Eq({first}), Eq({second})]", answer=answer,
+                       meta={"variables": ["x", "y"]})  # fmt: skip
+
+    uneven = builtin_trace(system("-3*x - 2*y, -6", "-2*x + 3*y, -43", "{x: 8, y: -9}"), "substitution")
+    assert "/" not in uneven.split("</think>")[0] and "Solve (" not in uneven and "use determinants" in uneven
+    even = builtin_trace(system("2*x + 4*y, 2", "5*x + y, -22", "{x: -5, y: 3}"), "substitution")
+    assert "Solve (2) for y: move the x term across." in even and "y = -22 - (5x)" in even
+    assert "That gives -88 - (20x) + 2x = 2." in even
+    negative = builtin_trace(system("x + 2*y, 4", "3*x - 5*y, 1", "{x: 2, y: 1}"), "substitution")
+    assert "That gives 12 - (6y) - 5y = 1." in negative and "+ -" not in negative
+    assert not check_steps(uneven).bad and not check_steps(even).bad and not check_steps(negative).bad
+
+
 def test_a_mix_build_records_the_style(tmp_path: Path) -> None:
     recipe = tmp_path / "mix.toml"
     recipe.write_text(

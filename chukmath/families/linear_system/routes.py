@@ -100,10 +100,15 @@ def _substitution(problem: Problem, names: list[str], rows: list[Row], think: li
     j, other = 1 - i, 1 - k
     a, b, c = rows[i][k], rows[i][other], rows[i][2]
     x, y = names[k], names[other]
+    if (Fraction(c) / a).denominator != 1 or (Fraction(b) / a).denominator != 1:
+        # solving for it would bring in fractions; Cramer's rule works in whole numbers until the last division
+        think.append("No unknown can be solved for without fractions, so use determinants instead.")
+        return _cramer(problem, names, rows, think)
     if b == 0:
         think.append(f"({i + 1}) has no {y} term, so it gives {x} at once.")
     else:
-        think.append(f"Solve ({i + 1}) for {x}: move the {y} term across, then divide by {num(a)}.")
+        divide = "" if a == 1 else f", then divide by {num(a)}"
+        think.append(f"Solve ({i + 1}) for {x}: move the {y} term across{divide}.")
     p = c if a == 1 else _claim(think, c, OP_DIV, a)
     q = b if a == 1 or b == 0 else _claim(think, b, OP_DIV, a)
     think.append(f"{x} = {num(p)} - ({linear_text([q], [y])})" if q else f"{x} = {num(p)}")
@@ -111,7 +116,8 @@ def _substitution(problem: Problem, names: list[str], rows: list[Row], think: li
     think.append(f"Substitute this {x} into ({j + 1}): {linear_text(rows[j][:2], names)} = {num(c2)}.")
     r = p if a2 == 1 else _claim(think, a2, OP_MUL, p)
     s = (q if a2 == 1 else _claim(think, a2, OP_MUL, q)) if q else 0
-    y_part = f" - ({linear_text([s], [y])}) + {linear_text([b2], [y])}" if s else f" + {linear_text([b2], [y])}"
+    y_term = f" - {linear_text([-b2], [y])}" if b2 < 0 else f" + {linear_text([b2], [y])}"
+    y_part = f" - ({linear_text([s], [y])}){y_term}" if s else y_term
     think.append(f"That gives {num(r)}{y_part} = {num(c2)}." if b2 or s else f"That gives {num(r)} = {num(c2)}.")
     think.append(f"Collect the {y} terms and move {num(r)} across:" if s else f"Move {num(r)} across:")
     coefficient = _claim(think, b2, OP_SUB, s, problem.difficulty) if s else b2
