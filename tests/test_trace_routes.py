@@ -237,6 +237,21 @@ def test_substitution_solves_for_an_unknown_only_where_no_fraction_comes_in() ->
     assert not check_steps(uneven).bad and not check_steps(even).bad and not check_steps(negative).bad
 
 
+def test_the_formula_route_works_out_the_discriminant() -> None:
+    """-3x² - 19x + 14: the classic formula lines, with (-19) × (-19) in partial products and 361 - (-168) as an
+    addition in columns before their claims; the classic trace itself is unchanged."""
+    problem = Problem(id="f", generator="quadratic", difficulty=3, seed=0, index=0,
+                      question="Find all real solutions of -3x^2 - 19x + 14 = 0.",
+                      expression="Eq(-3*x**2 - 19*x + 14, 0)", answer="{-7, 2/3}", meta={"variable": "x"})  # fmt: skip
+    lines = builtin_trace(problem, "formula").splitlines()
+    worked = ["19 × 9 = 171", "19 × 10 = 190", "171 + 190 = 361", "(-19) × (-19) = 361", "14 × 2 = 28",
+              "(-12) × 14 = -168", "361 + 168 = 529", "361 - (-168) = 529"]  # fmt: skip
+    positions = [lines.index(line) for line in worked]
+    assert positions == sorted(positions)
+    assert "19 × 9 = 171" not in builtin_trace(problem)  # classic
+    assert not check_steps("\n".join(lines)).bad
+
+
 def test_a_mix_build_records_the_style(tmp_path: Path) -> None:
     recipe = tmp_path / "mix.toml"
     recipe.write_text(

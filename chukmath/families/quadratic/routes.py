@@ -5,11 +5,12 @@ A route that does not apply to a problem uses the formula."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from math import isqrt
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, claim, num, step
-from chukmath.families.common.long_ops import Detail, detail_for
+from chukmath.families.common.long_ops import Detail, detail_for, operation_lines
 from chukmath.families.common.signed_ops import signed_lines
 from chukmath.families.common.symstr import sqrt_pair_set
 from chukmath.families.common.worked import pick
@@ -84,6 +85,24 @@ def _check(think: list[str], a: Fraction, b: Fraction, c: Fraction, x: str, p: F
         think.extend(vieta_lines(a, b, c, p, q, m))
 
 
+_WHOLE_CLAIM = re.compile(r"\(?(-?\d+)\)? ([+×-]) \(?(-?\d+)\)? = -?\d+")
+
+
+def _worked(lines: list[str], detail: Detail) -> list[str]:
+    """The classic formula's lines with each whole-number product and sum worked out before its claim (partial
+    products and carries; signs, sizes and columns), as the other routes write them. The lines are the classic
+    trace's own (made by this package, not read from a teacher), one claim each."""
+    out: list[str] = []
+    for line in lines:
+        found = _WHOLE_CLAIM.fullmatch(line)
+        if found:
+            left, op, right = int(found.group(1)), found.group(2), int(found.group(3))
+            steps = operation_lines(left, op, right, detail) if op == OP_MUL else signed_lines(left, op, right, detail)
+            out.extend(steps)
+        out.append(line)
+    return out
+
+
 def _formula(problem: Problem) -> str:
     """The quadratic formula (the classic lines), checked by substitution when the roots are rational."""
     a, b, c, x = equation_coefficients(problem)
@@ -92,7 +111,7 @@ def _formula(problem: Problem) -> str:
     if disc < 0 or (disc > 0 and square_part_of(int(disc.numerator * disc.denominator))[1] != 1):
         return classic  # irrational or complex roots: the classic formula with its Vieta check
     head, _, _ = classic.partition("\nCheck with Vieta's formulas")
-    think = head.removeprefix("<think>\n").split("\n")
+    think = _worked(head.removeprefix("<think>\n").split("\n"), detail_for(problem.difficulty))
     think[0] = _opening(problem, "formula", f"{poly_text(a, b, c, x)} = 0")
     p = -b / (2 * a)
     k, _ = square_part_of(int(disc.numerator * disc.denominator)) if disc else (0, 1)
