@@ -157,7 +157,8 @@ class BaseTeacherSpec(_Strict):
         if self.mode == "offline":
             return self.make(problems=problems)
         endpoint = resolve_endpoint(self, labels=CLI_LABELS)
-        config = replace(self.client_config(endpoint), **dict.fromkeys(unsent))
+        left_out: dict[str, Any] = dict.fromkeys(unsent)  # None: not sent, the endpoint's own default applies
+        config = replace(self.client_config(endpoint), **left_out)
         config.validate()
         return self.live_teacher(config)
 
