@@ -224,6 +224,15 @@ class Lab:
         self.max_new_tokens = args.max_new_tokens or min(1024, self.answer_tokens["max"] + 64)
         self.results: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
+        self.earlier_peak_gb = 0.0  # train() resets CUDA's peak counters: the peak before the last reset
+
+    def cuda_peak_gb(self) -> float | None:
+        """The most GPU memory this process's allocator has held so far (GB), or None without CUDA."""
+        import torch
+
+        if not torch.cuda.is_available():
+            return None
+        return max(self.earlier_peak_gb, torch.cuda.max_memory_reserved() / 1e9)
 
     def save(self) -> None:
         """results.json and results.md as they stand (a run stopped at its time limit keeps what it measured)."""
@@ -307,6 +316,7 @@ class Lab:
         encoded = encode_rows(self.tokenizer, [r["messages"] for r in rows], config.max_length)
         held = encode_rows(self.tokenizer, [r["messages"] for r in self.data["rows"][-256:]], config.max_length)
         before = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch, config.loss_chunk)
+        self.earlier_peak_gb = self.cuda_peak_gb() or 0.0
         stats = train(self.model, encoded, self.pad_id, config)
         after = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch, config.loss_chunk)
         stats.update(rows=len(encoded), dropped=len(rows) - len(encoded), loss_before=before, loss_after=after,
@@ -324,10 +334,9 @@ class Lab:
 def summarise(lab: Lab, extra: dict[str, Any]) -> dict[str, Any]:
     import torch
 
-    cuda = torch.cuda.is_available()
     return {
-        "gpu": torch.cuda.get_device_name() if cuda else "cpu",
-        "cuda_peak_gb": torch.cuda.max_memory_reserved() / 1e9 if cuda else None,
+        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
+        "cuda_peak_gb": lab.cuda_peak_gb(),
         "torch": torch.__version__,
         "transformers": __import__("transformers").__version__,
         "model": Path(lab.args.gguf).name,
