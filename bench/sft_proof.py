@@ -397,6 +397,8 @@ def main() -> None:
                         help="the built-in teacher's traces for the train rows: mix (a solution route per problem, "
                         "the default) or classic (one template a family); the held-out problems are the same")
     args = parser.parse_args()
+    if args.test_count < 1:
+        parser.error("--test-count must be at least 1 (every measurement is on the held-out problems)")
     if args.loss_chunk < 1 or not 0.0 <= args.gpu_memory_fraction <= 1.0:
         parser.error("--loss-chunk must be >= 1 and --gpu-memory-fraction between 0 and 1")
     stages = set(args.stages.split(","))
