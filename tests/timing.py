@@ -1,0 +1,83 @@
+"""Cost checks that a slow or busy machine cannot fail, for tests that guard against quadratic or runaway work.
+
+Timings never go into pass/fail tests as wall-clock limits. Instead a cost is compared with another cost
+measured in the same test: ten times the input may cost about ten times the time (a quadratic rescan costs a
+hundred), or a hostile input may cost a small multiple of an ordinary one (a runaway power costs seconds).
+Costs are CPU seconds of this process (other jobs on a shared machine do not count), best of a few runs with
+the garbage collector paused, and a check that fails is measured again before it reports, so one stall cannot
+fail it while a real regression fails every time.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+FLOOR_S = 0.002  # CPU seconds any measurement may be off by (timer, caches); far below what a regression costs
+RETRIES = 2  # a failing comparison is measured this many more times before it fails
+
+
+def cpu_seconds(call: Callable[[], object], repeats: int = 3, before: Callable[[], object] | None = None) -> float:
+    """The least CPU time of ``repeats`` runs of ``call()``; ``before()`` runs untimed ahead of each (a cache reset)."""
+    best = float("inf")
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            if before is not None:
+                before()
+            start = time.process_time()
+            call()
+            best = min(best, time.process_time() - start)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return best
+
+
+def assert_costs_at_most(
+    call: Callable[[], object],
+    reference: Callable[[], object],
+    times: float,
+    *,
+    before: Callable[[], object] | None = None,
+    what: str = "",
+) -> None:
+    """``call()`` costs at most ``times`` x ``reference()`` (+ FLOOR_S), both measured here, best of three."""
+    spent = bound = 0.0
+    for _ in range(1 + RETRIES):
+        unit = cpu_seconds(reference, before=before)
+        bound = times * unit + FLOOR_S
+        spent = cpu_seconds(call, before=before)
+        if spent <= bound:
+            return
+    raise AssertionError(f"{what}: {spent * 1e3:.1f} ms of CPU, over {times:g} x the reference ({bound * 1e3:.1f} ms)")
+
+
+def assert_linear(
+    call: Callable[[str], object],
+    small: str,
+    large: str,
+    *,
+    slack: float = 3.0,
+    before: Callable[[], object] | None = None,
+    what: str = "",
+) -> None:
+    """``call(large)`` costs at most ``slack`` x (length ratio) x ``call(small)`` (+ FLOOR_S), measured here.
+
+    With ``large`` ten times ``small`` and the default slack, a linear cost passes (about 10x) and a quadratic
+    one fails (about 100x). Choose sizes where the quadratic cost of ``large`` is far above FLOOR_S.
+    """
+    growth = len(large) / len(small)
+    assert growth >= 4, f"{what}: the large input is only {growth:.1f} x the small one; too close to tell"
+    spent = unit = 0.0
+    for _ in range(1 + RETRIES):
+        unit = cpu_seconds(lambda: call(small), before=before)
+        spent = cpu_seconds(lambda: call(large), before=before)
+        if spent <= slack * growth * unit + FLOOR_S:
+            return
+    raise AssertionError(
+        f"{what}: {len(large)} chars cost {spent * 1e3:.1f} ms of CPU, {spent / max(unit, 1e-9):.0f} x the "
+        f"{unit * 1e3:.2f} ms of {len(small)} chars (at most {slack * growth:.0f} x allowed: not linear)"
+    )
