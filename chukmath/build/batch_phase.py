@@ -1,33 +1,61 @@
-"""The Batch API teacher inside build: render every request, submit what the journal lacks, wait, ingest.
+"""The Batch API teacher inside build: render the request of every problem the gate admits, submit what the journal
+lacks, wait, ingest.
 
 Submission and collection are chukmath.teach's (``submit_batches``/``collect_batches``): they record every step in
 the journal's batch state, so a build killed while waiting resumes by polling the same batches, never by paying
 for them twice. After this phase every answer is in the journal and build writes the dataset from it.
+
+A problem the build's gate keeps out (``--decontaminate``, a ``[split]`` that holds it out of both splits) is not
+asked here either: the live path never asks it, and an answer bought for it would be paid for and dropped.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from chukmath.build import stages
+from chukmath.build.gate import Gate
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir
 from chukmath.jsonl import AtomicWriter, dumps_line
+from chukmath.records import Problem
+
+
+def admitted_problems(recipe: BuildRecipe, mix: Any, span: tuple[int, int], gate: Gate | None) -> Iterator[Problem]:
+    """The problems of ``span`` that ``gate`` admits, in index order: the ones the live path would ask.
+
+    ``gate`` (the build's) is not touched; a fresh copy decides, after the problems before a shard's block (the
+    split depends on them, as in :meth:`chukmath.build.loops.Judge.problems`)."""
+    start, stop = span
+    block = stages.problems(mix, recipe, start, stop - start)
+    if gate is None:
+        yield from block
+        return
+    decider = gate.fresh()
+    if start:
+        for _ in decider.admitted(stages.problems(mix, recipe, 0, start)):
+            pass
+    yield from decider.admitted(block)
 
 
 def write_requests(
-    recipe: BuildRecipe, prompting: stages.Prompting, mix: Any, run: RunDir, span: tuple[int, int] | None = None
+    recipe: BuildRecipe,
+    prompting: stages.Prompting,
+    mix: Any,
+    run: RunDir,
+    span: tuple[int, int] | None = None,
+    gate: Gate | None = None,
 ) -> int:
-    """The requests of problems ``span`` (default: all of the recipe's) to ``requests.jsonl`` (streamed; rewritten
-    each run, it is cheap). A shard (``build --shard``) passes its block, so its batches ask for that block only."""
+    """The requests of the problems of ``span`` (default: all of the recipe's) that ``gate`` admits, to
+    ``requests.jsonl`` (streamed; rewritten each run, it is cheap); returns how many. A shard (``build --shard``)
+    passes its block, so its batches ask for that block only."""
     path = run.root / "requests.jsonl"
-    start, stop = span if span is not None else (0, recipe.count)
     count = 0
     with AtomicWriter(path) as fh:
         batch: list[bytes] = []
-        for problem in stages.problems(mix, recipe, start, stop - start):
+        for problem in admitted_problems(recipe, mix, span if span is not None else (0, recipe.count), gate):
             batch.append(dumps_line(prompting.request(problem).to_dict()))
             count += 1
             if len(batch) >= 1024:
@@ -47,14 +75,16 @@ def run_batches(
     on_poll: Callable[[list[Any]], None] | None = None,
     notify: Callable[[str], None] | None = None,
     span: tuple[int, int] | None = None,
+    gate: Gate | None = None,
 ) -> dict[str, Any]:
     """Submit the missing keys as batches and wait for all of them; returns what submit and collect did.
 
     ``notify`` gets one line per step (submitted, each poll while waiting) for the user; ``on_poll`` the shards.
-    ``span`` is the block of problem indices of a ``--shard`` (default: the whole recipe).
+    ``span`` is the block of problem indices of a ``--shard`` (default: the whole recipe); ``gate`` the build's
+    (decontamination, split): only the problems it admits are asked.
     """
     t = recipe.teacher
-    write_requests(recipe, prompting, mix, run, span)
+    write_requests(recipe, prompting, mix, run, span, gate)
     extra: dict[str, Any] = {} if client_factory is None else {"client_factory": client_factory}
     if t.kind == "anthropic_batch":
         from chukmath.teach.anthropic_batch import submit_anthropic_batches

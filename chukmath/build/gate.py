@@ -8,7 +8,8 @@ problems.jsonl (problem *i* is still problem *i*) but is not asked and has no ro
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,13 @@ class Gate:
     """Decontamination, then the train/test split; :meth:`admit` in index order, :meth:`route` when rows are
     written."""
 
-    def __init__(self, split: SplitSpec | None, decontaminator: Decontaminator | None) -> None:
+    def __init__(
+        self, split: SplitSpec | None, decontaminator: Decontaminator | None, *, measure_overlap: bool = True
+    ) -> None:
         self.splitter = Splitter(split) if split is not None else None
-        self.overlap = OverlapCheck() if split is not None else None
+        # The overlap measured for stats.json (train keys spooled to a temporary file); a gate that only decides
+        # (:meth:`fresh`) has none.
+        self.overlap = OverlapCheck() if split is not None and measure_overlap else None
         self.decontaminator = decontaminator
         self._routes: dict[int, Split | None] = {}
         self.rows: Counter[str] = Counter()
@@ -42,6 +47,24 @@ class Gate:
         if spec is None and decon is None:
             return None
         return cls(spec, decon)
+
+    def fresh(self) -> Gate:
+        """A gate that has decided nothing yet, with this one's split and benchmark index (the files are not read
+        again) and no overlap measure: the batch phase decides every problem with it before the build's own gate
+        decides them again. Both see the same problems in the same order, so they decide the same."""
+        decon = self.decontaminator
+        if decon is not None:
+            decon = replace(decon, checked=0, dropped=0, by_benchmark=Counter(), examples=[])
+        return Gate(self.splitter.spec if self.splitter is not None else None, decon, measure_overlap=False)
+
+    def admitted(self, problems: Iterable[Problem]) -> Iterator[Problem]:
+        """Decide each of ``problems`` (all of them, in index order, as :meth:`admit`) and yield the admitted ones;
+        no decision is kept for :meth:`route`, so memory does not grow with the count."""
+        for problem in problems:
+            keep = self.admit(problem)
+            del self._routes[problem.index]
+            if keep:
+                yield problem
 
     @property
     def has_test(self) -> bool:
