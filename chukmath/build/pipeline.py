@@ -200,7 +200,7 @@ def build_dataset(recipe: BuildRecipe, out: str | Path, options: BuildOptions | 
         elif recipe.teacher.mode == "bulk":
             # Before the journal is opened for writing: batch collection appends to it itself.
             batch_phase.run_batches(recipe, prompting, mix, run, notify=None if options.quiet else _notifier(options),
-                                    span=span)
+                                    span=span, gate=gate)
             resuming = True
         # build holds the run directory's lock, which covers its journal.
         journal = Journal(run.journal, locked=False)
