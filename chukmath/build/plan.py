@@ -5,16 +5,23 @@ the key, and the plan says whether the real run would find it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from chukmath.build import stages
+from chukmath.build.gate import Gate
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir, check_out, legacy_fingerprint
 from chukmath.build.sink import count_lines_readonly
+from chukmath.decontaminate import DEFAULT_NGRAM
 from chukmath.generate import generate_mix
 from chukmath.teach.redact import safe_url
+
+# Counting what the gate admits means generating every problem (about 40,000 a second on one loaded core); above
+# this count the plan does not wait for it and gives count x samples as an upper bound instead.
+GATE_COUNT_LIMIT = 200_000
 
 OUT_ACTIONS = {
     "new": "a new run",
@@ -37,6 +44,9 @@ class BuildPlan:
     count: int
     seed: int
     samples: int
+    # Teacher answers the run asks for: admitted problems x samples. ``requests_at_most``: a gate (split,
+    # --decontaminate) may keep problems out but they were not counted (over GATE_COUNT_LIMIT), so this is count x
+    # samples, an upper bound. A resumed run asks only what its journal lacks (``journal_lines``).
     requests: int
     families: list[dict[str, Any]]
     templates: dict[str, str]
@@ -45,6 +55,9 @@ class BuildPlan:
     first_request: list[dict[str, Any]]
     split: dict[str, Any] | None = None  # the recipe's [split] table: a test.jsonl is written beside train.jsonl
     warnings: list[str] = field(default_factory=list)  # streams whose estimated question count looks too small
+    admitted: int | None = None  # problems the gate lets be asked (None: not counted, see requests_at_most)
+    kept_out: dict[str, int] | None = None  # {"decontaminated": n, "held_out": m}; None: no gate, or not counted
+    requests_at_most: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,15 +78,44 @@ def _teacher(recipe: BuildRecipe) -> dict[str, Any]:
     return info
 
 
-def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> BuildPlan:
+def _count_gate(recipe: BuildRecipe, mix: Any, gate: Gate | None) -> tuple[int | None, dict[str, int] | None]:
+    """(problems admitted, kept out by kind) as the build's gate decides them; (count, None) without a gate and
+    (None, None) when there are too many problems to decide here."""
+    if gate is None:
+        return recipe.count, None
+    if recipe.count > GATE_COUNT_LIMIT:
+        return None, None
+    decider = gate.fresh()
+    admitted = sum(1 for _ in decider.admitted(stages.problems(mix, recipe, 0, recipe.count)))
+    kept_out = {
+        "decontaminated": decider.decontaminator.dropped if decider.decontaminator is not None else 0,
+        "held_out": decider.splitter.counts["held_out"] if decider.splitter is not None else 0,
+    }
+    return admitted, kept_out
+
+
+def plan_build(
+    recipe: BuildRecipe,
+    out: str | Path,
+    *,
+    force: bool = False,
+    decontaminate: Sequence[str | Path] = (),
+    decontaminate_cols: Sequence[str] = (),
+    ngram: int = DEFAULT_NGRAM,
+) -> BuildPlan:
     """Check ``recipe`` and ``out`` as :func:`build_dataset` would, render the first request, and say what a run
-    would do. Raises the same errors a run would raise before its first request (except a missing key)."""
+    would do. Raises the same errors a run would raise before its first request (except a missing key).
+
+    ``decontaminate`` (benchmark files), ``decontaminate_cols`` and ``ngram`` are build's options of those names:
+    the files are read, and the problems they (and the recipe's split) keep out are not counted as requests."""
     source = Path(recipe.source)
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, recipe.source)
     recipe = stages.fit_source(recipe, mix)
     stages.check_teacher(recipe, need_key=False)
     stages.check_judge(recipe, need_key=False)
+    # Read as the build reads them: a missing benchmark file or column fails the plan too.
+    gate = Gate.for_build(recipe.split, decontaminate, decontaminate_cols, ngram)
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
     run = RunDir(Path(out))
@@ -91,6 +133,7 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
     if recipe.problem_source is None:
         warnings = generate_mix(mix, seed=recipe.seed, count=recipe.count).check()
     first = next(iter(stages.problems(mix, recipe, 0, 1)))
+    admitted, kept_out = _count_gate(recipe, mix, gate)
     families = [
         {
             "generator": entry["generator"],
@@ -111,7 +154,7 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
         count=recipe.count,
         seed=recipe.seed,
         samples=recipe.teacher.samples,
-        requests=recipe.count * recipe.teacher.samples,
+        requests=(recipe.count if admitted is None else admitted) * recipe.teacher.samples,
         families=families,
         templates=dict(sorted(hashes.items())),
         teacher=_teacher(recipe),
@@ -119,4 +162,7 @@ def plan_build(recipe: BuildRecipe, out: str | Path, *, force: bool = False) -> 
         first_request=[dict(m) for m in prompting.request(first).messages],
         split=recipe.split.model_dump() if recipe.split is not None else None,
         warnings=warnings,
+        admitted=admitted,
+        kept_out=kept_out,
+        requests_at_most=admitted is None,
     )
