@@ -27,14 +27,25 @@ def print_stats(stats: dict, source: str, console: Console | None = None) -> Non
         console.print(_rich(table))
 
 
+def _answers_line(plan: BuildPlan) -> str:
+    """How many teacher answers the plan asks for, and what the gate (split, --decontaminate) keeps out."""
+    each = f"({plan.samples} a problem)"
+    if plan.requests_at_most:
+        return (f"at most {plan.requests:,} teacher answers {each}: the problems the split or --decontaminate keep "
+                "out are not asked, and were not counted here")
+    if not plan.kept_out or plan.admitted == plan.count:
+        return f"{plan.requests:,} teacher answers {each}"
+    why = [f"{n:,} {what}" for what, n in (("by --decontaminate", plan.kept_out["decontaminated"]),
+                                           ("held out of both splits", plan.kept_out["held_out"])) if n]
+    return (f"{plan.admitted:,} asked ({plan.count - (plan.admitted or 0):,} kept out: {', '.join(why)}); "
+            f"{plan.requests:,} teacher answers {each}")
+
+
 def print_plan(plan: BuildPlan, console: Console | None = None) -> None:
     """``build --dry-run``: what the run would do, and the first prompt it would send."""
     console = console or Console(highlight=False, soft_wrap=True, markup=False)
     console.print(f"recipe: {plan.name} ({plan.recipe}), fingerprint {plan.fingerprint[:16]}")
-    console.print(
-        f"problems: {plan.count:,} from seed {plan.seed}; {plan.requests:,} teacher answers "
-        f"({plan.samples} a problem)"
-    )
+    console.print(f"problems: {plan.count:,} from seed {plan.seed}; {_answers_line(plan)}")
     for f in plan.families:
         level = f" difficulty {f['difficulty']}," if f["difficulty"] is not None else ""
         console.print(f"  {f['generator']}: weight {f['weight']},{level} template {f['template']}")
