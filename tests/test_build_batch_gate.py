@@ -60,6 +60,9 @@ def test_batches_ask_only_the_admitted_problems_and_resume_asks_nothing(tmp_path
         ids = dict((p.id, r) for p, r in requests)
         want = [f"{ids[p.id]}:{s}" for p in admitted for s in (0, 1)]
         out = tmp_path / "run"
+        plan = build_json(recipe, out, "--decontaminate", str(bench), "--dry-run")
+        assert (plan["admitted"], plan["requests"], plan["requests_at_most"]) == (len(admitted), len(want), False)
+        assert plan["kept_out"] == {"decontaminated": len(COPIED), "held_out": 0}
         summary = build_json(recipe, out, "--decontaminate", str(bench))
         # Every admitted problem twice (samples = 2) and nothing else; requests.jsonl lists them in index order.
         assert len(_sent(server)) == len(want), (len(_sent(server)), len(want))
@@ -160,3 +163,41 @@ def test_batch_shards_ask_only_their_admitted_problems_and_merge_to_the_unsharde
     result = CliRunner().invoke(app, ["merge", *map(str, dirs), "--out", str(merged), "--json"])
     assert result.exit_code == 0, result.output
     same_files(merged, whole)
+
+
+def test_dry_run_counts_what_the_gate_admits_or_says_the_count_is_an_upper_bound(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from chukmath.build import plan
+    from chukmath.cli.main import app
+
+    recipe = write_echo_recipe(tmp_path, TEMPLATE, RECIPE, "http://127.0.0.1:9/v1")
+    bench = _benchmark(tmp_path, [p for p, _ in _requests(recipe)])
+    argv = [
+        "build",
+        "--recipe",
+        str(recipe),
+        "--out",
+        str(tmp_path / "run"),
+        "--dry-run",
+        "--decontaminate",
+        str(bench),
+    ]
+    shown = CliRunner().invoke(app, argv, env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, repr(shown.exception)
+    assert "problems: 60 from seed 2; 57 asked (3 kept out: 3 by --decontaminate); 57 teacher answers" in shown.stdout
+    plain = build_json(recipe, tmp_path / "run", "--dry-run")
+    assert (plain["admitted"], plain["kept_out"], plain["requests"]) == (60, None, 60)
+
+    # Too many problems to decide in a dry run: count x samples, said to be an upper bound.
+    monkeypatch.setattr(plan, "GATE_COUNT_LIMIT", 59)
+    bound = build_json(recipe, tmp_path / "run", "--dry-run", "--decontaminate", str(bench))
+    assert (bound["admitted"], bound["requests"], bound["requests_at_most"]) == (None, 60, True)
+    shown = CliRunner().invoke(app, argv, env={"COLUMNS": "200"})
+    assert (
+        "at most 60 teacher answers (1 a problem): the problems the split or --decontaminate keep out" in shown.stdout
+    )
+
+    missing = CliRunner().invoke(app, [*argv[:-1], str(tmp_path / "nowhere.jsonl")])
+    assert missing.exit_code != 0 and "no such benchmark file" in str(missing.exception)
+    assert not (tmp_path / "run").exists()
