@@ -26,10 +26,11 @@ def _requests(recipe: Path) -> list[tuple[Problem, str]]:
     return [(p, prompting.request(p).id) for p in problems]
 
 
-def _benchmark(tmp_path: Path, problems: list[Problem]) -> Path:
+def _benchmark(tmp_path: Path, problems: list[Problem], copied: tuple[int, ...] = COPIED) -> Path:
+    """A benchmark file holding the questions of ``problems[i]`` for ``i`` in ``copied`` and an unrelated one."""
     bench = tmp_path / "bench.jsonl"
     rows = [{"question": "Natalia sold clips to 48 of her friends in April. How many did she sell?"}]
-    rows += [{"question": "  " + problems[i].question.upper() + " "} for i in COPIED]
+    rows += [{"question": "  " + problems[i].question.upper() + " "} for i in copied]
     bench.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     return bench
 
@@ -201,3 +202,27 @@ def test_dry_run_counts_what_the_gate_admits_or_says_the_count_is_an_upper_bound
     missing = CliRunner().invoke(app, [*argv[:-1], str(tmp_path / "nowhere.jsonl")])
     assert missing.exit_code != 0 and "no such benchmark file" in str(missing.exception)
     assert not (tmp_path / "run").exists()
+
+
+def test_message_batches_ask_only_the_admitted_problems(tmp_path, monkeypatch):
+    import pytest
+
+    pytest.importorskip("anthropic")
+    from chukmath_testing.anthropic_server import AnthropicServer
+
+    key = "sk-ant-test-0123456789abcdef"
+    text = (
+        RECIPE.replace("count = 60", "count = 12")
+        .replace('kind = "batch"', 'kind = "anthropic_batch"')
+        .replace('api_key_env = ""', "samples = 2")
+    )
+    monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+    with AnthropicServer(api_key=key, polls=1) as srv:
+        recipe = write_echo_recipe(tmp_path, TEMPLATE, text, srv.base_url)
+        requests = _requests(recipe)
+        bench = _benchmark(tmp_path, [p for p, _ in requests], (3,))
+        summary = build_json(recipe, tmp_path / "run", "--decontaminate", str(bench))
+        assert summary["complete"] and summary["accepted"] == 22, summary
+        sent = sorted(r["custom_id"] for batch in srv.batches.values() for r in batch["requests"])
+    # Message Batches custom_ids are {request id}-{sample} (chukmath.teach.anthropic_batch.batch_custom_id).
+    assert sent == sorted(f"{r}-{s}" for p, r in requests if p.index != 3 for s in (0, 1))
