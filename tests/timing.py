@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 FLOOR_S = 0.002  # CPU seconds any measurement may be off by (timer, caches); far below what a regression costs
 RETRIES = 2  # a failing comparison is measured this many more times before it fails
@@ -36,23 +36,27 @@ def cpu_seconds(call: Callable[[], object], repeats: int = 3, before: Callable[[
     return best
 
 
-def assert_costs_at_most(
-    call: Callable[[], object],
+def assert_each_costs_at_most(
+    calls: Mapping[str, Callable[[], object]],
     reference: Callable[[], object],
     times: float,
     *,
     before: Callable[[], object] | None = None,
-    what: str = "",
 ) -> None:
-    """``call()`` costs at most ``times`` x ``reference()`` (+ FLOOR_S), both measured here, best of three."""
-    spent = bound = 0.0
-    for _ in range(1 + RETRIES):
-        unit = cpu_seconds(reference, before=before)
-        bound = times * unit + FLOOR_S
-        spent = cpu_seconds(call, before=before)
-        if spent <= bound:
-            return
-    raise AssertionError(f"{what}: {spent * 1e3:.1f} ms of CPU, over {times:g} x the reference ({bound * 1e3:.1f} ms)")
+    """Each of ``calls`` costs at most ``times`` x ``reference()`` (+ FLOOR_S), all measured here, best of three."""
+    unit = cpu_seconds(reference, before=before)
+    for what, call in calls.items():
+        for attempt in range(1 + RETRIES):
+            if attempt:  # the machine may have slowed since the reference was measured
+                unit = cpu_seconds(reference, before=before)
+            spent = cpu_seconds(call, before=before)
+            if spent <= times * unit + FLOOR_S:
+                break
+        else:
+            raise AssertionError(
+                f"{what}: {spent * 1e3:.1f} ms of CPU, {spent / max(unit, 1e-9):.0f} x the reference's "
+                f"{unit * 1e3:.2f} ms (at most {times:g} x allowed)"
+            )
 
 
 def assert_linear(
