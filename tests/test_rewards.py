@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pickle
-import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import pytest
+from timing import assert_linear
 
 from chukmath.errors import ConfigError
 from chukmath.rewards import (
@@ -21,6 +22,8 @@ from chukmath.rewards import (
     language_share,
     step_reward,
 )
+from chukmath.rewards.reading import clear_cache as clear_parse_cache
+from chukmath.verify import clear_caches
 
 GOOD = "<think>\nFirst, 3 + 4 = 7.\nThen 7 × 2 = 14.\nSo the answer is 14.\n</think>\n<answer>14</answer>"
 BAD_STEP = "<think>\nFirst, 3 + 4 = 8.\nThen 8 × 2 = 16.\n</think>\n<answer>16</answer>"
@@ -234,37 +237,50 @@ def test_unreadable_or_over_cap_completions_get_zero_from_every_function():
             assert func([bad], answer=["14"]) == [0.0], (func.__name__, str(bad)[:40])
 
 
+# Each hostile completion as a function of its scale: 10 is about the completion cap, 1 a tenth of it.
 HOSTILE = {
-    "think_opens": "<think>" * 20_000,
-    "tag_pairs": "</think><answer>" * 10_000,
-    "open_boxes": "\\boxed{" * 20_000,
-    "braces_then_box": "{" * 100_000 + "\\boxed" + "}" * 90_000,
-    "long_sum_deep_parens": "<think>\n"
-    + "1+" * 60_000
-    + "1 = 2\n</think><answer>"
-    + "(" * 3000
-    + "1"
-    + ")" * 3000
-    + "</answer>",
-    "huge_numbers": "<think>\n"
-    + ("9" * 5000 + " × " + "9" * 5000 + " = 1\n") * 3
-    + "</think><answer>"
-    + "9" * 150_000
-    + "</answer>",
-    "many_claims": "<think>\n" + ("2 + 2 = 4\n" * 19_000) + "</think><answer>4</answer>",
-    "equals_chain": "a = " * 45_000,
-    "mixed_scripts": "<think>" + "the計算 " * 30_000 + "</think><answer>4</answer>",
+    "think_opens": lambda k: "<think>" * 2_000 * k,
+    "tag_pairs": lambda k: "</think><answer>" * 1_000 * k,
+    "open_boxes": lambda k: "\\boxed{" * 2_000 * k,
+    "braces_then_box": lambda k: "{" * 10_000 * k + "\\boxed" + "}" * 9_000 * k,
+    "long_sum_deep_parens": lambda k: (
+        "<think>\n" + "1+" * 6_000 * k + "1 = 2\n</think><answer>" + "(" * 300 * k + "1" + ")" * 300 * k + "</answer>"
+    ),
+    "huge_numbers": lambda k: (
+        "<think>\n"
+        + ("9" * 500 * k + " × " + "9" * 500 * k + " = 1\n") * 3
+        + "</think><answer>"
+        + "9" * 15_000 * k
+        + "</answer>"
+    ),
+    # distinct claims, so none is answered from the cache: about half the claim cap at scale 1, five times it at 10
+    "many_claims": lambda k: (
+        "<think>\n" + "".join(f"{i} + 2 = {i + 2}\n" for i in range(1_100 * k)) + "</think><answer>4</answer>"
+    ),
+    "equals_chain": lambda k: "a = " * 4_500 * k,
+    "mixed_scripts": lambda k: "<think>" + "the計算 " * 3_000 * k + "</think><answer>4</answer>",
 }
 
 
+def _cold() -> None:
+    clear_caches()
+    clear_parse_cache()
+
+
+@pytest.mark.timeout(60)  # a hang guard only, far above the ~0.1 s this takes; the growth check is the real test
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_every_function_is_bounded_on_hostile_input(name):
-    hostile = HOSTILE[name]
-    assert len(hostile) <= MAX_COMPLETION_CHARS
+    small, large = HOSTILE[name](1), HOSTILE[name](10)
+    assert len(large) <= MAX_COMPLETION_CHARS
     for func in ALL:
-        start = time.perf_counter()
-        func([hostile], answer=["4"])
-        assert time.perf_counter() - start < 2.0, func.__name__
+        assert len(_score(func, large)) == 1, func.__name__
+        # Linear, not a wall-clock limit: the completion at the cap may cost about ten times the one a tenth its
+        # size, measured in the same test; a quadratic rescan or a runaway big number costs far more.
+        assert_linear(partial(_score, func), small, large, before=_cold, what=f"{func.__name__} on {name}")
+
+
+def _score(func, text: str) -> list[float]:
+    return func([text], answer=["4"])
 
 
 def test_thread_safe_same_results_from_many_threads():
