@@ -13,6 +13,9 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
 
 FLOOR_S = 0.002  # CPU seconds any measurement may be off by (timer, caches); far below what a regression costs
 RETRIES = 2  # a failing comparison is measured this many more times before it fails
@@ -57,6 +60,32 @@ def assert_each_costs_at_most(
                 f"{what}: {spent * 1e3:.1f} ms of CPU, {spent / max(unit, 1e-9):.0f} x the reference's "
                 f"{unit * 1e3:.2f} ms (at most {times:g} x allowed)"
             )
+
+
+class CostBudget:
+    """At most ``times`` x the cost of ``reference()`` per call, for many calls (fuzzed inputs).
+
+    The reference is measured once, on first use; a call over budget is measured again, against a fresh
+    reference, before it fails, so each call in budget costs only itself.
+    """
+
+    def __init__(
+        self, reference: Callable[[], object], times: float, *, before: Callable[[], object] | None = None
+    ) -> None:
+        self.reference, self.times, self.before = reference, times, before
+        self._unit: float | None = None
+
+    def run(self, call: Callable[[], T], what: str = "") -> T:
+        """``call()``'s result, asserting that it cost no more than the budget."""
+        if self._unit is None:
+            self._unit = cpu_seconds(self.reference, repeats=5, before=self.before)
+        if self.before is not None:
+            self.before()
+        start = time.process_time()
+        result = call()
+        if time.process_time() - start > self.times * self._unit + FLOOR_S:
+            assert_each_costs_at_most({what: call}, self.reference, self.times, before=self.before)
+        return result
 
 
 def assert_linear(
