@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import orjson
 import pytest
@@ -30,6 +31,7 @@ from chukmath.build.recipe import load_recipe
 from chukmath.cli.main import app
 from chukmath.hashing import content_hash
 from chukmath.records import Request
+from chukmath.teach import fleet as fleet_module
 from chukmath.teach.fleet import FleetClient, FleetDown
 from chukmath.teach.http_client import HTTPConnectionError
 from chukmath.teach.retry import RetryPolicy
@@ -165,17 +167,33 @@ def test_fleet_client_balances_skips_a_dead_address_and_takes_out_a_failing_serv
     assert min(counts[0], counts[2]) / max(counts[0], counts[2]) > 0.8, counts
 
 
-def test_fleet_client_gives_up_only_after_the_retry_budget():
+def test_fleet_client_gives_up_only_after_the_retry_budget(monkeypatch):
+    # Not a wall-clock measurement: the fleet's clock and sleeps are a fake clock that each sleep advances, so the
+    # time it waited is exact however slow the machine (the connections themselves are real and refused).
+    clock = [1000.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        assert clock[0] < 1060, "the fleet never gave up"
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(fleet_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(fleet_module, "asyncio", SimpleNamespace(sleep=sleep))
+
     async def go() -> float:
         fleet = FleetClient([f"http://127.0.0.1:{_free_port()}/v1" for _ in range(2)],
                             policy=RetryPolicy(max_retries=2, base_s=0.1))
-        started = time.monotonic()
+        started = clock[0]
         with pytest.raises(FleetDown, match="all 2 servers"):
             await fleet.post("/chat/completions", b"{}")
         await fleet.aclose()
-        return time.monotonic() - started
+        return clock[0] - started
 
-    assert 0.3 <= asyncio.run(go()) < 5  # the budget of max_retries=2, base 0.1 s: 0.1 + 0.2 s
+    # The budget of max_retries=2, base 0.1 s is 0.1 + 0.2 s with every server out, counted again after each probe
+    # of a server back from its backoff. The backoffs double (0.1 s, 0.2 s, ... times a jitter of 0.5 to 1), so by
+    # the sixth (after at most 3.1 s) the two servers' probes leave a gap over the budget within 1.6 s.
+    waited = asyncio.run(go())
+    assert 0.3 < waited < 5, waited
     assert issubclass(FleetDown, Exception) and not issubclass(FleetDown, HTTPConnectionError)
 
 
