@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import time
+from functools import partial
 
 import pytest
+from timing import assert_each_costs_at_most
 
 from chukmath.verify import answers_match, clear_caches
 from chukmath.verify.answers import judge_answer
@@ -109,21 +110,25 @@ ADVERSARIAL = [
 ]  # fmt: skip
 
 
+QUESTION = "What percent of the games did it win?"
+EXPECTED_FORMS = ("3", "{-2, 1}", "Interval(-oo, 3)", "Matrix([[1, 2]])", "7/25", "C")
+ORDINARY_LINE = "We keep working on the problem and write a line of reasoning: 12 + 30 = 42.\n"
+
+
+def _judge_every_form(text: str) -> None:
+    for expected in EXPECTED_FORMS:
+        judge_answer(text, expected, question=QUESTION)
+
+
 @pytest.mark.parametrize("size", [MAX_SOLUTION_CHARS, MAX_CANDIDATE], ids=["solution_cap", "answer_cap"])
 @pytest.mark.parametrize("unit", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
-def test_no_check_takes_10_ms_at_the_cap(unit: str, size: int) -> None:
+def test_no_check_costs_much_more_than_an_ordinary_solution(unit: str, size: int) -> None:
     """Any text at the solution cap (a whole solution) or the answer cap, whatever it repeats, is judged in a few
-    milliseconds of CPU (best of up to five tries). The target is 10 ms (issue 19; bench/verify_corpus.py reports the
-    slowest check); the test fails only at 5x that, so a busy machine running the suite in parallel cannot fail it,
-    while a backtracking reader (seconds at this size) still does."""
+    milliseconds of CPU (the target is 10 ms, issue 19; bench/verify_corpus.py reports the slowest check). Not a
+    wall-clock limit: each check may cost 100 times judging an ordinary solution of the same size against all six
+    expected forms, measured in the same test (0.4 ms at the answer cap, where the worst check costs about 5 ms; 2 ms
+    at the solution cap); a backtracking reader costs seconds at this size."""
     text = (unit * (size // len(unit) + 1))[: size - 2] + " 3"
-    for expected in ("3", "{-2, 1}", "Interval(-oo, 3)", "Matrix([[1, 2]])", "7/25", "C"):
-        best = float("inf")
-        for _ in range(5):  # CPU time of this process: other jobs on a shared machine do not count
-            clear_caches()
-            start = time.process_time()
-            judge_answer(text, expected, question="What percent of the games did it win?")
-            best = min(best, time.process_time() - start)
-            if best < 0.010:
-                break
-        assert best < 0.050, (expected, best)
+    ordinary = (ORDINARY_LINE * (size // len(ORDINARY_LINE) + 1))[: size - 19] + "So the answer is 3."
+    checks = {repr(e): partial(judge_answer, text, e, question=QUESTION) for e in EXPECTED_FORMS}
+    assert_each_costs_at_most(checks, partial(_judge_every_form, ordinary), 100, before=clear_caches)
