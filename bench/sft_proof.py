@@ -63,7 +63,6 @@ import json
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -264,52 +263,12 @@ class Lab:
         result = run_eval(problems, prompt, teacher, journal, options)
         data = result.data
         data["elapsed_s"] = time.perf_counter() - started
-        false_steps = self.false_steps(problems, prompt, label)
-        data["overall"]["false_step_rate"] = false_steps["rate"]
-        for family, rate in false_steps["by_family"].items():
-            data["by_family"].setdefault(family, {})["false_step_rate"] = rate
-        data["false_steps"] = {k: v for k, v in false_steps.items() if k in ("lines", "examples")}
         self.results[label] = data
         overall = data["overall"]
         print(f"{label}: accuracy {overall['accuracy']:.3f} format {overall['format_rate']:.3f} "
               f"({data['elapsed_s']:.0f} s)", flush=True)
         self.save()
         return data
-
-    def false_steps(self, problems: ProblemSet, prompt: Prompt, label: str) -> dict[str, Any]:
-        """The share of answers whose reasoning states a false arithmetic step (the verifier's bad_step flag),
-        overall and by family, and what the false lines are: counted by operation, by the longest whole number
-        in them and by whether a fraction is involved, with the first examples."""
-        from chukmath.teach.journal import final_responses
-        from chukmath.verify import verify_response
-        from chukmath.verify.steps import bad_steps
-
-        answers = final_responses(Path(self.args.work) / f"eval{_suffix(self.args)}" / label / "responses.jsonl")
-        by_request = {prompt.request(problem).id: problem for problem in problems.problems}
-        flagged: Counter[str] = Counter()
-        total: Counter[str] = Counter()
-        lines: dict[str, Counter[str]] = {"op": Counter(), "digits": Counter(), "fraction": Counter()}
-        examples: list[str] = []
-        for (request_id, _sample), response in answers.items():
-            problem = by_request.get(request_id)
-            if problem is None or not response.ok:
-                continue
-            total[problem.generator] += 1
-            if "bad_step" not in verify_response(problem, response).flags:
-                continue
-            flagged[problem.generator] += 1
-            for line in bad_steps(response.content)[:3]:
-                op = next((o for o in (" mod ", " × ", " * ", " ÷ ", " / ", " + ", " - ", "^") if o in line), "other")
-                op = {"*": "×", "/": "÷"}.get(op.strip(), op.strip())
-                longest = max((len(d) for d in re.findall(r"\d+", line)), default=0)
-                lines["op"][op] += 1
-                lines["digits"][str(min(longest, 5)) + ("+" if longest >= 5 else "")] += 1
-                lines["fraction"]["yes" if re.search(r"\d/\d", line) else "no"] += 1
-                if len(examples) < 40:
-                    examples.append(f"{problem.generator}: {line[:160]}")
-        rate = sum(flagged.values()) / sum(total.values()) if total else 0.0
-        return {"rate": rate, "by_family": {f: flagged[f] / n for f, n in sorted(total.items())},
-                "lines": {k: dict(v.most_common()) for k, v in lines.items()}, "examples": examples}
 
     def finetune(self, label: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
         self.reset()

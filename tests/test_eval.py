@@ -224,7 +224,12 @@ def test_false_step_rate_is_the_share_of_answers_stating_a_false_claim(recipe, t
         share = sum(p.id in model.stated_false for p in mine) / len(mine)
         assert metrics["false_step_rate"] == pytest.approx(share, abs=1e-6), family
     assert {s["problem_id"] for s in samples_of(out) if s["false_step"]} == model.stated_false
-    assert "| false step |" in (out / "report.md").read_text() and "false_step_rate" in data["rules"]
+    assert all(len(s["false_claims"]) == s["false_step"] for s in samples_of(out))  # one claim was made false
+    counts = data["false_steps"]["counts"]
+    assert sum(counts["operation"].values()) == sum(counts["fraction"].values()) == len(model.stated_false)
+    assert len(data["false_steps"]["examples"]) == min(len(model.stated_false), 40)
+    report = (out / "report.md").read_text()
+    assert "| false step |" in report and "false_step_rate" in data["rules"] and "### False claims" in report
 
 
 def test_bring_your_own_problems_file_with_a_plain_prompt(tmp_path):

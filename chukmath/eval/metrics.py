@@ -6,6 +6,7 @@ Pure functions over :class:`SampleResult` records; nothing here reads files or a
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class SampleResult:
     reasoning_words: int = 0
     completion_tokens: int | None = None
     false_step: bool = False  # states at least one false arithmetic claim (the verifier's bad_step check)
+    false_claims: tuple[str, ...] = ()  # the first of those claims, as the verifier quotes them
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +56,7 @@ class SampleResult:
             "reasoning_words": self.reasoning_words,
             "completion_tokens": self.completion_tokens,
             "false_step": self.false_step,
+            "false_claims": list(self.false_claims),
         }
 
 
@@ -149,6 +152,33 @@ def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any
     return out
 
 
+_DIGITS = re.compile(r"\d+")
+_FRACTION = re.compile(r"\d/\d")
+FALSE_CLAIMS_KEPT = 3  # false claims quoted per sample
+FALSE_EXAMPLES = 40  # false claims quoted in eval.json
+_OPERATIONS = (" mod ", " × ", " * ", " ÷ ", " / ", " + ", " - ", "^")
+_SAME_OP = {"*": "×", "/": "÷"}
+
+
+def false_step_lines(problems: Sequence[ProblemResult]) -> dict[str, Any]:
+    """What the false claims are (each sample's first :data:`FALSE_CLAIMS_KEPT`): counted by operation, by the
+    length of the longest whole number in them and by whether a fraction is in them, with the first examples
+    (``family: claim``) — which arithmetic a model gets wrong."""
+    by: dict[str, Counter[str]] = {"operation": Counter(), "longest_number_digits": Counter(), "fraction": Counter()}
+    examples: list[str] = []
+    for problem in problems:
+        for sample in problem.samples:
+            for claim in sample.false_claims:
+                op = next((o.strip() for o in _OPERATIONS if o in claim), "other")
+                by["operation"][_SAME_OP.get(op, op)] += 1
+                longest = max((len(d) for d in _DIGITS.findall(claim)), default=0)
+                by["longest_number_digits"][str(longest) if longest < 5 else "5+"] += 1
+                by["fraction"]["yes" if _FRACTION.search(claim) else "no"] += 1
+                if len(examples) < FALSE_EXAMPLES:
+                    examples.append(f"{sample.generator}: {claim}")
+    return {"counts": {k: dict(v.most_common()) for k, v in by.items()}, "examples": examples}
+
+
 def score_by(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any]:
     """``overall``, ``by_family`` and ``by_difficulty`` (keys are strings: JSON objects)."""
     families: dict[str, list[ProblemResult]] = {}
@@ -169,6 +199,7 @@ __all__ = [
     "ProblemResult",
     "SampleResult",
     "default_ks",
+    "false_step_lines",
     "maj_at_k",
     "majority",
     "pass_at_k",

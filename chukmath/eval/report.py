@@ -96,7 +96,27 @@ def markdown_report(data: dict[str, Any]) -> str:
     lines += _table("Overall", [("all", data["overall"])], ks)
     lines += _table("By family", list(data["by_family"].items()), ks)
     lines += _table("By difficulty", [(f"difficulty {k}", v) for k, v in data["by_difficulty"].items()], ks)
+    lines += _false_steps(data.get("false_steps"))
     return "\n".join(lines)
+
+
+def _false_steps(found: dict[str, Any] | None) -> list[str]:
+    """What the false claims are, when there are any (eval.json ``false_steps``)."""
+    if not found or not found["examples"]:
+        return []
+    counts = found["counts"]
+
+    def listed(name: str) -> str:
+        return ", ".join(f"`{key}` {value}" for key, value in counts[name].items())
+
+    return [
+        "### False claims", "",
+        f"- by operation: {listed('operation')}",
+        f"- by the longest whole number in them (digits): {listed('longest_number_digits')}",
+        f"- with a fraction: {counts['fraction'].get('yes', 0)}, without: {counts['fraction'].get('no', 0)}",
+        "- first examples: " + "; ".join(f"`{example}`" for example in found["examples"][:10]),
+        "",
+    ]  # fmt: skip
 
 
 def _metric_names(a: dict[str, Any], b: dict[str, Any]) -> list[str]:

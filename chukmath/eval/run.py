@@ -17,7 +17,16 @@ from rich.console import Console
 
 from chukmath import __version__
 from chukmath.errors import ConfigError
-from chukmath.eval.metrics import MAJORITY_RULE, REASONING_UNIT, ProblemResult, SampleResult, default_ks, score_by
+from chukmath.eval.metrics import (
+    FALSE_CLAIMS_KEPT,
+    MAJORITY_RULE,
+    REASONING_UNIT,
+    ProblemResult,
+    SampleResult,
+    default_ks,
+    false_step_lines,
+    score_by,
+)
 from chukmath.eval.problems import ProblemSet
 from chukmath.eval.prompts import Prompt
 from chukmath.jsonl import AtomicWriter, dumps_line
@@ -145,6 +154,7 @@ def run_eval(
             "completion_tokens": "as the teacher reported them (usage), where it did",
         },
         **score_by(results, ks),
+        "false_steps": false_step_lines(results),
         "run": {
             "asked": summary.sent,
             "from_journal": summary.skipped + summary.duplicates,
@@ -207,9 +217,17 @@ def _judge(
                 reasoning_words=len(reasoning(text).split()),
                 completion_tokens=tokens if isinstance(tokens, int) else None,
                 false_step="bad_step" in verdict.flags,
+                false_claims=_false_claims(verdict.details),
             )
         )  # fmt: skip
     return result
+
+
+def _false_claims(details: list[str]) -> tuple[str, ...]:
+    """The verifier's quoted false claims (``bad step: 85 + 25 = 111``, ``bad step in <answer>: ...``), the first
+    :data:`FALSE_CLAIMS_KEPT`."""
+    quoted = (d.split(": ", 1)[1] for d in details if d.startswith("bad step") and ": " in d)
+    return tuple(quoted)[:FALSE_CLAIMS_KEPT]
 
 
 def _full_text(response: Response) -> str:
