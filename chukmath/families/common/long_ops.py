@@ -8,6 +8,7 @@ is either prose or one ``a op b = c`` claim the verifier checks, and every helpe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -24,6 +25,10 @@ class Detail:
     division_min: int  # work a division digit by digit when the dividend is at least this
     signs_min: int = 1  # say the sign rule of a + or - with a negative in it when a size is at least this
     columns_min: int = 100  # work a sum or difference column by column (where it carries or borrows) from this size
+
+
+# Steps written before a whole-number claim ``a op b`` (a sum of fractions calls it for its numerators).
+NumeratorSteps = Callable[[int, str, int, Detail], list[str]]
 
 
 def detail_for(difficulty: int) -> Detail:
@@ -192,11 +197,14 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
     return lines
 
 
-def sum_lines(left: Number, op: str, right: Number, detail: Detail) -> list[str]:
+def sum_lines(
+    left: Number, op: str, right: Number, detail: Detail, numerators: NumeratorSteps | None = None
+) -> list[str]:
     """The steps before the claim ``left ± right = result`` when a fraction is involved and the denominators
     differ: both over their least common denominator (each rewriting a true product), the numerators added or
     subtracted, then the result cut to lowest terms by the common factor. Empty for whole numbers, for equal
-    denominators and for anything but + and -."""
+    denominators and for anything but + and -. ``numerators`` writes the working of the numerators' claim before
+    it (signed_ops.signed_lines: signs, sizes, columns)."""
     a, b = Fraction(left), Fraction(right)
     if op not in (OP_ADD, OP_SUB) or a.denominator == b.denominator:
         return []
@@ -222,6 +230,8 @@ def sum_lines(left: Number, op: str, right: Number, detail: Detail) -> list[str]
             lines.append(f"{written} = {top}/{bottom}")
         tops.append(top)
     total = tops[0] + tops[1] if op == OP_ADD else tops[0] - tops[1]
+    if numerators is not None:  # the numerators' own working (signs, columns) before their claim
+        lines.extend(numerators(tops[0], op, tops[1], detail))
     lines.append(claim(tops[0], op, tops[1], total))
     value = Fraction(total, bottom)
     if value != (a + b if op == OP_ADD else a - b):

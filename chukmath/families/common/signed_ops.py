@@ -17,7 +17,6 @@ writes the closing claim.
 from __future__ import annotations
 
 from fractions import Fraction
-from math import lcm
 
 from chukmath.families.common.format import OP_ADD, OP_SUB, Number, Style, claim, num, operand
 from chukmath.families.common.long_ops import Detail, sum_lines
@@ -197,19 +196,10 @@ def plus_minus_lines(left: Number, op: str, right: Number, detail: Detail, style
     if op not in (OP_ADD, OP_SUB):
         return []
     if style == "fraction":
-        common = sum_lines(left, op, right, detail)
+        common = sum_lines(left, op, right, detail, numerators=signed_lines)
         if common:
-            return _numerators_signed(common, Fraction(left), op, Fraction(right), detail)
+            return common
     return signed_lines(left, op, right, detail, style)
-
-
-def _numerators_signed(lines: list[str], a: Fraction, op: str, b: Fraction, detail: Detail) -> list[str]:
-    """``sum_lines``'s steps with the sign steps of its numerator claim (``(-3) + 8 = 5``) put before that claim."""
-    bottom = lcm(a.denominator, b.denominator)
-    top_a, top_b = a.numerator * (bottom // a.denominator), b.numerator * (bottom // b.denominator)
-    total = top_a + top_b if op == OP_ADD else top_a - top_b
-    at = lines.index(claim(top_a, op, top_b, total))
-    return [*lines[:at], *signed_lines(top_a, op, top_b, detail), *lines[at:]]
 
 
 __all__ = ["column_difference_lines", "column_sum_lines", "plus_minus_lines", "signed_lines"]
