@@ -16,7 +16,7 @@ from chukmath.errors import InputError
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk, recheck
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, num, pretty, step
 from chukmath.families.common.long_ops import Detail, detail_for, operation_lines
-from chukmath.families.common.signed_ops import plus_minus_lines, signed_lines
+from chukmath.families.common.signed_ops import plus_minus_lines, signed_lines, working_lines
 from chukmath.safe_expr import parse_expression
 
 _INVERSE = {OP_ADD: OP_SUB, OP_SUB: OP_ADD, OP_MUL: OP_DIV, OP_DIV: OP_MUL}
@@ -33,10 +33,7 @@ class LongWalk(ArithmeticWalk):
         self.detail = detail
 
     def binary(self, left: Number, op: str, right: Number) -> Number:
-        if op in (OP_MUL, OP_DIV):
-            self.lines.extend(operation_lines(left, op, right, self.detail, self.style))
-        else:
-            self.lines.extend(plus_minus_lines(left, op, right, self.detail, self.style))
+        self.lines.extend(working_lines(left, op, right, self.detail, self.style))
         return super().binary(left, op, right)
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from chukmath.families.common.format import OP_ADD, OP_SUB, Number, Style, claim, num, operand
-from chukmath.families.common.long_ops import Detail, sum_lines
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, claim, num, operand
+from chukmath.families.common.long_ops import Detail, operation_lines, sum_lines
 
 _PLACES = ("ones", "tens", "hundreds", "thousands", "ten thousands", "hundred thousands", "millions")
 
@@ -202,4 +202,12 @@ def plus_minus_lines(left: Number, op: str, right: Number, detail: Detail, style
     return signed_lines(left, op, right, detail, style)
 
 
-__all__ = ["column_difference_lines", "column_sum_lines", "plus_minus_lines", "signed_lines"]
+def working_lines(left: Number, op: str, right: Number, detail: Detail, style: Style = "fraction") -> list[str]:
+    """The steps a route writes before the claim ``left op right = result``: long products and divisions
+    (long_ops.operation_lines) for × and ÷, :func:`plus_minus_lines` for + and -."""
+    if op in (OP_MUL, OP_DIV):
+        return operation_lines(left, op, right, detail, style)
+    return plus_minus_lines(left, op, right, detail, style)
+
+
+__all__ = ["column_difference_lines", "column_sum_lines", "plus_minus_lines", "signed_lines", "working_lines"]

@@ -12,8 +12,8 @@ from math import lcm
 from chukmath.errors import InputError
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, num, step
 from chukmath.families.common.linear import linear_text, plain_number, term_text
-from chukmath.families.common.long_ops import detail_for, operation_lines
-from chukmath.families.common.signed_ops import plus_minus_lines
+from chukmath.families.common.long_ops import detail_for
+from chukmath.families.common.signed_ops import working_lines
 from chukmath.families.common.worked import pick
 from chukmath.families.linear_system.trace import (
     answer_tags,
@@ -27,10 +27,8 @@ Row = list[Number]
 
 
 def _claim(think: list[str], left: Number, op: str, right: Number, difficulty: int = 0) -> Number:
-    if difficulty and op in (OP_MUL, OP_DIV):
-        think.extend(operation_lines(left, op, right, detail_for(difficulty)))
-    elif difficulty:
-        think.extend(plus_minus_lines(left, op, right, detail_for(difficulty)))
+    if difficulty:
+        think.extend(working_lines(left, op, right, detail_for(difficulty)))
     line, result = step(left, op, right)
     think.append(line)
     return plain_number(result)

@@ -10,8 +10,8 @@ from fractions import Fraction
 from math import isqrt
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, claim, num, step
-from chukmath.families.common.long_ops import Detail, detail_for, operation_lines
-from chukmath.families.common.signed_ops import signed_lines
+from chukmath.families.common.long_ops import Detail, detail_for
+from chukmath.families.common.signed_ops import signed_lines, working_lines
 from chukmath.families.common.symstr import sqrt_pair_set
 from chukmath.families.common.worked import pick
 from chukmath.families.quadratic.trace import (
@@ -97,8 +97,7 @@ def _worked(lines: list[str], detail: Detail) -> list[str]:
         found = _WHOLE_CLAIM.fullmatch(line)
         if found:
             left, op, right = int(found.group(1)), found.group(2), int(found.group(3))
-            steps = operation_lines(left, op, right, detail) if op == OP_MUL else signed_lines(left, op, right, detail)
-            out.extend(steps)
+            out.extend(working_lines(left, op, right, detail))
         out.append(line)
     return out
 
