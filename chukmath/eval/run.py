@@ -217,17 +217,10 @@ def _judge(
                 reasoning_words=len(reasoning(text).split()),
                 completion_tokens=tokens if isinstance(tokens, int) else None,
                 false_step="bad_step" in verdict.flags,
-                false_claims=_false_claims(verdict.details),
+                false_claims=tuple(verdict.false_claims[:FALSE_CLAIMS_KEPT]),
             )
         )  # fmt: skip
     return result
-
-
-def _false_claims(details: list[str]) -> tuple[str, ...]:
-    """The verifier's quoted false claims (``bad step: 85 + 25 = 111``, ``bad step in <answer>: ...``), the first
-    :data:`FALSE_CLAIMS_KEPT`."""
-    quoted = (d.split(": ", 1)[1] for d in details if d.startswith("bad step") and ": " in d)
-    return tuple(quoted)[:FALSE_CLAIMS_KEPT]
 
 
 def _full_text(response: Response) -> str:

@@ -37,6 +37,8 @@ class Verdict:
     claims_skipped: int = 0
     # The judge model that decided an answer the rules could not read (chukmath.judge); None when rules decided.
     judged_by: str | None = None
+    # The false claims themselves, as ``details`` quotes them after "bad step: " (eval counts which ones they are).
+    false_claims: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready summary written next to rejects and into stats (the parsed text is left out)."""
@@ -108,6 +110,7 @@ def verify_response(
     if parsed.format_issues:
         found["format"] = [f"format: {issue}" for issue in parsed.format_issues]
     bad: list[str] = []
+    false_claims: list[str] = []
     checked = skipped = 0
     think = parsed.think or ""
     if think and _cut_while_thinking(parsed, response):
@@ -121,6 +124,7 @@ def verify_response(
             report = check_steps(text)
             checked += report.checked
             skipped += report.skipped
+            false_claims.extend(_short(claim) for claim in report.bad)
             bad.extend(f"bad step{where}: {_short(claim)}" for claim in report.bad)
     if bad:
         found["bad_step"] = bad
@@ -133,7 +137,7 @@ def verify_response(
     reasons = [r for r in flags if r in policy.reject]
     details = [d for r in flags for d in found[r]]
     verdict = reasons[0] if reasons else "correct"
-    return Verdict(not reasons, reasons, verdict, parsed, details, flags, checked, skipped)
+    return Verdict(not reasons, reasons, verdict, parsed, details, flags, checked, skipped, false_claims=false_claims)
 
 
 def _judge(text: str, problem: Problem, tolerance: Tolerance) -> str:
