@@ -51,8 +51,15 @@ def _x_terms_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
         a = _move(think, shown, "", eq.a2, a, problem.difficulty)  # the x coefficient becomes a1 - a2
         think.append(f"{linear_text([a], [x], b)} = {num(c)}")
     _no_solution(problem, x, a)
+    opening = "Then the constants on the right." if eq.a2 != 0 else "Move the constants to the right."
+    return _constant_then_divide(problem, think, x, a, b, c, opening)
+
+
+def _constant_then_divide(problem: Problem, think: list[str], x: str, a: Number, b: Number, c: Number,
+                          opening: str) -> Number:  # fmt: skip
+    """``a x + b = c``: the constant moved across (after ``opening``), then one division by ``a``."""
     if b != 0:
-        think.append("Then the constants on the right." if eq.a2 != 0 else "Move the constants to the right.")
+        think.append(opening)
         c = _move(think, num(abs(b)), "", b, c, problem.difficulty)
         think.append(f"{term_text(a, x)} = {num(c)}")
     return c if a == 1 else _divide(think, problem.difficulty, c, a)
@@ -98,10 +105,8 @@ def _divide_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
         return c if a == 1 else _divide(think, problem.difficulty, c, a)
     if (Fraction(b) / a).denominator != 1 or (Fraction(c) / a).denominator != 1:
         # dividing first would bring in fractions: move the constant, then divide once at the end
-        think.append(f"{num(a)} does not divide every term exactly, so move the constant first.")
-        c = _move(think, num(abs(b)), "", b, c, problem.difficulty)
-        think.append(f"{term_text(a, x)} = {num(c)}")
-        return _divide(think, problem.difficulty, c, a)
+        opening = f"{num(a)} does not divide every term exactly, so move the constant first."
+        return _constant_then_divide(problem, think, x, a, b, c, opening)
     think.append(f"Divide every term by {num(a)} first, so {x} stands alone with a coefficient of 1:")
     line, shift = step(b, OP_DIV, a)
     think.append(line)
