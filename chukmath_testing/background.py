@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socketserver
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
 
@@ -13,6 +14,17 @@ class BackgroundServer:
     thread_name = "loopback-server"
     _server: socketserver.BaseServer
     _thread: threading.Thread | None = None
+
+    def listen(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0) -> None:
+        """Bind a threaded HTTP server (port 0: a free one) whose request threads never hold up the test's exit."""
+        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server.daemon_threads = True
+
+    @property
+    def origin(self) -> str:
+        """``http://host:port`` of the bound server."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def __enter__(self) -> Self:
         self._thread = threading.Thread(target=self._server.serve_forever, name=self.thread_name, daemon=True)

@@ -22,7 +22,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from chukmath_testing.background import BackgroundServer
@@ -64,14 +64,11 @@ class HubServer(BackgroundServer):
         self.repos: dict[str, HubRepo] = {}
         self.requests: list[HubRequest] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self.listen(self._handler(), host, port)
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
 
 
