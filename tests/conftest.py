@@ -13,6 +13,11 @@ from chukmath_testing.llama_server import LlamaServer, free_port, missing_depend
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# Ray puts its local cluster on the machine's network address unless told not to (it does on macOS and Windows);
+# tests contact only 127.0.0.1, so every Ray process they start, and each build process that joins one, stays on
+# loopback. Read when ray is first imported, so it is set before any test module imports it.
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+
 
 def require(missing: list[str], what: str) -> None:
     """Skip when optional test dependencies are missing, but fail under CI=true (nothing may skip there)."""
