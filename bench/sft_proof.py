@@ -4,7 +4,8 @@ One command (on a GPU machine; it runs on a CPU too, slowly, with small numbers)
 
     python bench/sft_proof.py --gguf /path/gemma-3-270m-q4_k_m.gguf --work /tmp/proof --out bench/out/proof
 
-Stages (``--stages``, comma-separated, each reusing what the earlier ones left in ``--work``):
+Stages (``--stages``, comma-separated; the build is kept in ``--work`` and each evaluation's journal in ``--out``,
+so a stopped run resumes):
   data     a build of all eight families at difficulties 1-3 with the built-in teacher and a held-out split
            (no shared question or expression, chukmath.split); train rows and test problems. ``--trace-style``
            (mix, the default, or classic) picks the teacher's traces; the problems and the split do not change,
@@ -45,7 +46,7 @@ one piece a transfer, each time with ``.gpu/chunk`` holding only that piece:
     # there, with .whl/ transferred: assemble + sha256-check the model, install the wheels, build each trace
     # style's data once, then run the arms, as many at once as the memory holds (returns at once):
     bash bench/sft_proof_device.sh start sft_mix:mix:sft,sampled ablate_errors:mix:ablate_errors \\
-        answer:mix:ablate_answer classic:classic:sft
+        answer:mix:ablate_answer classic:classic:sft "mix_2ep:mix:sft:--epochs 2"
     # there, as often as needed: waits up to 540 s, then copies logs.txt, every arm's results.json as it stands and
     # the GPU memory samples to $OUT (8 files at most)
     OUT=/path/to/results bash bench/sft_proof_device.sh wait 540
@@ -104,8 +105,8 @@ def recipe_text(count: int, test_count: int, seed: int, trace_style: str = "clas
 
 
 def _suffix(args: argparse.Namespace) -> str:
-    """Where a trace style's build and eval journals live in ``--work``: classic where they always were, another
-    style beside them (``build-mix``, ``eval-mix``), so both arms share one work folder and never one journal."""
+    """Where a trace style's build lives in ``--work``: classic where it always was, another style beside it
+    (``build-mix``), so arms of both styles share one work folder and never one build."""
     return "" if args.trace_style == "classic" else f"-{args.trace_style}"
 
 
@@ -223,7 +224,7 @@ class Lab:
             self.tokenizer, [r["messages"] for r in data["rows"][:2000]], 100_000))
         self.answer_tokens = {"p50": lengths[len(lengths) // 2], "p99": lengths[int(len(lengths) * 0.99)],
                               "max": lengths[-1]}
-        self.max_new_tokens = args.max_new_tokens or min(1024, self.answer_tokens["max"] + 64)
+        self.max_new_tokens = args.max_new_tokens or min(args.max_length, self.answer_tokens["max"] + 64)
         self.results: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
         self.earlier_peak_gb = 0.0  # train() resets CUDA's peak counters: the peak before the last reset
@@ -259,7 +260,8 @@ class Lab:
             sampling={"temperature": temperature, "max_new_tokens": self.max_new_tokens},
         )  # fmt: skip
         started = time.perf_counter()
-        journal = Path(self.args.work) / f"eval{_suffix(self.args)}" / label
+        # each arm journals in its own --out: arms of one trace style with other settings never share a journal
+        journal = Path(self.args.out) / "journal" / label
         result = run_eval(problems, prompt, teacher, journal, options)
         data = result.data
         data["elapsed_s"] = time.perf_counter() - started

@@ -7,8 +7,9 @@
 #   bench/sft_proof_device.sh start ARM [ARM...]  check model + wheels, copy the source, run the arms in the background
 #   bench/sft_proof_device.sh wait SECONDS        wait up to SECONDS, then copy results so far to $OUT (8 files at most)
 #
-# ARM is NAME:STYLE:STAGES, e.g. sft_mix:mix:sft,sampled or ablate_errors:mix:ablate_errors (STAGES as
-# sft_proof.py's --stages, comma-separated; STYLE its --trace-style). `start` returns at once (the arms run in their
+# ARM is NAME:STYLE:STAGES[:OPTIONS], e.g. sft_mix:mix:sft,sampled, ablate_errors:mix:ablate_errors or
+# "mix_2ep:mix:sft:--epochs 2" (STAGES as sft_proof.py's --stages, comma-separated; STYLE its --trace-style; OPTIONS
+# more of its options, for this arm only). Each arm journals its evaluations in its own output folder. `start` returns at once (the arms run in their
 # own process session); call `wait` as often as needed: each call copies what the arms have saved so far (every
 # arm rewrites its results.json after each training and each evaluation).
 #
@@ -45,33 +46,19 @@ export PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True TOKENIZERS_PARALLELISM=f
 
 die() { echo "sft_proof_device: $1" >&2; exit "${2:-1}"; }
 
-# The stages an arm's evaluations are journalled under (per trace style); two arms sharing one would share a journal.
-eval_stages() {
-  local stage
-  for stage in ${1//,/ }; do
-    case $stage in
-      ablate) echo ablate_errors; echo ablate_answer ;;
-      sampled) ;; # part of sft
-      *) echo "$stage" ;;
-    esac
-  done
-}
-
 check_arms() {
-  [ $# -gt 0 ] || die "start needs at least one arm NAME:STYLE:STAGES, e.g. sft_mix:mix:sft,sampled" 2
-  local arm name style stages names=() keys=()
+  [ $# -gt 0 ] || die "start needs at least one arm NAME:STYLE:STAGES[:OPTIONS], e.g. sft_mix:mix:sft,sampled" 2
+  local arm name style stages options names=() twice
   for arm in "$@"; do
-    IFS=: read -r name style stages <<<"$arm"
+    IFS=: read -r name style stages options <<<"$arm"
     [[ $name =~ ^[A-Za-z0-9_-]+$ && -n $style && -n $stages ]] \
-      || die "arm '$arm': write NAME:STYLE:STAGES (NAME in letters, digits, _ and -), e.g. ablate_errors:mix:ablate_errors" 2
+      || die "arm '$arm': write NAME:STYLE:STAGES[:OPTIONS] (NAME in letters, digits, _ and -), e.g. ablate_errors:mix:ablate_errors" 2
+    [[ $options =~ ^[-A-Za-z0-9_.=\ ]*$ ]] \
+      || die "arm '$arm': OPTIONS are sft_proof.py options such as '--epochs 2 --lr 1e-4' (letters, digits, - _ . = and spaces)" 2
     names+=("$name")
-    for stage in $(eval_stages "$stages"); do keys+=("$style:$stage"); done
   done
-  local twice
   twice=$(printf '%s\n' "${names[@]}" | sort | uniq -d)
   [ -z "$twice" ] || die "arm names used twice: $twice" 2
-  twice=$(printf '%s\n' "${keys[@]}" | sort | uniq -d)
-  [ -z "$twice" ] || die "two arms would evaluate the same stage of one trace style into one journal: $twice; give them different stages or styles" 2
 }
 
 assemble_model() {
@@ -98,13 +85,13 @@ install_wheels() {
 
 # One arm: sft_proof.py with its own --out and log, capped at its share of the GPU; its exit goes to arms.txt.
 arm() {
-  local name=$1 style=$2 stages=$3 fraction=$4 started=$SECONDS rc
-  # shellcheck disable=SC2086 # ARGS is a list of options
-  python3 "$ROOT/src/bench/sft_proof.py" --gguf "$MODEL_DIR/$MODEL" $ARGS --trace-style "$style" \
+  local name=$1 style=$2 stages=$3 options=$4 fraction=$5 started=$SECONDS rc
+  # shellcheck disable=SC2086 # ARGS and the arm's options are lists of options (checked in check_arms)
+  python3 "$ROOT/src/bench/sft_proof.py" --gguf "$MODEL_DIR/$MODEL" $ARGS $options --trace-style "$style" \
     --work "$ROOT/work" --out "$ROOT/out/$name" --stages "$stages" --gpu-memory-fraction "$fraction" \
     >"$ROOT/logs/$name.log" 2>&1
   rc=$?
-  echo "$name ($style: $stages) exit $rc after $((SECONDS - started)) s" >>"$ROOT/logs/arms.txt"
+  echo "$name ($style: $stages${options:+; $options}) exit $rc after $((SECONDS - started)) s" >>"$ROOT/logs/arms.txt"
 }
 
 live() { # how many of the given process ids still run
@@ -115,7 +102,7 @@ live() { # how many of the given process ids still run
 
 # In the background: the data builds (one per trace style, at once: CPU only), then the arms, N at a time.
 orchestrate() {
-  local total at_once fraction arm name style stages builds=() arms=()
+  local total at_once fraction arm name style stages options builds=() arms=()
   total=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -1)
   at_once=$(((total - RESERVE_MIB) / (ARM_GB * 1024)))
   ((at_once >= 1)) || at_once=1
@@ -135,9 +122,9 @@ orchestrate() {
   wait "${builds[@]}" # an arm whose build failed fails at once and says why in its log
   echo "data built after $SECONDS s" >>"$ROOT/logs/arms.txt"
   for arm in "$@"; do
-    IFS=: read -r name style stages <<<"$arm"
+    IFS=: read -r name style stages options <<<"$arm"
     while [ "$(live "${arms[@]}")" -ge "$at_once" ]; do sleep 5; done
-    arm "$name" "$style" "$stages" "$fraction" &
+    arm "$name" "$style" "$stages" "$options" "$fraction" &
     arms+=($!)
   done
   wait "${arms[@]}"
@@ -182,9 +169,9 @@ case ${1:-} in
     nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || die "no GPU answers nvidia-smi" 5
     assemble_model
     install_wheels
-    # Builds are kept (a marker says which recipe made them); eval journals are not: every arm trains its model
-    # again, and a journal from an earlier start would answer for a different model.
-    rm -rf "$ROOT/src" "$ROOT/logs" "$ROOT"/work/eval* && mkdir -p "$ROOT/src" "$ROOT/logs" "$ROOT/out"
+    # Builds are kept (a marker says which recipe made them); an arm's output and eval journals are not: every arm
+    # trains its model again, and a journal from an earlier start would answer for a different model.
+    rm -rf "$ROOT/src" "$ROOT/logs" && mkdir -p "$ROOT/src" "$ROOT/logs" "$ROOT/out"
     for arm in "$@"; do rm -rf "$ROOT/out/${arm%%:*}"; done
     cp -r "${SOURCE[@]}" "$ROOT/src/" || die "run start from the repository root (it copies ${SOURCE[*]})" 2
     python3 -c "import chukmath, gguf, torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__)" \

@@ -164,8 +164,12 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
         torch.cuda.reset_peak_memory_stats(device)
     started = time.perf_counter()
     tokens = 0
+    order = groups
     for step in range(steps):
-        group = groups[step % len(groups)]
+        if step and step % len(groups) == 0:  # each further epoch visits the same batches in a new order
+            order = groups[:]
+            random.Random(config.seed + step // len(groups)).shuffle(order)
+        group = order[step % len(groups)]
         batch = collate(encoded, group, pad_id, str(device))
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
             summed, count = answer_loss(model, batch, config.loss_chunk)
