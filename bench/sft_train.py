@@ -89,12 +89,88 @@ def collate(encoded: list[tuple[list[int], int]], group: list[int], pad_id: int,
     return {"input_ids": ids.to(device), "attention_mask": mask.to(device), "labels": labels.to(device)}
 
 
-def answer_loss(model: Any, batch: dict[str, Any], chunk: int) -> tuple[Any, int]:
+def _chunk_logits(head: Any, states: Any, cap: float | None) -> Any:
+    """fp32 logits of ``states`` through the LM head, soft-capped as the model's own forward does."""
+    import torch
+
+    logits = head(states).float()
+    if cap is not None:
+        logits = torch.tanh(logits / cap) * cap
+    return logits
+
+
+def _head_loss_with_grads(states: Any, weight: Any, wanted: Any, cap: float | None, chunk: int) -> tuple[Any, ...]:
+    """Summed cross-entropy of ``states @ weight.T`` (soft-capped) against ``wanted``, with its gradients for the
+    states and the head weight, worked out chunk by chunk in one pass: softmax minus one-hot, through the cap's
+    derivative, then two matrix products. The matrix products run in the autocast dtype where autocast is on (as
+    the model's head would), the softmax in fp32."""
+    import torch
+
+    dtype = torch.get_autocast_dtype("cuda" if states.is_cuda else "cpu")
+    autocast = torch.is_autocast_enabled(states.device.type)
+    compute = dtype if autocast else weight.dtype
+    w = weight.to(compute)
+    total = torch.zeros((), dtype=torch.float32, device=states.device)
+    grad_states = torch.empty_like(states, dtype=torch.float32)
+    grad_weight = torch.zeros_like(weight, dtype=torch.float32)
+    for start in range(0, len(wanted), chunk):
+        part = states[start : start + chunk].to(compute)
+        target = wanted[start : start + chunk]
+        raw = (part @ w.T).float()
+        if cap is not None:
+            bent = torch.tanh(raw / cap)
+            logits = bent * cap
+        else:
+            logits = raw
+        log_norm = torch.logsumexp(logits, dim=-1)
+        total += (log_norm - logits.gather(1, target[:, None]).squeeze(1)).sum()
+        grad = torch.exp(logits - log_norm[:, None])  # softmax
+        grad[torch.arange(len(target), device=grad.device), target] -= 1.0
+        if cap is not None:
+            grad *= 1.0 - bent * bent  # d(cap * tanh(x / cap)) / dx
+        grad = grad.to(compute)
+        grad_states[start : start + chunk] = (grad @ w).float()
+        grad_weight += (grad.T @ part).float()
+    return total, grad_states, grad_weight
+
+
+def _fused_head_loss() -> Any:
+    """An autograd function whose forward computes the loss and both gradients at once (``_head_loss_with_grads``)
+    and whose backward only scales them: the LM head's matrix products run as often as in the plain path (one
+    forward, two backward), with no recompute and no logits kept beyond one chunk."""
+    import torch
+
+    class FusedHeadLoss(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, states: Any, weight: Any, wanted: Any, cap: float | None, chunk: int) -> Any:
+            total, grad_states, grad_weight = _head_loss_with_grads(states, weight, wanted, cap, chunk)
+            ctx.save_for_backward(grad_states, grad_weight)
+            ctx.dtypes = (states.dtype, weight.dtype)
+            return total
+
+        @staticmethod
+        def backward(ctx: Any, grad_total: Any) -> tuple[Any, ...]:
+            grad_states, grad_weight = ctx.saved_tensors
+            states_dtype, weight_dtype = ctx.dtypes
+            return (
+                (grad_states * grad_total).to(states_dtype),
+                (grad_weight * grad_total).to(weight_dtype),
+                None,
+                None,
+                None,
+            )
+
+    return FusedHeadLoss
+
+
+def answer_loss(model: Any, batch: dict[str, Any], chunk: int, *, fused: bool = True) -> tuple[Any, int]:
     """Summed next-token cross-entropy over the labelled (assistant) positions of ``batch``, and how many there are.
 
     Equal to cross-entropy over ``model(...).logits`` with ``ignore_index=-100`` (including Gemma's final logit
-    soft-capping), but the logits of at most ``chunk`` positions exist at a time; under autograd each chunk is
-    recomputed in backward instead of kept, so the graph holds hidden states, not logits."""
+    soft-capping), but the logits of at most ``chunk`` positions exist at a time. Under autograd, ``fused`` (the
+    default) works out the head's gradients chunk by chunk in the forward pass itself (``_fused_head_loss``);
+    ``fused=False`` recomputes each chunk in backward instead (``torch.utils.checkpoint``: one more head product per
+    position). Either way the graph holds hidden states, not logits."""
     import torch
     from torch.utils.checkpoint import checkpoint
 
@@ -107,12 +183,11 @@ def answer_loss(model: Any, batch: dict[str, Any], chunk: int) -> tuple[Any, int
     wanted = target[keep]
     head = model.get_output_embeddings()
     cap = getattr(model.config, "final_logit_softcapping", None)
+    if torch.is_grad_enabled() and fused and getattr(head, "bias", None) is None:
+        return _fused_head_loss().apply(states, head.weight, wanted, cap, chunk), len(wanted)
 
     def chunk_loss(states: Any, wanted: Any) -> Any:
-        logits = head(states)
-        if cap is not None:  # the same operations, in the same order, as the model's own forward
-            logits = torch.tanh(logits / cap) * cap
-        return torch.nn.functional.cross_entropy(logits.float(), wanted, reduction="sum")
+        return torch.nn.functional.cross_entropy(_chunk_logits(head, states, cap), wanted, reduction="sum")
 
     total = states.new_zeros((), dtype=torch.float32)
     for start in range(0, len(wanted), chunk):

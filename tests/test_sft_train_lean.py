@@ -1,7 +1,8 @@
 """bench/sft_train.py's lean loss: the LM head and cross-entropy applied to the assistant positions a chunk at a
-time (recomputed in backward) give the plain ``model(...).logits`` loss and gradients, and the loss step's peak
-memory is measured lower. Tiny Gemma 3 (tied head, final logit soft-capping) and Qwen2 (untied head) models with a
-4,096-token vocabulary are built from a config here; nothing is downloaded. Under CI=true missing torch fails."""
+time (gradients worked out in the forward pass, or each chunk recomputed in backward) give the plain
+``model(...).logits`` loss and gradients, and the loss step's peak memory is measured lower. Tiny Gemma 3 (tied
+head, final logit soft-capping) and Qwen2 (untied head) models with a 4,096-token vocabulary are built from a
+config here; nothing is downloaded. Under CI=true missing torch fails."""
 
 from __future__ import annotations
 
@@ -88,9 +89,10 @@ def _grads(model: Any) -> dict[str, Any]:
     return {name: p.grad.detach().clone() for name, p in model.named_parameters() if p.grad is not None}
 
 
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "recompute"])
 @pytest.mark.parametrize("kind", ["gemma3", "qwen2"])
 @pytest.mark.parametrize("chunk", [7, 100_000])
-def test_chunked_loss_and_gradients_equal_the_plain_path(sft_train, loss_memory, kind, chunk):
+def test_chunked_loss_and_gradients_equal_the_plain_path(sft_train, loss_memory, kind, chunk, fused):
     import torch
 
     model = _model(kind)
@@ -102,7 +104,7 @@ def test_chunked_loss_and_gradients_equal_the_plain_path(sft_train, loss_memory,
     expected = _grads(model)
     model.zero_grad(set_to_none=True)
 
-    lean, count = sft_train.answer_loss(model, batch, chunk)
+    lean, count = sft_train.answer_loss(model, batch, chunk, fused=fused)
     (lean / count).backward()
     got = _grads(model)
 
@@ -189,3 +191,28 @@ def test_the_loss_step_peaks_lower(sft_train, loss_memory, capsys):
     assert plain_largest >= logits_copy * 0.9  # the reference really materialises the batch's logits
     assert lean_largest < logits_copy / 4  # here the embedding gradient (4,096 x 64), not a logits chunk
     assert lean_peak * 3 < plain_peak, (lean_peak, plain_peak)
+
+
+@pytest.mark.parametrize("kind", ["gemma3", "qwen2"])
+def test_fused_loss_under_bf16_autocast_follows_the_plain_path(sft_train, loss_memory, kind):
+    """As on the GPU: bf16 autocast, fp32 weights. The fused loss does its head products in bf16 like the model's
+    head; loss and gradients agree with the plain path to bf16's precision."""
+    import torch
+
+    model = _model(kind)
+    batch = sft_train.collate(_encoded(4, seed=7), [0, 1, 2, 3], 0, "cpu")
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        plain, count = loss_memory.plain_loss(model, batch)
+        (plain / count).backward()
+    expected = _grads(model)
+    model.zero_grad(set_to_none=True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        fused, _ = sft_train.answer_loss(model, batch, 9)
+        (fused / count).backward()
+    got = _grads(model)
+    assert math.isclose(float(fused), float(plain), rel_tol=2e-2), (float(fused), float(plain))
+    assert got.keys() == expected.keys()
+    for name, grad in expected.items():
+        scale = float(grad.abs().max()) or 1.0
+        assert float((got[name] - grad).abs().max()) <= 0.05 * scale, name
+    assert all(g.dtype == torch.float32 for g in got.values())  # gradients land on the fp32 master weights

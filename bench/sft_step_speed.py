@@ -1,0 +1,132 @@
+"""Training steps per second of bench/sft_train.py's three ways to take the loss, side by side in one run.
+
+    python bench/sft_step_speed.py [--steps 20 --tokens-per-batch 8192]       # on a GPU: Gemma 3 270M's shape
+    python bench/sft_step_speed.py --tiny --steps 3                             # anywhere: a small model, a smoke run
+
+The model is Gemma 3 270M's architecture (262,144-token vocabulary, 640 wide, 18 layers, tied head) built from its
+config with random weights: no download, and a step's cost does not depend on the weights. Rows are random tokens
+of 150-900 (the proof's answer lengths), the last two thirds the assistant turn, grouped under ``--tokens-per-batch``
+as sft_train groups them. One step is what sft_train.train does: forward, loss, backward, gradient clipping, fused
+AdamW on fp32 master weights under bf16 autocast. Methods, each after 3 warm-up steps on the same batches:
+
+  plain      the whole batch's logits from ``model(...)``, then cross-entropy (the baseline: the first three runs)
+  recompute  answer_loss(fused=False): assistant positions only, a chunk at a time, each chunk recomputed in backward
+  fused      answer_loss(): assistant positions only, a chunk at a time, gradients worked out in the forward pass
+
+Prints steps/s, tokens/s, peak memory and each method's speed as a ratio of plain's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.append(str(Path(__file__).resolve().parent))  # at the end: bench/build.py never shadows a package
+
+from sft_loss_memory import plain_loss
+from sft_train import answer_loss, batches, collate
+
+GEMMA3_270M = {
+    "vocab_size": 262_144, "hidden_size": 640, "intermediate_size": 2048, "num_hidden_layers": 18,
+    "num_attention_heads": 4, "num_key_value_heads": 1, "head_dim": 256, "sliding_window": 512,
+    "query_pre_attn_scalar": 256, "max_position_embeddings": 32_768, "tie_word_embeddings": True,
+    "pad_token_id": 0,
+}  # fmt: skip
+TINY = {**GEMMA3_270M, "vocab_size": 4096, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+        "num_attention_heads": 2, "head_dim": 32}  # fmt: skip
+
+
+def rows(count: int, vocab: int, seed: int) -> list[tuple[list[int], int]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        length = rng.randrange(150, 900)
+        out.append(([rng.randrange(4, vocab) for _ in range(length)], length // 3))
+    return out
+
+
+def time_method(name: str, model: Any, groups: list[list[int]], encoded: list[tuple[list[int], int]],
+                device: str, chunk: int) -> dict[str, Any]:  # fmt: skip
+    import torch
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, fused=device == "cuda")
+    cuda = device == "cuda"
+
+    def step(group: list[int]) -> int:
+        batch = collate(encoded, group, 0, device)
+        with torch.autocast("cuda" if cuda else "cpu", dtype=torch.bfloat16, enabled=cuda):
+            if name == "plain":
+                summed, count = plain_loss(model, batch)
+            else:
+                summed, count = answer_loss(model, batch, chunk, fused=name == "fused")
+        (summed / max(count, 1)).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        return int(batch["attention_mask"].sum())
+
+    for group in groups[:3]:
+        step(group)
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+    started = time.perf_counter()
+    tokens = sum(step(group) for group in groups[3:])
+    if cuda:
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - started
+    steps = len(groups) - 3
+    return {"method": name, "steps": steps, "seconds": seconds, "steps_per_s": steps / seconds,
+            "tokens_per_s": tokens / seconds,
+            "peak_gb": torch.cuda.max_memory_allocated() / 1e9 if cuda else None}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=20, help="timed steps per method (after 3 warm-up steps)")
+    parser.add_argument("--tokens-per-batch", type=int, default=8192)
+    parser.add_argument("--chunk", type=int, default=1024, help="positions a loss chunk holds")
+    parser.add_argument("--methods", default="plain,recompute,fused")
+    parser.add_argument("--tiny", action="store_true", help="a small model of the same kind (smoke run)")
+    args = parser.parse_args()
+
+    import torch
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    torch.backends.cuda.matmul.allow_tf32 = True
+    shape = TINY if args.tiny else GEMMA3_270M
+    torch.manual_seed(0)
+    model = Gemma3ForCausalLM(Gemma3TextConfig(**shape)).float().to(device).train()
+    encoded = rows(args.tokens_per_batch * (args.steps + 3) // 300, shape["vocab_size"], seed=0)
+    groups = batches(encoded, args.tokens_per_batch, seed=0)[: args.steps + 3]
+    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    print(f"{torch.cuda.get_device_name() if device == 'cuda' else 'cpu'}, torch {torch.__version__}, "
+          f"{'tiny' if args.tiny else 'Gemma 3 270M'} shape, {len(groups) - 3} timed steps of <= "
+          f"{args.tokens_per_batch} tokens, loss chunk {args.chunk}")  # fmt: skip
+    results = []
+    for name in args.methods.split(","):
+        model.load_state_dict(state)
+        try:
+            results.append(time_method(name, model, groups, encoded, device, args.chunk))
+        except torch.OutOfMemoryError as error:
+            print(f"{name}: out of memory ({str(error).splitlines()[0]})")
+            torch.cuda.empty_cache()
+            continue
+        if device == "cuda":
+            torch.cuda.empty_cache()
+        r = results[-1]
+        peak = "" if r["peak_gb"] is None else f", peak {r['peak_gb']:.1f} GB"
+        print(f"{name:>9}: {r['steps_per_s']:.2f} steps/s, {r['tokens_per_s']:,.0f} tokens/s{peak}", flush=True)
+    base = next((r for r in results if r["method"] == "plain"), None)
+    if base:
+        for r in results:
+            print(f"{r['method']:>9}: {r['steps_per_s'] / base['steps_per_s']:.2f}x plain's steps/s")
+
+
+if __name__ == "__main__":
+    main()
