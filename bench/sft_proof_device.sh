@@ -6,6 +6,7 @@
 #   bench/sft_proof_device.sh chunk DIR           copy DIR/gemma-3-270m-q4_k_m.gguf.part* to $PROOF_MODEL_DIR
 #   bench/sft_proof_device.sh start ARM [ARM...]  check model + wheels, copy the source, run the arms in the background
 #   bench/sft_proof_device.sh wait SECONDS        wait up to SECONDS, then copy results so far to $OUT (8 files at most)
+#   bench/sft_proof_device.sh progress            each arm's training step, and the training time left at its pace
 #
 # ARM is NAME:STYLE:STAGES[:OPTIONS], e.g. sft_mix:mix:sft,sampled, ablate_errors:mix:ablate_errors or
 # "mix_2ep:mix:sft:--epochs 2" (STAGES as sft_proof.py's --stages, comma-separated; STYLE its --trace-style; OPTIONS
@@ -131,6 +132,27 @@ orchestrate() {
   touch "$ROOT/logs/DONE"
 }
 
+# A line an arm: where its training stands and, at its pace so far, how long the rest of the training takes
+# (the evaluations after it are not counted), or the last thing it printed once training is over.
+progress() {
+  local log name
+  for log in "$ROOT"/logs/*.log; do
+    name=$(basename "$log" .log)
+    case $name in data-* | orchestrate) continue ;; esac
+    grep -v "it/s\]" "$log" | awk -v name="$name" '
+      /^  step [0-9]+\/[0-9]+ .* after [0-9]+ s$/ { split($2, at, "/"); done = at[1]; total = at[2]; secs = $(NF - 1); last = "" ; next }
+      NF { last = $0 }
+      END {
+        if (total && done < total && secs > 0)
+          printf "progress %s: step %d of %d (%.0f %%) after %d s, about %d s of training left\n", name, done, total, 100 * done / total, secs, secs / done * (total - done)
+        else if (total)
+          printf "progress %s: trained (%d steps); last: %s\n", name, total, last
+        else
+          printf "progress %s: not training yet; last: %s\n", name, last
+      }'
+  done
+}
+
 # logs.txt (what ran, the largest GPU memory sampled, each log's end), then each arm's results.json as it stands,
 # then the memory samples: at most MAX_FILES files.
 collect() {
@@ -139,6 +161,7 @@ collect() {
     cat "$ROOT/logs/arms.txt" 2>/dev/null
     [ -f "$ROOT/logs/gpu.csv" ] && sort -n "$ROOT/logs/gpu.csv" | tail -1 \
       | sed 's/^/largest memory.used sampled (MiB), utilisation then (%): /'
+    progress
     for log in "$ROOT"/logs/*.log; do echo "== $log"; grep -v "it/s\]" "$log" | tail -15; done
   } >"$OUT/logs.txt"
   while read -r arm; do
@@ -187,6 +210,9 @@ case ${1:-} in
     shift
     orchestrate "$@"
     ;;
+  progress)
+    progress
+    ;;
   wait)
     [[ ${2:-} =~ ^[0-9]+$ ]] || die "wait needs a number of seconds" 2
     [ -n "${OUT:-}" ] && [ -d "$OUT" ] || die "wait copies results to \$OUT: set it to an existing folder" 2
@@ -197,6 +223,6 @@ case ${1:-} in
     [ -f "$ROOT/logs/DONE" ] && echo "all arms finished" || echo "arms still running"
     ;;
   *)
-    die "usage: $0 chunk DIR | start NAME:STYLE:STAGES... | wait SECONDS (read the header of this file)" 2
+    die "usage: $0 chunk DIR | start NAME:STYLE:STAGES[:OPTIONS]... | wait SECONDS | progress (read the header of this file)" 2
     ;;
 esac

@@ -257,7 +257,8 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
         tokens += int(batch["attention_mask"].sum())
         if step % config.log_every == 0 or step == steps - 1:
             curve.append((step, float(loss.detach())))
-            print(f"  step {step + 1}/{steps} loss {curve[-1][1]:.4f}", flush=True)
+            elapsed = time.perf_counter() - started
+            print(f"  step {step + 1}/{steps} loss {curve[-1][1]:.4f} after {elapsed:.0f} s", flush=True)
     model.eval()
     seconds = time.perf_counter() - started
     stats: dict[str, Any] = {

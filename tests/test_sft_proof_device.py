@@ -40,3 +40,25 @@ def test_start_takes_per_arm_options_then_needs_a_gpu(tmp_path: Path) -> None:
     result = start(tmp_path, "mix_2ep:mix:sft,sampled:--epochs 2 --lr 1e-4", "errors:mix:ablate_errors")
     assert "write NAME:STYLE" not in result.stderr and "OPTIONS" not in result.stderr
     assert result.returncode == 5 and "no GPU answers nvidia-smi" in result.stderr
+
+
+def test_progress_says_where_each_arm_stands_and_the_training_time_left(tmp_path: Path) -> None:
+    logs = tmp_path / "root" / "logs"
+    logs.mkdir(parents=True)
+    (logs / "mix.log").write_text(
+        "data: 30000 train rows\n  step 1/1878 loss 2.6220 after 1 s\n  step 451/1878 loss 0.0700 after 150 s\n"
+    )
+    (logs / "errors.log").write_text(
+        "  step 10/10 loss 0.0700 after 15 s\ntrain systematic errors: 10 steps\n"
+        "SFT systematic errors, greedy: accuracy 0.4\n"
+    )
+    (logs / "late.log").write_text("data: 30000 train rows, 448 test problems\n")
+    (logs / "data-mix.log").write_text("data: 30000 train rows\n")
+    env = {"PATH": "/usr/bin:/bin", "PROOF_ROOT": str(tmp_path / "root")}
+    result = subprocess.run(["bash", str(SCRIPT), "progress"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "progress errors: trained (10 steps); last: SFT systematic errors, greedy: accuracy 0.4",
+        "progress late: not training yet; last: data: 30000 train rows, 448 test problems",
+        "progress mix: step 451 of 1878 (24 %) after 150 s, about 474 s of training left",
+    ]
