@@ -16,14 +16,15 @@
 #
 # How many arms at once: floor((memory.total - PROOF_RESERVE_MIB) / (PROOF_ARM_GB x 1024)), from nvidia-smi, at
 # least 1; each arm is capped at its share of the card (sft_proof.py --gpu-memory-fraction), so one arm that
-# outgrows its share fails alone instead of starving its neighbours. PROOF_ARM_GB=20 is an estimate, not a
-# measurement, for Gemma 3 270M at 8,192 tokens a batch with the chunked loss (bench/sft_train.py): fp32 weights,
-# gradients and AdamW state 4.3 GB; activations of 8,192 tokens under bf16 autocast about 4 GB; the loss's
-# 1,024-position chunk 0.5 GB bf16 logits + 1 GB fp32 + 1 GB log-softmax, about the same again in backward;
-# generation of 224 prompts with an fp32 KV cache about 5 GB (not at the same time as training); plus the CUDA
-# context and the allocator's cache. Every arm records cuda_peak_allocated_gb / cuda_peak_reserved_gb (training)
-# and cuda_peak_gb (whole process) in its results.json, and `wait` prints the largest memory.used sampled: set
-# PROOF_ARM_GB from those on the next run. 80 GB card: 3 arms at once; 141 GB card: 6.
+# outgrows its share fails alone instead of starving its neighbours. PROOF_ARM_GB=20 is sized from one H100 run
+# (2026-12-07, mix traces, --max-length 1536, 8,192 tokens a batch, the chunked loss with recompute): one training
+# arm held 18.3-18.5 GB of the card, three held 53.4-54.7 GB together. The same run measured the pace: one arm
+# alone 3.1 steps/s with the card 7-85 % busy (it idles between kernels), three at once about 1.8 steps/s each (5.5
+# together) with the card 100 % busy: parallel arms give about 1.8x the throughput of one, but each arm takes 1.7x
+# as long, so plan the device time by the slowest arm (1,878 steps an epoch of the mix rows: about 17 minutes with
+# three arms, 10 alone). Every arm records cuda_peak_allocated_gb / cuda_peak_reserved_gb (training) and
+# cuda_peak_gb (whole process) in its results.json, and `wait` prints the largest memory.used sampled and each arm's
+# progress with the training time it has left. 80 GB card: 3 arms at once; 141 GB card: 6.
 #
 # Settings (environment): PROOF_ROOT (/root/proof: work, outputs, logs, source copy), PROOF_MODEL_DIR (/root/gemma),
 # PROOF_WHEELS (.whl), PROOF_SITE (/root/site), PROOF_ARM_GB (20), PROOF_RESERVE_MIB (2048),
