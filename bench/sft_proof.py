@@ -276,7 +276,7 @@ class Lab:
         self.reset()
         config = TrainConfig(epochs=self.args.epochs, lr=self.args.lr, max_length=self.args.max_length,
                              tokens_per_batch=self.args.tokens_per_batch, seed=self.args.seed,
-                             loss_chunk=self.args.loss_chunk)
+                             loss_chunk=self.args.loss_chunk, checkpoint_layers=self.args.checkpoint_layers)
         encoded = encode_rows(self.tokenizer, [r["messages"] for r in rows], config.max_length)
         held = encode_rows(self.tokenizer, [r["messages"] for r in self.data["rows"][-256:]], config.max_length)
         before = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch, config.loss_chunk)
@@ -286,7 +286,8 @@ class Lab:
         stats.update(rows=len(encoded), dropped=len(rows) - len(encoded), loss_before=before, loss_after=after,
                      config={"epochs": config.epochs, "lr": config.lr, "max_length": config.max_length,
                              "tokens_per_batch": config.tokens_per_batch, "warmup": config.warmup,
-                             "loss_chunk": config.loss_chunk, "schedule": "cosine",
+                             "loss_chunk": config.loss_chunk, "checkpoint_layers": config.checkpoint_layers,
+                             "schedule": "cosine",
                              "optimizer": "AdamW (fp32 master weights, bf16 autocast)"})
         self.results[f"train:{label}"] = stats
         print(f"train {label}: {stats['steps']} steps, {stats['seconds']:.0f} s, loss {before:.3f} -> {after:.3f}",
@@ -355,6 +356,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loss-chunk", type=int, default=1024,
                         help="positions whose logits are computed at once in the loss (memory, not maths)")
+    parser.add_argument("--checkpoint-layers", action="store_true",
+                        help="recompute each decoder layer in backward (less memory for larger --tokens-per-batch)")
     parser.add_argument("--gpu-memory-fraction", type=float, default=0.0,
                         help="cap this process at this share of the GPU's memory (0: no cap), for arms side by side")
     parser.add_argument("--trace-style", default="mix",
@@ -376,7 +379,8 @@ def main() -> None:
     extra = lab.extra
     extra.update(build_s=data["build_s"], stages=sorted(stages), trace_style=args.trace_style, hyperparameters={
         "epochs": args.epochs, "lr": args.lr, "max_length": args.max_length,
-        "tokens_per_batch": args.tokens_per_batch, "seed": args.seed, "loss_chunk": args.loss_chunk})
+        "tokens_per_batch": args.tokens_per_batch, "seed": args.seed, "loss_chunk": args.loss_chunk,
+        "checkpoint_layers": args.checkpoint_layers})
     if "base" in stages:
         lab.evaluate("base zero-shot (step_by_step prompt)", make_prompt("step_by_step"))
         lab.evaluate("base 3-shot", three_shot_prompt(data["rows"]))

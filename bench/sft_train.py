@@ -33,6 +33,7 @@ class TrainConfig:
     seed: int = 0
     log_every: int = 50
     loss_chunk: int = 1024
+    checkpoint_layers: bool = False  # recompute each decoder layer in backward: activations of one layer at a time
 
 
 def encode_rows(tokenizer: Any, rows: list[list[dict[str, str]]], max_length: int) -> list[tuple[list[int], int]]:
@@ -218,11 +219,24 @@ def mean_loss(
     return total / max(count, 1.0)
 
 
+def layer_checkpointing(model: Any, on: bool) -> None:
+    """Recompute each decoder layer in backward (``on``) or keep its activations: transformers' activation
+    checkpointing, under the name the installed version has (``activation_checkpointing_*`` in newer releases,
+    ``gradient_checkpointing_*`` before, and in the device machine's 5.17)."""
+    prefix = "activation" if hasattr(model, "activation_checkpointing_enable") else "gradient"
+    if on:
+        getattr(model, f"{prefix}_checkpointing_enable")(**{f"{prefix}_checkpointing_kwargs": {"use_reentrant": False}})
+    else:
+        getattr(model, f"{prefix}_checkpointing_disable")()
+
+
 def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config: TrainConfig) -> dict[str, Any]:
     """Fine-tune ``model`` in place; returns the loss curve and timings."""
     import torch
 
     device = next(model.parameters()).device
+    if config.checkpoint_layers:
+        layer_checkpointing(model, True)
     model.train()
     torch.manual_seed(config.seed)
     groups = batches(encoded, config.tokens_per_batch, config.seed)
@@ -260,6 +274,8 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
             elapsed = time.perf_counter() - started
             print(f"  step {step + 1}/{steps} loss {curve[-1][1]:.4f} after {elapsed:.0f} s", flush=True)
     model.eval()
+    if config.checkpoint_layers:
+        layer_checkpointing(model, False)
     seconds = time.perf_counter() - started
     stats: dict[str, Any] = {
         "steps": steps,

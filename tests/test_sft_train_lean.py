@@ -216,3 +216,34 @@ def test_fused_loss_under_bf16_autocast_follows_the_plain_path(sft_train, loss_m
         scale = float(grad.abs().max()) or 1.0
         assert float((got[name] - grad).abs().max()) <= 0.05 * scale, name
     assert all(g.dtype == torch.float32 for g in got.values())  # gradients land on the fp32 master weights
+
+
+def test_layer_checkpointing_keeps_the_gradients_and_is_switched_off_after_training(sft_train):
+    """Recomputing each decoder layer in backward (for larger batches) changes memory, not maths."""
+    import torch
+
+    model = _model("gemma3")
+    batch = sft_train.collate(_encoded(4, seed=8), [0, 1, 2, 3], 0, "cpu")
+    loss, count = sft_train.answer_loss(model, batch, 16)
+    (loss / count).backward()
+    expected = _grads(model)
+    model.zero_grad(set_to_none=True)
+    sft_train.layer_checkpointing(model, True)
+    assert model.is_gradient_checkpointing
+    again, _ = sft_train.answer_loss(model, batch, 16)
+    (again / count).backward()
+    got = _grads(model)
+    sft_train.layer_checkpointing(model, False)
+    assert not model.is_gradient_checkpointing
+    assert torch.allclose(again, loss)
+    for name, grad in expected.items():
+        assert torch.allclose(got[name], grad, rtol=1e-4, atol=1e-6), name
+
+    encoded = _encoded(8, seed=9)
+    before = sft_train.mean_loss(model, encoded, 0, 400, loss_chunk=5)
+    config = sft_train.TrainConfig(epochs=2.0, lr=3e-3, warmup=0.0, tokens_per_batch=400, loss_chunk=5,
+                                   log_every=1, checkpoint_layers=True)  # fmt: skip
+    stats = sft_train.train(model, encoded, 0, config)
+    assert all(math.isfinite(value) for _, value in stats["curve"])
+    assert sft_train.mean_loss(model, encoded, 0, 400, loss_chunk=5) < before - 0.1
+    assert not model.is_gradient_checkpointing  # generation after training runs without it
