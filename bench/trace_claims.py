@@ -34,6 +34,8 @@ _WHOLE = re.compile(r"\d+")
 
 @dataclass(slots=True)
 class ClaimProfile:
+    """Counts over a set of traces: traces, checked claims, multi-digit claims, claims with a 3+ digit number."""
+
     traces: int = 0
     claims: int = 0
     multi_digit: int = 0
