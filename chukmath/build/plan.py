@@ -14,6 +14,7 @@ from chukmath.build import stages
 from chukmath.build.gate import Gate
 from chukmath.build.recipe import BuildRecipe
 from chukmath.build.rundir import RunDir, check_out, legacy_fingerprint
+from chukmath.build.shard import Shard
 from chukmath.build.sink import count_lines_readonly
 from chukmath.decontaminate import DEFAULT_NGRAM
 from chukmath.generate import generate_mix
@@ -51,13 +52,16 @@ class BuildPlan:
     families: list[dict[str, Any]]
     templates: dict[str, str]
     teacher: dict[str, Any]
-    first_problem: dict[str, Any]
+    first_problem: dict[str, Any] | None  # None: the shard's block holds no problem
     first_request: list[dict[str, Any]]
     split: dict[str, Any] | None = None  # the recipe's [split] table: a test.jsonl is written beside train.jsonl
     warnings: list[str] = field(default_factory=list)  # streams whose estimated question count looks too small
     admitted: int | None = None  # problems the gate lets be asked (None: not counted, see requests_at_most)
     kept_out: dict[str, int] | None = None  # {"decontaminated": n, "held_out": m}; None: no gate, or not counted
     requests_at_most: bool = False
+    # ``--shard I/N``: {"index", "of", "start", "stop"}; ``count`` above is then the recipe's, the requests and the
+    # gate's figures the block's (its stop - start problems).
+    shard: dict[str, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,20 +82,29 @@ def _teacher(recipe: BuildRecipe) -> dict[str, Any]:
     return info
 
 
-def _count_gate(recipe: BuildRecipe, mix: Any, gate: Gate | None) -> tuple[int | None, dict[str, int] | None]:
-    """(problems admitted, kept out by kind) as the build's gate decides them; (count, None) without a gate and
-    (None, None) when there are too many problems to decide here."""
+def _count_gate(
+    recipe: BuildRecipe, mix: Any, gate: Gate | None, span: tuple[int, int]
+) -> tuple[int | None, dict[str, int] | None]:
+    """(problems admitted, kept out by kind) among the indices ``span`` as the build's gate decides them; (the
+    span's size, None) without a gate and (None, None) when there are too many problems to decide here. The gate
+    first sees the problems before the span, as a shard's build feeds them (chukmath.build.loops)."""
+    start, stop = span
     if gate is None:
-        return recipe.count, None
-    if recipe.count > GATE_COUNT_LIMIT:
+        return stop - start, None
+    if stop > GATE_COUNT_LIMIT:
         return None, None
     decider = gate.fresh()
-    admitted = sum(1 for _ in decider.admitted(stages.problems(mix, recipe, 0, recipe.count)))
-    kept_out = {
-        "decontaminated": decider.decontaminator.dropped if decider.decontaminator is not None else 0,
-        "held_out": decider.splitter.counts["held_out"] if decider.splitter is not None else 0,
-    }
-    return admitted, kept_out
+
+    def kept() -> tuple[int, int]:
+        return (decider.decontaminator.dropped if decider.decontaminator is not None else 0,
+                decider.splitter.counts["held_out"] if decider.splitter is not None else 0)  # fmt: skip
+
+    for _ in decider.admitted(stages.problems(mix, recipe, 0, start)):
+        pass
+    before = kept()
+    admitted = sum(1 for _ in decider.admitted(stages.problems(mix, recipe, start, stop - start)))
+    after = kept()
+    return admitted, {"decontaminated": after[0] - before[0], "held_out": after[1] - before[1]}
 
 
 def plan_build(
@@ -102,12 +115,14 @@ def plan_build(
     decontaminate: Sequence[str | Path] = (),
     decontaminate_cols: Sequence[str] = (),
     ngram: int = DEFAULT_NGRAM,
+    shard: Shard | None = None,
 ) -> BuildPlan:
     """Check ``recipe`` and ``out`` as :func:`build_dataset` would, render the first request, and say what a run
     would do. Raises the same errors a run would raise before its first request (except a missing key).
 
     ``decontaminate`` (benchmark files), ``decontaminate_cols`` and ``ngram`` are build's options of those names:
-    the files are read, and the problems they (and the recipe's split) keep out are not counted as requests."""
+    the files are read, and the problems they (and the recipe's split) keep out are not counted as requests.
+    ``shard`` is ``build --shard``'s: the plan is that shard's (its directory, its block's problems and requests)."""
     source = Path(recipe.source)
     prompting = stages.load_prompting(recipe, source.parent if source.is_file() else None)
     mix = stages.load_mix(recipe, recipe.source)
@@ -119,7 +134,10 @@ def plan_build(
     hashes = prompting.hashes
     fingerprint = recipe.fingerprint(hashes)
     run = RunDir(Path(out))
-    also_same, previous = legacy_fingerprint(recipe, run, hashes)
+    also_same, previous = legacy_fingerprint(recipe, run, hashes) if shard is None else (frozenset(), None)
+    span = (0, recipe.count) if shard is None else shard.span(recipe.count)
+    if shard is not None:  # as the build names a shard's directory: another shard's never resumes it
+        fingerprint = shard.fingerprint(fingerprint)
     action = check_out(
         run.root,
         fingerprint=fingerprint,
@@ -132,8 +150,8 @@ def plan_build(
     warnings: list[str] = []
     if recipe.problem_source is None:
         warnings = generate_mix(mix, seed=recipe.seed, count=recipe.count).check()
-    first = next(iter(stages.problems(mix, recipe, 0, 1)))
-    admitted, kept_out = _count_gate(recipe, mix, gate)
+    first = next(iter(stages.problems(mix, recipe, span[0], 1)), None) if span[1] > span[0] else None
+    admitted, kept_out = _count_gate(recipe, mix, gate, span)
     families = [
         {
             "generator": entry["generator"],
@@ -154,15 +172,16 @@ def plan_build(
         count=recipe.count,
         seed=recipe.seed,
         samples=recipe.teacher.samples,
-        requests=(recipe.count if admitted is None else admitted) * recipe.teacher.samples,
+        requests=(span[1] - span[0] if admitted is None else admitted) * recipe.teacher.samples,
         families=families,
         templates=dict(sorted(hashes.items())),
         teacher=_teacher(recipe),
-        first_problem=first.to_dict(),
-        first_request=[dict(m) for m in prompting.request(first).messages],
+        first_problem=first.to_dict() if first is not None else None,
+        first_request=[dict(m) for m in prompting.request(first).messages] if first is not None else [],
         split=recipe.split.model_dump() if recipe.split is not None else None,
         warnings=warnings,
         admitted=admitted,
         kept_out=kept_out,
         requests_at_most=admitted is None,
+        shard=None if shard is None else {"index": shard.index, "of": shard.of, "start": span[0], "stop": span[1]},
     )

@@ -27,17 +27,22 @@ def print_stats(stats: dict, source: str, console: Console | None = None) -> Non
         console.print(_rich(table))
 
 
+def _block(plan: BuildPlan) -> int:
+    """How many problems this run builds: the recipe's count, or a shard's block."""
+    return plan.count if plan.shard is None else plan.shard["stop"] - plan.shard["start"]
+
+
 def _answers_line(plan: BuildPlan) -> str:
     """How many teacher answers the plan asks for, and what the gate (split, --decontaminate) keeps out."""
     each = f"({plan.samples} a problem)"
     if plan.requests_at_most:
         return (f"at most {plan.requests:,} teacher answers {each}: the problems the split or --decontaminate keep "
                 "out are not asked, and were not counted here")
-    if not plan.kept_out or plan.admitted == plan.count:
+    if not plan.kept_out or plan.admitted == _block(plan):
         return f"{plan.requests:,} teacher answers {each}"
     why = [f"{n:,} {what}" for what, n in (("by --decontaminate", plan.kept_out["decontaminated"]),
                                            ("held out of both splits", plan.kept_out["held_out"])) if n]
-    return (f"{plan.admitted:,} asked ({plan.count - (plan.admitted or 0):,} kept out: {', '.join(why)}); "
+    return (f"{plan.admitted:,} asked ({_block(plan) - (plan.admitted or 0):,} kept out: {', '.join(why)}); "
             f"{plan.requests:,} teacher answers {each}")
 
 
@@ -45,7 +50,12 @@ def print_plan(plan: BuildPlan, console: Console | None = None) -> None:
     """``build --dry-run``: what the run would do, and the first prompt it would send."""
     console = console or Console(highlight=False, soft_wrap=True, markup=False)
     console.print(f"recipe: {plan.name} ({plan.recipe}), fingerprint {plan.fingerprint[:16]}")
-    console.print(f"problems: {plan.count:,} from seed {plan.seed}; {_answers_line(plan)}")
+    if plan.shard is None:
+        console.print(f"problems: {plan.count:,} from seed {plan.seed}; {_answers_line(plan)}")
+    else:
+        shard = plan.shard
+        console.print(f"problems: {plan.count:,} from seed {plan.seed}; shard {shard['index']}/{shard['of']} builds "
+                      f"problems {shard['start']:,} to {shard['stop'] - 1:,} ({_block(plan):,}): {_answers_line(plan)}")
     for f in plan.families:
         level = f" difficulty {f['difficulty']}," if f["difficulty"] is not None else ""
         console.print(f"  {f['generator']}: weight {f['weight']},{level} template {f['template']}")
@@ -74,7 +84,11 @@ def print_plan(plan: BuildPlan, console: Console | None = None) -> None:
         action += f"; its journal holds {plan.journal_lines:,} lines{grown}"
     console.print(f"out: {plan.out}: {action}")
     first = plan.first_problem
-    console.print(f"first prompt (problem 0, {first['generator']}, answer {first['answer']}):")
+    if first is None:
+        console.print("this shard's block holds no problem: it asks nothing (the recipe's count is below N)")
+        console.print("dry run: nothing was sent and nothing was written")
+        return
+    console.print(f"first prompt (problem {first['index']}, {first['generator']}, answer {first['answer']}):")
     for message in plan.first_request:
         console.print(f"  [{message['role']}]")
         for text_line in str(message["content"]).splitlines():

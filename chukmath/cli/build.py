@@ -184,7 +184,8 @@ def build_command(
         from chukmath.build.plan import plan_build
 
         plan = plan_build(loaded, out, force=force, decontaminate=[str(p) for p in decontaminate or []],
-                          decontaminate_cols=list(decontaminate_col or []), ngram=ngram)
+                          decontaminate_cols=list(decontaminate_col or []), ngram=ngram,
+                          shard=Shard.parse(shard) if shard is not None else None)
         if json_out:
             sys.stdout.write(orjson.dumps(plan.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
         elif not quiet:
