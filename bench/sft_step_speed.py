@@ -6,8 +6,9 @@
 The model is Gemma 3 270M's architecture (262,144-token vocabulary, 640 wide, 18 layers, tied head) built from its
 config with random weights: no download, and a step's cost does not depend on the weights. Rows are random tokens
 of 150-900 (the proof's answer lengths), the last two thirds the assistant turn, grouped under ``--tokens-per-batch``
-as sft_train groups them. One step is what sft_train.train does: forward, loss, backward, gradient clipping, fused
-AdamW on fp32 master weights under bf16 autocast. Methods, each after 3 warm-up steps on the same batches:
+as sft_train groups them. One step is sft_train.train's own (``train_step``): forward, loss, backward, gradient
+clipping, fused AdamW on fp32 master weights under bf16 autocast. Methods, each after 3 warm-up steps on the same
+batches:
 
   plain      the whole batch's logits from ``model(...)``, then cross-entropy (the baseline: the first three runs)
   recompute  answer_loss(fused=False): assistant positions only, a chunk at a time, each chunk recomputed in backward
@@ -33,7 +34,7 @@ from typing import Any
 sys.path.append(str(Path(__file__).resolve().parent))  # at the end: bench/build.py never shadows a package
 
 from sft_loss_memory import plain_loss
-from sft_train import answer_loss, batches, collate, layer_checkpointing
+from sft_train import answer_loss, batches, collate, layer_checkpointing, train_step
 
 GEMMA3_270M = {
     "vocab_size": 262_144, "hidden_size": 640, "intermediate_size": 2048, "num_hidden_layers": 18,
@@ -65,17 +66,14 @@ def time_method(name: str, model: Any, groups: list[list[int]], encoded: list[tu
         layer_checkpointing(model, True)
     model.train()
 
+    def loss_of(model: Any, batch: dict[str, Any]) -> Any:
+        if name == "plain":
+            return plain_loss(model, batch)
+        return answer_loss(model, batch, chunk, fused=name == "fused")
+
     def step(group: list[int]) -> int:
         batch = collate(encoded, group, 0, device)
-        with torch.autocast("cuda" if cuda else "cpu", dtype=torch.bfloat16, enabled=cuda):
-            if name == "plain":
-                summed, count = plain_loss(model, batch)
-            else:
-                summed, count = answer_loss(model, batch, chunk, fused=name == "fused")
-        (summed / max(count, 1)).backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
+        train_step(model, batch, optimizer, loss_of)
         return int(batch["attention_mask"].sum())
 
     for group in groups[:3]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,6 +231,22 @@ def layer_checkpointing(model: Any, on: bool) -> None:
         getattr(model, f"{prefix}_checkpointing_disable")()
 
 
+def train_step(model: Any, batch: dict[str, Any], optimizer: Any, loss_of: Callable[[Any, dict[str, Any]], Any]) -> Any:
+    """One optimiser step on ``batch``: ``loss_of(model, batch)`` (summed loss, positions) under bf16 autocast on a
+    GPU, the mean's backward, gradients clipped to norm 1, the step, gradients cleared; returns the mean loss."""
+    import torch
+
+    device = next(model.parameters()).device
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        summed, count = loss_of(model, batch)
+    loss = summed / max(count, 1)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss
+
+
 def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config: TrainConfig) -> dict[str, Any]:
     """Fine-tune ``model`` in place; returns the loss curve and timings."""
     import torch
@@ -260,14 +277,8 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
             random.Random(config.seed + step // len(groups)).shuffle(order)
         group = order[step % len(groups)]
         batch = collate(encoded, group, pad_id, str(device))
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
-            summed, count = answer_loss(model, batch, config.loss_chunk)
-        loss = summed / max(count, 1)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
+        loss = train_step(model, batch, optimizer, lambda m, b: answer_loss(m, b, config.loss_chunk))
         schedule.step()
-        optimizer.zero_grad(set_to_none=True)
         tokens += int(batch["attention_mask"].sum())
         if step % config.log_every == 0 or step == steps - 1:
             curve.append((step, float(loss.detach())))
