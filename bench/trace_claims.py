@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from trace_variety import FAMILIES, think_lines
 
 from chukmath.api import generate
+from chukmath.eval.metrics import longest_number_digits
 from chukmath.records import Problem
 from chukmath.teach.builtin import builtin_trace
 from chukmath.verify.steps import check_claims
@@ -48,7 +49,7 @@ class ClaimProfile:
             left = claim.split("=", 1)[0]
             if sum(len(n) >= 2 for n in _WHOLE.findall(left)) >= 2:
                 self.multi_digit += 1
-            if max((len(n) for n in _WHOLE.findall(claim)), default=0) >= 3:
+            if longest_number_digits(claim) >= 3:
                 self.long_numbers += 1
 
     def merge(self, other: ClaimProfile) -> None:

@@ -160,6 +160,11 @@ _OPERATIONS = (" mod ", " × ", " * ", " ÷ ", " / ", " + ", " - ", "^")
 _SAME_OP = {"*": "×", "/": "÷"}
 
 
+def longest_number_digits(claim: str) -> int:
+    """Digits of the longest whole number written in ``claim`` (``216 - 80 = 136``: 3); 0 when it has none."""
+    return max((len(d) for d in _DIGITS.findall(claim)), default=0)
+
+
 def false_step_lines(problems: Sequence[ProblemResult]) -> dict[str, Any]:
     """What the false claims are (each sample's first :data:`FALSE_CLAIMS_KEPT`): counted by operation, by the
     length of the longest whole number in them and by whether a fraction is in them, with the first examples
@@ -171,7 +176,7 @@ def false_step_lines(problems: Sequence[ProblemResult]) -> dict[str, Any]:
             for claim in sample.false_claims:
                 op = next((o.strip() for o in _OPERATIONS if o in claim), "other")
                 by["operation"][_SAME_OP.get(op, op)] += 1
-                longest = max((len(d) for d in _DIGITS.findall(claim)), default=0)
+                longest = longest_number_digits(claim)
                 by["longest_number_digits"][str(longest) if longest < 5 else "5+"] += 1
                 by["fraction"]["yes" if _FRACTION.search(claim) else "no"] += 1
                 if len(examples) < FALSE_EXAMPLES:
@@ -200,6 +205,7 @@ __all__ = [
     "SampleResult",
     "default_ks",
     "false_step_lines",
+    "longest_number_digits",
     "maj_at_k",
     "majority",
     "pass_at_k",
