@@ -34,9 +34,7 @@ def admitted_problems(recipe: BuildRecipe, mix: Any, span: tuple[int, int], gate
         yield from block
         return
     decider = gate.fresh()
-    if start:
-        for _ in decider.admitted(stages.problems(mix, recipe, 0, start)):
-            pass
+    decider.pass_over(stages.problems(mix, recipe, 0, start))
     yield from decider.admitted(block)
 
 

@@ -66,6 +66,12 @@ class Gate:
             if keep:
                 yield problem
 
+    def pass_over(self, problems: Iterable[Problem]) -> None:
+        """Decide ``problems`` and keep nothing of them but what later decisions depend on (the split's state, the
+        kept-out counts): the problems before a shard's block."""
+        for _ in self.admitted(problems):
+            pass
+
     @property
     def has_test(self) -> bool:
         return self.splitter is not None

@@ -99,8 +99,7 @@ def _count_gate(
         return (decider.decontaminator.dropped if decider.decontaminator is not None else 0,
                 decider.splitter.counts["held_out"] if decider.splitter is not None else 0)  # fmt: skip
 
-    for _ in decider.admitted(stages.problems(mix, recipe, 0, start)):
-        pass
+    decider.pass_over(stages.problems(mix, recipe, 0, start))
     before = kept()
     admitted = sum(1 for _ in decider.admitted(stages.problems(mix, recipe, start, stop - start)))
     after = kept()
