@@ -151,8 +151,8 @@ def build_command(
         bool,
         typer.Option(
             "--dry-run",
-            help="Check the recipe, templates, teacher settings and OUT, show the plan and the first prompt; "
-            "send and write nothing (the key need not be set).",
+            help="Check the recipe, templates, teacher settings and OUT, show the plan and the first prompt (with "
+            "--shard, that shard's); send and write nothing (the key need not be set).",
         ),
     ] = False,
 ) -> None:
