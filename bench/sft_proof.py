@@ -276,7 +276,8 @@ class Lab:
         self.reset()
         config = TrainConfig(epochs=self.args.epochs, lr=self.args.lr, max_length=self.args.max_length,
                              tokens_per_batch=self.args.tokens_per_batch, seed=self.args.seed,
-                             loss_chunk=self.args.loss_chunk, checkpoint_layers=self.args.checkpoint_layers)
+                             loss_chunk=self.args.loss_chunk, checkpoint_layers=self.args.checkpoint_layers,
+                             fused_loss=self.args.loss == "fused")
         encoded = encode_rows(self.tokenizer, [r["messages"] for r in rows], config.max_length)
         held = encode_rows(self.tokenizer, [r["messages"] for r in self.data["rows"][-256:]], config.max_length)
         before = mean_loss(self.model, held, self.pad_id, config.tokens_per_batch, config.loss_chunk)
@@ -356,6 +357,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loss-chunk", type=int, default=1024,
                         help="positions whose logits are computed at once in the loss (memory, not maths)")
+    parser.add_argument("--loss", choices=("fused", "recompute"), default="fused",
+                        help="how the chunked loss gets the LM head's gradients: in the forward pass (fused) or by "
+                        "recomputing each chunk in backward")
     parser.add_argument("--checkpoint-layers", action="store_true",
                         help="recompute each decoder layer in backward (less memory for larger --tokens-per-batch)")
     parser.add_argument("--gpu-memory-fraction", type=float, default=0.0,
@@ -380,7 +384,7 @@ def main() -> None:
     extra.update(build_s=data["build_s"], stages=sorted(stages), trace_style=args.trace_style, hyperparameters={
         "epochs": args.epochs, "lr": args.lr, "max_length": args.max_length,
         "tokens_per_batch": args.tokens_per_batch, "seed": args.seed, "loss_chunk": args.loss_chunk,
-        "checkpoint_layers": args.checkpoint_layers})
+        "checkpoint_layers": args.checkpoint_layers, "loss": args.loss})
     if "base" in stages:
         lab.evaluate("base zero-shot (step_by_step prompt)", make_prompt("step_by_step"))
         lab.evaluate("base 3-shot", three_shot_prompt(data["rows"]))

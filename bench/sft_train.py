@@ -35,6 +35,7 @@ class TrainConfig:
     log_every: int = 50
     loss_chunk: int = 1024
     checkpoint_layers: bool = False  # recompute each decoder layer in backward: activations of one layer at a time
+    fused_loss: bool = True  # answer_loss's head gradients in the forward pass; False: recompute each chunk in backward
 
 
 def encode_rows(tokenizer: Any, rows: list[list[dict[str, str]]], max_length: int) -> list[tuple[list[int], int]]:
@@ -277,7 +278,9 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
             random.Random(config.seed + step // len(groups)).shuffle(order)
         group = order[step % len(groups)]
         batch = collate(encoded, group, pad_id, str(device))
-        loss = train_step(model, batch, optimizer, lambda m, b: answer_loss(m, b, config.loss_chunk))
+        loss = train_step(
+            model, batch, optimizer, lambda m, b: answer_loss(m, b, config.loss_chunk, fused=config.fused_loss)
+        )
         schedule.step()
         tokens += int(batch["attention_mask"].sum())
         if step % config.log_every == 0 or step == steps - 1:
