@@ -77,19 +77,33 @@ def batches(encoded: list[tuple[list[int], int]], tokens_per_batch: int, seed: i
 
 
 def collate(encoded: list[tuple[list[int], int]], group: list[int], pad_id: int, device: str) -> dict[str, Any]:
-    """Right-padded input ids, attention mask and labels (-100 on the prompt and padding)."""
+    """Right-padded input ids, attention mask and labels (-100 on the prompt and padding), built on the host and sent
+    with one copy each. Beside them, worked out on the host so the training step never waits on the GPU to learn
+    them: ``answer_index``, the flat positions (into the ``(rows, longest - 1)`` grid of next-token predictions)
+    whose target is an assistant token, and ``answer_count`` and ``token_count`` as plain ints."""
     import torch
 
     longest = max(len(encoded[i][0]) for i in group)
     ids = torch.full((len(group), longest), pad_id, dtype=torch.long)
     labels = torch.full((len(group), longest), -100, dtype=torch.long)
     mask = torch.zeros((len(group), longest), dtype=torch.long)
+    answer: list[torch.Tensor] = []
+    tokens_in_batch = 0
     for row, i in enumerate(group):
         tokens, start = encoded[i]
         ids[row, : len(tokens)] = torch.tensor(tokens)
         labels[row, start : len(tokens)] = torch.tensor(tokens[start:])
         mask[row, : len(tokens)] = 1
-    return {"input_ids": ids.to(device), "attention_mask": mask.to(device), "labels": labels.to(device)}
+        tokens_in_batch += len(tokens)
+        # prediction p (made at position p) has target token p + 1: the labelled targets are max(start, 1)..len - 1
+        answer.append(torch.arange(max(start, 1) - 1, len(tokens) - 1) + row * (longest - 1))
+    index = torch.cat(answer) if answer else torch.zeros(0, dtype=torch.long)
+    pinned = device.startswith("cuda") and torch.cuda.is_available()
+    sent = {
+        name: (tensor.pin_memory() if pinned else tensor).to(device, non_blocking=pinned)
+        for name, tensor in (("input_ids", ids), ("attention_mask", mask), ("labels", labels), ("answer_index", index))
+    }
+    return {**sent, "answer_count": len(index), "token_count": tokens_in_batch}
 
 
 def _chunk_logits(head: Any, states: Any, cap: float | None) -> Any:
@@ -180,26 +194,34 @@ def answer_loss(model: Any, batch: dict[str, Any], chunk: int, *, fused: bool = 
     if chunk < 1:
         raise ValueError(f"loss chunk {chunk}: must be >= 1 (positions whose logits are computed at once)")
     hidden = model.get_decoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+    predictions = hidden.last_hidden_state[:, :-1]
     target = batch["labels"][:, 1:]
-    keep = target != -100
-    states = hidden.last_hidden_state[:, :-1][keep]
-    wanted = target[keep]
+    if "answer_index" in batch:  # collate's host-side positions: no device-to-host wait for a mask's nonzeros
+        index = batch["answer_index"]
+        states = predictions.reshape(-1, predictions.size(-1)).index_select(0, index)
+        wanted = target.reshape(-1).index_select(0, index)
+        count = int(batch["answer_count"])
+    else:
+        keep = target != -100
+        states = predictions[keep]
+        wanted = target[keep]
+        count = len(wanted)
     head = model.get_output_embeddings()
     cap = getattr(model.config, "final_logit_softcapping", None)
     if torch.is_grad_enabled() and fused and getattr(head, "bias", None) is None:
-        return _fused_head_loss().apply(states, head.weight, wanted, cap, chunk), len(wanted)
+        return _fused_head_loss().apply(states, head.weight, wanted, cap, chunk), count
 
     def chunk_loss(states: Any, wanted: Any) -> Any:
         return torch.nn.functional.cross_entropy(_chunk_logits(head, states, cap), wanted, reduction="sum")
 
     total = states.new_zeros((), dtype=torch.float32)
-    for start in range(0, len(wanted), chunk):
+    for start in range(0, count, chunk):
         part = (states[start : start + chunk], wanted[start : start + chunk])
         if torch.is_grad_enabled():
             total = total + checkpoint(chunk_loss, *part, use_reentrant=False)
         else:
             total = total + chunk_loss(*part)
-    return total, len(wanted)
+    return total, count
 
 
 def mean_loss(
@@ -282,7 +304,7 @@ def train(model: Any, encoded: list[tuple[list[int], int]], pad_id: int, config:
             model, batch, optimizer, lambda m, b: answer_loss(m, b, config.loss_chunk, fused=config.fused_loss)
         )
         schedule.step()
-        tokens += int(batch["attention_mask"].sum())
+        tokens += batch["token_count"]
         if step % config.log_every == 0 or step == steps - 1:
             curve.append((step, float(loss.detach())))
             elapsed = time.perf_counter() - started

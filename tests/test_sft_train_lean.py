@@ -247,3 +247,23 @@ def test_layer_checkpointing_keeps_the_gradients_and_is_switched_off_after_train
     assert all(math.isfinite(value) for _, value in stats["curve"])
     assert sft_train.mean_loss(model, encoded, 0, 400, loss_chunk=5) < before - 0.1
     assert not model.is_gradient_checkpointing  # generation after training runs without it
+
+
+def test_host_side_answer_positions_pick_the_masked_positions(sft_train):
+    """collate's ``answer_index`` (worked out on the host, so a step never waits on the GPU) names exactly the
+    positions the label mask names, in the same order, and its counts are the batch's."""
+    import torch
+
+    model = _model("gemma3")
+    encoded = _encoded(6, seed=11)
+    batch = sft_train.collate(encoded, [5, 0, 3, 1], 0, "cpu")
+    target = batch["labels"][:, 1:]
+    masked = torch.nonzero((target != -100).reshape(-1)).squeeze(1)
+    assert torch.equal(batch["answer_index"], masked)
+    assert batch["answer_count"] == len(masked) == sum(len(encoded[i][0]) - encoded[i][1] for i in [5, 0, 3, 1])
+    assert batch["token_count"] == int(batch["attention_mask"].sum())
+    with torch.no_grad():
+        indexed, indexed_count = sft_train.answer_loss(model, batch, 7)
+        no_index = {k: v for k, v in batch.items() if k not in ("answer_index", "answer_count")}
+        by_mask, mask_count = sft_train.answer_loss(model, no_index, 7)
+    assert indexed_count == mask_count and torch.equal(indexed, by_mask)
