@@ -41,7 +41,8 @@ def detail_for(difficulty: int) -> Detail:
     return Detail(carries=False, partial_min=100, division_min=1000, signs_min=100, columns_min=1000)
 
 
-def _digits_of(n: int) -> list[int]:
+def digits_of(n: int) -> list[int]:
+    """The digits of ``n >= 0``, most significant first."""
     return [int(d) for d in str(n)]
 
 
@@ -50,7 +51,7 @@ def carry_lines(a: int, d: int) -> list[str]:
     lines = [f"Multiply {a} by {d} digit by digit from the right, carrying:"]
     carry = 0
     place_values: list[int] = []
-    for digit in reversed(_digits_of(a)):
+    for digit in reversed(digits_of(a)):
         product = digit * d
         lines.append(claim(digit, OP_MUL, d, product))
         if carry:
@@ -74,11 +75,11 @@ def multiply_lines(a: int, b: int, detail: Detail) -> list[str]:
         if detail.carries and big >= 10 and small >= 2:
             return carry_lines(big, small)[:-1]  # the caller writes the closing claim
         return []
-    if small < detail.partial_min or sum(d != 0 for d in _digits_of(small)) < 2:
+    if small < detail.partial_min or sum(d != 0 for d in digits_of(small)) < 2:
         return []  # 300 × 47 is 3 × 47 with two zeros after it: one line, not a split
     lines = [f"Multiply {big} by {small} in parts, one digit of {small} at a time:"]
     parts: list[int] = []
-    for power, digit in enumerate(reversed(_digits_of(small))):
+    for power, digit in enumerate(reversed(digits_of(small))):
         if digit == 0:
             continue
         place = digit * 10**power
@@ -106,7 +107,7 @@ def divide_lines(a: int, b: int, detail: Detail) -> list[str]:
     lines = [f"Long division of {a} by {b}, one digit at a time:"]
     rest = 0
     quotient_digits: list[str] = []
-    for digit in _digits_of(a):
+    for digit in digits_of(a):
         current = rest * 10 + digit
         if rest:
             lines.append(f"Bring down {digit}: {current}.")

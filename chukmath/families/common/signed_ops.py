@@ -19,7 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, claim, num, operand
-from chukmath.families.common.long_ops import Detail, operation_lines, sum_lines
+from chukmath.families.common.long_ops import Detail, digits_of, operation_lines, sum_lines
 
 _PLACES = ("ones", "tens", "hundreds", "thousands", "ten thousands", "hundred thousands", "millions")
 
@@ -28,9 +28,9 @@ def _place(power: int) -> str:
     return _PLACES[power] if power < len(_PLACES) else f"10^{power}s"
 
 
-def _digits(n: int) -> list[int]:
-    """The digits of ``n >= 0``, ones first."""
-    return [int(d) for d in reversed(str(n))]
+def _ones_first(n: int) -> list[int]:
+    """The digits of ``n >= 0``, ones first (column order)."""
+    return digits_of(n)[::-1]
 
 
 def _whole(value: Number) -> int | None:
@@ -44,7 +44,7 @@ def _whole(value: Number) -> int | None:
 def column_sum_lines(a: int, b: int) -> list[str]:
     """``a + b`` (both ``>= 0``) column by column from the ones, carrying; empty when no column carries (then the
     digits simply add up). The caller writes the claim ``a + b = c``."""
-    top, bottom = _digits(a), _digits(b)
+    top, bottom = _ones_first(a), _ones_first(b)
     width = max(len(top), len(bottom))
     top += [0] * (width - len(top))
     bottom += [0] * (width - len(bottom))
@@ -58,7 +58,7 @@ def column_sum_lines(a: int, b: int) -> list[str]:
         if power >= shorter and not carry:
             rest = (a + b) // 10**power
             lines.append(f"The {_place(power)} and above come down as they are: {rest}.")
-            written.extend(_digits(rest))
+            written.extend(_ones_first(rest))
             break
         total = x + y
         if x and y:
@@ -87,7 +87,7 @@ def column_difference_lines(a: int, b: int) -> list[str]:
     is too small; empty when no column borrows. The caller writes the claim ``a - b = c``."""
     if a < b or b < 0:
         raise ValueError(f"column subtraction needs a >= b >= 0, got {a} - {b}")
-    top, bottom = _digits(a), _digits(b)
+    top, bottom = _ones_first(a), _ones_first(b)
     bottom += [0] * (len(top) - len(bottom))
     lines = [f"Take {b} from {a} column by column from the right, borrowing where needed:"]
     written: list[int] = []
@@ -97,7 +97,7 @@ def column_difference_lines(a: int, b: int) -> list[str]:
         if power >= len(str(b)) and not lent:
             rest = a // 10**power
             lines.append(f"The {_place(power)} and above come down as they are: {rest}.")
-            written.extend(_digits(rest))
+            written.extend(_ones_first(rest))
             break
         name, upper = _place(power), _place(power + 1)
         digit = x
