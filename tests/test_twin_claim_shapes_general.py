@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,15 @@ def test_fast_paths_equal_general_rules_on_random_lines(line: str) -> None:
 @settings(max_examples=1500, deadline=None)
 @given(simple_lines())
 def test_fast_paths_equal_general_rules_on_simple_shapes(line: str) -> None:
+    assert check_steps(line) == check_steps(line, fast=False)
+
+
+@pytest.mark.parametrize(
+    "line", ["(0) - -0 = 0", "(5) - -3 = 2", "(5) - -3 = 8", "(5) - (-3) = -(-3)", "b) - -3 = 3", "1. - -3 = 3"]
+)
+def test_a_marker_before_minus_a_negative_is_read_as_the_general_rules_read_it(line: str) -> None:
+    """Found by the property above: "(0) - -0 = 0" is a spaced "A op B = C", but past its marker "- -0 = 0" is a
+    claim of its own, which the general rules prefer when it holds."""
     assert check_steps(line) == check_steps(line, fast=False)
 
 
