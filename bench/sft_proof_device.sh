@@ -5,7 +5,8 @@
 #
 #   bench/sft_proof_device.sh chunk DIR           copy DIR/gemma-3-270m-q4_k_m.gguf.part* to $PROOF_MODEL_DIR
 #   bench/sft_proof_device.sh start ARM [ARM...]  check model + wheels, copy the source, run the arms in the background
-#   bench/sft_proof_device.sh wait SECONDS        wait up to SECONDS, then copy results so far to $OUT (8 files at most)
+#   bench/sft_proof_device.sh wait SECONDS        wait up to SECONDS, then copy results so far to $OUT (8 files at most;
+#                                                 copied every minute meanwhile, so a call cut off still returns them)
 #   bench/sft_proof_device.sh progress            each arm's training step, and the training time left at its pace
 #
 # ARM is NAME:STYLE:STAGES[:OPTIONS], e.g. sft_mix:mix:sft,sampled, ablate_errors:mix:ablate_errors or
@@ -217,9 +218,16 @@ case ${1:-} in
   wait)
     [[ ${2:-} =~ ^[0-9]+$ ]] || die "wait needs a number of seconds" 2
     [ -n "${OUT:-}" ] && [ -d "$OUT" ] || die "wait copies results to \$OUT: set it to an existing folder" 2
-    end=$((SECONDS + $2))
-    while [ $SECONDS -lt $end ] && [ ! -f "$ROOT/logs/DONE" ]; do sleep 5; done
     [ -f "$ROOT/logs/arm_list" ] || die "no arms started in $ROOT (run: $0 start ARM...)" 2
+    # A call cut off at its time limit (or by the session's device time running out) still returns what the arms
+    # had saved: the results are copied every minute while waiting, and once more on TERM or INT.
+    trap 'collect >/dev/null; echo "wait stopped early: results as of now copied"; exit 124' TERM INT
+    end=$((SECONDS + $2)) copied_at=$SECONDS
+    while [ $SECONDS -lt $end ] && [ ! -f "$ROOT/logs/DONE" ]; do
+      sleep 5 & wait $! # a trapped signal interrupts this wait at once, where it would let a plain sleep finish
+      if [ $((SECONDS - copied_at)) -ge 60 ]; then collect >/dev/null; copied_at=$SECONDS; fi
+    done
+    trap - TERM INT
     collect
     [ -f "$ROOT/logs/DONE" ] && echo "all arms finished" || echo "arms still running"
     ;;

@@ -62,3 +62,31 @@ def test_progress_says_where_each_arm_stands_and_the_training_time_left(tmp_path
         "progress late: not training yet; last: data: 30000 train rows, 448 test problems",
         "progress mix: step 451 of 1878 (24 %) after 150 s, about 474 s of training left",
     ]
+
+
+def test_a_wait_cut_off_still_leaves_the_results_saved_so_far(tmp_path: Path) -> None:
+    """The device call that runs `wait` can be stopped at its time limit: on TERM the results the arms have saved
+    are copied to $OUT before it exits, so a stopped call still brings them back."""
+    import signal
+    import time
+
+    root = tmp_path / "root"
+    (root / "logs").mkdir(parents=True)
+    (root / "out" / "mix").mkdir(parents=True)
+    (root / "logs" / "arm_list").write_text("mix:mix:sft\n")
+    (root / "logs" / "arms.txt").write_text("GPU memory 81559 MiB, 30 GB an arm: 2 at once\n")
+    (root / "logs" / "mix.log").write_text("  step 1/1878 loss 2.6 after 1 s\n  step 900/1878 loss 0.1 after 300 s\n")
+    (root / "out" / "mix" / "results.json").write_text('{"results": {"sft": {"accuracy": 0.5}}}')
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "PROOF_ROOT": str(root), "OUT": str(out)}
+    waiting = subprocess.Popen(
+        ["bash", str(SCRIPT), "wait", "300"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    time.sleep(1.5)
+    waiting.send_signal(signal.SIGTERM)
+    stdout, stderr = waiting.communicate(timeout=30)
+    assert waiting.returncode == 124, stderr
+    assert "results as of now copied" in stdout
+    assert (out / "mix.json").read_text() == '{"results": {"sft": {"accuracy": 0.5}}}'
+    assert "progress mix: step 900 of 1878 (48 %)" in (out / "logs.txt").read_text()
