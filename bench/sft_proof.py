@@ -21,7 +21,9 @@ so a stopped run resumes):
 Arms can run as parallel processes on one GPU (same ``--work``, a different ``--out`` each) once a
 ``--stages data`` run has made the build; bench/sft_proof_table.py merges their results.json into one table.
 Every measurement goes through ``chukmath.eval.run_eval`` with the in-process transformers teacher: the same
-journal, verifier and scores as ``chukmath eval``. Results: ``--out/results.json`` and ``--out/results.md``.
+journal, verifier and scores as ``chukmath eval``. Results: ``--out/results.json`` and ``--out/results.md``;
+each evaluation in results.json also keeps up to three answers a family that went wrong (``wrong_examples``,
+bench/sft_proof_examples.py), since the journals stay on the GPU machine.
 
 Memory: the loss is computed on the assistant tokens only, ``--loss-chunk`` positions at a time (bench/sft_train.py),
 so a batch's logits over the 262k vocabulary are never held whole; ``--gpu-memory-fraction`` caps this process at a
@@ -69,6 +71,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sft_proof_examples import wrong_answers
 from sft_train import TrainConfig, encode_rows, mean_loss, train
 
 from chukmath.build import BuildOptions, build_dataset, parse_recipe
@@ -265,6 +268,9 @@ class Lab:
         result = run_eval(problems, prompt, teacher, journal, options)
         data = result.data
         data["elapsed_s"] = time.perf_counter() - started
+        # what the model wrote where it went wrong: the journal stays on the GPU machine, results.json comes back
+        asked = [prompt.request(problem) for problem in problems.problems]
+        data["wrong_examples"] = wrong_answers(journal, problems.problems, asked)
         self.results[label] = data
         overall = data["overall"]
         print(f"{label}: accuracy {overall['accuracy']:.3f} format {overall['format_rate']:.3f} "

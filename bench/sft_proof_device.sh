@@ -26,6 +26,10 @@
 # three arms, 10 alone). Every arm records cuda_peak_allocated_gb / cuda_peak_reserved_gb (training) and
 # cuda_peak_gb (whole process) in its results.json, and `wait` prints the largest memory.used sampled and each arm's
 # progress with the training time it has left. 80 GB card: 3 arms at once; 141 GB card: 6.
+# Those paces are for the loss with recompute and a host sync each step. The fused loss (the default since) with the
+# host-side answer positions stepped 6.9 steps/s on random rows of Gemma 3 270M's shape on an H100 (bench/RESULTS.md,
+# fifth run), 19.5 GB: if real rows keep that pace, arms one at a time (PROOF_ARM_GB=70 on an 80 GB card) may finish
+# sooner than three at once; the first arm's progress lines tell which.
 #
 # Settings (environment): PROOF_ROOT (/root/proof: work, outputs, logs, source copy), PROOF_MODEL_DIR (/root/gemma),
 # PROOF_WHEELS (.whl), PROOF_SITE (/root/site), PROOF_ARM_GB (20), PROOF_RESERVE_MIB (2048),

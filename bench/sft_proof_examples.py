@@ -1,0 +1,58 @@
+"""The answers behind an evaluation's scores, a few a family, kept for reading.
+
+bench/sft_proof.py evaluates on a GPU machine whose journals stay there; only results.json comes back. These
+examples go into it, so a family's accuracy or false-step rate can be read back to what the model wrote: per
+family, the first answers (sample 0, problem order) with a wrong final answer, then those right at the end but with
+a false step on the way, each with its question, expected answer, the verifier's false claims and the text
+(clipped in the middle past ``max_chars``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chukmath.eval.run import JOURNAL, SAMPLES
+from chukmath.records import Problem, Request
+from chukmath.teach.journal import final_responses
+
+
+def clip(text: str, max_chars: int) -> str:
+    """``text`` whole, or its first and last ``max_chars // 2`` characters with how many were cut between."""
+    if len(text) <= max_chars:
+        return text
+    half = max_chars // 2
+    return f"{text[:half]}\n[... {len(text) - 2 * half} characters cut ...]\n{text[len(text) - half :]}"
+
+
+def wrong_answers(
+    eval_dir: Path, problems: Sequence[Problem], requests: Sequence[Request], *, per_family: int = 3,
+    max_chars: int = 1600,
+) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+    """Up to ``per_family`` answers a family from the evaluation in ``eval_dir`` (run_eval's output folder for
+    ``problems``, asked as ``requests``): wrong final answers first, then right ones with a false step."""
+    if per_family < 1 or max_chars < 2:
+        raise ValueError(f"per_family {per_family} and max_chars {max_chars}: need at least 1 and 2")
+    asked = {problem.id: (problem, request) for problem, request in zip(problems, requests, strict=True)}
+    answers = final_responses(eval_dir / JOURNAL)
+    rows = [orjson.loads(line) for line in (eval_dir / SAMPLES).read_bytes().splitlines() if line.strip()]
+    first = [row for row in rows if row["sample"] == 0 and row["answered"] and row["problem_id"] in asked]
+    wrong = [row for row in first if not row["correct"]]
+    stumbled = [row for row in first if row["correct"] and row["false_step"]]
+    picked: dict[str, list[dict[str, Any]]] = {}
+    for row in wrong + stumbled:
+        kept = picked.setdefault(row["generator"], [])
+        if len(kept) >= per_family:
+            continue
+        problem, request = asked[row["problem_id"]]
+        response = answers.get((request.id, 0))
+        text = "" if response is None else (response.content or response.reasoning_content or "")
+        kept.append({
+            "problem_id": problem.id, "difficulty": problem.difficulty, "question": problem.question,
+            "expected": problem.answer, "final": row["final"], "correct": row["correct"],
+            "false_claims": row["false_claims"], "text": clip(text, max_chars),
+        })  # fmt: skip
+    return dict(sorted(picked.items()))
