@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,6 +20,26 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # tests contact only 127.0.0.1, so every Ray process they start, and each build process that joins one, stays on
 # loopback. Read when ray is first imported, so it is set before any test module imports it.
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def bench_module(name: str) -> ModuleType:
+    """``bench/<name>.py`` as the module ``name`` (the bench scripts import each other by these names), loaded once,
+    with bench/ on the path only at its end while it loads: its build.py or verify.py never shadow a package."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # before running it: dataclasses with slots look their module up
+    sys.path.append(str(BENCH))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
+    return module
 
 
 def require(missing: list[str], what: str) -> None:

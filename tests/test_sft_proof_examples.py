@@ -3,11 +3,8 @@ and samples (what bench/sft_proof.py keeps in results.json, since the journals s
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+from conftest import bench_module
 
 from chukmath.eval import EvalOptions, run_eval
 from chukmath.eval.problems import ProblemSet
@@ -16,17 +13,10 @@ from chukmath.generate import generate
 from chukmath.records import Request, Response
 from chukmath.teach.builtin import builtin_trace
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
 
 @pytest.fixture(scope="module")
 def examples():
-    spec = importlib.util.spec_from_file_location("sft_proof_examples", BENCH / "sft_proof_examples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sft_proof_examples"] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("sft_proof_examples")
 
 
 class Model:

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import require
+from conftest import bench_module, require
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 VOCAB = 4096
 
 
@@ -27,25 +24,12 @@ def _require_torch() -> None:
 @pytest.fixture(scope="module")
 def sft_train() -> ModuleType:
     _require_torch()
-    return _bench_module("sft_train")
+    return bench_module("sft_train")
 
 
 @pytest.fixture(scope="module")
 def loss_memory(sft_train: ModuleType) -> ModuleType:
-    return _bench_module("sft_loss_memory")
-
-
-def _bench_module(name: str) -> ModuleType:
-    """``bench/<name>.py`` as the module ``name`` (the bench scripts import each other by these names), without
-    putting bench/ in front of the path, where its build.py or verify.py could shadow another package."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # before running it: dataclasses with slots look their module up
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("sft_loss_memory")
 
 
 def _model(kind: str) -> Any:

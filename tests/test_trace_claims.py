@@ -3,28 +3,15 @@ digits on the left of "=") and claims holding a number of three or more digits."
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from conftest import bench_module
 
 
 @pytest.fixture(scope="module")
 def trace_claims() -> ModuleType:
-    sys.path.append(str(BENCH))  # at the end: its sibling trace_variety imports by name, nothing is shadowed
-    try:
-        spec = importlib.util.spec_from_file_location("trace_claims", BENCH / "trace_claims.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["trace_claims"] = module
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(BENCH))
+    return bench_module("trace_claims")  # its sibling trace_variety imports by name
 
 
 def test_claims_are_classified_by_their_numbers(trace_claims: ModuleType) -> None:
