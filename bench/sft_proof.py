@@ -24,6 +24,8 @@ Every measurement goes through ``chukmath.eval.run_eval`` with the in-process tr
 journal, verifier and scores as ``chukmath eval``. Results: ``--out/results.json`` and ``--out/results.md``;
 each evaluation in results.json also keeps up to three answers a family that went wrong (``wrong_examples``,
 bench/sft_proof_examples.py), since the journals stay on the GPU machine.
+The base model is dequantised from the GGUF once and cached in ``--work/base-fp32`` (``load_base``): arms
+started after the first load it in seconds instead of 70-100 s.
 
 Memory: the loss is computed on the assistant tokens only, ``--loss-chunk`` positions at a time (bench/sft_train.py),
 so a batch's logits over the 262k vocabulary are never held whole; ``--gpu-memory-fraction`` caps this process at a
@@ -63,7 +65,9 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -196,12 +200,44 @@ GEMMA_CHAT_TEMPLATE = (
 )
 
 
+def load_base(gguf: Path, cache: Path) -> Any:
+    """The base model in fp32: from ``cache`` (its config and state dict, as the first load from the GGUF left them),
+    else from the GGUF, then cached. transformers dequantises the GGUF's Q4_K weights in numpy, 70-100 s a process;
+    arms that run one after another load the cache in seconds. The cache is keyed by the GGUF's size and mtime and
+    written to a temporary folder first, so a stopped or concurrent writer never leaves half of one."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    stat = gguf.stat()
+    key = f"{gguf.name} {stat.st_size} {stat.st_mtime_ns}"
+    if (cache / "key").is_file() and (cache / "key").read_text() == key:
+        config = AutoConfig.from_pretrained(str(cache))
+        model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+        model.load_state_dict(torch.load(cache / "state.pt", map_location="cpu", weights_only=True), strict=True)
+        return model
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+    staging = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    model.config.save_pretrained(str(staging))
+    torch.save(model.state_dict(), staging / "state.pt")
+    (staging / "key").write_text(key)
+    if not ((cache / "key").is_file() and (cache / "key").read_text() == key):  # else another arm cached it first
+        shutil.rmtree(cache, ignore_errors=True)
+        try:
+            staging.rename(cache)
+        except OSError:  # ... just now: theirs stands
+            pass
+    shutil.rmtree(staging, ignore_errors=True)
+    return model
+
+
 class Lab:
     """The loaded base weights, the tokenizer and the evaluation settings shared by every stage."""
 
     def __init__(self, args: argparse.Namespace, data: dict[str, Any]) -> None:
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoTokenizer
 
         torch.backends.cuda.matmul.allow_tf32 = True
         if args.gpu_memory_fraction and torch.cuda.is_available():
@@ -212,7 +248,7 @@ class Lab:
         gguf = Path(args.gguf)
         started = time.perf_counter()
         self.tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        base = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+        base = load_base(gguf, Path(args.work) / "base-fp32")
         self.base_state = {k: v.detach().clone() for k, v in base.state_dict().items()}
         self.model = base.to(self.device)
         self.load_s = time.perf_counter() - started
