@@ -200,6 +200,10 @@ GEMMA_CHAT_TEMPLATE = (
 )
 
 
+def _cache_holds(cache: Path, key: str) -> bool:
+    return (cache / "key").is_file() and (cache / "key").read_text() == key
+
+
 def load_base(gguf: Path, cache: Path) -> Any:
     """The base model in fp32: from ``cache`` (its config and state dict, as the first load from the GGUF left them),
     else from the GGUF, then cached. transformers dequantises the GGUF's Q4_K weights in numpy, 70-100 s a process;
@@ -210,7 +214,7 @@ def load_base(gguf: Path, cache: Path) -> Any:
 
     stat = gguf.stat()
     key = f"{gguf.name} {stat.st_size} {stat.st_mtime_ns}"
-    if (cache / "key").is_file() and (cache / "key").read_text() == key:
+    if _cache_holds(cache, key):
         config = AutoConfig.from_pretrained(str(cache))
         model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
         model.load_state_dict(torch.load(cache / "state.pt", map_location="cpu", weights_only=True), strict=True)
@@ -222,7 +226,7 @@ def load_base(gguf: Path, cache: Path) -> Any:
     model.config.save_pretrained(str(staging))
     torch.save(model.state_dict(), staging / "state.pt")
     (staging / "key").write_text(key)
-    if not ((cache / "key").is_file() and (cache / "key").read_text() == key):  # else another arm cached it first
+    if not _cache_holds(cache, key):  # else another arm cached it first
         shutil.rmtree(cache, ignore_errors=True)
         try:
             staging.rename(cache)

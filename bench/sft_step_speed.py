@@ -116,6 +116,7 @@ def main() -> None:
     print(f"{torch.cuda.get_device_name() if device == 'cuda' else 'cpu'}, torch {torch.__version__}, "
           f"{'tiny' if args.tiny else 'Gemma 3 270M'} shape, {args.steps} timed steps a line, "
           f"loss chunk {args.chunk}")  # fmt: skip
+    methods = args.methods.split(",")
     base: dict[str, Any] | None = None
     for index, size in enumerate(sizes):
         encoded = rows(size * (args.steps + 3) // 300, shape["vocab_size"], seed=0)
@@ -125,10 +126,10 @@ def main() -> None:
             # ran at half its pace (fused 3.04 steps/s first, 6.63 when timed again after the others; plain 1.33
             # first, 6.11 later), its 3 warm-up steps too few for the process's one-time CUDA and allocator costs.
             model.load_state_dict(state)
-            time_method(args.methods.split(",")[0], model, groups, encoded, device, args.chunk)
+            time_method(methods[0], model, groups, encoded, device, args.chunk)
             if device == "cuda":
                 torch.cuda.empty_cache()
-        for name in args.methods.split(","):
+        for name in methods:
             model.load_state_dict(state)
             try:
                 r = time_method(name, model, groups, encoded, device, args.chunk)

@@ -97,7 +97,7 @@ def collate(encoded: list[tuple[list[int], int]], group: list[int], pad_id: int,
         tokens_in_batch += len(tokens)
         # prediction p (made at position p) has target token p + 1: the labelled targets are max(start, 1)..len - 1
         answer.append(torch.arange(max(start, 1) - 1, len(tokens) - 1) + row * (longest - 1))
-    index = torch.cat(answer) if answer else torch.zeros(0, dtype=torch.long)
+    index = torch.cat(answer)  # a group is never empty (batches() makes none)
     pinned = device.startswith("cuda") and torch.cuda.is_available()
     sent = {
         name: (tensor.pin_memory() if pinned else tensor).to(device, non_blocking=pinned)
@@ -200,7 +200,7 @@ def answer_loss(model: Any, batch: dict[str, Any], chunk: int, *, fused: bool = 
         index = batch["answer_index"]
         states = predictions.reshape(-1, predictions.size(-1)).index_select(0, index)
         wanted = target.reshape(-1).index_select(0, index)
-        count = int(batch["answer_count"])
+        count = batch["answer_count"]
     else:
         keep = target != -100
         states = predictions[keep]

@@ -307,9 +307,9 @@ def _cached_line(line: str) -> LineClaims:
     # line's claims depend on nothing else. Claims are frozen, so sharing them is safe.
     if not line.isascii():
         line = fold(line)
-    # The most common line first. A spaced "A op B = C" whose A is a list marker strip_marker would take ("(2)")
-    # is read like any other only where the marker's operator is "-": "(2) - 3 = -1" leaves "- 3 = -1", no
-    # claim, but "(0) - -0 = 0" leaves "- -0 = 0", a claim of its own that _either_reading prefers when it holds.
+    # The most common line first. The shortcut skips _either_reading's marker handling, which matters only where A
+    # is a list marker strip_marker would take ("(2)") and the operator is "-": "(2) - 3 = -1" leaves "- 3 = -1",
+    # no claim, but "(0) - -0 = 0" leaves "- -0 = 0", a claim of its own that _either_reading prefers when it holds.
     spaced = spaced_claim(line)
     if spaced is not None and (" - " not in line or strip_marker(line) is line):
         return spaced, 0
