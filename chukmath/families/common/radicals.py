@@ -66,6 +66,35 @@ def integer_sqrt(n: int) -> int | None:
     return r if r * r == n else None
 
 
+# The last digit of a square fixes its root's last digit to one or two choices (0-9 squared end in 0 1 4 9 6 5 6 9 4 1).
+_ROOT_ENDINGS = {0: (0,), 1: (1, 9), 4: (2, 8), 5: (5,), 6: (4, 6), 9: (3, 7)}
+
+
+def root_search_lines(n: int) -> list[str]:
+    """How ``√n`` of a perfect square ``n >= 100`` is found, for a trace to write before its ``r × r = n`` claim:
+    the squares of the tens either side of it (checked claims), the root's last digit narrowed by ``n``'s, and a
+    wrong candidate tried and set aside when the first choice is not it. Empty below 100 (the times table), for a
+    whole number of tens (``20 × 20 = 400`` is found at once) and for a number that is not a square."""
+    root = integer_sqrt(n) if n >= 100 else None
+    if root is None or root % 10 == 0:
+        return []
+    low = root // 10 * 10
+    high = low + 10
+    endings = _ROOT_ENDINGS[n % 10]
+    candidates = [low + e for e in endings]
+    lines = [step(low, OP_MUL, low)[0], step(high, OP_MUL, high)[0],
+             f"{n} lies between {low * low} and {high * high}, so √{n} is between {low} and {high}."]  # fmt: skip
+    said = " or ".join(str(e) for e in endings)
+    lines.append(f"A square ending in {n % 10} has a root ending in {said}: try "
+                 f"{' and then '.join(map(str, candidates)) if len(candidates) > 1 else candidates[0]}.")  # fmt: skip
+    for candidate in candidates:
+        if candidate == root:
+            return lines
+        lines.append(step(candidate, OP_MUL, candidate)[0])
+        lines.append(f"That is not {n}.")
+    raise AssertionError(f"no root of {n} among {candidates}")
+
+
 def simplify_sqrt_lines(n: int) -> list[str]:
     """The trace lines that simplify ``√n`` by hand: a perfect square as ``r × r = n``, or the largest square factor
     taken out (``k² × m = n``, ``√n = k√m``); none when ``n`` has no square factor to take out."""

@@ -17,6 +17,7 @@ writes the closing claim.
 from __future__ import annotations
 
 from fractions import Fraction
+from math import gcd
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, claim, num, operand
 from chukmath.families.common.long_ops import Detail, digits_of, operation_lines, sum_lines
@@ -196,10 +197,32 @@ def plus_minus_lines(left: Number, op: str, right: Number, detail: Detail, style
     if op not in (OP_ADD, OP_SUB):
         return []
     if style == "fraction":
-        common = sum_lines(left, op, right, detail, numerators=signed_lines)
+        common = sum_lines(left, op, right, detail, numerators=signed_lines) or same_denominator_lines(
+            left, op, right, detail)
         if common:
             return common
     return signed_lines(left, op, right, detail, style)
+
+
+def same_denominator_lines(left: Number, op: str, right: Number, detail: Detail) -> list[str]:
+    """The steps before ``left ± right = result`` for two fractions over one denominator (``1/2 - 9/2``): the
+    numerators' own claim (through their signs and columns), then the result cut by its common factor. Empty
+    unless both are fractions over the same denominator."""
+    a, b = Fraction(left), Fraction(right)
+    if op not in (OP_ADD, OP_SUB) or a.denominator != b.denominator or a.denominator == 1:
+        return []
+    bottom = a.denominator
+    total = a.numerator + b.numerator if op == OP_ADD else a.numerator - b.numerator
+    word = "add" if op == OP_ADD else "subtract"
+    lines = [f"Both are over {bottom}, so {word} the numerators:"]
+    lines.extend(signed_lines(a.numerator, op, b.numerator, detail))
+    lines.append(claim(a.numerator, op, b.numerator, total))
+    common = gcd(total, bottom)
+    if common > 1 and total != 0:
+        lines.append(f"{total}/{bottom} has the common factor {common}:")
+        lines.append(claim(total, OP_DIV, common, total // common))
+        lines.append(claim(bottom, OP_DIV, common, bottom // common))
+    return lines
 
 
 def working_lines(left: Number, op: str, right: Number, detail: Detail, style: Style = "fraction") -> list[str]:
@@ -210,4 +233,7 @@ def working_lines(left: Number, op: str, right: Number, detail: Detail, style: S
     return plus_minus_lines(left, op, right, detail, style)
 
 
-__all__ = ["column_difference_lines", "column_sum_lines", "plus_minus_lines", "signed_lines", "working_lines"]
+__all__ = [
+    "column_difference_lines", "column_sum_lines", "plus_minus_lines", "same_denominator_lines", "signed_lines",
+    "working_lines",
+]

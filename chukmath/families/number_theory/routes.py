@@ -1,12 +1,13 @@
 """Three routes through the number-theory questions, each ending with a check that recomputes another way:
 
-- ``euclid``: gcd by Euclid's algorithm, lcm through the gcd, a remainder by long division, a modular power by
-  repeated squaring, divisor counts and sums from the prime factorization;
+- ``euclid``: gcd by Euclid's algorithm, lcm through the gcd (a ÷ gcd first, then × b), a remainder by long
+  division, a modular power by repeated squaring, divisor counts and sums from the prime factorization;
 - ``prime_factors``: gcd and lcm from the prime factorizations (checked with Euclid or by division), a remainder by
-  taking off the largest multiple, a modular power through the cycle of its remainders;
-- ``by_hand``: gcd by halving and subtracting (the binary method), lcm by stepping through multiples, a remainder by
-  taking off chunks of the divisor, a modular power by multiplying one factor at a time, divisors by testing up
-  to the square root.
+  taking off the largest multiple (the next multiple shown not to fit), a modular power through the cycle of its
+  remainders;
+- ``by_hand``: gcd by halving and subtracting (the binary method, each number's parity read from its last digit),
+  lcm by stepping through multiples, a remainder by taking off chunks of the divisor (each the largest of its size),
+  a modular power by multiplying one factor at a time, divisors by testing up to the square root.
 
 Where a route has no way for a question (a huge cycle, a number too big to test by hand), it writes the classic
 trace's way of that question; questions with zero or negative numbers go to the classic trace.
@@ -21,7 +22,7 @@ from math import gcd, isqrt
 
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
-from chukmath.families.common.long_ops import Detail, divide_lines
+from chukmath.families.common.long_ops import Detail, divide_lines, multiply_lines
 from chukmath.families.common.signed_ops import signed_lines
 from chukmath.families.common.worked import pick
 from chukmath.families.number_theory.trace import (
@@ -149,12 +150,15 @@ def _binary_gcd(a: int, b: int, lines: list[str]) -> int:
     while a != b:
         if a % 2 == 0 or b % 2 == 0:
             even = a if a % 2 == 0 else b
-            lines.append(f"{even} is even and the other number is odd, so halve {even}:")
+            odd = b if even == a else a
+            lines.append(f"{even} ends in {even % 10}, so it is even; {odd} ends in {odd % 10}, so it is odd. "
+                         f"Halve {even}:")  # fmt: skip
             lines.append(claim(even, OP_DIV, 2, even // 2))
             a, b = (a // 2, b) if even == a else (a, b // 2)
             continue
         high, low = max(a, b), min(a, b)
-        lines.append(f"Both are odd: replace {high} by {high} - {low}.")
+        lines.append(f"{high} ends in {high % 10} and {low} in {low % 10}: both are odd, so replace {high} by "
+                     f"{high} - {low}.")  # fmt: skip
         lines.append(claim(high, OP_SUB, low, high - low))
         a, b = high - low, low
     result = a
@@ -173,6 +177,23 @@ def _fold(values: list[int], pair: Callable[[int, int, list[str]], int], lines: 
     for value in values[1:]:
         result = pair(result, value, lines)
     return result
+
+
+def _lcm_through_gcd(a: int, b: int, lines: list[str]) -> int:
+    """lcm(a, b) as a ÷ gcd × b: Euclid's gcd, then the division first so the product stays small, each long
+    division and product worked digit by digit."""
+    g = _euclid_block(a, b, lines)
+    if g == 1:
+        lines.append(f"The gcd is 1, so lcm({a}, {b}) is the product {a} × {b}:")
+        lines.extend(multiply_lines(a, b, _FINE))
+        return _claim(lines, a, OP_MUL, b)
+    lines.append(f"lcm({a}, {b}) is {a} × {b} divided by their gcd {g}; divide {a} by {g} first, so the numbers stay "
+                 "small:")  # fmt: skip
+    lines.extend(divide_lines(a, g, _FINE))
+    part = _claim(lines, a, OP_DIV, g)
+    lines.append(f"Then multiply by {b}:")
+    lines.extend(multiply_lines(part, b, _FINE))
+    return _claim(lines, part, OP_MUL, b)
 
 
 def _lcm_by_multiples(a: int, b: int, lines: list[str]) -> int:
@@ -247,8 +268,13 @@ def _mod_long(a: int, m: int, lines: list[str]) -> int:
 def _mod_multiple(a: int, m: int, lines: list[str]) -> int:
     lines.append(f"Take off the largest multiple of {m} that fits in {a}:")
     block, r = remainder_lines(a, m)
-    lines.extend(block)
     q = a // m
+    if q:  # the quotient's product, then one more m to show that no larger multiple fits
+        lines.append(block[0])
+        more = _claim(lines, q + 1, OP_MUL, m)
+        lines.append(f"{more} is more than {a}, so {q} × {m} is the largest multiple of {m} that fits.")
+        block = block[1:]
+    lines.extend(block)
     if q:
         lines.append(f"Check: what is left after the remainder is a whole number of {m}s.")
         lines.extend(signed_lines(a, OP_SUB, r, _FINE))
@@ -264,6 +290,9 @@ def _mod_chunks(a: int, m: int, lines: list[str]) -> int:
         scale = 10 ** (len(str(current // m)) - 1)
         digit = current // (m * scale)
         chunk = _claim(lines, m, OP_MUL, digit * scale)
+        if digit < 9:  # one more would not fit: the chunk is the largest of its size
+            more = _claim(lines, m, OP_MUL, (digit + 1) * scale)
+            lines.append(f"{more} is more than {current}, so take {chunk}.")
         lines.extend(signed_lines(current, OP_SUB, chunk, _FINE))  # its borrows, column by column
         current = _claim(lines, current, OP_SUB, chunk)
     lines.append(claim(a, OP_MOD, m, current))
@@ -405,8 +434,11 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
         return result
     if name == "lcm":
         if route == "euclid":
-            return None  # the classic lcm is through Euclid's gcd
-        result = _lcm_by_factors(v, lines) if route == "prime_factors" else _fold(v, _lcm_by_multiples, lines)
+            result = _fold(v, _lcm_through_gcd, lines)
+        elif route == "prime_factors":
+            result = _lcm_by_factors(v, lines)
+        else:
+            result = _fold(v, _lcm_by_multiples, lines)
         lines.extend(divides_check("lcm", result, v))
         return result
     if name == "mod":

@@ -11,7 +11,8 @@ from math import isqrt
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, claim, num, step
 from chukmath.families.common.long_ops import Detail, detail_for
-from chukmath.families.common.signed_ops import signed_lines, working_lines
+from chukmath.families.common.radicals import root_search_lines
+from chukmath.families.common.signed_ops import plus_minus_lines, working_lines
 from chukmath.families.common.symstr import sqrt_pair_set
 from chukmath.families.common.worked import pick
 from chukmath.families.quadratic.trace import (
@@ -38,9 +39,10 @@ def _opening(problem: Problem, route: str, equation: str) -> str:
 
 
 def _claim(think: list[str], left: Number, op: str, right: Number, detail: Detail | None = None) -> Fraction:
-    """One claim; a whole-number + or - first through its signs, carries and borrows when ``detail`` is given."""
+    """One claim; a + or - first worked when ``detail`` is given: whole numbers through their signs, carries and
+    borrows, fractions over their common denominator (signed_ops.plus_minus_lines)."""
     if detail is not None:
-        think.extend(signed_lines(left, op, right, detail))
+        think.extend(plus_minus_lines(left, op, right, detail))
     line, result = step(left, op, right)
     think.append(line)
     return Fraction(result)
@@ -86,16 +88,21 @@ def _check(think: list[str], a: Fraction, b: Fraction, c: Fraction, x: str, p: F
 
 
 _WHOLE_CLAIM = re.compile(r"\(?(-?\d+)\)? ([+×-]) \(?(-?\d+)\)? = -?\d+")
+_ROOT_OF_D = re.compile(r"(\d+) × \1 = (\d+), so √D is .*")
 
 
 def _worked(lines: list[str], detail: Detail) -> list[str]:
     """The classic formula's lines with each whole-number product and sum worked out before its claim (partial
-    products and carries; signs, sizes and columns), as the other routes write them. The lines are the classic
+    products and carries; signs, sizes and columns), as the other routes write them, and the search for √D
+    (radicals.root_search_lines) before the line that states it. The lines are the classic
     trace's own (made by this package, not read from a teacher), one claim each."""
     out: list[str] = []
     for line in lines:
         found = _WHOLE_CLAIM.fullmatch(line)
-        if found:
+        root = _ROOT_OF_D.fullmatch(line)
+        if root:  # how the root was found: the tens either side, the last digit, a wrong try set aside
+            out.extend(root_search_lines(int(root.group(2))))
+        elif found:
             left, op, right = int(found.group(1)), found.group(2), int(found.group(3))
             out.extend(working_lines(left, op, right, detail))
         out.append(line)
@@ -207,7 +214,9 @@ def _completing_square(problem: Problem) -> str:
     q = Fraction(k, right.denominator)
     p = -half
     if m == 1:
-        think.append(f"{num(right)} is the square of {num(q)}:")
+        search = root_search_lines(int(right)) if right.denominator == 1 else []
+        think.append(f"Find the square root of {num(right)}:" if search else f"{num(right)} is the square of {num(q)}:")
+        think.extend(search)
         _claim(think, q, OP_MUL, q)
         think.append(f"So {inner} = {num(q)} or {inner} = -{num(q)}:" if q else f"So {inner} = 0.")
         if q:

@@ -1,0 +1,130 @@
+"""The mix routes work out the numbers a fine-tuned model got wrong when they were only stated (bench/RESULTS.md,
+sixth run): a square root found by its tens and last digit, a quotient shown to be the largest that fits, an
+lcm through the gcd dividing first, a parity read from the last digit, and fractions worked through their
+numerators (over the common denominator, or over the one they share). Every line stays a true, checked claim."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from math import gcd
+
+import pytest
+
+from chukmath.families.common.long_ops import detail_for
+from chukmath.families.common.radicals import root_search_lines
+from chukmath.families.common.signed_ops import plus_minus_lines
+from chukmath.families.number_theory.routes import ROUTES as NUMBER_ROUTES
+from chukmath.families.quadratic.routes import completing_square, formula
+from chukmath.records import Problem
+from chukmath.verify.steps import check_steps
+
+_SQUARE = re.compile(r"(\d+) × \1 = (\d+)")
+
+
+def _problem(family: str, expression: str, question: str, difficulty: int = 3) -> Problem:
+    return Problem(id=f"{family}-{expression}", generator=family, difficulty=difficulty, seed=0, index=0,
+                   question=question, expression=expression, answer="")  # fmt: skip
+
+
+def _all_true(text: str) -> None:
+    report = check_steps(text)
+    assert not report.bad and report.skipped == 0 and report.checked >= 1, (report.bad, text)
+
+
+def _final(trace: str) -> str:
+    found = re.search(r"<verifier_answer>(.*)</verifier_answer>", trace)
+    assert found, trace
+    return found.group(1)
+
+
+def test_root_search_brackets_by_tens_then_tries_the_last_digits() -> None:
+    for root in range(11, 400):
+        if root % 10 == 0:
+            assert root_search_lines(root * root) == []
+            continue
+        lines = root_search_lines(root * root)
+        _all_true("\n".join(lines))
+        low, high = (int(m.group(1)) for m in map(_SQUARE.match, lines[:2]) if m)
+        assert low < root < high and high - low == 10
+        tried = [int(m.group(1)) for line in lines[3:] if (m := _SQUARE.match(line))]
+        assert root not in tried  # the caller writes the root's own claim
+        assert all(t * t != root * root and t % 10 in (root % 10, 10 - root % 10) for t in tried)
+        assert len(tried) == (0 if f"try {root}" in lines[3] else 1), lines
+    assert root_search_lines(81) == [] and root_search_lines(145) == [] and root_search_lines(400) == []
+
+
+def test_the_formula_route_finds_the_root_of_d_before_stating_it() -> None:
+    problem = _problem("quadratic", "Eq(x**2 + 2*x - 35, 0)", "Solve x^2 + 2x - 35 = 0.")
+    trace = formula(problem)
+    _all_true(trace)
+    lines = trace.split("\n")
+    stated = lines.index("12 × 12 = 144, so √D is 12.")
+    assert lines[stated - 4:stated] == root_search_lines(144)
+    assert "10 × 10 = 100" in lines and _final(trace) == "{-7, 5}"
+
+
+def test_completing_the_square_searches_a_whole_root_and_works_fractions_over_one_denominator() -> None:
+    trace = completing_square(_problem("quadratic", "Eq(x**2 + 4*x - 437, 0)", "Solve x^2 + 4x - 437 = 0."))
+    _all_true(trace)
+    assert "Find the square root of 441:" in trace and "21 × 21 = 441" in trace
+    assert "441 is the square of 21" not in trace and _final(trace) == "{-23, 19}"
+    halves = completing_square(_problem("quadratic", "Eq(-3*x**2 - 27*x - 54, 0)", "Solve -3x^2 - 27x - 54 = 0."))
+    _all_true(halves)
+    lines = halves.split("\n")
+    claim = lines.index("81/4 - 18 = 9/4")
+    assert "Write both over the common denominator 4:" in lines[claim - 12:claim]
+    assert "18 = 72/4" in lines[claim - 12:claim] and "81 - 72 = 9" in lines[claim - 12:claim]
+    root = lines.index("3/2 - 9/2 = -3")
+    assert lines[root - 5:root] == ["Both are over 2, so subtract the numerators:", "3 - 9 = -6",
+                                    "-6/2 has the common factor 2:", "(-6) ÷ 2 = -3", "2 ÷ 2 = 1"]
+    assert _final(halves) == "{-6, -3}"
+
+
+@pytest.mark.parametrize(("a", "m"), [(1556, 20), (1239, 55), (98765, 43), (25, 7)])
+def test_the_largest_multiple_is_shown_to_be_the_largest(a: int, m: int) -> None:
+    trace = NUMBER_ROUTES["prime_factors"](_problem("number_theory", f"Mod({a}, {m})", f"{a} mod {m}?"))
+    _all_true(trace)
+    q = a // m
+    assert f"{q} × {m} = {q * m}\n{q + 1} × {m} = {(q + 1) * m}\n{(q + 1) * m} is more than {a}" in trace
+    assert _final(trace) == str(a % m)
+
+
+def test_each_chunk_is_the_largest_of_its_size() -> None:
+    trace = NUMBER_ROUTES["by_hand"](_problem("number_theory", "Mod(1190, 87)", "1190 mod 87?"))
+    _all_true(trace)
+    assert "87 × 10 = 870\n87 × 20 = 1740\n1740 is more than 1190, so take 870." in trace
+    assert "87 × 3 = 261\n87 × 4 = 348\n348 is more than 320, so take 261." in trace
+    assert _final(trace) == "59"
+
+
+@pytest.mark.parametrize(("a", "b"), [(140, 80), (272, 400), (7, 9), (12, 18)])
+def test_the_lcm_through_the_gcd_divides_first(a: int, b: int) -> None:
+    trace = NUMBER_ROUTES["euclid"](_problem("number_theory", f"lcm({a}, {b})", f"lcm of {a} and {b}?"))
+    _all_true(trace)
+    g = gcd(a, b)
+    lcm = a * b // g
+    assert _final(trace) == str(lcm)
+    if g > 1:
+        assert f"{a} ÷ {g} = {a // g}" in trace and f"{a // g} × {b} = {lcm}" in trace
+        assert str(a * b) not in trace.split("<answer>")[0].replace(str(lcm), "")  # the big product is never made
+    else:
+        assert f"{a} × {b} = {lcm}" in trace
+
+
+def test_the_binary_gcd_reads_parity_from_the_last_digit() -> None:
+    trace = NUMBER_ROUTES["by_hand"](_problem("number_theory", "gcd(32, 38)", "gcd of 32 and 38?"))
+    _all_true(trace)
+    said = re.findall(r"(\d+) ends in (\d), so it is (even|odd)", trace)
+    assert said and all(int(n) % 10 == int(d) and (int(d) % 2 == 0) == (kind == "even") for n, d, kind in said)
+    assert "19 ends in 9 and 1 in 1: both are odd" in trace and _final(trace) == "2"
+
+
+def test_fractions_over_one_denominator_are_worked_through_their_numerators() -> None:
+    lines = plus_minus_lines(Fraction(-1, 2), "-", Fraction(9, 2), detail_for(3))
+    _all_true("\n".join(lines))
+    assert lines[0] == "Both are over 2, so subtract the numerators:"
+    assert "(-1) - 9 = -10" in lines and lines[-3:] == ["-10/2 has the common factor 2:", "(-10) ÷ 2 = -5", "2 ÷ 2 = 1"]
+    assert plus_minus_lines(Fraction(1, 3), "+", Fraction(1, 3), detail_for(3)) == [
+        "Both are over 3, so add the numerators:", "1 + 1 = 2"]
+    assert plus_minus_lines(3, "+", 4, detail_for(3)) == []  # whole numbers: nothing over a denominator
