@@ -364,14 +364,17 @@ def summarise(lab: Lab, extra: dict[str, Any]) -> dict[str, Any]:
 
 def markdown(summary: dict[str, Any]) -> str:
     runs = {k: v for k, v in summary["results"].items() if not k.startswith("train:")}
-    lines = ["| run | accuracy | pass@4 | format | verified | false step | reasoning words |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| run | accuracy | pass@4 | format | verified | false step | false claims | claims | reasoning words |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for label, data in runs.items():
         o = data["overall"]
         p4 = o["pass@k"].get("4")
+        claim_rate, claims = o.get("false_claim_rate"), o.get("mean_claims_checked")  # absent in older results
         lines.append(
             f"| {label} | {o['accuracy']:.1%} | {'' if p4 is None else f'{p4:.1%}'} | {o['format_rate']:.1%} | "
-            f"{o['verified_rate']:.1%} | {o['false_step_rate']:.1%} | {o.get('mean_reasoning_words') or 0:.0f} |"
+            f"{o['verified_rate']:.1%} | {o['false_step_rate']:.1%} | "
+            f"{'' if claim_rate is None else f'{claim_rate:.1%}'} | {'' if claims is None else f'{claims:.1f}'} | "
+            f"{o.get('mean_reasoning_words') or 0:.0f} |"
         )
     families = sorted({f for d in runs.values() for f in d.get("by_family", {})})
     lines += ["", "| family | " + " | ".join(runs) + " |", "|---|" + "---|" * len(runs)]

@@ -225,11 +225,18 @@ def test_false_step_rate_is_the_share_of_answers_stating_a_false_claim(recipe, t
         assert metrics["false_step_rate"] == pytest.approx(share, abs=1e-6), family
     assert {s["problem_id"] for s in samples_of(out) if s["false_step"]} == model.stated_false
     assert all(len(s["false_claims"]) == s["false_step"] for s in samples_of(out))  # one claim was made false
+    # the false-claim rate: those false claims over every claim checked in the answers, which the samples record
+    assert all(s["claims_false"] == s["false_step"] for s in samples_of(out))
+    checked = sum(s["claims_checked"] for s in samples_of(out))
+    assert checked > len(model.stated_false) > 0
+    assert data["overall"]["false_claim_rate"] == pytest.approx(len(model.stated_false) / checked, abs=1e-6)
+    assert data["overall"]["mean_claims_checked"] == pytest.approx(checked / len(problems), abs=1e-6)
     counts = data["false_steps"]["counts"]
     assert sum(counts["operation"].values()) == sum(counts["fraction"].values()) == len(model.stated_false)
     assert len(data["false_steps"]["examples"]) == min(len(model.stated_false), 40)
     report = (out / "report.md").read_text()
     assert "| false step |" in report and "false_step_rate" in data["rules"] and "### False claims" in report
+    assert "| false claims |" in report and "false_claim_rate" in data["rules"]
 
 
 def test_bring_your_own_problems_file_with_a_plain_prompt(tmp_path):
@@ -255,10 +262,11 @@ def test_json_shape(recipe, tmp_path):
             "by_difficulty", "run"} <= set(data)  # fmt: skip
     metrics = data["overall"]
     assert set(metrics) == {"problems", "samples", "answered", "accuracy", "pass@k", "maj@k", "format_rate",
-                            "verified_rate", "false_step_rate", "mean_reasoning_words", "mean_completion_tokens",
-                            "verdicts"}  # fmt: skip
+                            "verified_rate", "false_step_rate", "false_claim_rate", "mean_claims_checked",
+                            "mean_reasoning_words", "mean_completion_tokens", "verdicts"}  # fmt: skip
     assert metrics["pass@k"] == {"1": 1.0, "2": 1.0, "3": 1.0} and metrics["maj@k"] == {"2": 1.0, "3": 1.0}
     assert metrics["false_step_rate"] == 0.0  # the built-in traces state no false claim
+    assert metrics["false_claim_rate"] == 0.0 and metrics["mean_claims_checked"] > 1
     assert metrics["samples"] == 3 * metrics["problems"]
     assert "words" in data["rules"]["reasoning_length"]
     assert data["prompt"]["name"] == "train"

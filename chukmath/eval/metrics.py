@@ -40,6 +40,8 @@ class SampleResult:
     completion_tokens: int | None = None
     false_step: bool = False  # states at least one false arithmetic claim (the verifier's bad_step check)
     false_claims: tuple[str, ...] = ()  # the first of those claims, as the verifier quotes them
+    claims_checked: int = 0  # arithmetic claims the verifier evaluated in it, true or false
+    claims_false: int = 0  # how many of those were false
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,8 @@ class SampleResult:
             "completion_tokens": self.completion_tokens,
             "false_step": self.false_step,
             "false_claims": list(self.false_claims),
+            "claims_checked": self.claims_checked,
+            "claims_false": self.claims_false,
         }
 
 
@@ -128,7 +132,8 @@ def _mean(values: list[float]) -> float | None:
 
 def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any]:
     """The metrics of a set of problems: accuracy (mean pass@1), pass@k, maj@k (k > 1), format and verified rates,
-    the false-step rate (of answered samples), mean reasoning length, verdict counts."""
+    the false-step rate (of answered samples), the false-claim rate (of the claims checked in them) and the claims
+    checked a sample, mean reasoning length, verdict counts."""
     samples = [s for p in problems for s in p.samples]
     answered = [s for s in samples if s.answered]
     out: dict[str, Any] = {"problems": len(problems), "samples": len(samples), "answered": len(answered)}
@@ -145,6 +150,9 @@ def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any
     out["format_rate"] = _mean([float(s.format_ok) for s in samples])
     out["verified_rate"] = _mean([float(s.accepted) for s in samples])
     out["false_step_rate"] = _mean([float(s.false_step) for s in answered])
+    checked = sum(s.claims_checked for s in answered)
+    out["false_claim_rate"] = round(sum(s.claims_false for s in answered) / checked, 6) if checked else None
+    out["mean_claims_checked"] = _mean([float(s.claims_checked) for s in answered])
     out["mean_reasoning_words"] = _mean([float(s.reasoning_words) for s in answered])
     tokens = [float(s.completion_tokens) for s in answered if s.completion_tokens is not None]
     out["mean_completion_tokens"] = _mean(tokens)

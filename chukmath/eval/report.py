@@ -60,6 +60,7 @@ def _columns(ks: list[int]) -> list[tuple[str, Any]]:
         ("format", lambda m: _pct(m["format_rate"])),
         ("verified", lambda m: _pct(m["verified_rate"])),
         ("false step", lambda m: _pct(m.get("false_step_rate"))),
+        ("false claims", lambda m: _pct(m.get("false_claim_rate"))),
         ("reasoning words", lambda m: _num(m["mean_reasoning_words"])),
         ("completion tokens", lambda m: _num(m["mean_completion_tokens"])),
     ]
@@ -123,7 +124,7 @@ def _metric_names(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     names = ["accuracy"]
     common = sorted(set(a["ks"]) & set(b["ks"]))
     names += [f"pass@{k}" for k in common if k > 1] + [f"maj@{k}" for k in common if k > 1]
-    return [*names, "format_rate", "verified_rate", "false_step_rate", "mean_reasoning_words"]
+    return [*names, "format_rate", "verified_rate", "false_step_rate", "false_claim_rate", "mean_reasoning_words"]
 
 
 def _value(metrics: dict[str, Any] | None, name: str) -> float | None:

@@ -150,6 +150,8 @@ def run_eval(
             "(what build would keep as training data)",
             "false_step_rate": "the share of answered samples that state at least one false arithmetic claim "
             "(the verifier's step check, in the reasoning or the answer tags), right final answer or not",
+            "false_claim_rate": "false claims over all claims the step check evaluated in the answered samples: the "
+            "error rate a claim, which does not grow with the length of the reasoning as false_step_rate does",
             "reasoning_length": REASONING_UNIT,
             "completion_tokens": "as the teacher reported them (usage), where it did",
         },
@@ -218,6 +220,8 @@ def _judge(
                 completion_tokens=tokens if isinstance(tokens, int) else None,
                 false_step="bad_step" in verdict.flags,
                 false_claims=tuple(verdict.false_claims[:FALSE_CLAIMS_KEPT]),
+                claims_checked=verdict.claims_checked,
+                claims_false=len(verdict.false_claims),
             )
         )  # fmt: skip
     return result
