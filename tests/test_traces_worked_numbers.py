@@ -11,7 +11,7 @@ from math import gcd
 
 import pytest
 
-from chukmath.families.common.long_ops import detail_for
+from chukmath.families.common.long_ops import detail_for, lowest_terms_lines, operation_lines
 from chukmath.families.common.radicals import root_search_lines
 from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.families.number_theory.routes import ROUTES as NUMBER_ROUTES
@@ -128,3 +128,13 @@ def test_fractions_over_one_denominator_are_worked_through_their_numerators() ->
     assert plus_minus_lines(Fraction(1, 3), "+", Fraction(1, 3), detail_for(3)) == [
         "Both are over 3, so add the numerators:", "1 + 1 = 2"]
     assert plus_minus_lines(3, "+", 4, detail_for(3)) == []  # whole numbers: nothing over a denominator
+
+
+def test_a_product_of_fractions_is_cut_by_its_common_factor_in_checked_steps() -> None:
+    lines = operation_lines(Fraction(3, 5) * Fraction(11, 12), "×", Fraction(8, 7), detail_for(3))
+    _all_true("\n".join(lines))
+    assert lines[-3:] == ["88/140 has the common factor 4:", "88 ÷ 4 = 22", "140 ÷ 4 = 35"]
+    assert not any("lowest terms is" in line for line in lines)  # the reduced value is worked, not stated
+    assert operation_lines(Fraction(5, 2), "×", Fraction(3, 2), detail_for(3))[-1] == "2 × 2 = 4"  # 15/4: nothing
+    assert lowest_terms_lines(264, 420) == ["264/420 has the common factor 12:", "264 ÷ 12 = 22", "420 ÷ 12 = 35"]
+    assert lowest_terms_lines(15, 4) == [] and lowest_terms_lines(0, 6) == []

@@ -147,8 +147,7 @@ def operation_lines(left: Number, op: str, right: Number, detail: Detail, style:
             size, bottom = abs(b.numerator), a.denominator
             lines = [f"Dividing a fraction by {size} multiplies its denominator by {size}:"]
             lines += [*multiply_lines(bottom, size, detail), claim(bottom, OP_MUL, size, bottom * size)]
-            if abs(a / b).denominator != bottom * size:
-                lines.append(f"{abs(a.numerator)}/{bottom * size} in lowest terms is {num(abs(a / b))}.")
+            lines += lowest_terms_lines(abs(a.numerator), bottom * size)
         else:
             lines = [f"Dividing by {num(b)} is the same as multiplying by {num(1 / b)}:"]
             lines += [*_product_lines(a, 1 / b, detail), claim(a, OP_MUL, 1 / b, a / b)]
@@ -192,10 +191,19 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
         if 1 not in pair:  # 6983 × 1 needs no line
             lines.extend(multiply_lines(*pair, detail))
             lines.append(claim(pair[0], OP_MUL, pair[1], pair[0] * pair[1]))
-    value = Fraction(tops[0] * tops[1], bottoms[0] * bottoms[1])
-    if value.denominator != bottoms[0] * bottoms[1]:
-        lines.append(f"{tops[0] * tops[1]}/{bottoms[0] * bottoms[1]} in lowest terms is {num(value)}.")
+    lines += lowest_terms_lines(tops[0] * tops[1], bottoms[0] * bottoms[1])
     return lines
+
+
+def lowest_terms_lines(top: int, bottom: int) -> list[str]:
+    """``top/bottom`` cut to lowest terms by its greatest common factor, both divisions as checked claims
+    (``264/420 has the common factor 12:``, ``264 ÷ 12 = 22``, ``420 ÷ 12 = 35``); empty when it is in lowest terms
+    already or is 0."""
+    common = gcd(top, bottom)
+    if common <= 1 or top == 0:
+        return []
+    return [f"{top}/{bottom} has the common factor {common}:", claim(top, OP_DIV, common, top // common),
+            claim(bottom, OP_DIV, common, bottom // common)]  # fmt: skip
 
 
 def sum_lines(
@@ -237,12 +245,11 @@ def sum_lines(
     value = Fraction(total, bottom)
     if value != (a + b if op == OP_ADD else a - b):
         raise AssertionError(f"common denominator of {left} {op} {right} went wrong")
-    common = gcd(total, bottom)
-    if common > 1 and total != 0:
-        lines.append(f"{total}/{bottom} has the common factor {common}:")
-        lines.append(claim(total, OP_DIV, common, total // common))
-        lines.append(claim(bottom, OP_DIV, common, bottom // common))
+    lines += lowest_terms_lines(total, bottom)
     return lines
 
 
-__all__ = ["Detail", "carry_lines", "detail_for", "divide_lines", "multiply_lines", "operation_lines", "sum_lines"]
+__all__ = [
+    "Detail", "carry_lines", "detail_for", "divide_lines", "lowest_terms_lines", "multiply_lines", "operation_lines",
+    "sum_lines",
+]

@@ -17,10 +17,9 @@ writes the closing claim.
 from __future__ import annotations
 
 from fractions import Fraction
-from math import gcd
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, Style, claim, num, operand
-from chukmath.families.common.long_ops import Detail, digits_of, operation_lines, sum_lines
+from chukmath.families.common.long_ops import Detail, digits_of, lowest_terms_lines, operation_lines, sum_lines
 
 _PLACES = ("ones", "tens", "hundreds", "thousands", "ten thousands", "hundred thousands", "millions")
 
@@ -217,11 +216,7 @@ def same_denominator_lines(left: Number, op: str, right: Number, detail: Detail)
     lines = [f"Both are over {bottom}, so {word} the numerators:"]
     lines.extend(signed_lines(a.numerator, op, b.numerator, detail))
     lines.append(claim(a.numerator, op, b.numerator, total))
-    common = gcd(total, bottom)
-    if common > 1 and total != 0:
-        lines.append(f"{total}/{bottom} has the common factor {common}:")
-        lines.append(claim(total, OP_DIV, common, total // common))
-        lines.append(claim(bottom, OP_DIV, common, bottom // common))
+    lines += lowest_terms_lines(total, bottom)
     return lines
 
 
