@@ -14,6 +14,7 @@ import pytest
 from chukmath.families.common.long_ops import detail_for, lowest_terms_lines, operation_lines
 from chukmath.families.common.radicals import root_search_lines
 from chukmath.families.common.signed_ops import plus_minus_lines
+from chukmath.families.linear_equation.routes import constants_first, divide_first
 from chukmath.families.number_theory.routes import ROUTES as NUMBER_ROUTES
 from chukmath.families.quadratic.routes import completing_square, formula
 from chukmath.records import Problem
@@ -138,3 +139,13 @@ def test_a_product_of_fractions_is_cut_by_its_common_factor_in_checked_steps() -
     assert operation_lines(Fraction(5, 2), "×", Fraction(3, 2), detail_for(3))[-1] == "2 × 2 = 4"  # 15/4: nothing
     assert lowest_terms_lines(264, 420) == ["264/420 has the common factor 12:", "264 ÷ 12 = 22", "420 ÷ 12 = 35"]
     assert lowest_terms_lines(15, 4) == [] and lowest_terms_lines(0, 6) == []
+
+
+def test_gathering_x_says_which_way_the_coefficient_moves() -> None:
+    first = divide_first(_problem("linear_equation", "Eq(7*x - 4, 9*x + 14)", "Solve 7x - 4 = 9x + 14."))
+    _all_true(first)
+    assert "Bring the x terms together on the left by subtracting 9x from both sides:\n7 - 9 = -2" in first
+    constants = constants_first(_problem("linear_equation", "Eq(7*x - 6, -x - 30)", "Solve 7x - 6 = -x - 30."))
+    _all_true(constants)
+    assert "Now move x to the left: add x to both sides.\n7 + 1 = 8" in constants
+    assert _final(first) == "-9" and _final(constants) == "-3"

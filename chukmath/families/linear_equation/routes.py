@@ -83,7 +83,9 @@ def _constants_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
         a = -a_other
         think.append(f"Now move {term_text(abs(a_other), x)} to the {here}, where there was no {x} term.")
     elif a_other != 0:
-        think.append(f"Now move {term_text(abs(a_other), x)} to the {here}:")
+        shown = term_text(abs(a_other), x)
+        verb = f"subtract {shown} from" if a_other > 0 else f"add {shown} to"
+        think.append(f"Now move {shown} to the {here}: {verb} both sides.")
         op, by = (OP_SUB, a_other) if a_other > 0 else (OP_ADD, -a_other)
         a = _signed(think, a_keep, op, by, problem.difficulty)
     _no_solution(problem, x, a)
@@ -94,7 +96,9 @@ def _constants_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
 def _divide_first(problem: Problem, eq: Setup, think: list[str]) -> Number:
     x, a, b, c = eq.name, eq.a1, eq.b1, eq.b2
     if eq.a2 != 0:
-        think.append(f"Bring the {x} terms together on the left:")
+        shown = term_text(abs(eq.a2), x)
+        verb = f"subtracting {shown} from" if eq.a2 > 0 else f"adding {shown} to"
+        think.append(f"Bring the {x} terms together on the left by {verb} both sides:")
         op, by = (OP_SUB, eq.a2) if eq.a2 > 0 else (OP_ADD, -eq.a2)
         a = _signed(think, eq.a1, op, by, problem.difficulty)
         think.append(f"{linear_text([a], [x], b)} = {num(c)}")
