@@ -30,6 +30,10 @@
 # host-side answer positions stepped 6.9 steps/s on random rows of Gemma 3 270M's shape on an H100 (bench/RESULTS.md,
 # fifth run), 19.5 GB: if real rows keep that pace, arms one at a time (PROOF_ARM_GB=70 on an 80 GB card) may finish
 # sooner than three at once; the first arm's progress lines tell which.
+# Measured with the fused loss on real rows (H100, sixth run): two arms at once at 8,192 tokens a batch (PROOF_ARM_GB=35)
+# stepped 3.1 steps/s each (48.8k tokens/s together, card 98-100 % busy, 18.7 GB each), 1,878 steps in 607 s; one arm
+# alone at 16,384 tokens a batch (PROOF_ARM_GB=70, --tokens-per-batch 16384) 3.26 steps/s (52k tokens/s, 28.5 GB):
+# 2 epochs of the mix rows in about 565 s.
 #
 # Settings (environment): PROOF_ROOT (/root/proof: work, outputs, logs, source copy), PROOF_MODEL_DIR (/root/gemma),
 # PROOF_WHEELS (.whl), PROOF_SITE (/root/site), PROOF_ARM_GB (20), PROOF_RESERVE_MIB (2048),
