@@ -23,7 +23,8 @@ Arms can run as parallel processes on one GPU (same ``--work``, a different ``--
 Every measurement goes through ``chukmath.eval.run_eval`` with the in-process transformers teacher: the same
 journal, verifier and scores as ``chukmath eval``. Results: ``--out/results.json`` and ``--out/results.md``;
 each evaluation in results.json also keeps up to three answers a family that went wrong (``wrong_examples``,
-bench/sft_proof_examples.py), since the journals stay on the GPU machine.
+bench/sft_proof_examples.py), since the journals stay on the GPU machine, and its scores by family and kind of
+question (``by_kind``: number_theory's gcd, lcm, mod, ...).
 The base model is dequantised from the GGUF once and cached in ``--work/base-fp32`` (``load_base``): arms
 started after the first load it in seconds instead of 70-100 s.
 
@@ -75,7 +76,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sft_proof_examples import wrong_answers
+from sft_proof_examples import by_kind, wrong_answers
 from sft_train import TrainConfig, encode_rows, mean_loss, train
 
 from chukmath.build import BuildOptions, build_dataset, parse_recipe
@@ -311,6 +312,7 @@ class Lab:
         # what the model wrote where it went wrong: the journal stays on the GPU machine, results.json comes back
         asked = [prompt.request(problem) for problem in problems.problems]
         data["wrong_examples"] = wrong_answers(journal, problems.problems, asked)
+        data["by_kind"] = by_kind(journal, problems.problems)
         self.results[label] = data
         overall = data["overall"]
         print(f"{label}: accuracy {overall['accuracy']:.3f} format {overall['format_rate']:.3f} "

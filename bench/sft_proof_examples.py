@@ -4,7 +4,8 @@ bench/sft_proof.py evaluates on a GPU machine whose journals stay there; only re
 examples go into it, so a family's accuracy or false-step rate can be read back to what the model wrote: per
 family, the first answers (sample 0, problem order) with a wrong final answer, then those right at the end but with
 a false step on the way, each with its question, expected answer, the verifier's false claims and the text
-(clipped in the middle past ``max_chars``).
+(clipped in the middle past ``max_chars``). :func:`by_kind` splits each family's scores by the kind of question its
+generator recorded (number_theory's ``kind``, calculus's ``operation``, ...), which a family's one figure hides.
 """
 
 from __future__ import annotations
@@ -56,3 +57,45 @@ def wrong_answers(
             "false_claims": row["false_claims"], "text": clip(text, max_chars),
         })  # fmt: skip
     return dict(sorted(picked.items()))
+
+
+# The problem metadata that names a question's kind, by family convention: the first of these a problem carries.
+KIND_KEYS = ("kind", "operation", "operations", "roots", "scenario")
+
+
+def kind_of(problem: Problem) -> str:
+    """The kind of question ``problem`` is, from its generator's metadata (``gcd``, ``integral``, ``+``, ``double``);
+    ``-`` when the generator records none."""
+    for key in KIND_KEYS:
+        value = problem.meta.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return "-"
+
+
+def by_kind(eval_dir: Path, problems: Sequence[Problem]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per family and kind of question (:func:`kind_of`): problems, answered samples, accuracy (correct samples over
+    answered ones) and false-step rate, from run_eval's samples in ``eval_dir``."""
+    kinds = {problem.id: (problem.generator, kind_of(problem)) for problem in problems}
+    counts: dict[tuple[str, str], list[int]] = {}  # (family, kind) -> [problems, answered, correct, false steps]
+    for key in kinds.values():
+        counts.setdefault(key, [0, 0, 0, 0])[0] += 1
+    for line in (eval_dir / SAMPLES).read_bytes().splitlines():
+        if not line.strip():
+            continue
+        row = orjson.loads(line)
+        key = kinds.get(row["problem_id"])
+        if key is None or not row["answered"]:
+            continue
+        tally = counts[key]
+        tally[1] += 1
+        tally[2] += bool(row["correct"])
+        tally[3] += bool(row["false_step"])
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for (family, kind), (count, answered, correct, false_steps) in sorted(counts.items()):
+        out.setdefault(family, {})[kind] = {
+            "problems": count, "answered": answered,
+            "accuracy": round(correct / answered, 6) if answered else None,
+            "false_step_rate": round(false_steps / answered, 6) if answered else None,
+        }  # fmt: skip
+    return out

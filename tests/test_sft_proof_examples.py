@@ -74,3 +74,24 @@ def test_wrong_answers_come_back_first_then_false_steps_a_few_a_family(examples,
         assert rest[0]["false_claims"][0] in rest[0]["text"]  # the false claim is in what is kept
     with pytest.raises(ValueError, match="per_family 0"):
         examples.wrong_answers(out, problems, requests, per_family=0)
+
+
+def test_scores_split_by_the_kind_of_question(examples, tmp_path):
+    problems = list(generate("number_theory", seed=3, count=30, difficulty=2))
+    prompt = make_prompt("plain")
+    requests = [prompt.request(p) for p in problems]
+    out = tmp_path / "eval"
+    run_eval(ProblemSet(problems, "test"), prompt, Model(problems, requests), out, EvalOptions(progress=False))
+    split = examples.by_kind(out, problems)
+    assert list(split) == ["number_theory"]
+    kinds = {p.meta["kind"] for p in problems}
+    assert set(split["number_theory"]) == kinds and len(kinds) > 1
+    for kind, scores in split["number_theory"].items():
+        mine = [i for i, p in enumerate(problems) if p.meta["kind"] == kind]
+        assert scores["problems"] == scores["answered"] == len(mine)
+        right = sum(i % 3 != 0 for i in mine)  # the scripted model is wrong on every third problem
+        stumbled = sum(i % 3 == 1 for i in mine)  # and states a false first step on the next
+        assert scores["accuracy"] == pytest.approx(right / len(mine), abs=1e-6)
+        assert scores["false_step_rate"] == pytest.approx(stumbled / len(mine), abs=1e-6)
+    assert examples.kind_of(problems[0]) == problems[0].meta["kind"]
+    assert examples.kind_of(next(iter(generate("linear_equation", seed=1, count=1)))) == "-"
