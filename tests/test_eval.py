@@ -204,6 +204,10 @@ def test_loopback_model_scores_exactly_its_known_share_resumes_and_compares(reci
     text = invoke(["eval", "compare", str(tmp_path / "ref"), str(out)])
     assert "A: chukmath-builtin-1" in text and "B: loopback" in text and "| linear_equation |" in text
     assert f"{100 * (expected - 1):+.1f} pt" in text
+    # the delta's 95 % interval from the two standard errors (the reference scores 100 %: its own is 0)
+    se_b = data["overall"]["accuracy_se"]
+    assert compared["overall"]["accuracy"]["delta_ci95"] == pytest.approx(1.96 * se_b, abs=1e-6)
+    assert f"{100 * (expected - 1):+.1f} pt ±{100 * 1.96 * se_b:.1f}" in text and "95 % interval" in text
 
 
 def test_false_step_rate_is_the_share_of_answers_stating_a_false_claim(recipe, tmp_path):
@@ -236,7 +240,8 @@ def test_false_step_rate_is_the_share_of_answers_stating_a_false_claim(recipe, t
     assert len(data["false_steps"]["examples"]) == min(len(model.stated_false), 40)
     report = (out / "report.md").read_text()
     assert "| false step |" in report and "false_step_rate" in data["rules"] and "### False claims" in report
-    assert "| false claims |" in report and "false_claim_rate" in data["rules"]
+    assert "| false claims |" in report and "false_claim_rate" in data["rules"] and "- false claims: " in report
+    assert "| 95% interval |" in report and "- 95% interval: accuracy ± 1.96" in report
 
 
 def test_bring_your_own_problems_file_with_a_plain_prompt(tmp_path):
@@ -261,7 +266,8 @@ def test_json_shape(recipe, tmp_path):
     assert {"model", "teacher", "prompt", "problems", "sampling", "policy", "rules", "overall", "by_family",
             "by_difficulty", "run"} <= set(data)  # fmt: skip
     metrics = data["overall"]
-    assert set(metrics) == {"problems", "samples", "answered", "accuracy", "pass@k", "maj@k", "format_rate",
+    assert set(metrics) == {"problems", "samples", "answered", "accuracy", "accuracy_se", "accuracy_ci95",
+                            "pass@k", "maj@k", "format_rate",
                             "verified_rate", "false_step_rate", "false_claim_rate", "mean_claims_checked",
                             "mean_reasoning_words", "mean_completion_tokens", "verdicts"}  # fmt: skip
     assert metrics["pass@k"] == {"1": 1.0, "2": 1.0, "3": 1.0} and metrics["maj@k"] == {"2": 1.0, "3": 1.0}
@@ -314,3 +320,18 @@ def test_score_of_a_crafted_case():
     assert metrics["pass@k"]["4"] == 1.0
     assert metrics["maj@k"] == {"2": pytest.approx((1.0 + 1.0) / 2), "4": 0.5}
     assert metrics["format_rate"] == pytest.approx(4 / 8) and metrics["mean_reasoning_words"] == 10
+    # the interval counts problems, not samples: per-problem pass@1 is 3/4 and 1/4, so the standard error is
+    # the spread of those two over √2 (0.25), not the much smaller one of 8 samples treated as independent
+    assert metrics["accuracy_se"] == pytest.approx(0.25)
+    assert metrics["accuracy_ci95"] == [0.01, 0.99]
+
+
+def test_the_accuracy_interval_narrows_with_problems_and_stays_in_bounds():
+    many = [_problem([str(i)], [i % 4 != 0]) for i in range(400)]  # 300 of 400 right
+    metrics = score(many, [1])
+    assert metrics["accuracy"] == 0.75
+    assert metrics["accuracy_se"] == pytest.approx((0.75 * 0.25 / 399) ** 0.5, abs=1e-6)
+    low, high = metrics["accuracy_ci95"]
+    assert low == pytest.approx(0.75 - 1.96 * metrics["accuracy_se"], abs=1e-6) and 0.70 < low < 0.75 < high < 0.80
+    assert score([_problem(["1"], [True]) for _ in range(5)], [1])["accuracy_ci95"] == [1.0, 1.0]  # clipped, no spread
+    assert score([_problem(["1"], [True])], [1])["accuracy_ci95"] is None  # one problem has no spread to measure

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from math import comb
+from math import comb, sqrt
 from typing import Any
 
 from chukmath.verify import answers_match
@@ -130,8 +130,25 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 6) if values else None
 
 
+def standard_error(values: Sequence[float]) -> float | None:
+    """The standard error of the mean of ``values`` (sample standard deviation over √n); None below two values."""
+    n = len(values)
+    if n < 2:
+        return None
+    mean = sum(values) / n
+    return sqrt(sum((v - mean) ** 2 for v in values) / (n - 1) / n)
+
+
+def interval95(mean: float | None, se: float | None) -> list[float] | None:
+    """``mean ± 1.96 se`` clipped to [0, 1] (a normal approximation), rounded; None without both."""
+    if mean is None or se is None:
+        return None
+    return [round(max(0.0, mean - 1.96 * se), 6), round(min(1.0, mean + 1.96 * se), 6)]
+
+
 def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any]:
-    """The metrics of a set of problems: accuracy (mean pass@1), pass@k, maj@k (k > 1), format and verified rates,
+    """The metrics of a set of problems: accuracy (mean pass@1) with its standard error and 95 % interval over
+    problems, pass@k, maj@k (k > 1), format and verified rates,
     the false-step rate (of answered samples), the false-claim rate (of the claims checked in them) and the claims
     checked a sample, mean reasoning length, verdict counts."""
     samples = [s for p in problems for s in p.samples]
@@ -145,6 +162,11 @@ def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any
         if k > 1:
             maj_k[str(k)] = _mean([float(maj_at_k(p, k)) for p in usable])
     out["accuracy"] = pass_k.get("1")
+    # problems are the unit: the samples of one problem are not independent draws
+    per_problem = [pass_at_k(len(p.samples), sum(s.correct for s in p.samples), 1) for p in problems if p.samples]
+    se = standard_error(per_problem)
+    out["accuracy_se"] = None if se is None else round(se, 6)
+    out["accuracy_ci95"] = interval95(out["accuracy"], se)
     out["pass@k"] = pass_k
     out["maj@k"] = maj_k
     out["format_rate"] = _mean([float(s.format_ok) for s in samples])
@@ -213,10 +235,12 @@ __all__ = [
     "SampleResult",
     "default_ks",
     "false_step_lines",
+    "interval95",
     "longest_number_digits",
     "maj_at_k",
     "majority",
     "pass_at_k",
     "score",
     "score_by",
+    "standard_error",
 ]

@@ -43,6 +43,10 @@ def _pct(value: Any) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
+def _interval(bounds: Any) -> str:
+    return "-" if not bounds else f"{100 * bounds[0]:.1f}-{100 * bounds[1]:.1f}%"
+
+
 def _num(value: Any) -> str:
     return "-" if value is None else f"{value:.1f}"
 
@@ -51,6 +55,7 @@ def _columns(ks: list[int]) -> list[tuple[str, Any]]:
     cols: list[tuple[str, Any]] = [
         ("problems", lambda m: str(m["problems"])),
         ("accuracy", lambda m: _pct(m["accuracy"])),
+        ("95% interval", lambda m: _interval(m.get("accuracy_ci95"))),
     ]
     for k in ks:
         if k > 1:
@@ -90,6 +95,8 @@ def markdown_report(data: dict[str, Any]) -> str:
         f"- format: {data['rules']['format_rate']}",
         f"- verified: {data['rules']['verified_rate']}",
         *([f"- false step: {data['rules']['false_step_rate']}"] if "false_step_rate" in data["rules"] else []),
+        *([f"- false claims: {data['rules']['false_claim_rate']}"] if "false_claim_rate" in data["rules"] else []),
+        *([f"- 95% interval: {data['rules']['accuracy_ci95']}"] if "accuracy_ci95" in data["rules"] else []),
         f"- reasoning length in {data['rules']['reasoning_length']}",
         f"- asked now: {run['asked']}, from the journal: {run['from_journal']}, no response: {run['no_response']}",
         "",
@@ -148,6 +155,7 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
             va, vb = _value(ma, name), _value(mb, name)
             delta = None if va is None or vb is None else round(vb - va, 6)
             row[name] = {"a": va, "b": vb, "delta": delta}
+        row["accuracy"]["delta_ci95"] = _delta_interval(ma, mb)
         return row
 
     def groups(key: str) -> dict[str, Any]:
@@ -171,12 +179,26 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _delta_interval(ma: dict[str, Any] | None, mb: dict[str, Any] | None) -> float | None:
+    """Half the width of a 95 % interval for B - A accuracy: 1.96 √(se_A² + se_B²), treating the two results as
+    independent (conservative when both measured the same problems); None without both standard errors."""
+    ses = [None if m is None else m.get("accuracy_se") for m in (ma, mb)]
+    if ses[0] is None or ses[1] is None:
+        return None
+    return round(1.96 * (ses[0] ** 2 + ses[1] ** 2) ** 0.5, 6)
+
+
 def _fmt(name: str, value: float | None, delta: bool = False) -> str:
     if value is None:
         return "-"
     if name == "mean_reasoning_words":
         return f"{value:+.1f}" if delta else f"{value:.1f}"
     return f"{100 * value:+.1f} pt" if delta else f"{100 * value:.1f}%"
+
+
+def _plus_minus(cell: dict[str, Any]) -> str:
+    half = cell.get("delta_ci95")
+    return "" if half is None else f" ±{100 * half:.1f}"
 
 
 def compare_text(result: dict[str, Any]) -> str:
@@ -192,13 +214,17 @@ def compare_text(result: dict[str, Any]) -> str:
     def row(label: str, r: dict[str, Any]) -> str:
         counts = "/".join("-" if c is None else str(c) for c in r["problems"])
         cells = [
-            f"{_fmt(n, r[n]['a'])} | {_fmt(n, r[n]['b'])} | {_fmt(n, r[n]['delta'], delta=True)}" for n in names
+            f"{_fmt(n, r[n]['a'])} | {_fmt(n, r[n]['b'])} | {_fmt(n, r[n]['delta'], delta=True)}{_plus_minus(r[n])}"
+            for n in names
         ]
         return f"| {label} | {counts} | " + " | ".join(cells) + " |"
 
     lines += [header, rule, row("all", result["overall"])]
     lines += [row(name, r) for name, r in result["by_family"].items()]
     lines += [row(f"difficulty {k}", r) for k, r in result["by_difficulty"].items()]
+    if result["overall"]["accuracy"].get("delta_ci95") is not None:
+        lines += ["", "± after an accuracy Δ: half a 95 % interval, 1.96 √(se_A² + se_B²) over problems (a normal "
+                  "approximation that treats the two results as independent)."]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

@@ -143,6 +143,9 @@ def run_eval(
         "rules": {
             "correct": CORRECT_RULE,
             "accuracy": "pass@1: the share of correct samples, averaged over problems",
+            "accuracy_ci95": "accuracy ± 1.96 standard errors of the per-problem pass@1 (accuracy_se), clipped to "
+            "[0, 1]: a normal approximation with problems as the unit, so a problem's samples are not counted as "
+            "independent draws",
             "pass@k": "unbiased estimator 1 - C(n-c, k)/C(n, k) over n samples with c correct (Chen et al. 2021)",
             "maj@k": MAJORITY_RULE,
             "format_rate": FORMAT_RULE,
