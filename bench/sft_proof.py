@@ -364,16 +364,22 @@ def summarise(lab: Lab, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _interval(bounds: list[float] | None) -> str:
+    """``49.4-58.6%``; blank for results written before eval reported the interval."""
+    return "" if not bounds else f"{bounds[0]:.1%}-{bounds[1]:.1%}".replace("%-", "-")
+
+
 def markdown(summary: dict[str, Any]) -> str:
     runs = {k: v for k, v in summary["results"].items() if not k.startswith("train:")}
-    lines = ["| run | accuracy | pass@4 | format | verified | false step | false claims | claims | reasoning words |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| run | accuracy | 95% interval | pass@4 | format | verified | false step | false claims | claims | "
+             "reasoning words |", "|---|---|---|---|---|---|---|---|---|---|"]
     for label, data in runs.items():
         o = data["overall"]
         p4 = o["pass@k"].get("4")
         claim_rate, claims = o.get("false_claim_rate"), o.get("mean_claims_checked")  # absent in older results
         lines.append(
-            f"| {label} | {o['accuracy']:.1%} | {'' if p4 is None else f'{p4:.1%}'} | {o['format_rate']:.1%} | "
+            f"| {label} | {o['accuracy']:.1%} | {_interval(o.get('accuracy_ci95'))} | "
+            f"{'' if p4 is None else f'{p4:.1%}'} | {o['format_rate']:.1%} | "
             f"{o['verified_rate']:.1%} | {o['false_step_rate']:.1%} | "
             f"{'' if claim_rate is None else f'{claim_rate:.1%}'} | {'' if claims is None else f'{claims:.1f}'} | "
             f"{o.get('mean_reasoning_words') or 0:.0f} |"
