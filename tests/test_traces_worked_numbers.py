@@ -11,6 +11,7 @@ from math import gcd
 
 import pytest
 
+from chukmath.families import get_family
 from chukmath.families.common.long_ops import detail_for, lowest_terms_lines, operation_lines
 from chukmath.families.common.radicals import root_search_lines
 from chukmath.families.common.signed_ops import plus_minus_lines
@@ -149,3 +150,17 @@ def test_gathering_x_says_which_way_the_coefficient_moves() -> None:
     _all_true(constants)
     assert "Now move x to the left: add x to both sides.\n7 + 1 = 8" in constants
     assert _final(first) == "-9" and _final(constants) == "-3"
+
+
+def test_elimination_says_why_it_adds_or_subtracts() -> None:
+    elimination = get_family("linear_system").routes["elimination"]
+    same = elimination(_problem("linear_system", "[Eq(5*x, 30), Eq(3*x - 2*y, 20)]",
+                                "Solve 5x = 30 and 3x - 2y = 20."))  # fmt: skip
+    _all_true(same)
+    assert "The x coefficients are 15 and 15, the same, so subtract the second equation from the first" in same
+    assert _final(same) == "{x: 6, y: -1}"
+    opposite = elimination(_problem("linear_system", "[Eq(2*x + y, 10), Eq(-2*x + 3*y, 6)]",
+                                    "Solve 2x + y = 10 and -2x + 3y = 6."))  # fmt: skip
+    _all_true(opposite)
+    assert "The x coefficients are 2 and -2, opposite signs, so add the two equations" in opposite
+    assert _final(opposite) == "{x: 3, y: 4}"

@@ -58,8 +58,12 @@ def _matching(problem: Problem, names: list[str], rows: list[Row], think: list[s
         scaled.append([_claim(think, m, OP_MUL, v) for v in row])
         think.append(f"{label}' {linear_text(scaled[-1][:2], names)} = {num(scaled[-1][2])}")
     same = scaled[0][k] == scaled[1][k]
-    op, verb = (OP_SUB, "Subtract the second from the first") if same else (OP_ADD, "Add the two equations")
-    think.append(f"{verb}, so the {gone} terms cancel:")
+    op = OP_SUB if same else OP_ADD
+    shown = f"The {gone} coefficients are {num(scaled[0][k])} and {num(scaled[1][k])}"
+    if same:  # the rule said each time, not left to be inferred from the signs
+        think.append(f"{shown}, the same, so subtract the second equation from the first; the {gone} terms cancel:")
+    else:
+        think.append(f"{shown}, opposite signs, so add the two equations; the {gone} terms cancel:")
     coefficient = _claim(think, scaled[0][1 - k], op, scaled[1][1 - k], problem.difficulty)
     constant = _claim(think, scaled[0][2], op, scaled[1][2], problem.difficulty)
     if coefficient == 0:
