@@ -6,6 +6,7 @@ numerators (over the common denominator, or over the one they share). Every line
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from fractions import Fraction
 from math import gcd
 
@@ -18,6 +19,8 @@ from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.families.linear_equation.routes import constants_first, divide_first
 from chukmath.families.number_theory.routes import ROUTES as NUMBER_ROUTES
 from chukmath.families.quadratic.routes import completing_square, formula
+from chukmath.families.word_problem.routes import story_steps
+from chukmath.generate import generate
 from chukmath.records import Problem
 from chukmath.verify.steps import check_steps
 
@@ -164,3 +167,33 @@ def test_elimination_says_why_it_adds_or_subtracts() -> None:
     _all_true(opposite)
     assert "The x coefficients are 2 and -2, opposite signs, so add the two equations" in opposite
     assert _final(opposite) == "{x: 3, y: 4}"
+
+
+def test_an_ages_story_is_turned_into_steps_whose_signs_come_from_the_words() -> None:
+    question = ("Nadia is 12 years old. Dev is 12 years older than Nadia. Ximena is 2 times as old as Dev. "
+                "Elena is 15 years younger than Ximena. What age will Elena be 7 years from now?")  # fmt: skip
+    problem = Problem(id="ages-1", generator="word_problem", difficulty=2, seed=0, index=0, question=question,
+                      expression="2 * (12 + 12) - 15 + 7", answer="40", meta={"scenario": "ages", "unit": "years"})
+    assert story_steps(problem) == [
+        "Turn each sentence into a step:", "Nadia is 12 years old: start from 12.",
+        "Dev is 12 years older than Nadia: older means more, so + 12.",
+        "Ximena is 2 times as old as Dev: 2 times the age so far, so × 2.",
+        "Elena is 15 years younger than Ximena: younger means less, so - 15.", "Elena 7 years from now: + 7.",
+    ]  # fmt: skip
+    for route in get_family("word_problem").routes.values():
+        trace = route(problem)
+        _all_true(trace)
+        assert "younger means less, so - 15." in trace and _final(trace) == "40"
+    # steps that do not give the story's answer, another scenario, or text not the generator's: no steps at all
+    assert story_steps(replace(problem, answer="41")) == []
+    assert story_steps(replace(problem, meta={"scenario": "savings"})) == []
+    assert story_steps(replace(problem, question=question.replace("younger", "shorter"))) == []
+
+
+def test_every_generated_ages_story_gets_its_steps() -> None:
+    stories = [p for level in (1, 2, 3, 4, 5) for p in generate("word_problem", seed=9, count=150, difficulty=level)
+               if p.meta["scenario"] == "ages"]  # fmt: skip
+    assert len(stories) > 50
+    for problem in stories:
+        steps = story_steps(problem)
+        assert steps and steps[0] == "Turn each sentence into a step:", problem.question

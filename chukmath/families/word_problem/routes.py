@@ -1,10 +1,13 @@
 """Other routes through a word problem's expression than the classic walk: step by step with long operations
 shown and a check that works back from the result, regrouped, and estimated first (see
-:mod:`chukmath.families.common.arithmetic_routes`)."""
+:mod:`chukmath.families.common.arithmetic_routes`). An ages story is first turned into its steps one sentence at a
+time ("younger means less, so - 15"), so the calculation's signs come from the words, not from nowhere."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from fractions import Fraction
 
 from chukmath.families.common.arithmetic_estimate import estimated
 from chukmath.families.common.arithmetic_routes import Context, in_order, regrouped
@@ -25,6 +28,57 @@ _OPENINGS = {
 }  # fmt: skip
 
 
+# The ages scenario's sentences, as chukmath's generator writes them (word_problem/generator.py, _ages).
+_NAME = r"[A-Z][A-Za-z'-]*"
+_AGE_START = re.compile(rf"({_NAME}) is (\d+) years? old\.")
+_AGE_DIFFERENCE = re.compile(rf"({_NAME}) is (\d+) years? (older|younger) than ({_NAME})\.")
+_AGE_TIMES = re.compile(rf"({_NAME}) is (\d+) times as old as ({_NAME})\.")
+_AGE_LATER = re.compile(rf"(?:How old will ({_NAME}) be in (\d+) years?|What age will ({_NAME}) be (\d+) years? from "
+                        r"now)\?")  # fmt: skip
+_SENTENCE_END = re.compile(r"(?<=[.?])\s+")
+
+
+def story_steps(problem: Problem) -> list[str]:
+    """An ages story turned into its steps, a sentence each, with the operation its words ask for; empty for any
+    other story, or for text that is not the generator's own (then the route states the calculation alone)."""
+    if problem.meta.get("scenario") != "ages":
+        return []
+    sentences = _SENTENCE_END.split(problem.question.strip())
+    start = _AGE_START.fullmatch(sentences[0]) if len(sentences) >= 2 else None
+    if start is None:
+        return []
+    lines = ["Turn each sentence into a step:", f"{sentences[0][:-1]}: start from {start.group(2)}."]
+    value = Fraction(int(start.group(2)))
+    for sentence in sentences[1:-1]:
+        difference, times = _AGE_DIFFERENCE.fullmatch(sentence), _AGE_TIMES.fullmatch(sentence)
+        if difference is not None:
+            years, older = int(difference.group(2)), difference.group(3) == "older"
+            value += years if older else -years
+            word = "older means more, so +" if older else "younger means less, so -"
+            lines.append(f"{sentence[:-1]}: {word} {years}.")
+        elif times is not None:
+            factor = int(times.group(2))
+            value *= factor
+            lines.append(f"{sentence[:-1]}: {factor} times the age so far, so × {factor}.")
+        else:
+            return []
+    later = _AGE_LATER.fullmatch(sentences[-1])
+    if later is None:
+        return []
+    who, years = (later.group(1), later.group(2)) if later.group(1) else (later.group(3), later.group(4))
+    value += int(years)
+    lines.append(f"{who} {_years_from_now(int(years))}: + {years}.")
+    try:
+        expected = Fraction(problem.answer)
+    except (ValueError, ZeroDivisionError):
+        return []
+    return lines if value == expected else []  # the steps must give the story's own answer
+
+
+def _years_from_now(years: int) -> str:
+    return "1 year from now" if years == 1 else f"{years} years from now"
+
+
 def word_route(name: str) -> Callable[[Problem], str]:
     """The trace of a word problem by route ``name`` (``step_by_step``, ``regroup`` or ``estimate_first``); an
     estimate that rounding cannot make goes step by step."""
@@ -37,7 +91,7 @@ def word_route(name: str) -> Callable[[Problem], str]:
             found = regrouped(ctx) if used == "regroup" else in_order(ctx)
         lines, value = found
         opening = pick(problem.id, "opening", _OPENINGS[used]).format(expr=pretty(problem.expression))
-        think = [problem.question.strip(), opening, *lines]
+        think = [problem.question.strip(), *story_steps(problem), opening, *lines]
         return finish(think, value, ctx.style, unit_of(problem.meta))
 
     trace.__name__ = trace.__qualname__ = f"{name}_trace"
@@ -46,4 +100,4 @@ def word_route(name: str) -> Callable[[Problem], str]:
 
 ROUTES = {name: word_route(name) for name in ("step_by_step", "regroup", "estimate_first")}
 
-__all__ = ["ROUTES", "word_route"]
+__all__ = ["ROUTES", "story_steps", "word_route"]
