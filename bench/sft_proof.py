@@ -366,7 +366,7 @@ def summarise(lab: Lab, extra: dict[str, Any]) -> dict[str, Any]:
 
 def _interval(bounds: list[float] | None) -> str:
     """``49.4-58.6%``; blank for results written before eval reported the interval."""
-    return "" if not bounds else f"{bounds[0]:.1%}-{bounds[1]:.1%}".replace("%-", "-")
+    return "" if not bounds else f"{100 * bounds[0]:.1f}-{100 * bounds[1]:.1f}%"
 
 
 def markdown(summary: dict[str, Any]) -> str:

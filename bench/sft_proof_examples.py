@@ -29,6 +29,11 @@ def clip(text: str, max_chars: int) -> str:
     return f"{text[:half]}\n[... {len(text) - 2 * half} characters cut ...]\n{text[len(text) - half :]}"
 
 
+def sample_rows(eval_dir: Path) -> list[dict[str, Any]]:
+    """run_eval's per-sample results in ``eval_dir`` (samples.jsonl), one dict a sample."""
+    return [orjson.loads(line) for line in (eval_dir / SAMPLES).read_bytes().splitlines() if line.strip()]
+
+
 def wrong_answers(
     eval_dir: Path, problems: Sequence[Problem], requests: Sequence[Request], *, per_family: int = 3,
     max_chars: int = 1600,
@@ -39,7 +44,7 @@ def wrong_answers(
         raise ValueError(f"per_family {per_family} and max_chars {max_chars}: need at least 1 and 2")
     asked = {problem.id: (problem, request) for problem, request in zip(problems, requests, strict=True)}
     answers = final_responses(eval_dir / JOURNAL)
-    rows = [orjson.loads(line) for line in (eval_dir / SAMPLES).read_bytes().splitlines() if line.strip()]
+    rows = sample_rows(eval_dir)
     first = [row for row in rows if row["sample"] == 0 and row["answered"] and row["problem_id"] in asked]
     wrong = [row for row in first if not row["correct"]]
     stumbled = [row for row in first if row["correct"] and row["false_step"]]
@@ -80,10 +85,7 @@ def by_kind(eval_dir: Path, problems: Sequence[Problem]) -> dict[str, dict[str, 
     counts: dict[tuple[str, str], list[int]] = {}  # (family, kind) -> [problems, answered, correct, false steps]
     for key in kinds.values():
         counts.setdefault(key, [0, 0, 0, 0])[0] += 1
-    for line in (eval_dir / SAMPLES).read_bytes().splitlines():
-        if not line.strip():
-            continue
-        row = orjson.loads(line)
+    for row in sample_rows(eval_dir):
         key = kinds.get(row["problem_id"])
         if key is None or not row["answered"]:
             continue

@@ -169,7 +169,8 @@ def _travel(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
     return q, " + ".join(parts_e), total, unit
 
 
-def _years(n: int) -> str:
+def years_text(n: int) -> str:
+    """``1 year`` or ``n years``, as the ages stories say it."""
     return "1 year" if n == 1 else f"{n} years"
 
 
@@ -186,15 +187,15 @@ def _ages(cfg: WordProblemConfig, rng: Rng, steps: int) -> Story:
         else:
             d = rng.randint(1, 15)
             if rng.below(2) and value - d > 0:
-                lines.append(f"{cur} is {_years(d)} younger than {prev}.")
+                lines.append(f"{cur} is {years_text(d)} younger than {prev}.")
                 expr, value = f"{expr} - {d}", value - d
             else:
-                lines.append(f"{cur} is {_years(d)} older than {prev}.")
+                lines.append(f"{cur} is {years_text(d)} older than {prev}.")
                 expr, value = f"{expr} + {d}", value + d
     later = rng.randint(1, 10)
     last = people[-1]
-    q = " ".join(lines) + rng.choice((f" How old will {last} be in {_years(later)}?",
-                                      f" What age will {last} be {_years(later)} from now?"))
+    q = " ".join(lines) + rng.choice((f" How old will {last} be in {years_text(later)}?",
+                                      f" What age will {last} be {years_text(later)} from now?"))
     return q, f"{expr} + {later}", value + later, "years"
 
 

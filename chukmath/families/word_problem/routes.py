@@ -13,6 +13,7 @@ from chukmath.families.common.arithmetic_estimate import estimated
 from chukmath.families.common.arithmetic_routes import Context, in_order, regrouped
 from chukmath.families.common.format import pretty
 from chukmath.families.common.worked import pick
+from chukmath.families.word_problem.generator import years_text
 from chukmath.families.word_problem.trace import finish, unit_of
 from chukmath.records import Problem
 
@@ -67,16 +68,12 @@ def story_steps(problem: Problem) -> list[str]:
         return []
     who, years = (later.group(1), later.group(2)) if later.group(1) else (later.group(3), later.group(4))
     value += int(years)
-    lines.append(f"{who} {_years_from_now(int(years))}: + {years}.")
+    lines.append(f"{who} {years_text(int(years))} from now: + {years}.")
     try:
         expected = Fraction(problem.answer)
     except (ValueError, ZeroDivisionError):
         return []
     return lines if value == expected else []  # the steps must give the story's own answer
-
-
-def _years_from_now(years: int) -> str:
-    return "1 year from now" if years == 1 else f"{years} years from now"
 
 
 def word_route(name: str) -> Callable[[Problem], str]:
