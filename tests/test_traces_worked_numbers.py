@@ -1,7 +1,10 @@
 """The mix routes work out the numbers a fine-tuned model got wrong when they were only stated (bench/RESULTS.md,
 sixth run): a square root found by its tens and last digit, a quotient shown to be the largest that fits, an
 lcm through the gcd dividing first, a parity read from the last digit, and fractions worked through their
-numerators (over the common denominator, or over the one they share). Every line stays a true, checked claim."""
+numerators (over the common denominator, or over the one they share). After the seventh run: a remainder's
+multiple built by counting up, divisors checked by building them from the factorization, an integral's signed
+sums worked through the sign rule, a quotient that is not whole cut to lowest terms. Every line stays a true,
+checked claim."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from chukmath.families.quadratic.routes import completing_square, formula
 from chukmath.families.word_problem.routes import story_steps
 from chukmath.generate import generate
 from chukmath.records import Problem
+from chukmath.teach.builtin import builtin_trace
 from chukmath.verify.steps import check_steps
 
 _SQUARE = re.compile(r"(\d+) × \1 = (\d+)")
@@ -86,21 +90,82 @@ def test_completing_the_square_searches_a_whole_root_and_works_fractions_over_on
     assert _final(halves) == "{-6, -3}"
 
 
-@pytest.mark.parametrize(("a", "m"), [(1556, 20), (1239, 55), (98765, 43), (25, 7)])
-def test_the_largest_multiple_is_shown_to_be_the_largest(a: int, m: int) -> None:
+_SUM = re.compile(r"(\d+) \+ (\d+) = (\d+)")
+
+
+@pytest.mark.parametrize(("a", "m"), [(1556, 20), (1239, 55), (98765, 43), (25, 7), (2003, 2)])
+def test_the_largest_multiple_is_built_by_counting_up(a: int, m: int) -> None:
+    """The seventh run's model wrote 7 × 20 = 140 for 1556 mod 20: the multiple is now built a quotient digit at a
+    time, by sums of 100 × m, 10 × m, m, each count stopping at the first sum that passes a."""
     trace = NUMBER_ROUTES["prime_factors"](_problem("number_theory", f"Mod({a}, {m})", f"{a} mod {m}?"))
     _all_true(trace)
+    lines = trace.split("\n")
     q = a // m
-    assert f"{q} × {m} = {q * m}\n{q + 1} × {m} = {(q + 1) * m}\n{(q + 1) * m} is more than {a}" in trace
+    counts = [i for i, line in enumerate(lines) if line.startswith("Count up")]
+    assert len(counts) == len(str(q))
+    for start, unit_digits in zip(counts, range(len(str(q)) - 1, -1, -1), strict=True):
+        sums = []
+        for line in lines[start + 1:]:
+            if not (found := _SUM.fullmatch(line)):
+                break
+            sums.append([int(g) for g in found.groups()])
+        assert sums and all(step == m * 10**unit_digits for _, step, _ in sums)
+        assert all(total <= a for _, _, total in sums[:-1]) and sums[-1][2] > a
+        assert lines[start + 1 + len(sums)] == f"{sums[-1][2]} is more than {a}, so stop at {sums[-1][0]}."
+    assert f"So {q} × {m} is the largest multiple of {m} that fits:\n{q} × {m} = {q * m}\n" in trace
+    assert f"{a} - {q * m} = {a % m}\n{a} mod {m} = {a % m}" in trace  # after the borrows, where there are any
     assert _final(trace) == str(a % m)
 
 
-def test_each_chunk_is_the_largest_of_its_size() -> None:
+def test_each_chunk_is_found_by_counting_up_in_its_size() -> None:
     trace = NUMBER_ROUTES["by_hand"](_problem("number_theory", "Mod(1190, 87)", "1190 mod 87?"))
     _all_true(trace)
-    assert "87 × 10 = 870\n87 × 20 = 1740\n1740 is more than 1190, so take 870." in trace
-    assert "87 × 3 = 261\n87 × 4 = 348\n348 is more than 320, so take 261." in trace
+    assert ("87 × 10 = 870\nCount up in 870s from 870:\n870 + 870 = 1740\n1740 is more than 1190, so stop at 870.\n"
+            "Take 870 from 1190 column by column") in trace and "\n1190 - 870 = 320\n" in trace  # fmt: skip
+    assert ("Count up in 87s from 87:\n87 + 87 = 174\n174 + 87 = 261\n261 + 87 = 348\n"
+            "348 is more than 320, so stop at 261.\nTake 3 × 87:\n3 × 87 = 261\n") in trace
     assert _final(trace) == "59"
+
+
+@pytest.mark.parametrize(("expression", "result"), [("divisor_count(96)", 12), ("divisor_count(97)", 2),
+                                                    ("divisor_sigma(72)", 195), ("divisor_count(360)", 24)])
+def test_divisors_are_checked_by_building_them_from_the_factorization(expression: str, result: int) -> None:
+    """The seventh run's model guessed a quotient while testing 96 ÷ 5 in the old listing check, then looped: the
+    check now builds every divisor by multiplying up from the primes, so no quotient is guessed."""
+    n = int(expression.split("(")[1].rstrip(")"))
+    for route in ("euclid", "prime_factors"):
+        trace = NUMBER_ROUTES[route](_problem("number_theory", expression, f"{expression}?"))
+        _all_true(trace)
+        check = trace.split("Check by listing the divisors:", 1)[1]
+        assert "÷" not in check and " mod " not in check
+        listed = [int(d) for d in check.split("The divisors so far: ")[-1].split(".")[0].split(", ")]
+        assert sorted(listed) == [d for d in range(1, n + 1) if n % d == 0]
+        if expression.startswith("divisor_count"):
+            assert f"= {result}\nThe divisors so far:" in check  # the count itself is a claim the verifier checks
+        else:
+            assert f" = {result}\nThat is {result}, as the formula gave." in check
+        assert _final(trace) == str(result)
+
+
+def test_an_integral_says_the_sign_rule_of_each_sum_and_difference() -> None:
+    """The seventh run's model wrote 12 - 264 = -258: the integral routes now work each signed sum first."""
+    problem = _problem("calculus", "Integral(4*x**3 - 2, (x, -4, 2))", "integral?")
+    for route in get_family("calculus").routes:
+        trace = builtin_trace(problem, route)
+        _all_true(trace)
+        assert ("12 - 264: 264 is larger than 12, so the result is negative; take 12 from 264 and put a minus sign "
+                "in front.\n264 - 12 = 252\n12 - 264 = -252") in trace  # fmt: skip
+        assert _final(trace) == "-252"
+
+
+def test_a_quotient_that_is_not_whole_is_cut_to_lowest_terms_not_long_divided() -> None:
+    detail = detail_for(3)
+    assert operation_lines(-24, "÷", -42, detail) == [
+        "Work with the sizes first; two negatives give a positive result.", "24/42 has the common factor 6:",
+        "24 ÷ 6 = 4", "42 ÷ 6 = 7"]
+    assert operation_lines(250, "÷", 34, detail) == ["250/34 has the common factor 2:", "250 ÷ 2 = 125", "34 ÷ 2 = 17"]
+    assert operation_lines(7, "÷", 3, detail) == []
+    assert "Long division of 9022 by 26" in "\n".join(operation_lines(9022, "÷", 26, detail))
 
 
 @pytest.mark.parametrize(("a", "b"), [(140, 80), (272, 400), (7, 9), (12, 18)])

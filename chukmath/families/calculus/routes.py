@@ -24,6 +24,8 @@ from math import isqrt
 from chukmath.families.calculus.trace import parse_polynomial
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, step
+from chukmath.families.common.long_ops import Detail
+from chukmath.families.common.signed_ops import signed_lines
 from chukmath.families.common.worked import pick
 from chukmath.families.contract import lazy
 from chukmath.records import Problem
@@ -35,12 +37,18 @@ _SQRT_INTEGRAL = re.compile(r"Integral\((-?)(?:([1-9]\d{0,5})\*)?sqrt\(x\), \(x,
 
 Terms = list[tuple[Fraction, int]]
 
+# How a sum or difference of whole numbers is worked before its claim: every sign rule, columns from 100.
+_SUMS = Detail(carries=False, partial_min=10, division_min=100, signs_min=1, columns_min=100)
+
 
 def _show(text: str) -> str:
     return text.replace("**", "^")
 
 
 def _claim(think: list[str], left: Number, op: str, right: Number) -> Fraction:
+    """``left op right = result`` as a claim; a sum or difference of whole numbers is worked first (its sign rule
+    in words with the sizes' own claim, columns from three digits where they carry or borrow)."""
+    think.extend(signed_lines(left, op, right, _SUMS))
     line, result = step(left, op, right)
     think.append(line)
     return Fraction(result)

@@ -141,7 +141,11 @@ def operation_lines(left: Number, op: str, right: Number, detail: Detail, style:
         lines = _product_lines(a, b, detail)
     elif op == OP_DIV and b != 0:
         if a.denominator == 1 and b.denominator == 1:
-            lines = divide_lines(abs(a.numerator), abs(b.numerator), detail)
+            top, bottom = abs(a.numerator), abs(b.numerator)
+            # a whole quotient by long division; any other, where the result is a fraction, is top/bottom cut by
+            # its common factor
+            cut = top % bottom != 0 and style == "fraction"
+            lines = lowest_terms_lines(top, bottom) if cut else divide_lines(top, bottom, detail)
         elif b.denominator == 1:
             # a fraction over a whole number: only the denominator grows
             size, bottom = abs(b.numerator), a.denominator

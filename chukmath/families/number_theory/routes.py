@@ -1,13 +1,14 @@
 """Three routes through the number-theory questions, each ending with a check that recomputes another way:
 
 - ``euclid``: gcd by Euclid's algorithm, lcm through the gcd (a ÷ gcd first, then × b), a remainder by long
-  division, a modular power by repeated squaring, divisor counts and sums from the prime factorization;
+  division, a modular power by repeated squaring, divisor counts and sums from the prime factorization (checked
+  by building every divisor from it);
 - ``prime_factors``: gcd and lcm from the prime factorizations (checked with Euclid or by division), a remainder by
-  taking off the largest multiple (the next multiple shown not to fit), a modular power through the cycle of its
-  remainders;
+  the largest multiple, built by counting up a digit of the quotient at a time, a modular power through the cycle
+  of its remainders;
 - ``by_hand``: gcd by halving and subtracting (the binary method, each number's parity read from its last digit),
-  lcm by stepping through multiples, a remainder by taking off chunks of the divisor (each the largest of its size),
-  a modular power by multiplying one factor at a time, divisors by testing up to the square root.
+  lcm by stepping through multiples, a remainder by taking off chunks of the divisor (each found by counting up in
+  its size), a modular power by multiplying one factor at a time, divisors by testing up to the square root.
 
 Where a route has no way for a question (a huge cycle, a number too big to test by hand), it writes the classic
 trace's way of that question; questions with zero or negative numbers go to the classic trace.
@@ -265,34 +266,66 @@ def _mod_long(a: int, m: int, lines: list[str]) -> int:
     return r
 
 
+def _count_up(total: int, unit: int, limit: int, lines: list[str]) -> int:
+    """Add ``unit`` to ``total`` until the next sum would pass ``limit``, each sum a claim; the sum that passes is
+    written and said to be too big. Returns the last sum that fits (``total`` itself when none does)."""
+    while True:
+        after = _claim(lines, total, OP_ADD, unit)
+        if after > limit:
+            lines.append(f"{after} is more than {limit}, so stop at {total}.")
+            return total
+        total = after
+
+
 def _mod_multiple(a: int, m: int, lines: list[str]) -> int:
-    lines.append(f"Take off the largest multiple of {m} that fits in {a}:")
-    block, r = remainder_lines(a, m)
+    """The largest multiple of ``m`` that fits in ``a``, built a digit of the quotient at a time by counting up
+    (in 100 × m, then 10 × m, then m), each count a sum and the first one too big shown to pass ``a``."""
     q = a // m
-    if q:  # the quotient's product, then one more m to show that no larger multiple fits
-        lines.append(block[0])
-        more = _claim(lines, q + 1, OP_MUL, m)
-        lines.append(f"{more} is more than {a}, so {q} × {m} is the largest multiple of {m} that fits.")
-        block = block[1:]
-    lines.extend(block)
-    if q:
-        lines.append(f"Check: what is left after the remainder is a whole number of {m}s.")
-        lines.extend(signed_lines(a, OP_SUB, r, _FINE))
-        back = _claim(lines, a, OP_SUB, r)
-        _claim(lines, back, OP_DIV, m)
+    if not q:
+        lines.append(f"{a} is less than {m}, so nothing is taken off:")
+        lines.append(claim(a, OP_MOD, m, a))
+        return a
+    lines.append(f"Build the largest multiple of {m} that fits in {a} by counting up, one digit of the quotient "
+                 "at a time:")  # fmt: skip
+    total = 0
+    for power in range(len(str(q)) - 1, -1, -1):
+        unit = m * 10**power
+        if power:
+            lines.append(claim(m, OP_MUL, 10**power, unit))
+        if total:
+            lines.append(f"Count up from {total} in {unit}s:")
+            total = _count_up(total, unit, a, lines)
+        else:
+            lines.append(f"Count up in {unit}s from {unit}:")
+            total = _count_up(unit, unit, a, lines)
+    lines.append(f"So {q} × {m} is the largest multiple of {m} that fits:")
+    lines.append(claim(q, OP_MUL, m, total))
+    lines.extend(signed_lines(a, OP_SUB, total, _FINE))
+    r = _claim(lines, a, OP_SUB, total)
+    lines.append(claim(a, OP_MOD, m, r))
+    lines.append(f"Check: what is left after the remainder is a whole number of {m}s.")
+    lines.extend(signed_lines(a, OP_SUB, r, _FINE))
+    back = _claim(lines, a, OP_SUB, r)
+    _claim(lines, back, OP_DIV, m)
     return r
 
 
 def _mod_chunks(a: int, m: int, lines: list[str]) -> int:
+    """Chunks of ``m`` taken off, each a digit times a power of ten of ``m``s; the digit found by counting up in
+    that size until the next count would pass what is left."""
     lines.append(f"Take off chunks of {m} (a digit times a power of ten of {m}s) until less than {m} is left:")
     current = a
     while current >= m:
         scale = 10 ** (len(str(current // m)) - 1)
-        digit = current // (m * scale)
-        chunk = _claim(lines, m, OP_MUL, digit * scale)
-        if digit < 9:  # one more would not fit: the chunk is the largest of its size
-            more = _claim(lines, m, OP_MUL, (digit + 1) * scale)
-            lines.append(f"{more} is more than {current}, so take {chunk}.")
+        unit = m * scale
+        if scale > 1:
+            lines.append(claim(m, OP_MUL, scale, unit))
+        lines.append(f"Count up in {unit}s from {unit}:")
+        chunk = _count_up(unit, unit, current, lines)
+        digit = chunk // unit
+        if digit > 1:
+            lines.append(f"Take {digit} × {unit}:")
+            lines.append(claim(digit, OP_MUL, unit, chunk))
         lines.extend(signed_lines(current, OP_SUB, chunk, _FINE))  # its borrows, column by column
         current = _claim(lines, current, OP_SUB, chunk)
     lines.append(claim(a, OP_MOD, m, current))
@@ -406,6 +439,49 @@ def _sum_by_pairs(n: int, lines: list[str]) -> int | None:
     return total
 
 
+def _divisors_from_factors(n: int, lines: list[str]) -> list[int]:
+    """Every divisor of ``n`` built from its prime factorization: the divisors so far, each times the prime once,
+    twice, ... up to its exponent, every product a claim. No division, so no quotient to guess."""
+    factors = factor_lines(n, [])
+    shown = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in factors)
+    lines.append(f"Build every divisor from {n} = {shown}: start from 1, then for each prime multiply every divisor "
+                 "so far by it, once for each power up to its exponent.")  # fmt: skip
+    divisors = [1]
+    for prime, exponent in factors:
+        lines.append(f"Times {prime}, up to {prime}^{exponent}:" if exponent > 1 else f"Times {prime}:")
+        new: list[int] = []
+        for d in divisors:
+            current = d
+            for _ in range(exponent):
+                current = _claim(lines, current, OP_MUL, prime)
+                new.append(current)
+        lines.append(f"{len(new)} new divisor(s) join the {len(divisors)} before:")
+        lines.append(claim(len(divisors), OP_ADD, len(new), len(divisors) + len(new)))
+        divisors += new
+        lines.append(f"The divisors so far: {', '.join(map(str, divisors))}.")
+    return sorted(divisors)
+
+
+def _check_by_listing(name: str, n: int, result: int, lines: list[str]) -> None:
+    """The formula's count or sum checked against the divisors listed from the factorization (the count, by
+    adding up the new divisors each prime brings; the sum, by adding the divisors)."""
+    if n == 1 or n > _TEST_MAX:
+        return
+    lines.append("Check by listing the divisors:")
+    divisors = _divisors_from_factors(n, lines)
+    if name == "divisor_count":
+        lines.append(f"That is {len(divisors)} divisors, as the formula gave.")
+        found = len(divisors)
+    else:
+        lines.append(f"Add them: {' + '.join(map(str, divisors))}")
+        found = divisors[0]
+        for d in divisors[1:]:
+            found = _claim(lines, found, OP_ADD, d)
+        lines.append(f"That is {found}, as the formula gave.")
+    if found != result:
+        raise AssertionError(f"{name}({n}): {result} by the formula, {found} by listing")
+
+
 def _valuation_check(prime: int, n: int, count: int, lines: list[str]) -> None:
     if count == 0:
         return
@@ -464,10 +540,7 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
         if route == "by_hand":
             return by_pairs(v[0], lines)
         result = formula(v[0], lines)
-        check: list[str] = []
-        if v[0] <= _TEST_MAX and by_pairs(v[0], check) == result:
-            lines.append("Check by listing the divisors:")
-            lines.extend(check)
+        _check_by_listing(name, v[0], result, lines)
         return result
     if name == "multiplicity":
         result = multiplicity(v[0], v[1], lines)
