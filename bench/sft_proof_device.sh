@@ -34,6 +34,9 @@
 # stepped 3.1 steps/s each (48.8k tokens/s together, card 98-100 % busy, 18.7 GB each), 1,878 steps in 607 s; one arm
 # alone at 16,384 tokens a batch (PROOF_ARM_GB=70, --tokens-per-batch 16384) 3.26 steps/s (52k tokens/s, 28.5 GB):
 # 2 epochs of the mix rows in about 565 s.
+# The seventh run measured that 2-epoch arm alone, end to end: data 47 s, model load 97 s, 1,902 steps in 648 s
+# (2.94 steps/s, 47.2k tokens/s, 28.7 GB, card 69-83 % busy), greedy evaluation 91 s: 917 s in all. Two such arms at
+# once (PROOF_ARM_GB=35) share the card; plan about 24 device minutes for a mix and a classic arm together.
 #
 # Settings (environment): PROOF_ROOT (/root/proof: work, outputs, logs, source copy), PROOF_MODEL_DIR (/root/gemma),
 # PROOF_WHEELS (.whl), PROOF_SITE (/root/site), PROOF_ARM_GB (20), PROOF_RESERVE_MIB (2048),
