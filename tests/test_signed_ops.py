@@ -40,6 +40,9 @@ def test_a_negative_added_goes_through_the_sign_rule_and_the_sizes() -> None:
 def test_a_larger_number_taken_away_gives_a_negative_result() -> None:
     assert signed_lines(80, "-", 88, EASY) == [
         "80 - 88: 88 is larger than 80, so the result is negative; take 80 from 88 and put a minus sign in front.",
+        "Take 80 from 88 column by column from the right, borrowing where needed:",
+        "The ones digit is 8.",
+        "8 - 8 = 0",
         "88 - 80 = 8",
     ]
 
@@ -52,6 +55,9 @@ def test_subtracting_a_negative_is_adding() -> None:
     assert signed_lines(-15, "-", -2, detail_for(1)) == [
         "Subtracting a negative number is adding its size: (-15) - (-2) is (-15) + 2; the signs differ, so take the "
         "smaller size from the larger; -15 has the larger size, so the result is negative.",
+        "Take 2 from 15 column by column from the right, borrowing where needed:",
+        "5 - 2 = 3",
+        "The tens and above come down as they are: 1.",
         "15 - 2 = 13",
     ]
     assert signed_lines(-15, "-", 2, detail_for(3)) == [
@@ -99,8 +105,25 @@ def test_carries_column_by_column_and_digits_that_come_down() -> None:
         "Write 4.",
         "The thousands and above come down as they are: 12.",
     ]
-    assert column_sum_lines(12345, 21) == []  # no column carries: nothing to show
-    assert column_difference_lines(987, 654) == []  # no column borrows
+    # No column carries or borrows: the columns are still worked, so whether a sum gets columns follows its size
+    # alone (a model cannot foresee a carry before working the column)
+    assert column_sum_lines(12345, 21) == [
+        "Add 12345 and 21 column by column from the right, carrying:",
+        "5 + 1 = 6",
+        "4 + 2 = 6",
+        "The hundreds and above come down as they are: 123.",
+    ]
+    assert column_difference_lines(987, 654) == [
+        "Take 654 from 987 column by column from the right, borrowing where needed:", "7 - 4 = 3", "8 - 5 = 3",
+        "9 - 6 = 3"]
+    assert column_difference_lines(864, 80) == [
+        "Take 80 from 864 column by column from the right, borrowing where needed:",
+        "The ones digit is 4.",
+        "In the tens, 6 is less than 8, so borrow 1 from the hundreds: 6 becomes 16.",
+        "16 - 8 = 8",
+        "The hundreds digit 8 lent 1:",
+        "8 - 1 = 7",
+    ]
 
 
 def test_density_follows_the_difficulty() -> None:

@@ -154,7 +154,8 @@ def test_an_integral_says_the_sign_rule_of_each_sum_and_difference() -> None:
         trace = builtin_trace(problem, route)
         _all_true(trace)
         assert ("12 - 264: 264 is larger than 12, so the result is negative; take 12 from 264 and put a minus sign "
-                "in front.\n264 - 12 = 252\n12 - 264 = -252") in trace  # fmt: skip
+                "in front.\nTake 12 from 264 column by column") in trace  # fmt: skip
+        assert "\n264 - 12 = 252\n12 - 264 = -252\n" in trace
         assert _final(trace) == "-252"
 
 

@@ -24,7 +24,7 @@ class Detail:
     partial_min: int  # split a product into partial products when both factors are at least this
     division_min: int  # work a division digit by digit when the dividend is at least this
     signs_min: int = 1  # say the sign rule of a + or - with a negative in it when a size is at least this
-    columns_min: int = 100  # work a sum or difference column by column (where it carries or borrows) from this size
+    columns_min: int = 100  # work a sum or difference column by column from this size (carry or not)
 
 
 # Steps written before a whole-number claim ``a op b`` (a sum of fractions calls it for its numerators).

@@ -6,8 +6,10 @@ A ``+`` or ``-`` claim between whole numbers gets, before it, the small true ste
   negative one as a subtraction of its size;
 - where the signs differ, or a smaller number has a larger one taken from it, the sign rule is said in words and the
   sizes are subtracted (``44 - 8 = 36``) before the claim ``8 + (-44) = -36``; two negatives add their sizes;
-- a sum or difference of sizes with a carry or a borrow is worked column by column from the right, like
-  :func:`chukmath.families.common.long_ops.carry_lines` does for a product.
+- a sum or difference of sizes from ``columns_min`` on is worked column by column from the right, like
+  :func:`chukmath.families.common.long_ops.carry_lines` does for a product, whether or not a column carries or
+  borrows: which sums get columns follows their size alone, so a model never has to foresee a carry to know it
+  must work the columns (the seventh GPU run's model wrote ``864 - 80 = 844`` with no columns).
 
 How much is shown follows :class:`~chukmath.families.common.long_ops.Detail` (``signs_min``, ``columns_min``). Each
 line is prose without ``=`` or one ``a op b = c`` claim, and every helper checks its own arithmetic; the caller
@@ -42,8 +44,8 @@ def _whole(value: Number) -> int | None:
 
 
 def column_sum_lines(a: int, b: int) -> list[str]:
-    """``a + b`` (both ``>= 0``) column by column from the ones, carrying; empty when no column carries (then the
-    digits simply add up). The caller writes the claim ``a + b = c``."""
+    """``a + b`` (both ``>= 0``) column by column from the ones, carrying where a column reaches 10. The caller
+    writes the claim ``a + b = c``."""
     top, bottom = _ones_first(a), _ones_first(b)
     width = max(len(top), len(bottom))
     top += [0] * (width - len(top))
@@ -52,7 +54,6 @@ def column_sum_lines(a: int, b: int) -> list[str]:
     lines = [f"Add {a} and {b} column by column from the right, carrying:"]
     written: list[int] = []
     carry = 0
-    carried = False
     for power in range(width):
         x, y = top[power], bottom[power]
         if power >= shorter and not carry:
@@ -69,7 +70,6 @@ def column_sum_lines(a: int, b: int) -> list[str]:
         elif not (x and y):
             lines.append(f"The {_place(power)} digit is {total}.")
         carry = total // 10
-        carried = carried or carry > 0
         written.append(total % 10)
         if carry or total != x + y or total >= 10:
             lines.append(f"Write {total % 10}" + (f" and carry {carry}." if carry else "."))
@@ -79,12 +79,12 @@ def column_sum_lines(a: int, b: int) -> list[str]:
             lines.append(f"The last carry {carry} goes in front.")
     if int("".join(str(d) for d in reversed(written))) != a + b:
         raise AssertionError(f"column sum of {a} + {b} went wrong")
-    return lines if carried else []
+    return lines
 
 
 def column_difference_lines(a: int, b: int) -> list[str]:
     """``a - b`` (``a >= b >= 0``) column by column from the ones, borrowing from the next column where the top digit
-    is too small; empty when no column borrows. The caller writes the claim ``a - b = c``."""
+    is too small. The caller writes the claim ``a - b = c``."""
     if a < b or b < 0:
         raise ValueError(f"column subtraction needs a >= b >= 0, got {a} - {b}")
     top, bottom = _ones_first(a), _ones_first(b)
@@ -92,7 +92,6 @@ def column_difference_lines(a: int, b: int) -> list[str]:
     lines = [f"Take {b} from {a} column by column from the right, borrowing where needed:"]
     written: list[int] = []
     lent = 0  # 1 when this column lent 1 to the column on its right
-    borrowed = False
     for power, (x, y) in enumerate(zip(top, bottom, strict=True)):
         if power >= len(str(b)) and not lent:
             rest = a // 10**power
@@ -101,28 +100,30 @@ def column_difference_lines(a: int, b: int) -> list[str]:
             break
         name, upper = _place(power), _place(power + 1)
         digit = x
+        stated = False  # the digit's own claim written (after lending)
         if lent and x == 0:
             lines.append(f"The {name} digit is 0 and lent 1, so it borrows 1 from the {upper} and keeps 10 less 1:")
             lines.append(claim(10, OP_SUB, 1, 9))
-            digit, lent = 9, 1
+            digit, lent, stated = 9, 1, True
         else:
             if lent:
                 lines.append(f"The {name} digit {x} lent 1:")
                 lines.append(claim(x, OP_SUB, 1, x - 1))
-                digit = x - 1
+                digit, stated = x - 1, True
             lent = 0
             if digit < y:
                 lines.append(f"In the {name}, {digit} is less than {y}, so borrow 1 from the {upper}: {digit} "
                              f"becomes {digit + 10}.")  # fmt: skip
                 digit, lent = digit + 10, 1
-                borrowed = True
         if y:
             lines.append(claim(digit, OP_SUB, y, digit - y))
+        elif not stated:
+            lines.append(f"The {name} digit is {digit}.")
         written.append(digit - y)
     result = int("".join(str(d) for d in reversed(written)))
     if result != a - b or lent:
         raise AssertionError(f"column difference of {a} - {b} went wrong")
-    return lines if borrowed else []
+    return lines
 
 
 def _size_lines(a: int, op: str, b: int, detail: Detail) -> list[str]:
@@ -136,7 +137,7 @@ def signed_lines(left: Number, op: str, right: Number, detail: Detail, style: St
     """The steps before the claim ``left op right = result`` for ``op`` in ``+ -`` and whole numbers: a negative
     subtracted rewritten as an addition, the sign rule in words with the sizes' own claim where a sign is involved,
     and column work (carries, borrows) on the sizes. Empty for anything else, for a zero operand, for signs below
-    ``detail.signs_min`` and where the sizes need no column work."""
+    ``detail.signs_min`` and where the sizes are below ``detail.columns_min``."""
     a, b = _whole(left), _whole(right)
     if op not in (OP_ADD, OP_SUB) or a is None or b is None or a == 0 or b == 0:
         return []
