@@ -16,7 +16,7 @@ from math import gcd
 import pytest
 
 from chukmath.families import get_family
-from chukmath.families.common.long_ops import detail_for, lowest_terms_lines, operation_lines
+from chukmath.families.common.long_ops import detail_for, lowest_terms_lines, multiply_lines, operation_lines
 from chukmath.families.common.radicals import root_search_lines
 from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.families.linear_equation.routes import constants_first, divide_first
@@ -263,3 +263,16 @@ def test_every_generated_ages_story_gets_its_steps() -> None:
     for problem in stories:
         steps = story_steps(problem)
         assert steps and steps[0] == "Turn each sentence into a step:", problem.question
+
+
+def test_a_round_factor_is_its_digit_with_the_zeros_after_it() -> None:
+    """The seventh run's model wrote 78 × 50 = 4290 as two made-up partial products: a product with a round factor
+    is now that factor's digit times the other number, the zeros put back after it."""
+    assert multiply_lines(78, 50, detail_for(3)) == ["78 × 50 is 78 × 5 with a 0 after it:", "78 × 5 = 390"]
+    assert multiply_lines(47, 300, detail_for(3)) == ["47 × 300 is 47 × 3 with 2 zeros after it:", "47 × 3 = 141"]
+    easy = multiply_lines(78, 50, detail_for(1))
+    assert easy[0] == "78 × 50 is 78 × 5 with a 0 after it:" and "Write 9 and carry 3." in easy
+    assert easy[-1] == "78 × 5 = 390"
+    assert multiply_lines(23, 100, detail_for(1)) == [] and multiply_lines(23, 10, detail_for(3)) == []
+    for a, b in ((78, 50), (47, 300), (305, 20), (9, 70)):
+        _all_true("\n".join([*multiply_lines(a, b, detail_for(1)), f"{a} × {b} = {a * b}"]))

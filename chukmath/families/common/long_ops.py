@@ -68,6 +68,20 @@ def carry_lines(a: int, d: int) -> list[str]:
     return lines
 
 
+def _round_factor_lines(big: int, small: int, detail: Detail) -> list[str]:
+    """``big × small`` where ``small`` is one digit and zeros (``78 × 50``): ``big`` times that digit, with the
+    zeros put after it; empty for a power of ten (``× 10``, ``× 100``: the zeros alone)."""
+    digit, zeros = digits_of(small)[0], len(str(small)) - 1
+    if digit == 1:
+        return []
+    said = "a 0" if zeros == 1 else f"{zeros} zeros"
+    lines = [f"{big} × {small} is {big} × {digit} with {said} after it:"]
+    if detail.carries and big >= 10:
+        lines.extend(carry_lines(big, digit)[1:-1])
+    lines.append(claim(big, OP_MUL, digit, big * digit))
+    return lines
+
+
 def multiply_lines(a: int, b: int, detail: Detail) -> list[str]:
     """The steps before the claim ``a × b = c`` for non-negative integers (empty when it is one easy fact)."""
     small, big = (a, b) if len(str(a)) < len(str(b)) or (len(str(a)) == len(str(b)) and a < b) else (b, a)
@@ -75,8 +89,12 @@ def multiply_lines(a: int, b: int, detail: Detail) -> list[str]:
         if detail.carries and big >= 10 and small >= 2:
             return carry_lines(big, small)[:-1]  # the caller writes the closing claim
         return []
-    if small < detail.partial_min or sum(d != 0 for d in digits_of(small)) < 2:
-        return []  # 300 × 47 is 3 × 47 with two zeros after it: one line, not a split
+    if small < detail.partial_min:
+        return []
+    if sum(d != 0 for d in digits_of(small)) < 2:
+        return _round_factor_lines(big, small, detail)
+    if sum(d != 0 for d in digits_of(big)) < 2:  # 47 × 300 is 47 × 3 with two zeros after it
+        return _round_factor_lines(small, big, detail)
     lines = [f"Multiply {big} by {small} in parts, one digit of {small} at a time:"]
     parts: list[int] = []
     for power, digit in enumerate(reversed(digits_of(small))):
