@@ -165,7 +165,7 @@ def test_a_quotient_that_is_not_whole_is_cut_to_lowest_terms_not_long_divided() 
         "Work with the sizes first; two negatives give a positive result.", "24/42 has the common factor 6:",
         "24 ÷ 6 = 4", "42 ÷ 6 = 7"]
     assert operation_lines(250, "÷", 34, detail) == ["250/34 has the common factor 2:", "250 ÷ 2 = 125", "34 ÷ 2 = 17"]
-    assert operation_lines(7, "÷", 3, detail) == []
+    assert operation_lines(7, "÷", 3, detail) == ["7/3 has no common factor: it is in lowest terms."]
     assert "Long division of 9022 by 26" in "\n".join(operation_lines(9022, "÷", 26, detail))
 
 
@@ -197,7 +197,8 @@ def test_fractions_over_one_denominator_are_worked_through_their_numerators() ->
     assert lines[0] == "Both are over 2, so subtract the numerators:"
     assert "(-1) - 9 = -10" in lines and lines[-3:] == ["-10/2 has the common factor 2:", "(-10) ÷ 2 = -5", "2 ÷ 2 = 1"]
     assert plus_minus_lines(Fraction(1, 3), "+", Fraction(1, 3), detail_for(3)) == [
-        "Both are over 3, so add the numerators:", "1 + 1 = 2"]
+        "Both are over 3, so add the numerators:", "1 + 1 = 2",
+        "2/3 has no common factor: it is in lowest terms."]
     assert plus_minus_lines(3, "+", 4, detail_for(3)) == []  # whole numbers: nothing over a denominator
 
 
@@ -206,9 +207,12 @@ def test_a_product_of_fractions_is_cut_by_its_common_factor_in_checked_steps() -
     _all_true("\n".join(lines))
     assert lines[-3:] == ["88/140 has the common factor 4:", "88 ÷ 4 = 22", "140 ÷ 4 = 35"]
     assert not any("lowest terms is" in line for line in lines)  # the reduced value is worked, not stated
-    assert operation_lines(Fraction(5, 2), "×", Fraction(3, 2), detail_for(3))[-1] == "2 × 2 = 4"  # 15/4: nothing
+    assert operation_lines(Fraction(5, 2), "×", Fraction(3, 2), detail_for(3))[-2:] == [
+        "2 × 2 = 4", "15/4 has no common factor: it is in lowest terms."]
     assert lowest_terms_lines(264, 420) == ["264/420 has the common factor 12:", "264 ÷ 12 = 22", "420 ÷ 12 = 35"]
-    assert lowest_terms_lines(15, 4) == [] and lowest_terms_lines(0, 6) == []
+    # already in lowest terms: said all the same, so the step never depends on foreseeing a common factor
+    assert lowest_terms_lines(-5, 6) == ["-5/6 has no common factor: it is in lowest terms."]
+    assert lowest_terms_lines(0, 6) == [] and lowest_terms_lines(7, 1) == []
 
 
 def test_gathering_x_says_which_way_the_coefficient_moves() -> None:

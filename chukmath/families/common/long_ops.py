@@ -219,11 +219,15 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
 
 def lowest_terms_lines(top: int, bottom: int) -> list[str]:
     """``top/bottom`` cut to lowest terms by its greatest common factor, both divisions as checked claims
-    (``264/420 has the common factor 12:``, ``264 ÷ 12 = 22``, ``420 ÷ 12 = 35``); empty when it is in lowest terms
-    already or is 0."""
+    (``264/420 has the common factor 12:``, ``264 ÷ 12 = 22``, ``420 ÷ 12 = 35``). A fraction already in lowest terms
+    gets a line that says so: every fraction result is looked at the same way, so a model need not foresee a common
+    factor to know the step comes (the seventh GPU run's model left -63/28 uncut and cut 2/15 by 2). Empty for 0 and
+    for a whole number over 1."""
     common = gcd(top, bottom)
-    if common <= 1 or top == 0:
+    if top == 0 or bottom == 1:
         return []
+    if common == 1:
+        return [f"{top}/{bottom} has no common factor: it is in lowest terms."]
     return [f"{top}/{bottom} has the common factor {common}:", claim(top, OP_DIV, common, top // common),
             claim(bottom, OP_DIV, common, bottom // common)]  # fmt: skip
 
