@@ -47,7 +47,7 @@ def _show(text: str) -> str:
 
 def _claim(think: list[str], left: Number, op: str, right: Number) -> Fraction:
     """``left op right = result`` as a claim; a sum or difference of whole numbers is worked first (its sign rule
-    in words with the sizes' own claim, columns from three digits where they carry or borrow)."""
+    in words with the sizes' own claim, then columns for sizes from 100)."""
     think.extend(signed_lines(left, op, right, _SUMS))
     line, result = step(left, op, right)
     think.append(line)
