@@ -22,7 +22,7 @@ from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.families.linear_equation.routes import constants_first, divide_first
 from chukmath.families.number_theory.routes import ROUTES as NUMBER_ROUTES
 from chukmath.families.quadratic.routes import completing_square, formula
-from chukmath.families.word_problem.routes import story_steps
+from chukmath.families.word_problem.routes import hundredths_lines, story_steps
 from chukmath.generate import generate
 from chukmath.records import Problem
 from chukmath.teach.builtin import builtin_trace
@@ -280,3 +280,23 @@ def test_a_round_factor_is_its_digit_with_the_zeros_after_it() -> None:
     assert multiply_lines(23, 100, detail_for(1)) == [] and multiply_lines(23, 10, detail_for(3)) == []
     for a, b in ((78, 50), (47, 300), (305, 20), (9, 70)):
         _all_true("\n".join([*multiply_lines(a, b, detail_for(1)), f"{a} × {b} = {a * b}"]))
+
+
+def test_money_left_as_a_fraction_is_read_off_over_100() -> None:
+    """A price the walk leaves as 133/20 is rewritten over 100 before the trace says it is 6.65 dollars (the claim
+    133/20 = 6.65 used to come with no working)."""
+    assert hundredths_lines(Fraction(133, 20), "133/20") == [
+        "Write 133/20 over 100 to read it in dollars and cents:", "20 × 5 = 100", "133 × 5 = 665",
+        "665/100 is 6.65: the last two digits are the cents."]
+    assert hundredths_lines(Fraction(-7, 4), "-7/4")[-1] == "-175/100 is -1.75: the last two digits are the cents."
+    assert hundredths_lines(Fraction(1, 8), "1/8") == []  # finer than a cent: no two-place form
+    assert hundredths_lines(Fraction(13, 2), "6.5") == [] and hundredths_lines(Fraction(7), "7") == []
+    _all_true("\n".join(hundredths_lines(Fraction(133, 20), "133/20")))
+    problem = _problem("word_problem", "7*1*(100 - 5)/100", "A pen costs $1. During a sale everything is 5% off. "
+                       "Sam buys 7 pens. How much does Sam pay, in dollars?")  # fmt: skip
+    problem = replace(problem, meta={"unit": "dollars"})
+    for route in get_family("word_problem").routes:
+        trace = builtin_trace(problem, route)
+        _all_true(trace)
+        assert "665/100 is 6.65: the last two digits are the cents.\n133/20 = 6.65\n" in trace
+        assert _final(trace) == "6.65"

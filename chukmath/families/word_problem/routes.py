@@ -11,10 +11,10 @@ from fractions import Fraction
 
 from chukmath.families.common.arithmetic_estimate import estimated
 from chukmath.families.common.arithmetic_routes import Context, in_order, regrouped
-from chukmath.families.common.format import pretty
+from chukmath.families.common.format import OP_MUL, Number, claim, num, pretty
 from chukmath.families.common.worked import pick
 from chukmath.families.word_problem.generator import years_text
-from chukmath.families.word_problem.trace import finish, unit_of
+from chukmath.families.word_problem.trace import MONEY_UNITS, finish, unit_of
 from chukmath.records import Problem
 
 _OPENINGS = {
@@ -76,6 +76,24 @@ def story_steps(problem: Problem) -> list[str]:
     return lines if value == expected else []  # the steps must give the story's own answer
 
 
+def hundredths_lines(value: Number, shown: str) -> list[str]:
+    """An amount of money the walk left as a fraction (``133/20``), rewritten over 100 so its dollars and cents can
+    be read off (``133 × 5 = 665``, ``665/100 is 6.65``) before the claim ``133/20 = 6.65``; empty for anything
+    else (a whole amount, a decimal, a fraction that is not a whole number of hundredths)."""
+    amount = Fraction(value)
+    if "/" not in shown or (100 % amount.denominator) or amount.denominator == 1:
+        return []
+    factor = 100 // amount.denominator
+    size = abs(amount.numerator)
+    cents = size * factor
+    lines = [f"Write {shown} over 100 to read it in dollars and cents:"]
+    if factor > 1:
+        lines += [claim(amount.denominator, OP_MUL, factor, 100), claim(size, OP_MUL, factor, cents)]
+    sign = "-" if amount < 0 else ""
+    lines.append(f"{sign}{cents}/100 is {sign}{cents // 100}.{cents % 100:02d}: the last two digits are the cents.")
+    return lines
+
+
 def word_route(name: str) -> Callable[[Problem], str]:
     """The trace of a word problem by route ``name`` (``step_by_step``, ``regroup`` or ``estimate_first``); an
     estimate that rounding cannot make goes step by step."""
@@ -89,7 +107,10 @@ def word_route(name: str) -> Callable[[Problem], str]:
         lines, value = found
         opening = pick(problem.id, "opening", _OPENINGS[used]).format(expr=pretty(problem.expression))
         think = [problem.question.strip(), *story_steps(problem), opening, *lines]
-        return finish(think, value, ctx.style, unit_of(problem.meta))
+        unit = unit_of(problem.meta)
+        if unit in MONEY_UNITS:
+            think += hundredths_lines(value, num(value, ctx.style))
+        return finish(think, value, ctx.style, unit)
 
     trace.__name__ = trace.__qualname__ = f"{name}_trace"
     return trace
@@ -97,4 +118,4 @@ def word_route(name: str) -> Callable[[Problem], str]:
 
 ROUTES = {name: word_route(name) for name in ("step_by_step", "regroup", "estimate_first")}
 
-__all__ = ["ROUTES", "story_steps", "word_route"]
+__all__ = ["ROUTES", "hundredths_lines", "story_steps", "word_route"]
