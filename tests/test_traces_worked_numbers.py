@@ -300,3 +300,17 @@ def test_money_left_as_a_fraction_is_read_off_over_100() -> None:
         _all_true(trace)
         assert "665/100 is 6.65: the last two digits are the cents.\n133/20 = 6.65\n" in trace
         assert _final(trace) == "6.65"
+
+
+@pytest.mark.parametrize(("expression", "d", "low"), [("Eq(x**2 + 12*x + 31, 0)", 20, 4),
+                                                      ("Eq(2*x**2 - 7*x + 2, 0)", 33, 5),
+                                                      ("Eq(x**2 - 30*x + 1, 0)", 896, 29)])
+def test_an_irrational_root_comes_after_d_is_shown_not_to_be_a_square(expression: str, d: int, low: int) -> None:
+    """The seventh run's model said "D is not a perfect square" of 36 after a wrong subtraction: the formula now
+    brackets a whole D between the squares either side of it first, and works its whole-number claims out."""
+    trace = formula(_problem("quadratic", expression, "Solve it."))
+    _all_true(trace)
+    bracket = (f"{low} × {low} = {low * low}\n{low + 1} × {low + 1} = {(low + 1) ** 2}\n{d} lies between {low * low} "
+               f"and {(low + 1) ** 2}, so it is not a perfect square.\nD is not a perfect square")  # fmt: skip
+    assert bracket in trace
+    assert "Check with Vieta's formulas" in trace

@@ -109,13 +109,36 @@ def _worked(lines: list[str], detail: Detail) -> list[str]:
     return out
 
 
+def _not_a_square_lines(n: int) -> list[str]:
+    """Why a whole ``n`` has no whole square root: the squares of the two whole numbers either side of it."""
+    low = isqrt(n)
+    return [step(low, OP_MUL, low)[0], step(low + 1, OP_MUL, low + 1)[0],
+            f"{n} lies between {low * low} and {(low + 1) ** 2}, so it is not a perfect square."]  # fmt: skip
+
+
+def _irrational(problem: Problem, classic: str, disc: Fraction, a: Fraction, b: Fraction, c: Fraction,
+                x: str) -> str:
+    """The classic formula and Vieta check for irrational roots, each whole-number claim worked out as the other
+    routes work it, and a whole D shown not to be a perfect square (the squares either side of it) before the
+    square root is simplified."""
+    think_text, end = classic.split("\n</think>", 1)
+    lines = _worked(think_text.removeprefix("<think>\n").split("\n"), detail_for(problem.difficulty))
+    lines[0] = _opening(problem, "formula", f"{poly_text(a, b, c, x)} = 0")
+    if disc.denominator == 1:
+        at = next(i for i, line in enumerate(lines) if line.startswith("D is not a perfect square"))
+        lines[at:at] = _not_a_square_lines(int(disc))
+    return "<think>\n" + "\n".join(lines) + "\n</think>" + end
+
+
 def _formula(problem: Problem) -> str:
     """The quadratic formula (the classic lines), checked by substitution when the roots are rational."""
     a, b, c, x = equation_coefficients(problem)
     classic = quadratic_trace(problem)
     disc = b * b - 4 * a * c
-    if disc < 0 or (disc > 0 and square_part_of(int(disc.numerator * disc.denominator))[1] != 1):
-        return classic  # irrational or complex roots: the classic formula with its Vieta check
+    if disc < 0:
+        return classic  # complex roots: the classic formula with its Vieta check
+    if disc > 0 and square_part_of(int(disc.numerator * disc.denominator))[1] != 1:
+        return _irrational(problem, classic, disc, a, b, c, x)
     head, _, _ = classic.partition("\nCheck with Vieta's formulas")
     think = _worked(head.removeprefix("<think>\n").split("\n"), detail_for(problem.difficulty))
     think[0] = _opening(problem, "formula", f"{poly_text(a, b, c, x)} = 0")
