@@ -146,6 +146,11 @@ def interval95(mean: float | None, se: float | None) -> list[float] | None:
     return [round(max(0.0, mean - 1.96 * se), 6), round(min(1.0, mean + 1.96 * se), 6)]
 
 
+def _per_problem_pass(problems: Sequence[ProblemResult], k: int) -> list[float]:
+    """pass@k of each problem with at least ``k`` samples."""
+    return [pass_at_k(len(p.samples), sum(s.correct for s in p.samples), k) for p in problems if len(p.samples) >= k]
+
+
 def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any]:
     """The metrics of a set of problems: accuracy (mean pass@1) with its standard error and 95 % interval over
     problems, pass@k, maj@k (k > 1), format and verified rates,
@@ -156,15 +161,14 @@ def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any
     out: dict[str, Any] = {"problems": len(problems), "samples": len(samples), "answered": len(answered)}
     pass_k: dict[str, float | None] = {}
     maj_k: dict[str, float | None] = {}
+    pass_1 = _per_problem_pass(problems, 1)  # accuracy, and its standard error below
     for k in ks:
-        usable = [p for p in problems if len(p.samples) >= k]
-        pass_k[str(k)] = _mean([pass_at_k(len(p.samples), sum(s.correct for s in p.samples), k) for p in usable])
+        pass_k[str(k)] = _mean(pass_1 if k == 1 else _per_problem_pass(problems, k))
         if k > 1:
-            maj_k[str(k)] = _mean([float(maj_at_k(p, k)) for p in usable])
+            maj_k[str(k)] = _mean([float(maj_at_k(p, k)) for p in problems if len(p.samples) >= k])
     out["accuracy"] = pass_k.get("1")
     # problems are the unit: the samples of one problem are not independent draws
-    per_problem = [pass_at_k(len(p.samples), sum(s.correct for s in p.samples), 1) for p in problems if p.samples]
-    se = standard_error(per_problem)
+    se = standard_error(pass_1)
     out["accuracy_se"] = None if se is None else round(se, 6)
     out["accuracy_ci95"] = interval95(out["accuracy"], se)
     out["pass@k"] = pass_k

@@ -95,6 +95,14 @@ def root_search_lines(n: int) -> list[str]:
     raise AssertionError(f"no root of {n} among {candidates}")
 
 
+def not_square_lines(n: int) -> list[str]:
+    """Why a whole ``n >= 0`` that is not a perfect square has no whole square root: the squares of the two whole
+    numbers either side of it (checked claims), then that it lies between them."""
+    low = isqrt(n)
+    return [step(low, OP_MUL, low)[0], step(low + 1, OP_MUL, low + 1)[0],
+            f"{n} lies between {low * low} and {(low + 1) ** 2}, so it is not a perfect square."]  # fmt: skip
+
+
 def simplify_sqrt_lines(n: int) -> list[str]:
     """The trace lines that simplify ``√n`` by hand: a perfect square as ``r × r = n``, or the largest square factor
     taken out (``k² × m = n``, ``√n = k√m``); none when ``n`` has no square factor to take out."""

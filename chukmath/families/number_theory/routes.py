@@ -232,6 +232,12 @@ def _claim(lines: list[str], left: int, op: str, right: int) -> int:
     return int(result)
 
 
+def _difference(lines: list[str], a: int, b: int) -> int:
+    """``a - b`` worked column by column where its size calls for it (signed_lines), then claimed."""
+    lines.extend(signed_lines(a, OP_SUB, b, _FINE))
+    return _claim(lines, a, OP_SUB, b)
+
+
 def _euclid_check(values: list[int], result: int, lines: list[str]) -> None:
     lines.append("Check with Euclid's algorithm:")
     g = values[0]
@@ -300,12 +306,10 @@ def _mod_multiple(a: int, m: int, lines: list[str]) -> int:
             total = _count_up(unit, unit, a, lines)
     lines.append(f"So {q} × {m} is the largest multiple of {m} that fits:")
     lines.append(claim(q, OP_MUL, m, total))
-    lines.extend(signed_lines(a, OP_SUB, total, _FINE))
-    r = _claim(lines, a, OP_SUB, total)
+    r = _difference(lines, a, total)
     lines.append(claim(a, OP_MOD, m, r))
     lines.append(f"Check: what is left after the remainder is a whole number of {m}s.")
-    lines.extend(signed_lines(a, OP_SUB, r, _FINE))
-    back = _claim(lines, a, OP_SUB, r)
+    back = _difference(lines, a, r)
     _claim(lines, back, OP_DIV, m)
     return r
 
@@ -326,8 +330,7 @@ def _mod_chunks(a: int, m: int, lines: list[str]) -> int:
         if digit > 1:
             lines.append(f"Take {digit} × {unit}:")
             lines.append(claim(digit, OP_MUL, unit, chunk))
-        lines.extend(signed_lines(current, OP_SUB, chunk, _FINE))  # its borrows, column by column
-        current = _claim(lines, current, OP_SUB, chunk)
+        current = _difference(lines, current, chunk)
     lines.append(claim(a, OP_MOD, m, current))
     _remainder_check(a, m, current, lines)
     return current

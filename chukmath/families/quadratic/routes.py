@@ -11,7 +11,7 @@ from math import isqrt
 
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, claim, num, step
 from chukmath.families.common.long_ops import Detail, detail_for
-from chukmath.families.common.radicals import root_search_lines
+from chukmath.families.common.radicals import not_square_lines, root_search_lines
 from chukmath.families.common.signed_ops import plus_minus_lines, working_lines
 from chukmath.families.common.symstr import sqrt_pair_set
 from chukmath.families.common.worked import pick
@@ -109,13 +109,6 @@ def _worked(lines: list[str], detail: Detail) -> list[str]:
     return out
 
 
-def _not_a_square_lines(n: int) -> list[str]:
-    """Why a whole ``n`` has no whole square root: the squares of the two whole numbers either side of it."""
-    low = isqrt(n)
-    return [step(low, OP_MUL, low)[0], step(low + 1, OP_MUL, low + 1)[0],
-            f"{n} lies between {low * low} and {(low + 1) ** 2}, so it is not a perfect square."]  # fmt: skip
-
-
 def _irrational(problem: Problem, classic: str, disc: Fraction, a: Fraction, b: Fraction, c: Fraction,
                 x: str) -> str:
     """The classic formula and Vieta check for irrational roots, each whole-number claim worked out as the other
@@ -126,7 +119,7 @@ def _irrational(problem: Problem, classic: str, disc: Fraction, a: Fraction, b: 
     lines[0] = _opening(problem, "formula", f"{poly_text(a, b, c, x)} = 0")
     if disc.denominator == 1:
         at = next(i for i, line in enumerate(lines) if line.startswith("D is not a perfect square"))
-        lines[at:at] = _not_a_square_lines(int(disc))
+        lines[at:at] = not_square_lines(int(disc))
     return "<think>\n" + "\n".join(lines) + "\n</think>" + end
 
 
