@@ -3,8 +3,8 @@ sixth run): a square root found by its tens and last digit, a quotient shown to 
 lcm through the gcd dividing first, a parity read from the last digit, and fractions worked through their
 numerators (over the common denominator, or over the one they share). After the seventh run: a remainder's
 multiple built by counting up, divisors checked by building them from the factorization, an integral's signed
-sums worked through the sign rule, a quotient that is not whole cut to lowest terms. Every line stays a true,
-checked claim."""
+sums worked through the sign rule, a quotient that is not whole cut to lowest terms, a system's check worked like
+its solving. Every line stays a true, checked claim."""
 
 from __future__ import annotations
 
@@ -237,6 +237,29 @@ def test_elimination_says_why_it_adds_or_subtracts() -> None:
     _all_true(opposite)
     assert "The x coefficients are 2 and -2, opposite signs, so add the two equations" in opposite
     assert _final(opposite) == "{x: 3, y: 4}"
+
+
+def test_the_check_of_a_system_works_its_fractions_like_the_solving() -> None:
+    # the seventh run's model checked x = 6/13, y = 33/42 with "6 × 33/42 = 33/11" and "(-24/13) - 33/11 = -7"
+    cramer = get_family("linear_system").routes["cramer"]
+    trace = cramer(_problem("linear_system", "[Eq(-4*x - 6*y, -7), Eq(-3*x + 6*y, 3)]",
+                            "Solve -4x - 6y = -7 and -3x + 6y = 3."))  # fmt: skip
+    _all_true(trace)
+    assert _final(trace) == "{x: 4/7, y: 11/14}"
+    check = trace[trace.index("Check every original equation"):]
+    # each product of a whole number and a fraction goes through numerators, then lowest terms
+    assert "6 × 11 = 66\n66/14 has the common factor 2:\n66 ÷ 2 = 33\n14 ÷ 2 = 7\n6 × 11/14 = 33/7" in check
+    # each sum over a shared denominator adds the numerators, then cuts the total to the constant
+    assert "Both are over 7, so subtract the numerators:" in check
+    assert check.count("as required.") == 2
+    # a unit factor has nothing to multiply out: no empty heading
+    lines = operation_lines(-1, "×", Fraction(210, 13), detail_for(3))
+    assert "Multiply the numerators and the denominators:" not in lines
+    assert lines[-1] == "210/13 has no common factor: it is in lowest terms."
+    # the classic trace's check stays a claim a product and sum
+    classic = builtin_trace(_problem("linear_system", "[Eq(-4*x - 6*y, -7), Eq(-3*x + 6*y, 3)]",
+                                     "Solve -4x - 6y = -7 and -3x + 6y = 3."))  # fmt: skip
+    assert "66/14 has the common factor 2" not in classic and _final(classic) == "{x: 4/7, y: 11/14}"
 
 
 def test_an_ages_story_is_turned_into_steps_whose_signs_come_from_the_words() -> None:

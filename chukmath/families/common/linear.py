@@ -7,6 +7,7 @@ for the false claim ``2 + 1 = 4``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -83,11 +84,24 @@ def plain_number(value: Number) -> Number:
     return value.numerator if value.denominator == 1 else value
 
 
+# The working written before a claim ``left op right = result`` (signed_ops.working_lines at some detail).
+Working = Callable[[Number, str, Number], list[str]]
+
+
 def evaluate_sum(
-    coefficients: list[Number], values: list[Number], constant: Number
+    coefficients: list[Number], values: list[Number], constant: Number, working: Working | None = None
 ) -> tuple[list[str], Number]:
-    """Claims computing ``sum(c_i * v_i) + constant`` one operation at a time (negative terms subtracted)."""
+    """Claims computing ``sum(c_i * v_i) + constant`` one operation at a time (negative terms subtracted), each
+    after its ``working`` lines where given (long products, signs, columns, lowest terms)."""
     lines: list[str] = []
+
+    def claim_of(left: Number, op: str, right: Number) -> Number:
+        if working is not None:
+            lines.extend(working(left, op, right))
+        line, result = step(left, op, right)
+        lines.append(line)
+        return result
+
     total: Number | None = None
     for coefficient, value in zip(coefficients, values, strict=True):
         if coefficient == 0:
@@ -95,21 +109,12 @@ def evaluate_sum(
         # After the first term a negative coefficient reads as subtraction, as a person would write it.
         subtract = total is not None and coefficient < 0
         factor = abs(coefficient) if subtract else coefficient
-        if factor == 1:
-            product: Number = value
-        else:
-            line, product = step(factor, OP_MUL, value)
-            lines.append(line)
-        if total is None:
-            total = product
-        else:
-            line, total = step(total, OP_SUB if subtract else OP_ADD, product)
-            lines.append(line)
+        product = value if factor == 1 else claim_of(factor, OP_MUL, value)
+        total = product if total is None else claim_of(total, OP_SUB if subtract else OP_ADD, product)
     if total is None:
         total = constant
     elif constant != 0:
-        line, total = step(total, OP_SUB if constant < 0 else OP_ADD, abs(constant))
-        lines.append(line)
+        total = claim_of(total, OP_SUB if constant < 0 else OP_ADD, abs(constant))
     return lines, total
 
 

@@ -206,13 +206,15 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
         return multiply_lines(abs(a.numerator), abs(b.numerator), detail)
     if a == 0 or b == 0:
         return []
-    lines = ["Multiply the numerators and the denominators:"]
     tops = abs(a.numerator), abs(b.numerator)
     bottoms = a.denominator, b.denominator
+    lines: list[str] = []
     for pair in (tops, bottoms):
         if 1 not in pair:  # 6983 × 1 needs no line
             lines.extend(multiply_lines(*pair, detail))
             lines.append(claim(pair[0], OP_MUL, pair[1], pair[0] * pair[1]))
+    if lines:  # (-1) × 210/13 has nothing to multiply out
+        lines.insert(0, "Multiply the numerators and the denominators:")
     lines += lowest_terms_lines(tops[0] * tops[1], bottoms[0] * bottoms[1])
     return lines
 

@@ -187,7 +187,10 @@ def system_route(name: str) -> Callable[[Problem], str]:
             values = solve(problem, names, [list(r) for r in rows], think)
         except _FallBack:
             return linear_system_trace(problem)
-        think.extend(check_every_equation(f"problem {problem.id}", rows, values, names))
+        detail = detail_for(problem.difficulty)
+        # the check is worked like the solving: a model that must guess 6 × 33/42 in its head writes 33/11
+        think.extend(check_every_equation(f"problem {problem.id}", rows, values, names,
+                                          lambda left, op, right: working_lines(left, op, right, detail)))
         return answer_tags(think, names, values)
 
     trace.__name__ = trace.__qualname__ = f"{name}_trace"

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from chukmath.errors import InputError
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, num, step
-from chukmath.families.common.linear import evaluate_sum, linear_text, plain_number, term_text
+from chukmath.families.common.linear import Working, evaluate_sum, linear_text, plain_number, term_text
 from chukmath.families.common.polynomial import coefficient as coefficient_of
 from chukmath.families.common.polynomial import degree, equation_sides, subtract, variables
 from chukmath.records import Problem
@@ -53,11 +53,14 @@ def read_system(problem: Problem) -> tuple[list[str], list[list[Number]], list[s
     return names, rows, think
 
 
-def check_every_equation(where: str, original: list[list[Number]], values: list[Number], names: list[str]) -> list[str]:
-    """Substitute the values into every original equation, one claim per product and sum; raises if one fails."""
+def check_every_equation(
+    where: str, original: list[list[Number]], values: list[Number], names: list[str], working: Working | None = None
+) -> list[str]:
+    """Substitute the values into every original equation, one claim per product and sum, each after its
+    ``working`` lines where given; raises if one fails."""
     think = ["Check every original equation with these values."]
     for i, row in enumerate(original):
-        lines, total = evaluate_sum(row[:-1], values, 0)
+        lines, total = evaluate_sum(row[:-1], values, 0, working)
         think.append(f"({i + 1}) {linear_text(row[:-1], names)}:")
         think.extend(lines)
         if total != row[-1]:
