@@ -21,7 +21,9 @@ from chukmath.families.common.signed_ops import (
 from chukmath.teach.builtin import builtin_trace
 from chukmath.verify import check_steps
 
-_CLAIM = re.compile(r"^(\(-\d+\)|\d+) [+-] (\(-\d+\)|\d+) = (-?\d+)$")
+# a claim, after the name of its column where it has one ("Tens: 7 + 9 = 16")
+_CLAIM = re.compile(r"^(?:(?:Ones|Tens|Hundreds|Thousands|Ten thousands|Hundred thousands|Millions): )?"
+                    r"(\(-\d+\)|\d+) [+-] (\(-\d+\)|\d+) = (-?\d+)$")
 EASY = detail_for(1)
 
 
@@ -42,7 +44,7 @@ def test_a_larger_number_taken_away_gives_a_negative_result() -> None:
         "80 - 88: 88 is larger than 80, so the result is negative; take 80 from 88 and put a minus sign in front.",
         "Take 80 from 88 column by column from the right, borrowing where needed:",
         "The ones digit is 8.",
-        "8 - 8 = 0",
+        "Tens: 8 - 8 = 0",
         "88 - 80 = 8",
     ]
 
@@ -56,8 +58,8 @@ def test_subtracting_a_negative_is_adding() -> None:
         "Subtracting a negative number is adding its size: (-15) - (-2) is (-15) + 2; the signs differ, so take the "
         "smaller size from the larger; -15 has the larger size, so the result is negative.",
         "Take 2 from 15 column by column from the right, borrowing where needed:",
-        "5 - 2 = 3",
-        "The tens and above come down as they are: 1.",
+        "Ones: 5 - 2 = 3",
+        "2 has no tens, so the tens and above come down as they are: 1.",
         "15 - 2 = 13",
     ]
     assert signed_lines(-15, "-", 2, detail_for(3)) == [
@@ -71,10 +73,10 @@ def test_borrows_through_zeros_column_by_column() -> None:
     assert column_difference_lines(1000, 62) == [
         "Take 62 from 1000 column by column from the right, borrowing where needed:",
         "In the ones, 0 is less than 2, so borrow 1 from the tens: 0 becomes 10.",
-        "10 - 2 = 8",
+        "Ones: 10 - 2 = 8",
         "The tens digit is 0 and lent 1, so it borrows 1 from the hundreds and keeps 10 less 1:",
         "10 - 1 = 9",
-        "9 - 6 = 3",
+        "Tens: 9 - 6 = 3",
         "The hundreds digit is 0 and lent 1, so it borrows 1 from the thousands and keeps 10 less 1:",
         "10 - 1 = 9",
         "The thousands digit 1 lent 1:",
@@ -90,44 +92,44 @@ def test_borrows_through_zeros_column_by_column() -> None:
 def test_carries_column_by_column_and_digits_that_come_down() -> None:
     assert column_sum_lines(1947, 85) == [
         "Add 1947 and 85 column by column from the right, carrying:",
-        "7 + 5 = 12",
+        "Ones: 7 + 5 = 12",
         "Write 2 and carry 1.",
-        "4 + 8 = 12",
+        "Tens: 4 + 8 = 12",
         "12 + 1 = 13",
         "Write 3 and carry 1.",
-        "9 + 1 = 10",
+        "Hundreds: 9 + 1 = 10",  # a column with one digit is named at its carry
         "Write 0 and carry 1.",
-        "1 + 1 = 2",
+        "Thousands: 1 + 1 = 2",
         "Write 2.",
     ]
     assert column_sum_lines(12395, 21)[-3:] == [
-        "3 + 1 = 4",
+        "Hundreds: 3 + 1 = 4",
         "Write 4.",
-        "The thousands and above come down as they are: 12.",
+        "21 has no thousands, so the thousands and above come down as they are: 12.",
     ]
     # No column carries or borrows: the columns are still worked, so whether a sum gets columns follows its size
     # alone (a model cannot foresee a carry before working the column)
     assert column_sum_lines(12345, 21) == [
         "Add 12345 and 21 column by column from the right, carrying:",
-        "5 + 1 = 6",
-        "4 + 2 = 6",
-        "The hundreds and above come down as they are: 123.",
+        "Ones: 5 + 1 = 6",  # each column named, so a digit is not taken from the wrong one
+        "Tens: 4 + 2 = 6",
+        "21 has no hundreds, so the hundreds and above come down as they are: 123.",
     ]
     assert column_difference_lines(987, 654) == [
-        "Take 654 from 987 column by column from the right, borrowing where needed:", "7 - 4 = 3", "8 - 5 = 3",
-        "9 - 6 = 3"]
+        "Take 654 from 987 column by column from the right, borrowing where needed:", "Ones: 7 - 4 = 3",
+        "Tens: 8 - 5 = 3", "Hundreds: 9 - 6 = 3"]
     assert column_difference_lines(864, 80) == [
         "Take 80 from 864 column by column from the right, borrowing where needed:",
         "The ones digit is 4.",
         "In the tens, 6 is less than 8, so borrow 1 from the hundreds: 6 becomes 16.",
-        "16 - 8 = 8",
+        "Tens: 16 - 8 = 8",
         "The hundreds digit 8 lent 1:",
         "8 - 1 = 7",
     ]
 
 
 def test_density_follows_the_difficulty() -> None:
-    assert "17 - 8 = 9" in signed_lines(77, "-", 8, detail_for(1))
+    assert "Ones: 17 - 8 = 9" in signed_lines(77, "-", 8, detail_for(1))
     assert signed_lines(77, "-", 8, detail_for(3)) == []  # two digits: columns only from difficulty 1-2's size
     assert signed_lines(216, "-", 80, detail_for(3))[0].startswith("Take 80 from 216 column by column")
     assert signed_lines(216, "-", 80, detail_for(5)) == []
@@ -141,7 +143,7 @@ def _all_true(lines: list[str]) -> None:
     for line in lines:
         report = check_steps(line)
         assert report.skipped == 0, line
-        if _CLAIM.match(line) or re.match(r"^\d+ [+-] \d+ = \d+$", line):
+        if _CLAIM.match(line):
             assert report.checked == 1 and not report.bad, line
         else:
             assert report.checked == 0, line  # prose holds no claim, true or false

@@ -9,7 +9,10 @@ A ``+`` or ``-`` claim between whole numbers gets, before it, the small true ste
 - a sum or difference of sizes from ``columns_min`` on is worked column by column from the right, like
   :func:`chukmath.families.common.long_ops.carry_lines` does for a product, whether or not a column carries or
   borrows: which sums get columns follows their size alone, so a model never has to foresee a carry to know it
-  must work the columns (the seventh GPU run's model wrote ``864 - 80 = 844`` with no columns).
+  must work the columns (the seventh GPU run's model wrote ``864 - 80 = 844`` with no columns). Each column's claim
+  is named by its place (``Tens: 5 + 3 = 8``) and the number that runs out of digits is named where the rest comes
+  down (``33 has no hundreds, so ...``): the same model added ``5 + 5`` for the tens of ``1656 + 33`` and carried a
+  tens digit into ``15 + 2``.
 
 How much is shown follows :class:`~chukmath.families.common.long_ops.Detail` (``signs_min``, ``columns_min``). Each
 line is prose without ``=`` or one ``a op b = c`` claim, and every helper checks its own arithmetic; the caller
@@ -58,14 +61,17 @@ def column_sum_lines(a: int, b: int) -> list[str]:
         x, y = top[power], bottom[power]
         if power >= shorter and not carry:
             rest = (a + b) // 10**power
-            lines.append(f"The {_place(power)} and above come down as they are: {rest}.")
+            short = b if len(str(b)) < len(str(a)) else a
+            lines.append(f"{short} has no {_place(power)}, so the {_place(power)} and above come down as they are: "
+                         f"{rest}.")  # fmt: skip
             written.extend(_ones_first(rest))
             break
         total = x + y
-        if x and y:
-            lines.append(claim(x, OP_ADD, y, total))
+        if x and y:  # the column named: the seventh run's model added 5 + 5 for the tens of 1656 + 33
+            lines.append(f"{_place(power).capitalize()}: {claim(x, OP_ADD, y, total)}")
         if carry:
-            lines.append(claim(total, OP_ADD, carry, total + carry))
+            label = "" if x and y else f"{_place(power).capitalize()}: "  # a column with one digit is named here
+            lines.append(f"{label}{claim(total, OP_ADD, carry, total + carry)}")
             total += carry
         elif not (x and y):
             lines.append(f"The {_place(power)} digit is {total}.")
@@ -95,7 +101,8 @@ def column_difference_lines(a: int, b: int) -> list[str]:
     for power, (x, y) in enumerate(zip(top, bottom, strict=True)):
         if power >= len(str(b)) and not lent:
             rest = a // 10**power
-            lines.append(f"The {_place(power)} and above come down as they are: {rest}.")
+            lines.append(f"{b} has no {_place(power)}, so the {_place(power)} and above come down as they are: "
+                         f"{rest}.")  # fmt: skip
             written.extend(_ones_first(rest))
             break
         name, upper = _place(power), _place(power + 1)
@@ -116,7 +123,7 @@ def column_difference_lines(a: int, b: int) -> list[str]:
                              f"becomes {digit + 10}.")  # fmt: skip
                 digit, lent = digit + 10, 1
         if y:
-            lines.append(claim(digit, OP_SUB, y, digit - y))
+            lines.append(f"{name.capitalize()}: {claim(digit, OP_SUB, y, digit - y)}")
         elif not stated:
             lines.append(f"The {name} digit is {digit}.")
         written.append(digit - y)
