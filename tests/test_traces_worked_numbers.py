@@ -16,13 +16,19 @@ from math import gcd
 import pytest
 
 from chukmath.families import get_family
-from chukmath.families.common.long_ops import detail_for, lowest_terms_lines, multiply_lines, operation_lines
+from chukmath.families.common.long_ops import (
+    detail_for,
+    lowest_terms_lines,
+    multiply_lines,
+    operation_lines,
+    point_shift_lines,
+)
 from chukmath.families.common.radicals import root_search_lines
 from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.families.linear_equation.routes import constants_first, divide_first
 from chukmath.families.number_theory.routes import ROUTES as NUMBER_ROUTES
 from chukmath.families.quadratic.routes import completing_square, formula
-from chukmath.families.word_problem.routes import hundredths_lines, story_steps
+from chukmath.families.word_problem.routes import story_steps
 from chukmath.generate import generate
 from chukmath.records import Problem
 from chukmath.teach.builtin import builtin_trace
@@ -305,23 +311,26 @@ def test_a_round_factor_is_its_digit_with_the_zeros_after_it() -> None:
         _all_true("\n".join([*multiply_lines(a, b, detail_for(1)), f"{a} × {b} = {a * b}"]))
 
 
-def test_money_left_as_a_fraction_is_read_off_over_100() -> None:
-    """A price the walk leaves as 133/20 is rewritten over 100 before the trace says it is 6.65 dollars (the claim
-    133/20 = 6.65 used to come with no working)."""
-    assert hundredths_lines(Fraction(133, 20), "133/20") == [
-        "Write 133/20 over 100 to read it in dollars and cents:", "20 × 5 = 100", "133 × 5 = 665",
-        "665/100 is 6.65: the last two digits are the cents."]
-    assert hundredths_lines(Fraction(-7, 4), "-7/4")[-1] == "-175/100 is -1.75: the last two digits are the cents."
-    assert hundredths_lines(Fraction(1, 8), "1/8") == []  # finer than a cent: no two-place form
-    assert hundredths_lines(Fraction(13, 2), "6.5") == [] and hundredths_lines(Fraction(7), "7") == []
-    _all_true("\n".join(hundredths_lines(Fraction(133, 20), "133/20")))
+def test_money_is_worked_in_decimals_and_a_power_of_ten_moves_the_point() -> None:
+    """A price the fraction style left as 133/20 and then wrote back over 100 (665 ÷ 100 = 133/20, 133 × 5 = 665)
+    is worked in decimals: dividing by 100 moves the decimal point."""
+    assert point_shift_lines(665, 100, "decimal") == [
+        "Dividing by 100 moves the decimal point 2 places to the left: 665 becomes 6.65."]
+    assert point_shift_lines(5, 100, "decimal") == [
+        "Dividing by 100 moves the decimal point 2 places to the left: 5 becomes 0.05."]
+    assert point_shift_lines(27000, 100) == ["Dividing by 100 takes 2 zeros off the end: 27000 becomes 270."]
+    assert point_shift_lines(70, 10, "decimal") == ["Dividing by 10 takes 1 zero off the end: 70 becomes 7."]
+    # fraction style cuts a quotient that is not whole to lowest terms; other divisors are no shift
+    assert point_shift_lines(665, 100) == [] and point_shift_lines(665, 20, "decimal") == []
+    assert point_shift_lines(0, 100) == [] and point_shift_lines(12, 1) == []
     problem = _problem("word_problem", "7*1*(100 - 5)/100", "A pen costs $1. During a sale everything is 5% off. "
                        "Sam buys 7 pens. How much does Sam pay, in dollars?")  # fmt: skip
     problem = replace(problem, meta={"unit": "dollars"})
     for route in get_family("word_problem").routes:
         trace = builtin_trace(problem, route)
         _all_true(trace)
-        assert "665/100 is 6.65: the last two digits are the cents.\n133/20 = 6.65\n" in trace
+        assert "665 becomes 6.65.\n665 ÷ 100 = 6.65\n" in trace
+        assert "133/20" not in trace
         assert _final(trace) == "6.65"
 
 

@@ -161,9 +161,10 @@ def operation_lines(left: Number, op: str, right: Number, detail: Detail, style:
         if a.denominator == 1 and b.denominator == 1:
             top, bottom = abs(a.numerator), abs(b.numerator)
             # a whole quotient by long division; any other, where the result is a fraction, is top/bottom cut by
-            # its common factor
+            # its common factor; a power of ten moves the decimal point instead
             cut = top % bottom != 0 and style == "fraction"
-            lines = lowest_terms_lines(top, bottom) if cut else divide_lines(top, bottom, detail)
+            shift = point_shift_lines(top, bottom, style)
+            lines = shift or (lowest_terms_lines(top, bottom) if cut else divide_lines(top, bottom, detail))
         elif b.denominator == 1:
             # a fraction over a whole number: only the denominator grows
             size, bottom = abs(b.numerator), a.denominator
@@ -217,6 +218,24 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
         lines.insert(0, "Multiply the numerators and the denominators:")
     lines += lowest_terms_lines(tops[0] * tops[1], bottoms[0] * bottoms[1])
     return lines
+
+
+def point_shift_lines(top: int, bottom: int, style: Style = "fraction") -> list[str]:
+    """``top ÷ bottom`` for a power of ten ``bottom`` (10, 100, ...) and ``top >= 0``: the zeros taken off the end
+    when they are there, else (decimal style) the decimal point moved left, one line of prose before the claim.
+    Empty for any other divisor, and for a fraction-style quotient that is not whole (it is cut to lowest terms)."""
+    text = str(bottom)
+    zeros = len(text) - 1
+    if bottom < 10 or text != "1" + "0" * zeros or top == 0:
+        return []
+    places = "1 place" if zeros == 1 else f"{zeros} places"
+    if top % bottom == 0:
+        return [f"Dividing by {bottom} takes {zeros} zero{'s' if zeros > 1 else ''} off the end: {top} becomes "
+                f"{top // bottom}."]  # fmt: skip
+    if style != "decimal":
+        return []
+    return [f"Dividing by {bottom} moves the decimal point {places} to the left: {top} becomes "
+            f"{num(Fraction(top, bottom), 'decimal')}."]  # fmt: skip
 
 
 def lowest_terms_lines(top: int, bottom: int) -> list[str]:
@@ -279,5 +298,5 @@ def sum_lines(
 
 __all__ = [
     "Detail", "carry_lines", "detail_for", "divide_lines", "lowest_terms_lines", "multiply_lines", "operation_lines",
-    "sum_lines",
+    "point_shift_lines", "sum_lines",
 ]

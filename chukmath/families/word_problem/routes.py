@@ -1,7 +1,8 @@
 """Other routes through a word problem's expression than the classic walk: step by step with long operations
 shown and a check that works back from the result, regrouped, and estimated first (see
 :mod:`chukmath.families.common.arithmetic_routes`). An ages story is first turned into its steps one sentence at a
-time ("younger means less, so - 15"), so the calculation's signs come from the words, not from nowhere."""
+time ("younger means less, so - 15"), so the calculation's signs come from the words, not from nowhere. Money is
+worked in decimals, so a price divided by 100 moves its decimal point."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fractions import Fraction
 
 from chukmath.families.common.arithmetic_estimate import estimated
 from chukmath.families.common.arithmetic_routes import Context, in_order, regrouped
-from chukmath.families.common.format import OP_MUL, Number, claim, num, pretty
+from chukmath.families.common.format import pretty
 from chukmath.families.common.worked import pick
 from chukmath.families.word_problem.generator import years_text
 from chukmath.families.word_problem.trace import MONEY_UNITS, finish, unit_of
@@ -76,30 +77,17 @@ def story_steps(problem: Problem) -> list[str]:
     return lines if value == expected else []  # the steps must give the story's own answer
 
 
-def hundredths_lines(value: Number, shown: str) -> list[str]:
-    """An amount of money the walk left as a fraction (``133/20``), rewritten over 100 so its dollars and cents can
-    be read off (``133 × 5 = 665``, ``665/100 is 6.65``) before the claim ``133/20 = 6.65``; empty for anything
-    else (a whole amount, a decimal, a fraction that is not a whole number of hundredths)."""
-    amount = Fraction(value)
-    if "/" not in shown or (100 % amount.denominator) or amount.denominator == 1:
-        return []
-    factor = 100 // amount.denominator
-    size = abs(amount.numerator)
-    cents = size * factor
-    lines = [f"Write {shown} over 100 to read it in dollars and cents:"]
-    if factor > 1:
-        lines += [claim(amount.denominator, OP_MUL, factor, 100), claim(size, OP_MUL, factor, cents)]
-    sign = "-" if amount < 0 else ""
-    lines.append(f"{sign}{cents}/100 is {sign}{cents // 100}.{cents % 100:02d}: the last two digits are the cents.")
-    return lines
-
-
 def word_route(name: str) -> Callable[[Problem], str]:
     """The trace of a word problem by route ``name`` (``step_by_step``, ``regroup`` or ``estimate_first``); an
     estimate that rounding cannot make goes step by step."""
 
     def trace(problem: Problem) -> str:
         ctx = Context(problem.expression, f"problem {problem.id}", problem.difficulty)
+        unit = unit_of(problem.meta)
+        if unit in MONEY_UNITS:
+            # money in decimals throughout: 665 ÷ 100 moves the point to 6.65, where the fraction style went
+            # round through 133/20 and back over 100
+            ctx.style = "decimal"
         found = estimated(ctx) if name == "estimate_first" else None
         used = name if found is not None or name != "estimate_first" else "step_by_step"
         if found is None:
@@ -107,9 +95,6 @@ def word_route(name: str) -> Callable[[Problem], str]:
         lines, value = found
         opening = pick(problem.id, "opening", _OPENINGS[used]).format(expr=pretty(problem.expression))
         think = [problem.question.strip(), *story_steps(problem), opening, *lines]
-        unit = unit_of(problem.meta)
-        if unit in MONEY_UNITS:
-            think += hundredths_lines(value, num(value, ctx.style))
         return finish(think, value, ctx.style, unit)
 
     trace.__name__ = trace.__qualname__ = f"{name}_trace"
@@ -118,4 +103,4 @@ def word_route(name: str) -> Callable[[Problem], str]:
 
 ROUTES = {name: word_route(name) for name in ("step_by_step", "regroup", "estimate_first")}
 
-__all__ = ["ROUTES", "hundredths_lines", "story_steps", "word_route"]
+__all__ = ["ROUTES", "story_steps", "word_route"]
