@@ -195,8 +195,9 @@ def test_factoring_shows_the_search_for_the_pair() -> None:
 
 def test_number_theory_states_no_remainder_without_its_division() -> None:
     """In every number_theory route, a remainder ``a mod m = r`` with ``a >= m`` comes right after the claim that
-    gives it: a difference ending in ``r`` (``a - qm = r``, or the last chunk taken off) or the long division's
-    ``qm + r = a`` (``m × q = a`` when nothing is left), so no division is done in one jump."""
+    gives it: a difference ending in ``r`` (``a - qm = r``, or the last chunk taken off), the long division's
+    ``qm + r = a`` (``m × q = a`` when nothing is left), or the divisor test's long division that ends on its
+    quotient and remainder, so no division is done in one jump."""
     shape = re.compile(r"^(\d+) mod (\d+) = (\d+)$")
     seen = 0
     for problem in _problems("number_theory", per_level=40, seed=5):
@@ -213,7 +214,8 @@ def test_number_theory_states_no_remainder_without_its_division() -> None:
                     continue
                 before = lines[at - 1]
                 seen += 1
-                divided = before in (f"{a - r} + {r} = {a}", f"{m} × {a // m} = {a}")  # long division's last line
+                divided = before in (f"{a - r} + {r} = {a}", f"{m} × {a // m} = {a}",  # long division's last line
+                                     f"The quotient is {a // m} with remainder {r}.")  # a divisor test's
                 assert re.fullmatch(rf"\d+ - \d+ = {r}", before) or divided, (route, line)
     assert seen > 200
 

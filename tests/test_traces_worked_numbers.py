@@ -18,6 +18,7 @@ import pytest
 from chukmath.families import get_family
 from chukmath.families.common.long_ops import (
     detail_for,
+    divide_lines,
     lowest_terms_lines,
     multiply_lines,
     operation_lines,
@@ -151,6 +152,21 @@ def test_divisors_are_checked_by_building_them_from_the_factorization(expression
         else:
             assert f" = {result}\nThat is {result}, as the formula gave." in check
         assert _final(trace) == str(result)
+
+
+def test_divisors_tested_by_hand_are_divided_a_digit_at_a_time() -> None:
+    # the seventh run's model tested 96 ÷ 6 with "15 × 6 = 90": a whole quotient guessed is now worked digit by digit
+    trace = NUMBER_ROUTES["by_hand"](_problem("number_theory", "divisor_count(96)",
+                                              "Count the positive divisors of 96."))  # fmt: skip
+    _all_true(trace)
+    assert _final(trace) == "12"
+    assert ("Long division of 96 by 6, one digit at a time:\n6 × 1 = 6\n9 - 6 = 3\nBring down 6: 36.\n6 × 6 = 36\n"
+            "36 - 36 = 0\nThe quotient is 16 with remainder 0.\n96 mod 6 = 0\n96 ÷ 6 = 16") in trace
+    # a digit brought down onto nothing left over, and a 0 in the quotient, are both said
+    assert "Bring down 6: 6.\n6 is less than 9, so the quotient digit is 0.\nThe quotient is 10 with remainder 6." in trace
+    assert "15 × 6 = 90" not in trace and "13 × 7 = 91" not in trace
+    assert divide_lines(27030, 9, detail_for(3))[1:6] == [
+        "Bring down 7: 27.", "9 × 3 = 27", "27 - 27 = 0", "Bring down 0: 0.", "0 is less than 9, so the quotient digit is 0."]
 
 
 def test_an_integral_says_the_sign_rule_of_each_sum_and_difference() -> None:

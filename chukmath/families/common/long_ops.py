@@ -115,9 +115,10 @@ def multiply_lines(a: int, b: int, detail: Detail) -> list[str]:
     return lines
 
 
-def divide_lines(a: int, b: int, detail: Detail) -> list[str]:
+def divide_lines(a: int, b: int, detail: Detail, recombine: bool = True) -> list[str]:
     """Long division of ``a`` by ``b`` (non-negative, ``b >= 2``): one bring-down per digit, then how ``a``
-    splits as ``b × q + r`` (empty when the dividend is small)."""
+    splits as ``b × q + r`` (with ``recombine``; else the quotient and remainder said) -- empty when the dividend
+    is small."""
     if b < 2 or a < detail.division_min or a < b:
         return []
     if a % b == 0 and len(str(a // b).rstrip("0")) == 1:
@@ -125,9 +126,9 @@ def divide_lines(a: int, b: int, detail: Detail) -> list[str]:
     lines = [f"Long division of {a} by {b}, one digit at a time:"]
     rest = 0
     quotient_digits: list[str] = []
-    for digit in digits_of(a):
+    for place, digit in enumerate(digits_of(a)):
         current = rest * 10 + digit
-        if rest:
+        if place:  # every digit brought down, a 0 left over or not: the model must not lose one
             lines.append(f"Bring down {digit}: {current}.")
         q = current // b
         if q or quotient_digits:
@@ -135,10 +136,15 @@ def divide_lines(a: int, b: int, detail: Detail) -> list[str]:
         if q:
             lines.append(claim(b, OP_MUL, q, b * q))
             lines.append(claim(current, OP_SUB, b * q, current - b * q))
+        elif quotient_digits:  # a 0 inside the quotient, said rather than skipped
+            lines.append(f"{current} is less than {b}, so the quotient digit is 0.")
         rest = current - b * q
     quotient = int("".join(quotient_digits) or "0")
     if quotient * b + rest != a:
         raise AssertionError(f"long division of {a} by {b} went wrong")
+    if not recombine:
+        lines.append(f"The quotient is {quotient} with remainder {rest}.")
+        return lines
     lines.append(f"The quotient is {quotient} with remainder {rest}:")
     lines.append(claim(b, OP_MUL, quotient, b * quotient))
     if rest:

@@ -44,6 +44,7 @@ from chukmath.records import Problem
 from chukmath.safe_expr import parse_expression
 
 _FINE = Detail(carries=False, partial_min=10, division_min=10)
+_SHORT = Detail(carries=False, partial_min=10, division_min=1)  # every division worked a digit at a time
 _CYCLE_MAX = 24  # longest list of powers worth writing out
 _TEST_MAX = 400  # largest number whose divisors are tested one by one
 _MULTIPLES_MAX = 8  # most multiples stepped through for an lcm (more: through the gcd)
@@ -405,10 +406,19 @@ def _pow_check(base: int, exponent: int, m: int, result: int, lines: list[str], 
 
 
 def _divisor_pairs(n: int, lines: list[str]) -> list[int]:
+    """Every divisor of ``n`` found by dividing ``n`` by 1, 2, ... up to its square root, each division worked a
+    digit at a time (times-table steps, no quotient guessed whole: the seventh run's model wrote 15 × 6 = 90 for
+    96 ÷ 6); a divisor ``d`` brings its partner ``n ÷ d``."""
     lines.append(f"Test every number from 1 to {isqrt(n)} (the square root of {n}); each divisor d pairs with {n} ÷ d.")
     found: list[int] = []
     for d in range(1, isqrt(n) + 1):
-        r = _remainder(lines, n, d)
+        steps = divide_lines(n, d, _SHORT, recombine=False)
+        if steps:
+            lines.extend(steps)
+            r = n % d
+            lines.append(claim(n, OP_MOD, d, r))
+        else:  # d is 1, or n ÷ d is a digit and zeros (a times-table fact)
+            r = _remainder(lines, n, d)
         if r == 0:
             partner = n // d
             lines.append(claim(n, OP_DIV, d, partner))
