@@ -163,10 +163,12 @@ def test_divisors_tested_by_hand_are_divided_a_digit_at_a_time() -> None:
     assert ("Long division of 96 by 6, one digit at a time:\n6 × 1 = 6\n9 - 6 = 3\nBring down 6: 36.\n6 × 6 = 36\n"
             "36 - 36 = 0\nThe quotient is 16 with remainder 0.\n96 mod 6 = 0\n96 ÷ 6 = 16") in trace
     # a digit brought down onto nothing left over, and a 0 in the quotient, are both said
-    assert "Bring down 6: 6.\n6 is less than 9, so the quotient digit is 0.\nThe quotient is 10 with remainder 6." in trace
+    assert ("Bring down 6: 6.\n6 is less than 9, so the quotient digit is 0.\n"
+            "The quotient is 10 with remainder 6.") in trace
     assert "15 × 6 = 90" not in trace and "13 × 7 = 91" not in trace
     assert divide_lines(27030, 9, detail_for(3))[1:6] == [
-        "Bring down 7: 27.", "9 × 3 = 27", "27 - 27 = 0", "Bring down 0: 0.", "0 is less than 9, so the quotient digit is 0."]
+        "Bring down 7: 27.", "9 × 3 = 27", "27 - 27 = 0", "Bring down 0: 0.",
+        "0 is less than 9, so the quotient digit is 0."]
 
 
 def test_an_integral_says_the_sign_rule_of_each_sum_and_difference() -> None:
