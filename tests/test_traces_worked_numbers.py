@@ -193,10 +193,14 @@ def test_a_quotient_that_is_not_whole_is_cut_to_lowest_terms_not_long_divided() 
     assert "Long division of 9022 by 26" in "\n".join(operation_lines(9022, "÷", 26, detail))
 
 
-@pytest.mark.parametrize(("a", "b"), [(140, 80), (272, 400), (7, 9), (12, 18)])
-def test_the_lcm_through_the_gcd_divides_first(a: int, b: int) -> None:
-    trace = NUMBER_ROUTES["euclid"](_problem("number_theory", f"lcm({a}, {b})", f"lcm of {a} and {b}?"))
+@pytest.mark.parametrize(("a", "b"), [(140, 80), (272, 400), (7, 9), (12, 18), (444, 330)])
+@pytest.mark.parametrize("route", ["euclid", "by_hand"])
+def test_the_lcm_through_the_gcd_divides_first(a: int, b: int, route: str) -> None:
+    # by hand, an lcm too far to step through its multiples goes through the binary gcd, then the same division
+    trace = NUMBER_ROUTES[route](_problem("number_theory", f"lcm({a}, {b})", f"lcm of {a} and {b}?"))
     _all_true(trace)
+    if route == "by_hand" and "Step through the multiples" in trace:
+        return
     g = gcd(a, b)
     lcm = a * b // g
     assert _final(trace) == str(lcm)
@@ -205,6 +209,19 @@ def test_the_lcm_through_the_gcd_divides_first(a: int, b: int) -> None:
         assert str(a * b) not in trace.split("<answer>")[0].replace(str(lcm), "")  # the big product is never made
     else:
         assert f"{a} × {b} = {lcm}" in trace
+
+
+def test_the_check_of_a_gcd_or_lcm_works_each_division() -> None:
+    # the check's divisions were stated whole (24420 ÷ 330 = 74); in the mix routes each is a long division
+    trace = NUMBER_ROUTES["by_hand"](_problem("number_theory", "lcm(444, 330)", "lcm of 444 and 330?"))
+    check = trace[trace.index("Check: 24420 is a whole multiple of each number."):]
+    assert "Long division of 24420 by 330, one digit at a time:" in check and "330 × 74 = 24420" in check
+    assert "Long division of 24420 by 444, one digit at a time:" in check
+    gcd_trace = NUMBER_ROUTES["euclid"](_problem("number_theory", "gcd(144, 306)", "gcd of 144 and 306?"))
+    _all_true(gcd_trace)
+    assert "Long division of 306 by 18, one digit at a time:" in gcd_trace and _final(gcd_trace) == "18"
+    classic = builtin_trace(_problem("number_theory", "lcm(444, 330)", "lcm of 444 and 330?"))
+    assert "Long division" not in classic and _final(classic) == "24420"
 
 
 def test_the_binary_gcd_reads_parity_from_the_last_digit() -> None:

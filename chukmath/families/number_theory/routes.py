@@ -182,9 +182,13 @@ def _fold(values: list[int], pair: Callable[[int, int, list[str]], int], lines: 
 
 
 def _lcm_through_gcd(a: int, b: int, lines: list[str]) -> int:
-    """lcm(a, b) as a ÷ gcd × b: Euclid's gcd, then the division first so the product stays small, each long
-    division and product worked digit by digit."""
-    g = _euclid_block(a, b, lines)
+    """lcm(a, b) as a ÷ gcd × b: Euclid's gcd, then :func:`_lcm_from_gcd`."""
+    return _lcm_from_gcd(a, b, _euclid_block(a, b, lines), lines)
+
+
+def _lcm_from_gcd(a: int, b: int, g: int, lines: list[str]) -> int:
+    """lcm(a, b) from their gcd ``g``: the division first so the product stays small, each long division and product
+    worked digit by digit."""
     if g == 1:
         lines.append(f"The gcd is 1, so lcm({a}, {b}) is the product {a} × {b}:")
         lines.extend(multiply_lines(a, b, _FINE))
@@ -202,10 +206,7 @@ def _lcm_by_multiples(a: int, b: int, lines: list[str]) -> int:
     high, low = max(a, b), min(a, b)
     steps = low // gcd(a, b)
     if steps > _MULTIPLES_MAX:
-        g = _binary_gcd(a, b, lines)
-        lines.append(f"lcm({a}, {b}) is {a} × {b} divided by their gcd {g}:")
-        product = _claim(lines, a, OP_MUL, b)
-        return _claim(lines, product, OP_DIV, g)
+        return _lcm_from_gcd(a, b, _binary_gcd(a, b, lines), lines)
     lines.append(f"Step through the multiples of {high} until one is divisible by {low}:")
     for k in range(1, steps + 1):
         multiple = high * k
@@ -519,7 +520,7 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
             return result
         else:
             result = _fold(v, _binary_gcd, lines)
-        lines.extend(divides_check("gcd", result, v))
+        lines.extend(divides_check("gcd", result, v, _FINE))
         return result
     if name == "lcm":
         if route == "euclid":
@@ -528,7 +529,7 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
             result = _lcm_by_factors(v, lines)
         else:
             result = _fold(v, _lcm_by_multiples, lines)
-        lines.extend(divides_check("lcm", result, v))
+        lines.extend(divides_check("lcm", result, v, _FINE))
         return result
     if name == "mod":
         return {"euclid": _mod_long, "prime_factors": _mod_multiple, "by_hand": _mod_chunks}[route](v[0], v[1], lines)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from chukmath.errors import InputError
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
+from chukmath.families.common.long_ops import Detail, divide_lines
 from chukmath.records import Problem
 from chukmath.safe_expr import MAX_DIVISOR_COUNT_ARG, parse_expression, source_segment
 
@@ -85,17 +86,22 @@ def _lcm(values: list[int], lines: list[str]) -> int:
     return result
 
 
-def divides_check(name: str, result: int, values: list[int]) -> list[str]:
-    """Re-check a gcd (it divides every number) or an lcm (every number divides it) with exact divisions."""
+def divides_check(name: str, result: int, values: list[int], detail: Detail | None = None) -> list[str]:
+    """Re-check a gcd (it divides every number) or an lcm (every number divides it) with exact divisions, each
+    worked as a long division at ``detail`` where given."""
     numbers = sorted({abs(v) for v in values if v != 0})
     if result == 0 or not numbers:
         return []
     if name == "gcd":
         lines = [f"Check: {result} divides each number exactly."]
-        lines.extend(step(n, OP_DIV, result)[0] for n in numbers)
+        pairs = [(n, result) for n in numbers]
     else:
         lines = [f"Check: {result} is a whole multiple of each number."]
-        lines.extend(step(result, OP_DIV, n)[0] for n in numbers)
+        pairs = [(result, n) for n in numbers]
+    for top, bottom in pairs:
+        if detail is not None:
+            lines.extend(divide_lines(top, bottom, detail))
+        lines.append(step(top, OP_DIV, bottom)[0])
     return lines
 
 
