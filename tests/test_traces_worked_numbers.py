@@ -171,6 +171,29 @@ def test_divisors_tested_by_hand_are_divided_a_digit_at_a_time() -> None:
         "0 is less than 9, so the quotient digit is 0."]
 
 
+@pytest.mark.parametrize(("route", "base", "exponent", "m"), [("euclid", 26, 11, 79), ("by_hand", 26, 11, 79),
+                                                              ("prime_factors", 26, 30, 31)])
+def test_a_modular_power_multiplies_in_parts_and_reduces_by_long_division(route: str, base: int, exponent: int,
+                                                                          m: int) -> None:  # fmt: skip
+    # the seventh run's model got 0 of 4 modular powers: products like 44 × 44 = 1936 and reductions like
+    # 24 × 79 = 1896 were stated whole
+    trace = NUMBER_ROUTES[route](_problem("number_theory", f"Mod({base}**{exponent}, {m})",
+                                          f"Find {base}^{exponent} modulo {m}."))  # fmt: skip
+    _all_true(trace)
+    assert _final(trace) == str(pow(base, exponent, m))
+    lines = trace.splitlines()
+    for at, line in enumerate(lines):
+        found = re.fullmatch(rf"(\d+) mod {m} = (\d+)", line)
+        if found and int(found.group(1)) >= m:
+            assert lines[at - 1].startswith("The quotient is "), (route, line)  # after its long division
+    # 26 × 26 in parts, then its reduction a digit at a time
+    assert "Multiply 26 by 26 in parts, one digit of 26 at a time:" in trace
+    assert "156 + 520 = 676\n26 × 26 = 676" in trace
+    assert f"Long division of 676 by {m}, one digit at a time:" in trace
+    classic = builtin_trace(_problem("number_theory", "Mod(26**11, 79)", "Find 26^11 modulo 79."))
+    assert "Long division" not in classic and _final(classic) == str(pow(26, 11, 79))
+
+
 def test_an_integral_says_the_sign_rule_of_each_sum_and_difference() -> None:
     """The seventh run's model wrote 12 - 264 = -258: the integral routes now work each signed sum first."""
     problem = _problem("calculus", "Integral(4*x**3 - 2, (x, -4, 2))", "integral?")

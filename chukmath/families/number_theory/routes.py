@@ -39,6 +39,8 @@ from chukmath.families.number_theory.trace import (
     number_theory_trace,
     remainder_lines,
     restate,
+    worked_product,
+    worked_remainder,
 )
 from chukmath.records import Problem
 from chukmath.safe_expr import parse_expression
@@ -220,10 +222,10 @@ def _lcm_by_multiples(a: int, b: int, lines: list[str]) -> int:
 
 
 def _remainder(lines: list[str], a: int, m: int) -> int:
-    """``a mod m`` with its quotient product and difference before it (as remainder_lines writes them), so no
-    remainder is stated without the division behind it; one line when there is nothing to divide (m is 1, or a is
-    less than m)."""
-    block, r = remainder_lines(a, m)
+    """``a mod m`` after its long division a digit at a time (worked_remainder), or where that is a times-table
+    fact its quotient product and difference (remainder_lines), so no remainder is stated without the division
+    behind it; one line when there is nothing to divide (m is 1, or a is less than m)."""
+    block, r = worked_remainder(a, m, _SHORT)
     lines.extend(block if m > 1 and a >= m else block[-1:])
     return r
 
@@ -361,9 +363,9 @@ def _pow_cycle(base: int, exponent: int, m: int, lines: list[str]) -> int | None
     lines.append(f"List the remainders of {base}^1, {base}^2, ... mod {m}, each from the one before:")
     lines.extend(remainder_lines(base, m)[0])
     for k in range(1, len(powers)):
-        product = _claim(lines, powers[k - 1], OP_MUL, base)
+        product = worked_product(lines, powers[k - 1], base, _FINE)
         _remainder(lines, product, m)
-    nxt = _claim(lines, powers[-1], OP_MUL, base)
+    nxt = worked_product(lines, powers[-1], base, _FINE)
     again = _remainder(lines, nxt, m)
     start = powers.index(again) + 1  # exponent where the cycle starts
     period = len(powers) + 1 - start
@@ -386,14 +388,15 @@ def _pow_successive(base: int, exponent: int, m: int, lines: list[str]) -> int |
     block, r = remainder_lines(base, m)
     lines.extend(block)
     for _ in range(exponent - 1):
-        product = _claim(lines, r, OP_MUL, base)
+        product = worked_product(lines, r, base, _FINE)
         r = _remainder(lines, product, m)
     return r
 
 
 def _pow_check(base: int, exponent: int, m: int, result: int, lines: list[str], route: str) -> None:
     check: list[str] = []
-    again = modular_power(base, exponent, m, check) if route != "euclid" else _pow_cycle(base, exponent, m, check)
+    again = (modular_power(base, exponent, m, check, _SHORT) if route != "euclid"
+             else _pow_cycle(base, exponent, m, check))  # fmt: skip
     if again is None or len(check) > 60:
         return
     lines.append("Check by repeated squaring:" if route != "euclid" else "Check with the cycle of remainders:")
@@ -538,7 +541,7 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
         if m == 1:
             return None
         if route == "euclid":
-            result: int | None = modular_power(base, exponent, m, lines)
+            result: int | None = modular_power(base, exponent, m, lines, _SHORT)
         else:
             work: list[str] = []
             result = (_pow_cycle if route == "prime_factors" else _pow_successive)(base, exponent, m, work)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from chukmath.errors import InputError
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
-from chukmath.families.common.long_ops import Detail, divide_lines
+from chukmath.families.common.long_ops import Detail, divide_lines, multiply_lines
 from chukmath.records import Problem
 from chukmath.safe_expr import MAX_DIVISOR_COUNT_ARG, parse_expression, source_segment
 
@@ -105,15 +105,35 @@ def divides_check(name: str, result: int, values: list[int], detail: Detail | No
     return lines
 
 
-def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> int:
-    """``base^exponent mod modulus`` by repeated squaring, one true claim per multiplication and reduction."""
+def worked_remainder(a: int, m: int, detail: Detail | None = None) -> tuple[list[str], int]:
+    """:func:`remainder_lines`, or with ``detail`` the long division of ``a`` by ``m`` a digit at a time (no quotient
+    guessed whole) and then ``a mod m = r``, where ``a`` is large enough to divide."""
+    steps = divide_lines(a, m, detail, recombine=False) if detail is not None and m >= 2 and a >= m else []
+    if not steps:
+        return remainder_lines(a, m)
+    r = a % m
+    return [*steps, claim(a, OP_MOD, m, r)], r
+
+
+def worked_product(lines: list[str], a: int, b: int, detail: Detail | None = None) -> int:
+    """The claim ``a × b = c``, after its long multiplication at ``detail`` where given."""
+    if detail is not None:
+        lines.extend(multiply_lines(a, b, detail))
+    line, product = step(a, OP_MUL, b)
+    lines.append(line)
+    return int(product)
+
+
+def modular_power(base: int, exponent: int, modulus: int, lines: list[str], detail: Detail | None = None) -> int:
+    """``base^exponent mod modulus`` by repeated squaring, one true claim per multiplication and reduction (each
+    worked as a long multiplication and a long division at ``detail`` where given)."""
     if exponent < 0:
         raise InputError(f"negative exponent {exponent} in a modular power; use a modular inverse problem instead")
     m = abs(modulus)
     if m == 1:
         lines.append("Every integer is 0 mod 1.")
         return 0
-    block, r = remainder_lines(base, m)
+    block, r = worked_remainder(base, m, detail)
     lines.append(f"First reduce the base modulo {m}:")
     lines.extend(block)
     if exponent == 0:
@@ -131,10 +151,9 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
     squares = [r]
     power = 1
     while power * 2 <= exponent:
-        line, product = step(squares[-1], OP_MUL, squares[-1])
-        lines.append(line)
+        product = worked_product(lines, squares[-1], squares[-1], detail)
         power *= 2
-        block, reduced = remainder_lines(int(product), m)
+        block, reduced = worked_remainder(product, m, detail)
         lines.extend(block)
         lines.append(f"So {base}^{power} leaves remainder {reduced} mod {m}.")
         squares.append(reduced)
@@ -148,9 +167,8 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str]) -> i
         if result is None:
             result = square
             continue
-        line, product = step(result, OP_MUL, square)
-        lines.append(line)
-        block, result = remainder_lines(int(product), m)
+        product = worked_product(lines, result, square, detail)
+        block, result = worked_remainder(product, m, detail)
         lines.extend(block)
     assert result is not None  # exponent >= 1 has a set bit
     if modulus < 0 and result:
