@@ -268,10 +268,12 @@ def test_json_shape(recipe, tmp_path):
     metrics = data["overall"]
     assert set(metrics) == {"problems", "samples", "answered", "accuracy", "accuracy_se", "accuracy_ci95",
                             "pass@k", "maj@k", "format_rate",
-                            "verified_rate", "false_step_rate", "false_claim_rate", "mean_claims_checked",
-                            "mean_reasoning_words", "mean_completion_tokens", "verdicts"}  # fmt: skip
+                            "verified_rate", "false_step_rate", "false_equality_step_rate", "false_claim_rate",
+                            "mean_claims_checked", "mean_reasoning_words", "mean_completion_tokens",
+                            "verdicts"}  # fmt: skip
     assert metrics["pass@k"] == {"1": 1.0, "2": 1.0, "3": 1.0} and metrics["maj@k"] == {"2": 1.0, "3": 1.0}
     assert metrics["false_step_rate"] == 0.0  # the built-in traces state no false claim
+    assert metrics["false_equality_step_rate"] == 0.0
     assert metrics["false_claim_rate"] == 0.0 and metrics["mean_claims_checked"] > 1
     assert metrics["samples"] == 3 * metrics["problems"]
     assert "words" in data["rules"]["reasoning_length"]

@@ -138,3 +138,14 @@ def test_a_long_set_on_the_expected_side_is_refused_not_compared_pair_by_pair() 
     assert_linear(lambda t: answers_match(items, t), "{sin(1)}", "{" + values + "}")
     assert not answers_match(items, "{" + values + "}")
     assert answers_match(items, "{" + values.split(",sin(33)")[0] + "}")  # 32 values: compared as usual
+
+
+@pytest.mark.parametrize(
+    "text",
+    [", " + " " * 19_000 + "x than 3", "so " * 6_000 + "than", "1 is more than " * 1_300,
+     ", 1 is more than 2" * 1_100 + " x", "; " * 9_000 + "5 is less than 3 than"],
+)  # fmt: skip
+def test_comparisons_in_words_are_read_in_linear_time(text: str) -> None:
+    from chukmath.verify import check_steps
+
+    assert_linear(check_steps, "2 is less than 3, so 5 is more than 4.", text)

@@ -39,6 +39,7 @@ class SampleResult:
     reasoning_words: int = 0
     completion_tokens: int | None = None
     false_step: bool = False  # states at least one false arithmetic claim (the verifier's bad_step check)
+    false_equality: bool = False  # one of those is an equality (comparisons in words were not checked before)
     false_claims: tuple[str, ...] = ()  # the first of those claims, as the verifier quotes them
     claims_checked: int = 0  # arithmetic claims the verifier evaluated in it, true or false
     claims_false: int = 0  # how many of those were false
@@ -58,6 +59,7 @@ class SampleResult:
             "reasoning_words": self.reasoning_words,
             "completion_tokens": self.completion_tokens,
             "false_step": self.false_step,
+            "false_equality": self.false_equality,
             "false_claims": list(self.false_claims),
             "claims_checked": self.claims_checked,
             "claims_false": self.claims_false,
@@ -176,6 +178,7 @@ def score(problems: Sequence[ProblemResult], ks: Sequence[int]) -> dict[str, Any
     out["format_rate"] = _mean([float(s.format_ok) for s in samples])
     out["verified_rate"] = _mean([float(s.accepted) for s in samples])
     out["false_step_rate"] = _mean([float(s.false_step) for s in answered])
+    out["false_equality_step_rate"] = _mean([float(s.false_equality) for s in answered])
     checked = sum(s.claims_checked for s in answered)
     out["false_claim_rate"] = round(sum(s.claims_false for s in answered) / checked, 6) if checked else None
     out["mean_claims_checked"] = _mean([float(s.claims_checked) for s in answered])

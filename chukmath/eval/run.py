@@ -152,7 +152,10 @@ def run_eval(
             "verified_rate": f"the share of samples the full verifier accepts under policy '{options.policy}' "
             "(what build would keep as training data)",
             "false_step_rate": "the share of answered samples that state at least one false arithmetic claim "
-            "(the verifier's step check, in the reasoning or the answer tags), right final answer or not",
+            "(the verifier's step check, in the reasoning or the answer tags: equalities, and comparisons of two "
+            "numbers in words such as '152 is more than 127'), right final answer or not",
+            "false_equality_step_rate": "the same, counting false equalities only: the false-step rate as measured "
+            "before comparisons in words were checked (chukmath 0.1.0 before stop 30)",
             "false_claim_rate": "false claims over all claims the step check evaluated in the answered samples: the "
             "error rate a claim, which does not grow with the length of the reasoning as false_step_rate does",
             "reasoning_length": REASONING_UNIT,
@@ -222,6 +225,7 @@ def _judge(
                 reasoning_words=len(reasoning(text).split()),
                 completion_tokens=tokens if isinstance(tokens, int) else None,
                 false_step="bad_step" in verdict.flags,
+                false_equality=any("=" in claim for claim in verdict.false_claims),
                 false_claims=tuple(verdict.false_claims[:FALSE_CLAIMS_KEPT]),
                 claims_checked=verdict.claims_checked,
                 claims_false=len(verdict.false_claims),

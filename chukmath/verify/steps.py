@@ -7,7 +7,8 @@ a side that touches a letter (``3x``, ``f(2)``, ``x_1``), starts with a dangling
 ``+ 3``), is next to words that change its meaning (``half of 6 + 2``, ``= 4 squared``), ends in ``...`` or ``%``,
 or does not parse, is left out. ``≈`` is not ``=``, and a decimal right side that is the rounding of the
 exact value to its own number of decimals (``10/3 = 3.33``) is accepted as a rounded claim.
-``A mod m = r`` is checked when the ``mod`` stands on the left of the first ``=``.
+``A mod m = r`` is checked when the ``mod`` stands on the left of the first ``=``. A comparison of two numbers in
+words (``152 is more than 127``) is a claim too, read in its plainest shape only (:mod:`chukmath.verify.comparisons`).
 
 Running totals: a chain such as ``3 × 4 = 12 + 3 = 15`` is read link by link (``3 × 4 = 12`` and
 ``12 + 3 = 15``) when its literal reading fails and the right side starts with the number the left side computes
@@ -38,6 +39,8 @@ from typing import NamedTuple
 
 from chukmath.verify.claim_rules import Claim, general_claims
 from chukmath.verify.claim_text import REPLACE, fold, normalize, strip_marker
+from chukmath.verify.comparisons import clear_cache as clear_comparisons
+from chukmath.verify.comparisons import comparison_claims
 
 MAX_LINE = 20000
 MAX_CLAIMS = 2000
@@ -321,6 +324,7 @@ def _cached_line(line: str) -> LineClaims:
 def clear_cache() -> None:
     """Forget cached line results (benchmarks measuring cold cost; tests)."""
     _cached_line.cache_clear()
+    clear_comparisons()
 
 
 def _links(line: str) -> int:
@@ -337,7 +341,9 @@ def check_steps(text: str, *, fast: bool = True) -> StepReport:
     claims: list[Claim] = []
     skipped = 0
     for line in text.splitlines():
-        # a claim needs an "=" (NFKC makes the wide ones "=")
+        if " than " in line and len(line) <= MAX_LINE and len(claims) < MAX_CLAIMS:
+            claims.extend(comparison_claims(line))  # "152 is more than 127": a step in words (verify.comparisons)
+        # an equality needs an "=" (NFKC makes the wide ones "=")
         if "=" not in line and (line.isascii() or ("＝" not in line and "﹦" not in line)):
             continue
         if len(line) > MAX_LINE:
