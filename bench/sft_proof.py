@@ -371,16 +371,20 @@ def _interval(bounds: list[float] | None) -> str:
 
 def markdown(summary: dict[str, Any]) -> str:
     runs = {k: v for k, v in summary["results"].items() if not k.startswith("train:")}
-    lines = ["| run | accuracy | 95% interval | pass@4 | format | verified | false step | false claims | claims | "
-             "reasoning words |", "|---|---|---|---|---|---|---|---|---|---|"]
+    # "false equality": the false-step rate counting equalities only, as measured up to the seventh run (comparisons
+    # in words are checked since); blank in older results
+    lines = ["| run | accuracy | 95% interval | pass@4 | format | verified | false step | false equality | "
+             "false claims | claims | reasoning words |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for label, data in runs.items():
         o = data["overall"]
         p4 = o["pass@k"].get("4")
         claim_rate, claims = o.get("false_claim_rate"), o.get("mean_claims_checked")  # absent in older results
+        equality = o.get("false_equality_step_rate")
         lines.append(
             f"| {label} | {o['accuracy']:.1%} | {_interval(o.get('accuracy_ci95'))} | "
             f"{'' if p4 is None else f'{p4:.1%}'} | {o['format_rate']:.1%} | "
             f"{o['verified_rate']:.1%} | {o['false_step_rate']:.1%} | "
+            f"{'' if equality is None else f'{equality:.1%}'} | "
             f"{'' if claim_rate is None else f'{claim_rate:.1%}'} | {'' if claims is None else f'{claims:.1f}'} | "
             f"{o.get('mean_reasoning_words') or 0:.0f} |"
         )
