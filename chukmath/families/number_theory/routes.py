@@ -48,6 +48,8 @@ from chukmath.safe_expr import parse_expression
 _FINE = Detail(carries=False, partial_min=10, division_min=10)
 _SHORT = Detail(carries=False, partial_min=10, division_min=1)  # every division worked a digit at a time
 _CYCLE_MAX = 24  # longest list of powers worth writing out
+_CHECK_MAX = 100  # most lines a modular power's check may take (its products and divisions worked out)
+_TRACE_MAX = 150  # ... and the most the trace may have with it (longer rows are cut from training at 2,048 tokens)
 _TEST_MAX = 400  # largest number whose divisors are tested one by one
 _MULTIPLES_MAX = 8  # most multiples stepped through for an lcm (more: through the gcd)
 
@@ -397,7 +399,7 @@ def _pow_check(base: int, exponent: int, m: int, result: int, lines: list[str], 
     check: list[str] = []
     again = (modular_power(base, exponent, m, check, _SHORT) if route != "euclid"
              else _pow_cycle(base, exponent, m, check))  # fmt: skip
-    if again is None or len(check) > 60:
+    if again is None or len(check) > _CHECK_MAX or len(lines) + len(check) > _TRACE_MAX:
         return
     lines.append("Check by repeated squaring:" if route != "euclid" else "Check with the cycle of remainders:")
     lines.extend(check)
@@ -416,13 +418,7 @@ def _divisor_pairs(n: int, lines: list[str]) -> list[int]:
     lines.append(f"Test every number from 1 to {isqrt(n)} (the square root of {n}); each divisor d pairs with {n} ÷ d.")
     found: list[int] = []
     for d in range(1, isqrt(n) + 1):
-        steps = divide_lines(n, d, _SHORT, recombine=False)
-        if steps:
-            lines.extend(steps)
-            r = n % d
-            lines.append(claim(n, OP_MOD, d, r))
-        else:  # d is 1, or n ÷ d is a digit and zeros (a times-table fact)
-            r = _remainder(lines, n, d)
+        r = _remainder(lines, n, d)
         if r == 0:
             partner = n // d
             lines.append(claim(n, OP_DIV, d, partner))
