@@ -25,8 +25,9 @@ from functools import lru_cache
 
 from chukmath.verify.claim_rules import Claim
 
-_GREATER = frozenset(("more", "greater", "larger", "bigger"))
+_GREATER = frozenset(("more", "greater", "larger", "bigger"))  # A > B; the others say A < B
 _LESS = frozenset(("less", "smaller", "fewer"))
+_WORD = "|".join(sorted(_GREATER | _LESS))
 _JOIN = r"so|and|but|since|because|as|then|while|here|now|So|And|But|Since|Because|As|Then|While|Here|Now"
 _NUMBER = r"-?\d{1,30}(?:\.\d{1,30})?(?:/\d{1,30})?"
 # what may stand right before A: the line's start, a clause break (a comma only with a space after it, so the
@@ -35,7 +36,7 @@ _BEFORE = rf"(?:^\s*|(?:[;:(]|,(?=\s))\s*|(?:^|(?<=\s))(?:{_JOIN})\s+)"
 # what may follow B: the line's end, a punctuation mark that is not inside a number, or a joining word
 _AFTER = rf"(?=\s*$|\s*[,.;:)!?](?!\d)|\s+(?:{_JOIN}|which)\b)"
 _COMPARISON = re.compile(
-    rf"{_BEFORE}(?P<a>{_NUMBER})\s+is\s+(?P<word>more|greater|larger|bigger|less|smaller|fewer)\s+than\s+"
+    rf"{_BEFORE}(?P<a>{_NUMBER})\s+is\s+(?P<word>{_WORD})\s+than\s+"
     rf"(?P<b>{_NUMBER}){_AFTER}"
 )
 CACHE_LINES = 4096
