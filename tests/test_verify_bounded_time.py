@@ -143,7 +143,8 @@ def test_a_long_set_on_the_expected_side_is_refused_not_compared_pair_by_pair() 
 @pytest.mark.parametrize(
     "text",
     [", " + " " * 19_000 + "x than 3", "so " * 6_000 + "than", "1 is more than " * 1_300,
-     ", 1 is more than 2" * 1_100 + " x", "; " * 9_000 + "5 is less than 3 than"],
+     ", 1 is more than 2" * 1_100 + " x", "; " * 9_000 + "5 is less than 3 than", "1 < " * 4_500 + "x",
+     "; < > " * 3_000 + "3"],
 )  # fmt: skip
 def test_comparisons_in_words_are_read_in_linear_time(text: str) -> None:
     from chukmath.verify import check_steps

@@ -24,6 +24,9 @@ from chukmath.verify.comparisons import comparison_claims
     ("3/4 is greater than 2/3", "3/4 is greater than 2/3", True),
     ("-5 is less than -7", "-5 is less than -7", False),
     ("(4 is smaller than 2)", "4 is smaller than 2", False),
+    ("1700 > 1556, so stop at 1540.", "1700 > 1556", True),
+    ("Since 2 > 5, we stop.", "2 > 5", False),
+    ("3<4", "3 < 4", True),
 ])  # fmt: skip
 def test_a_comparison_of_two_numbers_is_judged(line: str, text: str, holds: bool) -> None:
     assert [(c.text, c.holds) for c in comparison_claims(line)] == [(text, holds)]
@@ -45,6 +48,12 @@ def test_a_comparison_of_two_numbers_is_judged(line: str, text: str, holds: bool
     "3 is less than 1/0.",
     "5 is less than 3.5.6",
     "There are more than 3 ways.",
+    "2 < 3 < 4",  # a chain
+    "x > 3",
+    "5 -> 6",
+    "1 >= 0",
+    "<think>5</think>",
+    "x = 3 > 2",  # 3 is a side of an equation
 ])  # fmt: skip
 def test_anything_but_the_plain_shape_is_not_read(line: str) -> None:
     assert comparison_claims(line) == ()

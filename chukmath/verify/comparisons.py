@@ -14,7 +14,9 @@ read, so nothing that is not a comparison of two numbers is ever judged:
 - B followed by the end of the line, a punctuation mark or a joining word, so ``5 is less than 3 × 4`` and
   ``12 is more than 10 apples`` are not read.
 
-The scan is one bounded regex per line that holds `` than ``; numbers are capped at 30 digits a part.
+The same with a sign between the numbers (``1700 > 1556``, ``3 < 4``) under the same rules, so ``2 < 3 < 4``,
+``x > 3`` and ``-> 5`` are not read. The scan is one bounded regex per line that holds `` than `` (or a ``<``/``>``);
+numbers are capped at 30 digits a part.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ _COMPARISON = re.compile(
     rf"{_BEFORE}(?P<a>{_NUMBER})\s+is\s+(?P<word>{_WORD})\s+than\s+"
     rf"(?P<b>{_NUMBER}){_AFTER}"
 )
+# the same with a sign: "1700 > 1556", "3 < 4" (a chain "2 < 3 < 4" or "x > 3" is not read)
+_SIGNED = re.compile(rf"{_BEFORE}(?P<a>{_NUMBER})\s*(?P<sign>[<>])\s*(?P<b>{_NUMBER}){_AFTER}")
 CACHE_LINES = 4096
 
 
@@ -53,18 +57,22 @@ def _value(text: str) -> Fraction | None:
 @lru_cache(maxsize=CACHE_LINES)
 def comparison_claims(line: str) -> tuple[Claim, ...]:
     """The comparisons of two numbers in ``line``, each judged (see the module docstring for what is read)."""
-    if " than " not in line:
-        return ()
     found: list[Claim] = []
-    for match in _COMPARISON.finditer(line):
-        a, b = _value(match.group("a")), _value(match.group("b"))
-        if a is None or b is None:
-            continue
-        word = match.group("word")
-        holds = a > b if word in _GREATER else a < b
-        text = f"{match.group('a')} is {word} than {match.group('b')}"
-        found.append(Claim(text, holds))
+    if " than " in line:
+        for match in _COMPARISON.finditer(line):
+            word = match.group("word")
+            found += _judged(match, word in _GREATER, f"is {word} than")
+    if "<" in line or ">" in line:
+        for match in _SIGNED.finditer(line):
+            found += _judged(match, match.group("sign") == ">", match.group("sign"))
     return tuple(found)
+
+
+def _judged(match: re.Match[str], greater: bool, said: str) -> list[Claim]:
+    a, b = _value(match.group("a")), _value(match.group("b"))
+    if a is None or b is None:
+        return []
+    return [Claim(f"{match.group('a')} {said} {match.group('b')}", a > b if greater else a < b)]
 
 
 def clear_cache() -> None:

@@ -341,7 +341,7 @@ def check_steps(text: str, *, fast: bool = True) -> StepReport:
     claims: list[Claim] = []
     skipped = 0
     for line in text.splitlines():
-        if " than " in line and len(line) <= MAX_LINE and len(claims) < MAX_CLAIMS:
+        if (" than " in line or "<" in line or ">" in line) and len(line) <= MAX_LINE and len(claims) < MAX_CLAIMS:
             claims.extend(comparison_claims(line))  # "152 is more than 127": a step in words (verify.comparisons)
         # an equality needs an "=" (NFKC makes the wide ones "=")
         if "=" not in line and (line.isascii() or ("＝" not in line and "﹦" not in line)):
