@@ -23,7 +23,7 @@ from math import gcd, isqrt
 
 from chukmath.families.common.arithmetic_steps import ArithmeticWalk
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MOD, OP_MUL, OP_SUB, assemble, claim, step
-from chukmath.families.common.long_ops import Detail, divide_lines, multiply_lines
+from chukmath.families.common.long_ops import Detail, divide_lines
 from chukmath.families.common.signed_ops import signed_lines
 from chukmath.families.common.worked import pick
 from chukmath.families.number_theory.trace import (
@@ -195,15 +195,13 @@ def _lcm_from_gcd(a: int, b: int, g: int, lines: list[str]) -> int:
     worked digit by digit."""
     if g == 1:
         lines.append(f"The gcd is 1, so lcm({a}, {b}) is the product {a} × {b}:")
-        lines.extend(multiply_lines(a, b, _FINE))
-        return _claim(lines, a, OP_MUL, b)
+        return worked_product(lines, a, b, _FINE)
     lines.append(f"lcm({a}, {b}) is {a} × {b} divided by their gcd {g}; divide {a} by {g} first, so the numbers stay "
                  "small:")  # fmt: skip
     lines.extend(divide_lines(a, g, _FINE))
     part = _claim(lines, a, OP_DIV, g)
     lines.append(f"Then multiply by {b}:")
-    lines.extend(multiply_lines(part, b, _FINE))
-    return _claim(lines, part, OP_MUL, b)
+    return worked_product(lines, part, b, _FINE)
 
 
 def _lcm_by_multiples(a: int, b: int, lines: list[str]) -> int:
@@ -236,6 +234,14 @@ def _claim(lines: list[str], left: int, op: str, right: int) -> int:
     line, result = step(left, op, right)
     lines.append(line)
     return int(result)
+
+
+def _running_sum(values: list[int], lines: list[str]) -> int:
+    """``values`` added left to right, one claim a sum."""
+    total = values[0]
+    for value in values[1:]:
+        total = _claim(lines, total, OP_ADD, value)
+    return total
 
 
 def _difference(lines: list[str], a: int, b: int) -> int:
@@ -446,10 +452,7 @@ def _sum_by_pairs(n: int, lines: list[str]) -> int | None:
         return None
     divisors = _divisor_pairs(n, lines)
     lines.append(f"Add the divisors {', '.join(map(str, divisors))}:")
-    total = divisors[0]
-    for d in divisors[1:]:
-        total = _claim(lines, total, OP_ADD, d)
-    return total
+    return _running_sum(divisors, lines)
 
 
 def _divisors_from_factors(n: int, lines: list[str]) -> list[int]:
@@ -487,9 +490,7 @@ def _check_by_listing(name: str, n: int, result: int, lines: list[str]) -> None:
         found = len(divisors)
     else:
         lines.append(f"Add them: {' + '.join(map(str, divisors))}")
-        found = divisors[0]
-        for d in divisors[1:]:
-            found = _claim(lines, found, OP_ADD, d)
+        found = _running_sum(divisors, lines)
         lines.append(f"That is {found}, as the formula gave.")
     if found != result:
         raise AssertionError(f"{name}({n}): {result} by the formula, {found} by listing")
