@@ -46,6 +46,11 @@ def _whole(value: Number) -> int | None:
     return None
 
 
+def _comes_down(short: int, power: int, rest: int) -> str:
+    """The line for the digits of the longer number that come down once ``short`` has run out of digits."""
+    return f"{short} has no {_place(power)}, so the {_place(power)} and above come down as they are: {rest}."
+
+
 def column_sum_lines(a: int, b: int) -> list[str]:
     """``a + b`` (both ``>= 0``) column by column from the ones, carrying where a column reaches 10. The caller
     writes the claim ``a + b = c``."""
@@ -61,9 +66,7 @@ def column_sum_lines(a: int, b: int) -> list[str]:
         x, y = top[power], bottom[power]
         if power >= shorter and not carry:
             rest = (a + b) // 10**power
-            short = b if len(str(b)) < len(str(a)) else a
-            lines.append(f"{short} has no {_place(power)}, so the {_place(power)} and above come down as they are: "
-                         f"{rest}.")  # fmt: skip
+            lines.append(_comes_down(b if len(str(b)) < len(str(a)) else a, power, rest))
             written.extend(_ones_first(rest))
             break
         total = x + y
@@ -101,8 +104,7 @@ def column_difference_lines(a: int, b: int) -> list[str]:
     for power, (x, y) in enumerate(zip(top, bottom, strict=True)):
         if power >= len(str(b)) and not lent:
             rest = a // 10**power
-            lines.append(f"{b} has no {_place(power)}, so the {_place(power)} and above come down as they are: "
-                         f"{rest}.")  # fmt: skip
+            lines.append(_comes_down(b, power, rest))
             written.extend(_ones_first(rest))
             break
         name, upper = _place(power), _place(power + 1)
