@@ -14,6 +14,7 @@ from fractions import Fraction
 from math import gcd
 
 import pytest
+import sympy
 
 from chukmath.families import get_family
 from chukmath.families.common.long_ops import (
@@ -27,7 +28,9 @@ from chukmath.families.common.long_ops import (
 from chukmath.families.common.radicals import root_search_lines
 from chukmath.families.common.signed_ops import plus_minus_lines
 from chukmath.families.linear_equation.routes import constants_first, divide_first
+from chukmath.families.number_theory.routes import _SHORT
 from chukmath.families.number_theory.routes import ROUTES as NUMBER_ROUTES
+from chukmath.families.number_theory.trace import _TRIAL_MAX, factor_lines, trial_factor_lines
 from chukmath.families.quadratic.routes import completing_square, formula
 from chukmath.families.word_problem.routes import story_steps
 from chukmath.generate import generate
@@ -169,6 +172,50 @@ def test_divisors_tested_by_hand_are_divided_a_digit_at_a_time() -> None:
     assert divide_lines(27030, 9, detail_for(3))[1:6] == [
         "Bring down 7: 27.", "9 × 3 = 27", "27 - 27 = 0", "Bring down 0: 0.",
         "0 is less than 9, so the quotient digit is 0."]
+
+
+@pytest.mark.parametrize("n", [*range(2, 500), 4620, 9797, 65536])
+def test_a_factorization_tries_the_primes_in_order_and_guesses_none(n: int) -> None:
+    """The classic factorization states `187 ÷ 11 = 17` and `137 ÷ 137 = 1`: which prime divides, and that what is
+    left is prime, are guessed. By trial every prime below the first factor is shown not to divide, every quotient
+    is worked, and a number is called prime only once a prime's square passes it."""
+    lines: list[str] = []
+    found = trial_factor_lines(n, lines, _SHORT)
+    if found is None:  # too long to try by hand: the classic statement, in fewer than the cap's lines
+        assert n >= 300 and lines == []  # every number below 300 is tried in full; nothing half-written
+        assert factor_lines(n, lines, _SHORT) == sorted(sympy.factorint(n).items())
+        assert lines[0] == f"Factor {n} into primes by dividing out each prime:"
+        return
+    assert found == sorted(sympy.factorint(n).items())
+    assert len(lines) <= _TRIAL_MAX
+    text = "\n".join(lines)
+    report = check_steps(text)
+    assert not report.bad and report.skipped == 0 and (report.checked >= 1 or n in (2, 3)), (report.bad, text)
+    tried = [int(p) for p in re.findall(r"so (\d+) does not divide", text)]
+    divided = [int(p) for p in re.findall(r"\d+ ÷ (\d+) = \d+", text)]
+    assert sorted(set(tried) | set(divided)) == [p for p in range(2, max([*tried, *divided], default=1) + 1)
+                                                 if sympy.isprime(p)]  # fmt: skip
+    largest = found[-1][0]
+    if largest * largest > n or n == largest:  # the last prime is never divided out: shown prime by a square
+        assert re.search(rf"(\d+) is more than {largest}, so no prime up to its square root is left to try: "
+                         rf"{largest} is prime\.", text) or text.endswith(f"{n} is prime.\n" + lines[-1])  # fmt: skip
+
+
+def test_a_prime_is_shown_prime_by_the_squares_of_the_primes_before() -> None:
+    lines: list[str] = []
+    assert trial_factor_lines(137, lines, _SHORT) == [(137, 1)]
+    assert [line for line in lines if "does not divide" in line] == [
+        "137 ends in 7, so 2 does not divide it.", "The remainder is not 0, so 3 does not divide 137.",
+        "137 ends in 7, so 5 does not divide it.", "The remainder is not 0, so 7 does not divide 137.",
+        "The remainder is not 0, so 11 does not divide 137."]
+    assert lines[-3:] == ["13 × 13 = 169", "169 is more than 137, so no prime up to its square root is left to try: "
+                          "137 is prime.", "So the prime factorization of 137 is 137."]  # fmt: skip
+    trace = NUMBER_ROUTES["euclid"](_problem("number_theory", "divisor_count(187)", "Count the divisors of 187."))
+    _all_true(trace)
+    assert "Long division of 187 by 11, one digit at a time:" in trace and "187 ÷ 11 = 17" in trace
+    assert "17 ÷ 17 = 1" not in trace and _final(trace) == "4"
+    # the classic trace (the baseline the mix is measured against) keeps its statements
+    assert "187 ÷ 11 = 17\n17 ÷ 17 = 1" in builtin_trace(_problem("number_theory", "divisor_count(187)", "x?"))
 
 
 @pytest.mark.parametrize(("route", "base", "exponent", "m"), [("euclid", 26, 11, 79), ("by_hand", 26, 11, 79),

@@ -101,7 +101,7 @@ def _factorizations(values: list[int], lines: list[str]) -> list[dict[int, int]]
             lines.append("1 has no prime factors.")
             found.append({})
         else:
-            found.append(dict(factor_lines(value, lines)))
+            found.append(dict(factor_lines(value, lines, _SHORT)))
     return found
 
 
@@ -553,7 +553,7 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
         formula = divisor_count if name == "divisor_count" else divisor_sigma
         if route == "by_hand":
             return by_pairs(v[0], lines)
-        result = formula(v[0], lines)
+        result = formula(v[0], lines, _SHORT)
         _check_by_listing(name, v[0], result, lines)
         return result
     if name == "multiplicity":

@@ -179,12 +179,19 @@ def modular_power(base: int, exponent: int, modulus: int, lines: list[str], deta
     return result
 
 
-def factor_lines(n: int, lines: list[str]) -> list[tuple[int, int]]:
-    """Prime factorization of ``n >= 2`` with one true division claim per prime factor removed."""
+def factor_lines(n: int, lines: list[str], detail: Detail | None = None) -> list[tuple[int, int]]:
+    """Prime factorization of ``n >= 2`` with one true division claim per prime factor removed; with ``detail``,
+    found by trying the primes in order (:func:`trial_factor_lines`) where that stays short."""
     import sympy
 
     if not 2 <= n <= MAX_DIVISOR_COUNT_ARG:
         raise InputError(f"cannot factor {n}: it must be in 2..{MAX_DIVISOR_COUNT_ARG}")
+    if detail is not None:
+        tried: list[str] = []
+        found = trial_factor_lines(n, tried, detail)
+        if found is not None:
+            lines.extend(tried)
+            return found
     factors = sorted(sympy.factorint(n).items())
     lines.append(f"Factor {n} into primes by dividing out each prime:")
     current = n
@@ -192,18 +199,72 @@ def factor_lines(n: int, lines: list[str]) -> list[tuple[int, int]]:
         for _ in range(count):
             line, current = step(current, OP_DIV, prime)
             lines.append(line)
-    shown = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in factors)
-    lines.append(f"So the prime factorization of {n} is {shown}.")
+    lines.append(factorization_line(n, factors))
     return factors
 
 
-def divisor_count(n: int, lines: list[str]) -> int:
+def factorization_line(n: int, factors: list[tuple[int, int]]) -> str:
+    shown = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in factors)
+    return f"So the prime factorization of {n} is {shown}."
+
+
+_TRIAL_MAX = 60  # most lines a factorization by trial division may take; longer ones state the primes found
+
+
+def trial_factor_lines(n: int, lines: list[str], detail: Detail) -> list[tuple[int, int]] | None:
+    """Prime factorization of ``n >= 2`` by trying 2, 3, 5, 7, ... in turn: 2 and 5 by the last digit, the others
+    by long division a digit at a time; each prime that goes in exactly is divided out (and tried again), and once
+    a prime's square passes what is left, what is left is prime. No factor is guessed. None when it would take
+    more than ``_TRIAL_MAX`` lines."""
+    import sympy
+
+    work = [f"Factor {n} into primes: try the primes in order from 2, dividing out each one that goes in exactly."]
+    found: dict[int, int] = {}
+    current, prime = n, 2
+    while current > 1:
+        if prime * prime > current:
+            if current != n or prime > 2:  # 2 and 3 need no words: 2 × 2 is past them at once
+                work.append(claim(prime, OP_MUL, prime, prime * prime))
+                work.append(f"{prime * prime} is more than {current}, so no prime up to its square root is left to "
+                            f"try: {current} is prime.")  # fmt: skip
+            else:
+                work.append(f"{current} is prime.")
+            found[current] = found.get(current, 0) + 1
+            break
+        divides = current % prime == 0
+        if prime in (2, 5):
+            verdict = "divides it" if divides else "does not divide it"
+            work.append(f"{current} ends in {current % 10}, so {prime} {verdict}.")
+            steps = divide_lines(current, prime, detail, recombine=False) if divides else []
+        else:
+            steps = divide_lines(current, prime, detail, recombine=False)
+        work.extend(steps)
+        if divides:
+            line, quotient = step(current, OP_DIV, prime)
+            work.append(line)
+            found[prime] = found.get(prime, 0) + 1
+            current = int(quotient)
+        else:
+            if prime not in (2, 5):
+                work.append(f"The remainder is not 0, so {prime} does not divide {current}.")
+            prime = int(sympy.nextprime(prime))
+        if len(work) >= _TRIAL_MAX:
+            return None
+    if len(work) >= _TRIAL_MAX:
+        return None
+    factors = sorted(found.items())
+    work.append(factorization_line(n, factors))
+    lines.extend(work)
+    return factors
+
+
+def divisor_count(n: int, lines: list[str], detail: Detail | None = None) -> int:
     """Number of positive divisors of ``|n|`` from its prime factorization (exponents plus one, multiplied)."""
     n = abs(n)
     if n == 1:
         lines.append("1 has exactly one positive divisor, itself.")
         return 1
-    factors = factor_lines(n, lines)
+    factors = factor_lines(n, lines, detail)
     lines.append("A divisor picks each prime's exponent from 0 up to its exponent, so multiply (exponent + 1):")
     total = 1
     for index, (prime, count) in enumerate(factors):
@@ -219,13 +280,13 @@ def divisor_count(n: int, lines: list[str]) -> int:
     return total
 
 
-def divisor_sigma(n: int, lines: list[str]) -> int:
+def divisor_sigma(n: int, lines: list[str], detail: Detail | None = None) -> int:
     """Sum of the positive divisors of ``|n|``: the product over primes of ``1 + p + ... + p^e``."""
     n = abs(n)
     if n == 1:
         lines.append("The only positive divisor of 1 is 1.")
         return 1
-    factors = factor_lines(n, lines)
+    factors = factor_lines(n, lines, detail)
     lines.append("The divisor sum is the product, over the primes, of 1 + p + ... + p^e:")
     total = 1
     for index, (prime, count) in enumerate(factors):
