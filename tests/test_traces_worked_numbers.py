@@ -324,6 +324,20 @@ def test_a_product_of_fractions_is_cut_by_its_common_factor_in_checked_steps() -
     # already in lowest terms: said all the same, so the step never depends on foreseeing a common factor
     assert lowest_terms_lines(-5, 6) == ["-5/6 has no common factor: it is in lowest terms."]
     assert lowest_terms_lines(0, 6) == [] and lowest_terms_lines(7, 1) == []
+    # with a detail, a two-digit common factor's divisions are long divisions (the seventh run's model wrote
+    # (-174) / 29 = -7); a one-digit factor, or a dividend under the detail's size, stays one line
+    worked = lowest_terms_lines(-539, 1452, detail_for(3))
+    _all_true("\n".join(worked))
+    assert worked[:3] == ["-539/1452 has the common factor 11:", "Long division of 539 by 11, one digit at a time:",
+                          "Bring down 3: 53."]  # fmt: skip
+    assert "(-539) ÷ 11 = -49" in worked and "Long division of 1452 by 11, one digit at a time:" in worked
+    assert worked[-1] == "1452 ÷ 11 = 132" and worked.index("(-539) ÷ 11 = -49") < worked.index("1452 ÷ 11 = 132")
+    # a one-digit quotient is one line (its digit is bounded like every digit of a long division)
+    assert lowest_terms_lines(-1188, 1452, detail_for(3))[1] == "(-1188) ÷ 132 = -9"
+    assert lowest_terms_lines(264, 420, detail_for(3))[1] == "Long division of 264 by 12, one digit at a time:"
+    assert lowest_terms_lines(386, 44, detail_for(3)) == ["386/44 has the common factor 2:", "386 ÷ 2 = 193",
+                                                          "44 ÷ 2 = 22"]  # fmt: skip
+    assert lowest_terms_lines(33, 77, detail_for(3)) == lowest_terms_lines(33, 77)  # under the division size
 
 
 def test_gathering_x_says_which_way_the_coefficient_moves() -> None:

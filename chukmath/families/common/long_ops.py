@@ -170,13 +170,13 @@ def operation_lines(left: Number, op: str, right: Number, detail: Detail, style:
             # its common factor; a power of ten moves the decimal point instead
             cut = top % bottom != 0 and style == "fraction"
             shift = point_shift_lines(top, bottom, style)
-            lines = shift or (lowest_terms_lines(top, bottom) if cut else divide_lines(top, bottom, detail))
+            lines = shift or (lowest_terms_lines(top, bottom, detail) if cut else divide_lines(top, bottom, detail))
         elif b.denominator == 1:
             # a fraction over a whole number: only the denominator grows
             size, bottom = abs(b.numerator), a.denominator
             lines = [f"Dividing a fraction by {size} multiplies its denominator by {size}:"]
             lines += [*multiply_lines(bottom, size, detail), claim(bottom, OP_MUL, size, bottom * size)]
-            lines += lowest_terms_lines(abs(a.numerator), bottom * size)
+            lines += lowest_terms_lines(abs(a.numerator), bottom * size, detail)
         else:
             lines = [f"Dividing by {num(b)} is the same as multiplying by {num(1 / b)}:"]
             lines += [*_product_lines(a, 1 / b, detail), claim(a, OP_MUL, 1 / b, a / b)]
@@ -222,7 +222,7 @@ def _product_lines(a: Fraction, b: Fraction, detail: Detail) -> list[str]:
             lines.append(claim(pair[0], OP_MUL, pair[1], pair[0] * pair[1]))
     if lines:  # (-1) × 210/13 has nothing to multiply out
         lines.insert(0, "Multiply the numerators and the denominators:")
-    lines += lowest_terms_lines(tops[0] * tops[1], bottoms[0] * bottoms[1])
+    lines += lowest_terms_lines(tops[0] * tops[1], bottoms[0] * bottoms[1], detail)
     return lines
 
 
@@ -244,19 +244,25 @@ def point_shift_lines(top: int, bottom: int, style: Style = "fraction") -> list[
             f"{num(Fraction(top, bottom), 'decimal')}."]  # fmt: skip
 
 
-def lowest_terms_lines(top: int, bottom: int) -> list[str]:
+def lowest_terms_lines(top: int, bottom: int, detail: Detail | None = None) -> list[str]:
     """``top/bottom`` cut to lowest terms by its greatest common factor, both divisions as checked claims
     (``264/420 has the common factor 12:``, ``264 ÷ 12 = 22``, ``420 ÷ 12 = 35``). A fraction already in lowest terms
     gets a line that says so: every fraction result is looked at the same way, so a model need not foresee a common
-    factor to know the step comes (the seventh GPU run's model left -63/28 uncut and cut 2/15 by 2). Empty for 0 and
-    for a whole number over 1."""
+    factor to know the step comes (the seventh GPU run's model left -63/28 uncut and cut 2/15 by 2). With ``detail``,
+    a division by a factor of two digits or more, big enough for it, is worked as a long division first (no
+    quotient guessed; halving and other one-digit factors stay one line). Empty for 0 and for a
+    whole number over 1."""
     common = gcd(top, bottom)
     if top == 0 or bottom == 1:
         return []
     if common == 1:
         return [f"{top}/{bottom} has no common factor: it is in lowest terms."]
-    return [f"{top}/{bottom} has the common factor {common}:", claim(top, OP_DIV, common, top // common),
-            claim(bottom, OP_DIV, common, bottom // common)]  # fmt: skip
+    lines = [f"{top}/{bottom} has the common factor {common}:"]
+    for value in (top, bottom):
+        if detail is not None and common >= 10:  # a two-digit factor: its quotient would be a guess
+            lines.extend(divide_lines(abs(value), common, detail))
+        lines.append(claim(value, OP_DIV, common, value // common))
+    return lines
 
 
 def sum_lines(
@@ -298,7 +304,7 @@ def sum_lines(
     value = Fraction(total, bottom)
     if value != (a + b if op == OP_ADD else a - b):
         raise AssertionError(f"common denominator of {left} {op} {right} went wrong")
-    lines += lowest_terms_lines(total, bottom)
+    lines += lowest_terms_lines(total, bottom, detail)
     return lines
 
 

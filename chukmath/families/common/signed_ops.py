@@ -226,7 +226,7 @@ def same_denominator_lines(left: Number, op: str, right: Number, detail: Detail)
     lines = [f"Both are over {bottom}, so {word} the numerators:"]
     lines.extend(signed_lines(a.numerator, op, b.numerator, detail))
     lines.append(claim(a.numerator, op, b.numerator, total))
-    lines += lowest_terms_lines(total, bottom)
+    lines += lowest_terms_lines(total, bottom, detail)
     return lines
 
 
