@@ -35,8 +35,14 @@ of training (``cuda_peak_allocated_gb`` / ``cuda_peak_reserved_gb``) and of the 
 
 On a GPU machine, several arms at once: bench/sft_proof_device.sh (its header says how many arms it runs at once
 and why). Beside a copy of the repository it needs the model and wheels of what the machine's Python lacks: gguf
-and whichever of chukmath's runtime dependencies are missing there (the last runs carried 16: gguf, openai,
-pydantic, orjson and what they need), in ``.whl/``. Keep ``.gpu/`` and ``.whl/`` out of version control
+and whichever of chukmath's runtime dependencies are missing there, in ``.whl/``, for its Python (3.12). Since
+openai 3.x that is 21 wheels: gguf, openai, httpx2, httpcore2, truststore, anyio, h11, idna, jiter, distro, sniffio,
+pydantic, pydantic_core, annotated_types, typing_inspection, typing_extensions, orjson, rich, markdown_it_py,
+mdurl, pygments (``pip download --no-deps --only-binary=:all: --python-version 3.12 --platform
+manylinux2014_x86_64 -d .whl NAME``). They can be tried here at no device time: a Python 3.12 venv with what the
+machine has (huggingface_hub, sympy, jinja2, numpy, pyyaml, tqdm, requests), the wheels installed with ``pip
+install --no-deps --target SITE .whl/*.whl``, then ``PYTHONPATH=SITE:.:bench python bench/sft_proof.py ... --stages
+data``. Keep ``.gpu/`` and ``.whl/`` out of version control
 (``.git/info/exclude``). Where a transfer to the machine holds at most 64 MiB together with the working tree
 (about 7 MiB), the package's 61 MiB chunks do not fit: join them and cut the model into 48 MiB pieces, then send
 one piece a transfer, each time with ``.gpu/chunk`` holding only that piece:

@@ -210,8 +210,9 @@ case ${1:-} in
     rm -rf "$ROOT/src" "$ROOT/logs" && mkdir -p "$ROOT/src" "$ROOT/logs" "$ROOT/out"
     for arm in "$@"; do rm -rf "$ROOT/out/${arm%%:*}"; done
     cp -r "${SOURCE[@]}" "$ROOT/src/" || die "run start from the repository root (it copies ${SOURCE[*]})" 2
-    python3 -c "import chukmath, gguf, torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__)" \
-      || die "chukmath, gguf, torch or transformers does not import with PYTHONPATH=$PYTHONPATH" 5
+    # everything an arm imports, so a missing wheel fails here and not after the data build
+    python3 -c "import chukmath.build, chukmath.eval, openai, pydantic, orjson, rich, gguf, torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__)" \
+      || die "chukmath's build or eval, a runtime dependency, gguf, torch or transformers does not import with PYTHONPATH=$PYTHONPATH" 5
     printf '%s\n' "$@" >"$ROOT/logs/arm_list"
     # its own process session, so it outlives this command; the copied script, so a new checkout cannot change it
     setsid nohup bash "$ROOT/src/bench/sft_proof_device.sh" orchestrate "$@" >"$ROOT/logs/orchestrate.log" 2>&1 </dev/null &
