@@ -248,9 +248,9 @@ def trial_factor_lines(n: int, lines: list[str], detail: Detail) -> list[tuple[i
             if prime not in (2, 5):
                 work.append(f"The remainder is not 0, so {prime} does not divide {current}.")
             prime = int(sympy.nextprime(prime))
-        if len(work) >= _TRIAL_MAX:
+        if len(work) >= _TRIAL_MAX:  # stop trying early: a prime near 10**9 would take a billion tries
             return None
-    if len(work) >= _TRIAL_MAX:
+    if len(work) >= _TRIAL_MAX:  # the prime test that ended the loop pushed it over
         return None
     factors = sorted(found.items())
     work.append(factorization_line(n, factors))
