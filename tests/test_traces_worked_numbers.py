@@ -340,6 +340,26 @@ def test_a_product_of_fractions_is_cut_by_its_common_factor_in_checked_steps() -
     assert lowest_terms_lines(33, 77, detail_for(3)) == lowest_terms_lines(33, 77)  # under the division size
 
 
+@pytest.mark.parametrize(("expression", "value"), [("Integral(-9/x, (x, 1, E))", -9), ("Integral(7/x, (x, 1, exp(2)))", 14),
+                                                   ("Integral(1/x, (x, 1, E))", 1)])
+def test_an_integral_of_c_over_x_is_worked_two_ways(expression: str, value: int) -> None:
+    """The seventh run's model wrote "F(exp(2)) is 8" for 8·log(exp(2)) = 16: the classic trace states F's values.
+    Each route now claims them (c × 2, c × 0, or c × (2 - 0)) and checks by another way; 1 to 2 or 3 stays classic."""
+    traces = {route: builtin_trace(_problem("calculus", expression, "q?"), route)
+              for route in ("power_rule", "from_definition", "horner")}  # fmt: skip
+    k = 2 if "exp(2)" in expression else 1
+    c = value // k
+    for route, trace in traces.items():
+        _all_true(trace)
+        assert _final(trace) == str(value) and f"Both ways give {value}." in trace, route
+        assert f"{c} × {k} = {value}" in trace.replace(f"({c})", str(c)), route
+        assert "F(exp(2)) is" not in trace and "gives back" not in trace  # no stated value, no restated check
+    assert len(set(traces.values())) == 3  # three different routes
+    assert "u = log(x)" in traces["from_definition"].split("Check", 1)[0]
+    classic = builtin_trace(_problem("calculus", "Integral(1/x, (x, 1, 3))", "q?"), "power_rule")
+    assert classic == builtin_trace(_problem("calculus", "Integral(1/x, (x, 1, 3))", "q?"))
+
+
 def test_gathering_x_says_which_way_the_coefficient_moves() -> None:
     first = divide_first(_problem("linear_equation", "Eq(7*x - 4, 9*x + 14)", "Solve 7x - 4 = 9x + 14."))
     _all_true(first)

@@ -1,7 +1,8 @@
 """Three routes for the polynomial questions of ``calculus`` (a derivative of a polynomial, a definite integral of
-one between whole-number bounds) and for ∫ c·sqrt(x) from 0 to a square (the power rule with x^(3/2) as x·√x or as
-(√x)^3, or the substitution u = √x, each checked by the other way); every other shape (products, trig, exp, log)
-keeps the classic trace.
+one between whole-number bounds), for ∫ c·sqrt(x) from 0 to a square (the power rule with x^(3/2) as x·√x or as
+(√x)^3, or the substitution u = √x, each checked by the other way) and for ∫ c/x from 1 to e or e^2 (the
+antiderivative c·log(x) at each end, the constant taken out first, or the substitution u = log(x), each checked by
+another); every other shape (products, trig, exp, other logs) keeps the classic trace.
 
 - ``power_rule``: the power rule term by term from the highest power; a derivative is checked by integrating each
   new term back (a claim per coefficient), an integral by adding up each term's own definite integral;
@@ -302,6 +303,62 @@ def _sqrt_integral(route: str, match: re.Match[str]) -> str:
     return assemble(think, f"The answer is {result}.", result)
 
 
+# c/x from 1 to e or e^2 (the generator's shape with a whole-number value; 1 to 2 or 3 stays classic: log(2) has no
+# number to claim).
+_LOG_INTEGRAL = re.compile(r"Integral\((-?[1-9]\d{0,5})/x, \(x, 1, (E|exp\(2\))\)\)")
+
+
+def _log_by_antiderivative(c: Fraction, k: int, bound: str, think: list[str]) -> Fraction:
+    """F(x) = c·log(x): F(e^k) = c × k, since log undoes exp, and F(1) = c × 0, since e^0 = 1."""
+    think.append(f"The antiderivative of {symstr.rational(c)}/x is {symstr.rational(c)}·log(x), since the derivative "
+                 "of log(x) is 1/x.")  # fmt: skip
+    think.append(f"F({bound}): log undoes exp, so log({bound}) is {k}:")
+    upper = _claim(think, c, OP_MUL, k)
+    think.append("F(1): e^0 = 1, so log(1) is 0:")
+    lower = _claim(think, c, OP_MUL, 0)
+    think.append(f"The integral is F({bound}) - F(1):")
+    return _claim(think, upper, OP_SUB, lower)
+
+
+def _log_by_substitution(c: Fraction, k: int, bound: str, think: list[str]) -> Fraction:
+    """u = log(x): du = dx/x, so ∫ c/x dx from 1 to e^k is ∫ c du from 0 to k = c × (k - 0)."""
+    think.append(f"Substitute u = log(x), so du = dx/x; x = 1 gives u = 0 and x = {bound} gives u = {k}.")
+    think.append(f"The integral becomes the integral of {symstr.rational(c)} du from 0 to {k}: "
+                 f"{symstr.rational(c)} times the length of the interval.")  # fmt: skip
+    length = _claim(think, k, OP_SUB, 0)
+    return _claim(think, c, OP_MUL, length)
+
+
+def _log_factored(c: Fraction, k: int, bound: str, think: list[str]) -> Fraction:
+    """F(e^k) - F(1) with the constant taken out first: c × (log(e^k) - log(1)) = c × (k - 0)."""
+    think.append(f"The antiderivative of 1/x is log(x), so the integral is {symstr.rational(c)} times "
+                 f"log({bound}) - log(1).")  # fmt: skip
+    think.append(f"log undoes exp, so log({bound}) is {k}; and e^0 = 1, so log(1) is 0:")
+    difference = _claim(think, k, OP_SUB, 0)
+    return _claim(think, c, OP_MUL, difference)
+
+
+def _log_integral(route: str, match: re.Match[str]) -> str:
+    c, bound = Fraction(int(match.group(1))), match.group(2)
+    k = 1 if bound == "E" else 2
+    think = [f"We need the integral of {match.group(1)}/x from 1 to {bound}."]
+    if route == "power_rule":
+        value = _log_by_antiderivative(c, k, bound, think)
+        think.append("Check by substituting u = log(x):")
+        again = _log_by_substitution(c, k, bound, think)
+    else:
+        first = _log_by_substitution if route == "from_definition" else _log_factored
+        value = first(c, k, bound, think)
+        think.append(f"Check with F(x) = {symstr.rational(c)}·log(x) at each end:")
+        again = _log_by_antiderivative(c, k, bound, think)
+    if again != value:
+        raise AssertionError(f"the two ways give {value} and {again}")
+    result = symstr.rational(value)
+    think.append(f"Both ways give {result}.")
+    think.append(f"So the integral is {result}.")
+    return assemble(think, f"The answer is {result}.", result)
+
+
 def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[Problem], str]:
     """The trace of a polynomial derivative or integral by ``route``; other shapes use ``classic``."""
 
@@ -322,6 +379,9 @@ def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[P
         root_match = _SQRT_INTEGRAL.fullmatch(expression)
         if root_match is not None:
             return _sqrt_integral(route, root_match)
+        log_match = _LOG_INTEGRAL.fullmatch(expression)
+        if log_match is not None:
+            return _log_integral(route, log_match)
         match = _INTEGRAL.fullmatch(expression)
         terms = parse_polynomial(match.group(1)) if match is not None else None
         if match is None or terms is None:
