@@ -340,7 +340,8 @@ def test_a_product_of_fractions_is_cut_by_its_common_factor_in_checked_steps() -
     assert lowest_terms_lines(33, 77, detail_for(3)) == lowest_terms_lines(33, 77)  # under the division size
 
 
-@pytest.mark.parametrize(("expression", "value"), [("Integral(-9/x, (x, 1, E))", -9), ("Integral(7/x, (x, 1, exp(2)))", 14),
+@pytest.mark.parametrize(("expression", "value"), [("Integral(-9/x, (x, 1, E))", -9),
+                                                   ("Integral(7/x, (x, 1, exp(2)))", 14),
                                                    ("Integral(1/x, (x, 1, E))", 1)])
 def test_an_integral_of_c_over_x_is_worked_two_ways(expression: str, value: int) -> None:
     """The seventh run's model wrote "F(exp(2)) is 8" for 8·log(exp(2)) = 16: the classic trace states F's values.
