@@ -281,6 +281,16 @@ def _sqrt_by_substitution(c: Fraction, b: int, think: list[str]) -> Fraction:
     return _claim(think, top, OP_DIV, 3)
 
 
+def _both_ways(think: list[str], value: Fraction, again: Fraction) -> str:
+    """The ending of an integral worked one way and checked another: both values said, then the answer."""
+    if again != value:
+        raise AssertionError(f"the two ways give {value} and {again}")
+    result = symstr.rational(value)
+    think.append(f"Both ways give {result}.")
+    think.append(f"So the integral is {result}.")
+    return assemble(think, f"The answer is {result}.", result)
+
+
 def _sqrt_integral(route: str, match: re.Match[str]) -> str:
     sign, coefficient, bound = match.groups()
     c = Fraction(int(coefficient or 1)) * (-1 if sign else 1)
@@ -295,12 +305,7 @@ def _sqrt_integral(route: str, match: re.Match[str]) -> str:
         value = _sqrt_by_power_rule(c, b, think, cube_first=route == "horner")
         think.append("Check by substituting u = √x:")
         again = _sqrt_by_substitution(c, b, think)
-    if again != value:
-        raise AssertionError(f"the two ways give {value} and {again}")
-    think.append(f"Both ways give {symstr.rational(value)}.")
-    result = symstr.rational(value)
-    think.append(f"So the integral is {result}.")
-    return assemble(think, f"The answer is {result}.", result)
+    return _both_ways(think, value, again)
 
 
 # c/x from 1 to e or e^2 (the generator's shape with a whole-number value; 1 to 2 or 3 stays classic: log(2) has no
@@ -351,12 +356,7 @@ def _log_integral(route: str, match: re.Match[str]) -> str:
         value = first(c, k, bound, think)
         think.append(f"Check with F(x) = {symstr.rational(c)}·log(x) at each end:")
         again = _log_by_antiderivative(c, k, bound, think)
-    if again != value:
-        raise AssertionError(f"the two ways give {value} and {again}")
-    result = symstr.rational(value)
-    think.append(f"Both ways give {result}.")
-    think.append(f"So the integral is {result}.")
-    return assemble(think, f"The answer is {result}.", result)
+    return _both_ways(think, value, again)
 
 
 def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[Problem], str]:

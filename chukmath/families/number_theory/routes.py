@@ -37,6 +37,7 @@ from chukmath.families.number_theory.trace import (
     modular_power,
     multiplicity,
     number_theory_trace,
+    powers_text,
     remainder_lines,
     restate,
     worked_product,
@@ -126,7 +127,7 @@ def _gcd_by_factors(values: list[int], lines: list[str]) -> int:
         lines.append("No prime divides every number, so the gcd is 1.")
         return 1
     powers = [(p, min(f[p] for f in factors)) for p in common]
-    said = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in powers)
+    said = powers_text(powers)
     lines.append(f"Take each shared prime to its smallest exponent: {said}.")
     return _power_product(powers, lines)
 
@@ -138,7 +139,7 @@ def _lcm_by_factors(values: list[int], lines: list[str]) -> int:
         lines.append("Every number is 1, so the lcm is 1.")
         return 1
     powers = [(p, max(f.get(p, 0) for f in factors)) for p in primes]
-    said = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in powers)
+    said = powers_text(powers)
     lines.append(f"Take every prime that appears to its largest exponent: {said}.")
     return _power_product(powers, lines)
 
@@ -459,7 +460,7 @@ def _divisors_from_factors(n: int, lines: list[str]) -> list[int]:
     """Every divisor of ``n`` built from its prime factorization: the divisors so far, each times the prime once,
     twice, ... up to its exponent, every product a claim. No division, so no quotient to guess."""
     factors = factor_lines(n, [])
-    shown = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in factors)
+    shown = powers_text(factors)
     lines.append(f"Build every divisor from {n} = {shown}: start from 1, then for each prime multiply every divisor "
                  "so far by it, once for each power up to its exponent.")  # fmt: skip
     divisors = [1]

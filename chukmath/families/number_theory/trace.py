@@ -203,9 +203,13 @@ def factor_lines(n: int, lines: list[str], detail: Detail | None = None) -> list
     return factors
 
 
+def powers_text(powers: list[tuple[int, int]]) -> str:
+    """``2^3 × 5`` for [(2, 3), (5, 1)]."""
+    return " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in powers)
+
+
 def factorization_line(n: int, factors: list[tuple[int, int]]) -> str:
-    shown = " × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in factors)
-    return f"So the prime factorization of {n} is {shown}."
+    return f"So the prime factorization of {n} is {powers_text(factors)}."
 
 
 _TRIAL_MAX = 60  # most lines a factorization by trial division may take; longer ones state the primes found
@@ -232,13 +236,11 @@ def trial_factor_lines(n: int, lines: list[str], detail: Detail) -> list[tuple[i
             found[current] = found.get(current, 0) + 1
             break
         divides = current % prime == 0
-        if prime in (2, 5):
+        if prime in (2, 5):  # read off the last digit; the long division only to divide
             verdict = "divides it" if divides else "does not divide it"
             work.append(f"{current} ends in {current % 10}, so {prime} {verdict}.")
-            steps = divide_lines(current, prime, detail, recombine=False) if divides else []
-        else:
-            steps = divide_lines(current, prime, detail, recombine=False)
-        work.extend(steps)
+        if divides or prime not in (2, 5):
+            work.extend(divide_lines(current, prime, detail, recombine=False))
         if divides:
             line, quotient = step(current, OP_DIV, prime)
             work.append(line)
