@@ -22,11 +22,12 @@ from collections.abc import Callable
 from fractions import Fraction
 from math import isqrt
 
+from chukmath.families.calculus.claims import claim as _claim
+from chukmath.families.calculus.elementary import elementary_derivative, split
 from chukmath.families.calculus.trace import parse_polynomial
 from chukmath.families.common import symstr
-from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, Number, assemble, step
-from chukmath.families.common.long_ops import Detail
-from chukmath.families.common.signed_ops import signed_lines
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble
+from chukmath.families.common.sympy_diff import fast_diff
 from chukmath.families.common.worked import pick
 from chukmath.families.contract import lazy
 from chukmath.records import Problem
@@ -38,21 +39,9 @@ _SQRT_INTEGRAL = re.compile(r"Integral\((-?)(?:([1-9]\d{0,5})\*)?sqrt\(x\), \(x,
 
 Terms = list[tuple[Fraction, int]]
 
-# How a sum or difference of whole numbers is worked before its claim: every sign rule, columns from 100.
-_SUMS = Detail(carries=False, partial_min=10, division_min=100, signs_min=1, columns_min=100)
-
 
 def _show(text: str) -> str:
     return text.replace("**", "^")
-
-
-def _claim(think: list[str], left: Number, op: str, right: Number) -> Fraction:
-    """``left op right = result`` as a claim; a sum or difference of whole numbers is worked first (its sign rule
-    in words with the sizes' own claim, then columns for sizes from 100)."""
-    think.extend(signed_lines(left, op, right, _SUMS))
-    line, result = step(left, op, right)
-    think.append(line)
-    return Fraction(result)
 
 
 def _mono(c: Fraction, n: int) -> str:
@@ -359,6 +348,23 @@ def _log_integral(route: str, match: re.Match[str]) -> str:
     return _both_ways(think, value, again)
 
 
+def _elementary(route: str, problem: Problem, form: str) -> str | None:
+    """A sum of powers and calls of k·x by ``route`` (``chukmath.families.calculus.elementary``), else None."""
+    import sympy
+
+    from chukmath.safe_expr import to_sympy
+
+    parsed = to_sympy(problem.expression, f"problem {problem.id}")
+    if not isinstance(parsed, sympy.Derivative) or parsed.variable_count != ((parsed.variables[0], 1),):
+        return None
+    x = parsed.variables[0]
+    terms = split(parsed.expr, x)
+    if terms is None:
+        return None
+    result = str(fast_diff(parsed.expr, x)).replace("**", "^")
+    return elementary_derivative(route, form.format(f=_show(str(parsed.expr))), terms, result)
+
+
 def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[Problem], str]:
     """The trace of a polynomial derivative or integral by ``route``; other shapes use ``classic``."""
 
@@ -367,10 +373,12 @@ def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[P
         if expression.startswith("Derivative(") and expression.endswith(", x)"):
             f_text = expression[len("Derivative(") : -len(", x)")]
             terms = parse_polynomial(f_text)
-            if terms is None or not any(n for _, n in terms):
-                return classic(problem)
             form = pick(problem.id, "opening", ("We need the derivative of {f} with respect to x.",
                                                 "Differentiate {f} with respect to x.", "Find the derivative of {f}."))
+            if terms is None:
+                return _elementary(route, problem, form) or classic(problem)
+            if not any(n for _, n in terms):
+                return classic(problem)
             think = [form.format(f=_show(f_text))]
             _DERIVATIVES[route](terms, think)
             result = _show(symstr.polynomial([(c * n, n - 1) for c, n in terms if n]))

@@ -1,0 +1,77 @@
+"""The calculus routes on derivatives of p(x) + c·g(k·x) (g one of sin, cos, exp, log, sqrt) and fractional powers:
+three routes, every claim true, the chain rule's factor k a claim, and a check that integrates each new term back
+(a wrong coefficient in the result makes a false claim there). Products and compositions keep the classic trace."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chukmath.families import get_family
+from chukmath.generate import generate
+from chukmath.records import Problem, Response
+from chukmath.teach.builtin import BUILTIN_MODEL, builtin_trace
+from chukmath.verify import verify_response
+from chukmath.verify.steps import check_steps
+
+ROUTES = ("power_rule", "from_definition", "horner")
+
+
+def _problem(expression: str) -> Problem:
+    return Problem(id=expression, generator="calculus", difficulty=3, seed=0, index=0, question="q?",
+                   expression=f"Derivative({expression}, x)", answer="")  # fmt: skip
+
+
+def _response(text: str) -> Response:
+    return Response(request_id="r", sample=0, teacher="builtin", model=BUILTIN_MODEL, content=text,
+                    finish_reason="stop")  # fmt: skip
+
+
+def _check_section(trace: str) -> str:
+    return trace.split("Check by integrating", 1)[1].split("</think>", 1)[0]
+
+
+@pytest.mark.parametrize(("expression", "worked", "back"), [
+    ("x**4 - 9*x - 8*sin(3*x)", "(-8) × 3 = -24", "(-24) ÷ 3 = -8"),
+    ("-3*x**4 + 5*cos(3*x)", "5 × (-3) = -15", "(-15) ÷ (-3) = 5"),
+    ("5*x**2 + 4*exp(2*x)", "4 × 2 = 8", "8 ÷ 2 = 4"),
+    ("7*sqrt(3)*sqrt(x) + 6*x**4", "7/2", "7/2 ÷ (1/2) = 7"),
+    ("-x**(5/2)", "(-1) × 5/2 = -5/2", "(-5/2) ÷ (5/2) = -1"),
+])  # fmt: skip
+def test_each_route_works_the_coefficient_and_integrates_it_back(expression: str, worked: str, back: str) -> None:
+    traces = {route: builtin_trace(_problem(expression), route) for route in ROUTES}
+    assert len(set(traces.values())) == 3
+    for route, trace in traces.items():
+        report = check_steps(trace)
+        assert not report.bad and report.skipped == 0 and report.checked >= 2, (route, report.bad, trace)
+        lines = trace.splitlines()
+        assert any(worked in line for line in lines), (route, trace)
+        assert back in _check_section(trace).splitlines(), (route, trace)
+        assert "Product rule" not in trace and "(a standard derivative)" not in trace
+        # the new coefficient copied wrong into the check is a false claim there
+        new = back.split(" ÷ ")[0]
+        wrong = re.sub(r"-?\d+", lambda m: str(int(m.group()) + 1), new, count=1)
+        assert check_steps(_check_section(trace).replace(back, back.replace(new, wrong, 1))).bad
+
+
+def test_generated_sums_are_accepted_and_products_stay_classic() -> None:
+    family = get_family("calculus")
+    taken = classic = 0
+    for level in (2, 3, 4, 5):
+        for problem in generate("calculus", seed=8, count=60, difficulty=level):
+            elementary = re.search(r"sin|cos|exp|log|sqrt", problem.expression)
+            if not problem.expression.startswith("Derivative(") or not elementary:
+                continue
+            for route in ROUTES:
+                trace = builtin_trace(problem, route)
+                verdict = verify_response(problem, _response(trace))
+                assert verdict.accepted and verdict.claims_skipped == 0, (route, problem.expression, verdict.reasons)
+                if "Check by integrating" in trace:
+                    taken += 1
+                    assert not check_steps(trace).bad
+                else:
+                    classic += 1
+                    assert trace == family.trace(problem), problem.expression  # products and compositions
+                    assert "Product rule" in trace or "Chain rule" in trace, problem.expression
+    assert taken > classic > 0, (taken, classic)  # difficulties 4 and 5 draw products more often than sums
