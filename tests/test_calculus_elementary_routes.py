@@ -75,3 +75,63 @@ def test_generated_sums_are_accepted_and_products_stay_classic() -> None:
                     assert trace == family.trace(problem), problem.expression  # products and compositions
                     assert "Product rule" in trace or "Chain rule" in trace, problem.expression
     assert taken > classic > 0, (taken, classic)  # difficulties 4 and 5 draw products more often than sums
+
+
+def _integral(expression: str) -> dict[str, str]:
+    problem = Problem(id=expression, generator="calculus", difficulty=3, seed=0, index=0, question="q?",
+                      expression=expression, answer="")  # fmt: skip
+    return {route: builtin_trace(problem, route) for route in ROUTES}
+
+
+@pytest.mark.parametrize(("expression", "value", "lines"), [
+    ("Integral(7*sin(x), (x, 0, pi/6))", "7 - 7*sqrt(3)/2", ["(-7) × 1/2 = -7/2", "0 - (-7) = 7", "7 × (-1/2) = -7/2",
+                                                             "1/2 - 1/6 = 1/3"]),
+    ("Integral(-4*cos(x), (x, 0, pi/3))", "-2*sqrt(3)", ["(-4) × 1/2 = -2", "1/2 - 1/3 = 1/6"]),
+    ("Integral(3*sin(x), (x, 0, pi))", "6", ["(-3) × (-1) = 3", "3 - (-3) = 6", "1/2 - 1 = -1/2"]),
+])  # fmt: skip
+def test_sin_and_cos_integrals_are_worked_three_ways(expression: str, value: str, lines: list[str]) -> None:
+    """The classic trace stated "F(pi/6) is -7*sqrt(3)/2 and F(0) is -7"; each route now claims every part and is
+    checked by another (the antiderivative at each end, the constant taken out, u = pi/2 - x)."""
+    traces = _integral(expression)
+    assert len(set(traces.values())) == 3
+    seen: set[str] = set()
+    for route, trace in traces.items():
+        report = check_steps(trace)
+        assert not report.bad and report.skipped == 0 and report.checked >= 2, (route, report.bad)
+        assert f"Both ways give {value}." in trace and trace.endswith(f"<verifier_answer>{value}</verifier_answer>")
+        assert " is -7*sqrt(3)/2 and F(0) is" not in trace
+        seen |= set(trace.splitlines())
+    assert set(lines) <= seen, set(lines) - seen
+
+
+def test_an_exp_integral_finds_q_two_ways_and_checks_it_by_differentiating_back() -> None:
+    """(7 - 5x^3)·exp(x) from 0 to 2: Q = -5x^3 + 15x^2 - 30x + 37 by parts or by matching coefficients, Q(2) = -3
+    term by term and by Horner's rule, and Q + Q' = P a claim per power; a wrong q_0 is a false claim."""
+    traces = _integral("Integral((7 - 5*x**3)*exp(x), (x, 0, 2))")
+    assert len(set(traces.values())) == 3
+    for route, trace in traces.items():
+        report = check_steps(trace)
+        assert not report.bad and report.skipped == 0 and report.checked >= 20, (route, report.bad)
+        assert trace.endswith("<verifier_answer>-37 - 3*exp(2)</verifier_answer>")
+        check = trace.split("Check by differentiating F back", 1)[1]
+        assert "37 + (-30) = 7" in check and "(-40) + 37 = -3" in check, route
+        assert check_steps(check.replace("37 + (-30) = 7", "38 + (-30) = 7")).bad
+    assert "0 - (-15) = 15" in traces["power_rule"] and "7 - (-30) = 37" in traces["from_definition"]
+    constant = _integral("Integral(-6*exp(x), (x, 0, 3))")
+    for trace in constant.values():
+        assert "(-6) × (-1) = 6" in trace and "(-6) × 1 = -6" in trace and "Both ways give 6 - 6*exp(3)." in trace
+
+
+def test_generated_integrals_of_sin_cos_and_exp_take_the_routes() -> None:
+    checked = 0
+    for level in (2, 3, 4, 5):
+        for problem in generate("calculus", seed=3, count=80, difficulty=level):
+            if not re.search(r"Integral\(.*(sin|cos|exp)\(x\)", problem.expression):
+                continue
+            for route in ROUTES:
+                trace = builtin_trace(problem, route)
+                verdict = verify_response(problem, _response(trace))
+                assert verdict.accepted and verdict.claims_skipped == 0, (route, problem.expression, verdict.reasons)
+                assert "Both ways give" in trace and "Their difference is" not in trace, problem.expression
+                checked += 1
+    assert checked >= 30

@@ -24,6 +24,7 @@ from math import isqrt
 
 from chukmath.families.calculus.claims import claim as _claim
 from chukmath.families.calculus.elementary import elementary_derivative, split
+from chukmath.families.calculus.elementary_integrals import exp_integral, trig_integral
 from chukmath.families.calculus.trace import parse_polynomial
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble
@@ -393,7 +394,7 @@ def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[P
         match = _INTEGRAL.fullmatch(expression)
         terms = parse_polynomial(match.group(1)) if match is not None else None
         if match is None or terms is None:
-            return classic(problem)
+            return trig_integral(route, expression) or exp_integral(route, expression) or classic(problem)
         a, b = int(match.group(2)), int(match.group(3))
         form = pick(problem.id, "opening", ("We need the integral of {f} from {a} to {b}.",
                                             "Integrate {f} over the interval from {a} to {b}.",
