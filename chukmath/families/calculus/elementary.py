@@ -75,7 +75,7 @@ def _term(term: Any, x: Any) -> Term | None:
     if isinstance(rest, sympy.Function) and type(rest).__name__ in _CALLS and len(rest.args) == 1:
         inner = rest.args[0]
         k, base = inner.as_coeff_Mul()
-        if base != x or not k.is_Integer or not 1 <= int(k) <= 9:
+        if base != x or not k.is_Integer or not 1 <= abs(int(k)) <= 9 or (k < 0 and type(rest).__name__ == "log"):
             return None
         return Term(c, Fraction(0), type(rest).__name__, int(k), _show(term), piece)
     return None
@@ -152,7 +152,7 @@ _LIMITS = {
 }  # fmt: skip
 
 
-def _limit(fn: str, k: int) -> str:
+def limit_text(fn: str, k: int) -> str:
     """The first-order change of ``fn(k·x)`` in words, with k written out only where it is not 1."""
     one = k == 1
     return _LIMITS[fn].format(a="x + h" if one else f"{k}(x + h)", u=_inner(k), v="h" if one else f"{k}h", k=k,
@@ -188,7 +188,7 @@ def _by_definition(t: Term, think: list[str]) -> None:
     else:
         worked = t.k != 1 or t.fn == "cos"
         ending = ":" if worked else ("." if t.c == 1 else f", so {t.text} gives {t.piece}.")
-        think.append(f"{t.text}: {_limit(t.fn, t.k)}{ending}")
+        think.append(f"{t.text}: {limit_text(t.fn, t.k)}{ending}")
         if worked:
             claim(think, t.c, OP_MUL, -t.k if t.fn == "cos" else t.k)
 
@@ -254,7 +254,7 @@ def _back(t: Term, think: list[str]) -> None:
             return
         into = {"sin": "cos", "cos": "sin", "exp": "exp"}[t.fn]
         antiderivative = {"sin": "sin", "cos": "-cos", "exp": "exp"}[t.fn] + f"({_inner(t.k)})"
-        antiderivative += f"/{t.k}" if t.k != 1 else ""
+        antiderivative += "" if t.k == 1 else (f"/{t.k}" if t.k > 0 else f"/({t.k})")
         think.append(f"The antiderivative of {into}({_inner(t.k)}) is {antiderivative}, so divide {_r(new)} by "
                      f"{divide}:")  # fmt: skip
         back = claim(think, new, OP_DIV, divide)

@@ -2,7 +2,9 @@
 one between whole-number bounds), for ∫ c·sqrt(x) from 0 to a square (the power rule with x^(3/2) as x·√x or as
 (√x)^3, or the substitution u = √x, each checked by the other way) and for ∫ c/x from 1 to e or e^2 (the
 antiderivative c·log(x) at each end, the constant taken out first, or the substitution u = log(x), each checked by
-another); every other shape (products, trig, exp, other logs) keeps the classic trace.
+another). Derivatives of sums with sin, cos, exp, log and sqrt terms are in ``elementary``, of products and
+compositions in ``products``; integrals of c·sin, c·cos and P(x)·exp(x) in ``elementary_integrals``. Only ∫ c/x
+from 1 to 2 or 3 keeps the classic trace (its value c·log(2) has no number to claim).
 
 - ``power_rule``: the power rule term by term from the highest power; a derivative is checked by integrating each
   new term back (a claim per coefficient), an integral by adding up each term's own definite integral;
@@ -25,6 +27,7 @@ from math import isqrt
 from chukmath.families.calculus.claims import claim as _claim
 from chukmath.families.calculus.elementary import elementary_derivative, split
 from chukmath.families.calculus.elementary_integrals import exp_integral, trig_integral
+from chukmath.families.calculus.products import parts, product_or_chain
 from chukmath.families.calculus.trace import parse_polynomial
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble
@@ -350,7 +353,7 @@ def _log_integral(route: str, match: re.Match[str]) -> str:
 
 
 def _elementary(route: str, problem: Problem, form: str) -> str | None:
-    """A sum of powers and calls of k·x by ``route`` (``chukmath.families.calculus.elementary``), else None."""
+    """A sum of powers and calls of k·x (``elementary``), a product or a composition (``products``) by ``route``."""
     import sympy
 
     from chukmath.safe_expr import to_sympy
@@ -360,10 +363,15 @@ def _elementary(route: str, problem: Problem, form: str) -> str | None:
         return None
     x = parsed.variables[0]
     terms = split(parsed.expr, x)
-    if terms is None:
+    shape = parts(parsed.expr, x) if terms is None else None
+    if terms is None and shape is None:
         return None
     result = str(fast_diff(parsed.expr, x)).replace("**", "^")
-    return elementary_derivative(route, form.format(f=_show(str(parsed.expr))), terms, result)
+    opening = form.format(f=_show(str(parsed.expr)))
+    if shape is not None:
+        return product_or_chain(route, opening, shape, result)
+    assert terms is not None
+    return elementary_derivative(route, opening, terms, result)
 
 
 def calculus_route(route: str, classic: Callable[[Problem], str]) -> Callable[[Problem], str]:
