@@ -1,13 +1,15 @@
-"""One checked claim of a calculus route: ``left op right = result``, a sum or difference of whole numbers worked
-first (its sign rule in words with the sizes' own claim, then columns for sizes from 100)."""
+"""One checked claim of a calculus route (``left op right = result``, a sum or difference of whole numbers worked
+first: its sign rule in words with the sizes' own claim, then columns for sizes from 100), and the power rule on
+one term written with such claims."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from chukmath.families.common.format import Number, step
+from chukmath.families.common.format import OP_MUL, OP_SUB, Number, step
 from chukmath.families.common.long_ops import Detail
 from chukmath.families.common.signed_ops import signed_lines
+from chukmath.families.common.symstr import rational
 
 # How a sum or difference of whole numbers is worked before its claim: every sign rule, columns from 100.
 SUMS = Detail(carries=False, partial_min=10, division_min=100, signs_min=1, columns_min=100)
@@ -19,3 +21,17 @@ def claim(think: list[str], left: Number, op: str, right: Number) -> Fraction:
     line, result = step(left, op, right)
     think.append(line)
     return Fraction(result)
+
+
+def power_rule_term(think: list[str], text: str, c: Fraction, n: Fraction | int) -> None:
+    """The power rule on the term ``text`` = c·x^n: a constant's derivative 0, a linear term's coefficient, or the
+    exponent brought down (``c × n``) and lowered (``n - 1``) as claims."""
+    if n == 0:
+        think.append(f"The constant {text} has derivative 0.")
+    elif n == 1:
+        think.append(f"{text} has derivative {rational(c)}.")
+    else:
+        think.append(f"{text}: multiply by the exponent {rational(n)}, then lower the exponent by 1.")
+        if c != 1:
+            claim(think, c, OP_MUL, n)
+        claim(think, n, OP_SUB, 1)

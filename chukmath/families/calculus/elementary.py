@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from chukmath.families.calculus.claims import claim
+from chukmath.families.calculus.claims import claim, power_rule_term
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_DIV, OP_MUL, OP_SUB, assemble
 from chukmath.families.common.sympy_diff import fast_diff
@@ -104,15 +104,8 @@ def _inner(k: int) -> str:
 
 
 def _by_rule(t: Term, think: list[str]) -> None:
-    if t.fn == "" and t.n == 0:
-        think.append(f"The constant {t.text} has derivative 0.")
-    elif t.fn == "" and t.n == 1:
-        think.append(f"{t.text} has derivative {_r(t.c)}.")
-    elif t.fn == "":
-        think.append(f"{t.text}: multiply by the exponent {_r(t.n)}, then lower the exponent by 1.")
-        if t.c != 1:
-            claim(think, t.c, OP_MUL, t.n)
-        claim(think, t.n, OP_SUB, 1)
+    if t.fn == "":
+        power_rule_term(think, t.text, t.c, t.n)
     elif t.fn == "sqrt":
         think.append(f"{t.text}: √x is x^(1/2); bring down 1/2 and lower the exponent by 1"
                      + (f" (√{t.k} is a constant factor):" if t.k != 1 else ":"))  # fmt: skip

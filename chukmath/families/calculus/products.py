@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from chukmath.families.calculus.claims import claim
+from chukmath.families.calculus.claims import claim, power_rule_term
 from chukmath.families.calculus.elementary import limit_text
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_DIV, OP_MUL, OP_SUB, assemble
@@ -111,15 +111,7 @@ def _mono(c: Fraction, n: int) -> str:
 
 def _u_by_rule(u: list[tuple[Fraction, int]], think: list[str]) -> None:
     for c, n in u:
-        if n == 0:
-            think.append(f"The constant {_mono(c, 0)} has derivative 0.")
-        elif n == 1:
-            think.append(f"{_mono(c, 1)} has derivative {_r(c)}.")
-        else:
-            think.append(f"{_mono(c, n)}: multiply by the exponent {n}, then lower the exponent by 1.")
-            if c != 1:
-                claim(think, c, OP_MUL, n)
-            claim(think, n, OP_SUB, 1)
+        power_rule_term(think, _mono(c, n), c, n)
 
 
 def _u_by_definition(u: list[tuple[Fraction, int]], think: list[str]) -> None:

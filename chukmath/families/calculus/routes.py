@@ -25,6 +25,7 @@ from fractions import Fraction
 from math import isqrt
 
 from chukmath.families.calculus.claims import claim as _claim
+from chukmath.families.calculus.claims import power_rule_term
 from chukmath.families.calculus.elementary import elementary_derivative, split
 from chukmath.families.calculus.elementary_integrals import exp_integral, trig_integral
 from chukmath.families.calculus.products import parts, product_or_chain
@@ -68,15 +69,7 @@ def _integrate_back(think: list[str], terms: Terms) -> None:
 
 def _derivative_power_rule(terms: Terms, think: list[str]) -> None:
     for c, n in sorted(terms, key=lambda t: -t[1]):
-        if n == 0:
-            think.append(f"The constant {_mono(c, 0)} has derivative 0.")
-        elif n == 1:
-            think.append(f"{_mono(c, 1)} has derivative {symstr.rational(c)}.")
-        else:
-            think.append(f"{_mono(c, n)}: multiply by the exponent {n}, then lower the exponent by 1.")
-            if c != 1:
-                _claim(think, c, OP_MUL, n)
-            _claim(think, n, OP_SUB, 1)
+        power_rule_term(think, _mono(c, n), c, n)
     _integrate_back(think, terms)
 
 
