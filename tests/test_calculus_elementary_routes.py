@@ -156,3 +156,14 @@ def test_products_and_compositions_work_u_prime_and_check_each_piece(expression:
         first = next(line for line in lines if line in check)
         left = first.split(" ")[0].strip("()")
         assert check_steps(check.replace(first, first.replace(left, str(int(left) + 1), 1))).bad
+
+
+def test_a_long_polynomial_times_exp_from_a_users_file_keeps_the_classic_trace() -> None:
+    """Q's coefficients grow like degree!: a degree-40 P would be worked into thousands of lines; above the
+    generator's degree 8 the route leaves it to the classic trace, which states F."""
+    expression = "Integral(x**40*exp(x), (x, 0, 9))"
+    problem = Problem(id="long", generator="calculus", difficulty=5, seed=0, index=0, question="q?",
+                      expression=expression, answer="")  # fmt: skip
+    assert builtin_trace(problem, "power_rule") == builtin_trace(problem)
+    eight = _integral("Integral(x**8*exp(x), (x, 0, 3))")["power_rule"]
+    assert "Both ways give Q(3)" in eight and not check_steps(eight).bad

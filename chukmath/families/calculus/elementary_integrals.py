@@ -31,6 +31,9 @@ from chukmath.families.common.format import OP_ADD, OP_MUL, OP_SUB, assemble
 _TRIG = re.compile(r"Integral\((-?)(?:([1-9]\d{0,5})\*)?(sin|cos)\(x\), \(x, 0, (pi/2|pi|pi/6|pi/4|pi/3)\)\)")
 _EXP = re.compile(r"Integral\((.+), \(x, 0, ([1-9])\)\)")
 _CONSTANT_EXP = re.compile(r"(-?)(?:([1-9]\d{0,5})\*)?exp\(x\)")
+# The generator's highest degree (difficulty 5). Q's coefficients grow like degree!, and every derivative is worked,
+# so a longer P from a user's file keeps the classic trace rather than a trace of thousands of lines.
+_MAX_EXP_DEGREE = 8
 
 # p + q·√m: a value of sin or cos at a multiple of π/6 or π/4.
 Value = tuple[Fraction, Fraction, int]
@@ -279,7 +282,7 @@ def exp_integral(route: str, expression: str) -> str | None:
     """∫ P(x)·exp(x) from 0 to b by ``route``, or None for another shape."""
     match = _EXP.fullmatch(expression)
     p = _exp_polynomial(match.group(1)) if match is not None else None
-    if match is None or p is None:
+    if match is None or p is None or max(p) > _MAX_EXP_DEGREE:
         return None
     f_text, b = match.group(1), int(match.group(2))
     think = [f"We need the integral of {f_text.replace('**', '^')} from 0 to {b}."]
