@@ -345,7 +345,8 @@ def test_a_product_of_fractions_is_cut_by_its_common_factor_in_checked_steps() -
                                                    ("Integral(1/x, (x, 1, E))", 1)])
 def test_an_integral_of_c_over_x_is_worked_two_ways(expression: str, value: int) -> None:
     """The seventh run's model wrote "F(exp(2)) is 8" for 8·log(exp(2)) = 16: the classic trace states F's values.
-    Each route now claims them (c × 2, c × 0, or c × (2 - 0)) and checks by another way; 1 to 2 or 3 stays classic."""
+    Each route now claims them (c × 2, c × 0, or c × (2 - 0)) and checks by another way; 1 to 2 or 3 has its own
+    routes (below)."""
     traces = {route: builtin_trace(_problem("calculus", expression, "q?"), route)
               for route in ("power_rule", "from_definition", "horner")}  # fmt: skip
     k = 2 if "exp(2)" in expression else 1
@@ -357,8 +358,23 @@ def test_an_integral_of_c_over_x_is_worked_two_ways(expression: str, value: int)
         assert "F(exp(2)) is" not in trace and "gives back" not in trace  # no stated value, no restated check
     assert len(set(traces.values())) == 3  # three different routes
     assert "u = log(x)" in traces["from_definition"].split("Check", 1)[0]
-    classic = builtin_trace(_problem("calculus", "Integral(1/x, (x, 1, 3))", "q?"), "power_rule")
-    assert classic == builtin_trace(_problem("calculus", "Integral(1/x, (x, 1, 3))", "q?"))
+
+
+def test_an_integral_of_c_over_x_to_2_or_3_is_checked_by_the_bounds_of_one_over_x() -> None:
+    """c·log(3) has no number to claim; the classic trace restated it ("F(3) is -5*log(3) ... Their difference is").
+    The routes claim F(1) = c × 0 and check the value against 1/x's bounds: log(3) lies between 2/3 and 2."""
+    problem = _problem("calculus", "Integral(-5/x, (x, 1, 3))", "q?")
+    traces = {route: builtin_trace(problem, route) for route in ("power_rule", "from_definition", "horner")}
+    assert len(set(traces.values())) == 3 and builtin_trace(problem) not in traces.values()
+    for route, trace in traces.items():
+        _all_true(trace)
+        assert _final(trace) == "-5*log(3)" and "Their difference is" not in trace, route
+    for route in ("power_rule", "horner"):
+        lines = traces[route].splitlines()
+        assert {"3 - 1 = 2", "2 ÷ 3 = 2/3", "(-5) × 1.099 = -5.495"} <= set(lines), route
+        assert "1.099 is more than 2/3, and 1.099 is less than 2" in traces[route]
+        assert check_steps(traces[route].replace("1.099 is less than 2", "1.099 is less than 1")).bad
+    assert "(-5) × 0 = 0" in traces["from_definition"].split("Check", 1)[1]
 
 
 def test_gathering_x_says_which_way_the_coefficient_moves() -> None:

@@ -3,8 +3,9 @@ one between whole-number bounds), for ∫ c·sqrt(x) from 0 to a square (the pow
 (√x)^3, or the substitution u = √x, each checked by the other way) and for ∫ c/x from 1 to e or e^2 (the
 antiderivative c·log(x) at each end, the constant taken out first, or the substitution u = log(x), each checked by
 another). Derivatives of sums with sin, cos, exp, log and sqrt terms are in ``elementary``, of products and
-compositions in ``products``; integrals of c·sin, c·cos and P(x)·exp(x) in ``elementary_integrals``. Only ∫ c/x
-from 1 to 2 or 3 keeps the classic trace (its value c·log(2) has no number to claim).
+compositions in ``products``; integrals of c·sin, c·cos and P(x)·exp(x) in ``elementary_integrals``. ∫ c/x from 1
+to 2 or 3 (the value c·log(2) has no number to claim) is checked by the bounds of 1/x: log(b) lies between
+(b - 1)/b and b - 1.
 
 - ``power_rule``: the power rule term by term from the highest power; a derivative is checked by integrating each
   new term back (a claim per coefficient), an integral by adding up each term's own definite integral;
@@ -28,10 +29,11 @@ from chukmath.families.calculus.claims import claim as _claim
 from chukmath.families.calculus.claims import power_rule_term
 from chukmath.families.calculus.elementary import elementary_derivative, split
 from chukmath.families.calculus.elementary_integrals import exp_integral, trig_integral
+from chukmath.families.calculus.generator import scaled_call
 from chukmath.families.calculus.products import parts, product_or_chain
 from chukmath.families.calculus.trace import parse_polynomial
 from chukmath.families.common import symstr
-from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble
+from chukmath.families.common.format import OP_ADD, OP_DIV, OP_MUL, OP_SUB, assemble, step
 from chukmath.families.common.sympy_diff import fast_diff
 from chukmath.families.common.worked import pick
 from chukmath.families.contract import lazy
@@ -294,9 +296,10 @@ def _sqrt_integral(route: str, match: re.Match[str]) -> str:
     return _both_ways(think, value, again)
 
 
-# c/x from 1 to e or e^2 (the generator's shape with a whole-number value; 1 to 2 or 3 stays classic: log(2) has no
-# number to claim).
-_LOG_INTEGRAL = re.compile(r"Integral\((-?[1-9]\d{0,5})/x, \(x, 1, (E|exp\(2\))\)\)")
+# c/x from 1 to e or e^2 (a whole-number value), or to 2 or 3 (the value c·log(2) or c·log(3), checked by bounds).
+_LOG_INTEGRAL = re.compile(r"Integral\((-?[1-9]\d{0,5})/x, \(x, 1, (E|exp\(2\)|2|3)\)\)")
+# log(2) and log(3) to three decimals, for the estimate that checks c·log(b) against the bounds of 1/x.
+_LOG_ABOUT = {2: "0.693", 3: "1.099"}
 
 
 def _log_by_antiderivative(c: Fraction, k: int, bound: str, think: list[str]) -> Fraction:
@@ -329,8 +332,52 @@ def _log_factored(c: Fraction, k: int, bound: str, think: list[str]) -> Fraction
     return _claim(think, c, OP_MUL, difference)
 
 
+def _log_at_ends(c: Fraction, b: int, think: list[str]) -> None:
+    think.append(f"The antiderivative of {symstr.rational(c)}/x is {symstr.rational(c)}·log(x), since the derivative "
+                 f"of log(x) is 1/x. F({b}) is {symstr.rational(c)}·log({b}), which stays as it is; F(1): log(1) is "
+                 "0:")  # fmt: skip
+    _claim(think, c, OP_MUL, 0)
+
+
+def _log_by_bounds(c: Fraction, b: int, think: list[str]) -> None:
+    """log(b) lies between (b - 1)/b and b - 1 (1/x lies between 1/b and 1 on [1, b]), and so does its value."""
+    think.append(f"On [1, {b}], 1/x lies between 1/{b} and 1, and the interval's length is")
+    length = _claim(think, b, OP_SUB, 1)
+    think.append(f"so log({b}) lies between {symstr.rational(length)}/{b} and {symstr.rational(length)}:")
+    low = _claim(think, length, OP_DIV, b)
+    about = _LOG_ABOUT[b]
+    think.append(f"log({b}) is about {about}: {about} is more than {symstr.rational(low)}, and {about} is less than "
+                 f"{symstr.rational(length)}. So the integral is about")  # fmt: skip
+    think.append(step(c, OP_MUL, Fraction(about), "decimal")[0])
+
+
+def _log_named_integral(route: str, c: Fraction, b: int) -> str:
+    """∫ c/x from 1 to 2 or 3: the value c·log(b) by F at each end, u = log(x) or the constant taken out, checked
+    by F(1) = 0 or by the bounds of 1/x on [1, b]."""
+    value = scaled_call(int(c), f"log({b})")
+    think = [f"We need the integral of {symstr.rational(c)}/x from 1 to {b}."]
+    if route == "from_definition":
+        think.append(f"Substitute u = log(x), so du = dx/x; x = 1 gives u = 0 (log(1) is 0) and x = {b} gives u = "
+                     f"log({b}). The integral of {symstr.rational(c)} du from 0 to log({b}) is "
+                     f"{symstr.rational(c)}·(log({b}) - 0) = {value}.")  # fmt: skip
+        think.append("Check with F(x) at each end:")
+        _log_at_ends(c, b, think)
+    else:
+        if route == "power_rule":
+            _log_at_ends(c, b, think)
+        else:
+            think.append(f"Take {symstr.rational(c)} out: the integral of 1/x from 1 to {b} is log({b}) - log(1), "
+                         f"and log(1) is 0, so it is log({b}).")  # fmt: skip
+        think.append("Check with the bounds of 1/x:")
+        _log_by_bounds(c, b, think)
+    think.append(f"So the integral is {value}.")
+    return assemble(think, f"The answer is {value}.", value)
+
+
 def _log_integral(route: str, match: re.Match[str]) -> str:
     c, bound = Fraction(int(match.group(1))), match.group(2)
+    if bound in ("2", "3"):
+        return _log_named_integral(route, c, int(bound))
     k = 1 if bound == "E" else 2
     think = [f"We need the integral of {match.group(1)}/x from 1 to {bound}."]
     if route == "power_rule":
