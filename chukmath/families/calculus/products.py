@@ -98,6 +98,10 @@ def parts(f: Any, x: Any) -> Parts | None:
     return Parts(True, Fraction(int(c.p), int(c.q)), poly, outer, 1, _show(inner), _show(rest), "")
 
 
+def _derivative_text(u: list[tuple[Fraction, int]]) -> str:
+    return symstr.polynomial([(c * n, n - 1) for c, n in u if n]).replace("**", "^")
+
+
 def _r(value: Fraction) -> str:
     return symstr.rational(value)
 
@@ -186,6 +190,7 @@ def _product(route: str, p: Parts, think: list[str]) -> None:
     elif len(p.u) == 1 and p.fn == "log" and p.u[0][1] > 1:
         think.append(f"u·v' = {_mono(*p.u[0])}/x: lower the power by 1:")
         claim(think, p.u[0][1], OP_SUB, 1)
+    think.append(f"So u' = {_derivative_text(p.u)} and v' = {p.dv_text}; f' is u'·v + u·v'.")
     think.append("Check each piece by integrating it back: u' to u,")
     _u_back(p.u, think)
     back = {"sqrt": "x^(-1/2)/2 integrates to x^(1/2) = sqrt(x)", "log": "1/x integrates to log(x)"}
@@ -208,6 +213,8 @@ def _chain(route: str, p: Parts, think: list[str]) -> None:
         think.append(f"Chain rule with u = {p.u_text.replace('**', '^')}: f' = {c_text}{outer} × u'.")
     think.append(f"u = {p.u_text.replace('**', '^')}; u':")
     _U_WAYS[route](p.u, think)
+    think.append(f"So u' = {_derivative_text(p.u)}, and f' is {c_text}{outer} × u' at u = "
+                 f"{p.u_text.replace('**', '^')}.")  # fmt: skip
     du = [(c * n, n - 1) for c, n in p.u if n]
     # The number in front of the result when u' has one term: (inner factor) × (scale), checked by dividing back.
     inner = scale = combined = None
