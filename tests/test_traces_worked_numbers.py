@@ -241,6 +241,33 @@ def test_a_modular_power_multiplies_in_parts_and_reduces_by_long_division(route:
     assert "Long division" not in classic and _final(classic) == str(pow(26, 11, 79))
 
 
+@pytest.mark.parametrize(("route", "expression", "steps"), [
+    ("euclid", "Mod(14**13, 58)", ["So 14^3 leaves 18.", "So 14^6 leaves 34.", "So 14^13 leaves 2."]),
+    ("prime_factors", "Mod(14**13, 58)", ["So 14^3 leaves 18.", "So 14^6 leaves 34.", "So 14^13 leaves 2."]),
+    ("by_hand", "Mod(13**17, 73)", ["So 13^8 leaves 32.", "So 13^17 leaves 26."]),
+])  # fmt: skip
+def test_a_modular_power_without_a_short_cycle_is_worked_from_the_binary_digits(route: str, expression: str,
+                                                                                steps: list[str]) -> None:
+    """The powers of 14 mod 58 repeat only after 28 steps, and 17 factors one at a time are too many: the cycle and
+    by-hand routes fell back to the classic trace (repeated squaring, no check), and the squaring route checked
+    nothing where the cycle was long. Now the binary digits from the top (square, and multiply by the base where
+    the digit is 1) solve it, checked by repeated squaring, or check the squaring route."""
+    base, rest = expression[len("Mod("):-1].split("**")
+    exponent, m = (int(v) for v in rest.split(", "))
+    problem = _problem("number_theory", expression, f"Compute {base}^{exponent} mod {m}.")
+    trace = NUMBER_ROUTES[route](problem)
+    _all_true(trace)
+    value = str(pow(int(base), exponent, m))
+    assert _final(trace) == value and f"Both ways give {value}." in trace and trace != builtin_trace(problem)
+    lines = trace.splitlines()
+    assert f"In binary {exponent} is {bin(exponent)[2:]}." in trace
+    assert [line for line in lines if line in steps] == steps
+    check = next(i for i, line in enumerate(lines) if line.startswith("Check"))
+    assert (lines.index(steps[-1]) > check) == (route == "euclid")  # the check, or the route's own way
+    last = lines[lines.index(steps[-1]) - 1]  # the reduction that gives the binary way's result: "r mod m = value"
+    assert last.endswith(f" mod {m} = {value}") and check_steps(trace.replace(last, last[: -len(value)] + "0")).bad
+
+
 def test_an_integral_says_the_sign_rule_of_each_sum_and_difference() -> None:
     """The seventh run's model wrote 12 - 264 = -258: the integral routes now work each signed sum first."""
     problem = _problem("calculus", "Integral(4*x**3 - 2, (x, -4, 2))", "integral?")

@@ -402,13 +402,49 @@ def _pow_successive(base: int, exponent: int, m: int, lines: list[str]) -> int |
     return r
 
 
+def _pow_left_to_right(base: int, exponent: int, m: int, lines: list[str]) -> int | None:
+    """``base^exponent mod m`` from the exponent's binary digits, highest first: square, and where the digit is 1
+    multiply by the base too, reducing after each step (other products than repeated squaring's, which goes from
+    the lowest digit up)."""
+    if exponent < 2 or m < 2:
+        return None
+    digits = bin(exponent)[2:]
+    lines.append(f"In binary {exponent} is {digits}. Start from {base}; for each next digit square, and where the "
+                 f"digit is 1 multiply by the base too, reducing mod {m} after each step:")  # fmt: skip
+    block, unit = remainder_lines(base, m)
+    lines.extend(block)
+    r, power = unit, 1
+    for digit in digits[1:]:
+        r = _remainder(lines, worked_product(lines, r, r, _FINE), m)
+        power *= 2
+        if digit == "1":
+            r = _remainder(lines, worked_product(lines, r, unit, _FINE), m)
+            power += 1
+        lines.append(f"So {base}^{power} leaves {r}.")
+    return r
+
+
 def _pow_check(base: int, exponent: int, m: int, result: int, lines: list[str], route: str) -> None:
-    check: list[str] = []
-    again = (modular_power(base, exponent, m, check, _SHORT) if route != "euclid"
-             else _pow_cycle(base, exponent, m, check))  # fmt: skip
-    if again is None or len(check) > _CHECK_MAX or len(lines) + len(check) > _TRACE_MAX:
+    """A second way to the modular power, the first of those that fits the trace's length: repeated squaring for
+    the cycle and by-hand routes; for the squaring route, the cycle of remainders, else the binary digits from the
+    top."""
+    ways: list[tuple[str, Callable[[int, int, int, list[str]], int | None]]] = (
+        [("Check by repeated squaring:", lambda b, e, n, out: modular_power(b, e, n, out, _SHORT))]
+        if route != "euclid"
+        else [("Check with the cycle of remainders:", _pow_cycle),
+              ("Check from the binary digits of the exponent, highest first:", _pow_left_to_right)]
+    )  # fmt: skip
+    chosen: tuple[str, list[str], int] | None = None
+    for way_heading, way in ways:
+        work: list[str] = []
+        value = way(base, exponent, m, work)
+        if value is not None and len(work) <= _CHECK_MAX and len(lines) + len(work) <= _TRACE_MAX:
+            chosen = (way_heading, work, value)
+            break
+    if chosen is None:
         return
-    lines.append("Check by repeated squaring:" if route != "euclid" else "Check with the cycle of remainders:")
+    heading, check, again = chosen
+    lines.append(heading)
     lines.extend(check)
     if again != result:
         raise AssertionError(f"{base}^{exponent} mod {m}: {result} one way, {again} the other")
@@ -543,6 +579,9 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
         else:
             work: list[str] = []
             result = (_pow_cycle if route == "prime_factors" else _pow_successive)(base, exponent, m, work)
+            if result is None:  # a long cycle or a large exponent: the binary digits from the top
+                work.clear()
+                result = _pow_left_to_right(base, exponent, m, work)
             if result is None:
                 return None
             lines.extend(work)
