@@ -268,6 +268,19 @@ def test_a_modular_power_without_a_short_cycle_is_worked_from_the_binary_digits(
     assert last.endswith(f" mod {m} = {value}") and check_steps(trace.replace(last, last[: -len(value)] + "0")).bad
 
 
+@pytest.mark.parametrize(("expression", "value"), [("divisor_count(120)", 16), ("divisor_sigma(26)", 42)])
+def test_divisors_found_by_testing_are_checked_by_the_formula(expression: str, value: int) -> None:
+    """The by-hand route tests 1, 2, ... up to the square root and had no check; the count or sum is now checked by
+    the formula from the prime factorization, whose last claim is the value again."""
+    problem = _problem("number_theory", expression, "How many?")
+    trace = NUMBER_ROUTES["by_hand"](problem)
+    _all_true(trace)
+    assert _final(trace) == str(value) and f"Both ways give {value}." in trace
+    check = trace.split("Check with the prime factorization:", 1)[1]
+    last = next(line for line in reversed(check.splitlines()) if line.endswith(f" = {value}"))
+    assert check_steps(check.replace(last, last[: -len(str(value))] + str(value + 1))).bad
+
+
 def test_an_integral_says_the_sign_rule_of_each_sum_and_difference() -> None:
     """The seventh run's model wrote 12 - 264 = -258: the integral routes now work each signed sum first."""
     problem = _problem("calculus", "Integral(4*x**3 - 2, (x, -4, 2))", "integral?")

@@ -533,6 +533,20 @@ def _check_by_listing(name: str, n: int, result: int, lines: list[str]) -> None:
         raise AssertionError(f"{name}({n}): {result} by the formula, {found} by listing")
 
 
+def _check_by_formula(formula: Callable[..., int], n: int, result: int, lines: list[str]) -> None:
+    """The count or sum found by testing divisors, checked by the formula from the prime factorization (the
+    primes tried in order), where the trace has room for it."""
+    check: list[str] = []
+    again = formula(n, check, _SHORT)
+    if len(check) > _CHECK_MAX or len(lines) + len(check) > _TRACE_MAX:
+        return
+    lines.append("Check with the prime factorization:")
+    lines.extend(check)
+    if again != result:
+        raise AssertionError(f"{n}: {result} by testing divisors, {again} by the formula")
+    lines.append(f"Both ways give {result}.")
+
+
 def _valuation_check(prime: int, n: int, count: int, lines: list[str]) -> None:
     if count == 0:
         return
@@ -592,7 +606,10 @@ def _answer(question: Question, route: str, lines: list[str]) -> int | None:
         by_pairs = _count_by_pairs if name == "divisor_count" else _sum_by_pairs
         formula = divisor_count if name == "divisor_count" else divisor_sigma
         if route == "by_hand":
-            return by_pairs(v[0], lines)
+            found = by_pairs(v[0], lines)
+            if found is not None:
+                _check_by_formula(formula, v[0], found, lines)
+            return found
         result = formula(v[0], lines, _SHORT)
         _check_by_listing(name, v[0], result, lines)
         return result
