@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from chukmath.families.calculus.claims import claim, power_rule_term
+from chukmath.families.calculus.trace import fraction_of, show
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_DIV, OP_MUL, OP_SUB, assemble
 from chukmath.families.common.sympy_diff import fast_diff
@@ -40,44 +41,36 @@ class Term:
     piece: str
 
 
-def _show(expr: Any) -> str:
-    return str(expr).replace("**", "^")
-
-
-def _rational(value: Any) -> Fraction | None:
-    return Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else None
-
-
 def _term(term: Any, x: Any) -> Term | None:
     import sympy
 
     coefficient, rest = term.as_coeff_Mul()
-    c = _rational(coefficient)
+    c = fraction_of(coefficient)
     if c is None:
         return None
-    piece = _show(fast_diff(term, x))
+    piece = show(fast_diff(term, x))
     if not rest.has(x):
-        return Term(c * _rational(rest), Fraction(0), "", 1, _show(term), piece) if rest.is_Rational else None
+        return Term(c * fraction_of(rest), Fraction(0), "", 1, show(term), piece) if rest.is_Rational else None
     if rest == x:
-        return Term(c, Fraction(1), "", 1, _show(term), piece)
+        return Term(c, Fraction(1), "", 1, show(term), piece)
     if rest.is_Pow and rest.base == x:
-        n = _rational(rest.exp)
+        n = fraction_of(rest.exp)
         if n is None or n <= 0 or n.denominator > 2:
             return None
         if n == _HALF:
-            return Term(c, n, "sqrt", 1, _show(term), piece)
-        return Term(c, n, "", 1, _show(term), piece)
+            return Term(c, n, "sqrt", 1, show(term), piece)
+        return Term(c, n, "", 1, show(term), piece)
     radical, core = rest.as_independent(x)
     if radical != 1:  # c·√k·√x: sympy's printing of c·sqrt(k·x)
         if core != sympy.sqrt(x) or not (radical.is_Pow and radical.exp == _HALF and radical.base in (2, 3)):
             return None
-        return Term(c, _HALF, "sqrt", int(radical.base), _show(term), piece)
+        return Term(c, _HALF, "sqrt", int(radical.base), show(term), piece)
     if isinstance(rest, sympy.Function) and type(rest).__name__ in _CALLS and len(rest.args) == 1:
         inner = rest.args[0]
         k, base = inner.as_coeff_Mul()
         if base != x or not k.is_Integer or not 1 <= abs(int(k)) <= 9 or (k < 0 and type(rest).__name__ == "log"):
             return None
-        return Term(c, Fraction(0), type(rest).__name__, int(k), _show(term), piece)
+        return Term(c, Fraction(0), type(rest).__name__, int(k), show(term), piece)
     return None
 
 

@@ -22,9 +22,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from chukmath.families.calculus.claims import claim
-from chukmath.families.calculus.generator import exp_product_text
-from chukmath.families.calculus.trace import parse_polynomial
+from chukmath.families.calculus.claims import claim, horner_value
+from chukmath.families.calculus.trace import parse_exp_product
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_ADD, OP_MUL, OP_SUB, assemble
 
@@ -179,14 +178,8 @@ def _exp_polynomial(f_text: str) -> dict[int, int] | None:
     if constant is not None:
         c = int(constant.group(2) or 1) * (-1 if constant.group(1) else 1)
         return {0: c}
-    if not f_text.endswith("*exp(x)"):
-        return None
-    head = f_text[: -len("*exp(x)")]
-    terms = parse_polynomial(head[1:-1] if head.startswith("(") and head.endswith(")") else head)
-    if terms is None or any(c.denominator != 1 for c, _ in terms):
-        return None
-    poly = [(int(c), n) for c, n in terms]
-    return {n: c for c, n in poly} if exp_product_text(poly) == f_text else None
+    terms = parse_exp_product(f_text)
+    return None if terms is None else {n: int(c) for c, n in terms}
 
 
 def _poly_text(coefficients: dict[int, int]) -> str:
@@ -256,13 +249,7 @@ def _terms_at(think: list[str], q: dict[int, int], b: int) -> Fraction:
 
 
 def _horner_at(think: list[str], q: dict[int, int], b: int) -> Fraction:
-    top = max(q)
-    total = Fraction(q[top])
-    for n in range(top - 1, -1, -1):
-        total = claim(think, total, OP_MUL, b)
-        if q.get(n):
-            total = claim(think, total, OP_ADD, q[n])
-    return total
+    return horner_value([(Fraction(c), n) for n, c in q.items()], Fraction(b), think)
 
 
 def _differentiate_back(think: list[str], p: dict[int, int], q: dict[int, int]) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from chukmath.families.calculus.claims import claim, power_rule_term
 from chukmath.families.calculus.elementary import limit_text
+from chukmath.families.calculus.trace import fraction_of, show
 from chukmath.families.common import symstr
 from chukmath.families.common.format import OP_DIV, OP_MUL, OP_SUB, assemble
 
@@ -38,10 +39,6 @@ class Parts:
     u_text: str
     v_text: str
     dv_text: str
-
-
-def _show(expr: Any) -> str:
-    return str(expr).replace("**", "^")
 
 
 def _call(v: Any, x: Any) -> tuple[str, int] | None:
@@ -66,7 +63,7 @@ def _polynomial(u: Any, x: Any) -> list[tuple[Fraction, int]] | None:
     for (power,), c in sorted(sympy.Poly(u, x).terms(), reverse=True):
         if not c.is_Rational or power > 12:
             return None
-        terms.append((Fraction(int(c.p), int(c.q)), int(power)))
+        terms.append((fraction_of(c), int(power)))
     return terms
 
 
@@ -77,14 +74,14 @@ def parts(f: Any, x: Any) -> Parts | None:
     from chukmath.families.common.sympy_diff import fast_diff
 
     factors = sympy.Mul.make_args(f)
-    calls = [(a, _call(a, x)) for a in factors if _call(a, x) is not None]
+    calls = [(a, call) for a in factors if (call := _call(a, x)) is not None]
     if len(calls) == 1:
         v, (fn, k) = calls[0]
         u = sympy.Mul(*[a for a in factors if a is not v])
         poly = _polynomial(u, x)
         if poly is None:
             return None
-        return Parts(False, Fraction(1), poly, fn, k, _show(u), _show(v), _show(fast_diff(v, x)))
+        return Parts(False, Fraction(1), poly, fn, k, show(u), show(v), show(fast_diff(v, x)))
     c, rest = f.as_coeff_Mul()
     if not c.is_Rational:
         return None
@@ -95,7 +92,7 @@ def parts(f: Any, x: Any) -> Parts | None:
     poly = _polynomial(inner, x)
     if poly is None or (len(poly) == 1 and poly[0][1] <= 1):
         return None
-    return Parts(True, Fraction(int(c.p), int(c.q)), poly, outer, 1, _show(inner), _show(rest), "")
+    return Parts(True, fraction_of(c), poly, outer, 1, show(inner), show(rest), "")
 
 
 def _derivative_text(u: list[tuple[Fraction, int]]) -> str:

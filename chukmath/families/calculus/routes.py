@@ -25,8 +25,8 @@ from collections.abc import Callable
 from fractions import Fraction
 from math import isqrt
 
+from chukmath.families.calculus.claims import at_zero, horner_value, power_rule_term
 from chukmath.families.calculus.claims import claim as _claim
-from chukmath.families.calculus.claims import power_rule_term
 from chukmath.families.calculus.elementary import elementary_derivative, split
 from chukmath.families.calculus.elementary_integrals import exp_integral, trig_integral
 from chukmath.families.calculus.generator import scaled_call
@@ -159,14 +159,9 @@ def _antiderivative(terms: Terms, think: list[str]) -> Terms:
     return big_f
 
 
-def _at_zero(think: list[str]) -> Fraction:
-    think.append("Every term of F has a factor x, so F(0) is 0.")
-    return Fraction(0)
-
-
 def _evaluate(big_f: Terms, point: Fraction, think: list[str]) -> Fraction:
     if point == 0:
-        return _at_zero(think)
+        return at_zero(think)
     total: Fraction | None = None
     for c, n in big_f:
         value = _power(think, point, n) if n > 1 else point
@@ -174,20 +169,6 @@ def _evaluate(big_f: Terms, point: Fraction, think: list[str]) -> Fraction:
             value = _claim(think, c, OP_MUL, value)
         total = value if total is None else _claim(think, total, OP_ADD, value)
     return total if total is not None else Fraction(0)
-
-
-def _horner(big_f: Terms, point: Fraction, think: list[str]) -> Fraction:
-    """F(point) by Horner's rule: start at the top coefficient; multiply by the point, add the next coefficient."""
-    if point == 0:
-        return _at_zero(think)
-    by_power = {n: c for c, n in big_f}
-    top = max(by_power)
-    total = by_power[top]
-    for n in range(top - 1, -1, -1):
-        total = _claim(think, total, OP_MUL, point)
-        if by_power.get(n):
-            total = _claim(think, total, OP_ADD, by_power[n])
-    return total
 
 
 def _difference(think: list[str], upper: Fraction, lower: Fraction, a: int, b: int) -> Fraction:
@@ -223,7 +204,7 @@ def _integral(route: str, terms: Terms, a: int, b: int, think: list[str]) -> Fra
         again = _difference(think, upper, lower, a, b)
     else:
         big_f = _antiderivative(terms, think)
-        evaluate = _horner if route == "horner" else _evaluate
+        evaluate = horner_value if route == "horner" else _evaluate
         if route == "horner":
             think.append("Evaluate F by Horner's rule: multiply by x, then add the next coefficient.")
         think.append(f"F({b}):")

@@ -235,9 +235,8 @@ def _elementary_integral(f_text: str, a_text: str, b_text: str) -> str | None:
         upper = str(c * _LOG_BOUNDS[b_text]) if b_text in _LOG_BOUNDS else scaled_call(c, f"log({b_text})")
         lower, value = "0", upper
     elif f_text.endswith("*exp(x)") and a_text == "0":
-        head = f_text[: -len("*exp(x)")]
-        terms = parse_polynomial(head[1:-1] if head.startswith("(") and head.endswith(")") else head)
-        if terms is None or any(c.denominator != 1 for c, _ in terms):
+        terms = parse_exp_product(f_text)
+        if terms is None:
             return None
         return _exp_integral(f_text, terms, b_text, think)
     else:
@@ -262,6 +261,18 @@ _NEG_COS: dict[str, tuple[Fraction, Fraction, int]] = {
 
 def _sqrt_value(p: Fraction, q: Fraction, m: int) -> str:
     return symstr.sqrt_sum(p, q, m) if q else symstr.rational(p)
+
+
+def parse_exp_product(f_text: str) -> Terms | None:
+    """P's ``(coefficient, power)`` pairs if ``f_text`` is sympy's printing of P(x)*exp(x) with whole coefficients
+    (``(7 - 5*x**3)*exp(x)``, ``7*x**2*exp(x)``, ``7*exp(x)``), else None."""
+    if not f_text.endswith("*exp(x)"):
+        return None
+    head = f_text[: -len("*exp(x)")]
+    terms = parse_polynomial(head[1:-1] if head.startswith("(") and head.endswith(")") else head)
+    if terms is None or any(c.denominator != 1 for c, _ in terms):
+        return None
+    return terms if exp_product_text([(int(c), n) for c, n in terms]) == f_text else None
 
 
 def _exp_integral(f_text: str, terms: Terms, b_text: str, think: list[str]) -> str | None:
@@ -328,7 +339,8 @@ def _same(a: Any, b: Any) -> bool:
     return difference == 0 or sympy.simplify(difference) == 0
 
 
-def _rational(value: Any) -> Fraction | None:
+def fraction_of(value: Any) -> Fraction | None:
+    """A sympy Rational as a Fraction, else None."""
     return Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else None
 
 
@@ -351,7 +363,7 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
 
     result = fast_diff(term, x)
     coefficient, rest = term.as_coeff_Mul()
-    c = _rational(coefficient)
+    c = fraction_of(coefficient)
     if not rest.has(x):
         lines.append(f"{show(term)} is a constant, so its derivative is 0.")
         return result
@@ -359,7 +371,7 @@ def _derivative_of_term(term: Any, x: Any, lines: list[str]) -> Any:
         lines.append(f"The derivative of {show(term)} is {show(result)} (the derivative of x is 1).")
         return result
     if rest.is_Pow and rest.base == x and not rest.exp.has(x):
-        n = _rational(rest.exp)
+        n = fraction_of(rest.exp)
         lines.append(f"Power rule on {show(term)}: bring the exponent down and lower it by 1.")
         if n is not None and c is not None:
             if c != 1:
@@ -469,9 +481,9 @@ def _antiderivative(f: Any, x: Any, lines: list[str]) -> Any:
         lines.append("Integrate term by term.")
     for term in terms:
         coefficient, rest = term.as_coeff_Mul()
-        c = _rational(coefficient)
-        if c is not None and (rest == x or (rest.is_Pow and rest.base == x and _rational(rest.exp) is not None)):
-            n = Fraction(1) if rest == x else _rational(rest.exp)
+        c = fraction_of(coefficient)
+        if c is not None and (rest == x or (rest.is_Pow and rest.base == x and fraction_of(rest.exp) is not None)):
+            n = Fraction(1) if rest == x else fraction_of(rest.exp)
             assert n is not None
             # The power rule directly: sympy.integrate finds the same piece far more slowly.
             m_sym = sympy.Rational((n + 1).numerator, (n + 1).denominator)
@@ -535,7 +547,7 @@ def integral_trace(problem: Problem, integral: Any) -> str:
     if _singular_between(f, x, a, b):
         raise InputError(f"problem {problem.id}: {f} is undefined between {a} and {b} (improper integral)")
     think.append(f"By the fundamental theorem of calculus the integral is F({show(b)}) - F({show(a)}).")
-    ra, rb = _rational(a), _rational(b)
+    ra, rb = fraction_of(a), fraction_of(b)
     if F.is_polynomial(x) and ra is not None and rb is not None and _rational_coefficients(F, x):
         think.append(f"F({show(b)}):")
         upper = _evaluate_polynomial(F, x, rb, think)

@@ -424,6 +424,11 @@ def _pow_left_to_right(base: int, exponent: int, m: int, lines: list[str]) -> in
     return r
 
 
+def _fits(lines: list[str], check: list[str]) -> bool:
+    """Whether a check of ``check``'s lines fits: short enough itself, and the trace with it."""
+    return len(check) <= _CHECK_MAX and len(lines) + len(check) <= _TRACE_MAX
+
+
 def _pow_check(base: int, exponent: int, m: int, result: int, lines: list[str], route: str) -> None:
     """A second way to the modular power, the first of those that fits the trace's length: repeated squaring for
     the cycle and by-hand routes; for the squaring route, the cycle of remainders, else the binary digits from the
@@ -438,7 +443,7 @@ def _pow_check(base: int, exponent: int, m: int, result: int, lines: list[str], 
     for way_heading, way in ways:
         work: list[str] = []
         value = way(base, exponent, m, work)
-        if value is not None and len(work) <= _CHECK_MAX and len(lines) + len(work) <= _TRACE_MAX:
+        if value is not None and _fits(lines, work):
             chosen = (way_heading, work, value)
             break
     if chosen is None:
@@ -538,7 +543,7 @@ def _check_by_formula(formula: Callable[..., int], n: int, result: int, lines: l
     primes tried in order), where the trace has room for it."""
     check: list[str] = []
     again = formula(n, check, _SHORT)
-    if len(check) > _CHECK_MAX or len(lines) + len(check) > _TRACE_MAX:
+    if not _fits(lines, check):
         return
     lines.append("Check with the prime factorization:")
     lines.extend(check)
